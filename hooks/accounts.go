@@ -1,0 +1,112 @@
+package hooks
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// AccountBlock explains why an account may not be used, or "" when it may.
+func AccountBlock(app core.App, user *core.Record, now time.Time) string {
+	if !user.GetBool("active") {
+		return "account_inactive"
+	}
+	if exp := user.GetDateTime("access_expires"); !exp.IsZero() && !exp.Time().After(now) {
+		return "account_expired"
+	}
+	if pid := user.GetString("partner"); pid != "" {
+		p, err := app.FindRecordById("partners", pid)
+		if err != nil || p.GetString("status") != "active" {
+			return "partner_inactive"
+		}
+	}
+	return ""
+}
+
+// blockMessages are the login refusals shown to a user who typed the right
+// password on a blocked account.
+var blockMessages = map[string]string{
+	"account_inactive": "This account is deactivated. Ask your Relais administrator. / Ce compte est désactivé. Contactez votre administrateur Relais.",
+	"account_expired":  "This account has expired. Ask your Relais administrator. / Ce compte a expiré. Contactez votre administrateur Relais.",
+	"partner_inactive": "Your company's partner access is suspended. / L'accès partenaire de votre société est suspendu.",
+}
+
+// bindAccounts revokes sessions when an account stops being usable (SPEC
+// §3.3.5), refuses logins of blocked accounts with a clear message and
+// records the last login.
+func bindAccounts(app core.App) {
+	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
+		if revokes(e.Record) {
+			e.Record.RefreshTokenKey()
+		}
+		return e.Next()
+	})
+	app.OnRecordCreate("users").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("locale") == "" {
+			e.Record.Set("locale", "fr")
+		}
+		return e.Next()
+	})
+	app.OnRecordUpdate("partners").BindFunc(func(e *core.RecordEvent) error {
+		old := e.Record.Original().GetString("status")
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if old == "active" && e.Record.GetString("status") != "active" {
+			return RevokePartnerSessions(e.App, e.Record.Id)
+		}
+		return nil
+	})
+	app.OnRecordAuthWithPasswordRequest("users").BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
+		if e.Record != nil && e.Record.ValidatePassword(e.Password) {
+			if reason := AccountBlock(e.App, e.Record, time.Now()); reason != "" {
+				return router.NewApiError(http.StatusForbidden, blockMessages[reason], map[string]any{"code": reason})
+			}
+		}
+		return e.Next()
+	})
+	app.OnRecordAuthRequest("users").BindFunc(func(e *core.RecordAuthRequestEvent) error {
+		if e.AuthMethod == core.MFAMethodPassword {
+			now := types.NowDateTime()
+			// A direct update: recording a login is not a change of the account.
+			if _, err := e.App.DB().NewQuery("UPDATE users SET last_login = {:t} WHERE id = {:id}").
+				Bind(map[string]any{"t": now.String(), "id": e.Record.Id}).Execute(); err != nil {
+				return err
+			}
+			e.Record.SetRaw("last_login", now)
+		}
+		return e.Next()
+	})
+}
+
+// revokes reports whether an update of a user must end its sessions:
+// deactivation, an expiry moved into the past, a new partner or role.
+func revokes(u *core.Record) bool {
+	o := u.Original()
+	if o.GetBool("active") && !u.GetBool("active") {
+		return true
+	}
+	if exp := u.GetDateTime("access_expires"); !exp.IsZero() && exp.Time().Before(time.Now()) &&
+		!exp.Equal(o.GetDateTime("access_expires")) {
+		return true
+	}
+	return o.GetString("partner") != u.GetString("partner") || o.GetString("role") != u.GetString("role")
+}
+
+// RevokePartnerSessions rotates the token key of every user of a partner.
+func RevokePartnerSessions(app core.App, partnerID string) error {
+	users, err := app.FindAllRecords("users", dbxEq("partner", partnerID))
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		u.RefreshTokenKey()
+		if err := app.Save(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}

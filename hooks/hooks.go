@@ -1,0 +1,26 @@
+// Package hooks is the Relais domain glued to PocketBase: it binds the
+// policy compiler, account lifecycle, and the other concerns (one file
+// each) to PocketBase events. Pure logic lives in the sub-packages
+// (policy, geo, dedup, assign, lifecycle, auditchain, csvimport).
+package hooks
+
+import (
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Register binds every Relais hook to the app. It must be called before
+// the app starts (and in tests, right after tests.NewTestApp).
+func Register(app core.App) {
+	bindPolicy(app)
+	bindAccounts(app)
+	bindVisibility(app, &RoleKinds{})
+}
+
+// DBConnect opens the SQLite databases like PocketBase does, but with
+// synchronous=FULL: an acknowledged lead survives a power loss.
+func DBConnect(dbPath string) (*dbx.DB, error) {
+	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+	return dbx.Open("sqlite", dbPath+pragmas)
+}

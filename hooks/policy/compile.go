@@ -1,0 +1,392 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Active is the prefix of every compiled rule: the caller is an
+// authenticated user whose account is active and not expired (SPEC §3.3.5).
+const Active = "@request.auth.collectionName = 'users' && @request.auth.active = true && " +
+	"(@request.auth.access_expires = '' || @request.auth.access_expires > @now)"
+
+// partnerActive is AND-ed to every partner-kind branch: a suspended or
+// ended partner company reaches nothing, even with a live token.
+const partnerActive = "@request.auth.partner.status = 'active'"
+
+// Rules are the five API rules of a collection; nil means superusers only.
+type Rules struct {
+	List, View, Create, Update, Delete *string
+}
+
+// Schema lists the field names of each collection, as stored in the database.
+type Schema map[string][]string
+
+// CellError names the matrix cell that breaks an invariant.
+type CellError struct {
+	Role     string
+	Resource string
+	Action   string
+	Reason   string
+}
+
+// Error implements error.
+func (e *CellError) Error() string {
+	return fmt.Sprintf("permissions: role %q, resource %q, %s: %s", e.Role, e.Resource, e.Action, e.Reason)
+}
+
+// Validate checks a matrix against SPEC §3.3 and returns the first offending
+// cell as a *CellError (nil when the matrix is acceptable).
+func Validate(m Matrix) error {
+	specs := specs()
+	seen := map[string]bool{}
+	for _, r := range m.Roles {
+		if !r.Kind.Valid() {
+			return &CellError{Role: r.ID, Resource: "-", Action: "kind", Reason: fmt.Sprintf("unknown role kind %q", r.Kind)}
+		}
+	}
+	for _, c := range m.Cells {
+		role, ok := m.Role(c.Role)
+		if !ok {
+			return &CellError{Role: c.Role, Resource: c.Resource, Action: "role", Reason: "unknown role"}
+		}
+		s, ok := specs[c.Resource]
+		if !ok {
+			return &CellError{Role: role.Name, Resource: c.Resource, Action: "resource", Reason: "unknown resource"}
+		}
+		key := c.Role + "/" + c.Resource
+		if seen[key] {
+			return &CellError{Role: role.Name, Resource: c.Resource, Action: "cell", Reason: "duplicate cell"}
+		}
+		seen[key] = true
+		if err := validateCell(role, c, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func validateCell(role Role, c Cell, s spec) error {
+	fail := func(action, reason string) error {
+		return &CellError{Role: role.Name, Resource: c.Resource, Action: action, Reason: reason}
+	}
+	levels := []struct {
+		action string
+		level  Level
+	}{{"read", c.Read}, {"update", c.Update}, {"delete", c.Delete}}
+	for _, a := range levels {
+		l := a.level
+		if !l.Valid() {
+			return fail(a.action, fmt.Sprintf("unknown level %q", l))
+		}
+		if !s.allows(l) {
+			return fail(a.action, fmt.Sprintf("level %q has no meaning for %s", l, c.Resource))
+		}
+		if l == Org && role.Kind != Partner {
+			return fail(a.action, "level \"org\" means the user's partner company; only partner roles have one")
+		}
+		if a.action != "read" && l != None && (s.readOnly || s.noCollection) {
+			return fail(a.action, c.Resource+" cannot be changed through the API by anyone")
+		}
+		if a.action != "read" && l.rank() > c.Read.rank() {
+			return fail(a.action, fmt.Sprintf("level %q is wider than the read level %q", l, c.Read))
+		}
+		switch role.Kind {
+		case Partner:
+			if l != None && s.partnerCeiling == "" && !s.noCollection {
+				return fail(a.action, "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
+			}
+			if max := s.partnerMax; l != None && (max == "" || l.rank() > max.rank()) {
+				return fail(a.action, fmt.Sprintf("level %q exceeds the partner ceiling %q (SPEC §3.3.1)", l, max))
+			}
+		case Integration:
+			if l.rank() > Own.rank() {
+				return fail(a.action, fmt.Sprintf("level %q exceeds the integration ceiling \"own\"", l))
+			}
+		}
+	}
+	if c.Create {
+		if s.readOnly || s.noCollection {
+			return fail("create", c.Resource+" cannot be created through the API by anyone")
+		}
+		if role.Kind == Partner && s.partnerCeiling == "" {
+			return fail("create", "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
+		}
+		if _, ok := s.createScopes[c.Read]; !ok {
+			return fail("create", fmt.Sprintf("creating needs a read level among %s (now %q)", levelList(s.createScopes), c.Read))
+		}
+	}
+	if c.Export {
+		if c.Read == None {
+			return fail("export", "export needs a read level")
+		}
+		if role.Kind == Partner && s.partnerCeiling == "" && !s.noCollection {
+			return fail("export", "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
+		}
+	}
+	return nil
+}
+
+func levelList(m map[Level]string) string {
+	var out []string
+	for _, l := range Levels() {
+		if _, ok := m[l]; ok {
+			out = append(out, string(l))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// Compile validates the matrix and returns the rules of every collection it
+// governs (matrix resources backed by a collection, plus the collections
+// whose rules follow fixed policy, see fixedRules).
+func Compile(m Matrix, schema Schema) (map[string]Rules, error) {
+	if err := Validate(m); err != nil {
+		return nil, err
+	}
+	out := map[string]Rules{}
+	for name, s := range specs() {
+		if s.noCollection {
+			continue
+		}
+		var list, upd, del, create []string
+		for _, role := range m.Roles {
+			c := m.Cell(role.ID, name)
+			if b := branch(role, name, s, c.Read, "read", nil); b != "" {
+				list = append(list, b)
+			}
+			if s.readOnly {
+				continue
+			}
+			if b := branch(role, name, s, c.Update, "update", schema[name]); b != "" {
+				upd = append(upd, b)
+			}
+			if b := branch(role, name, s, c.Delete, "delete", nil); b != "" {
+				del = append(del, b)
+			}
+			if c.Create {
+				if b := createBranch(role, name, s, c.Read, schema[name]); b != "" {
+					create = append(create, b)
+				}
+			}
+		}
+		l := join(list)
+		out[name] = Rules{List: l, View: l, Update: joinGuarded(upd, s, false), Delete: join(del), Create: joinGuarded(create, s, true)}
+	}
+	offers := leadOffersRules(m)
+	out["lead_offers"] = offers
+	for name, r := range fixedRules() {
+		out[name] = r
+	}
+	return out, nil
+}
+
+// join ORs the branches under the Active prefix; no branch means nil
+// (superusers only).
+func join(branches []string) *string {
+	if len(branches) == 0 {
+		return nil
+	}
+	r := Active + " && (\n  " + strings.Join(branches, " ||\n  ") + "\n)"
+	return &r
+}
+
+func roleIs(id string) string { return "@request.auth.role = '" + id + "'" }
+
+func branch(role Role, resource string, s spec, l Level, action string, fields []string) string {
+	if l == None {
+		return ""
+	}
+	parts := []string{roleIs(role.ID)}
+	if l != All && s.scopes[l] != "" {
+		parts = append(parts, s.scopes[l])
+	}
+	if role.Kind == Partner {
+		parts = append(parts, partnerActive, s.partnerCeiling)
+	}
+	if action == "update" {
+		parts = append(parts, guards(role, s, l, false, fields)...)
+	}
+	return "(" + strings.Join(dedup(parts), " && ") + ")"
+}
+
+func createBranch(role Role, resource string, s spec, readLevel Level, fields []string) string {
+	scope, ok := s.createScopes[readLevel]
+	if !ok {
+		return ""
+	}
+	parts := []string{roleIs(role.ID)}
+	if scope != "" {
+		parts = append(parts, scope)
+	}
+	if role.Kind == Partner {
+		parts = append(parts, partnerActive, s.partnerCeiling)
+	}
+	parts = append(parts, guards(role, s, readLevel, true, fields)...)
+	return "(" + strings.Join(dedup(parts), " && ") + ")"
+}
+
+// guards forbid sending the fields a role may not write (SPEC §3.3.4).
+func guards(role Role, s spec, l Level, create bool, fields []string) []string {
+	common := map[string]bool{}
+	for _, f := range commonGuarded(s, create) {
+		common[f] = true
+	}
+	forbidden := map[string]bool{}
+	pinned := ""
+	if role.Kind == Partner {
+		for _, f := range fields {
+			if isBaseField(f) {
+				continue
+			}
+			if !slices.Contains(s.partnerWritable, f) {
+				forbidden[f] = true
+			} else if f == "partner" {
+				pinned = f
+			}
+		}
+	} else if l != All {
+		for _, f := range s.owned {
+			forbidden[f] = true
+		}
+	}
+	names := make([]string, 0, len(forbidden))
+	for f := range forbidden {
+		if pinned == f || common[f] {
+			continue
+		}
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	out := make([]string, 0, len(names)+1)
+	for _, f := range names {
+		out = append(out, "@request.body."+f+":isset = false")
+	}
+	if pinned != "" {
+		out = append(out, "(@request.body."+pinned+":isset = false || @request.body."+pinned+" = "+myPartner+")")
+	}
+	return out
+}
+
+// commonGuarded lists the fields nobody may send: system fields, and
+// immutable ones on update.
+func commonGuarded(s spec, create bool) []string {
+	out := slices.Clone(s.system)
+	if !create {
+		out = append(out, s.immutable...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// joinGuarded is join with the common guards AND-ed once, before the branches.
+func joinGuarded(branches []string, s spec, create bool) *string {
+	r := join(branches)
+	if r == nil {
+		return nil
+	}
+	fields := commonGuarded(s, create)
+	if len(fields) == 0 {
+		return r
+	}
+	g := make([]string, len(fields))
+	for i, f := range fields {
+		g[i] = "@request.body." + f + ":isset = false"
+	}
+	out := strings.Replace(*r, " && (\n", " &&\n  "+strings.Join(g, " && ")+" && (\n", 1)
+	return &out
+}
+
+func isBaseField(f string) bool {
+	switch f {
+	case "id", "created", "updated", "collectionId", "collectionName", "expand":
+		return true
+	}
+	return false
+}
+
+func dedup(parts []string) []string {
+	out := parts[:0:0]
+	for _, p := range parts {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// leadOffersRules lets a user read the offers of the leads they can read:
+// the leads read level applies through the offer's lead, and a partner sees
+// only offers made to its own company.
+func leadOffersRules(m Matrix) Rules {
+	scopes := map[Level]string{
+		Own:       "lead.assignee = " + me,
+		Org:       org("partner"),
+		Territory: inTerritory("lead.territory"),
+		Pool:      inPool("lead"),
+	}
+	var list []string
+	for _, role := range m.Roles {
+		l := m.Cell(role.ID, "leads").Read
+		if l == None {
+			continue
+		}
+		parts := []string{roleIs(role.ID)}
+		if l != All {
+			parts = append(parts, scopes[l])
+		}
+		if role.Kind == Partner {
+			parts = append(parts, partnerActive, org("partner"))
+		}
+		list = append(list, "("+strings.Join(dedup(parts), " && ")+")")
+	}
+	r := join(list)
+	return Rules{List: r, View: r}
+}
+
+// AdminRole is the id of the built-in administrator role; collections that
+// are not in the matrix (configuration, governance) are administered by it.
+const AdminRole = "admin"
+
+// ChannelManagerRole is the id of the built-in channel manager role.
+const ChannelManagerRole = "channel_manager"
+
+// fixedRules are the rules of collections that the matrix does not govern.
+func fixedRules() map[string]Rules {
+	p := func(s string) *string {
+		r := Active + " && (" + s + ")"
+		return &r
+	}
+	admin := roleIs(AdminRole)
+	anyone := p("@request.auth.id != ''")
+	return map[string]Rules{
+		"roles":            {List: anyone, View: anyone, Create: p(admin), Update: p(admin), Delete: p(admin)},
+		"permissions":      {List: p(admin), View: p(admin), Create: p(admin), Update: p(admin), Delete: p(admin)},
+		"territories":      {List: anyone, View: anyone, Create: p(admin), Update: p(admin), Delete: p(admin)},
+		"assignment_rules": {List: p(admin + " || " + roleIs(ChannelManagerRole)), View: p(admin + " || " + roleIs(ChannelManagerRole)), Create: p(admin), Update: p(admin), Delete: p(admin)},
+		"settings_prm":     {List: p(admin), View: p(admin), Update: p(admin)},
+		"grants":           {List: p(admin + " || user = " + me), View: p(admin + " || user = " + me)},
+		"access_requests": {
+			List: p(admin + " || requester = " + me), View: p(admin + " || requester = " + me),
+			Create: p("requester = " + me + " && (@request.body.status:isset = false || @request.body.status = 'pending') && " +
+				"@request.body.decided_by:isset = false && @request.body.decided_at:isset = false && @request.body.grant:isset = false"),
+		},
+		"access_reviews":      {List: p(admin), View: p(admin)},
+		"access_review_items": {List: p(admin), View: p(admin)},
+		"notifications": {
+			List: p("user = " + me), View: p("user = " + me), Delete: p("user = " + me),
+			Update: p("user = " + me + " && @request.body.user:isset = false && @request.body.kind:isset = false && " +
+				"@request.body.lead:isset = false && @request.body.title:isset = false && @request.body.body:isset = false"),
+		},
+	}
+}
+
+// Equal reports whether two rules are the same (both nil or same text).
+func Equal(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}

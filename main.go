@@ -1,0 +1,22 @@
+// Command relais is the Relais PRM appliance: PocketBase with the Relais
+// schema, access policy, hooks, web UI and commands, in one binary.
+package main
+
+import (
+	"log"
+
+	"github.com/pocketbase/pocketbase"
+
+	"github.com/relais/relais/cli"
+	"github.com/relais/relais/hooks"
+	_ "github.com/relais/relais/migrations"
+)
+
+func main() {
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DBConnect})
+	hooks.Register(app)
+	cli.Register(app)
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
