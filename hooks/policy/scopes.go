@@ -31,7 +31,7 @@ func anyOf(field string, values []string) string {
 // (checked against @now, so a grant stops at expiry without any job).
 func inTerritory(path string) string {
 	g := path + ".grants_via_territory."
-	return "(" + path + " != '' && (" + path + " ?= @request.auth.territories || (" +
+	return "(" + path + " != '' && (" + path + " ?= @request.auth.territories:each || (" +
 		g + "user ?= " + me + " && " + g + "kind ?= 'territory' && " +
 		g + "starts ?<= @now && " + g + "expires ?> @now)))"
 }
@@ -110,7 +110,7 @@ func specs() map[string]spec {
 			partnerCeiling: "(" + org("lead.partner") + " && " + anyOf("lead.status", acceptedStatuses) + ")",
 			partnerMax:     Org,
 			createScopes: map[Level]string{
-				Own:       "lead.created_by = " + me,
+				Own:       "(lead.assignee = " + me + " || lead.created_by = " + me + ")",
 				Territory: inTerritory("lead.territory"),
 				Pool:      inPool("lead"),
 				All:       "",
@@ -135,7 +135,7 @@ func specs() map[string]spec {
 			},
 			partnerCeiling:  org("partner"),
 			partnerMax:      Org,
-			createScopes:    map[Level]string{Own: "owner = " + me, Org: org("partner"), Territory: "", All: ""},
+			createScopes:    map[Level]string{Own: "", Org: org("partner"), Territory: "", All: ""},
 			system:          []string{"territory", "department", "dedup_key"},
 			owned:           []string{"partner", "owner"},
 			partnerWritable: []string{"name", "siren", "postal_code", "city", "segment", "partner"},
@@ -212,7 +212,7 @@ func specs() map[string]spec {
 		"partners": {
 			scopes: map[Level]string{
 				Org:       "(" + hasOrg + " && id = " + myPartner + ")",
-				Territory: "(territories ?= @request.auth.territories || channel_manager = " + me + ")",
+				Territory: "(territories:each ?= @request.auth.territories:each || channel_manager = " + me + ")",
 				All:       "id != ''",
 			},
 			partnerCeiling:  "(" + hasOrg + " && id = " + myPartner + ")",
@@ -234,7 +234,7 @@ func specs() map[string]spec {
 			scopes: map[Level]string{
 				Own:       "id = " + me,
 				Org:       org("partner"),
-				Territory: "(territories ?= @request.auth.territories || partner.territories ?= @request.auth.territories)",
+				Territory: "(territories:each ?= @request.auth.territories:each || partner.territories:each ?= @request.auth.territories:each)",
 				All:       "id != ''",
 			},
 			partnerCeiling:  org("partner"),
