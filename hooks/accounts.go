@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
@@ -63,7 +62,7 @@ func bindAccounts(app core.App) {
 	app.OnRecordAuthWithPasswordRequest("users").BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
 		if e.Record != nil && e.Record.ValidatePassword(e.Password) {
 			if reason := AccountBlock(e.App, e.Record, time.Now()); reason != "" {
-				return router.NewApiError(http.StatusForbidden, blockMessages[reason], map[string]any{"code": reason})
+				return e.JSON(http.StatusForbidden, map[string]any{"status": http.StatusForbidden, "message": blockMessages[reason], "code": reason, "data": map[string]any{}})
 			}
 		}
 		return e.Next()

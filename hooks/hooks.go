@@ -14,6 +14,7 @@ import (
 func Register(app core.App) {
 	bindPolicy(app)
 	bindAccounts(app)
+	bindSessions(app)
 	bindVisibility(app, &RoleKinds{})
 }
 

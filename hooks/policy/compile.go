@@ -81,9 +81,6 @@ func validateCell(role Role, c Cell, s spec) error {
 		if !l.Valid() {
 			return fail(a.action, fmt.Sprintf("unknown level %q", l))
 		}
-		if !s.allows(l) {
-			return fail(a.action, fmt.Sprintf("level %q has no meaning for %s", l, c.Resource))
-		}
 		if l == Org && role.Kind != Partner {
 			return fail(a.action, "level \"org\" means the user's partner company; only partner roles have one")
 		}
@@ -105,6 +102,9 @@ func validateCell(role Role, c Cell, s spec) error {
 			if l.rank() > Own.rank() {
 				return fail(a.action, fmt.Sprintf("level %q exceeds the integration ceiling \"own\"", l))
 			}
+		}
+		if !s.allows(l) {
+			return fail(a.action, fmt.Sprintf("level %q has no meaning for %s", l, c.Resource))
 		}
 	}
 	if c.Create {
