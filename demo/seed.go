@@ -153,6 +153,10 @@ func (s *seeder) save(collection string, id string, fields map[string]any) (*cor
 	}
 	r.Id = id
 	for k, v := range fields {
+		if k == "created" || k == "updated" {
+			r.SetRaw(k, v) // autodate fields ignore Set
+			continue
+		}
 		r.Set(k, v)
 	}
 	if err := s.app.Save(r); err != nil {
