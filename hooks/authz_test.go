@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -183,7 +184,11 @@ func (w *world) fixture(role, resource string) fixture {
 		return fixture{own: po, foreign: pf, update: map[string]any{"notify_email": "contact@soleil.test"}, createOwn: body, createForeign: body}
 	case "audit_log":
 		entry := func(actor string) *core.Record {
-			return w.mk("audit_log", map[string]any{"seq": 1000 + w.seq, "at": w.now(), "actor": actor, "action": "test." + w.next()})
+			require.NoError(w.t, hooks.Audit(w.app, hooks.Actor{ID: actor}, "test."+w.next(), "leads", "", nil))
+			last, err := w.app.FindFirstRecordByFilter("audit_log", "seq > 0", nil)
+			require.NoError(w.t, err)
+			require.NoError(w.t, w.app.DB().NewQuery("SELECT id FROM audit_log ORDER BY seq DESC LIMIT 1").Row(&last.Id))
+			return last
 		}
 		body := map[string]any{"seq": 99999, "at": w.now(), "action": "forged"}
 		return fixture{own: entry(me.Id), foreign: entry(w.uid("pu2")), update: map[string]any{"action": "forged"}, createOwn: body, createForeign: body}
@@ -258,10 +263,10 @@ func (w *world) outcome(role, resource, action string, f fixture) (bool, bool) {
 	case "create":
 		ok := func(body map[string]any) bool {
 			res := c.Do(http.MethodPost, url(resource), tok, body)
-			require.Contains(w.t, []int{200, 400, 403}, res.Status, res.Body)
+			require.Contains(w.t, []int{200, 400, 403}, res.Status, "%s %s create: %s", role, resource, res.Body)
 			if res.Status == 400 {
 				// a refusal, not a malformed fixture: the create rule failed
-				require.Contains(w.t, res.Body, "Failed to create record", res.Body)
+				require.Contains(w.t, res.Body, "Failed to create record", "%s %s create: %s", role, resource, res.Body)
 			}
 			return res.Status == 200
 		}

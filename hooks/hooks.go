@@ -15,6 +15,7 @@ func Register(app core.App) {
 	bindPolicy(app)
 	bindAccounts(app)
 	bindSessions(app)
+	bindAudit(app)
 	bindVisibility(app, &RoleKinds{})
 }
 

@@ -1,0 +1,158 @@
+package hooks
+
+import (
+	"database/sql"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
+)
+
+// This file is the one rule-aware read path of SPEC §3.3.6: every Go handler
+// that reads records on behalf of a user goes through ListFor / ViewFor,
+// which apply the collection's ListRule / ViewRule for that user exactly as
+// the REST API does (same resolver, same rule, hidden fields not filterable
+// by the caller's filter). Never use app.Find* for user-facing data.
+
+// ErrNotVisible is returned when the record does not exist or the user may
+// not see it (the two are indistinguishable on purpose).
+var ErrNotVisible = errors.New("not found")
+
+// ErrForbidden is returned when the collection is closed to the user.
+var ErrForbidden = errors.New("forbidden")
+
+// ListQuery narrows a rule-aware list.
+type ListQuery struct {
+	// Where is a trusted server-side condition (built by Go code with bound
+	// params, never from client text).
+	Where dbx.Expression
+	// Filter and Sort use PocketBase's filter syntax, like the REST API's
+	// `filter` and `sort`; they may come from the client: hidden fields are
+	// refused, relations obey the related collections' rules.
+	Filter, Sort string
+	// Page (1-based) and PerPage (capped at MaxPerPage).
+	Page, PerPage int
+	// Count asks for the total (a COUNT query); off by default.
+	Count bool
+}
+
+// MaxPerPage caps every rule-aware list.
+const MaxPerPage = 200
+
+// requestInfoFor builds the RequestInfo the rules are evaluated with.
+func requestInfoFor(auth *core.Record, method string) *core.RequestInfo {
+	return &core.RequestInfo{Auth: auth, Method: method, Context: core.RequestInfoContextDefault, Query: map[string]string{}, Headers: map[string]string{}, Body: map[string]any{}}
+}
+
+// ListFor lists the records of a collection that auth may list.
+func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([]*core.Record, *search.Result, error) {
+	coll, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return nil, nil, err
+	}
+	super := auth != nil && auth.IsSuperuser()
+	if coll.ListRule == nil && !super {
+		return nil, nil, ErrForbidden
+	}
+	info := requestInfoFor(auth, http.MethodGet)
+	query := app.RecordQuery(coll)
+	resolver := core.NewRecordFieldResolver(app, coll, info, true)
+	if !super && *coll.ListRule != "" {
+		expr, err := search.FilterData(*coll.ListRule).BuildExpr(resolver)
+		if err != nil {
+			return nil, nil, err
+		}
+		query.AndWhere(expr)
+	}
+	if q.Where != nil {
+		query.AndWhere(q.Where)
+	}
+	resolver.SetAllowHiddenFields(super)
+	perPage := q.PerPage
+	if perPage <= 0 {
+		perPage = 30
+	}
+	if perPage > MaxPerPage {
+		perPage = MaxPerPage
+	}
+	page := q.Page
+	if page <= 0 {
+		page = 1
+	}
+	params := url.Values{}
+	params.Set("page", strconv.Itoa(page))
+	params.Set("perPage", strconv.Itoa(perPage))
+	if !q.Count {
+		params.Set("skipTotal", "1")
+	}
+	if q.Filter != "" {
+		params.Set("filter", q.Filter)
+	}
+	if q.Sort != "" {
+		params.Set("sort", q.Sort)
+	}
+	provider := search.NewProvider(resolver).Query(query).CountCol("_rowid_")
+	records := []*core.Record{}
+	result, err := provider.ParseAndExec(params.Encode(), &records)
+	if err != nil {
+		return nil, nil, err
+	}
+	return records, result, nil
+}
+
+// ViewFor returns one record if auth may view it, ErrNotVisible otherwise.
+func ViewFor(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
+	coll, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return nil, err
+	}
+	super := auth != nil && auth.IsSuperuser()
+	if coll.ViewRule == nil && !super {
+		return nil, ErrNotVisible
+	}
+	rec, err := app.FindRecordById(coll, id, func(q *dbx.SelectQuery) error {
+		if super || *coll.ViewRule == "" {
+			return nil
+		}
+		resolver := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, http.MethodGet), true)
+		expr, err := search.FilterData(*coll.ViewRule).BuildExpr(resolver)
+		if err != nil {
+			return err
+		}
+		q.AndWhere(expr)
+		return resolver.UpdateQuery(q)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotVisible
+	}
+	return rec, err
+}
+
+// CanDo reports whether auth passes a collection rule ("update", "delete")
+// on a stored record, as the REST API would check it for a request with the
+// given body.
+func CanDo(app core.App, auth *core.Record, rec *core.Record, action string, body map[string]any) (bool, error) {
+	var rule *string
+	switch action {
+	case "view":
+		rule = rec.Collection().ViewRule
+	case "update":
+		rule = rec.Collection().UpdateRule
+	case "delete":
+		rule = rec.Collection().DeleteRule
+	default:
+		return false, errors.New("CanDo: unsupported action " + action)
+	}
+	if auth != nil && auth.IsSuperuser() {
+		return true, nil
+	}
+	info := requestInfoFor(auth, http.MethodPatch)
+	if body != nil {
+		info.Body = body
+	}
+	return app.CanAccessRecord(rec, info, rule)
+}
