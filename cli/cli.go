@@ -11,4 +11,5 @@ func Register(app *pocketbase.PocketBase) {
 	app.RootCmd.Use = "relais"
 	app.RootCmd.Short = "Relais: self-hosted partner relationship management"
 	app.RootCmd.AddCommand(demoCommand(app))
+	app.RootCmd.AddCommand(importCommand(app))
 }

@@ -114,12 +114,20 @@ func newAuditID() string { return core.GenerateDefaultRandomId() }
 // sensitiveFields never enter an audit diff with their values: contact
 // details (they can be erased under GDPR while the chain must still verify)
 // and secrets.
+//
+// Free-text fields that may quote a person (call reports, interest,
+// notes, ticket descriptions) are listed too: a GDPR erasure scrubs them
+// from the records, and the append-only log must not keep a copy.
 var sensitiveFields = map[string]map[string]bool{
 	"lead_contacts": {"first_name": true, "last_name": true, "title": true, "email": true, "phone": true, "mobile": true},
 	"contacts":      {"first_name": true, "last_name": true, "title": true, "email": true, "phone": true},
 	"users":         {"password": true, "tokenKey": true, "email": true},
 	"settings_prm":  {"web_form_keys": true},
-	"leads":         {"dedup_key": true},
+	"leads":         {"dedup_key": true, "interest": true, "qualification_notes": true},
+	"accounts":      {"dedup_key": true},
+	"activities":    {"summary": true, "outcome": true},
+	"tickets":       {"description": true},
+	"notifications": {"title": true, "body": true},
 }
 
 // Diff returns the changed fields of a record as {field: {"from", "to"}};
@@ -201,7 +209,7 @@ func bindAudit(app core.App) {
 				if err := e.Next(); err != nil {
 					return err
 				}
-				return Audit(tx, ActorOf(e.RequestEvent), e.Collection.Name+"."+verb, e.Collection.Name, e.Record.Id, changes)
+				return Audit(tx, ActorOf(e.RequestEvent), auditAction(e.Collection.Name, verb, changes), e.Collection.Name, e.Record.Id, changes)
 			})
 		}
 	}
@@ -210,4 +218,20 @@ func bindAudit(app core.App) {
 		app.OnRecordUpdateRequest(c).BindFunc(wrap("update"))
 		app.OnRecordDeleteRequest(c).BindFunc(wrap("delete"))
 	}
+}
+
+// auditAction names the audit entry of an API change. A change of a user's
+// `active` flag is named users.activate / users.deactivate (the same names
+// the Go paths use) so that (de)activations stand out in the log; the
+// entry still carries the whole diff.
+func auditAction(collection, verb string, changes map[string]any) string {
+	if collection == "users" && verb == "update" {
+		if c, ok := changes["active"].(map[string]any); ok {
+			if to, _ := c["to"].(bool); to {
+				return "users.activate"
+			}
+			return "users.deactivate"
+		}
+	}
+	return collection + "." + verb
 }

@@ -15,7 +15,12 @@ func Register(app core.App) {
 	bindPolicy(app)
 	bindAccounts(app)
 	bindSessions(app)
+	// lifecycle checks run before (outside) the audit wrapper so that the
+	// audited diff includes the fields they set
+	bindLeadHooks(app)
 	bindAudit(app)
+	bindLeadRoutes(app)
+	bindMail(app)
 	bindVisibility(app, &RoleKinds{})
 }
 

@@ -1,4 +1,47 @@
 package hooks
 
+import "github.com/pocketbase/pocketbase/core"
+
 // SettingsID is the id of the single settings_prm record.
 const SettingsID = "relaissettings1"
+
+// Settings are the business settings (settings_prm) with defaults.
+type Settings struct {
+	ScoreThreshold      int
+	DefaultAcceptHours  int
+	MaxOffers           int
+	InactivityDays      int
+	SuspendInactive     bool
+	ExportRowCap        int
+	PartnerPageCap      int
+	ProtectionDays      int
+	WonValidationAmount float64
+	WebFormKeys         []string
+}
+
+// LoadSettings reads settings_prm, falling back to defaults for unset values.
+func LoadSettings(app core.App) Settings {
+	s := Settings{ScoreThreshold: 60, DefaultAcceptHours: 48, MaxOffers: 3, InactivityDays: 90, ExportRowCap: 10000, PartnerPageCap: 50, ProtectionDays: 90, WonValidationAmount: 50000}
+	r, err := app.FindRecordById("settings_prm", SettingsID)
+	if err != nil {
+		return s
+	}
+	setInt := func(dst *int, field string) {
+		if v := r.GetInt(field); v > 0 {
+			*dst = v
+		}
+	}
+	s.ScoreThreshold = r.GetInt("score_threshold")
+	setInt(&s.DefaultAcceptHours, "default_accept_hours")
+	setInt(&s.MaxOffers, "max_offers")
+	setInt(&s.InactivityDays, "inactivity_days")
+	setInt(&s.ExportRowCap, "export_row_cap")
+	setInt(&s.PartnerPageCap, "partner_page_cap")
+	setInt(&s.ProtectionDays, "protection_days")
+	if v := r.GetFloat("won_validation_amount"); v > 0 {
+		s.WonValidationAmount = v
+	}
+	s.SuspendInactive = r.GetBool("suspend_inactive")
+	s.WebFormKeys = r.GetStringSlice("web_form_keys")
+	return s
+}

@@ -8,7 +8,7 @@ import (
 
 // internalLeadFields are Hidden in the schema (SPEC §3.3.8) and shown to
 // internal roles only.
-var internalLeadFields = []string{"source", "source_ref", "campaign", "created_by", "qualification_notes", "siret", "consent", "dedup_key", "duplicate_of", "forced", "offers_count"}
+var internalLeadFields = []string{"source", "source_ref", "campaign", "created_by", "qualification_notes", "siret", "consent", "dedup_key", "duplicate_of", "forced", "offers_count", "held", "conflict_kind", "conflict_ref", "conflict_partner"}
 
 // RoleKinds caches role id → kind; roles are few and change rarely, and
 // the cache is reset whenever a role changes.

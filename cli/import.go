@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/pocketbase/pocketbase"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/csvimport"
+)
+
+func importCommand(app *pocketbase.PocketBase) *cobra.Command {
+	var source string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "import FILE.csv",
+		Short: "Import leads from a CSV file (French or English headers)",
+		Long: "Imports leads and their contacts from a CSV file (delimiter , ; or tab detected; UTF-8 or Windows-1252).\n" +
+			"Rows with errors are skipped and listed in FILE.errors.csv (line, column, reason). Re-running the same\n" +
+			"file creates nothing twice: rows are keyed by their reference column or a hash of their content.\n" +
+			"Leads at or above the score threshold are offered by the distribution job of `relais serve`.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := args[0]
+			if err := app.RunAllMigrations(); err != nil {
+				return err
+			}
+			total, err := countDataLines(path)
+			if err != nil {
+				return err
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			out := cmd.OutOrStdout()
+			var bar *progressbar.ProgressBar
+			if isatty.IsTerminal(os.Stderr.Fd()) {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("import"),
+					progressbar.OptionShowCount(), progressbar.OptionSetItsString("rows"), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
+			}
+			last := 0
+			sum, rowErrs, err := hooks.ImportCSV(app, f, hooks.ImportOptions{
+				Source: source, DryRun: dryRun, Actor: hooks.SystemActor("import"),
+				Progress: func(done int) {
+					if bar != nil {
+						_ = bar.Set(done)
+					} else if done-last >= 1000 || done == total {
+						fmt.Fprintf(cmd.ErrOrStderr(), "import: %d/%d rows\n", done, total)
+						last = done
+					}
+				},
+			})
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			if err != nil {
+				return err
+			}
+			for _, w := range sum.Warnings {
+				fmt.Fprintln(out, "warning:", w)
+			}
+			mode := ""
+			if dryRun {
+				mode = " (dry run: nothing written)"
+			}
+			fmt.Fprintf(out, "%d rows%s: %d created, %d duplicates (%d already imported, %d held as channel conflicts), %d rejected\n",
+				sum.Rows, mode, sum.Created, sum.Existing+sum.Held, sum.Existing, sum.Held, sum.Rejected)
+			if len(rowErrs) > 0 {
+				report := strings.TrimSuffix(path, ".csv") + ".errors.csv"
+				rf, err := os.Create(report)
+				if err != nil {
+					return err
+				}
+				if err := csvimport.WriteReport(rf, rowErrs); err != nil {
+					rf.Close()
+					return err
+				}
+				if err := rf.Close(); err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "row errors written to %s\n", report)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", "import", "lead source (web, phone, campaign, import, api, partner)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate the file and report, without writing anything")
+	return cmd
+}
+
+// countDataLines counts the lines after the header (an upper bound of the
+// rows, for the progress bar).
+func countDataLines(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	buf := make([]byte, 64<<10)
+	n := 0
+	for {
+		c, err := f.Read(buf)
+		n += strings.Count(string(buf[:c]), "\n")
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if n > 0 {
+		n--
+	}
+	return n, nil
+}

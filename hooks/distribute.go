@@ -1,0 +1,292 @@
+package hooks
+
+import (
+	"errors"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks/assign"
+	"github.com/relais/relais/hooks/lifecycle"
+)
+
+// dbTime formats a time as PocketBase stores dates.
+func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+
+// loadRules reads the assignment rules.
+func loadRules(app core.App) ([]assign.Rule, error) {
+	recs, err := app.FindAllRecords("assignment_rules")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]assign.Rule, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, assign.Rule{
+			ID: r.Id, Name: r.GetString("name"), Priority: r.GetInt("priority"), Active: r.GetBool("active"),
+			Territory: r.GetString("territory"), Segments: r.GetStringSlice("segments"), MinScore: r.GetInt("min_score"),
+			PartnerKinds: r.GetStringSlice("partner_kinds"), Tiers: r.GetStringSlice("tiers"), Partners: r.GetStringSlice("partners"),
+			Strategy: r.GetString("strategy"), AcceptHours: r.GetInt("accept_hours"), MaxOffers: r.GetInt("max_offers"),
+		})
+	}
+	return out, nil
+}
+
+// loadCandidates reads every partner with the state the engine needs: open
+// leads, active users, offer and win history, latest offer, and the
+// territories it serves (its own plus running partner territory grants).
+func loadCandidates(app core.App, now time.Time) ([]assign.Partner, error) {
+	recs, err := app.FindAllRecords("partners")
+	if err != nil {
+		return nil, err
+	}
+	counts := func(q string, params dbx.Params) (map[string]int, error) {
+		rows := []struct {
+			P string `db:"p"`
+			N int    `db:"n"`
+		}{}
+		if err := app.DB().NewQuery(q).Bind(params).All(&rows); err != nil {
+			return nil, err
+		}
+		m := make(map[string]int, len(rows))
+		for _, r := range rows {
+			m[r.P] = r.N
+		}
+		return m, nil
+	}
+	nowS := dbTime(now)
+	open, err := counts("SELECT partner AS p, COUNT(*) AS n FROM leads WHERE partner != '' AND status IN ('offered','accepted','contacted','meeting') GROUP BY partner", nil)
+	if err != nil {
+		return nil, err
+	}
+	users, err := counts("SELECT partner AS p, COUNT(*) AS n FROM users WHERE partner != '' AND active = 1 AND (access_expires = '' OR access_expires > {:now}) GROUP BY partner", dbx.Params{"now": nowS})
+	if err != nil {
+		return nil, err
+	}
+	offered, err := counts("SELECT partner AS p, COUNT(*) AS n FROM lead_offers GROUP BY partner", nil)
+	if err != nil {
+		return nil, err
+	}
+	won, err := counts("SELECT partner AS p, COUNT(*) AS n FROM leads WHERE partner != '' AND status = 'won' GROUP BY partner", nil)
+	if err != nil {
+		return nil, err
+	}
+	last := []struct {
+		P string `db:"p"`
+		T string `db:"t"`
+	}{}
+	if err := app.DB().NewQuery("SELECT partner AS p, MAX(offered_at) AS t FROM lead_offers GROUP BY partner").All(&last); err != nil {
+		return nil, err
+	}
+	lastAt := map[string]time.Time{}
+	for _, l := range last {
+		if d, err := types.ParseDateTime(l.T); err == nil {
+			lastAt[l.P] = d.Time()
+		}
+	}
+	grants := []struct {
+		P string `db:"p"`
+		T string `db:"t"`
+	}{}
+	if err := app.DB().NewQuery("SELECT partner AS p, territory AS t FROM grants WHERE partner != '' AND kind = 'territory' AND territory != '' AND (starts = '' OR starts <= {:now}) AND expires > {:now}").
+		Bind(dbx.Params{"now": nowS}).All(&grants); err != nil {
+		return nil, err
+	}
+	extra := map[string][]string{}
+	for _, g := range grants {
+		extra[g.P] = append(extra[g.P], g.T)
+	}
+	out := make([]assign.Partner, 0, len(recs))
+	for _, r := range recs {
+		p := assign.Partner{
+			ID: r.Id, Kind: r.GetString("kind"), Tier: r.GetString("tier"), Status: r.GetString("status"),
+			Territories: append(r.GetStringSlice("territories"), extra[r.Id]...), Segments: r.GetStringSlice("segments"),
+			Capacity: r.GetInt("capacity"), OpenLeads: open[r.Id], Weight: r.GetFloat("weight"), ActiveUsers: users[r.Id],
+			Offered: offered[r.Id], Won: won[r.Id], LastOfferedAt: lastAt[r.Id],
+		}
+		if ce := r.GetDateTime("contract_end"); !ce.IsZero() {
+			p.ContractEnd = ce.Time()
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// excludedPartners are the partners that declined this lead, let an offer
+// expire or hold a pending offer: they never get it (again).
+func excludedPartners(app core.App, leadID string) (map[string]bool, error) {
+	rows := []struct {
+		P string `db:"partner"`
+	}{}
+	err := app.DB().Select("partner").From("lead_offers").
+		Where(dbx.HashExp{"lead": leadID}).AndWhere(dbx.In("outcome", "declined", "expired", "pending")).All(&rows)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]bool{}
+	for _, r := range rows {
+		m[r.P] = true
+	}
+	return m, nil
+}
+
+// DistributeResult tells what Distribute did.
+type DistributeResult struct {
+	Offered  bool
+	Partner  string
+	ToPool   bool // the lead went back to the pool (offers exhausted or no candidate after offers)
+	Reason   string
+	Skipped  map[string]string
+	RuleName string
+}
+
+// Distribute offers a distributable lead to the next partner chosen by the
+// assignment rules. It must run in a transaction (pass the tx app). When the
+// lead reached its maximum number of offers, or no partner is left after at
+// least one offer, the lead returns to the pool and its channel managers are
+// notified.
+func Distribute(tx core.App, leadID string, actor Actor, now time.Time) (DistributeResult, error) {
+	lead, err := tx.FindRecordById("leads", leadID)
+	if err != nil {
+		return DistributeResult{}, err
+	}
+	st := lead.GetString("status")
+	if !(st == "ready" || st == "recycled") || lead.GetBool("held") {
+		return DistributeResult{Reason: "not_distributable"}, nil
+	}
+	settings := LoadSettings(tx)
+	if lead.GetInt("score") < settings.ScoreThreshold && !lead.GetBool("forced") {
+		return DistributeResult{Reason: "below_threshold"}, nil
+	}
+	rules, err := loadRules(tx)
+	if err != nil {
+		return DistributeResult{}, err
+	}
+	al := assign.Lead{ID: lead.Id, Territory: lead.GetString("territory"), Segment: lead.GetString("segment"), Score: lead.GetInt("score")}
+	rule, ok := assign.MatchRule(rules, al)
+	offers := lead.GetInt("offers_count")
+	if ok && assign.OffersExhausted(rule, offers, settings.MaxOffers) || !ok && offers >= settings.MaxOffers {
+		return DistributeResult{ToPool: true, Reason: "offers_exhausted"}, backToPool(tx, lead, actor, "offers_exhausted")
+	}
+	partners, err := loadCandidates(tx, now)
+	if err != nil {
+		return DistributeResult{}, err
+	}
+	excluded, err := excludedPartners(tx, lead.Id)
+	if err != nil {
+		return DistributeResult{}, err
+	}
+	dec, err := assign.Select(rules, al, partners, excluded, now)
+	switch {
+	case errors.Is(err, assign.ErrNoRule), errors.Is(err, assign.ErrNoCandidate):
+		res := DistributeResult{Reason: "no_candidate", Skipped: dec.Skipped, RuleName: dec.Rule.Name}
+		if errors.Is(err, assign.ErrNoRule) {
+			res.Reason = "no_rule"
+		}
+		if offers > 0 {
+			res.ToPool = true
+			return res, backToPool(tx, lead, actor, res.Reason)
+		}
+		return res, nil
+	case err != nil:
+		return DistributeResult{}, err
+	}
+	hours := dec.Rule.AcceptHours
+	if hours <= 0 {
+		hours = settings.DefaultAcceptHours
+	}
+	if err := offer(tx, lead, dec.Partner.ID, hours, actor, "lead.offer", now); err != nil {
+		return DistributeResult{}, err
+	}
+	return DistributeResult{Offered: true, Partner: dec.Partner.ID, Skipped: dec.Skipped, RuleName: dec.Rule.Name}, nil
+}
+
+// pickAssignee chooses who receives the offer in the partner company: the
+// active salesperson with the fewest open leads, else a partner manager.
+func pickAssignee(tx core.App, partnerID string, now time.Time) (*core.Record, error) {
+	rows := []struct {
+		ID   string `db:"id"`
+		Role string `db:"role"`
+		Open int    `db:"open"`
+	}{}
+	err := tx.DB().NewQuery(`SELECT u.id AS id, u.role AS role,
+		(SELECT COUNT(*) FROM leads l WHERE l.assignee = u.id AND l.status IN ('offered','accepted','contacted','meeting')) AS open
+		FROM users u JOIN roles r ON r.id = u.role
+		WHERE u.partner = {:p} AND u.active = 1 AND (u.access_expires = '' OR u.access_expires > {:now}) AND r.kind = 'partner'
+		ORDER BY CASE u.role WHEN 'partner_manager' THEN 1 ELSE 0 END, open, u.id`).
+		Bind(dbx.Params{"p": partnerID, "now": dbTime(now)}).All(&rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, errConflict("no_active_user", "the partner has no active user to receive the offer")
+	}
+	return tx.FindRecordById("users", rows[0].ID)
+}
+
+// offer makes the lead an offer to a partner: a pending lead_offers row, the
+// lead `offered` with its deadline, the partner's users notified in-app and
+// by e-mail (never with contact details), and one audit entry.
+func offer(tx core.App, lead *core.Record, partnerID string, hours int, actor Actor, action string, now time.Time) error {
+	partner, err := tx.FindRecordById("partners", partnerID)
+	if err != nil {
+		return err
+	}
+	assignee, err := pickAssignee(tx, partnerID, now)
+	if err != nil {
+		return err
+	}
+	acceptBy := now.Add(time.Duration(hours) * time.Hour)
+	oc, err := tx.FindCachedCollectionByNameOrId("lead_offers")
+	if err != nil {
+		return err
+	}
+	o := core.NewRecord(oc)
+	o.Set("lead", lead.Id)
+	o.Set("partner", partnerID)
+	o.Set("assignee", assignee.Id)
+	o.Set("offered_at", now)
+	o.Set("accept_by", acceptBy)
+	o.Set("outcome", "pending")
+	if err := tx.Save(o); err != nil {
+		return err
+	}
+	lead.Set("status", "offered")
+	lead.Set("partner", partnerID)
+	lead.Set("assignee", assignee.Id)
+	lead.Set("offered_at", now)
+	lead.Set("accept_by", acceptBy)
+	lead.Set("accepted_at", "")
+	lead.Set("offers_count", lead.GetInt("offers_count")+1)
+	if err := tx.Save(lead); err != nil {
+		return err
+	}
+	if err := Audit(tx, actor, action, "leads", lead.Id, map[string]any{
+		"partner": partnerID, "assignee": assignee.Id, "accept_by": dbTime(acceptBy), "offer": o.Id, "offers_count": lead.GetInt("offers_count"),
+	}); err != nil {
+		return err
+	}
+	return notifyOffer(tx, lead, partner, assignee, acceptBy)
+}
+
+// backToPool returns a lead to the central pool and alerts its channel
+// managers.
+func backToPool(tx core.App, lead *core.Record, actor Actor, reason string) error {
+	lead.Set("status", "recycled")
+	lead.Set("partner", "")
+	lead.Set("assignee", "")
+	lead.Set("offered_at", "")
+	lead.Set("accept_by", "")
+	if err := tx.Save(lead); err != nil {
+		return err
+	}
+	if err := Audit(tx, actor, "lead.back_to_pool", "leads", lead.Id, map[string]any{"reason": reason, "offers_count": lead.GetInt("offers_count")}); err != nil {
+		return err
+	}
+	return notifyChannelManagers(tx, lead, "lead_back_to_pool",
+		"Lead revenu au pool / Lead back to the pool: "+lead.GetString("company")+" ("+lead.GetString("city")+")")
+}
+
+// leadIsOpen reports whether a status counts against a partner's capacity.
+func leadIsOpen(status string) bool { return lifecycle.Open(status) }

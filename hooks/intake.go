@@ -1,0 +1,369 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/geo"
+)
+
+// ContactInput is the optional nested contact of an ingested lead.
+type ContactInput struct {
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Title     string `json:"title"`
+	Email     string `json:"email"`
+	Phone     string `json:"phone"`
+	Mobile    string `json:"mobile"`
+}
+
+// IngestInput is one lead pushed by a source (REST, web form, CSV import).
+type IngestInput struct {
+	Company        string        `json:"company"`
+	Segment        string        `json:"segment"`
+	CompanySize    string        `json:"company_size"`
+	Country        string        `json:"country"`
+	PostalCode     string        `json:"postal_code"`
+	City           string        `json:"city"`
+	Source         string        `json:"source"`
+	SourceRef      string        `json:"source_ref"`
+	Campaign       string        `json:"campaign"`
+	Interest       string        `json:"interest"`
+	SIRET          string        `json:"siret"`
+	Score          *int          `json:"score"`
+	EstimatedValue float64       `json:"estimated_value"`
+	Consent        bool          `json:"consent"`
+	Contact        *ContactInput `json:"contact"`
+}
+
+// IngestResult tells what Ingest did.
+type IngestResult struct {
+	Lead    *core.Record
+	Created bool
+	// Held is true when the lead matched an open lead, a partner's account
+	// or a protected registration and waits for the channel manager.
+	Held bool
+}
+
+var (
+	leadSources  = []string{"web", "phone", "campaign", "import", "api", "partner"}
+	leadSegments = []string{"residential", "farm", "business", "industry", "public", "collective"}
+	companySizes = []string{"1", "2-9", "10-49", "50-249", "250+"}
+)
+
+// normalize validates and cleans the input, returning a field-named error.
+func (in *IngestInput) normalize() error {
+	in.Company = strings.TrimSpace(in.Company)
+	if in.Company == "" {
+		return errBad("required", "company", "company is required")
+	}
+	if len([]rune(in.Company)) > 200 {
+		return errBad("too_long", "company", "company is longer than 200 characters")
+	}
+	in.Source = strings.ToLower(strings.TrimSpace(in.Source))
+	if !slices.Contains(leadSources, in.Source) {
+		return errBad("invalid_value", "source", "source must be one of "+strings.Join(leadSources, ", "))
+	}
+	in.SourceRef = strings.TrimSpace(in.SourceRef)
+	if len(in.SourceRef) > 120 {
+		return errBad("too_long", "source_ref", "source_ref is longer than 120 characters")
+	}
+	if in.Segment != "" && !slices.Contains(leadSegments, in.Segment) {
+		return errBad("invalid_value", "segment", "segment must be one of "+strings.Join(leadSegments, ", "))
+	}
+	if in.CompanySize != "" && !slices.Contains(companySizes, in.CompanySize) {
+		return errBad("invalid_value", "company_size", "company_size must be one of "+strings.Join(companySizes, ", "))
+	}
+	if in.Score != nil && (*in.Score < 0 || *in.Score > 100) {
+		return errBad("out_of_range", "score", "score must be between 0 and 100")
+	}
+	if in.EstimatedValue < 0 {
+		return errBad("out_of_range", "estimated_value", "estimated_value cannot be negative")
+	}
+	c := strings.TrimSpace(in.Country)
+	if c == "" || geo.IsFrance(c) {
+		in.Country = "FR"
+	} else if len(c) == 2 {
+		in.Country = strings.ToUpper(c)
+	} else {
+		return errBad("invalid_value", "country", "country must be an ISO 3166 alpha-2 code such as FR")
+	}
+	if in.Country == "FR" {
+		pc, err := geo.NormalizePostalCode(in.PostalCode)
+		if err != nil {
+			return errBad("invalid_value", "postal_code", "postal_code must be a French postal code of 5 digits")
+		}
+		in.PostalCode = pc
+	}
+	if len([]rune(in.Interest)) > 2000 {
+		return errBad("too_long", "interest", "interest is longer than 2000 characters")
+	}
+	if s := strings.TrimSpace(in.SIRET); s != "" {
+		if _, err := dedup.NormalizeSIREN(s); err != nil {
+			return errBad("invalid_value", "siret", "siret is not a valid SIREN or SIRET number")
+		}
+		in.SIRET = strings.Join(strings.Fields(s), "")
+	}
+	if ct := in.Contact; ct != nil {
+		if ct.Email = strings.TrimSpace(ct.Email); ct.Email != "" && dedup.NormalizeEmail(ct.Email) == "" {
+			return errBad("invalid_value", "contact.email", "contact.email is not a valid e-mail address")
+		}
+		for field, v := range map[string]*string{"contact.phone": &ct.Phone, "contact.mobile": &ct.Mobile} {
+			if strings.TrimSpace(*v) == "" {
+				continue
+			}
+			e164, err := dedup.NormalizePhone(*v, dedup.DefaultRegion)
+			if err != nil {
+				return errBad("invalid_value", field, field+" is not a valid phone number")
+			}
+			*v = e164
+		}
+	}
+	return nil
+}
+
+// keys returns the normalised duplicate keys of the input.
+func (in *IngestInput) keys() []string {
+	d := dedup.Input{Company: in.Company, PostalCode: in.PostalCode, SIRET: in.SIRET}
+	if in.Contact != nil {
+		d.Email, d.Phone, d.Mobile = in.Contact.Email, in.Contact.Phone, in.Contact.Mobile
+	}
+	return dedup.Keys(d)
+}
+
+// Intake ingests leads; it caches the territories for a batch.
+type Intake struct {
+	app         core.App
+	territories []geo.Territory
+	settings    Settings
+	now         time.Time
+}
+
+// NewIntake prepares an intake over the current territories and settings.
+func NewIntake(app core.App) (*Intake, error) {
+	recs, err := app.FindAllRecords("territories")
+	if err != nil {
+		return nil, err
+	}
+	in := &Intake{app: app, settings: LoadSettings(app), now: time.Now()}
+	for _, t := range recs {
+		in.territories = append(in.territories, geo.Territory{
+			ID: t.Id, Code: t.GetString("code"), Kind: t.GetString("kind"),
+			Departements: t.GetStringSlice("departments"), PostalPrefixes: t.GetStringSlice("postal_prefixes"),
+		})
+	}
+	return in, nil
+}
+
+// Ingest creates one lead (and its contact) unless source+source_ref
+// already exist, in which case the existing lead is returned (idempotent
+// replay). The lead's département and territory are derived from its postal
+// code; duplicate keys are checked against open leads, partners' accounts
+// and protected registrations; a match holds the lead for the channel
+// manager. A lead at or above the score threshold becomes `ready`.
+// Distribution (offering) is done by the caller after the commit.
+func (it *Intake) Ingest(app core.App, actor Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
+	if err := in.normalize(); err != nil {
+		return IngestResult{}, err
+	}
+	if in.SourceRef != "" {
+		if existing, err := findBySourceRef(app, in.Source, in.SourceRef); err == nil {
+			return IngestResult{Lead: existing}, nil
+		}
+	}
+	var res IngestResult
+	err := app.RunInTransaction(func(tx core.App) error {
+		r, err := it.create(tx, actor, creator, in)
+		res = r
+		return err
+	})
+	if err != nil && in.SourceRef != "" {
+		// a concurrent replay won the unique (source, source_ref) index
+		if existing, ferr := findBySourceRef(app, in.Source, in.SourceRef); ferr == nil {
+			return IngestResult{Lead: existing}, nil
+		}
+	}
+	return res, err
+}
+
+func findBySourceRef(app core.App, source, ref string) (*core.Record, error) {
+	return app.FindFirstRecordByFilter("leads", "source = {:s} && source_ref = {:r}", dbx.Params{"s": source, "r": ref})
+}
+
+func (it *Intake) create(tx core.App, actor Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
+	leads, err := tx.FindCachedCollectionByNameOrId("leads")
+	if err != nil {
+		return IngestResult{}, err
+	}
+	lead := core.NewRecord(leads)
+	dept := ""
+	if in.Country == "FR" {
+		if d, err := geo.DepartementFromPostalCode(in.Country, in.PostalCode); err == nil {
+			dept = d
+		}
+	}
+	if t, ok := geo.Match(in.Country, in.PostalCode, dept, it.territories); ok {
+		lead.Set("territory", t.ID)
+	}
+	score := 0
+	if in.Score != nil {
+		score = *in.Score
+	}
+	lead.Set("company", in.Company)
+	lead.Set("segment", in.Segment)
+	lead.Set("company_size", in.CompanySize)
+	lead.Set("country", in.Country)
+	lead.Set("postal_code", in.PostalCode)
+	lead.Set("city", strings.TrimSpace(in.City))
+	lead.Set("department", dept)
+	lead.Set("source", in.Source)
+	lead.Set("source_ref", in.SourceRef)
+	lead.Set("campaign", in.Campaign)
+	lead.Set("interest", strings.TrimSpace(in.Interest))
+	lead.Set("siret", in.SIRET)
+	lead.Set("score", score)
+	lead.Set("estimated_value", in.EstimatedValue)
+	lead.Set("consent", in.Consent)
+	if creator != nil && creator.Collection().Name == "users" {
+		lead.Set("created_by", creator.Id)
+	}
+	keys := in.keys()
+	lead.Set("dedup_key", dedup.Primary(keys))
+	conflict, err := findConflict(tx, keys, "")
+	if err != nil {
+		return IngestResult{}, err
+	}
+	status := "new"
+	if score >= it.settings.ScoreThreshold && in.Score != nil {
+		status = "ready"
+	}
+	if conflict != nil {
+		lead.Set("held", true)
+		lead.Set("conflict_kind", conflict.Kind)
+		lead.Set("conflict_ref", conflict.Record)
+		lead.Set("conflict_partner", conflict.Partner)
+		if conflict.Kind == "lead" {
+			lead.Set("duplicate_of", conflict.Record)
+		}
+	}
+	lead.Set("status", status)
+	if err := tx.Save(lead); err != nil {
+		return IngestResult{}, err
+	}
+	if in.Contact != nil && *in.Contact != (ContactInput{}) {
+		cc, err := tx.FindCachedCollectionByNameOrId("lead_contacts")
+		if err != nil {
+			return IngestResult{}, err
+		}
+		ct := core.NewRecord(cc)
+		ct.Set("lead", lead.Id)
+		ct.Set("first_name", strings.TrimSpace(in.Contact.FirstName))
+		ct.Set("last_name", strings.TrimSpace(in.Contact.LastName))
+		ct.Set("title", strings.TrimSpace(in.Contact.Title))
+		ct.Set("email", dedup.NormalizeEmail(in.Contact.Email))
+		ct.Set("phone", in.Contact.Phone)
+		ct.Set("mobile", in.Contact.Mobile)
+		if err := tx.Save(ct); err != nil {
+			return IngestResult{}, fmt.Errorf("contact: %w", err)
+		}
+	}
+	if err := saveKeys(tx, "lead", lead.Id, "", keys); err != nil {
+		return IngestResult{}, err
+	}
+	changes := map[string]any{"company": in.Company, "source": in.Source, "source_ref": in.SourceRef, "territory": lead.GetString("territory"),
+		"department": dept, "score": score, "status": status, "held": conflict != nil}
+	if conflict != nil {
+		changes["conflict"] = map[string]any{"kind": conflict.Kind, "record": conflict.Record}
+	}
+	if err := Audit(tx, actor, "lead.ingest", "leads", lead.Id, changes); err != nil {
+		return IngestResult{}, err
+	}
+	return IngestResult{Lead: lead, Created: true, Held: conflict != nil}, nil
+}
+
+// Conflict is a record that a new lead or registration collides with.
+type Conflict struct {
+	Kind, Record, Partner string
+}
+
+// findConflict returns the first open record sharing a key: an open lead
+// (any status but lost or recycled), an account entrusted to a partner, or
+// an approved registration still protected. exclude skips one record id.
+func findConflict(app core.App, keys []string, exclude string) (*Conflict, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	vals := make([]any, len(keys))
+	for i, k := range keys {
+		vals[i] = k
+	}
+	rows := []struct {
+		Kind    string `db:"kind"`
+		Record  string `db:"record"`
+		Partner string `db:"partner"`
+	}{}
+	err := app.DB().Select("kind", "record", "partner").From("dedup_keys").
+		Where(dbx.In("key", vals...)).AndWhere(dbx.NewExp("record != {:x}", dbx.Params{"x": exclude})).
+		OrderBy("created ASC").All(&rows)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
+	for _, r := range rows {
+		var ok int
+		var q string
+		switch r.Kind {
+		case "lead":
+			q = "SELECT COUNT(*) FROM leads WHERE id = {:id} AND status NOT IN ('lost', 'recycled')"
+		case "account":
+			q = "SELECT COUNT(*) FROM accounts WHERE id = {:id} AND partner != ''"
+		case "registration":
+			q = "SELECT COUNT(*) FROM opportunities WHERE id = {:id} AND registration_status = 'approved' AND protected_until > {:now}"
+		default:
+			continue
+		}
+		if err := app.DB().NewQuery(q).Bind(dbx.Params{"id": r.Record, "now": now}).Row(&ok); err != nil {
+			return nil, err
+		}
+		if ok > 0 {
+			c := Conflict{Kind: r.Kind, Record: r.Record, Partner: r.Partner}
+			if r.Kind == "lead" && c.Partner == "" {
+				_ = app.DB().NewQuery("SELECT partner FROM leads WHERE id = {:id}").Bind(dbx.Params{"id": r.Record}).Row(&c.Partner)
+			}
+			return &c, nil
+		}
+	}
+	return nil, nil
+}
+
+// saveKeys records the duplicate keys of a record.
+func saveKeys(app core.App, kind, record, partner string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	c, err := app.FindCachedCollectionByNameOrId("dedup_keys")
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		r := core.NewRecord(c)
+		r.Set("key", k)
+		r.Set("kind", kind)
+		r.Set("record", record)
+		r.Set("partner", partner)
+		if err := app.Save(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ErrTooMany is returned for a batch over the limit.
+var ErrTooMany = errors.New("too many leads in one batch")

@@ -1,0 +1,283 @@
+package hooks
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/policy"
+)
+
+// By is who performs an action: the user (whose rules apply) and the
+// audit actor (with the request's IP and id when there is a request).
+type By struct {
+	User  *core.Record
+	Actor Actor
+}
+
+// ByRequest is the authenticated user of a request.
+func ByRequest(e *core.RequestEvent) By { return By{User: e.Auth, Actor: ActorOf(e)} }
+
+// ByUser is a user acting outside a request (commands, tests).
+func ByUser(u *core.Record) By { return By{User: u, Actor: ActorOfUser(u)} }
+
+// roleKindOf returns the kind of a user's role.
+func roleKindOf(app core.App, u *core.Record) policy.Kind {
+	if u == nil || u.Collection().Name != "users" {
+		return ""
+	}
+	r, err := app.FindRecordById("roles", u.GetString("role"))
+	if err != nil {
+		return ""
+	}
+	return policy.Kind(r.GetString("kind"))
+}
+
+// pendingOffer returns the pending offer of a lead to a partner.
+func pendingOffer(app core.App, leadID, partnerID string) (*core.Record, error) {
+	return app.FindFirstRecordByFilter("lead_offers", "lead = {:l} && partner = {:p} && outcome = 'pending'", dbx.Params{"l": leadID, "p": partnerID})
+}
+
+// Accept accepts the pending offer of a lead for the user's partner
+// company. Exactly one of concurrent accepts wins; the others get a 409. A
+// partner salesperson becomes the assignee; a partner manager may dispatch
+// the lead to a colleague (dispatchTo) or keep the offer's assignee.
+func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error) {
+	user := by.User
+	if user == nil || roleKindOf(app, user) != policy.Partner {
+		return nil, errForbidden("not_a_partner", "only partner users accept offers")
+	}
+	if _, err := ViewFor(app, user, "leads", leadID); err != nil {
+		return nil, err
+	}
+	var out *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		// re-read inside the write transaction: transactions are serialised,
+		// so the first accept changes the status and the others see it.
+		lead, err := tx.FindRecordById("leads", leadID)
+		if err != nil {
+			return ErrNotVisible
+		}
+		if lead.GetString("status") != "offered" || lead.GetString("partner") != user.GetString("partner") {
+			return errConflict("offer_not_pending", "this offer is no longer open")
+		}
+		now := time.Now()
+		if !lead.GetDateTime("accept_by").Time().After(now) {
+			return errConflict("offer_expired", "this offer has expired")
+		}
+		assignee := lead.GetString("assignee")
+		if user.GetString("role") == "partner_user" {
+			assignee = user.Id
+		}
+		if dispatchTo != "" {
+			if user.GetString("role") != "partner_manager" {
+				return errForbidden("dispatch_not_allowed", "only a partner manager dispatches a lead")
+			}
+			colleague, err := tx.FindRecordById("users", dispatchTo)
+			if err != nil || colleague.GetString("partner") != user.GetString("partner") || !colleague.GetBool("active") {
+				return errBad("invalid_value", "assignee", "the colleague must be an active user of your company")
+			}
+			assignee = colleague.Id
+		}
+		o, err := pendingOffer(tx, lead.Id, lead.GetString("partner"))
+		if err != nil {
+			return errConflict("offer_not_pending", "this offer is no longer open")
+		}
+		o.Set("outcome", "accepted")
+		o.Set("decided_at", now)
+		o.Set("decided_by", user.Id)
+		o.Set("assignee", assignee)
+		if err := tx.Save(o); err != nil {
+			return err
+		}
+		lead.Set("status", "accepted")
+		lead.Set("accepted_at", now)
+		lead.Set("assignee", assignee)
+		if err := tx.Save(lead); err != nil {
+			return err
+		}
+		out = lead
+		return Audit(tx, by.Actor, "offer.accept", "leads", lead.Id, map[string]any{"offer": o.Id, "partner": lead.GetString("partner"), "assignee": assignee})
+	})
+	return out, err
+}
+
+// Decline declines the pending offer of a lead with a reason; the lead goes
+// to the next candidate (never back to a partner that declined or let it
+// expire) or back to the pool after the maximum number of offers.
+func Decline(app core.App, by By, leadID, reason string) error {
+	user := by.User
+	reason = strings.TrimSpace(reason)
+	if user == nil || roleKindOf(app, user) != policy.Partner {
+		return errForbidden("not_a_partner", "only partner users decline offers")
+	}
+	if len([]rune(reason)) < 3 {
+		return errBad("required", "reason", "a reason is required to decline an offer")
+	}
+	if len([]rune(reason)) > 500 {
+		return errBad("too_long", "reason", "the reason is longer than 500 characters")
+	}
+	if _, err := ViewFor(app, user, "leads", leadID); err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		lead, err := tx.FindRecordById("leads", leadID)
+		if err != nil {
+			return ErrNotVisible
+		}
+		if lead.GetString("status") != "offered" || lead.GetString("partner") != user.GetString("partner") {
+			return errConflict("offer_not_pending", "this offer is no longer open")
+		}
+		o, err := pendingOffer(tx, lead.Id, lead.GetString("partner"))
+		if err != nil {
+			return errConflict("offer_not_pending", "this offer is no longer open")
+		}
+		return closeOffer(tx, lead, o, "declined", reason, user, by.Actor, "offer.decline")
+	})
+}
+
+// closeOffer ends a pending offer (declined, expired or withdrawn), returns
+// the lead to `ready` and distributes it again.
+func closeOffer(tx core.App, lead, o *core.Record, outcome, reason string, by *core.Record, actor Actor, action string) error {
+	now := time.Now()
+	o.Set("outcome", outcome)
+	o.Set("reason", reason)
+	o.Set("decided_at", now)
+	if by != nil {
+		o.Set("decided_by", by.Id)
+	}
+	if err := tx.Save(o); err != nil {
+		return err
+	}
+	partner := lead.GetString("partner")
+	lead.Set("status", "ready")
+	lead.Set("partner", "")
+	lead.Set("assignee", "")
+	lead.Set("offered_at", "")
+	lead.Set("accept_by", "")
+	if err := tx.Save(lead); err != nil {
+		return err
+	}
+	if err := Audit(tx, actor, action, "leads", lead.Id, map[string]any{"offer": o.Id, "partner": partner, "reason": reason}); err != nil {
+		return err
+	}
+	if outcome == "withdrawn" {
+		return nil
+	}
+	_, err := Distribute(tx, lead.Id, SystemActor("distribution"), now)
+	return err
+}
+
+// ExpireOffers expires every offer past its deadline and re-offers the
+// leads; it is what the cron job runs every minute under serve.
+func ExpireOffers(app core.App, now time.Time) (int, error) {
+	rows := []struct {
+		ID string `db:"id"`
+	}{}
+	err := app.DB().NewQuery("SELECT id FROM leads WHERE status = 'offered' AND accept_by != '' AND accept_by <= {:now} ORDER BY accept_by LIMIT 500").
+		Bind(dbx.Params{"now": dbTime(now)}).All(&rows)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range rows {
+		err := app.RunInTransaction(func(tx core.App) error {
+			lead, err := tx.FindRecordById("leads", r.ID)
+			if err != nil {
+				return err
+			}
+			if lead.GetString("status") != "offered" || lead.GetDateTime("accept_by").Time().After(now) {
+				return nil // accepted or changed meanwhile
+			}
+			o, err := pendingOffer(tx, lead.Id, lead.GetString("partner"))
+			if err != nil {
+				return err
+			}
+			n++
+			return closeOffer(tx, lead, o, "expired", "", nil, SystemActor("offer-expiry"), "offer.expire")
+		})
+		if err != nil {
+			app.Logger().Error("expiring an offer failed", "lead", r.ID, "error", err)
+		}
+	}
+	return n, nil
+}
+
+// Assign offers a lead to a chosen partner by hand (channel managers in
+// their territories, admins anywhere — whoever may update the lead at the
+// `territory` or `all` level). A pending offer to another partner is
+// withdrawn; a held (conflicting) lead is released by this arbitration.
+func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error) {
+	user := by.User
+	if user == nil || roleKindOf(app, user) != policy.Internal {
+		return nil, errForbidden("not_allowed", "only channel managers and admins assign leads")
+	}
+	m, err := LoadMatrix(app)
+	if err != nil {
+		return nil, err
+	}
+	lvl := m.Cell(user.GetString("role"), "leads").Update
+	if lvl != policy.Territory && lvl != policy.All {
+		return nil, errForbidden("not_allowed", "your role does not distribute leads")
+	}
+	lead, err := ViewFor(app, user, "leads", leadID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := CanDo(app, user, lead, "update", map[string]any{}); err != nil || !ok {
+		return nil, ErrNotVisible
+	}
+	if strings.TrimSpace(partnerID) == "" {
+		return nil, errBad("required", "partner", "partner is required")
+	}
+	now := time.Now()
+	var out *core.Record
+	err = app.RunInTransaction(func(tx core.App) error {
+		lead, err := tx.FindRecordById("leads", leadID)
+		if err != nil {
+			return ErrNotVisible
+		}
+		switch st := lead.GetString("status"); {
+		case st == "offered":
+			if lead.GetString("partner") == partnerID {
+				return errConflict("already_offered", "the lead is already offered to this partner")
+			}
+			if o, err := pendingOffer(tx, lead.Id, lead.GetString("partner")); err == nil {
+				o.Set("outcome", "withdrawn")
+				o.Set("decided_at", now)
+				o.Set("decided_by", user.Id)
+				o.Set("reason", "reassigned")
+				if err := tx.Save(o); err != nil {
+					return err
+				}
+			}
+		case st == "new" || st == "qualifying" || st == "ready" || st == "recycled":
+		default:
+			return errConflict("not_assignable", "a lead in status "+st+" cannot be assigned")
+		}
+		p, err := tx.FindRecordById("partners", partnerID)
+		if err != nil {
+			return errBad("invalid_value", "partner", "unknown partner")
+		}
+		if p.GetString("status") != "active" {
+			return errConflict("partner_inactive", "this partner is not active")
+		}
+		if ce := p.GetDateTime("contract_end"); !ce.IsZero() && ce.Time().Before(now) {
+			return errConflict("contract_ended", "this partner's contract has ended")
+		}
+		if lead.GetBool("held") {
+			lead.Set("held", false)
+		}
+		err = offer(tx, lead, partnerID, LoadSettings(tx).DefaultAcceptHours, by.Actor, "lead.assign", now)
+		var de *Error
+		if errors.As(err, &de) {
+			return de
+		}
+		out = lead
+		return err
+	})
+	return out, err
+}
