@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/geo"
 )
 
@@ -161,7 +162,7 @@ func (s *seeder) seedLeads() error {
 			"source": src, "source_ref": fmt.Sprintf("%s-%05d", src, i+1), "score": score, "status": status,
 			"interest": s.pick(interests[seg]), "estimated_value": value, "created_by": creator.Id,
 			"consent": true, "created": dt(created), "updated": dt(created),
-			"dedup_key": "email:" + emailOf(first, last, domain),
+			"dedup_key": dedup.Primary(dedup.Keys(dedup.Input{Email: emailOf(first, last, domain), Company: company, PostalCode: town.PostalCode})),
 		}
 		if src == "campaign" {
 			fields["campaign"] = s.campaigns[s.rng.IntN(len(s.campaigns))].Id
@@ -207,6 +208,25 @@ func (s *seeder) seedLeads() error {
 			return err
 		}
 		s.sum.Contacts++
+		keys := dedup.Keys(dedup.Input{Email: emailOf(first, last, domain), Company: company, PostalCode: town.PostalCode})
+		for _, k := range keys {
+			if _, err := s.save("dedup_keys", "", map[string]any{"key": k, "kind": "lead", "record": lead.Id, "partner": fields["partner"]}); err != nil {
+				return err
+			}
+		}
+		if partner != nil && withPartner[status] && i%300 == 150 {
+			// the same customer comes back through another channel: a channel conflict for the manager
+			if _, err := s.save("leads", "", map[string]any{
+				"company": company, "segment": seg, "country": "FR", "postal_code": town.PostalCode, "city": town.Name, "department": dept,
+				"territory": s.territories[region].Id, "source": "web", "score": 75, "status": "ready", "interest": s.pick(interests[seg]),
+				"held": true, "duplicate_of": lead.Id, "conflict_kind": "lead", "conflict_ref": lead.Id, "conflict_partner": partner.Id,
+				"created_by": s.internal["teleop"].Id, "consent": true, "created": dt(now.Add(-6 * time.Hour)), "updated": dt(now.Add(-6 * time.Hour)),
+			}); err != nil {
+				return err
+			}
+			s.sum.Leads++
+			s.sum.Conflicts++
+		}
 		for _, o := range offers {
 			o["lead"] = lead.Id
 			if _, err := s.save("lead_offers", "", o); err != nil {

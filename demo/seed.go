@@ -60,8 +60,8 @@ type Login struct {
 
 // Summary tells what Seed created.
 type Summary struct {
-	Territories, Partners, Users, Leads, Contacts, Offers, Activities, DealTerms, Rules, Campaigns int
-	Logins                                                                                         []Login
+	Territories, Partners, Users, Leads, Contacts, Offers, Activities, DealTerms, Rules, Campaigns, Conflicts int
+	Logins                                                                                                    []Login
 }
 
 // ErrNotEmpty is returned when the data dir already holds data that is not

