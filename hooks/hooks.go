@@ -20,6 +20,7 @@ func Register(app core.App) {
 	bindLeadHooks(app)
 	bindAudit(app)
 	bindLeadRoutes(app)
+	bindListHints(app)
 	bindMail(app)
 	bindVisibility(app, &RoleKinds{})
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -89,8 +91,16 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 	if !q.Count {
 		params.Set("skipTotal", "1")
 	}
-	if q.Filter != "" {
-		params.Set("filter", q.Filter)
+	filter := q.Filter
+	if hint := ListHint(app, auth, collection, time.Now()); hint != "" && !super {
+		if filter != "" {
+			filter = "(" + hint + ") && (" + filter + ")"
+		} else {
+			filter = hint
+		}
+	}
+	if filter != "" {
+		params.Set("filter", filter)
 	}
 	if q.Sort != "" {
 		params.Set("sort", q.Sort)
@@ -155,4 +165,44 @@ func CanDo(app core.App, auth *core.Record, rec *core.Record, action string, bod
 		info.Body = body
 	}
 	return app.CanAccessRecord(rec, info, rule)
+}
+
+// ListPlan returns SQLite's EXPLAIN QUERY PLAN of the list query a user's
+// REST list runs (rule, list hint and filter, newest first, one page): the
+// tool behind the index checks of the tests and benchmarks.
+func ListPlan(app core.App, auth *core.Record, collection, filter string) ([]string, error) {
+	coll, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return nil, err
+	}
+	if coll.ListRule == nil {
+		return nil, ErrForbidden
+	}
+	q := app.RecordQuery(coll)
+	r := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, http.MethodGet), true)
+	for _, f := range []string{*coll.ListRule, ListHint(app, auth, collection, time.Now()), filter} {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		expr, err := search.FilterData(f).BuildExpr(r)
+		if err != nil {
+			return nil, err
+		}
+		q.AndWhere(expr)
+	}
+	if err := r.UpdateQuery(q); err != nil {
+		return nil, err
+	}
+	built := q.OrderBy("created DESC").Limit(50).Build()
+	rows := []struct {
+		Detail string `db:"detail"`
+	}{}
+	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + built.SQL()).Bind(built.Params()).All(&rows); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(rows))
+	for i, row := range rows {
+		out[i] = row.Detail
+	}
+	return out, nil
 }

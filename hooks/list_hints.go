@@ -1,0 +1,139 @@
+package hooks
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/relais/relais/hooks/policy"
+)
+
+// List hints make the compiled rules fast without changing what they allow.
+//
+// A compiled ListRule is an OR of one branch per role, and its terms refer
+// to the joined auth record (@request.auth.partner, …), so SQLite cannot use
+// an index of the listed table to evaluate it: a partner's list would scan
+// the whole table. For list requests, this middleware ANDs to the client's
+// filter a hint with literal values taken from the caller (its partner, its
+// territories and running territory grants, or the pool statuses). Every
+// hint is implied by the caller's own branch of the rule — a superset of the
+// rows the rule allows — so the result is exactly the same, only found
+// through an index. The rule itself still decides.
+
+// ListHintMiddlewareID identifies the middleware.
+const ListHintMiddlewareID = "relaisListHints"
+
+var (
+	listPath = regexp.MustCompile(`^/api/collections/([a-z_]+)/records/?$`)
+	safeID   = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+)
+
+// hintedField is, per collection, the field carrying the partner and the
+// territory (empty when the collection has none).
+var hintedField = map[string]struct{ partner, territory, status string }{
+	"leads":         {"partner", "territory", "status"},
+	"lead_offers":   {"partner", "", ""},
+	"accounts":      {"partner", "territory", ""},
+	"opportunities": {"partner", "territory", ""},
+}
+
+// ListHint returns the hint for a user listing a collection ("" = none).
+func ListHint(app core.App, user *core.Record, collection string, now time.Time) string {
+	f, ok := hintedField[collection]
+	if !ok || user == nil || user.Collection().Name != "users" {
+		return ""
+	}
+	m, err := LoadMatrix(app)
+	if err != nil {
+		return ""
+	}
+	role, ok := m.Role(user.GetString("role"))
+	if !ok {
+		return ""
+	}
+	resource := collection
+	if collection == "lead_offers" {
+		resource = "leads"
+	}
+	level := m.Cell(role.ID, resource).Read
+	if role.Kind == policy.Partner {
+		// the partner ceiling holds whatever the level
+		p := user.GetString("partner")
+		if p == "" || !safeID.MatchString(p) {
+			return ""
+		}
+		return f.partner + " = '" + p + "'"
+	}
+	switch level {
+	case policy.Territory:
+		if f.territory == "" {
+			return ""
+		}
+		ts := append([]string{}, user.GetStringSlice("territories")...)
+		rows := []struct {
+			T string `db:"territory"`
+		}{}
+		if err := app.DB().Select("territory").From("grants").
+			Where(dbx.HashExp{"user": user.Id, "kind": "territory"}).
+			AndWhere(dbx.NewExp("(starts = '' OR starts <= {:now}) AND expires > {:now}", dbx.Params{"now": dbTime(now)})).
+			All(&rows); err != nil {
+			return ""
+		}
+		for _, r := range rows {
+			ts = append(ts, r.T)
+		}
+		var parts []string
+		for _, t := range ts {
+			if !safeID.MatchString(t) {
+				return ""
+			}
+			parts = append(parts, f.territory+" = '"+t+"'")
+		}
+		if len(parts) == 0 {
+			return f.territory + " = '__none__'"
+		}
+		return "(" + strings.Join(parts, " || ") + ")"
+	case policy.Pool:
+		if f.status == "" {
+			return ""
+		}
+		return "(status = 'new' || status = 'qualifying' || status = 'ready' || status = 'recycled')"
+	}
+	return ""
+}
+
+// bindListHints installs the middleware on the REST list routes.
+func bindListHints(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id:       ListHintMiddlewareID,
+			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 2,
+			Func: func(e *core.RequestEvent) error {
+				if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.IsSuperuser() {
+					return e.Next()
+				}
+				mm := listPath.FindStringSubmatch(e.Request.URL.Path)
+				if mm == nil {
+					return e.Next()
+				}
+				if hint := ListHint(e.App, e.Auth, mm[1], time.Now()); hint != "" {
+					q := e.Request.URL.Query()
+					if f := strings.TrimSpace(q.Get("filter")); f != "" {
+						q.Set("filter", "("+hint+") && ("+f+")")
+					} else {
+						q.Set("filter", hint)
+					}
+					e.Request.URL.RawQuery = q.Encode()
+				}
+				return e.Next()
+			},
+		})
+		return se.Next()
+	})
+}
