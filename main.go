@@ -10,11 +10,13 @@ import (
 	"github.com/relais/relais/cli"
 	"github.com/relais/relais/hooks"
 	_ "github.com/relais/relais/migrations"
+	"github.com/relais/relais/ui"
 )
 
 func main() {
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DBConnect})
 	hooks.Register(app)
+	ui.Register(app)
 	cli.Register(app)
 	if err := app.Start(); err != nil {
 		log.Fatal(err)

@@ -12,4 +12,7 @@ func Register(app *pocketbase.PocketBase) {
 	app.RootCmd.Short = "Relais: self-hosted partner relationship management"
 	app.RootCmd.AddCommand(demoCommand(app))
 	app.RootCmd.AddCommand(importCommand(app))
+	app.RootCmd.AddCommand(auditCommand(app, exitProcess(app)))
+	app.RootCmd.AddCommand(accessReviewCommand(app))
+	app.RootCmd.AddCommand(gdprCommand(app))
 }

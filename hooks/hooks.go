@@ -21,8 +21,11 @@ func Register(app core.App) {
 	bindAudit(app)
 	bindLeadRoutes(app)
 	bindListHints(app)
+	bindReportRoutes(app)
 	bindMail(app)
 	bindVisibility(app, &RoleKinds{})
+	bindGovernance(app)
+	bindDeals(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with

@@ -78,8 +78,8 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 	if perPage <= 0 {
 		perPage = 30
 	}
-	if perPage > MaxPerPage {
-		perPage = MaxPerPage
+	if limit := PageCapFor(app, auth); perPage > limit {
+		perPage = limit // partner roles: a list is not a bulk export
 	}
 	page := q.Page
 	if page <= 0 {

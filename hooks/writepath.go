@@ -9,6 +9,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"github.com/relais/relais/hooks/deals"
 )
 
 // The Go write path used by the UI: the same rules as the REST API (the
@@ -41,17 +43,30 @@ func UpdateFor(app core.App, by By, collection, id string, body map[string]any) 
 		return nil, errForbidden("not_allowed", "you may not change this record this way")
 	}
 	loadBody(rec, body)
-	if collection == "leads" {
+	pendingWin := false
+	switch collection {
+	case "leads":
 		if err := checkLeadUpdate(app, by.User, rec); err != nil {
 			return nil, err
 		}
+	case "opportunities":
+		outcome, err := applyStage(app, by.User, rec)
+		if err != nil {
+			return nil, err
+		}
+		pendingWin = outcome == deals.Pending
 	}
 	changes := Diff(rec)
 	err = app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		return Audit(tx, by.Actor, collection+".update", collection, rec.Id, changes)
+		if pendingWin {
+			if err := notifyWinToValidate(tx, rec, by.User); err != nil {
+				return err
+			}
+		}
+		return Audit(tx, by.Actor, auditAction(collection, "update", changes), collection, rec.Id, changes)
 	})
 	if err != nil {
 		return nil, err
@@ -92,6 +107,10 @@ func CreateFor(app core.App, by By, collection string, body map[string]any) (*co
 		}
 	case "activities":
 		prepareActivity(by.User, rec)
+	case "opportunities":
+		if err := prepareOpportunityCreate(app, by.User, rec); err != nil {
+			return nil, err
+		}
 	}
 	changes := Diff(rec)
 	err = app.RunInTransaction(func(tx core.App) error {

@@ -192,8 +192,11 @@ func specs() map[string]spec {
 		},
 		"documents": {
 			scopes: map[Level]string{All: "id != ''"},
-			partnerCeiling: "((audience = 'all_partners' || (audience = 'tiers' && tiers ?= @request.auth.partner.tier) || " +
-				"(audience = 'kinds' && kinds ?= @request.auth.partner.kind)) && (expires = '' || expires > @now))",
+			// tiers and kinds are multi selects: `:each ?=` matches when one
+			// item equals the partner's tier / kind (a plain `tiers ?=` compares
+			// the whole JSON array and never matches)
+			partnerCeiling: "((audience = 'all_partners' || (audience = 'tiers' && tiers:each ?= @request.auth.partner.tier) || " +
+				"(audience = 'kinds' && kinds:each ?= @request.auth.partner.kind)) && (expires = '' || expires > @now))",
 			partnerMax:   All,
 			createScopes: map[Level]string{All: ""},
 		},

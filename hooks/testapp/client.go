@@ -37,8 +37,15 @@ func NewClient(tb testing.TB, app core.App) *Client {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// The serve event starts PocketBase's cron; its jobs (offer expiry,
+	// distribution) would race with the tests, which run them explicitly.
+	app.Cron().Stop()
 	return &Client{tb: tb, mux: mux}
 }
+
+// Handler returns the app's real HTTP handler (for httptest servers:
+// realtime/SSE, browsers).
+func (c *Client) Handler() http.Handler { return c.mux }
 
 // Response is a recorded response.
 type Response struct {

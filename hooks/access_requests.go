@@ -1,0 +1,247 @@
+package hooks
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/policy"
+)
+
+// Access requests (SPEC §5): a user asks for a right with a justification
+// through the REST API (POST /api/collections/access_requests/records,
+// rule in policy.fixedRules: for themselves, status pending, no decision
+// fields). An admin — or a channel manager, for a territory request on a
+// territory they manage — approves it with an expiry, which creates the
+// grant, or rejects it with a reason. Nobody decides their own request.
+// The requester is notified either way; approvers are notified of new
+// requests. Every step is audited (access_requests.create by bindAudit,
+// access_requests.approve / reject here).
+
+// Audit actions of access requests.
+const (
+	ActionRequestApprove = "access_requests.approve"
+	ActionRequestReject  = "access_requests.reject"
+)
+
+// bindAccessRequests validates new requests and notifies the approvers.
+func bindAccessRequests(app core.App) {
+	app.OnRecordCreate("access_requests").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("status") == "" {
+			e.Record.Set("status", "pending")
+		}
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return notifyApprovers(e.App, e.Record)
+	})
+	app.OnRecordValidate("access_requests").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.IsNew() {
+			if err := validateRequest(e.App, e.Record); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	})
+}
+
+// validateRequest checks what a new request asks for.
+func validateRequest(app core.App, r *core.Record) error {
+	fail := func(field, msg string) error {
+		return validation.Errors{field: validation.NewError("invalid_request", msg)}
+	}
+	switch r.GetString("kind") {
+	case "territory":
+		if t := r.GetString("territory"); t == "" {
+			return fail("territory", "a territory request names the territory")
+		} else if _, err := app.FindRecordById("territories", t); err != nil {
+			return fail("territory", "unknown territory")
+		}
+	case "export":
+		if !exportableResource(app, r.GetString("resource")) {
+			return fail("resource", "an export request names an exportable resource (leads, accounts, …)")
+		}
+	case "role":
+		return fail("kind", "temporary roles cannot be requested; ask an administrator to change your role")
+	}
+	if strings.TrimSpace(r.GetString("justification")) == "" {
+		return fail("justification", "a justification is required")
+	}
+	return nil
+}
+
+// notifyApprovers tells the active admins, and for a territory request the
+// channel managers of that territory, that a request waits.
+func notifyApprovers(app core.App, r *core.Record) error {
+	users, err := app.FindAllRecords("users", dbxEq("active", true))
+	if err != nil {
+		return err
+	}
+	requester := r.GetString("requester")
+	for _, u := range users {
+		if u.Id == requester || !mayDecide(u, r) {
+			continue
+		}
+		title := "Demande d'accès / Access request: " + r.GetString("kind")
+		if err := govNotify(app, u.Id, "access_request", title, r.GetString("details")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isApprover reports whether auth may decide some access requests.
+func isApprover(app core.App, auth *core.Record) bool {
+	if govIsAdmin(app, auth) {
+		return true
+	}
+	return auth != nil && auth.Collection().Name == "users" && auth.GetString("role") == policy.ChannelManagerRole &&
+		AccountBlock(app, auth, time.Now()) == ""
+}
+
+// mayDecide reports whether an (active) approver may decide r: admins and
+// superusers any request, channel managers territory requests on the
+// territories they manage. Nobody decides their own request.
+func mayDecide(approver *core.Record, r *core.Record) bool {
+	if approver.IsSuperuser() {
+		return true
+	}
+	if approver.Id == r.GetString("requester") {
+		return false
+	}
+	switch approver.GetString("role") {
+	case policy.AdminRole:
+		return true
+	case policy.ChannelManagerRole:
+		return r.GetString("kind") == "territory" && slices.Contains(approver.GetStringSlice("territories"), r.GetString("territory"))
+	}
+	return false
+}
+
+// findDecidable loads a pending request the approver may decide.
+func findDecidable(tx core.App, approver *core.Record, id string) (*core.Record, error) {
+	if !isApprover(tx, approver) {
+		return nil, ErrForbidden
+	}
+	r, err := tx.FindRecordById("access_requests", id)
+	if err != nil {
+		return nil, ErrNotVisible
+	}
+	if !approver.IsSuperuser() && approver.Id == r.GetString("requester") {
+		return nil, govErr(http.StatusForbidden, "own_request", "", "nobody decides their own access request")
+	}
+	if !mayDecide(approver, r) {
+		return nil, ErrNotVisible
+	}
+	if r.GetString("status") != "pending" {
+		return nil, govErr(http.StatusConflict, "already_decided", "", "this request has already been decided")
+	}
+	return r, nil
+}
+
+// ApproveAccessRequest approves a pending request: it creates the grant
+// (running from now to expires), records the decision, notifies the
+// requester and writes one access_requests.approve entry, in one
+// transaction. It returns the grant.
+func ApproveAccessRequest(app core.App, approver *core.Record, by Actor, id string, expires time.Time, reason string, now time.Time) (*core.Record, error) {
+	var grant *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		r, err := findDecidable(tx, approver, id)
+		if err != nil {
+			return err
+		}
+		grantedBy := ""
+		if !approver.IsSuperuser() {
+			grantedBy = approver.Id
+		}
+		why := strings.TrimSpace(reason)
+		if why == "" {
+			why = r.GetString("justification")
+		}
+		grant, err = newGrant(tx, GrantSpec{
+			User: r.GetString("requester"), Kind: r.GetString("kind"), Territory: r.GetString("territory"),
+			Resource: r.GetString("resource"), Starts: now, Expires: expires, Reason: why, GrantedBy: grantedBy,
+		}, now)
+		if err != nil {
+			return err
+		}
+		decide(r, approver, "approved", reason, now)
+		r.Set("grant", grant.Id)
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		body := "Valable jusqu'au / valid until " + expires.UTC().Format("2006-01-02 15:04") + " UTC"
+		if reason != "" {
+			body += "\n" + reason
+		}
+		if err := govNotify(tx, r.GetString("requester"), "access_request", "Demande d'accès acceptée / Access request approved", body); err != nil {
+			return err
+		}
+		return Audit(tx, by, ActionRequestApprove, "access_requests", r.Id, map[string]any{
+			"requester": r.GetString("requester"), "kind": r.GetString("kind"), "territory": r.GetString("territory"),
+			"resource": r.GetString("resource"), "grant": grant.Id, "expires": grant.GetString("expires"), "reason": reason,
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return grant, nil
+}
+
+// RejectAccessRequest rejects a pending request with a reason (required),
+// notifies the requester and writes one access_requests.reject entry.
+func RejectAccessRequest(app core.App, approver *core.Record, by Actor, id, reason string, now time.Time) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		r, err := findDecidable(tx, approver, id)
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(reason) == "" {
+			return govErr(http.StatusBadRequest, "reason_required", "reason", "a rejection needs a reason")
+		}
+		decide(r, approver, "rejected", reason, now)
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		if err := govNotify(tx, r.GetString("requester"), "access_request", "Demande d'accès refusée / Access request rejected", reason); err != nil {
+			return err
+		}
+		return Audit(tx, by, ActionRequestReject, "access_requests", r.Id, map[string]any{
+			"requester": r.GetString("requester"), "kind": r.GetString("kind"), "territory": r.GetString("territory"),
+			"resource": r.GetString("resource"), "reason": reason,
+		})
+	})
+}
+
+// decide records a decision on a request (the caller saves it).
+func decide(r, approver *core.Record, status, reason string, now time.Time) {
+	r.Set("status", status)
+	if !approver.IsSuperuser() {
+		r.Set("decided_by", approver.Id)
+	}
+	r.Set("decided_at", govDT(now))
+	r.Set("decision_reason", reason)
+}
+
+// PendingAccessRequests lists the pending requests approver may decide,
+// oldest first (for the approval page).
+func PendingAccessRequests(app core.App, approver *core.Record) ([]*core.Record, error) {
+	if !isApprover(app, approver) {
+		return nil, ErrForbidden
+	}
+	all, err := app.FindRecordsByFilter("access_requests", "status = 'pending'", "created", 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, r := range all {
+		if mayDecide(approver, r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

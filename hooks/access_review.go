@@ -1,0 +1,427 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/policy"
+)
+
+// Access review (SPEC §5): "who sees what". AccessReview computes, for every
+// account (users and PocketBase superusers), its role, partner,
+// territories, running grants, the number of leads, accounts and contacts
+// it can see right now — counted through ListFor, i.e. the rules in force,
+// exactly what the REST API would list — its last login and flags. A
+// quarterly campaign (cron, or `relais access-review --open`) stores one
+// access_review_items record per user; an admin records keep / revoke /
+// change per item with DecideReviewItem; revoke deactivates the account at
+// once and ends its grants.
+
+// Audit actions of access reviews.
+const (
+	ActionReviewOpen   = "access_reviews.open"
+	ActionReviewDecide = "access_review_items.decide"
+)
+
+// Review flags.
+const (
+	FlagSuperuser        = "superuser"
+	FlagAdmin            = "admin"
+	FlagDeactivated      = "deactivated"
+	FlagExpired          = "expired"
+	FlagTemporary        = "temporary"
+	FlagPartnerEnded     = "partner_ended"
+	FlagPartnerSuspended = "partner_suspended"
+	FlagInactive         = "inactive"
+	FlagNeverLoggedIn    = "never_logged_in"
+)
+
+// ReviewGrant is a running grant as shown in the review.
+type ReviewGrant struct {
+	ID        string `json:"id"`
+	Kind      string `json:"kind"`
+	Territory string `json:"territory,omitempty"` // territory code
+	Resource  string `json:"resource,omitempty"`
+	Expires   string `json:"expires"`
+}
+
+// ReviewRow is one account of the access review.
+type ReviewRow struct {
+	Account       string        `json:"account"` // "user" or "superuser"
+	ID            string        `json:"id"`
+	Email         string        `json:"email"`
+	Name          string        `json:"name,omitempty"`
+	Role          string        `json:"role"`
+	RoleKind      string        `json:"role_kind,omitempty"`
+	Partner       string        `json:"partner,omitempty"`
+	PartnerName   string        `json:"partner_name,omitempty"`
+	PartnerStatus string        `json:"partner_status,omitempty"`
+	Territories   []string      `json:"territories"` // codes of the managed territories
+	Active        bool          `json:"active"`
+	AccessExpires string        `json:"access_expires,omitempty"`
+	Grants        []ReviewGrant `json:"grants"`
+	Leads         int           `json:"leads"`
+	Accounts      int           `json:"accounts"`
+	Contacts      int           `json:"contacts"`
+	LastLogin     string        `json:"last_login,omitempty"`
+	Flags         []string      `json:"flags"`
+}
+
+// reviewCounted are the collections whose visible records are counted.
+var reviewCounted = []string{"leads", "accounts", "contacts"}
+
+// AccessReview returns one row per account, superusers first, then users
+// by e-mail.
+func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
+	days := 0
+	if s := govSettings(app); s != nil {
+		days = s.GetInt("inactivity_days")
+	}
+	inactive := func(last string, created time.Time) bool {
+		if days <= 0 {
+			return false
+		}
+		cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
+		if last == "" {
+			return created.Before(cutoff)
+		}
+		t, err := time.Parse("2006-01-02 15:04:05.000Z", last)
+		return err == nil && t.Before(cutoff)
+	}
+	codes := map[string]string{}
+	territories, err := app.FindAllRecords("territories")
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range territories {
+		codes[t.Id] = t.GetString("code")
+	}
+	kinds := map[string]string{}
+	roles, err := app.FindAllRecords("roles")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range roles {
+		kinds[r.Id] = r.GetString("kind")
+	}
+
+	var rows []ReviewRow
+	supers, err := app.FindAllRecords(core.CollectionNameSuperusers)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(supers, func(i, j int) bool { return supers[i].Email() < supers[j].Email() })
+	for _, su := range supers {
+		row := ReviewRow{Account: "superuser", ID: su.Id, Email: su.Email(), Role: "superuser", Active: true,
+			Territories: []string{}, Grants: []ReviewGrant{}, Flags: []string{FlagSuperuser}}
+		var last struct {
+			At string `db:"at"`
+		}
+		if err := app.DB().NewQuery("SELECT COALESCE(MAX(at), '') AS at FROM audit_log WHERE action = {:a} AND resource = {:r} AND record = {:id}").
+			Bind(dbx.Params{"a": ActionLogin, "r": core.CollectionNameSuperusers, "id": su.Id}).One(&last); err != nil {
+			return nil, err
+		}
+		row.LastLogin = last.At
+		if row.LastLogin == "" {
+			row.Flags = append(row.Flags, FlagNeverLoggedIn)
+		}
+		if inactive(row.LastLogin, su.GetDateTime("created").Time()) {
+			row.Flags = append(row.Flags, FlagInactive)
+		}
+		if err := countVisible(app, su, &row); err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+
+	users, err := app.FindRecordsByFilter("users", "", "email", 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	partners := map[string]*core.Record{}
+	for _, u := range users {
+		row := ReviewRow{
+			Account: "user", ID: u.Id, Email: u.Email(), Name: u.GetString("name"), Role: u.GetString("role"),
+			RoleKind: kinds[u.GetString("role")], Partner: u.GetString("partner"), Active: u.GetBool("active"),
+			AccessExpires: u.GetString("access_expires"), LastLogin: u.GetString("last_login"),
+			Territories: []string{}, Grants: []ReviewGrant{}, Flags: []string{},
+		}
+		for _, t := range u.GetStringSlice("territories") {
+			row.Territories = append(row.Territories, codes[t])
+		}
+		if row.Role == policy.AdminRole {
+			row.Flags = append(row.Flags, FlagAdmin)
+		}
+		if !row.Active {
+			row.Flags = append(row.Flags, FlagDeactivated)
+		}
+		if exp := u.GetDateTime("access_expires"); !exp.IsZero() {
+			if exp.Time().After(now) {
+				row.Flags = append(row.Flags, FlagTemporary)
+			} else {
+				row.Flags = append(row.Flags, FlagExpired)
+			}
+		}
+		if pid := row.Partner; pid != "" {
+			p, ok := partners[pid]
+			if !ok {
+				p, _ = app.FindRecordById("partners", pid)
+				partners[pid] = p
+			}
+			if p != nil {
+				row.PartnerName, row.PartnerStatus = p.GetString("name"), p.GetString("status")
+				switch row.PartnerStatus {
+				case "ended":
+					row.Flags = append(row.Flags, FlagPartnerEnded)
+				case "suspended":
+					row.Flags = append(row.Flags, FlagPartnerSuspended)
+				}
+			}
+		}
+		if row.LastLogin == "" {
+			row.Flags = append(row.Flags, FlagNeverLoggedIn)
+		}
+		if inactive(row.LastLogin, u.GetDateTime("created").Time()) {
+			row.Flags = append(row.Flags, FlagInactive)
+		}
+		grants, err := ActiveGrants(app, u, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range grants {
+			row.Grants = append(row.Grants, ReviewGrant{ID: g.Id, Kind: g.GetString("kind"), Territory: codes[g.GetString("territory")],
+				Resource: g.GetString("resource"), Expires: g.GetString("expires")})
+		}
+		if err := countVisible(app, u, &row); err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// countVisible fills the counts of records auth can list right now, through
+// the rule-aware read path.
+func countVisible(app core.App, auth *core.Record, row *ReviewRow) error {
+	for _, coll := range reviewCounted {
+		n := 0
+		_, res, err := ListFor(app, auth, coll, ListQuery{PerPage: 1, Count: true})
+		switch {
+		case errors.Is(err, ErrForbidden):
+		case err != nil:
+			return fmt.Errorf("counting %s for %s: %w", coll, auth.Id, err)
+		default:
+			n = res.TotalItems
+		}
+		switch coll {
+		case "leads":
+			row.Leads = n
+		case "accounts":
+			row.Accounts = n
+		case "contacts":
+			row.Contacts = n
+		}
+	}
+	return nil
+}
+
+// ReviewCSVHeader is the header of the CSV form of the review.
+var ReviewCSVHeader = []string{"account", "id", "email", "name", "role", "role_kind", "partner", "partner_name", "partner_status",
+	"territories", "active", "access_expires", "grants", "leads", "accounts", "contacts", "last_login", "flags"}
+
+// CSV returns the row in the order of ReviewCSVHeader (not neutralised:
+// pass it through NeutraliseCell when writing a spreadsheet).
+func (r ReviewRow) CSV() []string {
+	grants := make([]string, len(r.Grants))
+	for i, g := range r.Grants {
+		what := g.Territory
+		if g.Kind == "export" {
+			what = g.Resource
+		}
+		grants[i] = g.Kind + ":" + what + " until " + g.Expires
+	}
+	return []string{r.Account, r.ID, r.Email, r.Name, r.Role, r.RoleKind, r.Partner, r.PartnerName, r.PartnerStatus,
+		strings.Join(r.Territories, ";"), fmt.Sprint(r.Active), r.AccessExpires, strings.Join(grants, ";"),
+		fmt.Sprint(r.Leads), fmt.Sprint(r.Accounts), fmt.Sprint(r.Contacts), r.LastLogin, strings.Join(r.Flags, ";")}
+}
+
+// ReviewPeriod names the quarter of t ("2026-Q2").
+func ReviewPeriod(t time.Time) string {
+	t = t.UTC()
+	return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1)
+}
+
+// OpenReviewCampaign opens the review campaign of the quarter of now, with
+// one item per user holding the review row as effective_access, and
+// writes one access_reviews.open entry. It does nothing (created=false)
+// when the quarter already has a campaign. Superusers are not items (they
+// are not users) but appear in AccessReview and in the audit entry.
+func OpenReviewCampaign(app core.App, now time.Time) (review *core.Record, created bool, err error) {
+	period := ReviewPeriod(now)
+	if r, err := app.FindFirstRecordByFilter("access_reviews", "period = {:p}", dbx.Params{"p": period}); err == nil {
+		return r, false, nil
+	}
+	rows, err := AccessReview(app, now)
+	if err != nil {
+		return nil, false, err
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		if _, err := tx.FindFirstRecordByFilter("access_reviews", "period = {:p}", dbx.Params{"p": period}); err == nil {
+			return errSkip
+		}
+		rc, err := tx.FindCachedCollectionByNameOrId("access_reviews")
+		if err != nil {
+			return err
+		}
+		ic, err := tx.FindCachedCollectionByNameOrId("access_review_items")
+		if err != nil {
+			return err
+		}
+		review = core.NewRecord(rc)
+		review.Set("name", "Revue des accès / Access review "+period)
+		review.Set("period", period)
+		review.Set("status", "open")
+		review.Set("opened_at", govDT(now))
+		if err := tx.Save(review); err != nil {
+			return err
+		}
+		items := 0
+		var supers []string
+		for _, row := range rows {
+			if row.Account != "user" {
+				supers = append(supers, row.ID)
+				continue
+			}
+			it := core.NewRecord(ic)
+			it.Set("review", review.Id)
+			it.Set("user", row.ID)
+			it.Set("effective_access", row)
+			if err := tx.Save(it); err != nil {
+				return err
+			}
+			items++
+		}
+		return Audit(tx, SystemActor("access-review"), ActionReviewOpen, "access_reviews", review.Id,
+			map[string]any{"period": period, "items": items, "superusers": supers})
+	})
+	if errors.Is(err, errSkip) {
+		r, ferr := app.FindFirstRecordByFilter("access_reviews", "period = {:p}", dbx.Params{"p": period})
+		return r, false, ferr
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return review, true, nil
+}
+
+// Review decisions.
+var reviewDecisions = []string{"keep", "revoke", "change"}
+
+// DecideReviewItem records a reviewer's decision on one item of an open
+// campaign: keep, revoke (the account is deactivated at once — its
+// sessions end — and its running grants end) or change (a note says what
+// to change; the admin then edits the account). Only admins and
+// superusers review; nobody reviews their own account; a decided item
+// cannot be decided again. The last decision closes the campaign. One
+// access_review_items.decide entry is written, in the same transaction.
+func DecideReviewItem(app core.App, reviewer *core.Record, by Actor, itemID, decision, note string, now time.Time) error {
+	if !govIsAdmin(app, reviewer) {
+		return ErrForbidden
+	}
+	if !slices.Contains(reviewDecisions, decision) {
+		return govErr(http.StatusBadRequest, "invalid_decision", "decision", "decision must be keep, revoke or change")
+	}
+	if decision == "change" && strings.TrimSpace(note) == "" {
+		return govErr(http.StatusBadRequest, "note_required", "note", "a change decision needs a note saying what to change")
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		item, err := tx.FindRecordById("access_review_items", itemID)
+		if err != nil {
+			return ErrNotVisible
+		}
+		review, err := tx.FindRecordById("access_reviews", item.GetString("review"))
+		if err != nil {
+			return ErrNotVisible
+		}
+		if review.GetString("status") != "open" {
+			return govErr(http.StatusConflict, "review_closed", "", "this review campaign is closed")
+		}
+		if item.GetString("decision") != "" {
+			return govErr(http.StatusConflict, "already_decided", "", "this item has already been decided")
+		}
+		userID := item.GetString("user")
+		if !reviewer.IsSuperuser() && userID == reviewer.Id {
+			return govErr(http.StatusForbidden, "own_review", "", "nobody reviews their own access")
+		}
+		item.Set("decision", decision)
+		if !reviewer.IsSuperuser() {
+			item.Set("reviewer", reviewer.Id)
+		}
+		item.Set("decided_at", govDT(now))
+		item.Set("note", note)
+		if err := tx.Save(item); err != nil {
+			return err
+		}
+		changes := map[string]any{"review": review.Id, "user": userID, "decision": decision, "note": note}
+		if decision == "revoke" {
+			deactivated, ended, err := revokeAccess(tx, userID, now)
+			if err != nil {
+				return err
+			}
+			changes["deactivated"], changes["grants_ended"] = deactivated, ended
+		}
+		var open int
+		if err := tx.DB().NewQuery("SELECT COUNT(*) FROM access_review_items WHERE review = {:r} AND decision = ''").
+			Bind(dbx.Params{"r": review.Id}).Row(&open); err != nil {
+			return err
+		}
+		if open == 0 {
+			review.Set("status", "closed")
+			review.Set("closed_at", govDT(now))
+			if err := tx.Save(review); err != nil {
+				return err
+			}
+			changes["review_closed"] = true
+		}
+		return Audit(tx, by, ActionReviewDecide, "access_review_items", item.Id, changes)
+	})
+}
+
+// revokeAccess deactivates a user (the users hook rotates the token key)
+// and ends their running grants.
+func revokeAccess(tx core.App, userID string, now time.Time) (deactivated bool, ended []string, err error) {
+	u, err := tx.FindRecordById("users", userID)
+	if err != nil {
+		return false, nil, nil // the account is gone: nothing left to revoke
+	}
+	if u.GetBool("active") {
+		u.Set("active", false)
+		if err := tx.Save(u); err != nil {
+			return false, nil, err
+		}
+		deactivated = true
+	}
+	grants, err := tx.FindAllRecords("grants", dbx.NewExp("user = {:u} AND ended_at = '' AND expires > {:now}",
+		dbx.Params{"u": userID, "now": govTime(now)}))
+	if err != nil {
+		return deactivated, nil, err
+	}
+	ended = []string{}
+	for _, g := range grants {
+		g.Set("expires", govDT(now))
+		g.Set("ended_at", govDT(now))
+		if err := tx.Save(g); err != nil {
+			return deactivated, nil, err
+		}
+		ended = append(ended, g.Id)
+	}
+	return deactivated, ended, nil
+}

@@ -1,0 +1,120 @@
+package hooks
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/auditchain"
+)
+
+// AuditReport is the result of walking the audit chain.
+type AuditReport struct {
+	// Count is the number of entries verified intact (up to the break).
+	Count int
+	// LastSeq and LastHash identify the last intact entry (0 and
+	// auditchain.Genesis for an empty log): the head to anchor outside the
+	// database.
+	LastSeq  int
+	LastHash string
+	// Break is the first broken link, nil when the chain holds; BreakSeq is
+	// the seq of the entry where it broke.
+	Break    *auditchain.Break
+	BreakSeq int
+}
+
+// auditRow is one audit_log row as stored.
+type auditRow struct {
+	Seq          float64 `db:"seq"`
+	ID           string  `db:"id"`
+	At           string  `db:"at"`
+	Actor        string  `db:"actor"`
+	ActorRole    string  `db:"actor_role"`
+	ActorPartner string  `db:"actor_partner"`
+	Action       string  `db:"action"`
+	Resource     string  `db:"resource"`
+	Record       string  `db:"record"`
+	Changes      string  `db:"changes"`
+	IP           string  `db:"ip"`
+	RequestID    string  `db:"request_id"`
+	PrevHash     string  `db:"prev_hash"`
+	Hash         string  `db:"hash"`
+}
+
+func (r auditRow) entry() auditchain.Entry {
+	var at time.Time
+	if d, err := time.Parse("2006-01-02 15:04:05.000Z", r.At); err == nil {
+		at = d
+	}
+	return auditchain.Entry{
+		ID: r.ID, At: at, Actor: r.Actor, ActorRole: r.ActorRole, ActorPartner: r.ActorPartner,
+		Action: r.Action, Resource: r.Resource, Record: r.Record, Changes: json.RawMessage(r.Changes),
+		IP: r.IP, RequestID: r.RequestID, PrevHash: r.PrevHash, Hash: r.Hash,
+	}
+}
+
+// DefaultVerifyBatch is the number of entries VerifyAuditLog reads at once.
+const DefaultVerifyBatch = 1000
+
+// VerifyAuditLog walks the whole audit chain in seq order, batch entries
+// at a time (keyset pagination, constant memory), and reports the first
+// broken link. progress, when not nil, is called after each batch with the
+// number of entries checked so far.
+//
+// Editing, deleting, inserting or reordering entries anywhere before the
+// last one is detected. Cutting entries off the end is not visible from the
+// chain alone: compare the head (LastSeq, LastHash) with one recorded
+// outside the database (`relais audit verify --anchor FILE`).
+func VerifyAuditLog(app core.App, batch int, progress func(checked int)) (AuditReport, error) {
+	if batch <= 0 {
+		batch = DefaultVerifyBatch
+	}
+	rep := AuditReport{LastHash: auditchain.Genesis}
+	v := auditchain.NewVerifier()
+	after := math.Inf(-1)
+	for {
+		var rows []auditRow
+		// CASTs and COALESCEs: a row tampered with in raw SQL (NULLs,
+		// numbers in text columns) must be reported as a break, not make
+		// the walk fail.
+		err := app.DB().NewQuery("SELECT CAST(seq AS REAL) AS seq, " + textCols(auditCols...) +
+			" FROM audit_log WHERE seq > {:after} ORDER BY seq ASC LIMIT {:limit}").
+			Bind(dbx.Params{"after": after, "limit": batch}).All(&rows)
+		if err != nil {
+			return rep, err
+		}
+		for _, r := range rows {
+			if b := v.Next(r.entry()); b != nil {
+				rep.Break, rep.BreakSeq = b, int(r.Seq)
+				rep.Count = v.Count()
+				return rep, nil
+			}
+			rep.LastSeq, rep.LastHash = int(r.Seq), r.Hash
+		}
+		rep.Count = v.Count()
+		if progress != nil {
+			progress(rep.Count)
+		}
+		if len(rows) < batch {
+			return rep, nil
+		}
+		after = rows[len(rows)-1].Seq
+	}
+}
+
+// auditCols are the text columns of audit_log, in chain order.
+var auditCols = []string{"id", "at", "actor", "actor_role", "actor_partner", "action", "resource", "record",
+	"changes", "ip", "request_id", "prev_hash", "hash"}
+
+// textCols renders `COALESCE(CAST(c AS TEXT), ”) AS c` for each column.
+func textCols(cols ...string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "COALESCE(CAST([[" + c + "]] AS TEXT), '') AS [[" + c + "]]"
+	}
+	return strings.Join(out, ", ")
+}

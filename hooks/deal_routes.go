@@ -1,0 +1,163 @@
+package hooks
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/deals"
+)
+
+// bindDealRoutes registers the routes of issue 7 (opportunities, deal
+// registration, documents). Every route requires a user session; what each
+// user may do is decided by the matrix and the collection rules (see each
+// function's doc).
+func bindDealRoutes(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		g := se.Router.Group("/api/prm")
+		auth := apis.RequireAuth("users")
+		g.POST("/leads/{id}/opportunity", leadOpportunityRoute).Bind(auth)
+		g.POST("/opportunities/{id}/stage", stageRoute).Bind(auth)
+		g.POST("/opportunities/{id}/validate", validateWinRoute).Bind(auth)
+		g.POST("/registrations", registerRoute).Bind(auth)
+		g.POST("/registrations/{id}/approve", approveRegistrationRoute).Bind(auth)
+		g.POST("/registrations/{id}/reject", rejectRegistrationRoute).Bind(auth)
+		g.GET("/documents/{id}/download", downloadDocumentRoute).Bind(auth)
+		return se.Next()
+	})
+}
+
+// opportunityJSON renders an opportunity as the caller may see it (rules,
+// Hidden fields unhidden by the enrich hook only for the allowed roles).
+func opportunityJSON(e *core.RequestEvent, id string) (*core.Record, error) {
+	rec, err := ViewFor(e.App, e.Auth, "opportunities", id)
+	if err != nil {
+		return nil, err
+	}
+	if err := apis.EnrichRecord(e, rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// respondOpportunity answers with the opportunity as the caller sees it.
+func respondOpportunity(e *core.RequestEvent, status int, id string) error {
+	rec, err := opportunityJSON(e, id)
+	if err != nil {
+		return APIError(e, err)
+	}
+	return e.JSON(status, rec)
+}
+
+// leadOpportunityRoute: POST /api/prm/leads/{id}/opportunity.
+func leadOpportunityRoute(e *core.RequestEvent) error {
+	var in OpportunityInput
+	if e.Request.ContentLength != 0 {
+		if err := e.BindBody(&in); err != nil {
+			return e.BadRequestError("Invalid body.", nil)
+		}
+	}
+	rec, err := OpportunityFromLead(e.App, ByRequest(e), e.Request.PathValue("id"), in)
+	if err != nil {
+		return APIError(e, err)
+	}
+	return respondOpportunity(e, http.StatusCreated, rec.Id)
+}
+
+// stageRoute: POST /api/prm/opportunities/{id}/stage
+// {stage, amount?, close_date?, lost_reason?}. 200 with the opportunity;
+// 202 when a win waits for a validator.
+func stageRoute(e *core.RequestEvent) error {
+	var in StageInput
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("Invalid body.", nil)
+	}
+	rec, outcome, err := MoveStage(e.App, ByRequest(e), e.Request.PathValue("id"), in)
+	if err != nil {
+		return APIError(e, err)
+	}
+	status := http.StatusOK
+	if outcome == deals.Pending {
+		status = http.StatusAccepted
+	}
+	return respondOpportunity(e, status, rec.Id)
+}
+
+// validateWinRoute: POST /api/prm/opportunities/{id}/validate
+// {approve, note}.
+func validateWinRoute(e *core.RequestEvent) error {
+	var in struct {
+		Approve bool   `json:"approve"`
+		Note    string `json:"note"`
+	}
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("Invalid body.", nil)
+	}
+	rec, err := ValidateWin(e.App, ByRequest(e), e.Request.PathValue("id"), in.Approve, in.Note)
+	if err != nil {
+		return APIError(e, err)
+	}
+	return respondOpportunity(e, http.StatusOK, rec.Id)
+}
+
+// RegistrationReceipt is the answer to a registration: the same for every
+// registration, whatever the conflict check found.
+type RegistrationReceipt struct {
+	Status      string       `json:"status"`
+	Message     string       `json:"message"`
+	Opportunity *core.Record `json:"opportunity"`
+}
+
+// registerRoute: POST /api/prm/registrations.
+func registerRoute(e *core.RequestEvent) error {
+	var in RegistrationInput
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("Invalid body.", nil)
+	}
+	rec, err := RegisterDeal(e.App, ByRequest(e), in)
+	if err != nil {
+		return APIError(e, err)
+	}
+	view, err := opportunityJSON(e, rec.Id)
+	if err != nil {
+		return APIError(e, err)
+	}
+	return e.JSON(http.StatusCreated, RegistrationReceipt{
+		Status:      "under_review",
+		Message:     "Votre enregistrement est en cours d'examen par votre responsable de canal. / Your registration is under review by your channel manager.",
+		Opportunity: view,
+	})
+}
+
+// approveRegistrationRoute: POST /api/prm/registrations/{id}/approve.
+func approveRegistrationRoute(e *core.RequestEvent) error {
+	rec, err := ApproveRegistration(e.App, ByRequest(e), e.Request.PathValue("id"))
+	if err != nil {
+		return APIError(e, err)
+	}
+	return respondOpportunity(e, http.StatusOK, rec.Id)
+}
+
+// rejectRegistrationRoute: POST /api/prm/registrations/{id}/reject {reason}.
+func rejectRegistrationRoute(e *core.RequestEvent) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("Invalid body.", nil)
+	}
+	rec, err := RejectRegistration(e.App, ByRequest(e), e.Request.PathValue("id"), in.Reason)
+	if err != nil {
+		return APIError(e, err)
+	}
+	return respondOpportunity(e, http.StatusOK, rec.Id)
+}
+
+// downloadDocumentRoute: GET /api/prm/documents/{id}/download.
+func downloadDocumentRoute(e *core.RequestEvent) error {
+	if err := ServeDocument(e, ByRequest(e), e.Request.PathValue("id"), "route"); err != nil {
+		return APIError(e, err)
+	}
+	return nil
+}

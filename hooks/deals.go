@@ -1,0 +1,677 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/policy"
+)
+
+// This file glues the opportunity stage machine (hooks/deals) to
+// PocketBase: the REST API, the stage and validation routes and the lead →
+// opportunity route all go through applyStage, so a win above
+// settings_prm.won_validation_amount becomes a pending validation whatever
+// the channel.
+
+// oppDecisionFields are Hidden opportunity fields that Relais sets (clients
+// cannot write or filter them) and that whoever sees the record may read.
+var oppDecisionFields = []string{
+	"registration_decided_by", "registration_decided_at", "rejection_reason",
+	"won_pending", "won_requested_by", "won_requested_at", "won_validated_by", "won_validated_at", "validation_note",
+}
+
+// oppConflictFields are Hidden and shown to internal roles only: the
+// registrant never learns who it collides with.
+var oppConflictFields = []string{"conflict_kind", "conflict_ref", "conflict_partner", "conflict_details"}
+
+// workedLeadStatuses are the lead statuses an opportunity can be opened
+// from: a lead accepted by a partner (or worked by internal sales).
+var workedLeadStatuses = []string{"accepted", "contacted", "meeting", "won"}
+
+// bindDeals binds opportunities, deal registration, documents and the
+// account duplicate keys.
+func bindDeals(app core.App) {
+	rk := &RoleKinds{}
+	reset := func(e *core.RecordEvent) error { rk.Reset(); return e.Next() }
+	app.OnRecordAfterUpdateSuccess("roles").BindFunc(reset)
+	app.OnRecordAfterDeleteSuccess("roles").BindFunc(reset)
+
+	app.OnRecordEnrich("opportunities").BindFunc(func(e *core.RecordEnrichEvent) error {
+		if e.RequestInfo != nil && e.RequestInfo.Auth != nil {
+			auth := e.RequestInfo.Auth
+			e.Record.Unhide(oppDecisionFields...)
+			if auth.IsSuperuser() || rk.Kind(e.App, auth) == string(policy.Internal) {
+				e.Record.Unhide(oppConflictFields...)
+			}
+		}
+		return e.Next()
+	})
+
+	// Priority -1: before the audit wrapper, so that the audited diff holds
+	// what these hooks derive (territory, pending win).
+	app.OnRecordCreateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Priority: -1,
+		Func: func(e *core.RecordRequestEvent) error {
+			if err := prepareOpportunityCreate(e.App, e.Auth, e.Record); err != nil {
+				return APIError(e.RequestEvent, err)
+			}
+			return e.Next()
+		},
+	})
+	app.OnRecordUpdateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Priority: -1,
+		Func: func(e *core.RecordRequestEvent) error {
+			outcome, err := applyStage(e.App, e.Auth, e.Record)
+			if err != nil {
+				return APIError(e.RequestEvent, err)
+			}
+			if outcome != deals.Pending {
+				return e.Next()
+			}
+			return e.App.RunInTransaction(func(tx core.App) error {
+				e.App = tx
+				if err := e.Next(); err != nil {
+					return err
+				}
+				return notifyWinToValidate(tx, e.Record, e.Auth)
+			})
+		},
+	})
+	app.OnRecordDelete("opportunities").BindFunc(func(e *core.RecordEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return deleteKeys(e.App, "registration", e.Record.Id)
+	})
+
+	bindAccountKeys(app)
+	bindDocuments(app)
+	bindDealRoutes(app)
+}
+
+// dealActorOf returns who acts for the stage machine: the kind of the
+// user's role, and whether the role validates wins. A validator is an
+// internal role that updates opportunities at the territory or all level
+// of the matrix (by default: channel managers and admins). Superusers
+// validate.
+func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
+	if user == nil {
+		return deals.Actor{}, nil
+	}
+	if user.IsSuperuser() {
+		return deals.Actor{Kind: deals.Internal, Validator: true}, nil
+	}
+	kind := roleKindOf(app, user)
+	a := deals.Actor{Kind: deals.Kind(kind)}
+	if kind != policy.Internal {
+		return a, nil
+	}
+	m, err := LoadMatrix(app)
+	if err != nil {
+		return a, err
+	}
+	lvl := m.Cell(user.GetString("role"), "opportunities").Update
+	a.Validator = lvl == policy.Territory || lvl == policy.All
+	return a, nil
+}
+
+// dealError converts a refusal of the stage machine into a domain error.
+func dealError(err error) error {
+	var de *deals.Error
+	if errors.As(err, &de) {
+		return errBad(de.Code, de.Field, de.Reason)
+	}
+	return err
+}
+
+// applyStage applies the stage machine to a loaded (not yet saved)
+// opportunity change by user. On Pending it puts the stage back and
+// records the win request; on Apply it stamps a validator's win and
+// withdraws a pending request the change supersedes.
+func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcome, error) {
+	orig := rec.Original()
+	from, to := orig.GetString("stage"), rec.GetString("stage")
+	amountChanged := orig.GetFloat("amount") != rec.GetFloat("amount")
+	if from == to && !amountChanged {
+		return deals.Apply, nil
+	}
+	actor, err := dealActorOf(app, user)
+	if err != nil {
+		return "", err
+	}
+	threshold := LoadSettings(app).WonValidationAmount
+	outcome, err := deals.Decide(actor, deals.Change{
+		From: from, To: to, Amount: rec.GetFloat("amount"), AmountChanged: amountChanged,
+		LostReason: rec.GetString("lost_reason"), Threshold: threshold,
+	})
+	if err != nil {
+		return "", dealError(err)
+	}
+	now := types.NowDateTime()
+	uid := ""
+	if user != nil {
+		uid = user.Id
+	}
+	switch {
+	case outcome == deals.Pending:
+		rec.Set("stage", from)
+		rec.Set("won_pending", true)
+		rec.Set("won_requested_by", uid)
+		rec.Set("won_requested_at", now)
+	case to == deals.Won && from != deals.Won:
+		rec.Set("won_pending", false)
+		if actor.Validator && threshold > 0 && rec.GetFloat("amount") > threshold {
+			rec.Set("won_validated_by", uid)
+			rec.Set("won_validated_at", now)
+		}
+		if rec.GetDateTime("close_date").IsZero() {
+			rec.Set("close_date", now)
+		}
+	case to != from:
+		// a new stage withdraws a win request made from the old one
+		rec.Set("won_pending", false)
+	}
+	return outcome, nil
+}
+
+// prepareOpportunityCreate completes an opportunity created through the
+// REST API: default stage, the stage machine's creation row, the territory
+// derived from its lead or account, and the customer's company. A partner
+// may only link a lead or an account it can see (the CreateRule checks the
+// opportunity's partner, not its relations); internal roles are bound by
+// the CreateRule alone (the matrix decides, see hooks/authz_test.go).
+func prepareOpportunityCreate(app core.App, user *core.Record, rec *core.Record) error {
+	if rec.GetString("stage") == "" {
+		rec.Set("stage", deals.Prospecting)
+	}
+	actor, err := dealActorOf(app, user)
+	if err != nil {
+		return err
+	}
+	if _, err := deals.Decide(actor, deals.Change{To: rec.GetString("stage")}); err != nil {
+		return dealError(err)
+	}
+	for _, f := range []struct{ field, collection string }{{"lead", "leads"}, {"account", "accounts"}} {
+		id := rec.GetString(f.field)
+		if id == "" {
+			continue
+		}
+		var src *core.Record
+		if actor.Kind == deals.Partner {
+			src, err = ViewFor(app, user, f.collection, id)
+		} else {
+			src, err = app.FindRecordById(f.collection, id)
+		}
+		if err != nil {
+			return errBad("invalid_value", f.field, "unknown "+f.field)
+		}
+		if f.field == "lead" && actor.Kind == deals.Partner && !slices.Contains(workedLeadStatuses, src.GetString("status")) {
+			return errConflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
+		}
+		if rec.GetString("territory") == "" {
+			rec.Set("territory", src.GetString("territory"))
+		}
+		if rec.GetString("company") == "" {
+			rec.Set("company", src.GetString(map[string]string{"lead": "company", "account": "name"}[f.field]))
+		}
+		if rec.GetString("postal_code") == "" {
+			rec.Set("postal_code", src.GetString("postal_code"))
+		}
+	}
+	return nil
+}
+
+// OpportunityInput is the body of POST /api/prm/leads/{id}/opportunity.
+type OpportunityInput struct {
+	Name      string   `json:"name"`
+	Stage     string   `json:"stage"`
+	Amount    *float64 `json:"amount"`
+	CloseDate string   `json:"close_date"`
+	Account   string   `json:"account"`
+}
+
+// OpportunityFromLead opens the opportunity of a worked lead (accepted by a
+// partner, or worked by internal sales). The caller must see the lead and
+// its role must create opportunities (matrix); the collection's CreateRule
+// is checked on the new record as the REST API would. One lead has at most
+// one opportunity.
+func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput) (*core.Record, error) {
+	user := by.User
+	if user == nil || user.Collection().Name != "users" {
+		return nil, ErrForbidden
+	}
+	kind := roleKindOf(app, user)
+	m, err := LoadMatrix(app)
+	if err != nil {
+		return nil, err
+	}
+	if kind == policy.Integration || kind == "" || !m.Cell(user.GetString("role"), "opportunities").Create {
+		return nil, errForbidden("not_allowed", "your role may not create opportunities")
+	}
+	lead, err := ViewFor(app, user, "leads", leadID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(workedLeadStatuses, lead.GetString("status")) {
+		return nil, errConflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
+	}
+	if kind == policy.Partner && lead.GetString("partner") != user.GetString("partner") {
+		return nil, ErrNotVisible
+	}
+	coll, err := app.FindCachedCollectionByNameOrId("opportunities")
+	if err != nil {
+		return nil, err
+	}
+	rec := core.NewRecord(coll)
+	body := map[string]any{"lead": lead.Id}
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = lead.GetString("company")
+	}
+	if len([]rune(name)) > 200 {
+		return nil, errBad("too_long", "name", "name is longer than 200 characters")
+	}
+	body["name"] = name
+	stage := in.Stage
+	if stage == "" {
+		stage = deals.Prospecting
+	}
+	actor, err := dealActorOf(app, user)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := deals.Decide(actor, deals.Change{To: stage}); err != nil {
+		return nil, dealError(err)
+	}
+	body["stage"] = stage
+	amount := lead.GetFloat("estimated_value")
+	if in.Amount != nil {
+		amount = *in.Amount
+	}
+	if amount < 0 {
+		return nil, errBad("out_of_range", "amount", "amount cannot be negative")
+	}
+	body["amount"] = amount
+	if in.CloseDate != "" {
+		d, err := types.ParseDateTime(in.CloseDate)
+		if err != nil || d.IsZero() {
+			return nil, errBad("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
+		}
+		body["close_date"] = d
+	}
+	if in.Account != "" {
+		if _, err := ViewFor(app, user, "accounts", in.Account); err != nil {
+			return nil, errBad("invalid_value", "account", "unknown account")
+		}
+		body["account"] = in.Account
+	}
+	loadBody(rec, body)
+	// derived, never sent: the lead's partner and territory
+	rec.Set("partner", lead.GetString("partner"))
+	rec.Set("territory", lead.GetString("territory"))
+	rec.Set("company", lead.GetString("company"))
+	rec.Set("postal_code", lead.GetString("postal_code"))
+	if !user.IsSuperuser() {
+		ok, err := checkCreateRule(app, user, coll, rec, body)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errForbidden("not_allowed", "you may not open an opportunity on this lead")
+		}
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		var n int
+		if err := tx.DB().NewQuery("SELECT COUNT(*) FROM opportunities WHERE lead = {:l}").Bind(dbx.Params{"l": lead.Id}).Row(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return errConflict("opportunity_exists", "this lead already has an opportunity")
+		}
+		changes := Diff(rec)
+		if err := tx.Save(rec); err != nil {
+			return err
+		}
+		return Audit(tx, by.Actor, "opportunity.create_from_lead", "opportunities", rec.Id, changes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// StageInput is the body of POST /api/prm/opportunities/{id}/stage.
+type StageInput struct {
+	Stage      string   `json:"stage"`
+	Amount     *float64 `json:"amount"`
+	CloseDate  string   `json:"close_date"`
+	LostReason string   `json:"lost_reason"`
+}
+
+// MoveStage changes the stage of an opportunity (and its amount, close date
+// and lost reason) for a user who may update it. A win above the
+// validation amount by a non-validator is stored as a pending validation
+// (the stage does not change; the channel managers are notified); the
+// outcome tells which.
+func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, deals.Outcome, error) {
+	rec, err := ViewFor(app, by.User, "opportunities", id)
+	if err != nil {
+		return nil, "", err
+	}
+	if !deals.Valid(in.Stage) {
+		return nil, "", errBad(deals.CodeUnknownStage, "stage", "stage must be one of "+strings.Join(deals.Stages(), ", "))
+	}
+	body := map[string]any{"stage": in.Stage}
+	if in.Amount != nil {
+		if *in.Amount < 0 {
+			return nil, "", errBad("out_of_range", "amount", "amount cannot be negative")
+		}
+		body["amount"] = *in.Amount
+	}
+	if in.CloseDate != "" {
+		d, err := types.ParseDateTime(in.CloseDate)
+		if err != nil || d.IsZero() {
+			return nil, "", errBad("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
+		}
+		body["close_date"] = d
+	}
+	// The update rule is checked with the fields a partner may send; the
+	// lost reason is part of the stage move this route offers.
+	ok, err := CanDo(app, by.User, rec, "update", body)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		return nil, "", errForbidden("not_allowed", "you may not change this opportunity")
+	}
+	reason := strings.TrimSpace(in.LostReason)
+	if len([]rune(reason)) > 500 {
+		return nil, "", errBad("too_long", "lost_reason", "the reason is longer than 500 characters")
+	}
+	if reason != "" {
+		body["lost_reason"] = reason
+	}
+	loadBody(rec, body)
+	outcome, err := applyStage(app, by.User, rec)
+	if err != nil {
+		return nil, "", err
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		changes := Diff(rec)
+		if err := tx.Save(rec); err != nil {
+			return err
+		}
+		action := "opportunity.stage"
+		if outcome == deals.Pending {
+			action = "opportunity.win_requested"
+			if err := notifyWinToValidate(tx, rec, by.User); err != nil {
+				return err
+			}
+		}
+		return Audit(tx, by.Actor, action, "opportunities", rec.Id, changes)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return rec, outcome, nil
+}
+
+// requireValidator refuses users whose role does not validate wins and
+// decide registrations (channel managers in their territories, admins).
+func requireValidator(app core.App, user *core.Record, what string) error {
+	if user == nil {
+		return ErrForbidden
+	}
+	a, err := dealActorOf(app, user)
+	if err != nil {
+		return err
+	}
+	if !a.Validator {
+		return errForbidden("not_allowed", "only channel managers and admins "+what)
+	}
+	return nil
+}
+
+// validatorView returns the opportunity if the validator may see and
+// update it (channel managers: their territories).
+func validatorView(app core.App, user *core.Record, id string) (*core.Record, error) {
+	rec, err := ViewFor(app, user, "opportunities", id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := CanDo(app, user, rec, "update", map[string]any{})
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNotVisible
+	}
+	return rec, nil
+}
+
+// ValidateWin decides a pending win: approve moves the opportunity to won;
+// reject (with a note) leaves its stage. The requester is notified.
+func ValidateWin(app core.App, by By, id string, approve bool, note string) (*core.Record, error) {
+	if err := requireValidator(app, by.User, "validate wins"); err != nil {
+		return nil, err
+	}
+	if _, err := validatorView(app, by.User, id); err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if !approve && len([]rune(note)) < 3 {
+		return nil, errBad("required", "note", "a reason is required to refuse a win")
+	}
+	if len([]rune(note)) > 1000 {
+		return nil, errBad("too_long", "note", "the note is longer than 1000 characters")
+	}
+	var out *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		rec, err := tx.FindRecordById("opportunities", id)
+		if err != nil {
+			return ErrNotVisible
+		}
+		if !rec.GetBool("won_pending") {
+			return errConflict("no_pending_win", "this opportunity has no win waiting for validation")
+		}
+		now := types.NowDateTime()
+		action, title := "opportunity.win_reject", "Gain refusé / Win not validated: "
+		rec.Set("won_pending", false)
+		rec.Set("won_validated_by", by.User.Id)
+		rec.Set("won_validated_at", now)
+		rec.Set("validation_note", note)
+		if approve {
+			if rec.GetFloat("amount") <= 0 {
+				return errBad(deals.CodeOutcomeRequired, "amount", "a won opportunity needs an amount greater than zero")
+			}
+			rec.Set("stage", deals.Won)
+			if rec.GetDateTime("close_date").IsZero() {
+				rec.Set("close_date", now)
+			}
+			action, title = "opportunity.win_validate", "Gain validé / Win validated: "
+		}
+		changes := Diff(rec)
+		if err := tx.Save(rec); err != nil {
+			return err
+		}
+		if err := Audit(tx, by.Actor, action, "opportunities", rec.Id, changes); err != nil {
+			return err
+		}
+		if req := rec.GetString("won_requested_by"); req != "" {
+			body := oppLabel(rec)
+			if note != "" {
+				body += "\n" + note
+			}
+			if err := notify(tx, req, "win_decision", rec.GetString("lead"), title+oppLabel(rec), body); err != nil {
+				return err
+			}
+		}
+		out = rec
+		return nil
+	})
+	return out, err
+}
+
+// oppLabel is the short description of an opportunity in notifications:
+// its name (or company) and amount; nothing about other partners.
+func oppLabel(rec *core.Record) string {
+	name := rec.GetString("name")
+	if name == "" {
+		name = rec.GetString("company")
+	}
+	return fmt.Sprintf("%s (%.0f €)", name, rec.GetFloat("amount"))
+}
+
+// validatorsOf returns the users who arbitrate an opportunity: the active
+// channel managers of its territory and its partner's channel manager, or
+// every active admin when there is none.
+func validatorsOf(app core.App, rec *core.Record) ([]string, error) {
+	rows := []struct {
+		ID string `db:"id"`
+	}{}
+	if t := rec.GetString("territory"); t != "" {
+		err := app.DB().NewQuery(`SELECT DISTINCT u.id AS id FROM users u, json_each(CASE WHEN json_valid(u.territories) THEN u.territories ELSE '[]' END) t
+			WHERE u.role = 'channel_manager' AND u.active = 1 AND t.value = {:t}`).Bind(dbx.Params{"t": t}).All(&rows)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if p := rec.GetString("partner"); p != "" {
+		more := rows[:0:0]
+		err := app.DB().NewQuery(`SELECT u.id AS id FROM partners p JOIN users u ON u.id = p.channel_manager
+			WHERE p.id = {:p} AND u.active = 1`).Bind(dbx.Params{"p": p}).All(&more)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, more...)
+	}
+	if len(rows) == 0 {
+		if err := app.DB().NewQuery("SELECT id FROM users WHERE role = 'admin' AND active = 1").All(&rows); err != nil {
+			return nil, err
+		}
+	}
+	var ids []string
+	for _, r := range rows {
+		if !slices.Contains(ids, r.ID) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids, nil
+}
+
+// notifyWinToValidate tells the validators that a win waits for them.
+func notifyWinToValidate(tx core.App, rec *core.Record, by *core.Record) error {
+	ids, err := validatorsOf(tx, rec)
+	if err != nil {
+		return err
+	}
+	title := "Gain à valider / Win to validate: " + oppLabel(rec)
+	for _, id := range ids {
+		if by != nil && by.Id == id {
+			continue
+		}
+		if err := notify(tx, id, "win_validation", rec.GetString("lead"), title, "opportunity "+rec.Id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partnerRecipients returns the registrant and the active partner managers
+// of an opportunity's partner: who "the partner" is for a notification.
+func partnerRecipients(app core.App, rec *core.Record) ([]string, error) {
+	var ids []string
+	if r := rec.GetString("registered_by"); r != "" {
+		ids = append(ids, r)
+	}
+	rows := []struct {
+		ID string `db:"id"`
+	}{}
+	if p := rec.GetString("partner"); p != "" {
+		if err := app.DB().NewQuery("SELECT id FROM users WHERE partner = {:p} AND role = 'partner_manager' AND active = 1").
+			Bind(dbx.Params{"p": p}).All(&rows); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range rows {
+		if !slices.Contains(ids, r.ID) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids, nil
+}
+
+// bindAccountKeys keeps the duplicate keys of accounts (SIREN, company +
+// postal code) in dedup_keys, so that leads and deal registrations
+// matching an account entrusted to a partner are detected (SPEC §4.2).
+func bindAccountKeys(app core.App) {
+	keyFields := []string{"name", "siren", "postal_code", "partner"}
+	app.OnRecordCreate("accounts").BindFunc(func(e *core.RecordEvent) error {
+		e.Record.Set("dedup_key", dedup.Primary(accountKeys(e.Record)))
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return RefreshAccountKeys(e.App, e.Record)
+	})
+	app.OnRecordUpdate("accounts").BindFunc(func(e *core.RecordEvent) error {
+		changed := false
+		for _, f := range keyFields {
+			if e.Record.Original().GetString(f) != e.Record.GetString(f) {
+				changed = true
+			}
+		}
+		if changed {
+			e.Record.Set("dedup_key", dedup.Primary(accountKeys(e.Record)))
+		}
+		if err := e.Next(); err != nil || !changed {
+			return err
+		}
+		return RefreshAccountKeys(e.App, e.Record)
+	})
+	app.OnRecordDelete("accounts").BindFunc(func(e *core.RecordEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return deleteKeys(e.App, "account", e.Record.Id)
+	})
+}
+
+func accountKeys(a *core.Record) []string {
+	return dedup.Keys(dedup.Input{Company: a.GetString("name"), PostalCode: a.GetString("postal_code"), SIRET: a.GetString("siren")})
+}
+
+// RefreshAccountKeys rewrites the duplicate keys of an account (kind
+// account, with the account's partner) and its primary dedup_key.
+func RefreshAccountKeys(app core.App, account *core.Record) error {
+	if err := deleteKeys(app, "account", account.Id); err != nil {
+		return err
+	}
+	keys := accountKeys(account)
+	if _, err := app.DB().NewQuery("UPDATE accounts SET dedup_key = {:k} WHERE id = {:id}").
+		Bind(dbx.Params{"k": dedup.Primary(keys), "id": account.Id}).Execute(); err != nil {
+		return err
+	}
+	return saveKeys(app, "account", account.Id, account.GetString("partner"), keys)
+}
+
+func deleteKeys(app core.App, kind, record string) error {
+	_, err := app.DB().NewQuery("DELETE FROM dedup_keys WHERE kind = {:k} AND record = {:r}").
+		Bind(dbx.Params{"k": kind, "r": record}).Execute()
+	return err
+}
+
+// protectionEnd is when a registration approved at now stops being
+// protected.
+func protectionEnd(now time.Time, days int) time.Time {
+	return now.Add(time.Duration(days) * 24 * time.Hour)
+}

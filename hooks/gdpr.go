@@ -1,0 +1,421 @@
+package hooks
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/dedup"
+)
+
+// GDPR helpers (SPEC §5): `relais gdpr export EMAIL` gathers everything
+// about a data subject (an end customer identified by e-mail); `relais gdpr
+// erase EMAIL` anonymises it. Both are audited (gdpr.export, gdpr.erase)
+// without the subject's values: the entries list record ids and counts,
+// and the audit diffs never hold contact values (sensitiveFields), so the
+// chain stays intact and verifiable after an erasure.
+
+// Audit actions of the GDPR helpers.
+const (
+	ActionGDPRExport = "gdpr.export"
+	ActionGDPRErase  = "gdpr.erase"
+)
+
+// ErasedMark replaces erased values inside free text.
+const ErasedMark = "[erased]"
+
+// SubjectData is everything Relais holds about a data subject.
+type SubjectData struct {
+	Email        string           `json:"email"`
+	GeneratedAt  string           `json:"generated_at"`
+	LeadContacts []map[string]any `json:"lead_contacts"`
+	Leads        []map[string]any `json:"leads"`
+	Contacts     []map[string]any `json:"contacts"`
+	Accounts     []map[string]any `json:"accounts"`
+	Activities   []map[string]any `json:"activities"`
+}
+
+// subject is a data subject found in the database.
+type subject struct {
+	email        string
+	leadContacts []*core.Record
+	contacts     []*core.Record
+	phones       []string // national significant numbers (digits)
+	match        *subjectMatcher
+}
+
+// subjectMatcher finds the subject's e-mail and phone numbers in text.
+type subjectMatcher struct {
+	email  string
+	phones []string
+	re     *regexp.Regexp
+}
+
+func newMatcher(email string, phones []string) *subjectMatcher {
+	alts := []string{regexp.QuoteMeta(email)}
+	for _, p := range phones {
+		digits := strings.Split(p, "")
+		// optional international or trunk prefix, then the digits with
+		// the usual separators in between
+		alts = append(alts, `(?:(?:\+|00)\d{1,3}[\s.\-()]*)?(?:\(?0\)?[\s.\-]*)?`+strings.Join(digits, `[\s.\-()]*`))
+	}
+	return &subjectMatcher{email: email, phones: phones, re: regexp.MustCompile(`(?i)` + strings.Join(alts, "|"))}
+}
+
+// scrub replaces every occurrence of the subject in s.
+func (m *subjectMatcher) scrub(s string) string { return m.re.ReplaceAllString(s, ErasedMark) }
+
+// sqlCandidates is a SQL condition on column expression col that is true
+// for every value mentioning the subject (and maybe a few more: the
+// matcher confirms).
+func (m *subjectMatcher) sqlCandidates(col string, params dbx.Params) string {
+	params["gdpr_email"] = "%" + m.email + "%"
+	conds := []string{col + " LIKE {:gdpr_email}"}
+	stripped := col
+	for _, sep := range []string{" ", ".", "-", "(", ")"} {
+		stripped = "REPLACE(" + stripped + ", '" + sep + "', '')"
+	}
+	for i, p := range m.phones {
+		k := "gdpr_phone" + strconv.Itoa(i)
+		params[k] = "%" + p + "%"
+		conds = append(conds, stripped+" LIKE {:"+k+"}")
+	}
+	return "(" + strings.Join(conds, " OR ") + ")"
+}
+
+// nationalNumber returns the national significant number of a phone (the
+// digits that every notation of it contains), "" when too short to match
+// safely.
+func nationalNumber(raw string) string {
+	if e164, err := dedup.NormalizePhone(raw, dedup.DefaultRegion); err == nil {
+		if n, err := phonenumbers.Parse(e164, ""); err == nil {
+			return strconv.FormatUint(n.GetNationalNumber(), 10)
+		}
+	}
+	digits := strings.TrimLeft(strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, raw), "0")
+	if len(digits) < 6 {
+		return ""
+	}
+	return digits
+}
+
+// findSubject loads the contacts holding the e-mail.
+func findSubject(app core.App, email string) (*subject, error) {
+	e := dedup.NormalizeEmail(email)
+	if e == "" {
+		return nil, govErr(400, "invalid_email", "email", "not an e-mail address")
+	}
+	s := &subject{email: e}
+	var err error
+	where := dbx.NewExp("LOWER(email) = {:e}", dbx.Params{"e": e})
+	if s.leadContacts, err = app.FindAllRecords("lead_contacts", where); err != nil {
+		return nil, err
+	}
+	if s.contacts, err = app.FindAllRecords("contacts", where); err != nil {
+		return nil, err
+	}
+	var raw []string
+	for _, r := range s.leadContacts {
+		raw = append(raw, r.GetString("phone"), r.GetString("mobile"))
+	}
+	for _, r := range s.contacts {
+		raw = append(raw, r.GetString("phone"))
+	}
+	for _, p := range raw {
+		if p == "" {
+			continue
+		}
+		if n := nationalNumber(p); n != "" && !slices.Contains(s.phones, n) {
+			s.phones = append(s.phones, n)
+		}
+	}
+	sort.Strings(s.phones)
+	s.match = newMatcher(e, s.phones)
+	return s, nil
+}
+
+// fullData returns every field of a record (hidden ones included).
+func fullData(r *core.Record) map[string]any {
+	r.Unhide(r.Collection().Fields.FieldNames()...)
+	r.IgnoreEmailVisibility(true)
+	return r.PublicExport()
+}
+
+func ids(recs []*core.Record) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.Id
+	}
+	return out
+}
+
+// GDPRExport gathers everything about the data subject with this e-mail:
+// the lead contacts and account contacts holding it, their leads and
+// accounts, and the activities of those leads or mentioning the subject's
+// e-mail or phone numbers. It writes one gdpr.export entry (record ids
+// only).
+func GDPRExport(app core.App, by Actor, email string, now time.Time) (*SubjectData, error) {
+	s, err := findSubject(app, email)
+	if err != nil {
+		return nil, err
+	}
+	out := &SubjectData{Email: s.email, GeneratedAt: govTime(now), LeadContacts: []map[string]any{}, Leads: []map[string]any{},
+		Contacts: []map[string]any{}, Accounts: []map[string]any{}, Activities: []map[string]any{}}
+	var leadIDs, accountIDs []string
+	for _, r := range s.leadContacts {
+		out.LeadContacts = append(out.LeadContacts, fullData(r))
+		leadIDs = append(leadIDs, r.GetString("lead"))
+	}
+	for _, r := range s.contacts {
+		out.Contacts = append(out.Contacts, fullData(r))
+		accountIDs = append(accountIDs, r.GetString("account"))
+	}
+	leads, err := app.FindRecordsByIds("leads", leadIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range leads {
+		out.Leads = append(out.Leads, fullData(r))
+	}
+	accounts, err := app.FindRecordsByIds("accounts", accountIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range accounts {
+		out.Accounts = append(out.Accounts, fullData(r))
+	}
+	params := dbx.Params{}
+	cond := s.match.sqlCandidates("summary", params) + " OR " + s.match.sqlCandidates("outcome", params)
+	if len(leadIDs) > 0 {
+		in := make([]string, len(leadIDs))
+		for i, id := range leadIDs {
+			k := "lead" + strconv.Itoa(i)
+			params[k] = id
+			in[i] = "{:" + k + "}"
+		}
+		cond += " OR lead IN (" + strings.Join(in, ", ") + ")"
+	}
+	acts, err := app.FindAllRecords("activities", dbx.NewExp(cond, params))
+	if err != nil {
+		return nil, err
+	}
+	var actIDs []string
+	for _, r := range acts {
+		if slices.Contains(leadIDs, r.GetString("lead")) || s.match.re.MatchString(r.GetString("summary")+"\n"+r.GetString("outcome")) {
+			out.Activities = append(out.Activities, fullData(r))
+			actIDs = append(actIDs, r.Id)
+		}
+	}
+	err = Audit(app, by, ActionGDPRExport, "gdpr", "", map[string]any{
+		"lead_contacts": ids(s.leadContacts), "contacts": ids(s.contacts), "leads": ids(leads), "accounts": ids(accounts), "activities": actIDs,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EraseReport says what GDPRErase changed (ids and counts, never values).
+type EraseReport struct {
+	LeadContacts []string `json:"lead_contacts"`
+	Contacts     []string `json:"contacts"`
+	// Scrubbed counts the values rewritten per "table.column" (free text
+	// mentioning the subject, dedup keys derived from it).
+	Scrubbed map[string]int `json:"scrubbed"`
+	// LogsDeleted counts the request-log lines (auxiliary database) that
+	// mentioned the subject.
+	LogsDeleted int `json:"logs_deleted"`
+	// Residual counts the values still mentioning the subject per
+	// "table.column" after the erasure, in tables Relais does not rewrite
+	// (audit_log, users, PocketBase system tables). Empty in a normal run.
+	Residual map[string]int `json:"residual"`
+}
+
+// erasedName is the last name left on an anonymised contact.
+const erasedName = "(anonymised)"
+
+// protectedTables are never rewritten by the erasure: the audit log is
+// append-only (its entries never hold contact values), user accounts are
+// managed by their own lifecycle, and PocketBase's system tables start
+// with "_".
+func protectedTable(name string) bool {
+	return name == "audit_log" || name == "users" || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "sqlite_")
+}
+
+// GDPRErase anonymises the data subject with this e-mail, in one
+// transaction with its gdpr.erase audit entry:
+//
+//   - lead_contacts and contacts holding the e-mail lose every contact
+//     field (names, title, e-mail, phones);
+//   - every other Relais table is scanned: text mentioning the e-mail or
+//     one of the subject's phone numbers (any usual notation) is rewritten
+//     with ErasedMark; duplicate keys derived from them are cleared (rows
+//     of a dedup table are deleted);
+//   - request-log lines mentioning the subject are deleted from the
+//     auxiliary database.
+//
+// The database runs with secure_delete during the erasure and the WAL is
+// checkpointed afterwards, so the old values do not linger in free pages;
+// backups taken before the erasure still hold them (expire them by your
+// backup retention). The leads and accounts themselves stay (they are
+// business records), without the person.
+func GDPRErase(app core.App, by Actor, email string, now time.Time) (*EraseReport, error) {
+	rep := &EraseReport{Scrubbed: map[string]int{}, Residual: map[string]int{}}
+	var match *subjectMatcher // kept for the request logs: the values are gone after the commit
+	err := app.RunInTransaction(func(tx core.App) error {
+		if _, err := tx.DB().NewQuery("PRAGMA secure_delete = ON").Execute(); err != nil {
+			return err
+		}
+		defer func() { _, _ = tx.DB().NewQuery("PRAGMA secure_delete = OFF").Execute() }()
+		s, err := findSubject(tx, email)
+		if err != nil {
+			return err
+		}
+		match = s.match
+		for _, r := range s.leadContacts {
+			for _, f := range []string{"first_name", "title", "email", "phone", "mobile"} {
+				r.Set(f, "")
+			}
+			r.Set("last_name", erasedName)
+			if err := tx.Save(r); err != nil {
+				return err
+			}
+		}
+		for _, r := range s.contacts {
+			for _, f := range []string{"first_name", "title", "email", "phone"} {
+				r.Set(f, "")
+			}
+			r.Set("last_name", erasedName)
+			if err := tx.Save(r); err != nil {
+				return err
+			}
+		}
+		rep.LeadContacts, rep.Contacts = ids(s.leadContacts), ids(s.contacts)
+		if err := scanTables(tx.DB(), s.match, rep.Scrubbed, scrubMode); err != nil {
+			return err
+		}
+		if err := scanTables(tx.DB(), s.match, rep.Residual, countMode); err != nil {
+			return err
+		}
+		return Audit(tx, by, ActionGDPRErase, "gdpr", "", map[string]any{
+			"lead_contacts": rep.LeadContacts, "contacts": rep.Contacts, "scrubbed": rep.Scrubbed, "residual": rep.Residual,
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	// the request logs live in the auxiliary database (no shared transaction)
+	logs := map[string]int{}
+	if err := scanTables(app.AuxNonconcurrentDB(), match, logs, deleteMode); err != nil {
+		return rep, fmt.Errorf("gdpr erase: request logs: %w", err)
+	}
+	for _, n := range logs {
+		rep.LogsDeleted += n
+	}
+	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); err != nil {
+		app.Logger().Warn("gdpr erase: WAL checkpoint failed", "error", err)
+	}
+	return rep, nil
+}
+
+// scan modes of scanTables.
+const (
+	countMode  = iota // count the values mentioning the subject, in every table
+	scrubMode         // rewrite them, in the tables that are not protected
+	deleteMode        // delete the rows holding them (request logs)
+)
+
+// scanTables looks for the subject in every column of every table of db
+// (the list comes from sqlite_master, so tables added later are covered)
+// and counts, rewrites or deletes what it finds, per "table.column".
+func scanTables(db dbx.Builder, m *subjectMatcher, counts map[string]int, mode int) error {
+	var tables []string
+	if err := db.NewQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").Column(&tables); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if mode == scrubMode && protectedTable(t) {
+			continue
+		}
+		var cols []struct {
+			Name string `db:"name"`
+			Type string `db:"type"`
+		}
+		if err := db.NewQuery("SELECT name, type FROM pragma_table_info({:t})").Bind(dbx.Params{"t": t}).All(&cols); err != nil {
+			return err
+		}
+		for _, c := range cols {
+			if mode == scrubMode && (c.Name == "id" || !textual(c.Type)) {
+				continue
+			}
+			col := "CAST(" + quoteIdent(c.Name) + " AS TEXT)"
+			params := dbx.Params{}
+			var rows []struct {
+				RowID int64  `db:"rid"`
+				Val   string `db:"val"`
+			}
+			err := db.NewQuery("SELECT _rowid_ AS rid, COALESCE(" + col + ", '') AS val FROM " + quoteIdent(t) +
+				" WHERE " + m.sqlCandidates(col, params)).Bind(params).All(&rows)
+			if err != nil {
+				return fmt.Errorf("%s.%s: %w", t, c.Name, err)
+			}
+			for _, r := range rows {
+				if !m.re.MatchString(r.Val) {
+					continue
+				}
+				key := t + "." + c.Name
+				switch mode {
+				case countMode:
+					counts[key]++
+				case scrubMode:
+					q := "UPDATE " + quoteIdent(t) + " SET " + quoteIdent(c.Name) + " = {:v} WHERE _rowid_ = {:rid}"
+					v := m.scrub(r.Val)
+					switch {
+					case strings.Contains(t, "dedup"):
+						// a duplicate-key table: the row is the subject's key
+						q = "DELETE FROM " + quoteIdent(t) + " WHERE _rowid_ = {:rid}"
+					case strings.Contains(strings.ToLower(c.Name), "dedup") || strings.HasSuffix(c.Name, "_key"):
+						// a key derived from the subject: drop it whole (a
+						// rewritten key would match every erased subject)
+						v = ""
+					}
+					if _, err := db.NewQuery(q).Bind(dbx.Params{"v": v, "rid": r.RowID}).Execute(); err != nil {
+						return fmt.Errorf("%s.%s: %w", t, c.Name, err)
+					}
+					counts[key]++
+				case deleteMode:
+					res, err := db.NewQuery("DELETE FROM " + quoteIdent(t) + " WHERE _rowid_ = {:rid}").
+						Bind(dbx.Params{"rid": r.RowID}).Execute()
+					if err != nil {
+						return fmt.Errorf("%s: %w", t, err)
+					}
+					n, _ := res.RowsAffected()
+					counts[t] += int(n)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// textual reports whether a declared SQLite column type holds text.
+func textual(typ string) bool {
+	t := strings.ToUpper(typ)
+	return t == "" || strings.Contains(t, "TEXT") || strings.Contains(t, "CHAR") || strings.Contains(t, "JSON") || strings.Contains(t, "CLOB")
+}
+
+// quoteIdent quotes an SQLite identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

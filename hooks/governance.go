@@ -1,0 +1,127 @@
+package hooks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks/policy"
+)
+
+// This file glues the governance features of SPEC §5 (issue 4) to
+// PocketBase: login/logout auditing (audit_auth.go), grants (grants.go),
+// access requests (access_requests.go), automatic suspension
+// (suspensions.go), access reviews (access_review.go), exports and the
+// partner page cap (export.go), GDPR helpers (gdpr.go). Routes are in
+// governance_routes.go.
+
+// Cron job ids (visible in /_/ → Settings → Crons).
+const (
+	SuspensionsCronID  = "relaisSuspensions"
+	AccessReviewCronID = "relaisAccessReview"
+)
+
+// govErr builds a domain error (see errors.go) for the governance
+// functions; routes turn it into an API error with APIError.
+func govErr(status int, code, field, format string, args ...any) error {
+	return &Error{Code: code, Status: status, Message: fmt.Sprintf(format, args...), Field: field}
+}
+
+// governance holds what the governance hooks share.
+type governance struct {
+	kinds *RoleKinds
+}
+
+// bindGovernance binds the governance hooks, routes and (under serve) cron
+// jobs.
+func bindGovernance(app core.App) {
+	g := &governance{kinds: &RoleKinds{}}
+	reset := func(e *core.RecordEvent) error { g.kinds.Reset(); return e.Next() }
+	app.OnRecordAfterUpdateSuccess("roles").BindFunc(reset)
+	app.OnRecordAfterDeleteSuccess("roles").BindFunc(reset)
+
+	bindAuthAudit(app)
+	bindAccessRequests(app)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		g.routes(se)
+		// Cron jobs run only under `serve` (se.Server is nil when tests
+		// build the router without a server).
+		if se.Server != nil {
+			se.App.Cron().MustAdd(SuspensionsCronID, "*/5 * * * *", func() {
+				rep, err := RunSuspensions(se.App, time.Now())
+				if err != nil {
+					se.App.Logger().Error("automatic suspension", "error", err)
+				}
+				if !rep.Empty() {
+					se.App.Logger().Info("automatic suspension", "report", rep)
+				}
+			})
+			se.App.Cron().MustAdd(AccessReviewCronID, "0 6 1 1,4,7,10 *", func() {
+				review, created, err := OpenReviewCampaign(se.App, time.Now())
+				if err != nil {
+					se.App.Logger().Error("access review campaign", "error", err)
+				} else if created {
+					se.App.Logger().Info("access review campaign opened", "review", review.Id, "period", review.GetString("period"))
+				}
+			})
+		}
+		return se.Next()
+	})
+}
+
+// govIsAdmin reports whether auth is a superuser or an active user of the
+// admin role.
+func govIsAdmin(app core.App, auth *core.Record) bool {
+	if auth == nil {
+		return false
+	}
+	if auth.IsSuperuser() {
+		return true
+	}
+	return auth.Collection().Name == "users" && auth.GetString("role") == policy.AdminRole &&
+		AccountBlock(app, auth, time.Now()) == ""
+}
+
+// govSettings returns the settings_prm record (nil if missing).
+func govSettings(app core.App) *core.Record {
+	s, err := app.FindRecordById("settings_prm", SettingsID)
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
+// govSettingInt reads a count setting, def when missing or zero.
+func govSettingInt(app core.App, name string, def int) int {
+	if s := govSettings(app); s != nil {
+		if v := s.GetInt(name); v > 0 {
+			return v
+		}
+	}
+	return def
+}
+
+// govDT converts a time to the database representation.
+func govDT(t time.Time) types.DateTime {
+	d, _ := types.ParseDateTime(t.UTC())
+	return d
+}
+
+// govTime formats t like the database stores dates, for SQL comparisons.
+func govTime(t time.Time) string { return govDT(t).String() }
+
+// govNotify creates an in-app notification (no lead).
+func govNotify(app core.App, userID, kind, title, body string) error {
+	c, err := app.FindCachedCollectionByNameOrId("notifications")
+	if err != nil {
+		return err
+	}
+	n := core.NewRecord(c)
+	n.Set("user", userID)
+	n.Set("kind", kind)
+	n.Set("title", title)
+	n.Set("body", body)
+	return app.Save(n)
+}

@@ -1,0 +1,167 @@
+package hooks
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// routes registers the governance routes (all JSON but the CSV export; all
+// need an authenticated, unblocked account — guests get 401):
+//
+//	GET  /api/prm/export/{resource}                  CSV export (matrix `export` flag or an export grant)
+//	GET  /api/prm/access-requests/pending            requests the caller may decide (admins, channel managers)
+//	POST /api/prm/access-requests/{id}/approve       {expires, reason} → the grant
+//	POST /api/prm/access-requests/{id}/reject        {reason}
+//	POST /api/prm/grants                             {user, kind, territory|resource, starts?, expires, reason} (admins)
+//	POST /api/prm/grants/{id}/revoke                 (admins)
+//	GET  /api/prm/access-review                      the "who sees what" rows (admins)
+//	POST /api/prm/access-reviews/items/{id}/decide   {decision: keep|revoke|change, note} (admins)
+func (g *governance) routes(se *core.ServeEvent) {
+	g.bindPageCap(se)
+	r := se.Router.Group("/api/prm")
+	r.Bind(apis.RequireAuth())
+	r.GET("/export/{resource}", exportHandler)
+	r.GET("/access-requests/pending", pendingRequestsHandler)
+	r.POST("/access-requests/{id}/approve", approveRequestHandler)
+	r.POST("/access-requests/{id}/reject", rejectRequestHandler)
+	r.POST("/grants", createGrantHandler)
+	r.POST("/grants/{id}/revoke", revokeGrantHandler)
+	r.GET("/access-review", accessReviewHandler)
+	r.POST("/access-reviews/items/{id}/decide", decideReviewItemHandler)
+}
+
+// parseTime reads a date sent by a client (RFC 3339, "2006-01-02 15:04:05",
+// or a bare date).
+func parseTime(field, s string) (time.Time, error) {
+	d, err := types.ParseDateTime(s)
+	if err != nil || d.IsZero() {
+		return time.Time{}, govErr(http.StatusBadRequest, "invalid_date", field, "%s must be a date (2026-01-31 or RFC 3339)", field)
+	}
+	return d.Time(), nil
+}
+
+func bindJSON(e *core.RequestEvent, v any) error {
+	if err := e.BindBody(v); err != nil {
+		return e.BadRequestError("Invalid body.", nil)
+	}
+	return nil
+}
+
+func pendingRequestsHandler(e *core.RequestEvent) error {
+	recs, err := PendingAccessRequests(e.App, e.Auth)
+	if err != nil {
+		return APIError(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"items": recs})
+}
+
+func approveRequestHandler(e *core.RequestEvent) error {
+	var body struct {
+		Expires string `json:"expires"`
+		Reason  string `json:"reason"`
+	}
+	if err := bindJSON(e, &body); err != nil {
+		return err
+	}
+	if !isApprover(e.App, e.Auth) {
+		return APIError(e, ErrForbidden)
+	}
+	expires, err := parseTime("expires", body.Expires)
+	if err != nil {
+		return APIError(e, err)
+	}
+	grant, err := ApproveAccessRequest(e.App, e.Auth, ActorOf(e), e.Request.PathValue("id"), expires, body.Reason, time.Now())
+	if err != nil {
+		return APIError(e, err)
+	}
+	return e.JSON(http.StatusOK, grant)
+}
+
+func rejectRequestHandler(e *core.RequestEvent) error {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := bindJSON(e, &body); err != nil {
+		return err
+	}
+	if err := RejectAccessRequest(e.App, e.Auth, ActorOf(e), e.Request.PathValue("id"), body.Reason, time.Now()); err != nil {
+		return APIError(e, err)
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+func createGrantHandler(e *core.RequestEvent) error {
+	if !govIsAdmin(e.App, e.Auth) {
+		return APIError(e, ErrForbidden)
+	}
+	var body struct {
+		User      string `json:"user"`
+		Kind      string `json:"kind"`
+		Territory string `json:"territory"`
+		Resource  string `json:"resource"`
+		Starts    string `json:"starts"`
+		Expires   string `json:"expires"`
+		Reason    string `json:"reason"`
+	}
+	if err := bindJSON(e, &body); err != nil {
+		return err
+	}
+	spec := GrantSpec{User: body.User, Kind: body.Kind, Territory: body.Territory, Resource: body.Resource, Reason: body.Reason}
+	var err error
+	if spec.Expires, err = parseTime("expires", body.Expires); err != nil {
+		return APIError(e, err)
+	}
+	if body.Starts != "" {
+		if spec.Starts, err = parseTime("starts", body.Starts); err != nil {
+			return APIError(e, err)
+		}
+	}
+	if !e.Auth.IsSuperuser() {
+		spec.GrantedBy = e.Auth.Id
+	}
+	g, err := CreateGrant(e.App, ActorOf(e), spec, time.Now())
+	if err != nil {
+		return APIError(e, err)
+	}
+	return e.JSON(http.StatusOK, g)
+}
+
+func revokeGrantHandler(e *core.RequestEvent) error {
+	if !govIsAdmin(e.App, e.Auth) {
+		return APIError(e, ErrForbidden)
+	}
+	if err := RevokeGrant(e.App, ActorOf(e), e.Request.PathValue("id"), time.Now()); err != nil {
+		return APIError(e, err)
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+func accessReviewHandler(e *core.RequestEvent) error {
+	if !govIsAdmin(e.App, e.Auth) {
+		return APIError(e, ErrForbidden)
+	}
+	rows, err := AccessReview(e.App, time.Now())
+	if err != nil {
+		return APIError(e, err)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"items": rows})
+}
+
+func decideReviewItemHandler(e *core.RequestEvent) error {
+	var body struct {
+		Decision string `json:"decision"`
+		Note     string `json:"note"`
+	}
+	if err := bindJSON(e, &body); err != nil {
+		return err
+	}
+	err := DecideReviewItem(e.App, e.Auth, ActorOf(e), e.Request.PathValue("id"), body.Decision, body.Note, time.Now())
+	if err != nil {
+		return APIError(e, err)
+	}
+	return e.NoContent(http.StatusNoContent)
+}

@@ -1,0 +1,28 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
+)
+
+// accessReviewPage is the "who sees what" report of SPEC §5 (admins): every
+// account with its role, partner, territories, running grants, the number
+// of leads, accounts and contacts it can see right now (counted by the
+// governance code through the read path), its last login and flags.
+type accessReviewPage struct {
+	*page
+	Rows []hooks.ReviewRow
+}
+
+// accessReview renders the access review.
+func (h *handlers) accessReview(e *core.RequestEvent) error {
+	rows, err := hooks.AccessReview(e.App, h.now())
+	if err != nil {
+		return err
+	}
+	p := &accessReviewPage{page: h.page(e, "access_review", "review.title"), Rows: rows}
+	return h.render(e, http.StatusOK, "access_review", p)
+}

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/relais/relais/hooks"
+)
+
+// uiError is an error page: a status and a message id.
+type uiError struct {
+	status int
+	msg    string
+}
+
+func (e *uiError) Error() string { return e.msg }
+
+var (
+	errNotFound  = &uiError{status: http.StatusNotFound, msg: "error.not_found"}
+	errForbidden = &uiError{status: http.StatusForbidden, msg: "error.forbidden"}
+)
+
+// errorPage is the data of the error view.
+type errorPage struct {
+	*page
+	Status  int
+	Message string
+}
+
+// mwErrors renders the errors of UI handlers as HTML with their real
+// status: a full page, or for htmx a fragment retargeted to the page's
+// message area (the one global htmx error handler). Domain errors show
+// their message; ErrNotVisible is a 404 that says nothing about the record;
+// anything else is logged and shown as a generic 500.
+func (h *handlers) mwErrors() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{Id: "relaisUIErrors", Func: func(e *core.RequestEvent) error {
+		err := e.Next()
+		if err == nil || e.Written() {
+			return err
+		}
+		p := &errorPage{page: h.page(e, "", "")}
+		var ue *uiError
+		var de *hooks.Error
+		var ae *router.ApiError
+		switch {
+		case errors.As(err, &ue):
+			p.Status, p.Message = ue.status, p.T(ue.msg)
+		case errors.Is(err, hooks.ErrNotVisible):
+			p.Status, p.Message = http.StatusNotFound, p.T("error.not_found")
+		case errors.Is(err, hooks.ErrForbidden):
+			p.Status, p.Message = http.StatusForbidden, p.T("error.forbidden")
+		case errors.As(err, &de):
+			p.Status, p.Message = de.Status, p.Err(de)
+		case errors.As(err, &ae) && ae.Status < 500:
+			p.Status, p.Message = ae.Status, p.T("error.request")
+			if ae.Status == http.StatusNotFound {
+				p.Message = p.T("error.not_found")
+			}
+		default:
+			e.App.Logger().Error("ui request failed", "method", e.Request.Method, "path", e.Request.URL.Path, "error", err)
+			p.Status, p.Message = http.StatusInternalServerError, p.T("error.internal")
+		}
+		p.Title = p.Message
+		if isHX(e) {
+			e.Response.Header().Set("HX-Retarget", "#messages")
+			e.Response.Header().Set("HX-Reswap", "innerHTML")
+			return h.fragment(e, p.Status, "error", "message", p)
+		}
+		return h.render(e, p.Status, "error", p)
+	}}
+}

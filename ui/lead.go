@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/lifecycle"
+)
+
+// leadPage is the lead page: the lead, its contact (once the rules allow
+// it), activities, and the forms the user may use.
+type leadPage struct {
+	*page
+	Lead        leadView
+	Contact     *contactView
+	Activities  []activityView
+	Offers      []offerView
+	Terms       []termsView
+	Targets     []string // statuses the user may move the lead to
+	CanUpdate   bool
+	CanQualify  bool
+	CanLog      bool
+	CanAccept   bool
+	Colleagues  []option
+	Form        activityForm
+	StatusForm  statusForm
+	Qualify     qualifyForm
+	Segments    []string
+	Sizes       []string
+	ActKinds    []string
+	StatusError string
+}
+
+// activityView is one activity of a lead.
+type activityView struct {
+	Kind, Summary, Outcome, Author string
+	At                             types.DateTime
+	Internal                       bool
+}
+
+// offerView is one offer of the lead's history (internal roles).
+type offerView struct {
+	Partner, Outcome, Reason string
+	OfferedAt, DecidedAt     types.DateTime
+}
+
+// termsView is a deal terms record (only roles whose rules reach it).
+type termsView struct {
+	Margin, Discount, Price float64
+	Conditions              string
+}
+
+// showLead renders a lead the user may view; anything else is a 404 that
+// says nothing about the lead.
+func (h *handlers) showLead(e *core.RequestEvent) error {
+	p, err := h.leadPage(e, e.Request.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return h.render(e, http.StatusOK, "lead", p)
+}
+
+func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) {
+	s := sess(e)
+	rec, err := hooks.ViewFor(e.App, s.user, "leads", id)
+	if err != nil {
+		return nil, err
+	}
+	views, err := h.leadViews(s, []*core.Record{rec})
+	if err != nil {
+		return nil, err
+	}
+	active := "leads"
+	if s.kind == "partner" && rec.GetString("status") == "offered" {
+		active = "inbox"
+	}
+	p := &leadPage{
+		page: h.page(e, active, ""), Lead: views[0],
+		Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
+	}
+	p.Title = p.Lead.Company
+	if p.Contact, err = h.contactOf(s, id); err != nil {
+		return nil, err
+	}
+	if p.Activities, err = h.activitiesOf(s, id); err != nil {
+		return nil, err
+	}
+	if s.kind == "internal" {
+		if p.Offers, err = h.offersOf(s, id); err != nil {
+			return nil, err
+		}
+		if p.Terms, err = h.termsOf(s, id); err != nil {
+			return nil, err
+		}
+	}
+	if p.CanUpdate, err = hooks.CanDo(e.App, s.user, rec, "update", map[string]any{}); err != nil {
+		return nil, err
+	}
+	if p.CanUpdate {
+		p.Targets = lifecycle.Targets(s.role, lifecycle.Kind(s.kind), p.Lead.Status)
+		p.CanQualify = s.kind == "internal" && s.caps.Pool && lifecycle.InPool(p.Lead.Status) && p.Lead.PartnerID == ""
+	}
+	p.CanLog = s.caps.LogActivity
+	p.CanAccept = s.kind == "partner" && p.Lead.Status == "offered"
+	if p.CanAccept {
+		if p.Colleagues, err = h.colleagues(s); err != nil {
+			return nil, err
+		}
+	}
+	p.Form = activityForm{Kind: "call"}
+	p.Qualify = qualifyFormOf(p.Lead)
+	return p, nil
+}
+
+func (h *handlers) activitiesOf(s *session, leadID string) ([]activityView, error) {
+	recs, _, err := hooks.ListFor(h.app, s.user, "activities", hooks.ListQuery{Where: dbx.HashExp{"activities.lead": leadID}, Sort: "-at,-created", PerPage: 100})
+	if errors.Is(err, hooks.ErrForbidden) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var authors []string
+	for _, r := range recs {
+		authors = append(authors, r.GetString("author"))
+	}
+	names, err := h.names(s, "users", authors)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]activityView, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, activityView{
+			Kind: r.GetString("kind"), Summary: r.GetString("summary"), Outcome: r.GetString("outcome"),
+			Author: names[r.GetString("author")], At: r.GetDateTime("at"), Internal: r.GetBool("internal"),
+		})
+	}
+	return out, nil
+}
+
+func (h *handlers) offersOf(s *session, leadID string) ([]offerView, error) {
+	recs, _, err := hooks.ListFor(h.app, s.user, "lead_offers", hooks.ListQuery{Where: dbx.HashExp{"lead_offers.lead": leadID}, Sort: "-created", PerPage: 50})
+	if errors.Is(err, hooks.ErrForbidden) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var pids []string
+	for _, r := range recs {
+		pids = append(pids, r.GetString("partner"))
+	}
+	names, err := h.names(s, "partners", pids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]offerView, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, offerView{
+			Partner: names[r.GetString("partner")], Outcome: r.GetString("outcome"), Reason: r.GetString("reason"),
+			OfferedAt: r.GetDateTime("offered_at"), DecidedAt: r.GetDateTime("decided_at"),
+		})
+	}
+	return out, nil
+}
+
+func (h *handlers) termsOf(s *session, leadID string) ([]termsView, error) {
+	recs, _, err := hooks.ListFor(h.app, s.user, "deal_terms", hooks.ListQuery{Where: dbx.HashExp{"deal_terms.lead": leadID}, PerPage: 10})
+	if errors.Is(err, hooks.ErrForbidden) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]termsView, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, termsView{Margin: r.GetFloat("margin_pct"), Discount: r.GetFloat("discount_pct"), Price: r.GetFloat("purchase_price"), Conditions: r.GetString("conditions")})
+	}
+	return out, nil
+}
+
+// Value lists of the schema shown in forms.
+var (
+	segments      = []string{"residential", "farm", "business", "industry", "public", "collective"}
+	companySizes  = []string{"1", "2-9", "10-49", "50-249", "250+"}
+	activityKinds = []string{"call", "meeting", "visit", "note", "email"}
+)

@@ -1,0 +1,43 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
+)
+
+// declineLead declines an offer with a reason (a usual reason, a free text
+// or both); htmx swaps the card for a short "declined" note.
+func (h *handlers) declineLead(e *core.RequestEvent) error {
+	s := sess(e)
+	id := e.Request.PathValue("id")
+	reason := strings.TrimSpace(e.Request.FormValue("reason"))
+	if details := strings.TrimSpace(e.Request.FormValue("details")); details != "" {
+		if reason != "" {
+			reason += ": "
+		}
+		reason += details
+	}
+	// keep the lead's company for the note: after the decline the lead is
+	// no longer visible to this partner
+	before, err := hooks.ViewFor(e.App, s.user, "leads", id)
+	if err != nil {
+		return err
+	}
+	if err := hooks.Decline(e.App, hooks.ByRequest(e), id, reason); err != nil {
+		var de *hooks.Error
+		if errors.As(err, &de) && isHX(e) {
+			return h.offerError(e, s, id, de)
+		}
+		return err
+	}
+	if !isHX(e) {
+		return e.Redirect(http.StatusSeeOther, "/inbox")
+	}
+	card := offerCard{page: h.page(e, "inbox", ""), Lead: newLeadView(s, before), State: "declined"}
+	return h.fragment(e, http.StatusOK, "inbox", "offer", &card)
+}

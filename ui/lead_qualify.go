@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
+)
+
+// qualifyForm is the teleoperator's qualification form of a pool lead.
+type qualifyForm struct {
+	Score, Segment, Size, Interest, Value, Status, Report string
+	Errors                                                map[string]string
+}
+
+func qualifyFormOf(l leadView) qualifyForm {
+	return qualifyForm{Score: strconv.Itoa(l.Score), Segment: l.Segment, Size: l.Size, Interest: l.Interest,
+		Value: strconv.FormatFloat(l.Value, 'f', -1, 64), Status: l.Status}
+}
+
+// qualifyLead saves the qualification of a pool lead (score, segment,
+// size, need, estimated value, pool status) through the rule-checked
+// update, plus the call report as an internal activity. A lead that
+// becomes ready is distributed by the lifecycle hooks.
+func (h *handlers) qualifyLead(e *core.RequestEvent) error {
+	id := e.Request.PathValue("id")
+	p, err := h.leadPage(e, id)
+	if err != nil {
+		return err
+	}
+	if !p.CanQualify {
+		return errNotFound
+	}
+	f := qualifyForm{
+		Score: strings.TrimSpace(e.Request.FormValue("score")), Segment: e.Request.FormValue("segment"),
+		Size: e.Request.FormValue("company_size"), Interest: strings.TrimSpace(e.Request.FormValue("interest")),
+		Value: strings.TrimSpace(e.Request.FormValue("estimated_value")), Status: e.Request.FormValue("status"),
+		Report: strings.TrimSpace(e.Request.FormValue("report")), Errors: map[string]string{},
+	}
+	score, err := strconv.Atoi(f.Score)
+	if err != nil || score < 0 || score > 100 {
+		f.Errors["score"] = p.T("qualify.score_range")
+	}
+	if f.Segment != "" && !slices.Contains(segments, f.Segment) {
+		f.Errors["segment"] = p.T("form.invalid")
+	}
+	if f.Size != "" && !slices.Contains(companySizes, f.Size) {
+		f.Errors["company_size"] = p.T("form.invalid")
+	}
+	value := 0.0
+	if f.Value != "" {
+		if value, err = strconv.ParseFloat(strings.ReplaceAll(f.Value, ",", "."), 64); err != nil || value < 0 {
+			f.Errors["estimated_value"] = p.T("form.invalid_number")
+		}
+	}
+	if f.Status != p.Lead.Status && !slices.Contains(p.Targets, f.Status) {
+		f.Errors["status"] = p.T("status.not_allowed")
+	}
+	if len(f.Errors) == 0 {
+		body := map[string]any{"score": score, "segment": f.Segment, "company_size": f.Size, "interest": f.Interest, "estimated_value": value, "status": f.Status}
+		err := e.App.RunInTransaction(func(tx core.App) error {
+			if _, err := hooks.UpdateFor(tx, hooks.ByRequest(e), "leads", id, body); err != nil {
+				return err
+			}
+			if f.Report == "" {
+				return nil
+			}
+			_, err := hooks.CreateFor(tx, hooks.ByRequest(e), "activities", map[string]any{
+				"lead": id, "kind": "call", "summary": f.Report, "at": h.now().UTC(), "internal": true,
+			})
+			return err
+		})
+		var de *hooks.Error
+		switch {
+		case errors.As(err, &de):
+			field := de.Field
+			if field == "" {
+				field = "status"
+			}
+			f.Errors[field] = p.Err(de)
+		case err != nil:
+			return err
+		}
+	}
+	if len(f.Errors) > 0 {
+		p.Qualify = f
+		return h.render(e, htmlStatusInvalid, "lead", p)
+	}
+	if !isHX(e) {
+		return e.Redirect(http.StatusSeeOther, "/leads/"+id)
+	}
+	if p, err = h.leadPage(e, id); err != nil {
+		if errors.Is(err, hooks.ErrNotVisible) { // distributed: out of the pool
+			e.Response.Header().Set("HX-Redirect", "/pool")
+			return e.NoContent(http.StatusNoContent)
+		}
+		return err
+	}
+	p.Flash = p.T("qualify.saved")
+	return h.render(e, http.StatusOK, "lead", p)
+}

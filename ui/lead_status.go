@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/lifecycle"
+)
+
+// statusForm moves a lead to another status (won needs an amount, lost a
+// reason).
+type statusForm struct {
+	Status, Amount, Reason string
+	Errors                 map[string]string
+}
+
+// changeStatus moves a lead along the allowed transitions of the user's
+// role (the same checks as the REST API run in hooks.UpdateFor).
+func (h *handlers) changeStatus(e *core.RequestEvent) error {
+	s := sess(e)
+	id := e.Request.PathValue("id")
+	p, err := h.leadPage(e, id)
+	if err != nil {
+		return err
+	}
+	f := statusForm{Status: e.Request.FormValue("status"), Amount: strings.TrimSpace(e.Request.FormValue("amount")),
+		Reason: strings.TrimSpace(e.Request.FormValue("reason")), Errors: map[string]string{}}
+	body := map[string]any{"status": f.Status}
+	amount := 0.0
+	if f.Amount != "" {
+		a, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(f.Amount, " ", ""), ",", "."), 64)
+		if err != nil {
+			f.Errors["amount"] = p.T("form.invalid_number")
+		}
+		amount = a
+	}
+	switch {
+	case !p.CanUpdate:
+		return errNotFound
+	case lifecycle.CanTransition(s.role, lifecycle.Kind(s.kind), p.Lead.Status, f.Status) != nil:
+		f.Errors["status"] = p.T("status.not_allowed")
+	case f.Status == lifecycle.StatusWon:
+		if lifecycle.RequireOutcome(f.Status, amount, "") != nil {
+			f.Errors["amount"] = p.T("status.won_needs_amount")
+		}
+		body["won_amount"] = amount
+	case f.Status == lifecycle.StatusLost:
+		if lifecycle.RequireOutcome(f.Status, 0, f.Reason) != nil {
+			f.Errors["reason"] = p.T("status.lost_needs_reason")
+		}
+		body["lost_reason"] = f.Reason
+	}
+	if len(f.Errors) == 0 {
+		if _, err := hooks.UpdateFor(e.App, hooks.ByRequest(e), "leads", id, body); err != nil {
+			var de *hooks.Error
+			if !errors.As(err, &de) {
+				return err
+			}
+			f.Errors["status"] = p.Err(de)
+		}
+	}
+	if len(f.Errors) > 0 {
+		p.StatusForm = f
+		return h.render(e, htmlStatusInvalid, "lead", p)
+	}
+	if !isHX(e) {
+		return e.Redirect(http.StatusSeeOther, "/leads/"+id)
+	}
+	if p, err = h.leadPage(e, id); err != nil {
+		// after a move the lead may leave the user's sight (e.g. recycled)
+		if errors.Is(err, hooks.ErrNotVisible) {
+			e.Response.Header().Set("HX-Redirect", "/leads")
+			return e.NoContent(http.StatusNoContent)
+		}
+		return err
+	}
+	p.Flash = p.T("status.saved")
+	return h.render(e, http.StatusOK, "lead", p)
+}

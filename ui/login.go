@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks"
+)
+
+// loginPage is the data of the login view.
+type loginPage struct {
+	*page
+	Email string
+	Next  string
+	Error string
+}
+
+// showLogin renders the login form (a signed-in user goes home).
+func (h *handlers) showLogin(e *core.RequestEvent) error {
+	if sess(e) != nil {
+		return e.Redirect(http.StatusSeeOther, "/")
+	}
+	p := &loginPage{page: h.page(e, "", "login.title"), Next: safeNext(e.Request.URL.Query().Get("next"))}
+	return h.render(e, http.StatusOK, "login", p)
+}
+
+// login checks e-mail and password against the users collection and sets
+// the session cookie. Unknown e-mail and wrong password get the same
+// message (and the same bcrypt cost); a blocked account with the right
+// password is told why, as the REST API does. Attempts are rate limited per
+// IP and per e-mail, and audited.
+func (h *handlers) login(e *core.RequestEvent) error {
+	email := strings.TrimSpace(strings.ToLower(e.Request.FormValue("email")))
+	password := e.Request.FormValue("password")
+	p := &loginPage{page: h.page(e, "", "login.title"), Email: email, Next: safeNext(e.Request.FormValue("next"))}
+	fail := func(status int, msgID string) error {
+		p.Error = p.T(msgID)
+		return h.render(e, status, "login", p)
+	}
+	if e.App.Settings().RateLimits.Enabled && (!h.logins.allow("ip:"+e.RealIP(), 10, time.Minute) || !h.logins.allow("email:"+email, 10, 15*time.Minute)) {
+		return fail(http.StatusTooManyRequests, "login.too_many")
+	}
+	if email == "" || password == "" {
+		return fail(http.StatusUnprocessableEntity, "login.failed")
+	}
+	user, err := e.App.FindAuthRecordByEmail("users", email)
+	if err != nil || !user.ValidatePassword(password) {
+		if err != nil {
+			h.dummyPasswordCheck(password)
+		}
+		a := hooks.ActorOf(e)
+		var rec string
+		if user != nil {
+			rec = user.Id
+		}
+		if aerr := hooks.Audit(e.App, a, hooks.ActionLoginFailed, "users", rec, map[string]any{"email": email, "reason": "invalid_credentials", "via": "ui"}); aerr != nil {
+			return aerr
+		}
+		return fail(http.StatusUnauthorized, "login.failed")
+	}
+	if reason := hooks.AccountBlock(e.App, user, h.now()); reason != "" {
+		if aerr := hooks.Audit(e.App, hooks.ActorOf(e), hooks.ActionLoginFailed, "users", user.Id, map[string]any{"email": email, "reason": reason, "via": "ui"}); aerr != nil {
+			return aerr
+		}
+		return fail(http.StatusForbidden, "login.blocked."+reason)
+	}
+	token, err := user.NewAuthToken()
+	if err != nil {
+		return err
+	}
+	now := types.NowDateTime()
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		// a direct update, as for API logins: recording a login is not a change of the account
+		if _, err := tx.DB().NewQuery("UPDATE users SET last_login = {:t} WHERE id = {:id}").
+			Bind(map[string]any{"t": now.String(), "id": user.Id}).Execute(); err != nil {
+			return err
+		}
+		a := hooks.ActorOfUser(user)
+		a.IP, a.RequestID = e.RealIP(), e.Request.Header.Get("X-Request-Id")
+		return hooks.Audit(tx, a, hooks.ActionLogin, "users", user.Id, map[string]any{"method": "password", "email": user.Email(), "via": "ui"})
+	})
+	if err != nil {
+		return err
+	}
+	setSessionCookie(e, token, time.Duration(user.Collection().AuthToken.Duration)*time.Second)
+	clearCookie(e, guestCSRF)
+	return e.Redirect(http.StatusSeeOther, p.Next)
+}

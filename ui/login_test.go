@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/demo"
+)
+
+func TestLoginPage(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	r := b.get("/login")
+	require.Equal(t, http.StatusOK, r.Status)
+	has(t, r.Body, `name="email"`)
+	has(t, r.Body, "Connexion", "French from Accept-Language")
+	assert.NotEmpty(t, b.csrf, "the login form carries a CSRF token")
+	en := b.get("/login", header("Accept-Language", "en-GB,en;q=0.8"))
+	has(t, en.Body, "Log in")
+}
+
+func TestLoginSetsAHardenedCookie(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.get("/login")
+	r := b.post("/login", url.Values{"email": {"installer001.sales@demo.test"}, "password": {demo.Password}, "next": {"/leads"}})
+	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+	assert.Equal(t, "/leads", r.Header.Get("Location"))
+	c := b.jar[sessionCookie]
+	require.NotNil(t, c)
+	assert.True(t, c.HttpOnly)
+	assert.Equal(t, http.SameSiteLaxMode, c.SameSite)
+	assert.False(t, c.Secure, "plain HTTP in tests; Secure is set under TLS")
+	var n int
+	require.NoError(t, e.app.DB().NewQuery("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.login'").Row(&n))
+	assert.Equal(t, 1, n, "the login is audited")
+}
+
+func TestLoginFailuresShareOneMessage(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.get("/login")
+	unknown := b.post("/login", url.Values{"email": {"nobody@demo.test"}, "password": {demo.Password}})
+	wrong := b.post("/login", url.Values{"email": {"installer001.sales@demo.test"}, "password": {"nope-nope-nope"}})
+	assert.Equal(t, http.StatusUnauthorized, unknown.Status)
+	assert.Equal(t, http.StatusUnauthorized, wrong.Status)
+	msg := "E-mail ou mot de passe incorrect."
+	has(t, unknown.Body, msg)
+	has(t, wrong.Body, msg)
+	assert.Nil(t, b.jar[sessionCookie])
+}
+
+func TestLoginOfADeactivatedAccountIsRefused(t *testing.T) {
+	e := newEnv(t)
+	u := e.user("installer002.sales@demo.test")
+	u.Set("active", false)
+	require.NoError(t, e.app.Save(u))
+	b := e.browser()
+	b.get("/login")
+	r := b.post("/login", url.Values{"email": {"installer002.sales@demo.test"}, "password": {demo.Password}})
+	assert.Equal(t, http.StatusForbidden, r.Status)
+	has(t, r.Body, "désactivé")
+	assert.Nil(t, b.jar[sessionCookie])
+}
+
+func TestLoginIsRateLimited(t *testing.T) {
+	e := newEnv(t, testappRateLimits())
+	b := e.browser()
+	b.get("/login")
+	var last resp
+	for i := 0; i < 11; i++ {
+		last = b.post("/login", url.Values{"email": {"installer001.sales@demo.test"}, "password": {"wrong-password"}})
+	}
+	assert.Equal(t, http.StatusTooManyRequests, last.Status)
+	has(t, last.Body, "Trop de tentatives")
+}
+
+func TestLoginWithoutCSRFOrFromAnotherSiteIsRefused(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.get("/login")
+	r := b.post("/login", url.Values{"email": {"installer001.sales@demo.test"}, "password": {demo.Password}, "_csrf": {"forged"}})
+	assert.Equal(t, http.StatusForbidden, r.Status)
+	r = b.post("/login", url.Values{"email": {"installer001.sales@demo.test"}, "password": {demo.Password}}, crossSite)
+	assert.Equal(t, http.StatusForbidden, r.Status)
+	assert.Nil(t, b.jar[sessionCookie])
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/leads": "/leads", "": "/", "//evil.example": "/", "https://evil.example": "/", "/\\evil": "/", "/api/x": "/", "/login": "/",
+	} {
+		assert.Equal(t, want, safeNext(in), in)
+	}
+	assert.True(t, strings.HasPrefix(safeNext("/leads?status=won"), "/leads"))
+}

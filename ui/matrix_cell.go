@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/policy"
+)
+
+// saveCell saves one cell of the matrix with app.Save, so that the policy
+// validation hook refuses a cell that would break SPEC §3.3 (its message,
+// naming the cell, is shown inline) and the accepted matrix is recompiled
+// into the collections' rules. The change is audited in the same
+// transaction.
+func (h *handlers) saveCell(e *core.RequestEvent) error {
+	rec, err := e.App.FindRecordById("permissions", e.Request.PathValue("id"))
+	if err != nil {
+		return errNotFound
+	}
+	valid := func(l string) bool { return policy.Level(l).Valid() }
+	read, update, del := e.Request.FormValue("read"), e.Request.FormValue("update"), e.Request.FormValue("delete")
+	if !valid(read) || !valid(update) || !valid(del) {
+		return &uiError{status: http.StatusBadRequest, msg: "error.request"}
+	}
+	rec.Set("read", read)
+	rec.Set("update", update)
+	rec.Set("delete", del)
+	rec.Set("create", e.Request.FormValue("create") != "")
+	rec.Set("export", e.Request.FormValue("export") != "")
+	changes := hooks.Diff(rec)
+	p := h.page(e, "matrix", "")
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(rec); err != nil {
+			return err
+		}
+		return hooks.Audit(tx, hooks.ActorOf(e), "permissions.update", "permissions", rec.Id, changes)
+	})
+	cell := cellOf(p, rec)
+	status := http.StatusOK
+	var verrs validation.Errors
+	switch {
+	case errors.As(err, &verrs):
+		for _, fe := range verrs {
+			cell.Error = fe.Error()
+			break
+		}
+		status = htmlStatusInvalid
+	case err != nil:
+		return err
+	default:
+		cell.Saved = true
+	}
+	if !isHX(e) {
+		if cell.Error != "" {
+			return &hooks.Error{Code: "invalid_matrix", Status: status, Message: cell.Error}
+		}
+		return e.Redirect(http.StatusSeeOther, "/matrix")
+	}
+	return h.fragment(e, status, "matrix", "cell", &cell)
+}

@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// caps are the pages and actions a role may use, derived from its kind and
+// its cells of the permission matrix. They only decide what the menu shows
+// and which pages answer; the records themselves always come through the
+// rule-aware read path, and writes through the rule-checked operations.
+type caps struct {
+	Inbox         bool // partner offers
+	Figures       bool // a partner's own figures (reports at org level)
+	Pool          bool // central pool (leads read pool or all)
+	Board         bool // distribution board (leads read+update territory or all)
+	Leads         bool
+	Partners      bool
+	Users         bool
+	ManageUsers   bool // deactivate / reactivate (users update all)
+	Matrix        bool // the admin role
+	Audit         bool
+	AccessReview  bool // the admin role
+	Documents     bool
+	Notifications bool
+	LogActivity   bool // activities create
+}
+
+func capsOf(role, kind string, cells []*core.Record) caps {
+	level := map[string]map[string]string{}
+	create := map[string]bool{}
+	for _, c := range cells {
+		level[c.GetString("resource")] = map[string]string{"read": c.GetString("read"), "update": c.GetString("update")}
+		create[c.GetString("resource")] = c.GetBool("create")
+	}
+	read := func(res string) string { return level[res]["read"] }
+	update := func(res string) string { return level[res]["update"] }
+	wide := func(l string) bool { return l == "territory" || l == "all" }
+	var c caps
+	c.Leads = read("leads") != "" && read("leads") != "none"
+	c.Notifications = kind != "integration"
+	c.LogActivity = create["activities"] && kind != "integration"
+	c.Documents = kind != "integration" && read("documents") != "" && read("documents") != "none"
+	switch kind {
+	case "partner":
+		c.Inbox = c.Leads
+		c.Figures = read("reports") == "org"
+	case "internal":
+		c.Pool = read("leads") == "pool" || read("leads") == "all"
+		c.Board = wide(read("leads")) && wide(update("leads"))
+		c.Partners = read("partners") != "" && read("partners") != "none"
+		c.Users = wide(read("users"))
+		c.ManageUsers = update("users") == "all"
+		c.Matrix = role == "admin"
+		c.AccessReview = role == "admin"
+		c.Audit = read("audit_log") != "" && read("audit_log") != "none"
+	}
+	return c
+}
+
+// menuItem is one entry of the navigation.
+type menuItem struct {
+	Key, Path, Label string
+}
+
+func menuFor(c caps) []menuItem {
+	var m []menuItem
+	add := func(ok bool, key, path string) {
+		if ok {
+			m = append(m, menuItem{Key: key, Path: path, Label: "menu." + key})
+		}
+	}
+	add(c.Inbox, "inbox", "/inbox")
+	add(c.Board, "board", "/board")
+	add(c.Pool, "pool", "/pool")
+	add(c.Leads, "leads", "/leads")
+	add(c.Figures, "figures", "/figures")
+	add(c.Partners, "partners", "/partners")
+	add(c.Users, "users", "/users")
+	add(c.Matrix, "matrix", "/matrix")
+	add(c.Audit, "audit", "/audit")
+	add(c.AccessReview, "access_review", "/access-review")
+	add(c.Documents, "documents", "/documents")
+	add(c.Notifications, "notifications", "/notifications")
+	return m
+}
+
+// mwNeed answers 404 to a page the role may not use (the menu does not
+// show it either).
+func (h *handlers) mwNeed(name string, ok func(caps) bool) *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{Id: "relaisUINeed" + name, Func: func(e *core.RequestEvent) error {
+		if s := sess(e); s == nil || !ok(s.caps) {
+			return errNotFound
+		}
+		return e.Next()
+	}}
+}
+
+// home sends the user to the first page of their menu.
+func (h *handlers) home(e *core.RequestEvent) error {
+	m := menuFor(sess(e).caps)
+	if len(m) == 0 {
+		return errForbidden
+	}
+	return e.Redirect(303, m[0].Path)
+}

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks"
+)
+
+// notificationsPage lists the user's notifications, newest first.
+type notificationsPage struct {
+	*page
+	Items  []notificationView
+	Unread int
+}
+
+type notificationView struct {
+	ID, Kind, Title, Body, Lead string
+	Read                        bool
+	Created                     types.DateTime
+}
+
+// notifications shows the user's notifications (the notifications rules
+// keep them to their recipient).
+func (h *handlers) notifications(e *core.RequestEvent) error {
+	p := &notificationsPage{page: h.page(e, "notifications", "notifications.title")}
+	if err := h.loadNotifications(e, p); err != nil {
+		return err
+	}
+	return h.render(e, http.StatusOK, "notifications", p)
+}
+
+func (h *handlers) loadNotifications(e *core.RequestEvent, p *notificationsPage) error {
+	s := sess(e)
+	recs, _, err := hooks.ListFor(e.App, s.user, "notifications", hooks.ListQuery{Where: dbx.HashExp{"notifications.user": s.user.Id}, Sort: "-created", PerPage: 50})
+	if err != nil {
+		return err
+	}
+	p.Items, p.Unread = nil, 0
+	for _, r := range recs {
+		n := notificationView{ID: r.Id, Kind: r.GetString("kind"), Title: r.GetString("title"), Body: r.GetString("body"),
+			Lead: r.GetString("lead"), Read: r.GetBool("read"), Created: r.GetDateTime("created")}
+		if !n.Read {
+			p.Unread++
+		}
+		p.Items = append(p.Items, n)
+	}
+	return nil
+}
+
+// readNotification marks one notification (or, with id "all", every
+// unread one) as read through the rule-checked update.
+func (h *handlers) readNotification(e *core.RequestEvent) error {
+	s := sess(e)
+	id := e.Request.PathValue("id")
+	ids := []string{id}
+	if id == "all" {
+		recs, _, err := hooks.ListFor(e.App, s.user, "notifications", hooks.ListQuery{Where: dbx.HashExp{"notifications.user": s.user.Id, "notifications.read": false}, PerPage: hooks.MaxPerPage})
+		if err != nil {
+			return err
+		}
+		ids = ids[:0]
+		for _, r := range recs {
+			ids = append(ids, r.Id)
+		}
+	}
+	for _, nid := range ids {
+		if _, err := hooks.UpdateFor(e.App, hooks.ByRequest(e), "notifications", nid, map[string]any{"read": true}); err != nil {
+			return err
+		}
+	}
+	if !isHX(e) {
+		return e.Redirect(http.StatusSeeOther, "/notifications")
+	}
+	return h.notifications(e)
+}

@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// viewNames declares every view; each is templates/<name>.html parsed with
+// layout.html and partials.html, and must define "title" and "content".
+// A missing or broken view fails the start (and TestEveryViewRenders).
+var viewNames = []string{
+	"login", "error",
+	"inbox", "leads", "lead", "documents", "notifications", "figures",
+	"pool", "board", "partners", "partner", "users", "matrix", "audit", "access_review",
+}
+
+// views are the parsed templates, one set per view.
+type views struct {
+	sets map[string]*template.Template
+}
+
+var templateFuncs = template.FuncMap{
+	"iso":    ISO,
+	"urgent": Urgent,
+	"join":   strings.Join,
+	"has": func(list []string, s string) bool {
+		for _, v := range list {
+			if v == s {
+				return true
+			}
+		}
+		return false
+	},
+	"add":  func(a, b int) int { return a + b },
+	"list": func(v ...string) []string { return v },
+	// args passes the page and one value to a sub-template.
+	"args": func(p, v any) pair { return pair{P: p, V: v} },
+}
+
+func parseViews() (*views, error) {
+	v := &views{sets: map[string]*template.Template{}}
+	for _, name := range viewNames {
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS,
+			"templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("ui: view %s: %w", name, err)
+		}
+		for _, need := range []string{"layout", "title", "content"} {
+			if t.Lookup(need) == nil {
+				return nil, fmt.Errorf("ui: view %s does not define %q", name, need)
+			}
+		}
+		v.sets[name] = t
+	}
+	return v, nil
+}
+
+// pair is the argument of a sub-template that needs the page and a value.
+type pair struct{ P, V any }
+
+func (p pair) base() *page {
+	if v, ok := p.P.(viewData); ok {
+		return v.base()
+	}
+	return nil
+}
+
+// viewData is implemented by every page data struct (they embed *page).
+type viewData interface{ base() *page }
+
+func (p *page) base() *page { return p }
+
+// render writes a view: the whole page, or only its "content" block for an
+// htmx request (STYLE §6).
+func (h *handlers) render(e *core.RequestEvent, status int, view string, data viewData) error {
+	name := "layout"
+	if isHX(e) {
+		name = "content"
+	}
+	return h.fragment(e, status, view, name, data)
+}
+
+// fragment writes one named template of a view (an htmx swap).
+func (h *handlers) fragment(e *core.RequestEvent, status int, view, name string, data viewData) error {
+	set := h.views.sets[view]
+	if set == nil {
+		return fmt.Errorf("ui: unknown view %q", view)
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("ui: rendering %s/%s: %w", view, name, err)
+	}
+	return e.HTML(status, buf.String())
+}
+
+// page is the common data of every view, filled by h.page: the user, the
+// locale (T, Date, Num… are promoted from it), the CSRF token, the flash
+// message, asset URLs and the menu.
+type page struct {
+	*locale
+	Title    string
+	Active   string // menu key
+	UserID   string
+	UserName string
+	Email    string
+	Role     string
+	Kind     string
+	Caps     caps
+	Menu     []menuItem
+	CSRF     string
+	Flash    string
+	CSS      string
+	JS       string
+	Icon     string
+	Now      time.Time
+	Path     string
+}
+
+// CSRFHeaders is the hx-headers value that sends the CSRF token with every
+// htmx request of the page.
+func (p *page) CSRFHeaders() string {
+	return `{"` + csrfHeader + `":"` + p.CSRF + `"}`
+}
+
+// page builds the common view data (the one view helper).
+func (h *handlers) page(e *core.RequestEvent, active, titleID string) *page {
+	s := sess(e)
+	var user *core.Record
+	if s != nil {
+		user = s.user
+	}
+	p := &page{
+		locale: h.i18n.locale(h.i18n.langFor(e.Request, user)),
+		Active: active,
+		CSRF:   h.csrfToken(e),
+		CSS:    h.assets.URL("relais.css"),
+		JS:     h.assets.URL("htmx.js"),
+		Icon:   h.assets.URL("icon.svg"),
+		Now:    h.now(),
+		Path:   e.Request.URL.Path,
+	}
+	if id := takeFlash(e); id != "" {
+		p.Flash = p.T(id)
+	}
+	if s != nil {
+		p.UserID, p.UserName, p.Email = s.user.Id, s.user.GetString("name"), s.user.Email()
+		p.Role, p.Kind, p.Caps = s.role, s.kind, s.caps
+		p.Menu = menuFor(s.caps)
+	}
+	if titleID != "" {
+		p.Title = p.T(titleID)
+	}
+	return p
+}
+
+// RoleLabel translates a role id (custom roles show their id).
+func (p *page) RoleLabel(role string) string {
+	if v := p.T("role." + role); v != "role."+role {
+		return v
+	}
+	return role
+}
+
+// Label translates a value of a select field ("status.offered",
+// "segment.farm"…); unknown values are shown as they are.
+func (p *page) Label(prefix, value string) string {
+	if value == "" {
+		return ""
+	}
+	if v := p.T(prefix + "." + value); v != prefix+"."+value {
+		return v
+	}
+	return value
+}
+
+// Err translates a domain error by its code (and field), falling back to
+// the domain's own (English) message for codes the UI does not know.
+func (p *page) Err(de *hooks.Error) string {
+	for _, id := range []string{"err." + de.Code + "." + de.Field, "err." + de.Code} {
+		if v := p.T(id); v != id {
+			return v
+		}
+	}
+	return de.Message
+}
+
+// htmlStatus is a helper for handlers rendering a form with errors.
+const htmlStatusInvalid = http.StatusUnprocessableEntity

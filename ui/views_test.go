@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks"
+)
+
+// sampleData gives every view data with each optional block filled, so
+// that rendering exercises every template path that can fail.
+func sampleData(t *testing.T, view string) viewData {
+	tr, err := newTranslator()
+	require.NoError(t, err)
+	p := &page{locale: tr.locale("en"), UserID: "u1", UserName: "Ada", Role: "admin", Kind: "internal", CSRF: "tok", Now: time.Now(),
+		Menu: menuFor(caps{Leads: true, Board: true, Matrix: true}), Active: "leads", Flash: "hello"}
+	l := leadView{ID: "l1", Company: "ACME", Status: "offered", Segment: "farm", Internal: true, Held: true, ConflictKind: "lead"}
+	switch view {
+	case "login":
+		return &loginPage{page: p, Error: "no"}
+	case "error":
+		return &errorPage{page: p, Status: 404, Message: "not found"}
+	case "inbox":
+		return &inboxPage{page: p, Offers: []offerCard{{page: p, Lead: l, State: "open", Colleagues: []option{{"u2", "Bob"}}, Reasons: []string{"x"}},
+			{page: p, Lead: l, State: "accepted", Contact: &contactView{Email: "a@b.c"}}, {page: p, Lead: l, State: "declined"}, {page: p, Lead: l, State: "closed", Error: "late"}}}
+	case "leads":
+		return &leadsPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, PageNo: 2, Prev: "/leads?page=1", Next: "/leads?page=3"}
+	case "lead":
+		return &leadPage{page: p, Lead: l, Contact: &contactView{Email: "a@b.c"}, Activities: []activityView{{Kind: "call", Internal: true}},
+			Offers: []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
+			Colleagues: []option{{"u", "U"}}, Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
+			Form: activityForm{Errors: map[string]string{"summary": "x"}, Saved: true}, StatusForm: statusForm{Errors: map[string]string{"status": "x"}}}
+	case "documents":
+		return &documentsPage{page: p, Docs: []docView{{ID: "d", Title: "T", File: "f.pdf", Tiers: []string{"pilot"}}}}
+	case "notifications":
+		return &notificationsPage{page: p, Unread: 1, Items: []notificationView{{ID: "n", Title: "T", Lead: "l1"}}}
+	case "figures":
+		return &figuresPage{page: p, ByStatus: []statusCount{{"won", 3}}, Offers: map[string]int{"accepted": 1}, HasAnswers: true, HasClosed: true}
+	case "pool":
+		return &poolPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, Next: "?page=2"}
+	case "board":
+		bl := boardLead{Lead: l, Partners: []partnerChoice{{ID: "p", Name: "P", Answered: 2, Accepted: 1}}}
+		return &boardPage{page: p, Ready: []boardLead{bl}, Pending: []leadView{l}, Answers: []answerView{{Company: "C"}}, Conflicts: []boardLead{bl},
+			HasConflicts: true, AssignError: "no", AssignLead: "l1"}
+	case "partners":
+		return &partnersPage{page: p, Partners: []partnerRow{{ID: "p", Name: "P"}}}
+	case "partner":
+		return &partnerPage{page: p, Partner: partnerRow{ID: "p", Status: "active"}, Users: []userRow{{Name: "U"}}, CanStatus: true, Segments: []string{"farm"}, Error: "x"}
+	case "users":
+		return &usersPage{page: p, Users: []userRow{{ID: "u", Active: true, CanToggle: true, Error: "x"}}, Next: "/users?page=2"}
+	case "matrix":
+		c := matrixCell{page: p, ID: "c", Role: "admin", Resource: "leads", Read: "all", Update: "all", Del: "none", Levels: []string{"none", "all"}, Error: "bad"}
+		return &matrixPage{page: p, Resources: []string{"leads"}, Cells: map[string]map[string]matrixCell{"leads": {"admin": c}}}
+	case "access_review":
+		return &accessReviewPage{page: p, Rows: []hooks.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, Grants: []hooks.ReviewGrant{{Kind: "territory"}}}}}
+	case "audit":
+		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
+	}
+	t.Fatalf("no sample data for view %s", view)
+	return nil
+}
+
+func TestEveryViewRenders(t *testing.T) {
+	v, err := parseViews()
+	require.NoError(t, err)
+	for _, name := range viewNames {
+		for _, tpl := range []string{"layout", "content"} {
+			var buf bytes.Buffer
+			require.NoError(t, v.sets[name].ExecuteTemplate(&buf, tpl, sampleData(t, name)), "%s/%s", name, tpl)
+			assert.NotContains(t, buf.String(), "<no value>", "%s/%s", name, tpl)
+		}
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	require.NoError(t, err)
+	declared := map[string]bool{"layout": true, "partials": true}
+	for _, n := range viewNames {
+		declared[n] = true
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		assert.True(t, declared[name], "template %s is not a declared view", f)
+	}
+}
+
+func TestPagesHaveNoInlineScript(t *testing.T) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	require.NoError(t, err)
+	inline := regexp.MustCompile(`<script(?:[^>]*)>[^<]+</script>|\son[a-z]+=|hx-on|javascript:|style=`)
+	for _, f := range files {
+		b, err := fs.ReadFile(templateFS, f)
+		require.NoError(t, err)
+		assert.Empty(t, inline.FindAllString(string(b), -1), "%s: inline script or style breaks the CSP", f)
+	}
+}
+
+// TestMessagesExistInBothLanguages checks that the French and English
+// catalogues have the same ids and that every id the templates and
+// handlers use exists.
+func TestMessagesExistInBothLanguages(t *testing.T) {
+	tr, err := newTranslator()
+	require.NoError(t, err)
+	en, fr := keys(tr.ids["en"]), keys(tr.ids["fr"])
+	assert.Equal(t, en, fr, "fr and en catalogues differ")
+
+	used := regexp.MustCompile(`(?:\.T|T\(|p\.T\()\s*"([a-z0-9_.]+)"`)
+	var sources []string
+	files, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, f := range files {
+		b, _ := fs.ReadFile(templateFS, f)
+		sources = append(sources, string(b))
+	}
+	for _, f := range []string{"session.go", "login.go", "errors.go", "menu.go", "inbox.go", "lead_activity.go", "lead_status.go", "lead_qualify.go", "board.go", "lead_assign.go", "partner.go"} {
+		b, err := readSource(f)
+		require.NoError(t, err)
+		sources = append(sources, b)
+	}
+	for _, src := range sources {
+		for _, m := range used.FindAllStringSubmatch(src, -1) {
+			id := m[1]
+			if strings.HasSuffix(id, ".") {
+				continue // a prefix completed at run time
+			}
+			assert.True(t, tr.ids["en"][id], "message %q is used but missing", id)
+		}
+	}
+	for _, m := range menuFor(caps{Inbox: true, Board: true, Pool: true, Leads: true, Figures: true, Partners: true, Users: true, Matrix: true, Audit: true, AccessReview: true, Documents: true, Notifications: true}) {
+		assert.True(t, tr.ids["en"][m.Label], m.Label)
+	}
+	for id := range flashIDs {
+		assert.True(t, tr.ids["fr"][id], id)
+	}
+	raw, err := localeFS.ReadFile("locales/active.fr.json")
+	require.NoError(t, err)
+	var msgs map[string]any
+	require.NoError(t, json.Unmarshal(raw, &msgs))
+	for id, v := range msgs {
+		if s, ok := v.(string); ok {
+			assert.NotEmpty(t, strings.TrimSpace(s), id)
+		}
+	}
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestLocaleFormatsNumbersAndDates(t *testing.T) {
+	tr, err := newTranslator()
+	require.NoError(t, err)
+	fr, en := tr.locale("fr"), tr.locale("en")
+	at := time.Date(2026, 11, 22, 13, 5, 0, 0, time.UTC) // 14:05 in Paris
+	assert.Equal(t, "22 nov. 2026 14:05", fr.DateTime(at))
+	assert.Equal(t, "Nov 22, 2026, 2:05 PM", en.DateTime(at))
+	assert.Equal(t, "12\u00a0345\u00a0€", fr.Money(12345))
+	assert.Equal(t, "€12,345", en.Money(12345))
+	assert.Equal(t, "1\u00a0234", fr.Num(1234))
+	assert.Equal(t, "dans 3\u00a0h 20\u00a0min", fr.Left(at.Add(200*time.Minute), at))
+	assert.Equal(t, "expired 2\u00a0d 1\u00a0h ago", en.Left(at.Add(-49*time.Hour), at))
+	assert.Equal(t, "67\u00a0%", fr.Ratio(2, 3))
+	assert.Equal(t, "Offers", en.T("inbox.title"))
+	assert.Equal(t, "Mark all 3 as read", en.T("notifications.read_all", "Count", 3))
+	assert.Equal(t, "Marquer 1 comme lue", fr.T("notifications.read_all", "Count", 1))
+}
