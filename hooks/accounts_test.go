@@ -131,3 +131,17 @@ func TestGuestsCannotSignUp(t *testing.T) {
 	_, err := w.app.FindAuthRecordByEmail("users", "intruder@x.test")
 	assert.Error(t, err)
 }
+
+// Admins manage accounts (they see e-mails); colleagues do not see each
+// other's e-mail.
+func TestUserEmailsVisibleToAdminsOnly(t *testing.T) {
+	w := newWorld(t)
+	res := w.client.Do(http.MethodGet, url("users", w.uid("partner_user")), w.tokens["admin"], nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	assert.Contains(t, res.Body, "partner_user@world.test")
+	res = w.client.Do(http.MethodGet, url("users", w.uid("partner_user")), w.tokens["partner_manager"], nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	assert.NotContains(t, res.Body, "partner_user@world.test")
+	res = w.client.Do(http.MethodPatch, url("users", w.uid("partner_user")), w.tokens["partner_manager"], map[string]any{"password": "new-pass-12345", "passwordConfirm": "new-pass-12345"})
+	assert.NotEqual(t, http.StatusOK, res.Status, "a partner manager cannot reset a colleague's password")
+}
