@@ -2,8 +2,11 @@ package hooks_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
@@ -74,7 +77,10 @@ func (w *world) addUser(key, role, partner string) *core.Record {
 	}
 	u := core.NewRecord(users)
 	u.SetEmail(key + "@world.test")
-	u.SetPassword("world-password-1")
+	// a precomputed low-cost hash: bcrypt at the default cost for a dozen
+	// users per test would dominate the suite's time
+	u.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: worldPasswordHash(w.t)})
+	u.RefreshTokenKey()
 	u.Set("name", key)
 	u.Set("role", role)
 	u.Set("partner", w.partnerID(partner))
@@ -88,6 +94,24 @@ func (w *world) addUser(key, role, partner string) *core.Record {
 	w.users[key] = u
 	w.tokens[key] = testapp.Token(w.t, u)
 	return u
+}
+
+var (
+	worldHashOnce sync.Once
+	worldHash     string
+)
+
+// worldPasswordHash is the bcrypt hash of "world-password-1" at the lowest
+// cost.
+func worldPasswordHash(t testing.TB) string {
+	worldHashOnce.Do(func() {
+		h, err := bcrypt.GenerateFromPassword([]byte("world-password-1"), bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		worldHash = string(h)
+	})
+	return worldHash
 }
 
 // mk saves a record directly (no rules), failing the test on error.
