@@ -2,7 +2,8 @@
 // (Debian's `chromium`) through chromedp, against a real HTTP server on
 // 127.0.0.1 running the real router over a small seeded demo: the partner
 // and manager journeys of issue 5. Screenshots go to artifacts/ (not
-// committed); RELAIS_UPDATE_DOCS=1 also refreshes docs/partner-inbox.png.
+// committed); RELAIS_UPDATE_DOCS=1 also refreshes docs/partner-inbox.png
+// and docs/report-map.png.
 //
 // The tests do not skip when Chromium is missing: they fail and say how to
 // install it (.ci/run does).
@@ -181,8 +182,19 @@ func (s *site) lead(t *testing.T, where dbx.Expression) *core.Record {
 	return out[0]
 }
 
-// TestJourneys runs the acceptance journeys (a)–(e) of issue 5 against one
-// server and one Chromium.
+// screenshotOf saves a PNG of one element under artifacts/.
+func screenshotOf(t *testing.T, ctx context.Context, sel, name string) []byte {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	require.NoError(t, err)
+	dir := filepath.Join("..", "artifacts")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), buf, 0o644))
+	return buf
+}
+
+// TestJourneys runs the acceptance journeys (a)–(e) of issue 5 and the
+// report journey (f) of issue 6 against one server and one Chromium.
 func TestJourneys(t *testing.T) {
 	s := startSite(t)
 	b := browser(t)
@@ -323,5 +335,84 @@ func TestJourneys(t *testing.T) {
 		// still signed in: neither request changed anything
 		do(t, ctx, chromedp.Navigate(s.url+"/leads"), chromedp.WaitVisible(chromedp.CSS("nav.menu")))
 		require.True(t, strings.HasSuffix(location(t, ctx), "/leads"))
+	})
+	t.Run("f_admin_reads_the_dashboard_scorecard_and_map", func(t *testing.T) {
+		ctx := tab(t, b)
+		login(t, ctx, s, "admin@demo.test")
+		require.True(t, strings.HasSuffix(location(t, ctx), "/dashboard"), "the dashboard is the admin's landing page")
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#dashboard-kpis #kpi-intake strong")))
+		kpis, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#dashboard-kpis")))
+		require.NoError(t, err)
+		require.Contains(t, kpis, "Leads reçus en 7 jours")
+		require.Contains(t, kpis, "Départements non couverts")
+		screenshot(t, ctx, "report-dashboard.png")
+
+		// the scorecard, sorted by revenue with a click on its header
+		do(t, ctx,
+			chromedp.Click(chromedp.CSS(`#report-tabs a[href="/reports"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#scorecard-table tbody tr")),
+			chromedp.Click(chromedp.CSS(`#scorecard-table th a[data-sort="revenue"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#scorecard-table th[aria-sort="descending"] a[data-sort="revenue"]`)),
+		)
+		require.Contains(t, location(t, ctx), "sort=revenue")
+		first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#scorecard-table tbody tr").dataset.partnerId`))
+		require.NoError(t, err)
+		var best string
+		require.NoError(t, s.app.DB().NewQuery(`SELECT partner FROM leads WHERE status = 'won' AND partner != '' AND accepted_at >= {:from}
+			GROUP BY partner ORDER BY SUM(won_amount) DESC, partner LIMIT 1`).Bind(dbx.Params{"from": time.Now().AddDate(-1, 0, 0).UTC().Format("2006-01-02 15:04:05.000Z")}).Row(&best))
+		require.Equal(t, best, first, "the partner with the most revenue comes first")
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#scorecard-csv")))
+		screenshot(t, ctx, "report-scorecard.png")
+
+		// funnel and trend, drawn by the server
+		do(t, ctx,
+			chromedp.Click(chromedp.CSS(`#report-tabs a[href^="/reports/charts"]`)),
+			chromedp.WaitVisible(chromedp.CSS("svg#funnel-chart")),
+			chromedp.WaitVisible(chromedp.CSS("svg#trend-chart")),
+		)
+		screenshot(t, ctx, "report-charts.png")
+
+		// the map, coloured by partner coverage, gaps hatched
+		do(t, ctx,
+			chromedp.Navigate(s.url+"/reports/map?metric=coverage"),
+			chromedp.WaitVisible(chromedp.CSS("svg#france-map")),
+		)
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#france-map a[href*='department=']").length`))
+		require.NoError(t, err)
+		require.Equal(t, 102, n, "every département (and Saint-Pierre-et-Miquelon) is a link")
+		screenshotOf(t, ctx, "#map", "report-map.png")
+		if os.Getenv("RELAIS_UPDATE_DOCS") == "1" {
+			png, err := chromedp.Run(ctx, chromedp.ScreenshotScale(chromedp.CSS("#map"), 0.7))
+			require.NoError(t, err)
+			require.Less(t, len(png), 150<<10, "the README screenshot stays small")
+			require.NoError(t, os.WriteFile(filepath.Join("..", "docs", "report-map.png"), png, 0o644))
+		}
+
+		// a click on Ille-et-Vilaine filters the scorecard on it
+		do(t, ctx,
+			chromedp.Click(chromedp.CSS(`#france-map g[data-dept="35"] path`)),
+			chromedp.WaitVisible(chromedp.CSS("#filter-department")),
+		)
+		require.Contains(t, location(t, ctx), "/reports?department=35")
+		chip, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#filter-department")))
+		require.NoError(t, err)
+		require.Contains(t, chip, "Ille-et-Vilaine")
+	})
+
+	t.Run("g_partner_manager_sees_its_own_figures_only", func(t *testing.T) {
+		ctx := tab(t, b)
+		login(t, ctx, s, "installer001@demo.test")
+		do(t, ctx, chromedp.Navigate(s.url+"/reports/map"), chromedp.WaitVisible(chromedp.CSS("svg#france-map")))
+		page := html(t, ctx)
+		require.NotContains(t, page, `data-metric="coverage"`, "no network coverage for a partner")
+		require.NotContains(t, page, "france-map-gap)", "no coverage gaps for a partner")
+		other, err := s.app.FindRecordById("partners", s.partnerOf(t, "installer002@demo.test"))
+		require.NoError(t, err)
+		do(t, ctx, chromedp.Navigate(s.url+"/reports"), chromedp.WaitVisible(chromedp.CSS("#scorecard")))
+		require.NotContains(t, html(t, ctx), other.GetString("name"))
+		rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#scorecard-table tbody tr").length`))
+		require.NoError(t, err)
+		require.LessOrEqual(t, rows, 1, "its own row only")
+		screenshot(t, ctx, "report-partner-scorecard.png")
 	})
 }

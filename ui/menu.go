@@ -24,6 +24,8 @@ type caps struct {
 	Documents     bool
 	Notifications bool
 	LogActivity   bool // activities create
+	Reports       bool // report pages (a report scope: see reportsAllowed)
+	Dashboard     bool // the management dashboard as landing page (reports read all)
 }
 
 func capsOf(role, kind string, cells []*core.Record) caps {
@@ -41,6 +43,8 @@ func capsOf(role, kind string, cells []*core.Record) caps {
 	c.Notifications = kind != "integration"
 	c.LogActivity = create["activities"] && kind != "integration"
 	c.Documents = kind != "integration" && read("documents") != "" && read("documents") != "none"
+	c.Reports = reportsAllowed(read("reports"), kind)
+	c.Dashboard = c.Reports && kind == "internal" && read("reports") == "all"
 	switch kind {
 	case "partner":
 		c.Inbox = c.Leads
@@ -70,11 +74,13 @@ func menuFor(c caps) []menuItem {
 			m = append(m, menuItem{Key: key, Path: path, Label: "menu." + key})
 		}
 	}
+	add(c.Dashboard, "dashboard", "/dashboard")
 	add(c.Inbox, "inbox", "/inbox")
 	add(c.Board, "board", "/board")
 	add(c.Pool, "pool", "/pool")
 	add(c.Leads, "leads", "/leads")
 	add(c.Figures, "figures", "/figures")
+	add(c.Reports, "reports", "/reports")
 	add(c.Partners, "partners", "/partners")
 	add(c.Users, "users", "/users")
 	add(c.Matrix, "matrix", "/matrix")
@@ -96,7 +102,8 @@ func (h *handlers) mwNeed(name string, ok func(caps) bool) *hook.Handler[*core.R
 	}}
 }
 
-// home sends the user to the first page of their menu.
+// home sends the user to the first page of their menu (the dashboard for
+// management, the inbox for partners, the board for channel managers…).
 func (h *handlers) home(e *core.RequestEvent) error {
 	m := menuFor(sess(e).caps)
 	if len(m) == 0 {

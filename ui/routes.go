@@ -46,6 +46,16 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	figures := ui.Group("").Bind(h.mwNeed("Figures", func(c caps) bool { return c.Figures }))
 	figures.GET("/figures", h.figures)
 
+	// Reports (SPEC §4.7): dashboard, partner scorecard and its CSV, funnel
+	// and trend, map by département. The scope is the matrix's reports cell
+	// (hooks.ScopeForReports), resolved by mwReports: none gets 403.
+	reports := ui.Group("").Bind(h.mwReports())
+	reports.GET("/dashboard", h.dashboard)
+	reports.GET("/reports", h.partnersReport)
+	reports.GET("/reports/partners.csv", h.partnersReportCSV)
+	reports.GET("/reports/charts", h.chartsReport)
+	reports.GET("/reports/map", h.mapReport)
+
 	// Documents library.
 	docs := ui.Group("").Bind(h.mwNeed("Documents", func(c caps) bool { return c.Documents }))
 	docs.GET("/documents", h.documents)

@@ -24,6 +24,14 @@ var viewNames = []string{
 	"login", "error",
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "partners", "partner", "users", "matrix", "audit", "access_review",
+	"dashboard", "report_partners", "report_charts", "report_map",
+}
+
+// viewParts lists, per view, the shared template files it is parsed with
+// besides layout.html and partials.html (the report pages share their tabs
+// and filters).
+var viewParts = map[string][]string{
+	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
 }
 
 // views are the parsed templates, one set per view.
@@ -52,8 +60,11 @@ var templateFuncs = template.FuncMap{
 func parseViews() (*views, error) {
 	v := &views{sets: map[string]*template.Template{}}
 	for _, name := range viewNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS,
-			"templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+		files := []string{"templates/layout.html", "templates/partials.html"}
+		for _, part := range viewParts[name] {
+			files = append(files, "templates/"+part+".html")
+		}
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS, append(files, "templates/"+name+".html")...)
 		if err != nil {
 			return nil, fmt.Errorf("ui: view %s: %w", name, err)
 		}

@@ -64,6 +64,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return &accessReviewPage{page: p, Rows: []hooks.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, Grants: []hooks.ReviewGrant{{Kind: "territory"}}}}}
 	case "audit":
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
+	case "dashboard", "report_partners", "report_charts", "report_map":
+		return sampleReport(p, view)
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil
@@ -84,6 +86,9 @@ func TestEveryViewRenders(t *testing.T) {
 	declared := map[string]bool{"layout": true, "partials": true}
 	for _, n := range viewNames {
 		declared[n] = true
+		for _, part := range viewParts[n] {
+			declared[part] = true
+		}
 	}
 	for _, f := range files {
 		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
@@ -118,7 +123,8 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 		b, _ := fs.ReadFile(templateFS, f)
 		sources = append(sources, string(b))
 	}
-	for _, f := range []string{"session.go", "login.go", "errors.go", "menu.go", "inbox.go", "lead_activity.go", "lead_status.go", "lead_qualify.go", "board.go", "lead_assign.go", "partner.go"} {
+	for _, f := range []string{"session.go", "login.go", "errors.go", "menu.go", "inbox.go", "lead_activity.go", "lead_status.go", "lead_qualify.go", "board.go", "lead_assign.go", "partner.go",
+		"reports.go", "dashboard.go", "report_partners.go", "report_charts.go", "report_map.go"} {
 		b, err := readSource(f)
 		require.NoError(t, err)
 		sources = append(sources, b)
@@ -132,7 +138,8 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 			assert.True(t, tr.ids["en"][id], "message %q is used but missing", id)
 		}
 	}
-	for _, m := range menuFor(caps{Inbox: true, Board: true, Pool: true, Leads: true, Figures: true, Partners: true, Users: true, Matrix: true, Audit: true, AccessReview: true, Documents: true, Notifications: true}) {
+	for _, m := range menuFor(caps{Inbox: true, Board: true, Pool: true, Leads: true, Figures: true, Partners: true, Users: true, Matrix: true, Audit: true, AccessReview: true, Documents: true, Notifications: true,
+		Reports: true, Dashboard: true}) {
 		assert.True(t, tr.ids["en"][m.Label], m.Label)
 	}
 	for id := range flashIDs {

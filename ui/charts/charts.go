@@ -48,11 +48,13 @@ func sign(v float64) float64 {
 
 func (b *svg) f(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 
-// open writes the <svg> element with its accessible name and description.
-func (b *svg) open(m Meta, width, height float64, extraDesc string) {
+// open writes the <svg> element with its accessible name and description;
+// role is "img" for a picture, "group" when it holds links (an image's
+// children are hidden from assistive technologies).
+func (b *svg) open(m Meta, role string, width, height float64, extraDesc string) {
 	desc := strings.TrimSpace(strings.TrimSpace(m.Desc) + " " + extraDesc)
-	b.f(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="%s" viewBox="0 0 %s %s" width="100%%" role="img" aria-labelledby="%s-title %s-desc" font-family="system-ui, sans-serif">`,
-		esc(m.ID), num(width), num(height), esc(m.ID), esc(m.ID))
+	b.f(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="%s" viewBox="0 0 %s %s" width="100%%" role="%s" aria-labelledby="%s-title %s-desc" font-family="system-ui, sans-serif">`,
+		esc(m.ID), num(width), num(height), role, esc(m.ID), esc(m.ID))
 	b.f(`<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, esc(m.ID), esc(m.Title), esc(m.ID), esc(desc))
 }
 

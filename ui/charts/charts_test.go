@@ -114,6 +114,7 @@ func TestMapDrawsEveryDepartementAsALink(t *testing.T) {
 	assert.Equal(t, len(geo.Departements()), strings.Count(out, `<a href="/reports?department=`), "every département is a link")
 	assert.Contains(t, out, `<a href="/reports?department=2A" aria-label="2A Corse-du-Sud">`)
 	assert.Contains(t, out, `<a href="/reports?department=976"`, "overseas too")
+	assert.Contains(t, out, `role="group" aria-labelledby="m-title m-desc"`, "a group: its links stay reachable")
 	assert.Contains(t, out, `<pattern id="m-gap"`)
 	assert.Equal(t, 2, strings.Count(out, `fill="url(#m-gap)"`), "the gap and its legend are hatched")
 	assert.Contains(t, text, "Leads without any active partner: 35 Ille-et-Vilaine|", "the gaps are listed in the description")

@@ -79,7 +79,7 @@ func FranceMap(s MapSpec) template.HTML {
 	if len(extra) > 0 && s.GapLabel != "" {
 		desc = s.GapLabel + ": " + strings.Join(extra, "; ")
 	}
-	b.open(s.Meta, totalW, totalH, desc)
+	b.open(s.Meta, "group", totalW, totalH, desc)
 	hatch := esc(s.ID) + "-gap"
 	b.f(`<defs><pattern id="%s" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">`+
 		`<rect width="7" height="7" fill="#fff" fill-opacity="0.55"/><rect width="3" height="7" fill="%s"/></pattern></defs>`, hatch, gapColor)

@@ -30,7 +30,7 @@ func Funnel(m Meta, bars []Bar) template.HTML {
 		}
 		extra += bar.Label + ": " + bar.Text
 	}
-	b.open(m, funnelW, height, extra)
+	b.open(m, "img", funnelW, height, extra)
 	top := 0.0
 	for _, bar := range bars {
 		top = max(top, bar.Value)

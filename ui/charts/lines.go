@@ -54,7 +54,7 @@ func Lines(m Meta, x []string, series []Series, format func(float64) string) tem
 			}
 		}
 	}
-	b.open(m, linesW, linesH, extra)
+	b.open(m, "img", linesW, linesH, extra)
 	plotW, plotH := linesW-linesLeft-linesRight, linesH-linesTop-linesBottom
 	top := 0.0
 	for _, s := range series {

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/geo"
+)
+
+// dashboardPage is the management dashboard (the admin's landing page;
+// every role with a report scope sees it for its own scope): the week's
+// intake, offers about to expire, conflicts waiting, partners whose
+// acceptance is falling and coverage gaps.
+type dashboardPage struct {
+	*reportPage
+	D        hooks.Dashboard
+	Expiring []leadView
+	Falling  []fallingRow
+	Gaps     []deptRef
+	CanBoard bool // the distribution board is in the menu
+}
+
+// fallingRow is a partner whose acceptance rate fell: the 30 days before
+// the last 30, and the last 30.
+type fallingRow struct {
+	Partner, Name string
+	Before, Now   float64
+	Offered       int
+}
+
+// deptRef names a département.
+type deptRef struct {
+	Code, Name string
+}
+
+// expiringWindow is how close to its deadline an offer counts as about to
+// expire (hooks.DashboardReport uses the same).
+const expiringWindow = 6 * time.Hour
+
+// dashboard renders the dashboard.
+func (h *handlers) dashboard(e *core.RequestEvent) error {
+	rp, err := h.reportPage(e, "dashboard", "dashboard.title", false)
+	if err != nil {
+		return err
+	}
+	s := sess(e)
+	now := h.now()
+	p := &dashboardPage{reportPage: rp, CanBoard: s.caps.Board}
+	if p.D, err = hooks.DashboardReport(e.App, rp.Scope, now); err != nil {
+		return err
+	}
+	// the offers about to expire, listed through the read path
+	recs, _, err := hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{
+		Where: dbx.And(dbx.HashExp{"leads.status": "offered"},
+			dbx.NewExp("leads.accept_by > {:now} AND leads.accept_by <= {:soon}", dbx.Params{"now": dbTime(now), "soon": dbTime(now.Add(expiringWindow))})),
+		Sort: "accept_by", PerPage: 10,
+	})
+	if err != nil {
+		return err
+	}
+	if p.Expiring, err = h.leadViews(s, recs); err != nil {
+		return err
+	}
+	if len(p.D.FallingAcceptance) > 0 {
+		before, err := hooks.Scorecard(e.App, rp.Scope, hooks.ReportFilter{From: now.AddDate(0, 0, -60), To: now.AddDate(0, 0, -30)})
+		if err != nil {
+			return err
+		}
+		prev := map[string]hooks.ScorecardRow{}
+		for _, r := range before {
+			prev[r.Partner] = r
+		}
+		for _, r := range p.D.FallingAcceptance {
+			p.Falling = append(p.Falling, fallingRow{Partner: r.Partner, Name: r.Name, Now: r.AcceptedPct, Offered: r.Offered,
+				Before: prev[r.Partner].AcceptedPct})
+		}
+	}
+	for _, code := range p.D.CoverageGaps {
+		d, ok := geo.DepartementByCode(code)
+		if !ok {
+			d.Code, d.Name = code, code
+		}
+		p.Gaps = append(p.Gaps, deptRef{Code: d.Code, Name: d.Name})
+	}
+	return h.render(e, http.StatusOK, "dashboard", p)
+}
+
+// dbTime formats a time as PocketBase stores dates.
+func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }

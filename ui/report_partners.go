@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
+)
+
+// partnersReportPage is the partner scorecard: one row per partner with
+// offers in the period (a partner role sees its own row only: the report
+// scope decides), sortable by every column, with a CSV download for the
+// roles the matrix lets export reports.
+type partnersReportPage struct {
+	*reportPage
+	Rows      []scoreRow
+	Columns   []scoreColumn
+	Sort, Dir string
+	CSV       string // the download link; "" without the export right
+}
+
+// scoreRow is a scorecard row with its decline reasons sorted.
+type scoreRow struct {
+	hooks.ScorecardRow
+	Reasons []reasonCount
+}
+
+type reasonCount struct {
+	Reason string
+	Count  int
+}
+
+// scoreColumn is a sortable column header.
+type scoreColumn struct {
+	Key, Label string
+	Num        bool
+	AriaSort   string // ascending | descending | ""
+	Href       string // the link that sorts by it (toggles when current)
+}
+
+// scoreKeys are the columns in display order (the template's cells follow
+// the same order).
+var scoreKeys = []string{"name", "offered", "accepted_pct", "median", "p90", "sla", "declined", "conversion", "revenue", "pipeline", "duplicates"}
+
+// scoreValue is the sort value of a numeric column.
+func scoreValue(r hooks.ScorecardRow, key string) float64 {
+	switch key {
+	case "offered":
+		return float64(r.Offered)
+	case "accepted_pct":
+		return r.AcceptedPct
+	case "median":
+		return r.MedianAcceptH
+	case "p90":
+		return r.P90AcceptH
+	case "sla":
+		return float64(r.SLABreaches)
+	case "declined":
+		return float64(r.Declined)
+	case "conversion":
+		return r.ConversionPct
+	case "revenue":
+		return r.Revenue
+	case "pipeline":
+		return r.OpenPipeline
+	case "duplicates":
+		return float64(r.DuplicatesRaise)
+	}
+	return 0
+}
+
+// sortParams reads ?sort= and ?dir= (default: offers, most first; names
+// go A→Z and numbers high→low unless dir says otherwise).
+func sortParams(sortKey, dir string) (string, string) {
+	valid := false
+	for _, k := range scoreKeys {
+		valid = valid || k == sortKey
+	}
+	if !valid {
+		sortKey = "offered"
+	}
+	if dir != "asc" && dir != "desc" {
+		dir = "desc"
+		if sortKey == "name" {
+			dir = "asc"
+		}
+	}
+	return sortKey, dir
+}
+
+// sortScorecard orders rows by a column; ties by name, then id.
+func sortScorecard(rows []hooks.ScorecardRow, key, dir string) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if key == "name" {
+			if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+				return (c < 0) == (dir == "asc")
+			}
+		} else if va, vb := scoreValue(a, key), scoreValue(b, key); va != vb {
+			return (va < vb) == (dir == "asc")
+		}
+		if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+			return c < 0
+		}
+		return a.Partner < b.Partner
+	})
+}
+
+// partnersReport renders the scorecard.
+func (h *handlers) partnersReport(e *core.RequestEvent) error {
+	rp, err := h.reportPage(e, "partners", "report.partners.title", true)
+	if err != nil {
+		return err
+	}
+	p := &partnersReportPage{reportPage: rp}
+	q := e.Request.URL.Query()
+	p.Sort, p.Dir = sortParams(q.Get("sort"), q.Get("dir"))
+	rows, err := hooks.Scorecard(e.App, rp.Scope, rp.Filter.hooks())
+	if err != nil {
+		return err
+	}
+	sortScorecard(rows, p.Sort, p.Dir)
+	for _, r := range rows {
+		p.Rows = append(p.Rows, scoreRow{ScorecardRow: r, Reasons: sortedReasons(r.DeclineReasons)})
+	}
+	for _, k := range scoreKeys {
+		c := scoreColumn{Key: k, Label: p.T("report.col." + k), Num: k != "name"}
+		next := "desc"
+		if k == "name" {
+			next = "asc"
+		}
+		if k == p.Sort {
+			c.AriaSort = map[string]string{"asc": "ascending", "desc": "descending"}[p.Dir]
+			next = map[string]string{"asc": "desc", "desc": "asc"}[p.Dir]
+		}
+		c.Href = p.Link("/reports", "sort", k, "dir", next)
+		p.Columns = append(p.Columns, c)
+	}
+	ok, _, err := hooks.ExportRight(e.App, sess(e).user, "reports", h.now())
+	if err != nil {
+		return err
+	}
+	if ok {
+		p.CSV = p.Link("/reports/partners.csv")
+	}
+	return h.render(e, http.StatusOK, "report_partners", p)
+}
+
+// sortedReasons lists decline reasons, most frequent first.
+func sortedReasons(m map[string]int) []reasonCount {
+	out := make([]reasonCount, 0, len(m))
+	for r, n := range m {
+		if r == "" {
+			continue
+		}
+		out = append(out, reasonCount{Reason: r, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	return out
+}
