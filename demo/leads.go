@@ -84,18 +84,7 @@ func (s *seeder) regionOfLead(i int) string {
 	if i < 80 {
 		return "BRE" // journeys: the first installers work Brittany
 	}
-	total := 0
-	for _, code := range s.regionCodes {
-		total += regionWeights[code]
-	}
-	n := s.rng.IntN(total)
-	for _, code := range s.regionCodes {
-		n -= regionWeights[code]
-		if n < 0 {
-			return code
-		}
-	}
-	return s.regionCodes[0]
+	return s.weightedRegion()
 }
 
 // journeyStatuses gives installer001 and installer002 a full inbox.

@@ -271,6 +271,11 @@ func (s *seeder) regionFor(i int) string {
 	if i < 10 {
 		return westRegions[i%len(westRegions)]
 	}
+	return s.weightedRegion()
+}
+
+// weightedRegion draws a région by the market weights.
+func (s *seeder) weightedRegion() string {
 	total := 0
 	for _, code := range s.regionCodes {
 		total += regionWeights[code]
