@@ -2,6 +2,9 @@ package hooks
 
 import (
 	"errors"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -33,13 +36,49 @@ func loadRules(app core.App) ([]assign.Rule, error) {
 	return out, nil
 }
 
-// loadCandidates reads every partner with the state the engine needs: open
-// leads, active users, offer and win history, latest offer, and the
-// territories it serves (its own plus running partner territory grants).
-func loadCandidates(app core.App, now time.Time) ([]assign.Partner, error) {
+// loadCandidates reads the partners that may serve a lead — those the rule
+// lists, or else those serving its territory (their own territories plus
+// running partner territory grants) — with the state the engine needs: open
+// leads, active users, offer and win history, latest offer. The statistics
+// are counted for these partners only, through the partner indexes, so the
+// cost does not grow with the number of leads of the whole network.
+func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory string) ([]assign.Partner, error) {
 	recs, err := app.FindAllRecords("partners")
 	if err != nil {
 		return nil, err
+	}
+	nowS := dbTime(now)
+	grants := []struct {
+		P string `db:"p"`
+		T string `db:"t"`
+	}{}
+	if err := app.DB().NewQuery("SELECT partner AS p, territory AS t FROM grants WHERE partner != '' AND kind = 'territory' AND territory != '' AND (starts = '' OR starts <= {:now}) AND expires > {:now}").
+		Bind(dbx.Params{"now": nowS}).All(&grants); err != nil {
+		return nil, err
+	}
+	extra := map[string][]string{}
+	for _, g := range grants {
+		extra[g.P] = append(extra[g.P], g.T)
+	}
+	var pool []*core.Record
+	for _, r := range recs {
+		switch {
+		case rule != nil && len(rule.Partners) > 0:
+			if slices.Contains(rule.Partners, r.Id) {
+				pool = append(pool, r)
+			}
+		case territory != "":
+			if slices.Contains(r.GetStringSlice("territories"), territory) || slices.Contains(extra[r.Id], territory) {
+				pool = append(pool, r)
+			}
+		}
+	}
+	if len(pool) == 0 {
+		return nil, nil
+	}
+	ids := make([]any, len(pool))
+	for i, r := range pool {
+		ids[i] = r.Id
 	}
 	counts := func(q string, params dbx.Params) (map[string]int, error) {
 		rows := []struct {
@@ -55,20 +94,21 @@ func loadCandidates(app core.App, now time.Time) ([]assign.Partner, error) {
 		}
 		return m, nil
 	}
-	nowS := dbTime(now)
-	open, err := counts("SELECT partner AS p, COUNT(*) AS n FROM leads WHERE partner != '' AND status IN ('offered','accepted','contacted','meeting') GROUP BY partner", nil)
+	in, inParams := inList("pid", ids)
+	inParams["now"] = nowS
+	open, err := counts("SELECT partner AS p, COUNT(*) AS n FROM leads WHERE partner IN ("+in+") AND status IN ('offered','accepted','contacted','meeting') GROUP BY partner", inParams)
 	if err != nil {
 		return nil, err
 	}
-	users, err := counts("SELECT partner AS p, COUNT(*) AS n FROM users WHERE partner != '' AND active = 1 AND (access_expires = '' OR access_expires > {:now}) GROUP BY partner", dbx.Params{"now": nowS})
+	users, err := counts("SELECT partner AS p, COUNT(*) AS n FROM users WHERE partner IN ("+in+") AND active = 1 AND (access_expires = '' OR access_expires > {:now}) GROUP BY partner", inParams)
 	if err != nil {
 		return nil, err
 	}
-	offered, err := counts("SELECT partner AS p, COUNT(*) AS n FROM lead_offers GROUP BY partner", nil)
+	offered, err := counts("SELECT partner AS p, COUNT(*) AS n FROM lead_offers WHERE partner IN ("+in+") GROUP BY partner", inParams)
 	if err != nil {
 		return nil, err
 	}
-	won, err := counts("SELECT partner AS p, COUNT(*) AS n FROM leads WHERE partner != '' AND status = 'won' GROUP BY partner", nil)
+	won, err := counts("SELECT partner AS p, COUNT(*) AS n FROM leads WHERE partner IN ("+in+") AND status = 'won' GROUP BY partner", inParams)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +116,7 @@ func loadCandidates(app core.App, now time.Time) ([]assign.Partner, error) {
 		P string `db:"p"`
 		T string `db:"t"`
 	}{}
-	if err := app.DB().NewQuery("SELECT partner AS p, MAX(offered_at) AS t FROM lead_offers GROUP BY partner").All(&last); err != nil {
+	if err := app.DB().NewQuery("SELECT partner AS p, MAX(offered_at) AS t FROM lead_offers WHERE partner IN (" + in + ") GROUP BY partner").Bind(inParams).All(&last); err != nil {
 		return nil, err
 	}
 	lastAt := map[string]time.Time{}
@@ -85,20 +125,8 @@ func loadCandidates(app core.App, now time.Time) ([]assign.Partner, error) {
 			lastAt[l.P] = d.Time()
 		}
 	}
-	grants := []struct {
-		P string `db:"p"`
-		T string `db:"t"`
-	}{}
-	if err := app.DB().NewQuery("SELECT partner AS p, territory AS t FROM grants WHERE partner != '' AND kind = 'territory' AND territory != '' AND (starts = '' OR starts <= {:now}) AND expires > {:now}").
-		Bind(dbx.Params{"now": nowS}).All(&grants); err != nil {
-		return nil, err
-	}
-	extra := map[string][]string{}
-	for _, g := range grants {
-		extra[g.P] = append(extra[g.P], g.T)
-	}
-	out := make([]assign.Partner, 0, len(recs))
-	for _, r := range recs {
+	out := make([]assign.Partner, 0, len(pool))
+	for _, r := range pool {
 		p := assign.Partner{
 			ID: r.Id, Kind: r.GetString("kind"), Tier: r.GetString("tier"), Status: r.GetString("status"),
 			Territories: append(r.GetStringSlice("territories"), extra[r.Id]...), Segments: r.GetStringSlice("segments"),
@@ -111,6 +139,18 @@ func loadCandidates(app core.App, now time.Time) ([]assign.Partner, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// inList renders {:prefix0},{:prefix1},… with their params.
+func inList(prefix string, values []any) (string, dbx.Params) {
+	ph := make([]string, len(values))
+	p := dbx.Params{}
+	for i, v := range values {
+		k := prefix + strconv.Itoa(i)
+		ph[i] = "{:" + k + "}"
+		p[k] = v
+	}
+	return strings.Join(ph, ","), p
 }
 
 // excludedPartners are the partners that declined this lead, let an offer
@@ -169,7 +209,11 @@ func Distribute(tx core.App, leadID string, actor Actor, now time.Time) (Distrib
 	if ok && assign.OffersExhausted(rule, offers, settings.MaxOffers) || !ok && offers >= settings.MaxOffers {
 		return DistributeResult{ToPool: true, Reason: "offers_exhausted"}, backToPool(tx, lead, actor, "offers_exhausted")
 	}
-	partners, err := loadCandidates(tx, now)
+	var matched *assign.Rule
+	if ok {
+		matched = &rule
+	}
+	partners, err := loadCandidates(tx, now, matched, lead.GetString("territory"))
 	if err != nil {
 		return DistributeResult{}, err
 	}
