@@ -193,8 +193,18 @@ func (it *Intake) Ingest(app core.App, actor Actor, creator *core.Record, in Ing
 	return res, err
 }
 
+// findBySourceRef finds the lead of a source reference. The literal
+// `source_ref != ''` term lets SQLite use the partial unique index
+// idx_leads_source_ref (without it, a lookup scans every lead).
 func findBySourceRef(app core.App, source, ref string) (*core.Record, error) {
-	return app.FindFirstRecordByFilter("leads", "source = {:s} && source_ref = {:r}", dbx.Params{"s": source, "r": ref})
+	rec := &core.Record{}
+	err := app.RecordQuery("leads").
+		AndWhere(dbx.NewExp("source = {:s} AND source_ref = {:r} AND source_ref != ''", dbx.Params{"s": source, "r": ref})).
+		Limit(1).One(rec)
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 func (it *Intake) create(tx core.App, actor Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
