@@ -15,4 +15,5 @@ func Register(app *pocketbase.PocketBase) {
 	app.RootCmd.AddCommand(auditCommand(app, exitProcess(app)))
 	app.RootCmd.AddCommand(accessReviewCommand(app))
 	app.RootCmd.AddCommand(gdprCommand(app))
+	app.RootCmd.AddCommand(benchCommands(app)...)
 }

@@ -194,7 +194,7 @@ func (it *Intake) Ingest(app core.App, actor Actor, creator *core.Record, in Ing
 }
 
 // findBySourceRef finds the lead of a source reference. The literal
-// `source_ref != ''` term lets SQLite use the partial unique index
+// "source_ref is not empty" term lets SQLite use the partial unique index
 // idx_leads_source_ref (without it, a lookup scans every lead).
 func findBySourceRef(app core.App, source, ref string) (*core.Record, error) {
 	rec := &core.Record{}
