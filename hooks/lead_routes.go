@@ -259,15 +259,7 @@ func assignRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	lead, err := Assign(e.App, ByRequest(e), e.Request.PathValue("id"), body.Partner)
-	if err != nil {
-		return APIError(e, err)
-	}
-	rec, err := leadJSON(e, lead.Id)
-	if err != nil {
-		return APIError(e, err)
-	}
-	return e.JSON(http.StatusOK, rec)
+	return respondLead(e)(Assign(e.App, ByRequest(e), e.Request.PathValue("id"), body.Partner))
 }
 
 func acceptRoute(e *core.RequestEvent) error {
@@ -279,15 +271,22 @@ func acceptRoute(e *core.RequestEvent) error {
 			return e.BadRequestError("Invalid body.", nil)
 		}
 	}
-	lead, err := Accept(e.App, ByRequest(e), e.Request.PathValue("id"), body.Assignee)
-	if err != nil {
-		return APIError(e, err)
+	return respondLead(e)(Accept(e.App, ByRequest(e), e.Request.PathValue("id"), body.Assignee))
+}
+
+// respondLead answers with the lead an action returned, as the caller may
+// see it, or with the action's error.
+func respondLead(e *core.RequestEvent) func(*core.Record, error) error {
+	return func(lead *core.Record, err error) error {
+		if err != nil {
+			return APIError(e, err)
+		}
+		rec, err := leadJSON(e, lead.Id)
+		if err != nil {
+			return APIError(e, err)
+		}
+		return e.JSON(http.StatusOK, rec)
 	}
-	rec, err := leadJSON(e, lead.Id)
-	if err != nil {
-		return APIError(e, err)
-	}
-	return e.JSON(http.StatusOK, rec)
 }
 
 func declineRoute(e *core.RequestEvent) error {

@@ -58,9 +58,18 @@ func (h *handlers) matrix(e *core.RequestEvent) error {
 		}
 		return oi < oj
 	})
-	recs, err := e.App.FindAllRecords("permissions")
-	if err != nil {
-		return err
+	// through the rule-aware read path like every user-facing read (the
+	// permissions rule admits active admins only)
+	var recs []*core.Record
+	for page := 1; ; page++ {
+		batch, _, err := hooks.ListFor(e.App, e.Auth, "permissions", hooks.ListQuery{Page: page, PerPage: hooks.MaxPerPage, Sort: "id"})
+		if err != nil {
+			return err
+		}
+		recs = append(recs, batch...)
+		if len(batch) < hooks.MaxPerPage {
+			break
+		}
 	}
 	for _, r := range recs {
 		c := cellOf(p.page, r)

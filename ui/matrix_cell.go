@@ -17,7 +17,7 @@ import (
 // into the collections' rules. The change is audited in the same
 // transaction.
 func (h *handlers) saveCell(e *core.RequestEvent) error {
-	rec, err := e.App.FindRecordById("permissions", e.Request.PathValue("id"))
+	rec, err := hooks.ViewFor(e.App, e.Auth, "permissions", e.Request.PathValue("id"))
 	if err != nil {
 		return errNotFound
 	}
