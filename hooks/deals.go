@@ -40,11 +40,7 @@ var workedLeadStatuses = []string{"accepted", "contacted", "meeting", "won"}
 
 // bindDeals binds opportunities, deal registration, documents and the
 // account duplicate keys.
-func bindDeals(app core.App) {
-	rk := &RoleKinds{}
-	reset := func(e *core.RecordEvent) error { rk.Reset(); return e.Next() }
-	app.OnRecordAfterUpdateSuccess("roles").BindFunc(reset)
-	app.OnRecordAfterDeleteSuccess("roles").BindFunc(reset)
+func bindDeals(app core.App, rk *RoleKinds) {
 
 	app.OnRecordEnrich("opportunities").BindFunc(func(e *core.RecordEnrichEvent) error {
 		if e.RequestInfo != nil && e.RequestInfo.Auth != nil {

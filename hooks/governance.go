@@ -36,11 +36,8 @@ type governance struct {
 
 // bindGovernance binds the governance hooks, routes and (under serve) cron
 // jobs.
-func bindGovernance(app core.App) {
-	g := &governance{kinds: &RoleKinds{}}
-	reset := func(e *core.RecordEvent) error { g.kinds.Reset(); return e.Next() }
-	app.OnRecordAfterUpdateSuccess("roles").BindFunc(reset)
-	app.OnRecordAfterDeleteSuccess("roles").BindFunc(reset)
+func bindGovernance(app core.App, rk *RoleKinds) {
+	g := &governance{kinds: rk}
 
 	bindAuthAudit(app)
 	bindAccessRequests(app)

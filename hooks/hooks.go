@@ -12,6 +12,11 @@ import (
 // Register binds every Relais hook to the app. It must be called before
 // the app starts (and in tests, right after tests.NewTestApp).
 func Register(app core.App) {
+	// one cache of role kinds for every hook, reset whenever a role changes
+	rk := &RoleKinds{}
+	reset := func(e *core.RecordEvent) error { rk.Reset(); return e.Next() }
+	app.OnRecordAfterUpdateSuccess("roles").BindFunc(reset)
+	app.OnRecordAfterDeleteSuccess("roles").BindFunc(reset)
 	bindPolicy(app)
 	bindAccounts(app)
 	bindSessions(app)
@@ -23,9 +28,9 @@ func Register(app core.App) {
 	bindListHints(app)
 	bindReportRoutes(app)
 	bindMail(app)
-	bindVisibility(app, &RoleKinds{})
-	bindGovernance(app)
-	bindDeals(app)
+	bindVisibility(app, rk)
+	bindGovernance(app, rk)
+	bindDeals(app, rk)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with

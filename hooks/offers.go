@@ -29,11 +29,7 @@ func roleKindOf(app core.App, u *core.Record) policy.Kind {
 	if u == nil || u.Collection().Name != "users" {
 		return ""
 	}
-	r, err := app.FindRecordById("roles", u.GetString("role"))
-	if err != nil {
-		return ""
-	}
-	return policy.Kind(r.GetString("kind"))
+	return roleKind(app, u.GetString("role"))
 }
 
 // pendingOffer returns the pending offer of a lead to a partner.

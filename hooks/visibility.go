@@ -43,9 +43,6 @@ func (rk *RoleKinds) Reset() { rk.m.Clear() }
 // protection does not rely on this hook; it only widens what internal
 // roles and integrations (for their own records) see.
 func bindVisibility(app core.App, rk *RoleKinds) {
-	reset := func(e *core.RecordEvent) error { rk.Reset(); return e.Next() }
-	app.OnRecordAfterUpdateSuccess("roles").BindFunc(reset)
-	app.OnRecordAfterDeleteSuccess("roles").BindFunc(reset)
 	app.OnRecordEnrich("leads").BindFunc(func(e *core.RecordEnrichEvent) error {
 		if e.RequestInfo != nil && e.RequestInfo.Auth != nil {
 			switch rk.Kind(e.App, e.RequestInfo.Auth) {
