@@ -17,8 +17,9 @@ func AccountBlock(app core.App, user *core.Record, now time.Time) string {
 		return "account_expired"
 	}
 	if pid := user.GetString("partner"); pid != "" {
-		p, err := app.FindRecordById("partners", pid)
-		if err != nil || p.GetString("status") != "active" {
+		// from memory outside transactions (reset on any change of a
+		// partner, see caches.go)
+		if st, err := partnerStatus(app, pid); err != nil || st != "active" {
 			return "partner_inactive"
 		}
 	}

@@ -36,6 +36,7 @@ func govExec(t *testing.T, app core.App, sql string, params ...dbx.Params) {
 	}
 	_, err := q.Execute()
 	require.NoError(t, err, sql)
+	hooks.ResetCaches(app) // raw SQL bypasses the hooks that reset them
 }
 
 func rowHash(t *testing.T, app core.App, seq int) string {

@@ -112,7 +112,7 @@ func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
 	if kind != policy.Internal {
 		return a, nil
 	}
-	m, err := LoadMatrix(app)
+	m, err := CachedMatrix(app)
 	if err != nil {
 		return a, err
 	}
@@ -247,7 +247,7 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 		return nil, ErrForbidden
 	}
 	kind := roleKindOf(app, user)
-	m, err := LoadMatrix(app)
+	m, err := CachedMatrix(app)
 	if err != nil {
 		return nil, err
 	}

@@ -90,9 +90,10 @@ func govSettings(app core.App) *core.Record {
 	return s
 }
 
-// govSettingInt reads a count setting, def when missing or zero.
+// govSettingInt reads a count setting, def when missing or zero (from
+// memory outside transactions, see caches.go).
 func govSettingInt(app core.App, name string, def int) int {
-	if s := govSettings(app); s != nil {
+	if s := cachedSettings(app).rec; s != nil {
 		if v := s.GetInt(name); v > 0 {
 			return v
 		}

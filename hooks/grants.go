@@ -226,14 +226,19 @@ func roleCell(app core.App, roleID, resource string) (policy.Cell, bool) {
 	return cellFromRecord(rec), true
 }
 
-// roleKind returns the kind of a role ("" when unknown).
+// roleKind returns the kind of a role ("" when unknown), from the cached
+// matrix outside transactions.
 func roleKind(app core.App, roleID string) policy.Kind {
 	if roleID == "" {
 		return ""
 	}
-	r, err := app.FindRecordById("roles", roleID)
+	m, err := sharedMatrix(app)
 	if err != nil {
 		return ""
 	}
-	return policy.Kind(r.GetString("kind"))
+	r, ok := m.Role(roleID)
+	if !ok {
+		return ""
+	}
+	return r.Kind
 }

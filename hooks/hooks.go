@@ -12,6 +12,8 @@ import (
 // Register binds every Relais hook to the app. It must be called before
 // the app starts (and in tests, right after tests.NewTestApp).
 func Register(app core.App) {
+	// first: the in-memory caches and their resets (caches.go)
+	bindCaches(app)
 	// one cache of role kinds for every hook, reset whenever a role changes
 	rk := &RoleKinds{}
 	reset := func(e *core.RecordEvent) error { rk.Reset(); return e.Next() }

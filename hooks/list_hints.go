@@ -49,7 +49,7 @@ func ListHint(app core.App, user *core.Record, collection string, now time.Time)
 	if !ok || user == nil || user.Collection().Name != "users" {
 		return ""
 	}
-	m, err := LoadMatrix(app)
+	m, err := sharedMatrix(app) // read only
 	if err != nil {
 		return ""
 	}

@@ -207,7 +207,7 @@ func RegisterDeal(app core.App, by By, in RegistrationInput) (*core.Record, erro
 	if user == nil || user.Collection().Name != "users" || roleKindOf(app, user) != policy.Partner || user.GetString("partner") == "" {
 		return nil, errForbidden("not_a_partner", "deals are registered by partner users")
 	}
-	m, err := LoadMatrix(app)
+	m, err := CachedMatrix(app)
 	if err != nil {
 		return nil, err
 	}

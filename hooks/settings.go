@@ -1,6 +1,10 @@
 package hooks
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"slices"
+
+	"github.com/pocketbase/pocketbase/core"
+)
 
 // SettingsID is the id of the single settings_prm record.
 const SettingsID = "relaissettings1"
@@ -19,11 +23,20 @@ type Settings struct {
 	WebFormKeys         []string
 }
 
-// LoadSettings reads settings_prm, falling back to defaults for unset values.
+// LoadSettings returns settings_prm, falling back to defaults for unset
+// values. It reads from memory outside transactions (the cache is reset
+// whenever settings_prm changes, see caches.go) and from the database
+// inside one.
 func LoadSettings(app core.App) Settings {
+	s := cachedSettings(app).s
+	s.WebFormKeys = slices.Clone(s.WebFormKeys)
+	return s
+}
+
+// settingsFrom parses the settings_prm record (nil: defaults).
+func settingsFrom(r *core.Record) Settings {
 	s := Settings{ScoreThreshold: 60, DefaultAcceptHours: 48, MaxOffers: 3, InactivityDays: 90, ExportRowCap: 10000, PartnerPageCap: 50, ProtectionDays: 90, WonValidationAmount: 50000}
-	r, err := app.FindRecordById("settings_prm", SettingsID)
-	if err != nil {
+	if r == nil {
 		return s
 	}
 	setInt := func(dst *int, field string) {

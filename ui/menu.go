@@ -3,6 +3,8 @@ package ui
 import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/relais/relais/hooks/policy"
 )
 
 // caps are the pages and actions a role may use, derived from its kind and
@@ -28,12 +30,12 @@ type caps struct {
 	Dashboard     bool // the management dashboard as landing page (reports read all)
 }
 
-func capsOf(role, kind string, cells []*core.Record) caps {
+func capsOf(role, kind string, cells []policy.Cell) caps {
 	level := map[string]map[string]string{}
 	create := map[string]bool{}
 	for _, c := range cells {
-		level[c.GetString("resource")] = map[string]string{"read": c.GetString("read"), "update": c.GetString("update")}
-		create[c.GetString("resource")] = c.GetBool("create")
+		level[c.Resource] = map[string]string{"read": string(c.Read), "update": string(c.Update)}
+		create[c.Resource] = c.Create
 	}
 	read := func(res string) string { return level[res]["read"] }
 	update := func(res string) string { return level[res]["update"] }

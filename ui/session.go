@@ -5,16 +5,17 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/policy"
 )
 
 // Cookie names.
@@ -141,17 +142,24 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 }
 
 // newSession reads the role of the user and the matrix cells that decide
-// which pages it may use.
+// which pages it may use (from the in-memory matrix, reset whenever a role
+// or a permission changes).
 func (h *handlers) newSession(user *core.Record, token string) (*session, error) {
 	s := &session{user: user, token: token, role: user.GetString("role")}
-	role, err := h.app.FindRecordById("roles", s.role)
+	m, err := hooks.CachedMatrix(h.app)
 	if err != nil {
 		return nil, err
 	}
-	s.kind, s.roleName = role.GetString("kind"), role.GetString("name")
-	cells, err := h.app.FindAllRecords("permissions", dbx.HashExp{"role": s.role})
-	if err != nil {
-		return nil, err
+	role, ok := m.Role(s.role)
+	if !ok {
+		return nil, fmt.Errorf("ui: unknown role %q", s.role)
+	}
+	s.kind, s.roleName = string(role.Kind), role.Name
+	var cells []policy.Cell
+	for _, c := range m.Cells {
+		if c.Role == s.role {
+			cells = append(cells, c)
+		}
 	}
 	s.caps = capsOf(s.role, s.kind, cells)
 	return s, nil

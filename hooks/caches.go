@@ -1,0 +1,243 @@
+package hooks
+
+import (
+	"database/sql"
+	"errors"
+	"slices"
+	"sync"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/policy"
+)
+
+// In-memory caches of the small, rarely changed tables that every request
+// reads (issue 8): the permission matrix (roles + permissions), the
+// settings_prm record and the status of partners.
+//
+// Each cache is reset by a hook bound in Register whenever a record of its
+// collections is created, updated or deleted. PocketBase runs these
+// "after success" hooks once the change is committed (after the commit of
+// the enclosing transaction), before the saving call returns: any read that
+// starts after a change returns sees it.
+//
+// Races: a load that read the database before a change committed must not
+// be stored after the reset that follows the change. Every reset bumps a
+// generation counter; a load remembers the generation it started under and
+// stores its result only if no reset happened meanwhile (it still returns
+// the result to its own caller, which raced with the change anyway).
+//
+// The caches are bypassed inside a transaction (app.IsTransactional()): a
+// transaction must see its own uncommitted changes, and nothing it reads
+// may be stored for others. They exist only for an app on which Register
+// was called (the reset hooks are what make them correct); without it the
+// helpers read the database. A change made by another process (a CLI
+// command on the same data dir) is not seen until the next change made
+// through this one or a restart, like PocketBase's own collection cache.
+
+// cachesKey is the app.Store() key of the app's caches.
+const cachesKey = "relais.caches"
+
+// genCache holds one value guarded by a generation counter.
+type genCache[T any] struct {
+	mu    sync.Mutex
+	gen   uint64
+	val   T
+	valid bool
+}
+
+// get returns the cached value or loads it; the loaded value is stored
+// only if no reset happened since the load started.
+func (c *genCache[T]) get(load func() (T, error)) (T, error) {
+	c.mu.Lock()
+	if c.valid {
+		v := c.val
+		c.mu.Unlock()
+		return v, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.val, c.valid = v, true
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// reset forgets the value and makes the loads in flight unstorable.
+func (c *genCache[T]) reset() {
+	c.mu.Lock()
+	c.gen++
+	var zero T
+	c.val, c.valid = zero, false
+	c.mu.Unlock()
+}
+
+// genMap is genCache for values loaded one key at a time.
+type genMap[V any] struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[string]V
+}
+
+func (c *genMap[V]) get(key string, load func() (V, error)) (V, error) {
+	c.mu.Lock()
+	if v, ok := c.m[key]; ok {
+		c.mu.Unlock()
+		return v, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		if c.m == nil {
+			c.m = map[string]V{}
+		}
+		c.m[key] = v
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+func (c *genMap[V]) reset() {
+	c.mu.Lock()
+	c.gen++
+	c.m = nil
+	c.mu.Unlock()
+}
+
+// settingsEntry is the cached settings_prm: the parsed settings and the
+// record itself (nil when missing) for govSettingInt. The record is never
+// handed out.
+type settingsEntry struct {
+	s   Settings
+	rec *core.Record
+}
+
+// caches are the per-app caches.
+type caches struct {
+	matrix   genCache[policy.Matrix]
+	settings genCache[settingsEntry]
+	// partnerStatus is partner id → status ("" when the partner does not
+	// exist).
+	partnerStatus genMap[string]
+}
+
+// bindCaches creates the app's caches and the hooks that reset them. It is
+// bound first so that the reset runs before any other "after success" hook
+// of the same change.
+func bindCaches(app core.App) {
+	c, _ := app.Store().GetOrSet(cachesKey, func() any { return &caches{} }).(*caches)
+	if c == nil {
+		return
+	}
+	on := func(reset func(), collections ...string) {
+		h := func(e *core.RecordEvent) error { reset(); return e.Next() }
+		for _, name := range collections {
+			app.OnRecordAfterCreateSuccess(name).BindFunc(h)
+			app.OnRecordAfterUpdateSuccess(name).BindFunc(h)
+			app.OnRecordAfterDeleteSuccess(name).BindFunc(h)
+		}
+	}
+	on(c.matrix.reset, "roles", "permissions")
+	on(c.settings.reset, "settings_prm")
+	on(c.partnerStatus.reset, "partners")
+}
+
+// cachesOf returns the app's caches, nil inside a transaction or when
+// Register was not called.
+func cachesOf(app core.App) *caches {
+	if app == nil || app.IsTransactional() {
+		return nil
+	}
+	c, _ := app.Store().Get(cachesKey).(*caches)
+	return c
+}
+
+// ResetCaches forgets everything the app's caches hold. The hooks of
+// Register call it for every change made through PocketBase; code that
+// writes roles, permissions, settings_prm or partners with raw SQL (tests,
+// data generators) must call it afterwards.
+func ResetCaches(app core.App) {
+	c, _ := app.Store().Get(cachesKey).(*caches)
+	if c == nil {
+		return
+	}
+	c.matrix.reset()
+	c.settings.reset()
+	c.partnerStatus.reset()
+}
+
+// CachedMatrix returns the permission matrix like LoadMatrix, from memory
+// when it can (see caches.go): for the hot read paths (list hints, ingest,
+// report and assignment checks). Code that validates a change of the
+// matrix must use LoadMatrix. The result is the caller's own copy.
+func CachedMatrix(app core.App) (policy.Matrix, error) {
+	m, err := sharedMatrix(app)
+	if err != nil {
+		return m, err
+	}
+	return policy.Matrix{Roles: slices.Clone(m.Roles), Cells: slices.Clone(m.Cells)}, nil
+}
+
+// sharedMatrix is CachedMatrix without the copy: the result may be the
+// cached value itself and must only be read (Role, Cell), never modified.
+func sharedMatrix(app core.App) (policy.Matrix, error) {
+	c := cachesOf(app)
+	if c == nil {
+		return LoadMatrix(app)
+	}
+	return c.matrix.get(func() (policy.Matrix, error) { return LoadMatrix(app) })
+}
+
+// cachedSettings returns settings_prm, parsed, from memory when it can.
+func cachedSettings(app core.App) settingsEntry {
+	load := func() (settingsEntry, error) {
+		r, err := app.FindRecordById("settings_prm", SettingsID)
+		if err != nil {
+			// defaults; cached only when the record is really missing
+			e := settingsEntry{s: settingsFrom(nil)}
+			if errors.Is(err, sql.ErrNoRows) {
+				return e, nil
+			}
+			return e, err
+		}
+		return settingsEntry{s: settingsFrom(r), rec: r}, nil
+	}
+	c := cachesOf(app)
+	if c == nil {
+		e, _ := load()
+		return e
+	}
+	e, _ := c.settings.get(load)
+	return e
+}
+
+// partnerStatus returns the status of a partner ("" when it does not
+// exist), from memory when it can.
+func partnerStatus(app core.App, id string) (string, error) {
+	load := func() (string, error) {
+		p, err := app.FindRecordById("partners", id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return p.GetString("status"), nil
+	}
+	c := cachesOf(app)
+	if c == nil {
+		return load()
+	}
+	return c.partnerStatus.get(id, load)
+}
