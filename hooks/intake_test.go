@@ -48,7 +48,12 @@ func TestIngestIsIdempotent(t *testing.T) {
 		var replay map[string]any
 		again.JSON(t, &replay)
 		assert.Equal(t, first["id"], replay["id"])
+		// the creation's answer (the saved record, rule decided in memory)
+		// is the replay's (read again through the rule): same fields
+		assert.Equal(t, first, replay)
 	}
+	assert.NotContains(t, first, "created_by", "hidden from integrations")
+	assert.Contains(t, first, "source_ref", "unhidden for the integration's own lead")
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM leads WHERE source_ref = 'CRM-1'"))
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM lead_contacts WHERE lead = {:l}", dbx.Params{"l": first["id"]}))
 	// the phone is stored in E.164
@@ -62,6 +67,18 @@ func TestIngestIsIdempotent(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, res.Status, res.Body)
 	assert.NotContains(t, res.Body, "Fournil")
 	_ = other
+
+	// an internal role sees the internal fields in both answers too
+	adminBody := ingestBody("CRM-ADMIN")
+	created := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["admin"], adminBody)
+	require.Equal(t, http.StatusCreated, created.Status, created.Body)
+	replayed := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["admin"], ingestBody("CRM-ADMIN"))
+	require.Equal(t, http.StatusOK, replayed.Status, replayed.Body)
+	var a, b map[string]any
+	created.JSON(t, &a)
+	replayed.JSON(t, &b)
+	assert.Equal(t, a, b)
+	assert.Contains(t, a, "created_by")
 }
 
 func TestIngestValidationNamesTheField(t *testing.T) {

@@ -32,7 +32,7 @@ func bindLeadRoutes(app core.App) {
 
 // canIngest reports whether the user's role may create leads (matrix).
 func canIngest(app core.App, u *core.Record) bool {
-	m, err := LoadMatrix(app)
+	m, err := sharedMatrix(app) // read only
 	if err != nil {
 		return false
 	}
@@ -85,8 +85,16 @@ func ingestRoute(e *core.RequestEvent) error {
 		}); err != nil {
 			e.App.Logger().Error("distribution after ingest failed", "lead", res.Lead.Id, "error", err)
 		}
+		// distribution changed the lead: read it again
+		rec, err := leadJSON(e, res.Lead.Id)
+		if err != nil {
+			return APIError(e, err)
+		}
+		return e.JSON(http.StatusCreated, rec)
 	}
-	rec, err := leadJSON(e, res.Lead.Id)
+	// the record just saved, as the rule and the hidden fields let the
+	// caller see it (no second rule query)
+	rec, err := savedLeadJSON(e, res.Lead)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -271,7 +279,34 @@ func acceptRoute(e *core.RequestEvent) error {
 			return e.BadRequestError("Invalid body.", nil)
 		}
 	}
-	return respondLead(e)(Accept(e.App, ByRequest(e), e.Request.PathValue("id"), body.Assignee))
+	lead, err := Accept(e.App, ByRequest(e), e.Request.PathValue("id"), body.Assignee)
+	if err != nil {
+		return APIError(e, err)
+	}
+	rec, err := savedLeadJSON(e, lead)
+	if err != nil {
+		return APIError(e, err)
+	}
+	return e.JSON(http.StatusOK, rec)
+}
+
+// savedLeadJSON renders a lead an action just saved as the caller may see
+// it, like leadJSON but without reading it again: the ViewRule is decided
+// in memory on the saved record (rulecheck.go) and the record is enriched
+// like the REST API does (hidden fields stay hidden, OnRecordEnrich
+// unhides per role, expand/fields apply). When the rule cannot be decided
+// in memory, leadJSON's rule query answers.
+func savedLeadJSON(e *core.RequestEvent, lead *core.Record) (*core.Record, error) {
+	switch ruleView(e.App, e.Auth, lead) {
+	case ruleFalse:
+		return nil, ErrNotVisible
+	case ruleUnknown:
+		return leadJSON(e, lead.Id)
+	}
+	if err := apis.EnrichRecord(e, lead); err != nil {
+		return nil, err
+	}
+	return lead, nil
 }
 
 // respondLead answers with the lead an action returned, as the caller may

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -32,21 +33,57 @@ func roleKindOf(app core.App, u *core.Record) policy.Kind {
 	return roleKind(app, u.GetString("role"))
 }
 
-// pendingOffer returns the pending offer of a lead to a partner.
+// pendingOffer returns the pending offer of a lead to a partner (a plain
+// indexed query: the filter parser and resolver of FindFirstRecordByFilter
+// cost more than the lookup itself).
 func pendingOffer(app core.App, leadID, partnerID string) (*core.Record, error) {
-	return app.FindFirstRecordByFilter("lead_offers", "lead = {:l} && partner = {:p} && outcome = 'pending'", dbx.Params{"l": leadID, "p": partnerID})
+	rec := &core.Record{}
+	err := app.RecordQuery("lead_offers").
+		AndWhere(dbx.HashExp{"lead": leadID, "partner": partnerID, "outcome": "pending"}).
+		Limit(1).One(rec)
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// visibleLead returns the lead if user may view it (the leads ViewRule),
+// ErrNotVisible otherwise. The rule is decided in memory on a plain read
+// when rulecheck.go can (partner roles: always with the compiled matrix),
+// else by ViewFor's rule query: the same answer either way.
+func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, error) {
+	lead, err := app.FindRecordById("leads", leadID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotVisible
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch ruleView(app, user, lead) {
+	case ruleTrue:
+		return lead, nil
+	case ruleFalse:
+		return nil, ErrNotVisible
+	}
+	return ViewFor(app, user, "leads", leadID)
 }
 
 // Accept accepts the pending offer of a lead for the user's partner
 // company. Exactly one of concurrent accepts wins; the others get a 409. A
 // partner salesperson becomes the assignee; a partner manager may dispatch
-// the lead to a colleague (dispatchTo) or keep the offer's assignee.
+// the lead to a colleague (dispatchTo) or keep the offer's assignee. A lead
+// the user may not view is ErrNotVisible (a 404, like a missing lead). The
+// returned record is the lead as saved, not yet checked against the rules
+// for the response (acceptRoute renders it with savedLeadJSON).
 func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error) {
 	user := by.User
 	if user == nil || roleKindOf(app, user) != policy.Partner {
 		return nil, errForbidden("not_a_partner", "only partner users accept offers")
 	}
-	if _, err := ViewFor(app, user, "leads", leadID); err != nil {
+	// visibility before the transaction, as the lead stood when the user
+	// acted: a partner that lost the race to a colleague's dispatch gets
+	// the 409 below, not a 404
+	if _, err := visibleLead(app, user, leadID); err != nil {
 		return nil, err
 	}
 	var out *core.Record
