@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/geo"
@@ -146,20 +148,15 @@ type Intake struct {
 	now         time.Time
 }
 
-// NewIntake prepares an intake over the current territories and settings.
+// NewIntake prepares an intake over the current territories and settings
+// (both from the in-memory caches outside a transaction: caches.go,
+// caches_territories.go). The territories are shared: read them only.
 func NewIntake(app core.App) (*Intake, error) {
-	recs, err := app.FindAllRecords("territories")
+	ts, err := CachedTerritories(app)
 	if err != nil {
 		return nil, err
 	}
-	in := &Intake{app: app, settings: LoadSettings(app), now: time.Now()}
-	for _, t := range recs {
-		in.territories = append(in.territories, geo.Territory{
-			ID: t.Id, Code: t.GetString("code"), Kind: t.GetString("kind"),
-			Departements: t.GetStringSlice("departments"), PostalPrefixes: t.GetStringSlice("postal_prefixes"),
-		})
-	}
-	return in, nil
+	return &Intake{app: app, territories: ts, settings: LoadSettings(app), now: time.Now()}, nil
 }
 
 // Ingest creates one lead (and its contact) unless source+source_ref
@@ -193,18 +190,23 @@ func (it *Intake) Ingest(app core.App, actor Actor, creator *core.Record, in Ing
 	return res, err
 }
 
+// sourceRefLookup is the idempotency lookup of findBySourceRef.
+const sourceRefLookup = "SELECT id FROM leads WHERE source = {:s} AND source_ref = {:r} AND source_ref != '' LIMIT 1"
+
 // findBySourceRef finds the lead of a source reference. The literal
 // "source_ref is not empty" term lets SQLite use the partial unique index
 // idx_leads_source_ref (without it, a lookup scans every lead).
+//
+// The lookup selects only the id (the usual answer is "none", and a plain
+// id query is cheaper to prepare than the record query over every column);
+// the record is loaded only for a replay.
 func findBySourceRef(app core.App, source, ref string) (*core.Record, error) {
-	rec := &core.Record{}
-	err := app.RecordQuery("leads").
-		AndWhere(dbx.NewExp("source = {:s} AND source_ref = {:r} AND source_ref != ''", dbx.Params{"s": source, "r": ref})).
-		Limit(1).One(rec)
+	var id string
+	err := app.DB().NewQuery(sourceRefLookup).Bind(dbx.Params{"s": source, "r": ref}).Row(&id)
 	if err != nil {
 		return nil, err
 	}
-	return rec, nil
+	return app.FindRecordById("leads", id)
 }
 
 func (it *Intake) create(tx core.App, actor Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
@@ -353,7 +355,14 @@ func findConflict(app core.App, keys []string, exclude string) (*Conflict, error
 	return nil, nil
 }
 
-// saveKeys records the duplicate keys of a record.
+// saveKeys records the duplicate keys of a record. The keys of a record
+// without partner (every ingested lead) go in as one multi-row INSERT
+// (issue 8: one PocketBase Save per key cost more than the lead itself);
+// dedup_keys is a superusers-only table without hooks, so nothing is lost
+// but the per-record events (realtime messages to a superuser subscribed to
+// it). Rows that the collection's validation could refuse (an over-long
+// key), and keys with a partner (the relation is checked), still go through
+// Save, which reports the same error as before.
 func saveKeys(app core.App, kind, record, partner string, keys []string) error {
 	if len(keys) == 0 {
 		return nil
@@ -361,6 +370,9 @@ func saveKeys(app core.App, kind, record, partner string, keys []string) error {
 	c, err := app.FindCachedCollectionByNameOrId("dedup_keys")
 	if err != nil {
 		return err
+	}
+	if partner == "" && keysInsertable(c, kind, record, keys) {
+		return insertKeys(app, kind, record, keys)
 	}
 	for _, k := range keys {
 		r := core.NewRecord(c)
@@ -373,6 +385,49 @@ func saveKeys(app core.App, kind, record, partner string, keys []string) error {
 		}
 	}
 	return nil
+}
+
+// keysInsertable reports whether the rows pass the validation of the
+// dedup_keys fields (required, max length, select values) so that they can
+// be inserted without Save.
+func keysInsertable(c *core.Collection, kind, record string, keys []string) bool {
+	keyF, ok1 := c.Fields.GetByName("key").(*core.TextField)
+	kindF, ok2 := c.Fields.GetByName("kind").(*core.SelectField)
+	recF, ok3 := c.Fields.GetByName("record").(*core.TextField)
+	if !ok1 || !ok2 || !ok3 || !slices.Contains(kindF.Values, kind) || !textOK(recF, record) {
+		return false
+	}
+	for _, k := range keys {
+		if !textOK(keyF, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// textOK checks a value with the text field's own validation (required,
+// min, max, pattern) without building a record.
+func textOK(f *core.TextField, v string) bool { return f.ValidatePlainValue(v) == nil }
+
+// insertKeys writes the keys of a record without partner in one statement,
+// in the format Save would write (15-character random id, autodate
+// timestamps).
+func insertKeys(app core.App, kind, record string, keys []string) error {
+	now := types.NowDateTime().String()
+	var sql strings.Builder
+	sql.WriteString("INSERT INTO {{dedup_keys}} ([[id]], [[key]], [[kind]], [[record]], [[partner]], [[created]], [[updated]]) VALUES ")
+	params := dbx.Params{"kind": kind, "record": record, "now": now}
+	for i, k := range keys {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		n := strconv.Itoa(i)
+		fmt.Fprintf(&sql, "({:id%s}, {:k%s}, {:kind}, {:record}, '', {:now}, {:now})", n, n)
+		params["id"+n] = core.GenerateDefaultRandomId()
+		params["k"+n] = k
+	}
+	_, err := app.DB().NewQuery(sql.String()).Bind(params).Execute()
+	return err
 }
 
 // ErrTooMany is returned for a batch over the limit.
