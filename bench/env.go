@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -30,6 +31,8 @@ type Env struct {
 	NoHints *Client
 	// Run tags the leads this run creates (source_ref "bench-RUN-…").
 	Run string
+	// started is when the env was opened: the run writes after it.
+	started time.Time
 	// Sales are partner_user accounts of up to 20 different active
 	// partners, spread over the partner list; Managers are the
 	// partner_manager accounts of the same partners, in the same order.
@@ -65,7 +68,7 @@ func NewEnv(app core.App) (*Env, error) {
 	// waiting leads and expire offers every minute): stop it, so that the
 	// figures measure the requests alone and the data stays as generated.
 	app.Cron().Stop()
-	e := &Env{App: app, Client: cs[0], NoHints: cs[1], Run: runTag(), writeDB: wdb.DB()}
+	e := &Env{App: app, Client: cs[0], NoHints: cs[1], Run: runTag(), writeDB: wdb.DB(), started: time.Now()}
 	for _, x := range []struct {
 		dst   *Account
 		email string
@@ -158,6 +161,13 @@ func (e *Env) Cleanup() error { return e.cleanup("bench-" + e.Run + "-%") }
 func (e *Env) CleanupAll() error { return e.cleanup("bench-%") }
 
 func (e *Env) cleanup(like string) error {
+	var since sql.NullString
+	if err := e.writeDB.QueryRow("SELECT MIN(created) FROM leads WHERE source_ref LIKE ?", like).Scan(&since); err != nil {
+		return fmt.Errorf("bench cleanup: %w", err)
+	}
+	if !since.Valid {
+		return nil // nothing to remove
+	}
 	tx, err := e.writeDB.Begin()
 	if err != nil {
 		return err
@@ -176,7 +186,23 @@ func (e *Env) cleanup(like string) error {
 			return fmt.Errorf("bench cleanup: %w", err)
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// the raw deletes bypass the rollup hooks: recompute from the oldest
+	// removed lead's month (its offers and acceptance come after it)
+	t, err := time.Parse("2006-01-02 15:04:05.000Z", since.String)
+	if err != nil {
+		return fmt.Errorf("bench cleanup: %w", err)
+	}
+	return hooks.RebuildRollupsSince(e.App.NonconcurrentDB(), t)
+}
+
+// SyncRollups recomputes the report rollups of the periods this run wrote
+// to: the raw SQL references write leads and offers without the hooks
+// that maintain them (hooks/rollups.go).
+func (e *Env) SyncRollups() error {
+	return hooks.RebuildRollupsSince(e.App.NonconcurrentDB(), e.started.Add(-time.Minute))
 }
 
 // get sends an authenticated GET and expects a 200.

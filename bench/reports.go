@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+
+	"github.com/relais/relais/hooks"
 )
 
 // Report routes of SPEC §6 measured by the dashboard and scorecard figures.
@@ -91,8 +93,8 @@ func (e *Env) OwnScorecardRaw(i int) error {
 }
 
 func (e *Env) scorecardRaw(scope, partner string) error {
-	now := time.Now()
-	p := dbx.Params{"from": dbTime(now.AddDate(-1, 0, 0)), "to": dbTime(now.Add(time.Second)), "partner": partner}
+	period := hooks.ReportPeriod(time.Now(), 12) // the route's period
+	p := dbx.Params{"from": dbTime(period.From), "to": dbTime(period.To), "partner": partner}
 	db := e.App.DB()
 	counts := []partnerCount{}
 	if err := db.NewQuery(`SELECT partner AS p, COUNT(*) AS n, SUM(outcome = 'accepted') AS a, SUM(outcome = 'declined') AS d, SUM(outcome = 'expired') AS x, 0 AS v
@@ -156,9 +158,9 @@ func (e *Env) checkScorecard() error {
 		got += r.Offered
 	}
 	var want int
-	now := time.Now()
+	period := hooks.ReportPeriod(time.Now(), 12) // the route's period
 	if err := e.App.DB().NewQuery("SELECT COUNT(*) FROM lead_offers WHERE offered_at >= {:from} AND offered_at < {:to}").
-		Bind(dbx.Params{"from": dbTime(now.AddDate(-1, 0, 0)), "to": dbTime(now.Add(time.Second))}).Row(&want); err != nil {
+		Bind(dbx.Params{"from": dbTime(period.From), "to": dbTime(period.To)}).Row(&want); err != nil {
 		return err
 	}
 	if got != want {

@@ -257,6 +257,9 @@ func (e *Env) runReports(figs []Figure, o RunOptions) ([]Figure, error) {
 		return figs, nil
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, format+"\n", args...) }
+	if err := e.SyncRollups(); err != nil {
+		return figs, err
+	}
 	routed := e.ReportsRouted()
 	nr := max(1, o.Iterations/10)
 	for _, r := range []struct {

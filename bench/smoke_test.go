@@ -103,6 +103,7 @@ func TestSmoke(t *testing.T) {
 	})
 
 	t.Run("reports", func(t *testing.T) {
+		require.NoError(t, e.SyncRollups()) // after the raw references' writes
 		require.NoError(t, e.DashboardRaw())
 		require.NoError(t, e.ScorecardRaw())
 		require.NoError(t, e.OwnScorecardRaw(0))

@@ -307,6 +307,13 @@ func GDPRErase(app core.App, by Actor, email string, now time.Time) (*EraseRepor
 		if err := scanTables(tx.DB(), s.match, rep.Scrubbed, scrubMode); err != nil {
 			return err
 		}
+		// the rollups are not rewritten (two reasons could become one key):
+		// the decline reasons are recomputed from the rewritten offers
+		if rep.Scrubbed["lead_offers.reason"] > 0 {
+			if err := RebuildDeclineRollups(tx.DB()); err != nil {
+				return err
+			}
+		}
 		if err := scanTables(tx.DB(), s.match, rep.Residual, countMode); err != nil {
 			return err
 		}
@@ -347,7 +354,7 @@ func scanTables(db dbx.Builder, m *subjectMatcher, counts map[string]int, mode i
 		return err
 	}
 	for _, t := range tables {
-		if mode == scrubMode && protectedTable(t) {
+		if mode == scrubMode && (protectedTable(t) || strings.HasPrefix(t, "rollup_")) {
 			continue
 		}
 		var cols []struct {

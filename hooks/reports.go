@@ -44,7 +44,7 @@ func ScopeForReports(app core.App, user *core.Record, now time.Time) (ReportScop
 	if user == nil || user.Collection().Name != "users" {
 		return ReportScope{}, ErrForbidden
 	}
-	m, err := LoadMatrix(app)
+	m, err := CachedMatrix(app)
 	if err != nil {
 		return ReportScope{}, err
 	}
@@ -154,17 +154,36 @@ type ScorecardRow struct {
 	DuplicatesRaise int            `json:"duplicates"`
 }
 
-// Scorecard computes one row per partner with offers in the period.
+// Scorecard computes one row per partner with figures in the period: from
+// the rollups (hooks/rollups.go) when the scope is the whole network or
+// territories, the period whole UTC days and no département is named;
+// otherwise (a company, a salesperson, a département, a period cut inside
+// a day) from the offers and leads themselves, which the indexes serve.
 func Scorecard(app core.App, s ReportScope, f ReportFilter) ([]ScorecardRow, error) {
-	rows := map[string]*ScorecardRow{}
-	get := func(id string) *ScorecardRow {
-		r, ok := rows[id]
-		if !ok {
-			r = &ScorecardRow{Partner: id, DeclineReasons: map[string]int{}}
-			rows[id] = r
+	if rollupScoped(s, f) {
+		if periods, ok := rollupPeriods(app, "rollup_offers", f); ok {
+			return scorecardRollup(app, s, f, periods)
 		}
-		return r
 	}
+	return scorecardRaw(app, s, f)
+}
+
+// scorecardRows collects the rows of a scorecard by partner id.
+type scorecardRows map[string]*ScorecardRow
+
+func (rows scorecardRows) get(id string) *ScorecardRow {
+	r, ok := rows[id]
+	if !ok {
+		r = &ScorecardRow{Partner: id, DeclineReasons: map[string]int{}}
+		rows[id] = r
+	}
+	return r
+}
+
+// scorecardRaw computes the scorecard from the offers and leads.
+func scorecardRaw(app core.App, s ReportScope, f ReportFilter) ([]ScorecardRow, error) {
+	rows := scorecardRows{}
+	get := rows.get
 	ow, op := s.offersWhere(f)
 	op = period(op, f)
 	offers := []struct {
@@ -245,6 +264,14 @@ func Scorecard(app core.App, s ReportScope, f ReportFilter) ([]ScorecardRow, err
 	for _, x := range pipe {
 		get(x.P).OpenPipeline = x.V
 	}
+	return finishScorecard(app, s, f, rows)
+}
+
+// finishScorecard adds the duplicates raised against each partner (from the
+// leads: few, served by a partial index), keeps a partner role to its own
+// company, names the partners and sorts by offers.
+func finishScorecard(app core.App, s ReportScope, f ReportFilter, rows scorecardRows) ([]ScorecardRow, error) {
+	get := rows.get
 	dw, dp := s.leadsWhere(ReportFilter{Department: f.Department})
 	dw = strings.ReplaceAll(dw, "l.partner = {:partner}", "l.conflict_partner = {:partner}")
 	dp = period(dp, f)
@@ -252,12 +279,14 @@ func Scorecard(app core.App, s ReportScope, f ReportFilter) ([]ScorecardRow, err
 		dp["fp"] = f.Partner
 		dw += " AND l.conflict_partner = {:fp}"
 	}
+	// (+l.created: the few conflict leads come from the partial index on
+	// conflict_partner, never from a walk of the period's leads by date)
 	dups := []struct {
 		P string `db:"partner"`
 		N int    `db:"n"`
 	}{}
 	if err := app.DB().NewQuery(`SELECT l.conflict_partner AS partner, COUNT(*) AS n FROM leads l
-		WHERE l.conflict_partner != '' AND l.created >= {:from} AND l.created < {:to} AND ` + dw + ` GROUP BY l.conflict_partner`).Bind(dp).All(&dups); err != nil {
+		WHERE l.conflict_partner != '' AND +l.created >= {:from} AND +l.created < {:to} AND ` + dw + ` GROUP BY l.conflict_partner`).Bind(dp).All(&dups); err != nil {
 		return nil, err
 	}
 	for _, d := range dups {
@@ -420,20 +449,9 @@ type DepartmentRow struct {
 // Departments returns the per-département figures; partner counts and
 // coverage gaps are given to internal roles only.
 func Departments(app core.App, s ReportScope, f ReportFilter) ([]DepartmentRow, error) {
-	lw, lp := s.leadsWhere(f)
-	lp = period(lp, f)
-	rows := []struct {
-		D        string `db:"d"`
-		N        int    `db:"n"`
-		Accepted int    `db:"accepted"`
-	}{}
-	if err := app.DB().NewQuery(`SELECT l.department AS d, COUNT(*) AS n, SUM(l.accepted_at != '') AS accepted FROM leads l
-		WHERE l.department != '' AND l.created >= {:from} AND l.created < {:to} AND ` + lw + ` GROUP BY 1`).Bind(lp).All(&rows); err != nil {
+	byCode, err := departmentCounts(app, s, f)
+	if err != nil {
 		return nil, err
-	}
-	byCode := map[string]DepartmentRow{}
-	for _, r := range rows {
-		byCode[r.D] = DepartmentRow{Code: r.D, Leads: r.N, Accepted: r.Accepted, AcceptedPct: reportcalc.Rate(r.Accepted, r.N)}
 	}
 	coverage := map[string]int{}
 	if s.Internal {
@@ -456,6 +474,39 @@ func Departments(app core.App, s ReportScope, f ReportFilter) ([]DepartmentRow, 
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// departmentCounts counts the leads created in the period per département:
+// from the rollups when they can answer (no partner named), else from the
+// leads.
+func departmentCounts(app core.App, s ReportScope, f ReportFilter) (map[string]DepartmentRow, error) {
+	if rollupScoped(s, ReportFilter{}) && f.Partner == "" {
+		if periods, ok := rollupPeriods(app, "rollup_leads", f); ok {
+			return departmentsRollup(app, s, f, periods)
+		}
+	}
+	return departmentsRaw(app, s, f)
+}
+
+// departmentsRaw counts the leads created in the period per département
+// from the leads.
+func departmentsRaw(app core.App, s ReportScope, f ReportFilter) (map[string]DepartmentRow, error) {
+	lw, lp := s.leadsWhere(f)
+	lp = period(lp, f)
+	rows := []struct {
+		D        string `db:"d"`
+		N        int    `db:"n"`
+		Accepted int    `db:"accepted"`
+	}{}
+	if err := app.DB().NewQuery(`SELECT l.department AS d, COUNT(*) AS n, SUM(l.accepted_at != '') AS accepted FROM leads l
+		WHERE l.department != '' AND l.created >= {:from} AND l.created < {:to} AND ` + lw + ` GROUP BY 1`).Bind(lp).All(&rows); err != nil {
+		return nil, err
+	}
+	byCode := map[string]DepartmentRow{}
+	for _, r := range rows {
+		byCode[r.D] = DepartmentRow{Code: r.D, Leads: r.N, Accepted: r.Accepted, AcceptedPct: reportcalc.Rate(r.Accepted, r.N)}
+	}
+	return byCode, nil
 }
 
 // partnerCoverage counts the active partners serving each département.
@@ -495,11 +546,68 @@ func partnerCoverage(app core.App, now time.Time) (map[string]int, error) {
 
 // Dashboard is the management landing page data.
 type Dashboard struct {
-	WeekIntake        int            `json:"week_intake"`
-	ExpiringOffers    int            `json:"expiring_offers"`
-	ConflictsWaiting  int            `json:"conflicts_waiting"`
-	FallingAcceptance []ScorecardRow `json:"falling_acceptance"`
-	CoverageGaps      []string       `json:"coverage_gaps"`
+	WeekIntake        int          `json:"week_intake"`
+	ExpiringOffers    int          `json:"expiring_offers"`
+	ConflictsWaiting  int          `json:"conflicts_waiting"`
+	FallingAcceptance []FallingRow `json:"falling_acceptance"`
+	CoverageGaps      []string     `json:"coverage_gaps"`
+}
+
+// FallingRow is a partner whose acceptance rate fell by 15 points or more
+// between the two dashboard windows: its scorecard over the last 30 days
+// and its acceptance rate over the 30 days before.
+type FallingRow struct {
+	ScorecardRow
+	BeforeAcceptedPct float64 `json:"before_accepted_pct"`
+	BeforeOffered     int     `json:"before_offered"`
+}
+
+// ReportPeriod is the default period of a report: the last `months`
+// months in whole UTC days, from the same day `months` months ago to the
+// end of today (what the rollups answer).
+func ReportPeriod(now time.Time, months int) ReportFilter {
+	today := reportcalc.DayStart(now)
+	return ReportFilter{From: today.AddDate(0, -months, 0), To: today.AddDate(0, 0, 1)}
+}
+
+// DashboardWindows are the two periods whose acceptance rates the
+// dashboard compares: the last 30 days (today included) and the 30 days
+// before, in whole UTC days.
+func DashboardWindows(now time.Time) (recent, before ReportFilter) {
+	end := reportcalc.DayStart(now).AddDate(0, 0, 1)
+	return ReportFilter{From: end.AddDate(0, 0, -30), To: end}, ReportFilter{From: end.AddDate(0, 0, -60), To: end.AddDate(0, 0, -30)}
+}
+
+// acceptance returns each partner's offers and acceptance rate over a
+// period (the scorecard's first columns): from rollup_offers alone when
+// the rollups answer, else from the scorecard.
+func acceptance(app core.App, s ReportScope, f ReportFilter) (map[string]ScorecardRow, error) {
+	out := map[string]ScorecardRow{}
+	if periods, ok := rollupPeriods(app, "rollup_offers", f); ok && rollupScoped(s, f) {
+		w, p := rollupWhere(s, f, periods)
+		rows := []struct {
+			P        string `db:"partner"`
+			Offered  int    `db:"offered"`
+			Accepted int    `db:"accepted"`
+			Decided  int    `db:"decided"`
+		}{}
+		if err := app.DB().NewQuery(`SELECT partner, SUM(offered) AS offered, SUM(accepted) AS accepted, SUM(accepted + declined + expired) AS decided
+			FROM rollup_offers WHERE ` + w + ` GROUP BY partner HAVING SUM(offered) > 0`).Bind(p).All(&rows); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.P] = ScorecardRow{Partner: r.P, Offered: r.Offered, Accepted: r.Accepted, AcceptedPct: reportcalc.Rate(r.Accepted, r.Decided)}
+		}
+		return out, nil
+	}
+	rows, err := Scorecard(app, s, f)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.Partner] = r
+	}
+	return out, nil
 }
 
 // DashboardReport computes the dashboard for a scope.
@@ -518,25 +626,42 @@ func DashboardReport(app core.App, s ReportScope, now time.Time) (Dashboard, err
 			return d, err
 		}
 	}
-	recent, err := Scorecard(app, s, ReportFilter{From: now.AddDate(0, 0, -30), To: now})
+	recentWindow, beforeWindow := DashboardWindows(now)
+	recent, err := acceptance(app, s, recentWindow)
 	if err != nil {
 		return d, err
 	}
-	before, err := Scorecard(app, s, ReportFilter{From: now.AddDate(0, 0, -60), To: now.AddDate(0, 0, -30)})
+	before, err := acceptance(app, s, beforeWindow)
 	if err != nil {
 		return d, err
-	}
-	prev := map[string]ScorecardRow{}
-	for _, r := range before {
-		prev[r.Partner] = r
 	}
 	for _, r := range recent {
-		if p, ok := prev[r.Partner]; ok && r.Offered >= 3 && p.Offered >= 3 && p.AcceptedPct-r.AcceptedPct >= 15 {
-			d.FallingAcceptance = append(d.FallingAcceptance, r)
+		p, ok := before[r.Partner]
+		if !ok || r.Offered < 3 || p.Offered < 3 || p.AcceptedPct-r.AcceptedPct < 15 {
+			continue
+		}
+		// the full scorecard row of the few falling partners only
+		f := recentWindow
+		f.Partner = r.Partner
+		rows, err := Scorecard(app, s, f)
+		if err != nil {
+			return d, err
+		}
+		for _, full := range rows {
+			if full.Partner == r.Partner {
+				d.FallingAcceptance = append(d.FallingAcceptance, FallingRow{ScorecardRow: full, BeforeAcceptedPct: p.AcceptedPct, BeforeOffered: p.Offered})
+			}
 		}
 	}
+	sort.Slice(d.FallingAcceptance, func(i, j int) bool {
+		a, b := d.FallingAcceptance[i], d.FallingAcceptance[j]
+		if a.Offered != b.Offered {
+			return a.Offered > b.Offered
+		}
+		return a.Partner < b.Partner
+	})
 	if s.Internal {
-		depts, err := Departments(app, s, ReportFilter{From: now.AddDate(0, -3, 0), To: now})
+		depts, err := Departments(app, s, ReportPeriod(now, 3))
 		if err != nil {
 			return d, err
 		}
@@ -554,7 +679,7 @@ func DashboardReport(app core.App, s ReportScope, now time.Time) (Dashboard, err
 // company.
 func parseReportFilter(e *core.RequestEvent, s ReportScope, now time.Time) (ReportFilter, error) {
 	q := e.Request.URL.Query()
-	f := ReportFilter{From: now.AddDate(-1, 0, 0), To: now.Add(time.Second)}
+	f := ReportPeriod(now, 12)
 	if v := q.Get("from"); v != "" {
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil {

@@ -65,19 +65,8 @@ func (h *handlers) dashboard(e *core.RequestEvent) error {
 	if p.Expiring, err = h.leadViews(s, recs); err != nil {
 		return err
 	}
-	if len(p.D.FallingAcceptance) > 0 {
-		before, err := hooks.Scorecard(e.App, rp.Scope, hooks.ReportFilter{From: now.AddDate(0, 0, -60), To: now.AddDate(0, 0, -30)})
-		if err != nil {
-			return err
-		}
-		prev := map[string]hooks.ScorecardRow{}
-		for _, r := range before {
-			prev[r.Partner] = r
-		}
-		for _, r := range p.D.FallingAcceptance {
-			p.Falling = append(p.Falling, fallingRow{Partner: r.Partner, Name: r.Name, Now: r.AcceptedPct, Offered: r.Offered,
-				Before: prev[r.Partner].AcceptedPct})
-		}
+	for _, r := range p.D.FallingAcceptance {
+		p.Falling = append(p.Falling, fallingRow{Partner: r.Partner, Name: r.Name, Now: r.AcceptedPct, Offered: r.Offered, Before: r.BeforeAcceptedPct})
 	}
 	for _, code := range p.D.CoverageGaps {
 		d, ok := geo.DepartementByCode(code)

@@ -25,7 +25,7 @@ func TestChartsDrawTheFunnelAndTrendOfTheScope(t *testing.T) {
 		scope, err := hooks.ScopeForReports(e.app, u, time.Now())
 		require.NoError(t, err)
 		now := time.Now()
-		f := hooks.ReportFilter{From: now.AddDate(0, -3, 0), To: now.Add(time.Second)}
+		f := hooks.ReportPeriod(now, 3) // the quarter, in whole days
 		funnel, err := hooks.FunnelReport(e.app, scope, f)
 		require.NoError(t, err)
 		counts, err := funnelCounts(funnel)

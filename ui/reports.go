@@ -145,14 +145,16 @@ func (h *handlers) reportPage(e *core.RequestEvent, tab, titleID string, filters
 // parseReportFilter reads period, department and partner.
 func (h *handlers) parseReportFilter(e *core.RequestEvent, s *session, scope hooks.ReportScope, q url.Values) (reportFilter, error) {
 	now := h.now()
-	f := reportFilter{Period: defaultPeriod, To: now.Add(time.Second)}
+	f := reportFilter{Period: defaultPeriod}
 	months := 12
 	for _, per := range reportPeriods {
 		if per.Key == q.Get("period") {
 			f.Period, months = per.Key, per.Months
 		}
 	}
-	f.From = now.AddDate(0, -months, 0)
+	// whole UTC days, which the report rollups answer
+	period := hooks.ReportPeriod(now, months)
+	f.From, f.To = period.From, period.To
 	if d := q.Get("department"); d != "" {
 		dep, ok := geo.DepartementByCode(d)
 		if !ok {

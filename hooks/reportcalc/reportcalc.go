@@ -18,16 +18,7 @@ func Percentile(values []float64, p float64) float64 {
 	}
 	v := append([]float64(nil), values...)
 	sort.Float64s(v)
-	if p <= 0 {
-		return v[0]
-	}
-	if p >= 100 {
-		return v[len(v)-1]
-	}
-	rank := p / 100 * float64(len(v)-1)
-	lo := int(math.Floor(rank))
-	hi := int(math.Ceil(rank))
-	return v[lo] + (v[hi]-v[lo])*(rank-float64(lo))
+	return sortedPercentile(v, p)
 }
 
 // Rate returns part/whole as a percentage rounded to one decimal; 0 when
@@ -110,4 +101,114 @@ func Months(from, to time.Time) []string {
 		m = m.AddDate(0, 1, 0)
 	}
 	return out
+}
+
+// DayStart returns midnight UTC of t's day.
+func DayStart(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// IsDay reports whether t is a UTC midnight.
+func IsDay(t time.Time) bool { return t.Equal(DayStart(t)) }
+
+// Periods splits the whole-day range [from, to) (UTC midnights) into the
+// fewest calendar months ("YYYY-MM") and remaining days ("YYYY-MM-DD")
+// that cover it exactly: the keys of the report rollups. ok is false when
+// a bound is not a UTC midnight or the range is empty or longer than 20
+// years.
+func Periods(from, to time.Time) (periods []string, ok bool) {
+	return PeriodsWith(from, to, nil)
+}
+
+// PeriodsWith is Periods where a month cut by the range is still taken
+// whole when empty(first, last) reports that its days outside the range
+// hold nothing ("YYYY-MM-DD" bounds, inclusive): the rollup of the month
+// then equals the rollup of its days inside the range. A nil empty never
+// says so.
+func PeriodsWith(from, to time.Time, empty func(first, last string) bool) (periods []string, ok bool) {
+	if !IsDay(from) || !IsDay(to) || !from.Before(to) || to.Sub(from) > 20*366*24*time.Hour {
+		return nil, false
+	}
+	const day = "2006-01-02"
+	for d := from.UTC(); d.Before(to); {
+		start := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+		next := start.AddDate(0, 1, 0)
+		whole := d.Equal(start) && !next.After(to)
+		if !whole && empty != nil {
+			// days of the month before the range, and after it
+			before := d.After(start) && !empty(start.Format(day), d.AddDate(0, 0, -1).Format(day))
+			after := next.After(to) && !empty(to.Format(day), next.AddDate(0, 0, -1).Format(day))
+			whole = !before && !after
+		}
+		if whole {
+			periods = append(periods, d.Format("2006-01"))
+			d = next
+			continue
+		}
+		periods = append(periods, d.Format(day))
+		d = d.AddDate(0, 0, 1)
+	}
+	return periods, true
+}
+
+// Percentiles returns the ps-th percentiles (0–100) of values, like
+// Percentile, sorting values in place once.
+func Percentiles(values []float64, ps ...float64) []float64 {
+	out := make([]float64, len(ps))
+	if len(values) == 0 {
+		return out
+	}
+	sort.Float64s(values)
+	for i, p := range ps {
+		out[i] = sortedPercentile(values, p)
+	}
+	return out
+}
+
+func sortedPercentile(v []float64, p float64) float64 {
+	if p <= 0 {
+		return v[0]
+	}
+	if p >= 100 {
+		return v[len(v)-1]
+	}
+	rank := p / 100 * float64(len(v)-1)
+	lo := int(math.Floor(rank))
+	hi := int(math.Ceil(rank))
+	return v[lo] + (v[hi]-v[lo])*(rank-float64(lo))
+}
+
+// ParseDelays appends the comma-separated integers of s (accept delays in
+// seconds, as the rollups store them) to dst as hours; malformed items are
+// skipped.
+func ParseDelays(dst []float64, s []byte) []float64 {
+	n, neg, digits, bad := int64(0), false, 0, false
+	flush := func() {
+		if digits > 0 && !bad {
+			if neg {
+				n = -n
+			}
+			dst = append(dst, float64(n)/3600)
+		}
+		n, neg, digits, bad = 0, false, 0, false
+	}
+	for i, c := range s {
+		switch {
+		case c == ',':
+			flush()
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+			digits++
+			if digits > 15 {
+				bad = true
+			}
+		case c == '-' && digits == 0 && !neg && (i == 0 || s[i-1] == ','):
+			neg = true
+		default:
+			bad = true
+		}
+	}
+	flush()
+	return dst
 }

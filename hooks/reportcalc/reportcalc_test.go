@@ -65,3 +65,101 @@ func TestMonths(t *testing.T) {
 	assert.Equal(t, []string{"2026-02"}, Months(to, to))
 	assert.Empty(t, Months(to, from))
 }
+
+func TestPeriods(t *testing.T) {
+	d := func(s string) time.Time {
+		v, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	cases := []struct {
+		from, to string
+		want     []string
+	}{
+		{"2026-11-01", "2026-12-01", []string{"2026-11"}},
+		{"2026-11-30", "2026-12-02", []string{"2026-11-30", "2026-12-01"}},
+		{"2026-01-30", "2026-04-02", []string{"2026-01-30", "2026-01-31", "2026-02", "2026-03", "2026-04-01"}},
+		{"2025-11-22", "2026-11-23", nil}, // checked by length below
+		{"2024-02-28", "2024-03-01", []string{"2024-02-28", "2024-02-29"}},
+		{"2026-12-01", "2027-01-01", []string{"2026-12"}},
+	}
+	for _, c := range cases {
+		got, ok := Periods(d(c.from), d(c.to))
+		assert.True(t, ok, c.from)
+		if c.want != nil {
+			assert.Equal(t, c.want, got, c.from+"→"+c.to)
+		}
+		// the periods tile the range exactly: days counted once
+		days := 0
+		for _, p := range got {
+			if len(p) == 7 {
+				m, err := time.Parse("2006-01", p)
+				assert.NoError(t, err)
+				days += int(m.AddDate(0, 1, 0).Sub(m).Hours() / 24)
+			} else {
+				days++
+			}
+		}
+		assert.Equal(t, int(d(c.to).Sub(d(c.from)).Hours()/24), days, c.from+"→"+c.to)
+	}
+	year, _ := Periods(d("2025-11-22"), d("2026-11-23"))
+	assert.Len(t, year, 9+11+22, "9 days of Nov 2025, Dec–Oct, 22 days of Nov 2026")
+
+	for _, bad := range [][2]time.Time{
+		{d("2026-11-02"), d("2026-11-01")},
+		{d("2026-11-01"), d("2026-11-01")},
+		{d("2026-11-01").Add(time.Hour), d("2026-11-03")},
+		{d("2026-11-01"), d("2026-11-03").Add(time.Second)},
+		{d("2000-01-01"), d("2030-01-01")},
+	} {
+		_, ok := Periods(bad[0], bad[1])
+		assert.False(t, ok, "%v", bad)
+	}
+	assert.True(t, IsDay(d("2026-11-22")))
+	assert.False(t, IsDay(d("2026-11-22").Add(time.Millisecond)))
+	assert.Equal(t, d("2026-11-22"), DayStart(time.Date(2026, 11, 22, 23, 59, 0, 0, time.UTC)))
+	paris := time.FixedZone("CET", 3600)
+	assert.Equal(t, d("2026-11-21"), DayStart(time.Date(2026, 11, 22, 0, 30, 0, 0, paris)), "UTC day")
+}
+
+func TestParseDelays(t *testing.T) {
+	assert.Equal(t, []float64{1, 0.5, 2}, ParseDelays(nil, []byte("3600,1800,7200")))
+	assert.Equal(t, []float64{9, 1}, ParseDelays([]float64{9}, []byte("3600")))
+	assert.Equal(t, []float64{1, 2}, ParseDelays(nil, []byte("3600,x,,7200,36x0,3-6")), "malformed items skipped")
+	assert.Equal(t, []float64{-1, 0}, ParseDelays(nil, []byte("-3600,0")), "a decision dated before its offer")
+	assert.Empty(t, ParseDelays(nil, nil))
+}
+
+func TestPercentiles(t *testing.T) {
+	v := []float64{10, 1, 9, 2, 8, 3, 7, 4, 6, 5}
+	want := []float64{Percentile(v, 50), Percentile(v, 90), Percentile(v, 0), Percentile(v, 100)}
+	assert.Equal(t, want, Percentiles(v, 50, 90, 0, 100))
+	assert.Equal(t, []float64{5.5, 9.1, 1, 10}, want)
+	assert.Equal(t, []float64{0, 0}, Percentiles(nil, 50, 90))
+}
+
+func TestPeriodsWithEmptyEdges(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse("2006-01-02", s); return v }
+	var asked [][2]string
+	// data up to 2026-11-22 only; every day before it holds something
+	empty := func(first, last string) bool {
+		asked = append(asked, [2]string{first, last})
+		return first > "2026-11-22"
+	}
+	got, ok := PeriodsWith(d("2025-11-22"), d("2026-11-23"), empty)
+	assert.True(t, ok)
+	want := []string{"2025-11-22", "2025-11-23", "2025-11-24", "2025-11-25", "2025-11-26", "2025-11-27", "2025-11-28", "2025-11-29", "2025-11-30",
+		"2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}
+	assert.Equal(t, want, got, "the current month whole: its days after today hold nothing")
+	assert.Contains(t, asked, [2]string{"2025-11-01", "2025-11-21"})
+	assert.Contains(t, asked, [2]string{"2026-11-23", "2026-11-30"})
+	// a range inside one month needs both sides empty
+	got, _ = PeriodsWith(d("2026-11-20"), d("2026-11-23"), empty)
+	assert.Equal(t, []string{"2026-11-20", "2026-11-21", "2026-11-22"}, got)
+	got, _ = PeriodsWith(d("2026-12-03"), d("2026-12-05"), func(string, string) bool { return true })
+	assert.Equal(t, []string{"2026-12"}, got)
+	got, _ = PeriodsWith(d("2026-12-03"), d("2026-12-05"), nil)
+	assert.Equal(t, []string{"2026-12-03", "2026-12-04"}, got)
+}

@@ -1,0 +1,189 @@
+package hooks
+
+import (
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/reportcalc"
+)
+
+// The report figures read from the rollups (hooks/rollups.go): the same
+// numbers as the queries over offers and leads in reports.go, in a few
+// hundred rows per partner-year instead of every offer.
+
+// rollupScoped reports whether the rollups can answer for scope s and
+// filter f: the whole network or territories (their keys) and no
+// département (the offer rollups are per territory).
+func rollupScoped(s ReportScope, f ReportFilter) bool {
+	return (s.Level == policy.All || s.Level == policy.Territory) && f.Department == ""
+}
+
+// rollupPeriods returns the keys of table covering f (whole UTC days; false
+// otherwise). A month cut by the period is read whole when the table
+// holds nothing for its days outside the period — the current month, whose
+// days after today are empty — instead of day by day.
+func rollupPeriods(app core.App, table string, f ReportFilter) ([]string, bool) {
+	return reportcalc.PeriodsWith(f.From, f.To, func(first, last string) bool {
+		var found bool
+		err := app.DB().NewQuery("SELECT EXISTS (SELECT 1 FROM " + table + " WHERE period >= {:a} AND period <= {:b})").
+			Bind(dbx.Params{"a": first, "b": last}).Row(&found)
+		return err == nil && !found
+	})
+}
+
+// rollupWhere renders the periods, the scope's territories and the partner
+// filter as a condition on a rollup table (no period when periods is nil).
+func rollupWhere(s ReportScope, f ReportFilter, periods []string) (string, dbx.Params) {
+	p := dbx.Params{}
+	var conds []string
+	in := func(col, prefix string, vals []string) {
+		ph := make([]string, len(vals))
+		for i, v := range vals {
+			k := prefix + strconv.Itoa(i)
+			p[k] = v
+			ph[i] = "{:" + k + "}"
+		}
+		conds = append(conds, col+" IN ("+strings.Join(ph, ",")+")")
+	}
+	if periods != nil {
+		in("period", "per", periods)
+	}
+	if s.Level == policy.Territory {
+		if len(s.Territories) == 0 {
+			conds = append(conds, "0=1")
+		} else {
+			in("territory", "ter", s.Territories)
+		}
+	}
+	if f.Partner != "" {
+		p["fpartner"] = f.Partner
+		conds = append(conds, "partner = {:fpartner}")
+	}
+	if len(conds) == 0 {
+		conds = append(conds, "1=1")
+	}
+	return strings.Join(conds, " AND "), p
+}
+
+// scorecardRollup computes the scorecard from the rollups.
+func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []string) ([]ScorecardRow, error) {
+	rows := scorecardRows{}
+	w, p := rollupWhere(s, f, periods)
+	acceptPeriods, ok := rollupPeriods(app, "rollup_accepts", f)
+	if !ok {
+		return nil, errBad("invalid_value", "from", "the period must be whole days")
+	}
+	aw, ap := rollupWhere(s, f, acceptPeriods)
+	offers := []struct {
+		P        string `db:"partner"`
+		Offered  int    `db:"offered"`
+		Accepted int    `db:"accepted"`
+		Declined int    `db:"declined"`
+		Expired  int    `db:"expired"`
+	}{}
+	if err := app.DB().NewQuery(`SELECT partner, SUM(offered) AS offered, SUM(accepted) AS accepted, SUM(declined) AS declined, SUM(expired) AS expired
+		FROM rollup_offers WHERE ` + w + ` GROUP BY partner HAVING SUM(offered) > 0`).Bind(p).All(&offers); err != nil {
+		return nil, err
+	}
+	for _, o := range offers {
+		r := rows.get(o.P)
+		r.Offered, r.Accepted, r.Declined, r.SLABreaches = o.Offered, o.Accepted, o.Declined, o.Expired
+		r.AcceptedPct = reportcalc.Rate(o.Accepted, o.Accepted+o.Declined+o.Expired)
+	}
+	// accept delays: exact percentiles over the stored multisets
+	delays := map[string][]float64{}
+	q, err := app.DB().NewQuery(`SELECT partner, delays FROM rollup_offers WHERE ` + w + ` AND delays != ''`).Bind(p).Rows()
+	if err != nil {
+		return nil, err
+	}
+	for q.Next() {
+		var partner string
+		var list sql.RawBytes
+		if err := q.Scan(&partner, &list); err != nil {
+			q.Close()
+			return nil, err
+		}
+		delays[partner] = reportcalc.ParseDelays(delays[partner], list)
+	}
+	q.Close()
+	if err := q.Err(); err != nil {
+		return nil, err
+	}
+	for partner, hs := range delays {
+		if len(hs) == 0 {
+			continue
+		}
+		r := rows.get(partner)
+		pc := reportcalc.Percentiles(hs, 50, 90)
+		r.MedianAcceptH, r.P90AcceptH = round1(pc[0]), round1(pc[1])
+	}
+	reasons := []struct {
+		P string `db:"partner"`
+		R string `db:"reason"`
+		N int    `db:"n"`
+	}{}
+	if err := app.DB().NewQuery(`SELECT partner, reason, SUM(n) AS n FROM rollup_declines WHERE ` + w + `
+		GROUP BY partner, reason HAVING SUM(n) > 0`).Bind(p).All(&reasons); err != nil {
+		return nil, err
+	}
+	for _, r := range reasons {
+		rows.get(r.P).DeclineReasons[r.R] = r.N
+	}
+	won := []struct {
+		P        string `db:"partner"`
+		Accepted int    `db:"accepted"`
+		Won      int    `db:"won"`
+		Cents    int64  `db:"cents"`
+	}{}
+	if err := app.DB().NewQuery(`SELECT partner, SUM(accepted) AS accepted, SUM(won) AS won, SUM(revenue_cents) AS cents
+		FROM rollup_accepts WHERE ` + aw + ` GROUP BY partner HAVING SUM(accepted) > 0`).Bind(ap).All(&won); err != nil {
+		return nil, err
+	}
+	for _, x := range won {
+		r := rows.get(x.P)
+		r.Won, r.Revenue = x.Won, float64(x.Cents)/100
+		r.ConversionPct = reportcalc.Rate(x.Won, x.Accepted)
+	}
+	pw, pp := rollupWhere(s, f, nil)
+	pipe := []struct {
+		P     string `db:"partner"`
+		Cents int64  `db:"cents"`
+	}{}
+	if err := app.DB().NewQuery(`SELECT partner, SUM(open_cents) AS cents FROM rollup_pipeline WHERE ` + pw + `
+		GROUP BY partner HAVING SUM(open_n) > 0`).Bind(pp).All(&pipe); err != nil {
+		return nil, err
+	}
+	for _, x := range pipe {
+		rows.get(x.P).OpenPipeline = float64(x.Cents) / 100
+	}
+	return finishScorecard(app, s, f, rows)
+}
+
+// departmentsRollup counts the leads created in the period per
+// département from the rollups (whole network or territories, no partner).
+func departmentsRollup(app core.App, s ReportScope, f ReportFilter, periods []string) (map[string]DepartmentRow, error) {
+	w, p := rollupWhere(s, ReportFilter{}, periods)
+	if f.Department != "" {
+		p["fdept"] = f.Department
+		w += " AND department = {:fdept}"
+	}
+	rows := []struct {
+		D        string `db:"d"`
+		N        int    `db:"n"`
+		Accepted int    `db:"accepted"`
+	}{}
+	if err := app.DB().NewQuery(`SELECT department AS d, SUM(created) AS n, SUM(accepted) AS accepted FROM rollup_leads
+		WHERE ` + w + ` GROUP BY department HAVING SUM(created) > 0`).Bind(p).All(&rows); err != nil {
+		return nil, err
+	}
+	out := map[string]DepartmentRow{}
+	for _, r := range rows {
+		out[r.D] = DepartmentRow{Code: r.D, Leads: r.N, Accepted: r.Accepted, AcceptedPct: reportcalc.Rate(r.Accepted, r.N)}
+	}
+	return out, nil
+}
