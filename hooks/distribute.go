@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +43,16 @@ func loadRules(app core.App) ([]assign.Rule, error) {
 // leads, active users, offer and win history, latest offer. The statistics
 // are counted for these partners only, through the partner indexes, so the
 // cost does not grow with the number of leads of the whole network.
+// The candidates' open leads and wins, through the partial indexes of
+// migration 1763800400 named explicitly: without statistics SQLite prefers
+// idx_leads_status for a long partner IN list and reads every open lead of
+// the network (0.5 s a count at 1M leads instead of ~10 ms). The indexes
+// survive collection saves (TestDistributionIndexesSurviveCollectionSaves).
+const (
+	openLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_open WHERE partner IN (%s) AND status IN ('offered','accepted','contacted','meeting') GROUP BY partner"
+	wonLeadsSQL  = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_won WHERE partner IN (%s) AND status = 'won' GROUP BY partner"
+)
+
 func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory string) ([]assign.Partner, error) {
 	recs, err := app.FindAllRecords("partners")
 	if err != nil {
@@ -96,7 +107,7 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 	}
 	in, inParams := inList("pid", ids)
 	inParams["now"] = nowS
-	open, err := counts("SELECT partner AS p, COUNT(*) AS n FROM leads WHERE partner IN ("+in+") AND status IN ('offered','accepted','contacted','meeting') GROUP BY partner", inParams)
+	open, err := counts(fmt.Sprintf(openLeadsSQL, in), inParams)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +119,7 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 	if err != nil {
 		return nil, err
 	}
-	won, err := counts("SELECT partner AS p, COUNT(*) AS n FROM leads WHERE partner IN ("+in+") AND status = 'won' GROUP BY partner", inParams)
+	won, err := counts(fmt.Sprintf(wonLeadsSQL, in), inParams)
 	if err != nil {
 		return nil, err
 	}

@@ -354,7 +354,12 @@ func scanTables(db dbx.Builder, m *subjectMatcher, counts map[string]int, mode i
 		return err
 	}
 	for _, t := range tables {
-		if mode == scrubMode && (protectedTable(t) || strings.HasPrefix(t, "rollup_")) {
+		if strings.HasPrefix(t, "rollup_") {
+			// derived figures (hooks/rollups.go): rebuilt from the offers
+			// after the scrub, never rewritten in place
+			continue
+		}
+		if mode == scrubMode && protectedTable(t) {
 			continue
 		}
 		var cols []struct {

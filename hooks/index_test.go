@@ -1,9 +1,12 @@
 package hooks_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks"
 )
 
 // The distribution indexes exist and survive a save of the leads
@@ -17,5 +20,20 @@ func TestDistributionIndexesSurviveCollectionSaves(t *testing.T) {
 	for _, idx := range []string{"idx_leads_partner_open", "idx_leads_partner_won", "idx_lead_offers_partner_at"} {
 		n := countRows(t, w, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = {:n}", map[string]any{"n": idx})
 		require.Equal(t, 1, n, idx)
+	}
+}
+
+// The distribution's counts walk the partial indexes whatever the planner
+// would prefer (it picks idx_leads_status for a long partner list).
+func TestDistributionCountsUseThePartialIndexes(t *testing.T) {
+	w := newWorld(t)
+	in := "'" + w.P1 + "','" + w.P2 + "','x1','x2','x3','x4','x5','x6','x7','x8'"
+	for q, idx := range map[string]string{hooks.OpenLeadsSQL: "idx_leads_partner_open", hooks.WonLeadsSQL: "idx_leads_partner_won"} {
+		rows := []struct {
+			Detail string `db:"detail"`
+		}{}
+		require.NoError(t, w.app.DB().NewQuery("EXPLAIN QUERY PLAN "+fmt.Sprintf(q, in)).All(&rows))
+		require.NotEmpty(t, rows)
+		require.Contains(t, rows[0].Detail, idx)
 	}
 }

@@ -9,3 +9,9 @@ var (
 
 // Acceptance is the dashboard's per-partner acceptance figures.
 var Acceptance = acceptance
+
+// The distribution's count queries (their plans are tested).
+const (
+	OpenLeadsSQL = openLeadsSQL
+	WonLeadsSQL  = wonLeadsSQL
+)

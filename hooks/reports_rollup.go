@@ -70,70 +70,75 @@ func rollupWhere(s ReportScope, f ReportFilter, periods []string) (string, dbx.P
 	return strings.Join(conds, " AND "), p
 }
 
-// scorecardRollup computes the scorecard from the rollups.
+// scorecardRollup computes the scorecard from the rollups: one pass over
+// the offer rows (counts and delay multisets), one over the decline
+// reasons, one over the acceptances and the pipeline, summed per partner
+// in Go (cheaper than SQLite's sorting GROUP BY over tens of thousands of
+// rows on modernc).
 func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []string) ([]ScorecardRow, error) {
-	rows := scorecardRows{}
 	w, p := rollupWhere(s, f, periods)
 	acceptPeriods, ok := rollupPeriods(app, "rollup_accepts", f)
 	if !ok {
 		return nil, errBad("invalid_value", "from", "the period must be whole days")
 	}
-	aw, ap := rollupWhere(s, f, acceptPeriods)
-	offers := []struct {
-		P        string `db:"partner"`
-		Offered  int    `db:"offered"`
-		Accepted int    `db:"accepted"`
-		Declined int    `db:"declined"`
-		Expired  int    `db:"expired"`
-	}{}
-	if err := app.DB().NewQuery(`SELECT partner, SUM(offered) AS offered, SUM(accepted) AS accepted, SUM(declined) AS declined, SUM(expired) AS expired
-		FROM rollup_offers WHERE ` + w + ` GROUP BY partner HAVING SUM(offered) > 0`).Bind(p).All(&offers); err != nil {
-		return nil, err
-	}
-	for _, o := range offers {
-		r := rows.get(o.P)
-		r.Offered, r.Accepted, r.Declined, r.SLABreaches = o.Offered, o.Accepted, o.Declined, o.Expired
-		r.AcceptedPct = reportcalc.Rate(o.Accepted, o.Accepted+o.Declined+o.Expired)
-	}
-	// accept delays: exact percentiles over the stored multisets
+	rows := scorecardRows{}
 	delays := map[string][]float64{}
-	q, err := app.DB().NewQuery(`SELECT partner, delays FROM rollup_offers WHERE ` + w + ` AND delays != ''`).Bind(p).Rows()
+	err := scanRows(app.DB().NewQuery(`SELECT partner, offered, accepted, declined, expired, delays FROM rollup_offers WHERE `+w).Bind(p),
+		func(scan func(...any) error) error {
+			var partner string
+			var offered, accepted, declined, expired int
+			var list sql.RawBytes
+			if err := scan(&partner, &offered, &accepted, &declined, &expired, &list); err != nil {
+				return err
+			}
+			if offered == 0 && accepted == 0 && declined == 0 && expired == 0 {
+				return nil
+			}
+			r := rows.get(partner)
+			r.Offered += offered
+			r.Accepted += accepted
+			r.Declined += declined
+			r.SLABreaches += expired
+			if len(list) > 0 {
+				delays[partner] = reportcalc.ParseDelays(delays[partner], list)
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	for q.Next() {
-		var partner string
-		var list sql.RawBytes
-		if err := q.Scan(&partner, &list); err != nil {
-			q.Close()
-			return nil, err
-		}
-		delays[partner] = reportcalc.ParseDelays(delays[partner], list)
-	}
-	q.Close()
-	if err := q.Err(); err != nil {
-		return nil, err
-	}
-	for partner, hs := range delays {
-		if len(hs) == 0 {
+	for id, r := range rows {
+		if r.Offered <= 0 {
+			delete(rows, id) // a partner whose offers all moved away
 			continue
 		}
-		r := rows.get(partner)
-		pc := reportcalc.Percentiles(hs, 50, 90)
-		r.MedianAcceptH, r.P90AcceptH = round1(pc[0]), round1(pc[1])
+		r.AcceptedPct = reportcalc.Rate(r.Accepted, r.Accepted+r.Declined+r.SLABreaches)
+		if hs := delays[id]; len(hs) > 0 {
+			pc := reportcalc.Percentiles(hs, 50, 90)
+			r.MedianAcceptH, r.P90AcceptH = round1(pc[0]), round1(pc[1])
+		}
 	}
-	reasons := []struct {
-		P string `db:"partner"`
-		R string `db:"reason"`
-		N int    `db:"n"`
-	}{}
-	if err := app.DB().NewQuery(`SELECT partner, reason, SUM(n) AS n FROM rollup_declines WHERE ` + w + `
-		GROUP BY partner, reason HAVING SUM(n) > 0`).Bind(p).All(&reasons); err != nil {
+	type reasonKey struct{ partner, reason string }
+	reasons := map[reasonKey]int{}
+	err = scanRows(app.DB().NewQuery(`SELECT partner, reason, n FROM rollup_declines WHERE `+w).Bind(p),
+		func(scan func(...any) error) error {
+			var k reasonKey
+			var n int
+			if err := scan(&k.partner, &k.reason, &n); err != nil {
+				return err
+			}
+			reasons[k] += n
+			return nil
+		})
+	if err != nil {
 		return nil, err
 	}
-	for _, r := range reasons {
-		rows.get(r.P).DeclineReasons[r.R] = r.N
+	for k, n := range reasons {
+		if n > 0 {
+			rows.get(k.partner).DeclineReasons[k.reason] = n
+		}
 	}
+	aw, ap := rollupWhere(s, f, acceptPeriods)
 	won := []struct {
 		P        string `db:"partner"`
 		Accepted int    `db:"accepted"`
@@ -162,6 +167,21 @@ func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []stri
 		rows.get(x.P).OpenPipeline = float64(x.Cents) / 100
 	}
 	return finishScorecard(app, s, f, rows)
+}
+
+// scanRows runs q and calls each for every row with its Scan.
+func scanRows(q *dbx.Query, each func(scan func(...any) error) error) error {
+	rows, err := q.Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // departmentsRollup counts the leads created in the period per

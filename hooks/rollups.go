@@ -42,24 +42,26 @@ import (
 // rebuilt after an erasure rewrites them). TestRollupsStayExact checks the
 // hooks against a rebuild after every kind of change.
 
-// rollupTables are created by InstallRollups.
+// rollupTables are created by InstallRollups. WITHOUT ROWID: the primary
+// key is the table, so a report's range on the period reads the rows from
+// the key's b-tree itself (no second lookup per row).
 var rollupTables = []string{
 	`CREATE TABLE IF NOT EXISTS rollup_offers (period TEXT NOT NULL, partner TEXT NOT NULL, territory TEXT NOT NULL,
 		offered INTEGER NOT NULL DEFAULT 0, accepted INTEGER NOT NULL DEFAULT 0, declined INTEGER NOT NULL DEFAULT 0,
 		expired INTEGER NOT NULL DEFAULT 0, delays TEXT NOT NULL DEFAULT '',
-		PRIMARY KEY (period, partner, territory))`,
+		PRIMARY KEY (period, partner, territory)) WITHOUT ROWID`,
 	`CREATE TABLE IF NOT EXISTS rollup_declines (period TEXT NOT NULL, partner TEXT NOT NULL, territory TEXT NOT NULL,
 		reason TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0,
-		PRIMARY KEY (period, partner, territory, reason))`,
+		PRIMARY KEY (period, partner, territory, reason)) WITHOUT ROWID`,
 	`CREATE TABLE IF NOT EXISTS rollup_accepts (period TEXT NOT NULL, partner TEXT NOT NULL, territory TEXT NOT NULL,
 		accepted INTEGER NOT NULL DEFAULT 0, won INTEGER NOT NULL DEFAULT 0, revenue_cents INTEGER NOT NULL DEFAULT 0,
-		PRIMARY KEY (period, partner, territory))`,
+		PRIMARY KEY (period, partner, territory)) WITHOUT ROWID`,
 	`CREATE TABLE IF NOT EXISTS rollup_pipeline (partner TEXT NOT NULL, territory TEXT NOT NULL,
 		open_n INTEGER NOT NULL DEFAULT 0, open_cents INTEGER NOT NULL DEFAULT 0,
-		PRIMARY KEY (partner, territory))`,
+		PRIMARY KEY (partner, territory)) WITHOUT ROWID`,
 	`CREATE TABLE IF NOT EXISTS rollup_leads (period TEXT NOT NULL, territory TEXT NOT NULL, department TEXT NOT NULL,
 		created INTEGER NOT NULL DEFAULT 0, accepted INTEGER NOT NULL DEFAULT 0,
-		PRIMARY KEY (period, territory, department))`,
+		PRIMARY KEY (period, territory, department)) WITHOUT ROWID`,
 }
 
 // RollupTableNames are the rollup tables.
@@ -141,6 +143,23 @@ func readRollupRow(db dbx.Builder, table string, cols []string, id string) (rowR
 		}
 	}
 	return out, rows.Err()
+}
+
+// recordRow is a record's values as readRollupRow reads them from its row
+// (the record was just written: PocketBase stored exactly these values).
+func recordRow(r *core.Record, cols []string) rowRecord {
+	out := rowRecord{}
+	for _, c := range cols {
+		switch r.Collection().Fields.GetByName(c).(type) {
+		case *core.NumberField:
+			out[c] = r.GetFloat(c)
+		case *core.DateField, *core.AutodateField:
+			out[c] = r.GetDateTime(c).String() // the stored format
+		default:
+			out[c] = r.GetString(c)
+		}
+	}
+	return out
 }
 
 // rowSource renders a row as an SQL subquery aliased R, binding its values.
@@ -476,11 +495,7 @@ func bindRollups(app core.App) {
 				if err := e.Next(); err != nil {
 					return err
 				}
-				row, err := readRollupRow(db, s.table, s.cols, e.Record.Id)
-				if err != nil {
-					return err
-				}
-				return change(db, e.Record.Id, nil, row, nil, "")
+				return change(db, e.Record.Id, nil, recordRow(e.Record, s.cols), nil, "")
 			})
 		})
 		app.OnRecordUpdateExecute(s.table).BindFunc(func(e *core.RecordEvent) error {
@@ -492,11 +507,7 @@ func bindRollups(app core.App) {
 				if err := e.Next(); err != nil {
 					return err
 				}
-				row, err := readRollupRow(db, s.table, s.cols, e.Record.Id)
-				if err != nil {
-					return err
-				}
-				return change(db, e.Record.Id, old, row, nil, oldTerr)
+				return change(db, e.Record.Id, old, recordRow(e.Record, s.cols), nil, oldTerr)
 			})
 		})
 		app.OnRecordDeleteExecute(s.table).BindFunc(func(e *core.RecordEvent) error {

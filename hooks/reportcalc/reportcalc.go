@@ -153,17 +153,85 @@ func PeriodsWith(from, to time.Time, empty func(first, last string) bool) (perio
 }
 
 // Percentiles returns the ps-th percentiles (0–100) of values, like
-// Percentile, sorting values in place once.
+// Percentile, reordering values in place: each is found by selection
+// (expected linear time) instead of a full sort, the scorecard computing
+// two per partner over hundreds of thousands of delays.
 func Percentiles(values []float64, ps ...float64) []float64 {
 	out := make([]float64, len(ps))
-	if len(values) == 0 {
+	n := len(values)
+	if n == 0 {
 		return out
 	}
-	sort.Float64s(values)
 	for i, p := range ps {
-		out[i] = sortedPercentile(values, p)
+		switch {
+		case p <= 0:
+			out[i] = kth(values, 0)
+		case p >= 100:
+			out[i] = kth(values, n-1)
+		default:
+			rank := p / 100 * float64(n-1)
+			lo := int(math.Floor(rank))
+			vlo := kth(values, lo)
+			vhi := vlo
+			if frac := rank - float64(lo); frac > 0 && lo+1 < n {
+				// after kth, everything past lo is >= vlo: the next value is
+				// their minimum
+				vhi = values[lo+1]
+				for _, v := range values[lo+2:] {
+					if v < vhi {
+						vhi = v
+					}
+				}
+				out[i] = vlo + (vhi-vlo)*frac
+				continue
+			}
+			out[i] = vlo
+		}
 	}
 	return out
+}
+
+// kth reorders v so that v[k] is its k-th smallest value (0-based), the
+// values before it smaller or equal and those after it greater or equal,
+// and returns v[k] (Hoare selection, median-of-three pivots).
+func kth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < pivot {
+				i++
+			}
+			for v[j] > pivot {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
 }
 
 func sortedPercentile(v []float64, p float64) float64 {

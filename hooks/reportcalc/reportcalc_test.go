@@ -1,6 +1,7 @@
 package reportcalc
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -138,6 +139,23 @@ func TestPercentiles(t *testing.T) {
 	assert.Equal(t, want, Percentiles(v, 50, 90, 0, 100))
 	assert.Equal(t, []float64{5.5, 9.1, 1, 10}, want)
 	assert.Equal(t, []float64{0, 0}, Percentiles(nil, 50, 90))
+	// selection gives what sorting gives, on random data with duplicates
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n < 400; n += 7 {
+		vals := make([]float64, n)
+		for i := range vals {
+			vals[i] = float64(rng.IntN(50)) / 4
+		}
+		ps := []float64{50, 90, 0, 100, 25, 99.9}
+		want := make([]float64, len(ps))
+		for i, p := range ps {
+			want[i] = Percentile(vals, p)
+		}
+		got := Percentiles(append([]float64(nil), vals...), ps...)
+		for i := range ps {
+			assert.InDelta(t, want[i], got[i], 1e-9, "n=%d p%v", n, ps[i])
+		}
+	}
 }
 
 func TestPeriodsWithEmptyEdges(t *testing.T) {
