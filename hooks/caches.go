@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -130,6 +131,9 @@ type caches struct {
 	// partnerStatus is partner id → status ("" when the partner does not
 	// exist).
 	partnerStatus genMap[string]
+	// territories are matched against every ingested lead (geo.Match only
+	// reads them).
+	territories genCache[[]geo.Territory]
 }
 
 // bindCaches creates the app's caches and the hooks that reset them. It is
@@ -151,6 +155,7 @@ func bindCaches(app core.App) {
 	on(c.matrix.reset, "roles", "permissions")
 	on(c.settings.reset, "settings_prm")
 	on(c.partnerStatus.reset, "partners")
+	on(c.territories.reset, "territories")
 }
 
 // cachesOf returns the app's caches, nil inside a transaction or when
@@ -165,7 +170,7 @@ func cachesOf(app core.App) *caches {
 
 // ResetCaches forgets everything the app's caches hold. The hooks of
 // Register call it for every change made through PocketBase; code that
-// writes roles, permissions, settings_prm or partners with raw SQL (tests,
+// writes roles, permissions, settings_prm, partners or territories with raw SQL (tests,
 // data generators) must call it afterwards.
 func ResetCaches(app core.App) {
 	c, _ := app.Store().Get(cachesKey).(*caches)
@@ -175,6 +180,7 @@ func ResetCaches(app core.App) {
 	c.matrix.reset()
 	c.settings.reset()
 	c.partnerStatus.reset()
+	c.territories.reset()
 }
 
 // CachedMatrix returns the permission matrix like LoadMatrix, from memory
