@@ -383,6 +383,24 @@ func fixedRules() map[string]Rules {
 	}
 }
 
+// Collections returns, sorted, the names of the collections whose rules
+// Compile writes, whatever the matrix: the matrix resources backed by a
+// collection, lead_offers and the collections under fixed rules.
+func Collections() []string {
+	var out []string
+	for name, s := range specs() {
+		if !s.noCollection {
+			out = append(out, name)
+		}
+	}
+	out = append(out, "lead_offers")
+	for name := range fixedRules() {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Equal reports whether two rules are the same (both nil or same text).
 func Equal(a, b *string) bool {
 	if a == nil || b == nil {

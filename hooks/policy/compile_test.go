@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"sort"
 	"strings"
 	"testing"
 
@@ -198,4 +199,22 @@ func branchOf(t *testing.T, rule, role string) string {
 	}
 	t.Fatalf("no branch for %s in %s", role, rule)
 	return ""
+}
+
+// Collections names exactly what Compile writes, for the default matrix and
+// for an empty one (the set does not depend on the matrix).
+func TestCollectionsIsWhatCompileWrites(t *testing.T) {
+	for _, m := range []Matrix{DefaultMatrix(), {}} {
+		rules, err := Compile(m, testSchema)
+		require.NoError(t, err)
+		keys := make([]string, 0, len(rules))
+		for k := range rules {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		assert.Equal(t, keys, Collections())
+	}
+	assert.Contains(t, Collections(), "audit_log")
+	assert.Contains(t, Collections(), "permissions")
+	assert.NotContains(t, Collections(), "reports", "reports govern routes, not a collection")
 }
