@@ -28,6 +28,10 @@ func Register(app core.App) {
 	// report rollups, in the transaction of each lead and offer write
 	bindRollups(app)
 	bindAudit(app)
+	// superusers' collection and settings changes (`/_/`): governed
+	// collections refused, everything audited
+	bindCollectionGuard(app)
+	bindSettingsAudit(app)
 	bindLeadRoutes(app)
 	bindListHints(app)
 	bindReportRoutes(app)
