@@ -34,12 +34,14 @@ func auditCommand(app core.App, exit exitFunc) *cobra.Command {
 	var batch int
 	verify := &cobra.Command{
 		Use:   "verify",
-		Short: "Walk the audit chain in seq order and report the first broken link (exit status 1 on a break)",
+		Short: "Walk the audit chain in seq order and report the first broken link (exit status 1 on a break, 2 on an error)",
 		Long: "Recomputes the hash of every audit_log entry, oldest first, in batches, and checks that each links to\n" +
 			"the previous one: an entry edited, deleted, inserted or moved in raw SQL is reported with its seq.\n" +
 			"The chain alone cannot see entries cut off its end: with --anchor FILE the head (seq, hash) is\n" +
 			"recorded in FILE (keep it outside the data dir, e.g. with the backups) and checked on the next run;\n" +
-			"a head that is gone means the log was truncated.",
+			"a head that is gone means the log was truncated.\n\n" +
+			"Exit status: 0 intact, 1 broken or truncated, 2 when the log could not be verified (a missing table\n" +
+			"or column, an unreadable anchor, a database error).",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -53,30 +55,32 @@ func auditCommand(app core.App, exit exitFunc) *cobra.Command {
 				}
 			})
 			if err != nil {
-				return err
+				return withCode(exitError, fmt.Errorf("audit log not verified: %w", err))
 			}
 			if rep.Break != nil {
 				fmt.Fprintf(out, "audit log BROKEN at seq %d: %s\n", rep.BreakSeq, rep.Break.Error())
 				fmt.Fprintf(out, "%d entries verified before the break; last intact: seq %d hash %s\n", rep.Count, rep.LastSeq, rep.LastHash)
-				exit(1)
-				return errors.New("audit chain broken")
+				return withCode(exitFinding, errors.New("audit chain broken"))
 			}
 			fmt.Fprintf(out, "audit log intact: %d entries verified\nhead: seq %d hash %s\n", rep.Count, rep.LastSeq, rep.LastHash)
 			if anchor == "" {
 				return nil
 			}
 			if err := checkAnchor(app, anchor, rep); err != nil {
-				fmt.Fprintf(out, "audit log BROKEN: %v\n", err)
-				exit(1)
-				return err
+				var broken *anchorBreak
+				if errors.As(err, &broken) {
+					fmt.Fprintf(out, "audit log BROKEN: %v\n", err)
+					return withCode(exitFinding, err)
+				}
+				return withCode(exitError, err)
 			}
 			b, err := json.MarshalIndent(auditAnchor{Seq: rep.LastSeq, Hash: rep.LastHash, Count: rep.Count,
 				VerifiedAt: time.Now().UTC().Format(time.RFC3339)}, "", "  ")
 			if err != nil {
-				return err
+				return withCode(exitError, err)
 			}
 			if err := os.WriteFile(anchor, append(b, '\n'), 0o600); err != nil {
-				return err
+				return withCode(exitError, fmt.Errorf("anchor not updated: %w", err))
 			}
 			fmt.Fprintf(out, "anchor %s updated\n", anchor)
 			return nil
@@ -85,8 +89,14 @@ func auditCommand(app core.App, exit exitFunc) *cobra.Command {
 	verify.Flags().StringVar(&anchor, "anchor", "", "file recording the chain head between runs (detects a truncated tail)")
 	verify.Flags().IntVar(&batch, "batch", hooks.DefaultVerifyBatch, "entries read per query")
 	cmd.AddCommand(verify)
-	return cmd
+	return exitOnError(cmd, exit)
 }
+
+// anchorBreak is a chain head that no longer matches its anchor: the log
+// was truncated or rewritten.
+type anchorBreak struct{ msg string }
+
+func (e *anchorBreak) Error() string { return e.msg }
 
 // checkAnchor compares the head recorded by the previous run with the
 // verified chain: the anchored entry must still be there, unchanged.
@@ -109,12 +119,12 @@ func checkAnchor(app core.App, path string, rep hooks.AuditReport) error {
 	err = app.DB().NewQuery("SELECT hash FROM audit_log WHERE seq = {:seq}").Bind(dbx.Params{"seq": a.Seq}).Row(&hash)
 	switch {
 	case errors.Is(err, sql.ErrNoRows) || rep.LastSeq < a.Seq || rep.Count < a.Count:
-		return fmt.Errorf("the anchored head (seq %d, %d entries) is gone: the log was truncated (now %d entries, head seq %d)",
-			a.Seq, a.Count, rep.Count, rep.LastSeq)
+		return &anchorBreak{fmt.Sprintf("the anchored head (seq %d, %d entries) is gone: the log was truncated (now %d entries, head seq %d)",
+			a.Seq, a.Count, rep.Count, rep.LastSeq)}
 	case err != nil:
 		return err
 	case hash != a.Hash:
-		return fmt.Errorf("the anchored head (seq %d) has hash %s, the anchor says %s: the log was rewritten", a.Seq, hash, a.Hash)
+		return &anchorBreak{fmt.Sprintf("the anchored head (seq %d) has hash %s, the anchor says %s: the log was rewritten", a.Seq, hash, a.Hash)}
 	}
 	return nil
 }

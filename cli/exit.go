@@ -1,15 +1,18 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
 	"os"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
 )
 
-// exitFunc ends the process with a status code. PocketBase's Execute
-// ignores the error a command returns (the process would exit 0), so the
-// commands whose outcome scripts test (`audit verify`) call it on failure;
-// tests pass a function that records the code instead.
+// exitFunc ends the process with a status code. PocketBase v0.39's Execute
+// ignores the error a command returns (the process would exit 0), so every
+// Relais command calls it on failure (see exitOnError); tests pass a
+// function that records the code instead.
 type exitFunc func(code int)
 
 // exitProcess closes the app's databases and exits with code.
@@ -20,4 +23,57 @@ func exitProcess(app core.App) exitFunc {
 		}
 		os.Exit(code)
 	}
+}
+
+// Exit statuses. A failed command exits with exitFailure; the checks
+// (`audit verify`, `policy check`) exit with exitFinding when they ran and
+// found a problem (a broken chain, drift) and with exitError when they could
+// not run to the end (a missing table, an unreadable matrix), like diff(1).
+const (
+	exitFailure = 1
+	exitFinding = 1
+	exitError   = 2
+)
+
+// codedError is an error that ends a command with a given exit status.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// withCode makes err end its command with status code.
+func withCode(code int, err error) error { return &codedError{code: code, err: err} }
+
+// exitCode is the exit status of a command that returned err.
+func exitCode(err error) int {
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	return exitFailure
+}
+
+// exitOnError makes cmd and its sub-commands print their error and end the
+// process with a non-zero status (exitCode) when they fail.
+func exitOnError(cmd *cobra.Command, exit exitFunc) *cobra.Command {
+	for _, c := range cmd.Commands() {
+		exitOnError(c, exit)
+	}
+	if cmd.RunE == nil {
+		return cmd
+	}
+	run := cmd.RunE
+	cmd.SilenceErrors = true // printed here: cobra would print it after the exit
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		err := run(c, args)
+		if err != nil {
+			fmt.Fprintln(c.ErrOrStderr(), "Error:", err)
+			exit(exitCode(err))
+		}
+		return err
+	}
+	return cmd
 }

@@ -2,7 +2,10 @@ package hooks
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,6 +77,9 @@ func VerifyAuditLog(app core.App, batch int, progress func(checked int)) (AuditR
 		batch = DefaultVerifyBatch
 	}
 	rep := AuditReport{LastHash: auditchain.Genesis}
+	if err := checkAuditTable(app); err != nil {
+		return rep, err
+	}
 	v := auditchain.NewVerifier()
 	after := math.Inf(-1)
 	for {
@@ -104,6 +110,29 @@ func VerifyAuditLog(app core.App, batch int, progress func(checked int)) (AuditR
 		}
 		after = rows[len(rows)-1].Seq
 	}
+}
+
+// checkAuditTable fails when the audit_log table or one of the columns the
+// chain covers is missing (dropped in raw SQL): a log that cannot be read
+// whole is not intact.
+func checkAuditTable(app core.App) error {
+	var cols []string
+	if err := app.DB().NewQuery("SELECT name FROM pragma_table_info('audit_log')").Column(&cols); err != nil {
+		return fmt.Errorf("audit_log: reading its columns: %w", err)
+	}
+	if len(cols) == 0 {
+		return errors.New("the audit_log table is missing")
+	}
+	var missing []string
+	for _, c := range append([]string{"seq"}, auditCols...) {
+		if !slices.Contains(cols, c) {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the audit_log table lacks the column(s) %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // auditCols are the text columns of audit_log, in chain order.

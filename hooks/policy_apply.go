@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -91,21 +93,103 @@ func ApplyPolicy(app core.App) ([]string, error) {
 	return changed, nil
 }
 
-// Drift lists the collections whose rules in force differ from the
-// compiled matrix (SPEC §3.2 startup check).
-func Drift(app core.App) ([]string, error) {
+// RuleDrift is a collection whose rules in force differ from the
+// compiled matrix.
+type RuleDrift struct {
+	Collection string
+	// Missing is set when the collection does not exist.
+	Missing bool
+	// Rules names the rules that differ (listRule, viewRule, createRule,
+	// updateRule, deleteRule).
+	Rules []string
+	// InForce and Compiled are the differing rules' texts (nil: superusers
+	// only), by rule name.
+	InForce, Compiled map[string]*string
+}
+
+// DriftReport compares the rules in force with the compiled matrix (SPEC
+// §3.2), collection by collection, in name order. An error (the matrix
+// cannot be read or compiled, a collection cannot be read) is returned as
+// such, never as "no drift".
+func DriftReport(app core.App) ([]RuleDrift, error) {
 	compiled, err := CompileCurrent(app)
 	if err != nil {
 		return nil, err
 	}
-	var drift []string
+	var drift []RuleDrift
 	for _, name := range sortedKeys(compiled) {
 		c, err := app.FindCollectionByNameOrId(name)
-		if err != nil || !sameRules(c, compiled[name]) {
-			drift = append(drift, name)
+		if errors.Is(err, sql.ErrNoRows) {
+			drift = append(drift, RuleDrift{Collection: name, Missing: true})
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("policy: collection %s: %w", name, err)
+		}
+		want := compiled[name]
+		d := RuleDrift{Collection: name, InForce: map[string]*string{}, Compiled: map[string]*string{}}
+		for _, r := range []struct {
+			name       string
+			have, want *string
+		}{
+			{"listRule", c.ListRule, want.List}, {"viewRule", c.ViewRule, want.View}, {"createRule", c.CreateRule, want.Create},
+			{"updateRule", c.UpdateRule, want.Update}, {"deleteRule", c.DeleteRule, want.Delete},
+		} {
+			if !policy.Equal(r.have, r.want) {
+				d.Rules = append(d.Rules, r.name)
+				d.InForce[r.name], d.Compiled[r.name] = r.have, r.want
+			}
+		}
+		if len(d.Rules) > 0 {
+			drift = append(drift, d)
 		}
 	}
 	return drift, nil
+}
+
+// Drift lists the collections whose rules in force differ from the
+// compiled matrix (SPEC §3.2 startup check).
+func Drift(app core.App) ([]string, error) {
+	rep, err := DriftReport(app)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(rep))
+	for i, d := range rep {
+		names[i] = d.Collection
+	}
+	return names, nil
+}
+
+// ActionPolicyApply records a recompilation of the rules asked for by an
+// operator (`relais policy apply`).
+const ActionPolicyApply = "policy.apply"
+
+// ApplyPolicyAudited recompiles the rules from the stored matrix, like
+// ApplyPolicy, and records it in the audit log in the same transaction
+// (the rules each collection had drifted on, none when they were already
+// in force). It returns the drift it fixed.
+func ApplyPolicyAudited(app core.App, a Actor) ([]RuleDrift, error) {
+	var fixed []RuleDrift
+	err := app.RunInTransaction(func(tx core.App) error {
+		rep, err := DriftReport(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := ApplyPolicy(tx); err != nil {
+			return err
+		}
+		changed := map[string]any{}
+		for _, d := range rep {
+			changed[d.Collection] = d.Rules
+		}
+		fixed = rep
+		return Audit(tx, a, ActionPolicyApply, "permissions", "", map[string]any{"recompiled": changed})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return fixed, nil
 }
 
 func sameRules(c *core.Collection, r policy.Rules) bool {

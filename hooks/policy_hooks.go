@@ -58,7 +58,7 @@ func bindPolicy(app core.App) {
 		if err != nil {
 			se.App.Logger().Error("policy drift check failed", "error", err)
 		} else if len(drift) > 0 {
-			se.App.Logger().Warn("rules in force differ from the permission matrix; recompile by saving a permission or run `relais policy apply`", "collections", drift)
+			se.App.Logger().Warn("rules in force differ from the permission matrix: `relais policy check` shows how, `relais policy apply` recompiles them", "collections", drift)
 		}
 		return se.Next()
 	})
