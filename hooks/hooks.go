@@ -35,6 +35,8 @@ func Register(app core.App) {
 	bindVisibility(app, rk)
 	bindGovernance(app, rk)
 	bindDeals(app, rk)
+	// relation ids a client writes must name records it may view (priority -10)
+	bindRelationGuard(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with
