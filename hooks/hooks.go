@@ -37,6 +37,8 @@ func Register(app core.App) {
 	bindDeals(app, rk)
 	// relation ids a client writes must name records it may view (priority -10)
 	bindRelationGuard(app)
+	// Hidden file fields (call recordings) only for those who see the field
+	bindHiddenFiles(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with
