@@ -39,6 +39,8 @@ func Register(app core.App) {
 	bindRelationGuard(app)
 	// Hidden file fields (call recordings) only for those who see the field
 	bindHiddenFiles(app)
+	// a partner role needs a partner, other roles have none (every write path)
+	bindUserPartner(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with
