@@ -98,19 +98,17 @@ func (w *world) relationBase(role, collection string, pick func(collection strin
 	}
 	if policy.IsResource(collection) {
 		f := w.fixture(role, collection)
+		if o := pick("opportunities"); collection == "activities" && o != "" {
+			// an activity of the role's own lead and own opportunity: each
+			// relation is then tried with the other one legitimately set
+			f.createOwn["opportunity"] = o
+		}
 		b := relBase{create: clone(f.createOwn), own: f.own}
-		switch collection {
-		case "users":
+		if collection == "users" {
 			b.create = func() map[string]any {
 				m := maps.Clone(f.createOwn)
 				m["email"] = "rel" + w.next() + "@world.test"
 				return m
-			}
-		case "activities":
-			// an activity of the role's own lead and own opportunity: each
-			// relation is then tried with the other one legitimately set
-			if o := pick("opportunities"); o != "" {
-				f.createOwn["opportunity"] = o
 			}
 		}
 		return b
