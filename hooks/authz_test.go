@@ -30,7 +30,7 @@ var expected = map[string]map[string]string{
 	},
 	"channel_manager": {
 		"leads": "OOO-B", "lead_contacts": "OOO-O", "deal_terms": "-----", "accounts": "OOO-B", "contacts": "OOO-O",
-		"opportunities": "OOO-B", "activities": "OOOOO", "documents": "BB---", "campaigns": "BB---", "tickets": "OOO-O",
+		"opportunities": "OOO-O", "activities": "OOOOO", "documents": "BB---", "campaigns": "BB---", "tickets": "OOO-O",
 		"partners": "BBO--", "audit_log": "-----", "users": "OO---",
 	},
 	"sales": {
@@ -264,8 +264,11 @@ func (w *world) outcome(role, resource, action string, f fixture) (bool, bool) {
 		ok := func(body map[string]any) bool {
 			res := c.Do(http.MethodPost, url(resource), tok, body)
 			require.Contains(w.t, []int{200, 400, 403}, res.Status, "%s %s create: %s", role, resource, res.Body)
-			if res.Status == 400 {
+			if res.Status == 400 && !strings.Contains(res.Body, hooks.CodeUnknownRelation) {
 				// a refusal, not a malformed fixture: the create rule failed
+				// (or a relation names a record out of the role's reach,
+				// relations.go: a channel manager's opportunity on an account
+				// of another territory)
 				require.Contains(w.t, res.Body, "Failed to create record", "%s %s create: %s", role, resource, res.Body)
 			}
 			return res.Status == 200

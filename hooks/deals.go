@@ -182,10 +182,12 @@ func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcom
 
 // prepareOpportunityCreate completes an opportunity created through the
 // REST API: default stage, the stage machine's creation row, the territory
-// derived from its lead or account, and the customer's company. A partner
-// may only link a lead or an account it can see (the CreateRule checks the
-// opportunity's partner, not its relations); internal roles are bound by
-// the CreateRule alone (the matrix decides, see hooks/authz_test.go).
+// derived from its lead or account, and the customer's company. Every role
+// may only link a lead or an account it can see: the CreateRule checks the
+// opportunity, not what its relations point to (a sales creating
+// {account: own, lead: another partner's} copied that lead's company), and
+// the lead and the account are read for the user, through their ViewRule
+// (relations.go refuses the same ids earlier on the REST API).
 func prepareOpportunityCreate(app core.App, user *core.Record, rec *core.Record) error {
 	if rec.GetString("stage") == "" {
 		rec.Set("stage", deals.Prospecting)
@@ -202,14 +204,12 @@ func prepareOpportunityCreate(app core.App, user *core.Record, rec *core.Record)
 		if id == "" {
 			continue
 		}
-		var src *core.Record
-		if actor.Kind == deals.Partner {
-			src, err = ViewFor(app, user, f.collection, id)
-		} else {
-			src, err = app.FindRecordById(f.collection, id)
+		src, err := ViewFor(app, user, f.collection, id)
+		if errors.Is(err, ErrNotVisible) {
+			return unknownRelation(f.field)
 		}
 		if err != nil {
-			return errBad("invalid_value", f.field, "unknown "+f.field)
+			return err
 		}
 		if f.field == "lead" && actor.Kind == deals.Partner && !slices.Contains(workedLeadStatuses, src.GetString("status")) {
 			return errConflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
@@ -328,6 +328,8 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 	}
 	err = app.RunInTransaction(func(tx core.App) error {
 		var n int
+		// not a read for the user: the one-opportunity-per-lead invariant
+		// holds across every rule (the lead itself was read through ViewFor)
 		if err := tx.DB().NewQuery("SELECT COUNT(*) FROM opportunities WHERE lead = {:l}").Bind(dbx.Params{"l": lead.Id}).Row(&n); err != nil {
 			return err
 		}
@@ -473,6 +475,8 @@ func ValidateWin(app core.App, by By, id string, approve bool, note string) (*co
 	}
 	var out *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
+		// validatorView read it through the rules; this is the re-read
+		// inside the write transaction (decisions are serialised)
 		rec, err := tx.FindRecordById("opportunities", id)
 		if err != nil {
 			return ErrNotVisible
@@ -530,7 +534,8 @@ func oppLabel(rec *core.Record) string {
 
 // validatorsOf returns the users who arbitrate an opportunity: the active
 // channel managers of its territory and its partner's channel manager, or
-// every active admin when there is none.
+// every active admin when there is none. A system read (who to notify):
+// the ids are never shown to the user who acts.
 func validatorsOf(app core.App, rec *core.Record) ([]string, error) {
 	rows := []struct {
 		ID string `db:"id"`
@@ -584,7 +589,8 @@ func notifyWinToValidate(tx core.App, rec *core.Record, by *core.Record) error {
 }
 
 // partnerRecipients returns the registrant and the active partner managers
-// of an opportunity's partner: who "the partner" is for a notification.
+// of an opportunity's partner: who "the partner" is for a notification. A
+// system read, like validatorsOf.
 func partnerRecipients(app core.App, rec *core.Record) ([]string, error) {
 	var ids []string
 	if r := rec.GetString("registered_by"); r != "" {

@@ -21,10 +21,7 @@ func docWorld(t *testing.T) *world {
 		{"distrib", "Distri Ouest", "distributor", "standard", "partner_manager"},
 	} {
 		pid := w.mk("partners", map[string]any{"name": p.name, "kind": p.kind, "tier": p.tier, "status": "active", "territories": []string{w.T1}}).Id
-		u := w.addUser(p.key, p.role, "")
-		u.Set("partner", pid)
-		require.NoError(t, w.app.Save(u))
-		w.tokens[p.key] = tokenOf(t, u)
+		w.addUser(p.key, p.role, pid)
 	}
 	return w
 }

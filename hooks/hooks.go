@@ -39,6 +39,12 @@ func Register(app core.App) {
 	bindVisibility(app, rk)
 	bindGovernance(app, rk)
 	bindDeals(app, rk)
+	// relation ids a client writes must name records it may view (priority -10)
+	bindRelationGuard(app)
+	// Hidden file fields (call recordings) only for those who see the field
+	bindHiddenFiles(app)
+	// a partner role needs a partner, other roles have none (every write path)
+	bindUserPartner(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with

@@ -107,7 +107,7 @@ func ImportCSV(app core.App, src io.Reader, opts ImportOptions) (ImportSummary, 
 					sum.Rejected++
 					continue
 				}
-				if _, err := findBySourceRef(app, in.Source, in.SourceRef); err == nil {
+				if _, err := findBySourceRef(app, in.Source, in.SourceRef, creatorID(opts.Creator)); err == nil {
 					sum.Existing++
 				} else {
 					sum.Created++

@@ -159,9 +159,9 @@ func NewIntake(app core.App) (*Intake, error) {
 	return &Intake{app: app, territories: ts, settings: LoadSettings(app), now: time.Now()}, nil
 }
 
-// Ingest creates one lead (and its contact) unless source+source_ref
-// already exist, in which case the existing lead is returned (idempotent
-// replay). The lead's département and territory are derived from its postal
+// Ingest creates one lead (and its contact) unless the creator already
+// sent source+source_ref, in which case that lead is returned (idempotent
+// replay; another sender's reference is not a replay). The lead's département and territory are derived from its postal
 // code; duplicate keys are checked against open leads, partners' accounts
 // and protected registrations; a match holds the lead for the channel
 // manager. A lead at or above the score threshold becomes `ready`.
@@ -171,7 +171,7 @@ func (it *Intake) Ingest(app core.App, actor Actor, creator *core.Record, in Ing
 		return IngestResult{}, err
 	}
 	if in.SourceRef != "" {
-		if existing, err := findBySourceRef(app, in.Source, in.SourceRef); err == nil {
+		if existing, err := findBySourceRef(app, in.Source, in.SourceRef, creatorID(creator)); err == nil {
 			return IngestResult{Lead: existing}, nil
 		}
 	}
@@ -182,8 +182,8 @@ func (it *Intake) Ingest(app core.App, actor Actor, creator *core.Record, in Ing
 		return err
 	})
 	if err != nil && in.SourceRef != "" {
-		// a concurrent replay won the unique (source, source_ref) index
-		if existing, ferr := findBySourceRef(app, in.Source, in.SourceRef); ferr == nil {
+		// a concurrent replay won the unique (source, source_ref, created_by) index
+		if existing, ferr := findBySourceRef(app, in.Source, in.SourceRef, creatorID(creator)); ferr == nil {
 			return IngestResult{Lead: existing}, nil
 		}
 	}
@@ -191,18 +191,29 @@ func (it *Intake) Ingest(app core.App, actor Actor, creator *core.Record, in Ing
 }
 
 // sourceRefLookup is the idempotency lookup of findBySourceRef.
-const sourceRefLookup = "SELECT id FROM leads WHERE source = {:s} AND source_ref = {:r} AND source_ref != '' LIMIT 1"
+const sourceRefLookup = "SELECT id FROM leads WHERE source = {:s} AND source_ref = {:r} AND created_by = {:c} AND source_ref != '' LIMIT 1"
 
-// findBySourceRef finds the lead of a source reference. The literal
+// creatorID is the created_by of the leads a creator sends ("" for the web
+// form and the commands).
+func creatorID(creator *core.Record) string {
+	if creator != nil && creator.Collection().Name == "users" {
+		return creator.Id
+	}
+	return ""
+}
+
+// findBySourceRef finds the lead a creator (creatorID) sent with a source
+// reference: references are the sender's own, so another sender's lead is
+// never found (nor revealed) by a replay (issue 12). The literal
 // "source_ref is not empty" term lets SQLite use the partial unique index
 // idx_leads_source_ref (without it, a lookup scans every lead).
 //
 // The lookup selects only the id (the usual answer is "none", and a plain
 // id query is cheaper to prepare than the record query over every column);
 // the record is loaded only for a replay.
-func findBySourceRef(app core.App, source, ref string) (*core.Record, error) {
+func findBySourceRef(app core.App, source, ref, creator string) (*core.Record, error) {
 	var id string
-	err := app.DB().NewQuery(sourceRefLookup).Bind(dbx.Params{"s": source, "r": ref}).Row(&id)
+	err := app.DB().NewQuery(sourceRefLookup).Bind(dbx.Params{"s": source, "r": ref, "c": creator}).Row(&id)
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +224,14 @@ func (it *Intake) create(tx core.App, actor Actor, creator *core.Record, in Inge
 	leads, err := tx.FindCachedCollectionByNameOrId("leads")
 	if err != nil {
 		return IngestResult{}, err
+	}
+	if in.Campaign != "" && creator != nil {
+		// a relation the sender sets: a campaign it may see (relations.go)
+		if ok, err := mayLink(tx, creator, "campaigns", in.Campaign); err != nil {
+			return IngestResult{}, err
+		} else if !ok {
+			return IngestResult{}, unknownRelation("campaign")
+		}
 	}
 	lead := core.NewRecord(leads)
 	dept := ""

@@ -24,7 +24,7 @@ func TestSourceRefLookupQueryUsesTheIndex(t *testing.T) {
 		Detail string `db:"detail"`
 	}{}
 	require.NoError(t, w.app.DB().NewQuery("EXPLAIN QUERY PLAN "+hooks.SourceRefLookup).
-		Bind(dbx.Params{"s": "api", "r": "X"}).All(&rows))
+		Bind(dbx.Params{"s": "api", "r": "X", "c": w.uid("integration")}).All(&rows))
 	var plan []string
 	for _, r := range rows {
 		plan = append(plan, r.Detail)

@@ -74,7 +74,9 @@ func ingestRoute(e *core.RequestEvent) error {
 	if !res.Created {
 		rec, err := leadJSON(e, res.Lead.Id)
 		if err != nil {
-			return APIError(e, errConflict("source_ref_taken", "this source_ref is already used by a lead you cannot see"))
+			// a replay finds only the caller's own leads (findBySourceRef):
+			// one it created and may no longer see (moved out of its scope)
+			return APIError(e, errConflict("source_ref_taken", "you already sent this source_ref, for a lead you can no longer see"))
 		}
 		return e.JSON(http.StatusOK, rec)
 	}
@@ -162,7 +164,7 @@ func (it *Intake) IngestBatch(app core.App, actor Actor, creator *core.Record, l
 					items[i].Status, items[i].ID = "existing", items[j].ID
 					continue
 				}
-				if existing, err := findBySourceRef(tx, in.Source, in.SourceRef); err == nil {
+				if existing, err := findBySourceRef(tx, in.Source, in.SourceRef, creatorID(creator)); err == nil {
 					items[i].Status, items[i].ID = "existing", existing.Id
 					seen[key] = i
 					continue

@@ -266,6 +266,13 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 	if strings.TrimSpace(partnerID) == "" {
 		return nil, errBad("required", "partner", "partner is required")
 	}
+	// the partner is a relation the user writes: one it may view
+	// (relations.go), the same answer for an unknown one
+	if ok, err := mayLink(app, user, "partners", partnerID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, unknownRelation("partner")
+	}
 	now := time.Now()
 	var out *core.Record
 	err = app.RunInTransaction(func(tx core.App) error {
@@ -291,9 +298,10 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 		default:
 			return errConflict("not_assignable", "a lead in status "+st+" cannot be assigned")
 		}
+		// re-read in the write transaction (checked through the rules above)
 		p, err := tx.FindRecordById("partners", partnerID)
 		if err != nil {
-			return errBad("invalid_value", "partner", "unknown partner")
+			return unknownRelation("partner")
 		}
 		if p.GetString("status") != "active" {
 			return errConflict("partner_inactive", "this partner is not active")

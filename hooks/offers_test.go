@@ -28,10 +28,7 @@ const (
 func distWorld(t *testing.T) (*world, string) {
 	w := newWorld(t)
 	p3 := w.mk("partners", map[string]any{"name": "Armor Énergie", "kind": "installer", "tier": "standard", "status": "active", "territories": []string{w.T1}}).Id
-	u := w.addUser("pu3", "partner_user", "")
-	u.Set("partner", p3)
-	require.NoError(t, w.app.Save(u))
-	w.tokens["pu3"] = tokenOf(t, u)
+	w.addUser("pu3", "partner_user", p3)
 	w.mk("assignment_rules", map[string]any{"name": "Ouest", "priority": 1, "active": true, "territory": w.T1, "strategy": "round_robin",
 		"accept_hours": 48, "max_offers": 2})
 	return w, p3

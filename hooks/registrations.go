@@ -122,7 +122,9 @@ type RegistrationConflict struct {
 // registration of partner: open leads (in the pool or of another partner),
 // accounts entrusted to another partner, other partners' approved and
 // still protected registrations, and their pending ones. exclude skips the
-// registration itself.
+// registration itself. It reads across partners on purpose (a conflict is
+// with records the registrant cannot see); the result goes only to Hidden
+// fields shown to internal roles and to the validators' notification.
 func registrationConflicts(app core.App, keys []string, partner, exclude string) ([]RegistrationConflict, error) {
 	if len(keys) == 0 {
 		return nil, nil
@@ -276,7 +278,9 @@ func RegisterDeal(app core.App, by By, in RegistrationInput) (*core.Record, erro
 }
 
 // conflictText describes conflicts for the channel manager (internal: it
-// may name the other partner).
+// may name the other partner). The partner's name is read without the
+// rules on purpose: the text goes to the validators (validatorsOf), who
+// arbitrate between partners (SPEC §4.2), never to the registrant.
 func conflictText(app core.App, conflicts []RegistrationConflict) string {
 	var lines []string
 	for _, c := range conflicts {
@@ -436,6 +440,8 @@ func registrationKeys(rec *core.Record) ([]string, error) {
 	return keys, err
 }
 
+// pendingRegistration re-reads a registration inside the decision's write
+// transaction; registrationForDecision checked it through the rules first.
 func pendingRegistration(tx core.App, id string) (*core.Record, error) {
 	rec, err := tx.FindRecordById("opportunities", id)
 	if err != nil {

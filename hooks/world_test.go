@@ -66,7 +66,7 @@ func (w *world) partnerID(p string) string {
 	case "P2":
 		return w.P2
 	}
-	return ""
+	return p // "" (no partner) or a partner's id
 }
 
 func (w *world) addUser(key, role, partner string) *core.Record {

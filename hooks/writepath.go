@@ -15,7 +15,8 @@ import (
 
 // The Go write path used by the UI: the same rules as the REST API (the
 // collection's UpdateRule / CreateRule evaluated with the request body),
-// the same lifecycle checks and the same audit entry.
+// the same relation check (relations.go), the same lifecycle checks and the
+// same audit entry.
 
 // loadBody sets the client-writable fields of body on rec: unknown and
 // Hidden fields are ignored, like the REST API does for non-superusers.
@@ -43,6 +44,9 @@ func UpdateFor(app core.App, by By, collection, id string, body map[string]any) 
 		return nil, errForbidden("not_allowed", "you may not change this record this way")
 	}
 	loadBody(rec, body)
+	if err := checkRelations(app, by.User, rec); err != nil {
+		return nil, err
+	}
 	pendingWin := false
 	switch collection {
 	case "leads":
@@ -99,6 +103,9 @@ func CreateFor(app core.App, by By, collection string, body map[string]any) (*co
 		if !ok {
 			return nil, errForbidden("not_allowed", "you may not create this record")
 		}
+	}
+	if err := checkRelations(app, by.User, rec); err != nil {
+		return nil, err
 	}
 	switch collection {
 	case "leads":

@@ -1,0 +1,4 @@
+package hooks
+
+// Internals of user_partner.go, for the external tests.
+var UserPartnerProblem = userPartnerProblem
