@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -237,13 +236,4 @@ func sessionCSRF(user *core.Record, token string) string {
 // isHX reports an htmx request (render the fragment, not the page).
 func isHX(e *core.RequestEvent) bool {
 	return e.Request.Header.Get("HX-Request") == "true"
-}
-
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/api/") || strings.HasPrefix(next, "/_/") {
-		return "/"
-	}
-	return next
 }
