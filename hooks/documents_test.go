@@ -24,7 +24,7 @@ func docWorld(t *testing.T) *world {
 		u := w.addUser(p.key, p.role, "")
 		u.Set("partner", pid)
 		require.NoError(t, w.app.Save(u))
-		w.tokens[p.key] = tokenOf(t, u)
+		w.tokens[p.key] = tokenOf(t, w, u)
 	}
 	return w
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/testapp"
 )
 
 // Canary contact details: they must never reach a partner before it
@@ -31,16 +32,14 @@ func distWorld(t *testing.T) (*world, string) {
 	u := w.addUser("pu3", "partner_user", "")
 	u.Set("partner", p3)
 	require.NoError(t, w.app.Save(u))
-	w.tokens["pu3"] = tokenOf(t, u)
+	w.tokens["pu3"] = tokenOf(t, w, u)
 	w.mk("assignment_rules", map[string]any{"name": "Ouest", "priority": 1, "active": true, "territory": w.T1, "strategy": "round_robin",
 		"accept_hours": 48, "max_offers": 2})
 	return w, p3
 }
 
-func tokenOf(t *testing.T, u *core.Record) string {
-	tok, err := u.NewAuthToken()
-	require.NoError(t, err)
-	return tok
+func tokenOf(t *testing.T, w *world, u *core.Record) string {
+	return testapp.Token(t, w.app, u)
 }
 
 // readyLead ingests a qualified lead in T1 with the canary contact; it is
@@ -268,7 +267,7 @@ func TestDuplicateOfAPartnersLeadIsHeld(t *testing.T) {
 	cm := w.users["channel_manager"]
 	cm.Set("territories", []string{w.T1, w.T2})
 	require.NoError(t, w.app.Save(cm))
-	res = w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/assign", tokenOf(t, cm), map[string]any{"partner": w.P2})
+	res = w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/assign", tokenOf(t, w, cm), map[string]any{"partner": w.P2})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.Equal(t, w.P2, leadRec(t, w, rec.Id).GetString("partner"))
 }

@@ -68,7 +68,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		}
 		return fail(http.StatusForbidden, "login.blocked."+reason)
 	}
-	token, err := user.NewAuthToken()
+	token, err := hooks.NewSessionToken(e.App, user, hooks.SessionViaUI)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,8 @@ func (h *handlers) login(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	setSessionCookie(e, token, time.Duration(user.Collection().AuthToken.Duration)*time.Second)
+	// the cookie lives no longer than the session may
+	setSessionCookie(e, token, min(time.Duration(user.Collection().AuthToken.Duration)*time.Second, hooks.LoadSessionLimits(e.App).Max))
 	clearCookie(e, guestCSRF)
 	return e.Redirect(http.StatusSeeOther, p.Next)
 }

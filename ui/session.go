@@ -115,8 +115,10 @@ func (h *handlers) mwSameOrigin() *hook.Handler[*core.RequestEvent] {
 
 // mwSession loads the session cookie into e.Auth. The UI is cookie-only:
 // an Authorization header is ignored here. A token that no longer
-// authenticates (key rotated: deactivation, expiry, partner suspended) or
-// an account blocked right now is dropped with a notice.
+// authenticates (key rotated: deactivation, expiry, partner suspended),
+// whose session has ended (logout, idle or absolute timeout:
+// hooks.CheckSession) or of an account blocked right now is dropped with a
+// notice.
 func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{Id: "relaisUISession", Func: func(e *core.RequestEvent) error {
 		e.Auth = nil
@@ -125,7 +127,15 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 			return e.Next()
 		}
 		user, err := e.App.FindAuthRecordByToken(c.Value, core.TokenTypeAuth)
-		if err != nil || user.Collection().Name != "users" || hooks.AccountBlock(e.App, user, h.now()) != "" {
+		live := err == nil && user.Collection().Name == "users" && hooks.AccountBlock(e.App, user, h.now()) == ""
+		if live {
+			_, reason, err := hooks.CheckSession(e.App, user, c.Value, h.now())
+			if err != nil {
+				return err
+			}
+			live = reason == ""
+		}
+		if !live {
 			clearCookie(e, sessionCookie)
 			setFlash(e, "flash.session_ended")
 			return e.Next()
