@@ -127,7 +127,7 @@ func (e *Env) account(email string) (Account, error) {
 	if err != nil {
 		return Account{}, fmt.Errorf("%w: %s: %v", errNoFixture, email, err)
 	}
-	t, err := u.NewAuthToken()
+	t, err := hooks.NewSessionToken(e.App, u, hooks.SessionViaAPI)
 	if err != nil {
 		return Account{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/testapp"
 )
 
 // createRequest files an access request through the REST API.
@@ -206,7 +207,5 @@ func govToken(t *testing.T, w *world, key string) string {
 	u, err := w.app.FindRecordById("users", w.uid(key))
 	require.NoError(t, err)
 	w.users[key] = u
-	tok, err := u.NewAuthToken()
-	require.NoError(t, err)
-	return tok
+	return testapp.Token(t, w.app, u)
 }

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -60,14 +59,9 @@ func bindAccounts(app core.App) {
 		}
 		return nil
 	})
-	app.OnRecordAuthWithPasswordRequest("users").BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
-		if e.Record != nil && e.Record.ValidatePassword(e.Password) {
-			if reason := AccountBlock(e.App, e.Record, time.Now()); reason != "" {
-				return e.JSON(http.StatusForbidden, map[string]any{"status": http.StatusForbidden, "message": blockMessages[reason], "code": reason, "data": map[string]any{}})
-			}
-		}
-		return e.Next()
-	})
+	// one password comparison per login attempt, blocked accounts refused
+	// with a reason (passwords.go)
+	bindPasswordAuth(app)
 	app.OnRecordAuthRequest("users").BindFunc(func(e *core.RecordAuthRequestEvent) error {
 		if e.AuthMethod == core.MFAMethodPassword {
 			now := types.NowDateTime()

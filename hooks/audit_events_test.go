@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/testapp"
 )
 
 func loginWithID(w *world, collection, email, password, requestID string) (int, string) {
@@ -78,8 +79,7 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 		requireEntryFields(t, e, su.Id, "superuser", "", core.CollectionNameSuperusers, su.Id)
 
 		// impersonating a user is recorded with the superuser as actor
-		suTok, err := su.NewAuthToken()
-		require.NoError(t, err)
+		suTok := testapp.Token(t, w.app, su)
 		head = auditHead(t, w.app)
 		res := w.client.Do(http.MethodPost, "/api/collections/users/impersonate/"+pu.Id, suTok, map[string]any{"duration": 60})
 		require.Equal(t, http.StatusOK, res.Status, res.Body)

@@ -24,7 +24,7 @@ func superuserClient(t *testing.T) (core.App, *testapp.Client, *core.Record, str
 	su.SetEmail("root@guard.test")
 	su.SetPassword("root-password-1")
 	require.NoError(t, app.Save(su))
-	return app, testapp.NewClient(t, app), su, testapp.Token(t, su)
+	return app, testapp.NewClient(t, app), su, testapp.Token(t, app, su)
 }
 
 // collectionJSON is a collection as the API returns it (what `/_/` edits).

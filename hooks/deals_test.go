@@ -349,7 +349,7 @@ func TestStageAndValidateRoutesAuthorization(t *testing.T) {
 	cm2 := w.users["cm2"]
 	cm2.Set("territories", []string{w.T2})
 	require.NoError(t, w.app.Save(cm2))
-	w.tokens["cm2"] = tokenOf(t, cm2)
+	w.tokens["cm2"] = tokenOf(t, w, cm2)
 	acc := w.mk("accounts", map[string]any{"name": "Compte sales", "owner": w.uid("sales"), "territory": w.T1})
 	ownOf := map[string]map[string]any{
 		"admin":           {"partner": w.P1, "territory": w.T1},

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/testapp"
 )
 
 // Canary contact details: they must never reach a partner before it
@@ -34,10 +35,8 @@ func distWorld(t *testing.T) (*world, string) {
 	return w, p3
 }
 
-func tokenOf(t *testing.T, u *core.Record) string {
-	tok, err := u.NewAuthToken()
-	require.NoError(t, err)
-	return tok
+func tokenOf(t *testing.T, w *world, u *core.Record) string {
+	return testapp.Token(t, w.app, u)
 }
 
 // readyLead ingests a qualified lead in T1 with the canary contact; it is
@@ -265,7 +264,7 @@ func TestDuplicateOfAPartnersLeadIsHeld(t *testing.T) {
 	cm := w.users["channel_manager"]
 	cm.Set("territories", []string{w.T1, w.T2})
 	require.NoError(t, w.app.Save(cm))
-	res = w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/assign", tokenOf(t, cm), map[string]any{"partner": w.P2})
+	res = w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/assign", tokenOf(t, w, cm), map[string]any{"partner": w.P2})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.Equal(t, w.P2, leadRec(t, w, rec.Id).GetString("partner"))
 }

@@ -22,7 +22,7 @@ func regWorld(t *testing.T) *world {
 	cm2 := w.addUser("cm2", "channel_manager", "")
 	cm2.Set("territories", []string{w.T2})
 	require.NoError(t, w.app.Save(cm2))
-	w.tokens["cm2"] = tokenOf(t, cm2)
+	w.tokens["cm2"] = tokenOf(t, w, cm2)
 	w.mk("assignment_rules", map[string]any{"name": "Sud", "priority": 1, "active": true, "territory": w.T2, "strategy": "round_robin",
 		"accept_hours": 48, "max_offers": 2})
 	return w

@@ -1,51 +1,239 @@
 package hooks
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	pbui "github.com/pocketbase/pocketbase/ui"
 )
 
 // SessionGuardMiddlewareID identifies the middleware that rejects revoked
 // sessions.
 const SessionGuardMiddlewareID = "relaisSessionGuard"
 
+// SessionStartPriority is the priority of the OnRecordAuthRequest handler
+// that records the token of every REST login, refresh and impersonation
+// (session_store.go): innermost, so that it records the token PocketBase
+// then sends.
+const SessionStartPriority = 1000
+
+// SessionsCronID is the job that purges ended sessions (under serve).
+const SessionsCronID = "relaisSessions"
+
+// sessionIDKey stores the id of the request's live session in the
+// RequestEvent (for the realtime subscribe hook).
+const sessionIDKey = "relais.sessionID"
+
 // bindSessions makes a revoked session fail loudly: PocketBase treats an
 // invalid token as a guest (200 with an empty list), which hides from the
 // client that it must log in again. A request that presents a token which
-// no longer authenticates, or that belongs to an account that is blocked
-// right now (deactivated, expired, partner suspended), gets 401.
+// no longer authenticates, whose session has ended (logout, timeout, see
+// session_store.go), or that belongs to an account that is blocked right
+// now (deactivated, expired, partner suspended), gets 401 — except on the
+// login routes, where it is served as a guest so that a stale token sent
+// along does not stop the caller from logging in again.
+//
+// It also records the sessions of REST logins, ends the sessions of an
+// account whose token key rotates or that is deleted, ties realtime
+// clients to their session, and (under serve) purges ended sessions every
+// ten minutes and makes PocketBase's installer link a recorded session.
 func bindSessions(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
 			Id:       SessionGuardMiddlewareID,
 			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 1,
-			Func: func(e *core.RequestEvent) error {
-				if !strings.HasPrefix(e.Request.URL.Path, "/api/") || e.Request.Header.Get("Authorization") == "" {
-					return e.Next()
-				}
-				if e.Auth == nil {
-					return e.JSON(http.StatusUnauthorized, sessionError("session_revoked"))
-				}
-				if e.Auth.Collection().Name == "users" {
-					if reason := AccountBlock(e.App, e.Auth, time.Now()); reason != "" {
-						return e.JSON(http.StatusUnauthorized, sessionError(reason))
-					}
-				}
-				return e.Next()
-			},
+			Func:     guardSession,
 		})
+		// Cron jobs and the installer exist only under `serve` (se.Server
+		// is nil when tests build the router without a server).
+		if se.Server != nil {
+			se.App.Cron().MustAdd(SessionsCronID, "*/10 * * * *", func() {
+				if n, err := PurgeSessions(se.App, time.Now()); err != nil {
+					se.App.Logger().Error("sessions purge", "error", err)
+				} else if n > 0 {
+					se.App.Logger().Debug("sessions purged", "ended", n)
+				}
+			})
+			if se.InstallerFunc != nil {
+				se.InstallerFunc = SessionInstaller(os.Stdout)
+			}
+		}
 		return se.Next()
 	})
+
+	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{
+		Id:       "relaisSessionStart",
+		Priority: SessionStartPriority,
+		Func:     startAuthSession,
+	})
+
+	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
+		if id, _ := e.Get(sessionIDKey).(string); e.Auth != nil && id != "" {
+			e.Client.Set(realtimeSessionKey, id)
+		} else {
+			e.Client.Unset(realtimeSessionKey)
+		}
+		return e.Next()
+	})
+
+	authCollections := []string{"users", core.CollectionNameSuperusers}
+	// log out everywhere: a rotated token key (deactivation, password
+	// change, new role or partner) ends every session of the account
+	app.OnRecordUpdate(authCollections...).BindFunc(func(e *core.RecordEvent) error {
+		var oldKey string
+		if err := e.App.DB().Select(core.FieldNameTokenKey).From(e.Record.Collection().Name).
+			Where(dbx.HashExp{"id": e.Record.Id}).Row(&oldKey); err != nil {
+			return err
+		}
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if e.Record.TokenKey() != oldKey {
+			return EndRecordSessions(e.App, e.Record)
+		}
+		return nil
+	})
+	app.OnRecordDelete(authCollections...).BindFunc(func(e *core.RecordEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return EndRecordSessions(e.App, e.Record)
+	})
+}
+
+// guardSession is the session guard middleware (see bindSessions).
+func guardSession(e *core.RequestEvent) error {
+	if !strings.HasPrefix(e.Request.URL.Path, "/api/") || e.Request.Header.Get("Authorization") == "" {
+		return e.Next()
+	}
+	reason := SessionRevoked
+	if e.Auth != nil {
+		s, r, err := CheckSession(e.App, e.Auth, bearerToken(e.Request), time.Now())
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		reason = r
+		if reason == "" && e.Auth.Collection().Name == "users" {
+			reason = AccountBlock(e.App, e.Auth, time.Now())
+		}
+		if reason == "" {
+			e.Set(sessionIDKey, s.ID)
+		}
+	}
+	if reason == "" {
+		return e.Next()
+	}
+	if loginRoute(e.Request.URL.Path) {
+		e.Auth = nil
+		return e.Next()
+	}
+	return e.JSON(http.StatusUnauthorized, sessionError(reason))
+}
+
+// bearerToken is the token of the Authorization header, as PocketBase
+// reads it (an optional "Bearer " prefix).
+func bearerToken(r *http.Request) string {
+	token := r.Header.Get("Authorization")
+	if len(token) > 7 && strings.EqualFold(token[:7], "Bearer ") {
+		return token[7:]
+	}
+	return token
+}
+
+// loginRoute reports the routes that authenticate the caller afresh.
+func loginRoute(path string) bool {
+	if !strings.HasPrefix(path, "/api/collections/") {
+		return false
+	}
+	for _, suffix := range []string{"/auth-with-password", "/auth-with-otp", "/auth-with-oauth2"} {
+		if strings.HasSuffix(path, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// startAuthSession gives the token of an auth response a session: a new
+// one for a login (SessionViaAPI) or an impersonation (SessionViaStatic),
+// the session of the renewed token for a refresh. A new session is ended
+// again if the response fails after it (MFA required, a later refusal).
+func startAuthSession(e *core.RecordAuthRequestEvent) error {
+	now := time.Now()
+	path := e.Request.URL.Path
+	var (
+		token string
+		fresh Session
+		err   error
+	)
+	switch {
+	case e.AuthMethod == "" && strings.HasSuffix(path, "/auth-refresh"):
+		old := bearerToken(e.Request)
+		if old == e.Token {
+			return e.Next() // a static token is not renewed: it has its session
+		}
+		token, err = renewSession(e.App, e.Record, old, e.Token, now)
+		if errors.Is(err, errSessionGone) {
+			return e.JSON(http.StatusUnauthorized, sessionError(SessionRevoked))
+		}
+	case e.AuthMethod == "" && strings.Contains(path, "/impersonate/"):
+		token, fresh, err = StartSession(e.App, e.Record, e.Token, SessionViaStatic, now)
+	default:
+		token, fresh, err = StartSession(e.App, e.Record, e.Token, SessionViaAPI, now)
+	}
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	e.Token = token
+	if err := e.Next(); err != nil {
+		if fresh.ID != "" {
+			if eerr := endSessions(e.App, []string{fresh.ID}); eerr != nil {
+				e.App.Logger().Error("sessions: unused session not ended", "error", eerr)
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+// SessionInstaller is PocketBase's installer (apis.DefaultInstallerFunc:
+// when no superuser exists, `serve` prints a link with a 30-minute token
+// of a system superuser to create the first one) with the token recorded
+// as a session, which the session guard requires. It prints the link to
+// out and does not open a browser (a server has none).
+func SessionInstaller(out io.Writer) func(app core.App, systemSuperuser *core.Record, baseURL string) error {
+	return func(app core.App, systemSuperuser *core.Record, baseURL string) error {
+		if pbui.DistDirFS == nil { // built without the admin panel: PocketBase prints the CLI hint
+			return apis.DefaultInstallerFunc(app, systemSuperuser, baseURL)
+		}
+		token, err := systemSuperuser.NewStaticAuthToken(30 * time.Minute)
+		if err != nil {
+			return err
+		}
+		token, _, err = StartSession(app, systemSuperuser, token, SessionViaStatic, time.Now())
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(out, "\n(!) Open this URL in a browser to create your first superuser account (valid 30 minutes):\n%s/_/#/pbinstall/%s\n"+
+			"(or create it with: relais superuser upsert EMAIL PASSWORD)\n\n", strings.TrimRight(baseURL, "/"), token)
+		return err
+	}
 }
 
 func sessionError(code string) map[string]any {
 	msg := blockMessages[code]
-	if msg == "" {
+	switch {
+	case code == SessionExpired:
+		msg = "This session has expired; please log in again. / Cette session a expiré ; reconnectez-vous."
+	case msg == "":
 		msg = "This session is no longer valid; please log in again. / Cette session n'est plus valide ; reconnectez-vous."
 	}
 	return map[string]any{"status": http.StatusUnauthorized, "message": msg, "code": code, "data": map[string]any{}}

@@ -21,6 +21,10 @@ type Settings struct {
 	ProtectionDays      int
 	WonValidationAmount float64
 	WebFormKeys         []string
+	// SessionIdleMinutes and SessionMaxHours end a UI or API session
+	// unused for that long, or that old (session_store.go).
+	SessionIdleMinutes int
+	SessionMaxHours    int
 }
 
 // LoadSettings returns settings_prm, falling back to defaults for unset
@@ -36,6 +40,7 @@ func LoadSettings(app core.App) Settings {
 // settingsFrom parses the settings_prm record (nil: defaults).
 func settingsFrom(r *core.Record) Settings {
 	s := Settings{ScoreThreshold: 60, DefaultAcceptHours: 48, MaxOffers: 3, InactivityDays: 90, ExportRowCap: 10000, PartnerPageCap: 50, ProtectionDays: 90, WonValidationAmount: 50000}
+	s.SessionIdleMinutes, s.SessionMaxHours = 480, 24
 	if r == nil {
 		return s
 	}
@@ -51,6 +56,8 @@ func settingsFrom(r *core.Record) Settings {
 	setInt(&s.ExportRowCap, "export_row_cap")
 	setInt(&s.PartnerPageCap, "partner_page_cap")
 	setInt(&s.ProtectionDays, "protection_days")
+	setInt(&s.SessionIdleMinutes, "session_idle_minutes")
+	setInt(&s.SessionMaxHours, "session_max_hours")
 	if v := r.GetFloat("won_validation_amount"); v > 0 {
 		s.WonValidationAmount = v
 	}

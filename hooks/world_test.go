@@ -92,7 +92,7 @@ func (w *world) addUser(key, role, partner string) *core.Record {
 		w.t.Fatalf("user %s: %v", key, err)
 	}
 	w.users[key] = u
-	w.tokens[key] = testapp.Token(w.t, u)
+	w.tokens[key] = testapp.Token(w.t, w.app, u)
 	return u
 }
 

@@ -39,7 +39,7 @@ func uiLeadIDs(t *testing.T, b *browser) []string {
 // user (the REST API, Authorization header, same router).
 func apiLeadIDs(t *testing.T, e *env, email string) []string {
 	t.Helper()
-	token := testapp.Token(t, e.user(email))
+	token := testapp.Token(t, e.app, e.user(email))
 	var ids []string
 	for page := 1; ; page++ {
 		req := httptest.NewRequest(http.MethodGet, "/api/collections/leads/records?fields=id&perPage=500&skipTotal=1&page="+strconv.Itoa(page), nil)

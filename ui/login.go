@@ -30,9 +30,9 @@ func (h *handlers) showLogin(e *core.RequestEvent) error {
 
 // login checks e-mail and password against the users collection and sets
 // the session cookie. Unknown e-mail and wrong password get the same
-// message (and the same bcrypt cost); a blocked account with the right
-// password is told why, as the REST API does. Attempts are rate limited per
-// IP and per e-mail, and audited.
+// message and cost one bcrypt comparison each (hooks.CheckPassword); a
+// blocked account with the right password is told why, as the REST API
+// does. Attempts are rate limited per IP and per e-mail, and audited.
 func (h *handlers) login(e *core.RequestEvent) error {
 	email := strings.TrimSpace(strings.ToLower(e.Request.FormValue("email")))
 	password := e.Request.FormValue("password")
@@ -48,10 +48,10 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		return fail(http.StatusUnprocessableEntity, "login.failed")
 	}
 	user, err := e.App.FindAuthRecordByEmail("users", email)
-	if err != nil || !user.ValidatePassword(password) {
-		if err != nil {
-			h.dummyPasswordCheck(password)
-		}
+	if err != nil {
+		user = nil // unknown e-mail: CheckPassword compares with a dummy hash
+	}
+	if !hooks.CheckPassword(e.App, "users", user, password) {
 		a := hooks.ActorOf(e)
 		var rec string
 		if user != nil {
@@ -68,7 +68,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		}
 		return fail(http.StatusForbidden, "login.blocked."+reason)
 	}
-	token, err := user.NewAuthToken()
+	token, err := hooks.NewSessionToken(e.App, user, hooks.SessionViaUI)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,8 @@ func (h *handlers) login(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	setSessionCookie(e, token, time.Duration(user.Collection().AuthToken.Duration)*time.Second)
+	// the cookie lives no longer than the session may
+	setSessionCookie(e, token, min(time.Duration(user.Collection().AuthToken.Duration)*time.Second, hooks.LoadSessionLimits(e.App).Max))
 	clearCookie(e, guestCSRF)
 	return e.Redirect(http.StatusSeeOther, p.Next)
 }

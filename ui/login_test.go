@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/demo"
+	"github.com/relais/relais/hooks"
 )
 
 func TestLoginPage(t *testing.T) {
@@ -98,4 +99,30 @@ func TestSafeNext(t *testing.T) {
 		assert.Equal(t, want, safeNext(in), in)
 	}
 	assert.True(t, strings.HasPrefix(safeNext("/leads?status=won"), "/leads"))
+}
+
+// Every UI login attempt costs exactly one bcrypt comparison, whatever the
+// identity (an unknown e-mail answers as slowly as a wrong password).
+func TestEveryUILoginAttemptCostsOnePasswordComparison(t *testing.T) {
+	e := newEnv(t)
+	u := e.user("installer002.sales@demo.test")
+	u.Set("active", false)
+	require.NoError(t, e.app.Save(u))
+	for _, a := range []struct {
+		name, email, password string
+		status                int
+	}{
+		{"existing account, wrong password", "installer001.sales@demo.test", "wrong-password-9", http.StatusUnauthorized},
+		{"unknown e-mail", "nobody@demo.test", "wrong-password-9", http.StatusUnauthorized},
+		{"blocked account, right password", "installer002.sales@demo.test", demo.Password, http.StatusForbidden},
+		{"blocked account, wrong password", "installer002.sales@demo.test", "wrong-password-9", http.StatusUnauthorized},
+		{"right password", "installer001.sales@demo.test", demo.Password, http.StatusSeeOther},
+	} {
+		b := e.browser()
+		b.get("/login")
+		before := hooks.PasswordComparisons(e.app)
+		r := b.post("/login", url.Values{"email": {a.email}, "password": {a.password}})
+		require.Equal(t, a.status, r.Status, a.name)
+		assert.Equal(t, int64(1), hooks.PasswordComparisons(e.app)-before, a.name)
+	}
 }

@@ -8,10 +8,19 @@ import (
 	"github.com/relais/relais/hooks"
 )
 
-// logout audits the end of the session and clears the session cookie (a POST with the CSRF token: GET never
-// changes state).
+// logout ends the session on the server (every token of it: a copy of the
+// cookie no longer works, on the UI or the API; the user's other sessions
+// go on), audits it and clears the session cookie (a POST with the CSRF
+// token: GET never changes state).
 func (h *handlers) logout(e *core.RequestEvent) error {
-	if err := hooks.AuditLogout(e.App, sess(e).user, e); err != nil {
+	s := sess(e)
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		if err := hooks.EndSession(tx, s.user, s.token); err != nil {
+			return err
+		}
+		return hooks.AuditLogout(tx, s.user, e)
+	})
+	if err != nil {
 		return err
 	}
 	clearCookie(e, sessionCookie)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -116,8 +115,10 @@ func (h *handlers) mwSameOrigin() *hook.Handler[*core.RequestEvent] {
 
 // mwSession loads the session cookie into e.Auth. The UI is cookie-only:
 // an Authorization header is ignored here. A token that no longer
-// authenticates (key rotated: deactivation, expiry, partner suspended) or
-// an account blocked right now is dropped with a notice.
+// authenticates (key rotated: deactivation, expiry, partner suspended),
+// whose session has ended (logout, idle or absolute timeout:
+// hooks.CheckSession) or of an account blocked right now is dropped with a
+// notice.
 func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{Id: "relaisUISession", Func: func(e *core.RequestEvent) error {
 		e.Auth = nil
@@ -126,7 +127,15 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 			return e.Next()
 		}
 		user, err := e.App.FindAuthRecordByToken(c.Value, core.TokenTypeAuth)
-		if err != nil || user.Collection().Name != "users" || hooks.AccountBlock(e.App, user, h.now()) != "" {
+		live := err == nil && user.Collection().Name == "users" && hooks.AccountBlock(e.App, user, h.now()) == ""
+		if live {
+			_, reason, err := hooks.CheckSession(e.App, user, c.Value, h.now())
+			if err != nil {
+				return err
+			}
+			live = reason == ""
+		}
+		if !live {
 			clearCookie(e, sessionCookie)
 			setFlash(e, "flash.session_ended")
 			return e.Next()
@@ -237,13 +246,4 @@ func sessionCSRF(user *core.Record, token string) string {
 // isHX reports an htmx request (render the fragment, not the page).
 func isHX(e *core.RequestEvent) bool {
 	return e.Request.Header.Get("HX-Request") == "true"
-}
-
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") || strings.HasPrefix(next, "/api/") || strings.HasPrefix(next, "/_/") {
-		return "/"
-	}
-	return next
 }

@@ -52,7 +52,7 @@ func TestTheSessionCookieIsNotAnAPICredential(t *testing.T) {
 
 func TestAuthorizationHeaderIsIgnoredByTheUI(t *testing.T) {
 	e := newEnv(t)
-	token := testapp.Token(t, e.user("admin@demo.test"))
+	token := testapp.Token(t, e.app, e.user("admin@demo.test"))
 	r := e.browser().get("/leads", header("Authorization", token))
 	assert.Equal(t, http.StatusSeeOther, r.Status, "the UI is cookie-only")
 }

@@ -12,11 +12,9 @@
 package ui
 
 import (
-	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"golang.org/x/crypto/bcrypt"
 
 	pbpublic "github.com/relais/relais/pb_public"
 )
@@ -30,9 +28,6 @@ type handlers struct {
 	assets *assets
 	logins *limiter
 	now    func() time.Time
-
-	dummyOnce sync.Once
-	dummyHash []byte
 }
 
 // Register builds the UI when the server starts and binds its routes; a
@@ -66,21 +61,4 @@ func newHandlers(app core.App) (*handlers, error) {
 		logins: newLimiter(),
 		now:    time.Now,
 	}, nil
-}
-
-// dummyPasswordCheck spends the time of a bcrypt comparison so that an
-// unknown e-mail answers as slowly as a wrong password.
-func (h *handlers) dummyPasswordCheck(password string) {
-	h.dummyOnce.Do(func() {
-		hash, err := bcrypt.GenerateFromPassword([]byte("relais-timing-equaliser"), bcrypt.DefaultCost)
-		if err != nil {
-			h.app.Logger().Error("ui: timing equaliser", "error", err)
-			return
-		}
-		h.dummyHash = hash
-	})
-	if len(h.dummyHash) > 0 {
-		// the result is irrelevant: only the time spent matters
-		_ = bcrypt.CompareHashAndPassword(h.dummyHash, []byte(password)) //nolint:errcheck
-	}
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
 )
 
 // Client sends requests through the app's real router (PocketBase routes,
@@ -93,10 +95,11 @@ func (c *Client) Do(method, url, token string, body any, headers ...map[string]s
 	return Response{Status: rec.Code, Body: rec.Body.String(), Header: rec.Header()}
 }
 
-// Token returns a fresh auth token of a user.
-func Token(tb testing.TB, u *core.Record) string {
+// Token returns a fresh auth token of a user, recorded as a session of
+// its own (hooks.NewSessionToken: a token without a session is refused).
+func Token(tb testing.TB, app core.App, u *core.Record) string {
 	tb.Helper()
-	t, err := u.NewAuthToken()
+	t, err := hooks.NewSessionToken(app, u, hooks.SessionViaAPI)
 	if err != nil {
 		tb.Fatal(err)
 	}
