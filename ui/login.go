@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"database/sql"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -48,6 +51,11 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		return fail(http.StatusUnprocessableEntity, "login.failed")
 	}
 	user, err := e.App.FindAuthRecordByEmail("users", email)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		// a database error is not a wrong password: mwErrors logs it and
+		// answers 500
+		return fmt.Errorf("login: reading the account: %w", err)
+	}
 	if err != nil || !user.ValidatePassword(password) {
 		if err != nil {
 			h.dummyPasswordCheck(password)
