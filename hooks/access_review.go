@@ -82,7 +82,11 @@ var reviewCounted = []string{"leads", "accounts", "contacts"}
 // by e-mail.
 func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 	days := 0
-	if s := govSettings(app); s != nil {
+	s, err := govSettings(app)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
 		days = s.GetInt("inactivity_days")
 	}
 	inactive := func(last string, created time.Time) bool {

@@ -206,7 +206,10 @@ func Distribute(tx core.App, leadID string, actor Actor, now time.Time) (Distrib
 	if !(st == "ready" || st == "recycled") || lead.GetBool("held") {
 		return DistributeResult{Reason: "not_distributable"}, nil
 	}
-	settings := LoadSettings(tx)
+	settings, err := LoadSettings(tx)
+	if err != nil {
+		return DistributeResult{}, err
+	}
 	if lead.GetInt("score") < settings.ScoreThreshold && !lead.GetBool("forced") {
 		return DistributeResult{Reason: "below_threshold"}, nil
 	}

@@ -3,6 +3,7 @@ package hooks_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,7 +18,7 @@ import (
 // execSQL runs a statement on the test app, failing the test on error.
 func execSQL(t *testing.T, w *world, q string) {
 	t.Helper()
-	_, err := w.app.DB().NewQuery(q).Execute()
+	_, err := w.app.NonconcurrentDB().NewQuery(q).Execute()
 	require.NoError(t, err, q)
 }
 
@@ -77,4 +78,88 @@ func TestExportDeniedNeedsItsAuditEntry(t *testing.T) {
 		})
 	}
 	assert.Equal(t, 0, countRows(t, w, "SELECT COUNT(*) FROM audit_log WHERE action = 'export.denied'"))
+}
+
+// breakSettings makes settings_prm unreadable (its table is gone) and
+// drops what the caches remember of it.
+func breakSettings(t *testing.T, w *world) {
+	t.Helper()
+	execSQL(t, w, "ALTER TABLE settings_prm RENAME TO settings_prm_unreachable")
+	hooks.ResetCaches(w.app)
+}
+
+// setSetting stores one settings_prm value through the app.
+func setSetting(t *testing.T, w *world, field string, v any) {
+	t.Helper()
+	s, err := w.app.FindRecordById("settings_prm", hooks.SettingsID)
+	require.NoError(t, err)
+	s.Set(field, v)
+	require.NoError(t, w.app.Save(s))
+}
+
+// Unreadable settings never fall back to the defaults where the defaults
+// are wider than what was configured: the partner page cap (REST list and
+// the Go read path), the export row cap and the score threshold refuse
+// instead. Before, each of them silently used its default (a partner
+// capped at 10 a page got 50, an export capped at 2 rows got 10,000, a
+// lead below the configured threshold became ready).
+func TestSettingsReadErrorFailsClosed(t *testing.T) {
+	w := newWorld(t)
+	for range 12 {
+		w.lead(ownLead("partner_user"))
+	}
+	pool := w.lead(leadShape{territory: "T1", status: "qualifying"})
+	setSetting(t, w, "partner_page_cap", 10)
+	setSetting(t, w, "export_row_cap", 2)
+	setSetting(t, w, "score_threshold", 90) // the pool lead scores 70
+	res := w.client.Do(http.MethodGet, url("leads")+"?perPage=500", w.tokens["partner_user"], nil)
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	res.JSON(t, &page)
+	require.Len(t, page.Items, 10, "the configured cap applies while the settings are readable")
+
+	breakSettings(t, w)
+
+	res = w.client.Do(http.MethodGet, url("leads")+"?perPage=500", w.tokens["partner_user"], nil)
+	assert.Equal(t, http.StatusInternalServerError, res.Status, "REST list of a partner: %s", res.Body)
+	_, err := hooks.PageCapFor(w.app, w.users["partner_user"])
+	assert.Error(t, err, "PageCapFor")
+	_, _, err = hooks.ListFor(w.app, w.users["partner_user"], "leads", hooks.ListQuery{PerPage: 500})
+	assert.Error(t, err, "ListFor of a partner")
+	_, err = hooks.LoadSettings(w.app)
+	assert.Error(t, err, "LoadSettings")
+
+	res = w.client.Do(http.MethodGet, exportURL("leads"), w.tokens["admin"], nil)
+	assert.Equal(t, http.StatusInternalServerError, res.Status, "export without its row cap: %s", res.Body)
+
+	res = w.client.Do(http.MethodPatch, url("leads", pool.Id), w.tokens["teleoperator"], map[string]any{"status": "ready"})
+	assert.GreaterOrEqual(t, res.Status, 400, "ready without the threshold: %s", res.Body)
+	l, err := w.app.FindRecordById("leads", pool.Id)
+	require.NoError(t, err)
+	assert.Equal(t, "qualifying", l.GetString("status"))
+
+	// internal lists are not capped by the settings: they still work
+	res = w.client.Do(http.MethodGet, url("leads")+"?perPage=5", w.tokens["admin"], nil)
+	assert.Equal(t, http.StatusOK, res.Status, res.Body)
+}
+
+// The governance jobs report unreadable settings instead of running with
+// the inactivity check off: the suspension job still deactivates expired
+// accounts but returns the error; the access review refuses.
+func TestGovernanceJobsReportUnreadableSettings(t *testing.T) {
+	w := newWorld(t)
+	setSetting(t, w, "inactivity_days", 30)
+	expired := w.users["sales2"]
+	execSQL(t, w, "UPDATE users SET access_expires = '2000-01-01 00:00:00.000Z' WHERE id = '"+expired.Id+"'")
+	breakSettings(t, w)
+
+	rep, err := hooks.RunSuspensions(w.app, time.Now())
+	require.Error(t, err, "the inactivity step could not run")
+	assert.Contains(t, err.Error(), "settings_prm")
+	assert.Equal(t, []string{expired.Id}, rep.Expired, "the other steps still ran")
+
+	_, err = hooks.AccessReview(w.app, time.Now())
+	assert.Error(t, err, "an access review without the inactivity setting")
 }

@@ -13,12 +13,8 @@ import (
 // the app starts (and in tests, right after tests.NewTestApp).
 func Register(app core.App) {
 	// first: the in-memory caches and their resets (caches.go)
+	// (role kinds are read from the cached matrix: roleKind in caches.go)
 	bindCaches(app)
-	// one cache of role kinds for every hook, reset whenever a role changes
-	rk := &RoleKinds{}
-	reset := func(e *core.RecordEvent) error { rk.Reset(); return e.Next() }
-	app.OnRecordAfterUpdateSuccess("roles").BindFunc(reset)
-	app.OnRecordAfterDeleteSuccess("roles").BindFunc(reset)
 	bindPolicy(app)
 	bindAccounts(app)
 	bindSessions(app)
@@ -32,9 +28,9 @@ func Register(app core.App) {
 	bindListHints(app)
 	bindReportRoutes(app)
 	bindMail(app)
-	bindVisibility(app, rk)
-	bindGovernance(app, rk)
-	bindDeals(app, rk)
+	bindVisibility(app)
+	bindGovernance(app)
+	bindDeals(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with

@@ -156,7 +156,11 @@ func NewIntake(app core.App) (*Intake, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Intake{app: app, territories: ts, settings: LoadSettings(app), now: time.Now()}, nil
+	settings, err := LoadSettings(app)
+	if err != nil {
+		return nil, err
+	}
+	return &Intake{app: app, territories: ts, settings: settings, now: time.Now()}, nil
 }
 
 // Ingest creates one lead (and its contact) unless source+source_ref
