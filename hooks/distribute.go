@@ -13,7 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/assign"
-	"github.com/relais/relais/hooks/lifecycle"
 )
 
 // dbTime formats a time as PocketBase stores dates.
@@ -345,6 +344,3 @@ func backToPool(tx core.App, lead *core.Record, actor Actor, reason string) erro
 	return notifyChannelManagers(tx, lead, "lead_back_to_pool",
 		"Lead revenu au pool / Lead back to the pool: "+lead.GetString("company")+" ("+lead.GetString("city")+")")
 }
-
-// leadIsOpen reports whether a status counts against a partner's capacity.
-func leadIsOpen(status string) bool { return lifecycle.Open(status) }

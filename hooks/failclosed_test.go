@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -162,4 +163,74 @@ func TestGovernanceJobsReportUnreadableSettings(t *testing.T) {
 
 	_, err = hooks.AccessReview(w.app, time.Now())
 	assert.Error(t, err, "an access review without the inactivity setting")
+}
+
+// A revoke decision of the access review that cannot read the account is
+// refused and rolled back; before, the read error was taken for "the
+// account is gone": the item was recorded and audited as revoked while
+// the account stayed active with its grants.
+func TestReviewRevokeReadErrorIsRefused(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	review, _, err := hooks.OpenReviewCampaign(w.app, now)
+	require.NoError(t, err)
+	target := w.uid("sales2")
+	item, err := w.app.FindFirstRecordByFilter("access_review_items", "review = {:r} && user = {:u}", map[string]any{"r": review.Id, "u": target})
+	require.NoError(t, err)
+	su := core.NewRecord(govCollection(t, w.app, core.CollectionNameSuperusers))
+	su.SetEmail("root@world.test")
+	su.SetPassword("root-password-1")
+	require.NoError(t, w.app.Save(su))
+	// the target's row cannot be read whole any more: users becomes a view
+	// whose extra column fails (malformed JSON) on that row only
+	execSQL(t, w, "ALTER TABLE users RENAME TO users_real")
+	execSQL(t, w, "CREATE VIEW users AS SELECT *, json_extract(CASE WHEN id = '"+target+"' THEN 'not json' ELSE '{}' END, '$') AS broken FROM users_real")
+	entries := countRows(t, w, "SELECT COUNT(*) FROM audit_log")
+
+	err = hooks.DecideReviewItem(w.app, su, hooks.ActorOfUser(su), item.Id, "revoke", "parti", now)
+	require.Error(t, err, "a revoke that could not read the account")
+
+	execSQL(t, w, "DROP VIEW users")
+	execSQL(t, w, "ALTER TABLE users_real RENAME TO users")
+	it, err := w.app.FindRecordById("access_review_items", item.Id)
+	require.NoError(t, err)
+	assert.Empty(t, it.GetString("decision"), "the decision is rolled back")
+	u, err := w.app.FindRecordById("users", target)
+	require.NoError(t, err)
+	assert.True(t, u.GetBool("active"))
+	assert.Equal(t, entries, countRows(t, w, "SELECT COUNT(*) FROM audit_log"), "no review decision audited")
+}
+
+// The governance decisions tell a database error from a missing record: a
+// table that cannot be read is a 500 (logged by APIError), not the 404 of
+// an unknown id that hid the failure from the operator.
+func TestGovernanceDecisionsReportReadErrors(t *testing.T) {
+	w := newWorld(t)
+	now := time.Now()
+	g, err := hooks.CreateGrant(w.app, hooks.SystemActor("test"), hooks.GrantSpec{
+		User: w.uid("sales"), Kind: "territory", Territory: w.T2, Expires: now.Add(time.Hour), Reason: "test"}, now)
+	require.NoError(t, err)
+	req := w.mk("access_requests", map[string]any{"requester": w.uid("sales"), "kind": "territory", "territory": w.T2,
+		"justification": "salon régional", "status": "pending"})
+	review, _, err := hooks.OpenReviewCampaign(w.app, now)
+	require.NoError(t, err)
+	item, err := w.app.FindFirstRecordByFilter("access_review_items", "review = {:r} && user = {:u}", map[string]any{"r": review.Id, "u": w.uid("sales2")})
+	require.NoError(t, err)
+	admin := w.tokens["admin"]
+	for _, tc := range []struct{ table, route, id, action string }{
+		{"grants", "/api/prm/grants/", g.Id, "/revoke"},
+		{"access_requests", "/api/prm/access-requests/", req.Id, "/reject"},
+		{"access_review_items", "/api/prm/access-reviews/items/", item.Id, "/decide"},
+	} {
+		t.Run(tc.table, func(t *testing.T) {
+			body := map[string]any{"reason": "non", "decision": "keep"}
+			execSQL(t, w, "ALTER TABLE "+tc.table+" RENAME TO "+tc.table+"_unreachable")
+			res := w.client.Do(http.MethodPost, tc.route+tc.id+tc.action, admin, body)
+			execSQL(t, w, "ALTER TABLE "+tc.table+"_unreachable RENAME TO "+tc.table)
+			assert.Equal(t, http.StatusInternalServerError, res.Status, res.Body)
+			// a missing id is still the 404 of a record one may not see
+			res = w.client.Do(http.MethodPost, tc.route+"nosuchrecord000"+tc.action, admin, body)
+			assert.Equal(t, http.StatusNotFound, res.Status, res.Body)
+		})
+	}
 }

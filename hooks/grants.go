@@ -167,7 +167,7 @@ func RevokeGrant(app core.App, by Actor, id string, now time.Time) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		g, err := tx.FindRecordById("grants", id)
 		if err != nil {
-			return ErrNotVisible
+			return missingAsNotVisible(err)
 		}
 		if !g.GetDateTime("ended_at").IsZero() || !g.GetDateTime("expires").Time().After(now) {
 			return govErr(http.StatusConflict, "grant_ended", "", "this grant has already ended")

@@ -351,7 +351,9 @@ func findConflict(app core.App, keys []string, exclude string) (*Conflict, error
 		if ok > 0 {
 			c := Conflict{Kind: r.Kind, Record: r.Record, Partner: r.Partner}
 			if r.Kind == "lead" && c.Partner == "" {
-				_ = app.DB().NewQuery("SELECT partner FROM leads WHERE id = {:id}").Bind(dbx.Params{"id": r.Record}).Row(&c.Partner)
+				if err := app.DB().NewQuery("SELECT partner FROM leads WHERE id = {:id}").Bind(dbx.Params{"id": r.Record}).Row(&c.Partner); err != nil {
+					return nil, err
+				}
 			}
 			return &c, nil
 		}
