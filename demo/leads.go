@@ -39,8 +39,6 @@ var sources = []struct {
 	pct int
 }{{"web", 35}, {"phone", 30}, {"campaign", 15}, {"import", 10}, {"api", 10}}
 
-func (s *seeder) weighted(n int) int { return s.rng.IntN(n) }
-
 func (s *seeder) segment() (string, float64) {
 	n := s.rng.IntN(100)
 	for _, m := range segmentMix {

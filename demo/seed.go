@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -409,6 +408,3 @@ func (s *seeder) seedSettings() error {
 	rec.Set("web_form_keys", []string{"demo-site-form-key"})
 	return s.app.Save(rec)
 }
-
-// trimID shortens display names.
-func trimID(s string) string { return strings.TrimSpace(s) }

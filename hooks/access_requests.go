@@ -129,7 +129,7 @@ func findDecidable(tx core.App, approver *core.Record, id string) (*core.Record,
 	}
 	r, err := tx.FindRecordById("access_requests", id)
 	if err != nil {
-		return nil, ErrNotVisible
+		return nil, missingAsNotVisible(err)
 	}
 	if !approver.IsSuperuser() && approver.Id == r.GetString("requester") {
 		return nil, govErr(http.StatusForbidden, "own_request", "", "nobody decides their own access request")

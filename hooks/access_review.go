@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -82,7 +83,11 @@ var reviewCounted = []string{"leads", "accounts", "contacts"}
 // by e-mail.
 func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 	days := 0
-	if s := govSettings(app); s != nil {
+	s, err := govSettings(app)
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
 		days = s.GetInt("inactivity_days")
 	}
 	inactive := func(last string, created time.Time) bool {
@@ -173,7 +178,11 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 		if pid := row.Partner; pid != "" {
 			p, ok := partners[pid]
 			if !ok {
-				p, _ = app.FindRecordById("partners", pid)
+				var err error
+				p, err = app.FindRecordById("partners", pid)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return nil, err // a review must not lose the partner's flags
+				}
 				partners[pid] = p
 			}
 			if p != nil {
@@ -345,11 +354,11 @@ func DecideReviewItem(app core.App, reviewer *core.Record, by Actor, itemID, dec
 	return app.RunInTransaction(func(tx core.App) error {
 		item, err := tx.FindRecordById("access_review_items", itemID)
 		if err != nil {
-			return ErrNotVisible
+			return missingAsNotVisible(err)
 		}
 		review, err := tx.FindRecordById("access_reviews", item.GetString("review"))
 		if err != nil {
-			return ErrNotVisible
+			return missingAsNotVisible(err)
 		}
 		if review.GetString("status") != "open" {
 			return govErr(http.StatusConflict, "review_closed", "", "this review campaign is closed")
@@ -399,8 +408,11 @@ func DecideReviewItem(app core.App, reviewer *core.Record, by Actor, itemID, dec
 // and ends their running grants.
 func revokeAccess(tx core.App, userID string, now time.Time) (deactivated bool, ended []string, err error) {
 	u, err := tx.FindRecordById("users", userID)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil, nil // the account is gone: nothing left to revoke
+	}
+	if err != nil {
+		return false, nil, err // a revoke that cannot read the account must not be recorded as done
 	}
 	if u.GetBool("active") {
 		u.Set("active", false)

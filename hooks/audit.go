@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,10 +66,17 @@ func Audit(app core.App, a Actor, action, resource, record string, changes any) 
 		Seq  int    `db:"seq"`
 		Hash string `db:"hash"`
 	}
+	// Only an empty log starts at genesis: any other error reading the head
+	// (a broken table, a corrupt row) aborts the write, or the entry would
+	// fork the chain from genesis and the action would go on unrecorded in
+	// the chain that verify walks.
 	prev := auditchain.Genesis
 	err := app.DB().NewQuery("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").One(&head)
-	if err == nil {
+	switch {
+	case err == nil:
 		prev = head.Hash
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("audit: reading the chain head: %w", err)
 	}
 	c, err := app.FindCachedCollectionByNameOrId("audit_log")
 	if err != nil {

@@ -3,6 +3,7 @@ package hooks
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -205,27 +206,58 @@ func sharedMatrix(app core.App) (policy.Matrix, error) {
 	return c.matrix.get(func() (policy.Matrix, error) { return LoadMatrix(app) })
 }
 
-// cachedSettings returns settings_prm, parsed, from memory when it can.
-func cachedSettings(app core.App) settingsEntry {
+// roleKind returns the kind of a role ("" when the role does not exist),
+// from the cached matrix (sharedMatrix: the generation-guarded cache reset
+// on any change of roles or permissions and by ResetCaches). It is the one
+// lookup of role kinds for every hook and route; an error reading the
+// matrix is returned, never taken for "no kind".
+func roleKind(app core.App, roleID string) (policy.Kind, error) {
+	if roleID == "" {
+		return "", nil
+	}
+	m, err := sharedMatrix(app)
+	if err != nil {
+		return "", err
+	}
+	r, _ := m.Role(roleID) // a missing role has no kind
+	return r.Kind, nil
+}
+
+// roleKindOf returns the kind of a user's role ("" for guests, superusers
+// and unknown roles).
+func roleKindOf(app core.App, u *core.Record) (policy.Kind, error) {
+	if u == nil || u.Collection().Name != "users" {
+		return "", nil
+	}
+	return roleKind(app, u.GetString("role"))
+}
+
+// hasKind reports whether u is a user whose role is of kind k.
+func hasKind(app core.App, u *core.Record, k policy.Kind) (bool, error) {
+	got, err := roleKindOf(app, u)
+	return err == nil && got == k, err
+}
+
+// cachedSettings returns settings_prm, parsed, from memory when it can. A
+// missing record gives the defaults; any other error is returned, never
+// replaced by the defaults (a broken table must not silently widen the
+// partner page cap or the export row cap, nor open the web form).
+func cachedSettings(app core.App) (settingsEntry, error) {
 	load := func() (settingsEntry, error) {
 		r, err := app.FindRecordById("settings_prm", SettingsID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return settingsEntry{s: settingsFrom(nil)}, nil
+		}
 		if err != nil {
-			// defaults; cached only when the record is really missing
-			e := settingsEntry{s: settingsFrom(nil)}
-			if errors.Is(err, sql.ErrNoRows) {
-				return e, nil
-			}
-			return e, err
+			return settingsEntry{}, fmt.Errorf("settings_prm: %w", err)
 		}
 		return settingsEntry{s: settingsFrom(r), rec: r}, nil
 	}
 	c := cachesOf(app)
 	if c == nil {
-		e, _ := load()
-		return e
+		return load()
 	}
-	e, _ := c.settings.get(load)
-	return e
+	return c.settings.get(load)
 }
 
 // partnerStatus returns the status of a partner ("" when it does not

@@ -135,27 +135,27 @@ func TestSettingsCacheFollowsChanges(t *testing.T) {
 		return p.PerPage
 	}
 	pu := w.users["partner_user"]
-	require.Equal(t, hooks.DefaultPartnerPageCap, hooks.PageCapFor(w.app, pu))
+	require.Equal(t, hooks.DefaultPartnerPageCap, pageCap(t, w.app, pu))
 	require.Equal(t, hooks.DefaultPartnerPageCap, perPage())
-	require.Equal(t, hooks.DefaultPartnerPageCap, hooks.LoadSettings(w.app).PartnerPageCap)
+	require.Equal(t, hooks.DefaultPartnerPageCap, settingsOf(t, w.app).PartnerPageCap)
 
 	s, err := w.app.FindRecordById("settings_prm", hooks.SettingsID)
 	require.NoError(t, err)
 	s.Set("partner_page_cap", 10)
 	require.NoError(t, w.app.Save(s))
-	assert.Equal(t, 10, hooks.PageCapFor(w.app, pu), "PageCapFor follows the saved settings")
-	assert.Equal(t, 10, hooks.LoadSettings(w.app).PartnerPageCap, "LoadSettings follows the saved settings")
+	assert.Equal(t, 10, pageCap(t, w.app, pu), "PageCapFor follows the saved settings")
+	assert.Equal(t, 10, settingsOf(t, w.app).PartnerPageCap, "LoadSettings follows the saved settings")
 	assert.Equal(t, 10, perPage(), "the REST list follows the saved settings")
 
 	res := w.client.Do(http.MethodPatch, url("settings_prm")+"/"+hooks.SettingsID, w.tokens["admin"], map[string]any{"partner_page_cap": 20})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.Equal(t, 20, perPage(), "the REST list follows a change made through the API")
-	assert.Equal(t, 20, hooks.LoadSettings(w.app).PartnerPageCap)
+	assert.Equal(t, 20, settingsOf(t, w.app).PartnerPageCap)
 
 	// the caller's copy is its own
-	keys := hooks.LoadSettings(w.app)
+	keys := settingsOf(t, w.app)
 	keys.WebFormKeys = append(keys.WebFormKeys, "mutated")
-	assert.NotContains(t, hooks.LoadSettings(w.app).WebFormKeys, "mutated")
+	assert.NotContains(t, settingsOf(t, w.app).WebFormKeys, "mutated")
 }
 
 // The partner status behind AccountBlock (checked on every request) is

@@ -40,13 +40,17 @@ var workedLeadStatuses = []string{"accepted", "contacted", "meeting", "won"}
 
 // bindDeals binds opportunities, deal registration, documents and the
 // account duplicate keys.
-func bindDeals(app core.App, rk *RoleKinds) {
+func bindDeals(app core.App) {
 
 	app.OnRecordEnrich("opportunities").BindFunc(func(e *core.RecordEnrichEvent) error {
 		if e.RequestInfo != nil && e.RequestInfo.Auth != nil {
 			auth := e.RequestInfo.Auth
 			e.Record.Unhide(oppDecisionFields...)
-			if auth.IsSuperuser() || rk.Kind(e.App, auth) == string(policy.Internal) {
+			kind, err := roleKindOf(e.App, auth)
+			if err != nil {
+				return err
+			}
+			if auth.IsSuperuser() || kind == policy.Internal {
 				e.Record.Unhide(oppConflictFields...)
 			}
 		}
@@ -107,7 +111,10 @@ func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
 	if user.IsSuperuser() {
 		return deals.Actor{Kind: deals.Internal, Validator: true}, nil
 	}
-	kind := roleKindOf(app, user)
+	kind, err := roleKindOf(app, user)
+	if err != nil {
+		return deals.Actor{}, err
+	}
 	a := deals.Actor{Kind: deals.Kind(kind)}
 	if kind != policy.Internal {
 		return a, nil
@@ -145,7 +152,11 @@ func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcom
 	if err != nil {
 		return "", err
 	}
-	threshold := LoadSettings(app).WonValidationAmount
+	settings, err := LoadSettings(app)
+	if err != nil {
+		return "", err
+	}
+	threshold := settings.WonValidationAmount
 	outcome, err := deals.Decide(actor, deals.Change{
 		From: from, To: to, Amount: rec.GetFloat("amount"), AmountChanged: amountChanged,
 		LostReason: rec.GetString("lost_reason"), Threshold: threshold,
@@ -246,7 +257,10 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 	if user == nil || user.Collection().Name != "users" {
 		return nil, ErrForbidden
 	}
-	kind := roleKindOf(app, user)
+	kind, err := roleKindOf(app, user)
+	if err != nil {
+		return nil, err
+	}
 	m, err := CachedMatrix(app)
 	if err != nil {
 		return nil, err

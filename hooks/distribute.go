@@ -13,7 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/assign"
-	"github.com/relais/relais/hooks/lifecycle"
 )
 
 // dbTime formats a time as PocketBase stores dates.
@@ -206,7 +205,10 @@ func Distribute(tx core.App, leadID string, actor Actor, now time.Time) (Distrib
 	if !(st == "ready" || st == "recycled") || lead.GetBool("held") {
 		return DistributeResult{Reason: "not_distributable"}, nil
 	}
-	settings := LoadSettings(tx)
+	settings, err := LoadSettings(tx)
+	if err != nil {
+		return DistributeResult{}, err
+	}
 	if lead.GetInt("score") < settings.ScoreThreshold && !lead.GetBool("forced") {
 		return DistributeResult{Reason: "below_threshold"}, nil
 	}
@@ -342,6 +344,3 @@ func backToPool(tx core.App, lead *core.Record, actor Actor, reason string) erro
 	return notifyChannelManagers(tx, lead, "lead_back_to_pool",
 		"Lead revenu au pool / Lead back to the pool: "+lead.GetString("company")+" ("+lead.GetString("city")+")")
 }
-
-// leadIsOpen reports whether a status counts against a partner's capacity.
-func leadIsOpen(status string) bool { return lifecycle.Open(status) }

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"database/sql"
 	"errors"
 	"net/http"
 
@@ -31,6 +32,16 @@ func errConflict(code, msg string) *Error {
 
 func errForbidden(code, msg string) *Error {
 	return &Error{Code: code, Status: http.StatusForbidden, Message: msg}
+}
+
+// missingAsNotVisible maps a missing record (sql.ErrNoRows) to
+// ErrNotVisible and passes any other error on: a database error must reach
+// APIError (logged, 500), not pass for a missing record.
+func missingAsNotVisible(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotVisible
+	}
+	return err
 }
 
 // APIError converts any error of the domain into PocketBase's API error

@@ -110,7 +110,11 @@ func ExportRight(app core.App, auth *core.Record, resource string, now time.Time
 	if auth.Collection().Name != "users" || AccountBlock(app, auth, now) != "" {
 		return false, nil, nil
 	}
-	if cell, ok := roleCell(app, auth.GetString("role"), resource); ok && cell.Export && cell.Read != policy.None {
+	cell, ok, err := roleCell(app, auth.GetString("role"), resource)
+	if err != nil {
+		return false, nil, err
+	}
+	if ok && cell.Export && cell.Read != policy.None {
 		return true, nil, nil
 	}
 	g, err := usableExportGrant(app, auth.Id, resource, now)
@@ -158,7 +162,10 @@ func exportHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return e.BadRequestError("Invalid filter or sort.", nil)
 	}
-	rowCap := govSettingInt(e.App, "export_row_cap", DefaultExportRowCap)
+	rowCap, err := govSettingInt(e.App, "export_row_cap", DefaultExportRowCap)
+	if err != nil {
+		return APIError(e, err)
+	}
 	rows := min(first.TotalItems, rowCap)
 	capped := first.TotalItems > rowCap
 	changes := map[string]any{"filter": filter, "sort": sortBy, "rows": rows, "capped": capped}
@@ -263,12 +270,18 @@ func streamExport(e *core.RequestEvent, resource, filter, order string, limit in
 
 // PageCapFor returns the largest page a user may list: the partner page
 // cap (settings_prm.partner_page_cap) for partner-kind roles, MaxPerPage
-// otherwise. Go handlers that list for partners pass it as PerPage.
-func PageCapFor(app core.App, auth *core.Record) int {
-	if auth != nil && auth.Collection().Name == "users" && roleKind(app, auth.GetString("role")) == policy.Partner {
+// otherwise. Go handlers that list for partners pass it as PerPage. An
+// error reading the role's kind or the settings is returned: the cap is
+// never dropped because it could not be read.
+func PageCapFor(app core.App, auth *core.Record) (int, error) {
+	partner, err := hasKind(app, auth, policy.Partner)
+	if err != nil {
+		return 0, err
+	}
+	if partner {
 		return govSettingInt(app, "partner_page_cap", DefaultPartnerPageCap)
 	}
-	return MaxPerPage
+	return MaxPerPage, nil
 }
 
 // PageCapMiddlewareID identifies the middleware that caps list pages for
@@ -283,11 +296,20 @@ func (g *governance) bindPageCap(se *core.ServeEvent) {
 		Id:       PageCapMiddlewareID,
 		Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 2,
 		Func: func(e *core.RequestEvent) error {
-			if e.Auth == nil || e.Request.Method != http.MethodGet || !isRecordsList(e.Request.URL.Path) ||
-				g.kinds.Kind(e.App, e.Auth) != string(policy.Partner) {
+			if e.Auth == nil || e.Request.Method != http.MethodGet || !isRecordsList(e.Request.URL.Path) {
 				return e.Next()
 			}
-			limit := govSettingInt(e.App, "partner_page_cap", DefaultPartnerPageCap)
+			partner, err := hasKind(e.App, e.Auth, policy.Partner)
+			if err != nil {
+				return APIError(e, err) // no list without its cap
+			}
+			if !partner {
+				return e.Next()
+			}
+			limit, err := govSettingInt(e.App, "partner_page_cap", DefaultPartnerPageCap)
+			if err != nil {
+				return APIError(e, err)
+			}
 			q := e.Request.URL.Query()
 			n, err := strconv.Atoi(q.Get("perPage"))
 			if !q.Has("perPage") || err != nil || n <= 0 {

@@ -264,8 +264,8 @@ func TestPartnerListPageCap(t *testing.T) {
 	assert.Equal(t, 30, n)
 	n, _, _ = page("admin", "perPage=500")
 	assert.Equal(t, 60, n, "internal roles are not capped")
-	assert.Equal(t, 50, hooks.PageCapFor(w.app, w.users["partner_user"]))
-	assert.Equal(t, hooks.MaxPerPage, hooks.PageCapFor(w.app, w.users["admin"]))
+	assert.Equal(t, 50, pageCap(t, w.app, w.users["partner_user"]))
+	assert.Equal(t, hooks.MaxPerPage, pageCap(t, w.app, w.users["admin"]))
 
 	govExec(t, w.app, "UPDATE settings_prm SET partner_page_cap = 10 WHERE id = {:id}", dbx.Params{"id": hooks.SettingsID})
 	n, per, _ = page("partner_user", "")

@@ -279,6 +279,8 @@ func GDPRErase(app core.App, by Actor, email string, now time.Time) (*EraseRepor
 		if _, err := tx.DB().NewQuery("PRAGMA secure_delete = ON").Execute(); err != nil {
 			return err
 		}
+		// harmless if it fails: the connection keeps secure_delete on
+		// (slower deletes, nothing exposed)
 		defer func() { _, _ = tx.DB().NewQuery("PRAGMA secure_delete = OFF").Execute() }()
 		s, err := findSubject(tx, email)
 		if err != nil {

@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,15 +31,13 @@ func govErr(status int, code, field, format string, args ...any) error {
 	return &Error{Code: code, Status: status, Message: fmt.Sprintf(format, args...), Field: field}
 }
 
-// governance holds what the governance hooks share.
-type governance struct {
-	kinds *RoleKinds
-}
+// governance carries the governance routes and middlewares.
+type governance struct{}
 
 // bindGovernance binds the governance hooks, routes and (under serve) cron
 // jobs.
-func bindGovernance(app core.App, rk *RoleKinds) {
-	g := &governance{kinds: rk}
+func bindGovernance(app core.App) {
+	g := &governance{}
 
 	bindAuthAudit(app)
 	bindAccessRequests(app)
@@ -81,24 +81,33 @@ func govIsAdmin(app core.App, auth *core.Record) bool {
 		AccountBlock(app, auth, time.Now()) == ""
 }
 
-// govSettings returns the settings_prm record (nil if missing).
-func govSettings(app core.App) *core.Record {
+// govSettings returns the settings_prm record (nil, nil if missing; a
+// read error is returned, never taken for a missing record).
+func govSettings(app core.App) (*core.Record, error) {
 	s, err := app.FindRecordById("settings_prm", SettingsID)
-	if err != nil {
-		return nil
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
 	}
-	return s
+	if err != nil {
+		return nil, fmt.Errorf("settings_prm: %w", err)
+	}
+	return s, nil
 }
 
 // govSettingInt reads a count setting, def when missing or zero (from
-// memory outside transactions, see caches.go).
-func govSettingInt(app core.App, name string, def int) int {
-	if s := cachedSettings(app).rec; s != nil {
+// memory outside transactions, see caches.go). A read error is returned,
+// not replaced by def.
+func govSettingInt(app core.App, name string, def int) (int, error) {
+	e, err := cachedSettings(app)
+	if err != nil {
+		return 0, err
+	}
+	if s := e.rec; s != nil { // read only: the cached record
 		if v := s.GetInt(name); v > 0 {
-			return v
+			return v, nil
 		}
 	}
-	return def
+	return def, nil
 }
 
 // govDT converts a time to the database representation.

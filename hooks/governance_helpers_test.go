@@ -38,18 +38,6 @@ func onlyEntry(t testing.TB, app core.App, seq int, action string) *core.Record 
 	return got[0]
 }
 
-// entriesOf returns the entries with an action written after seq.
-func entriesOf(t testing.TB, app core.App, seq int, action string) []*core.Record {
-	t.Helper()
-	var out []*core.Record
-	for _, r := range auditSince(t, app, seq) {
-		if r.GetString("action") == action {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // changesOf decodes the changes of an audit entry.
 func changesOf(t testing.TB, r *core.Record) map[string]any {
 	t.Helper()
@@ -69,4 +57,16 @@ func requireEntryFields(t testing.TB, r *core.Record, actor, role, partner, reso
 	require.Equal(t, record, r.GetString("record"), "record")
 	require.Len(t, r.GetString("hash"), 64, "hash")
 	require.Len(t, r.GetString("prev_hash"), 64, "prev_hash")
+}
+
+// entriesOf returns the entries with an action written after seq.
+func entriesOf(t testing.TB, app core.App, seq int, action string) []*core.Record {
+	t.Helper()
+	var out []*core.Record
+	for _, r := range auditSince(t, app, seq) {
+		if r.GetString("action") == action {
+			out = append(out, r)
+		}
+	}
+	return out
 }

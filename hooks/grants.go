@@ -109,14 +109,25 @@ func validateGrant(app core.App, s *GrantSpec, now time.Time) error {
 		return govErr(http.StatusBadRequest, "invalid_grant", field, format, args...)
 	}
 	user, err := app.FindRecordById("users", s.User)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return bad("user", "unknown user")
 	}
-	kind := roleKind(app, user.GetString("role"))
+	if err != nil {
+		return err
+	}
+	kind, err := roleKind(app, user.GetString("role"))
+	if err != nil {
+		return err
+	}
 	switch s.Kind {
 	case "territory":
-		if _, err := app.FindRecordById("territories", s.Territory); err != nil || s.Territory == "" {
+		if s.Territory == "" {
 			return bad("territory", "a territory grant needs an existing territory")
+		}
+		if _, err := app.FindRecordById("territories", s.Territory); errors.Is(err, sql.ErrNoRows) {
+			return bad("territory", "a territory grant needs an existing territory")
+		} else if err != nil {
+			return err
 		}
 		if kind != policy.Internal {
 			return bad("territory", "only internal roles can hold territory grants (partner roles never reach beyond their company)")
@@ -126,7 +137,10 @@ func validateGrant(app core.App, s *GrantSpec, now time.Time) error {
 		if !exportableResource(app, s.Resource) {
 			return bad("resource", "an export grant needs an exportable resource")
 		}
-		cell, ok := roleCell(app, user.GetString("role"), s.Resource)
+		cell, ok, err := roleCell(app, user.GetString("role"), s.Resource)
+		if err != nil {
+			return err
+		}
 		if !ok || cell.Read == policy.None {
 			return bad("resource", "the user's role cannot read %s", s.Resource)
 		}
@@ -153,7 +167,7 @@ func RevokeGrant(app core.App, by Actor, id string, now time.Time) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		g, err := tx.FindRecordById("grants", id)
 		if err != nil {
-			return ErrNotVisible
+			return missingAsNotVisible(err)
 		}
 		if !g.GetDateTime("ended_at").IsZero() || !g.GetDateTime("expires").Time().After(now) {
 			return govErr(http.StatusConflict, "grant_ended", "", "this grant has already ended")
@@ -217,28 +231,15 @@ func exportableResource(app core.App, name string) bool {
 	return err == nil
 }
 
-// roleCell reads the matrix cell of a role on a resource.
-func roleCell(app core.App, roleID, resource string) (policy.Cell, bool) {
+// roleCell reads the matrix cell of a role on a resource (false when there
+// is none; a read error is returned, not taken for a missing cell).
+func roleCell(app core.App, roleID, resource string) (policy.Cell, bool, error) {
 	rec, err := app.FindFirstRecordByFilter("permissions", "role = {:r} && resource = {:res}", dbx.Params{"r": roleID, "res": resource})
+	if errors.Is(err, sql.ErrNoRows) {
+		return policy.Cell{}, false, nil
+	}
 	if err != nil {
-		return policy.Cell{}, false
+		return policy.Cell{}, false, err
 	}
-	return cellFromRecord(rec), true
-}
-
-// roleKind returns the kind of a role ("" when unknown), from the cached
-// matrix outside transactions.
-func roleKind(app core.App, roleID string) policy.Kind {
-	if roleID == "" {
-		return ""
-	}
-	m, err := sharedMatrix(app)
-	if err != nil {
-		return ""
-	}
-	r, ok := m.Role(roleID)
-	if !ok {
-		return ""
-	}
-	return r.Kind
+	return cellFromRecord(rec), true, nil
 }

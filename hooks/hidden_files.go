@@ -85,7 +85,11 @@ func mayDownloadHidden(app core.App, auth, rec *core.Record, field string) bool 
 		return true
 	}
 	if rec.Collection().Name == "activities" && field == "recording" {
-		switch roleKindOf(app, auth) {
+		kind, err := roleKindOf(app, auth)
+		if err != nil {
+			return false // fail closed: the download answers 404
+		}
+		switch kind {
 		case policy.Internal:
 			return true
 		case policy.Integration:

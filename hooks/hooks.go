@@ -13,12 +13,8 @@ import (
 // the app starts (and in tests, right after tests.NewTestApp).
 func Register(app core.App) {
 	// first: the in-memory caches and their resets (caches.go)
+	// (role kinds are read from the cached matrix: roleKind in caches.go)
 	bindCaches(app)
-	// one cache of role kinds for every hook, reset whenever a role changes
-	rk := &RoleKinds{}
-	reset := func(e *core.RecordEvent) error { rk.Reset(); return e.Next() }
-	app.OnRecordAfterUpdateSuccess("roles").BindFunc(reset)
-	app.OnRecordAfterDeleteSuccess("roles").BindFunc(reset)
 	bindPolicy(app)
 	bindAccounts(app)
 	bindSessions(app)
@@ -36,9 +32,9 @@ func Register(app core.App) {
 	bindListHints(app)
 	bindReportRoutes(app)
 	bindMail(app)
-	bindVisibility(app, rk)
-	bindGovernance(app, rk)
-	bindDeals(app, rk)
+	bindVisibility(app)
+	bindGovernance(app)
+	bindDeals(app)
 	// relation ids a client writes must name records it may view (priority -10)
 	bindRelationGuard(app)
 	// Hidden file fields (call recordings) only for those who see the field

@@ -156,7 +156,11 @@ func NewIntake(app core.App) (*Intake, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Intake{app: app, territories: ts, settings: LoadSettings(app), now: time.Now()}, nil
+	settings, err := LoadSettings(app)
+	if err != nil {
+		return nil, err
+	}
+	return &Intake{app: app, territories: ts, settings: settings, now: time.Now()}, nil
 }
 
 // Ingest creates one lead (and its contact) unless the creator already
@@ -366,7 +370,9 @@ func findConflict(app core.App, keys []string, exclude string) (*Conflict, error
 		if ok > 0 {
 			c := Conflict{Kind: r.Kind, Record: r.Record, Partner: r.Partner}
 			if r.Kind == "lead" && c.Partner == "" {
-				_ = app.DB().NewQuery("SELECT partner FROM leads WHERE id = {:id}").Bind(dbx.Params{"id": r.Record}).Row(&c.Partner)
+				if err := app.DB().NewQuery("SELECT partner FROM leads WHERE id = {:id}").Bind(dbx.Params{"id": r.Record}).Row(&c.Partner); err != nil {
+					return nil, err
+				}
 			}
 			return &c, nil
 		}

@@ -20,8 +20,11 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 		return nil
 	}
 	if user != nil && user.Collection().Name == "users" {
-		kind := lifecycle.Kind(roleKindOf(app, user))
-		if err := lifecycle.CanTransition(user.GetString("role"), kind, from, to); err != nil {
+		kind, err := roleKindOf(app, user)
+		if err != nil {
+			return err
+		}
+		if err := lifecycle.CanTransition(user.GetString("role"), lifecycle.Kind(kind), from, to); err != nil {
 			code := "transition_not_allowed"
 			if te, ok := err.(interface{ Code() string }); ok {
 				code = te.Code()
@@ -36,8 +39,14 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 		}
 		return errBad("outcome_required", field, err.Error())
 	}
-	if to == "ready" && lead.GetInt("score") < LoadSettings(app).ScoreThreshold && !lead.GetBool("forced") {
-		return errBad("below_threshold", "score", "a lead becomes ready when its score reaches the threshold")
+	if to == "ready" && !lead.GetBool("forced") {
+		settings, err := LoadSettings(app)
+		if err != nil {
+			return err
+		}
+		if lead.GetInt("score") < settings.ScoreThreshold {
+			return errBad("below_threshold", "score", "a lead becomes ready when its score reaches the threshold")
+		}
 	}
 	if lifecycle.Closed(to) {
 		lead.Set("closed_at", time.Now())
@@ -142,8 +151,12 @@ func DistributePending(app core.App, now time.Time) (int, error) {
 	rows := []struct {
 		ID string `db:"id"`
 	}{}
-	err := app.DB().NewQuery(`SELECT id FROM leads WHERE status = 'ready' AND held = 0 AND (score >= {:t} OR forced = 1)
-		ORDER BY created LIMIT 200`).Bind(dbx.Params{"t": LoadSettings(app).ScoreThreshold}).All(&rows)
+	settings, err := LoadSettings(app)
+	if err != nil {
+		return 0, err
+	}
+	err = app.DB().NewQuery(`SELECT id FROM leads WHERE status = 'ready' AND held = 0 AND (score >= {:t} OR forced = 1)
+		ORDER BY created LIMIT 200`).Bind(dbx.Params{"t": settings.ScoreThreshold}).All(&rows)
 	if err != nil {
 		return 0, err
 	}

@@ -222,7 +222,11 @@ func validFormKey(keys []string, key string) bool {
 
 func webformRoute(e *core.RequestEvent) error {
 	received := map[string]any{"status": "received"}
-	if !validFormKey(LoadSettings(e.App).WebFormKeys, e.Request.PathValue("formKey")) {
+	settings, err := LoadSettings(e.App)
+	if err != nil {
+		return APIError(e, err) // no key is valid when the settings cannot be read
+	}
+	if !validFormKey(settings.WebFormKeys, e.Request.PathValue("formKey")) {
 		return e.NotFoundError("", nil)
 	}
 	var f webformInput

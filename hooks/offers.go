@@ -25,14 +25,6 @@ func ByRequest(e *core.RequestEvent) By { return By{User: e.Auth, Actor: ActorOf
 // ByUser is a user acting outside a request (commands, tests).
 func ByUser(u *core.Record) By { return By{User: u, Actor: ActorOfUser(u)} }
 
-// roleKindOf returns the kind of a user's role.
-func roleKindOf(app core.App, u *core.Record) policy.Kind {
-	if u == nil || u.Collection().Name != "users" {
-		return ""
-	}
-	return roleKind(app, u.GetString("role"))
-}
-
 // pendingOffer returns the pending offer of a lead to a partner (a plain
 // indexed query: the filter parser and resolver of FindFirstRecordByFilter
 // cost more than the lookup itself).
@@ -77,7 +69,9 @@ func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, 
 // for the response (acceptRoute renders it with savedLeadJSON).
 func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error) {
 	user := by.User
-	if user == nil || roleKindOf(app, user) != policy.Partner {
+	if ok, err := hasKind(app, user, policy.Partner); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, errForbidden("not_a_partner", "only partner users accept offers")
 	}
 	// visibility before the transaction, as the lead stood when the user
@@ -144,7 +138,9 @@ func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error
 func Decline(app core.App, by By, leadID, reason string) error {
 	user := by.User
 	reason = strings.TrimSpace(reason)
-	if user == nil || roleKindOf(app, user) != policy.Partner {
+	if ok, err := hasKind(app, user, policy.Partner); err != nil {
+		return err
+	} else if !ok {
 		return errForbidden("not_a_partner", "only partner users decline offers")
 	}
 	if len([]rune(reason)) < 3 {
@@ -245,7 +241,9 @@ func ExpireOffers(app core.App, now time.Time) (int, error) {
 // withdrawn; a held (conflicting) lead is released by this arbitration.
 func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error) {
 	user := by.User
-	if user == nil || roleKindOf(app, user) != policy.Internal {
+	if ok, err := hasKind(app, user, policy.Internal); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, errForbidden("not_allowed", "only channel managers and admins assign leads")
 	}
 	m, err := LoadMatrix(app)
@@ -312,7 +310,11 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 		if lead.GetBool("held") {
 			lead.Set("held", false)
 		}
-		err = offer(tx, lead, partnerID, LoadSettings(tx).DefaultAcceptHours, by.Actor, "lead.assign", now)
+		settings, err := LoadSettings(tx)
+		if err != nil {
+			return err
+		}
+		err = offer(tx, lead, partnerID, settings.DefaultAcceptHours, by.Actor, "lead.assign", now)
 		var de *Error
 		if errors.As(err, &de) {
 			return de

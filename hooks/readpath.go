@@ -78,7 +78,11 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 	if perPage <= 0 {
 		perPage = 30
 	}
-	if limit := PageCapFor(app, auth); perPage > limit {
+	limit, err := PageCapFor(app, auth)
+	if err != nil {
+		return nil, nil, err
+	}
+	if perPage > limit {
 		perPage = limit // partner roles: a list is not a bulk export
 	}
 	page := q.Page

@@ -206,7 +206,11 @@ func territoryOf(app core.App, postal string) (string, error) {
 // check found.
 func RegisterDeal(app core.App, by By, in RegistrationInput) (*core.Record, error) {
 	user := by.User
-	if user == nil || user.Collection().Name != "users" || roleKindOf(app, user) != policy.Partner || user.GetString("partner") == "" {
+	isPartner, err := hasKind(app, user, policy.Partner)
+	if err != nil {
+		return nil, err
+	}
+	if !isPartner || user.GetString("partner") == "" {
 		return nil, errForbidden("not_a_partner", "deals are registered by partner users")
 	}
 	m, err := CachedMatrix(app)
@@ -361,7 +365,11 @@ func ApproveRegistration(app core.App, by By, id string) (*core.Record, error) {
 			}
 		}
 		now := time.Now()
-		until := protectionEnd(now, LoadSettings(tx).ProtectionDays)
+		settings, err := LoadSettings(tx)
+		if err != nil {
+			return err
+		}
+		until := protectionEnd(now, settings.ProtectionDays)
 		rec.Set("registration_status", "approved")
 		rec.Set("protected_until", until)
 		rec.Set("registration_decided_by", by.User.Id)

@@ -106,7 +106,11 @@ func mayLink(app core.App, user *core.Record, collectionID, id string) (bool, er
 	if err != nil {
 		return false, err
 	}
-	if roleKindOf(app, user) != policy.Partner {
+	kind, err := roleKindOf(app, user)
+	if err != nil {
+		return false, err
+	}
+	if kind != policy.Partner {
 		return true, nil
 	}
 	own := user.GetString("partner")

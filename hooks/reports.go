@@ -761,7 +761,10 @@ func scorecardCSV(e *core.RequestEvent, s ReportScope, f ReportFilter, rows []Sc
 		return APIError(e, err)
 	}
 	if !ok {
-		_ = Audit(e.App, ActorOf(e), "export.denied", "reports", "", map[string]any{"report": "partners"})
+		// a refusal that cannot be recorded is an error, not a quiet 403
+		if err := Audit(e.App, ActorOf(e), ActionExportDenied, "reports", "", map[string]any{"report": "partners"}); err != nil {
+			return APIError(e, err)
+		}
 		return e.ForbiddenError("Your role may not export reports.", nil)
 	}
 	if err := Audit(e.App, ActorOf(e), "export.reports", "reports", "", map[string]any{

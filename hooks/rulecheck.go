@@ -26,6 +26,34 @@ import (
 // bool (compared with true/false only). Multi-valued fields, modifiers
 // (:each, :changed, :length…), back-relations, nested paths on the record,
 // @collection, @request.body/query/headers, numbers and null are unknown.
+//
+// Proven, not assumed: TestRuleViewEqualsSQLRule (rulecheck_property_test.go)
+// compares it with app.CanAccessRecord for custom roles of every kind at
+// every leads read level, users and leads of every shape, territory grants
+// running, expired and future. It is proven for the leads ViewRule only
+// (the one its callers ask: visibleLead, savedLeadJSON): for any other
+// collection it answers unknown and SQL decides. It is proven on the
+// module versions of ruleViewProvenOn: TestRuleViewProvenOnTheseVersions
+// fails when go.mod moves away from them, until the full sweep is run
+// again on the new versions. (Measured in that test: ~40 µs a decision in
+// memory against ~2 ms for CanAccessRecord's query on the same rule.)
+//
+// The auth record is the one the request loaded; SQL joins the stored row
+// for `@request.auth.R.F`. Both are the same unless the user's relation R
+// changes during the request.
+
+// ruleViewProvenOn are the versions of the modules whose semantics
+// rulecheck reproduces (PocketBase's SQL rendering of rules, the fexpr
+// parser) on which the full sweep of TestRuleViewEqualsSQLRule last found
+// no difference.
+var ruleViewProvenOn = map[string]string{
+	"github.com/pocketbase/pocketbase": "v0.39.11",
+	"github.com/ganigeorgiev/fexpr":    "v0.6.0",
+}
+
+// ruleViewCollections are the collections whose ViewRule the property test
+// covers.
+var ruleViewCollections = map[string]bool{"leads": true}
 
 // verdict is a rule's answer for one record: unknown means "ask SQL".
 type verdict int8
@@ -86,6 +114,9 @@ func parseRule(rule string) ([]fexpr.ExprGroup, error) {
 // ViewFor. Like ViewFor, a superuser passes and a nil rule refuses.
 func ruleView(app core.App, auth, rec *core.Record) verdict {
 	coll := rec.Collection()
+	if !ruleViewCollections[coll.Name] {
+		return ruleUnknown
+	}
 	if auth != nil && auth.IsSuperuser() {
 		return ruleTrue
 	}

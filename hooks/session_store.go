@@ -77,10 +77,14 @@ type SessionLimits struct {
 	Max  time.Duration
 }
 
-// LoadSessionLimits returns the timeouts of settings_prm.
-func LoadSessionLimits(app core.App) SessionLimits {
-	s := LoadSettings(app)
-	return SessionLimits{Idle: time.Duration(s.SessionIdleMinutes) * time.Minute, Max: time.Duration(s.SessionMaxHours) * time.Hour}
+// LoadSessionLimits returns the timeouts of settings_prm (an error when
+// the settings cannot be read: callers fail closed).
+func LoadSessionLimits(app core.App) (SessionLimits, error) {
+	s, err := LoadSettings(app)
+	if err != nil {
+		return SessionLimits{}, err
+	}
+	return SessionLimits{Idle: time.Duration(s.SessionIdleMinutes) * time.Minute, Max: time.Duration(s.SessionMaxHours) * time.Hour}, nil
 }
 
 // Expired reports whether s is over its idle or absolute timeout at now.
@@ -207,7 +211,11 @@ func CheckSession(app core.App, auth *core.Record, token string, now time.Time) 
 	if !ok {
 		return Session{}, SessionRevoked, nil
 	}
-	if s.Expired(LoadSessionLimits(app), now) {
+	limits, err := LoadSessionLimits(app)
+	if err != nil {
+		return Session{}, "", err
+	}
+	if s.Expired(limits, now) {
 		if err := endSessions(app, []string{s.ID}); err != nil {
 			return Session{}, "", err
 		}
@@ -290,9 +298,12 @@ func endSessions(app core.App, ids []string) error {
 // PurgeSessions ends at now the sessions whose newest token has expired
 // or that are over a timeout, and returns how many ended.
 func PurgeSessions(app core.App, now time.Time) (int, error) {
-	l := LoadSessionLimits(app)
+	l, err := LoadSessionLimits(app)
+	if err != nil {
+		return 0, fmt.Errorf("sessions: purge: %w", err)
+	}
 	var ids []string
-	err := app.DB().NewQuery("SELECT id FROM relais_sessions WHERE expires <= {:now} OR (via != {:static} AND (last_seen < {:idle} OR created < {:max}))").
+	err = app.DB().NewQuery("SELECT id FROM relais_sessions WHERE expires <= {:now} OR (via != {:static} AND (last_seen < {:idle} OR created < {:max}))").
 		Bind(dbx.Params{"now": now.Unix(), "idle": now.Add(-l.Idle).Unix(), "max": now.Add(-l.Max).Unix(), "static": SessionViaStatic}).
 		Column(&ids)
 	if err != nil {

@@ -28,13 +28,18 @@ type Settings struct {
 }
 
 // LoadSettings returns settings_prm, falling back to defaults for unset
-// values. It reads from memory outside transactions (the cache is reset
-// whenever settings_prm changes, see caches.go) and from the database
-// inside one.
-func LoadSettings(app core.App) Settings {
-	s := cachedSettings(app).s
+// values (and for a missing record). It reads from memory outside
+// transactions (the cache is reset whenever settings_prm changes, see
+// caches.go) and from the database inside one. A read error is returned:
+// callers refuse to act rather than act on defaults.
+func LoadSettings(app core.App) (Settings, error) {
+	e, err := cachedSettings(app)
+	if err != nil {
+		return Settings{}, err
+	}
+	s := e.s
 	s.WebFormKeys = slices.Clone(s.WebFormKeys)
-	return s
+	return s, nil
 }
 
 // settingsFrom parses the settings_prm record (nil: defaults).

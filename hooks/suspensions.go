@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -73,8 +74,11 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 					q.AndWhere(where)
 					return nil
 				})
-				if err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
 					return errSkip // changed meanwhile
+				}
+				if err != nil {
+					return err // a read error is reported, not taken for a change
 				}
 				list, err = apply(tx, fresh)
 				return err
@@ -114,7 +118,12 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 		})
 
 	// 3. inactivity
-	if s := govSettings(app); s != nil && s.GetInt("inactivity_days") > 0 {
+	// (unreadable settings skip this step, reported, and let the others run)
+	s, err := govSettings(app)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("inactivity: %w", err))
+	}
+	if s != nil && s.GetInt("inactivity_days") > 0 {
 		days := s.GetInt("inactivity_days")
 		suspend := s.GetBool("suspend_inactive")
 		cutoff := govTime(now.Add(-time.Duration(days) * 24 * time.Hour))

@@ -33,8 +33,12 @@ type offerCard struct {
 func (h *handlers) inbox(e *core.RequestEvent) error {
 	s := sess(e)
 	p := &inboxPage{page: h.page(e, "inbox", "inbox.title")}
+	settings, err := hooks.LoadSettings(e.App)
+	if err != nil {
+		return err
+	}
 	recs, _, err := hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{
-		Where: dbx.HashExp{"leads.status": "offered"}, Sort: "accept_by", PerPage: hooks.LoadSettings(e.App).PartnerPageCap,
+		Where: dbx.HashExp{"leads.status": "offered"}, Sort: "accept_by", PerPage: settings.PartnerPageCap,
 	})
 	if err != nil {
 		return err

@@ -32,7 +32,11 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if s.kind == "partner" {
 		p.Title = p.T("leads.title_partner")
 	}
-	q := hooks.ListQuery{Sort: "-updated,-created", Page: p.PageNo, PerPage: leadsPerPage(e.App, s)}
+	perPage, err := leadsPerPage(e.App, s)
+	if err != nil {
+		return err
+	}
+	q := hooks.ListQuery{Sort: "-updated,-created", Page: p.PageNo, PerPage: perPage}
 	if st := e.Request.URL.Query().Get("status"); lifecycle.Valid(st) {
 		p.Status = st
 		q.Where = dbx.HashExp{"leads.status": st}
@@ -63,9 +67,10 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 
 // leadsPerPage is the partner page cap of the settings for partner roles
 // (SPEC §3.3.7), 50 for others.
-func leadsPerPage(app core.App, s *session) int {
+func leadsPerPage(app core.App, s *session) (int, error) {
 	if s.kind == "partner" {
-		return hooks.LoadSettings(app).PartnerPageCap
+		settings, err := hooks.LoadSettings(app)
+		return settings.PartnerPageCap, err
 	}
-	return 50
+	return 50, nil
 }

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"database/sql"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -48,6 +51,11 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		return fail(http.StatusUnprocessableEntity, "login.failed")
 	}
 	user, err := e.App.FindAuthRecordByEmail("users", email)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		// a database error is not a wrong password: mwErrors logs it and
+		// answers 500
+		return fmt.Errorf("login: reading the account: %w", err)
+	}
 	if err != nil {
 		user = nil // unknown e-mail: CheckPassword compares with a dummy hash
 	}
@@ -87,7 +95,11 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		return err
 	}
 	// the cookie lives no longer than the session may
-	setSessionCookie(e, token, min(time.Duration(user.Collection().AuthToken.Duration)*time.Second, hooks.LoadSessionLimits(e.App).Max))
+	limits, err := hooks.LoadSessionLimits(e.App)
+	if err != nil {
+		return err
+	}
+	setSessionCookie(e, token, min(time.Duration(user.Collection().AuthToken.Duration)*time.Second, limits.Max))
 	clearCookie(e, guestCSRF)
 	return e.Redirect(http.StatusSeeOther, p.Next)
 }

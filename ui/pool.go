@@ -26,8 +26,12 @@ type poolPage struct {
 // pool lists the unassigned pool leads the user may see, newest first.
 func (h *handlers) pool(e *core.RequestEvent) error {
 	s := sess(e)
+	settings, err := hooks.LoadSettings(e.App)
+	if err != nil {
+		return err
+	}
 	p := &poolPage{page: h.page(e, "pool", "pool.title"), Statuses: lifecycle.PoolStatuses(), PageNo: pageParam(e),
-		Threshold: hooks.LoadSettings(e.App).ScoreThreshold}
+		Threshold: settings.ScoreThreshold}
 	statuses := []any{}
 	for _, st := range lifecycle.PoolStatuses() {
 		statuses = append(statuses, st)
