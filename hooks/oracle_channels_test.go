@@ -1,0 +1,245 @@
+package hooks_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	neturl "net/url"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The realtime and export channels of the differential oracle: the same
+// generated questions (role × entry collection × path × operator, secret
+// against nowhere), asked as a realtime subscription filter (is an event
+// delivered or not) and as the filter of the CSV export route.
+
+// rtClient is one SSE connection that records, per subscription, the ids
+// of the records whose events it received.
+type rtClient struct {
+	id   string
+	resp *http.Response
+	mu   sync.Mutex
+	got  map[string]map[string]bool // subscription → record ids
+	done chan struct{}
+}
+
+func rtConnect(t testing.TB, base string) *rtClient {
+	t.Helper()
+	resp, err := http.Get(base + "/api/realtime")
+	require.NoError(t, err)
+	c := &rtClient{resp: resp, got: map[string]map[string]bool{}, done: make(chan struct{})}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<22)
+	for sc.Scan() {
+		if line := sc.Text(); strings.HasPrefix(line, "data:") {
+			var d struct {
+				ClientID string `json:"clientId"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(strings.TrimPrefix(line, "data:")), &d))
+			c.id = d.ClientID
+			break
+		}
+	}
+	require.NotEmpty(t, c.id)
+	go func() {
+		defer close(c.done)
+		name := ""
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event:"):
+				name = strings.TrimPrefix(line, "event:")
+			case strings.HasPrefix(line, "data:"):
+				var d struct {
+					Record struct {
+						ID string `json:"id"`
+					} `json:"record"`
+				}
+				if json.Unmarshal([]byte(strings.TrimPrefix(line, "data:")), &d) == nil && d.Record.ID != "" {
+					c.mu.Lock()
+					if c.got[name] == nil {
+						c.got[name] = map[string]bool{}
+					}
+					c.got[name][d.Record.ID] = true
+					c.mu.Unlock()
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() { resp.Body.Close() })
+	return c
+}
+
+// subscribe sets the client's subscriptions; it returns the HTTP status.
+func (c *rtClient) subscribe(t testing.TB, base, token string, topics []string) int {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"clientId": c.id, "subscriptions": topics})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, base+"/api/realtime", strings.NewReader(string(body)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func (c *rtClient) delivered(topic string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ids := make([]string, 0, len(c.got[topic]))
+	for id := range c.got[topic] {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ",")
+}
+
+func rtTopic(entry, filter string) string {
+	opts, _ := json.Marshal(map[string]any{"query": map[string]string{"filter": filter}})
+	return entry + "/*?options=" + neturl.QueryEscape(string(opts))
+}
+
+// TestRealtimeFilterOracle asks the oracle's questions as realtime
+// subscription filters: for each cell, one subscription with the secret and
+// one with the nowhere value; then every record of the entry collection the
+// role can see is saved, and the events delivered to both must be the same.
+func TestRealtimeFilterOracle(t *testing.T) {
+	start := time.Now()
+	o := newOracle(t)
+	srv := httptest.NewServer(o.w.client.Handler())
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	cells := o.cells(2, sampler(*oracleFull, 8))
+	byEntry := map[string][]oracleCell{}
+	var entries []string
+	for _, c := range cells {
+		if byEntry[c.entry] == nil {
+			entries = append(entries, c.entry)
+		}
+		byEntry[c.entry] = append(byEntry[c.entry], c)
+	}
+	var findings []string
+	subs := 0
+	for _, entry := range entries {
+		// one client per role and 500 cells (1,000 subscriptions)
+		type batch struct {
+			client *rtClient
+			cells  []oracleCell
+			status int
+		}
+		var batches []*batch
+		byRole := map[string][]oracleCell{}
+		var roles []string
+		for _, c := range byEntry[entry] {
+			if byRole[c.role] == nil {
+				roles = append(roles, c.role)
+			}
+			byRole[c.role] = append(byRole[c.role], c)
+		}
+		touch := map[string]bool{}
+		for _, role := range roles {
+			cs := byRole[role]
+			for i := 0; i < len(cs); i += 500 {
+				b := &batch{client: rtConnect(t, srv.URL), cells: cs[i:min(i+500, len(cs))]}
+				var topics []string
+				for _, c := range b.cells {
+					topics = append(topics, rtTopic(entry, c.filter(c.secret)), rtTopic(entry, c.filter(c.nowhere)))
+				}
+				subs += len(topics)
+				b.status = b.client.subscribe(t, srv.URL, o.w.tokens[role], topics)
+				batches = append(batches, b)
+			}
+			for _, r := range o.visible[role][entry] {
+				touch[r.Id] = true
+			}
+		}
+		// an update event on every record some role can see
+		for _, r := range o.all[entry] {
+			if touch[r.Id] {
+				if err := o.w.app.Save(r); err != nil {
+					t.Logf("realtime oracle: %s %s cannot be touched (%v): its cells ask nothing", entry, r.Id, err)
+				}
+			}
+		}
+		time.Sleep(300 * time.Millisecond)
+		for _, b := range batches {
+			if b.status != http.StatusNoContent {
+				continue // refused: nothing can be delivered, for both values
+			}
+			for _, c := range b.cells {
+				if a, n := b.client.delivered(rtTopic(entry, c.filter(c.secret))), b.client.delivered(rtTopic(entry, c.filter(c.nowhere))); a != n {
+					findings = append(findings, "realtime "+c.String())
+				}
+			}
+			b.client.resp.Body.Close()
+		}
+	}
+	t.Logf("realtime oracle: %d cells, %d subscriptions, %d findings, %s", len(cells), subs, len(findings), time.Since(start).Round(time.Millisecond))
+	if len(findings) > 0 {
+		max := min(len(findings), 40)
+		t.Errorf("%d subscription filters tell hidden records apart (first %d):\n%s", len(findings), max, strings.Join(findings[:max], "\n"))
+	}
+}
+
+// TestExportFilterOracle asks the oracle's questions through the CSV export
+// route, as every role (those without an export right get 403 for both).
+func TestExportFilterOracle(t *testing.T) {
+	start := time.Now()
+	o := newOracle(t)
+	cells := o.cells(2, sampler(*oracleFull, 8))
+	var findings []string
+	requests := 0
+	exportable := map[string]bool{}
+	for _, c := range cells {
+		if _, ok := exportable[c.entry]; !ok {
+			exportable[c.entry] = o.w.client.Do(http.MethodGet, "/api/prm/export/"+c.entry, o.w.tokens["admin"], nil).Status != http.StatusNotFound
+		}
+		if !exportable[c.entry] {
+			continue
+		}
+		ask := func(v string) string {
+			requests++
+			res := o.w.client.Do(http.MethodGet, "/api/prm/export/"+c.entry+"?filter="+neturl.QueryEscape(c.filter(v)), o.w.tokens[c.role], nil)
+			if res.Status != http.StatusOK {
+				return res.Header.Get("X-Export-Rows") + " " + http.StatusText(res.Status)
+			}
+			return o.stableCSV(res.Body)
+		}
+		if a, b := ask(c.secret), ask(c.nowhere); a != b {
+			findings = append(findings, "export "+c.String())
+		}
+	}
+	t.Logf("export oracle: %d cells, %d requests, %d findings, %s", len(cells), requests, len(findings), time.Since(start).Round(time.Millisecond))
+	if len(findings) > 0 {
+		max := min(len(findings), 40)
+		t.Errorf("%d export filters tell hidden records apart (first %d):\n%s", len(findings), max, strings.Join(findings[:max], "\n"))
+	}
+}
+
+// stableCSV keeps the ids (first column) of the rows that existed before
+// the sweep: an export of the audit log lists the entries the sweep itself
+// wrote.
+func (o *oracle) stableCSV(body string) string {
+	var ids []string
+	for i, line := range strings.Split(body, "\n") {
+		if i == 0 || line == "" {
+			continue
+		}
+		id, _, _ := strings.Cut(line, ",")
+		if o.stable[id] {
+			ids = append(ids, id)
+		}
+	}
+	return "200 " + strings.Join(ids, ",")
+}
