@@ -500,5 +500,3 @@ func TestFilterOracle(t *testing.T) {
 		t.Errorf("%d filters tell hidden records apart (first %d):\n%s", len(findings), max, strings.Join(findings[:max], "\n"))
 	}
 }
-
-
