@@ -45,10 +45,6 @@ func CheckClientQuery(app core.App, auth *core.Record, collection, filter, sort 
 	if err != nil {
 		return err
 	}
-	var authColl *core.Collection
-	if auth != nil {
-		authColl = auth.Collection()
-	}
 	lookup := func(nameOrID string) *core.Collection {
 		c, err := app.FindCachedCollectionByNameOrId(nameOrID)
 		if err != nil {
@@ -56,7 +52,7 @@ func CheckClientQuery(app core.App, auth *core.Record, collection, filter, sort 
 		}
 		return c
 	}
-	return filterguard.Check(coll, authColl, lookup, filter, sort)
+	return filterguard.Check(coll, lookup, filter, sort)
 }
 
 // filterDenied audits a refusal and returns the API error to answer with.
@@ -91,7 +87,7 @@ var frenchReasons = map[string]string{
 	filterguard.CodeSyntax:       "ne se lit pas",
 	filterguard.CodeBackRelation: "passe par une relation inverse (_via_), interdite aux filtres clients",
 	filterguard.CodeCollection:   "joint une autre collection (@collection), interdit aux filtres clients",
-	filterguard.CodeRequest:      "lit des données de requête autres que vos propres champs",
+	filterguard.CodeRequest:      "lit des données de la requête (@request), interdit aux filtres clients",
 	filterguard.CodeUnknown:      "n'est pas un champ de cette collection",
 	filterguard.CodeHidden:       "n'est pas filtrable",
 	filterguard.CodeMultiHop:     "passe par une relation multiple, interdite aux filtres clients",

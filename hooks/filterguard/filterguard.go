@@ -21,8 +21,6 @@
 //     (`lead.status`, `partner.name:lower`): PocketBase joins it with the
 //     related collection's ListRule applied, and no multi-match subquery
 //     is involved;
-//   - the caller's own fields, one level deep (`@request.auth.id`,
-//     `@request.auth.partner`);
 //   - the date macros (`@now`, `@todayStart`, …), `@random` and `@rowid`
 //     in sorts, literals and the functions PocketBase knows, whose
 //     arguments are checked the same way.
@@ -79,7 +77,7 @@ var reasons = map[string]string{
 	CodeSyntax:       "cannot be parsed",
 	CodeBackRelation: "goes through a back-relation (_via_), which client filters may not use",
 	CodeCollection:   "joins another collection (@collection), which client filters may not use",
-	CodeRequest:      "reads request data other than the caller's own fields",
+	CodeRequest:      "reads request data (@request), which client filters may not use",
 	CodeUnknown:      "is not a field of this collection",
 	CodeHidden:       "is not filterable",
 	CodeMultiHop:     "goes through a multiple relation, which client filters may not use",
@@ -110,15 +108,14 @@ var literals = map[string]bool{"true": true, "false": true, "null": true}
 var sortSpecials = map[string]bool{"@random": true, "@rowid": true}
 
 // Check returns nil when every identifier of filter and sort is allowed on
-// coll (auth is the caller's collection, for @request.auth.*), a *Denied
-// otherwise.
-func Check(coll, auth *core.Collection, lookup Lookup, filter, sort string) error {
+// coll, a *Denied otherwise.
+func Check(coll *core.Collection, lookup Lookup, filter, sort string) error {
 	if strings.TrimSpace(filter) != "" {
 		groups, err := fexpr.Parse(filter)
 		if err != nil {
 			return deny("filter", "", CodeSyntax)
 		}
-		if err := checkGroups(coll, auth, lookup, groups); err != nil {
+		if err := checkGroups(coll, lookup, groups); err != nil {
 			return err
 		}
 	}
@@ -126,28 +123,28 @@ func Check(coll, auth *core.Collection, lookup Lookup, filter, sort string) erro
 		if f.Name == "" || sortSpecials[f.Name] {
 			continue
 		}
-		if code := checkPath(coll, auth, lookup, f.Name); code != "" {
+		if code := checkPath(coll, lookup, f.Name); code != "" {
 			return deny("sort", f.Name, code)
 		}
 	}
 	return nil
 }
 
-func checkGroups(coll, auth *core.Collection, lookup Lookup, groups []fexpr.ExprGroup) error {
+func checkGroups(coll *core.Collection, lookup Lookup, groups []fexpr.ExprGroup) error {
 	for _, g := range groups {
 		switch item := g.Item.(type) {
 		case fexpr.Expr:
 			for _, tok := range []fexpr.Token{item.Left, item.Right} {
-				if err := checkToken(coll, auth, lookup, tok); err != nil {
+				if err := checkToken(coll, lookup, tok); err != nil {
 					return err
 				}
 			}
 		case fexpr.ExprGroup:
-			if err := checkGroups(coll, auth, lookup, []fexpr.ExprGroup{item}); err != nil {
+			if err := checkGroups(coll, lookup, []fexpr.ExprGroup{item}); err != nil {
 				return err
 			}
 		case []fexpr.ExprGroup:
-			if err := checkGroups(coll, auth, lookup, item); err != nil {
+			if err := checkGroups(coll, lookup, item); err != nil {
 				return err
 			}
 		default:
@@ -157,12 +154,12 @@ func checkGroups(coll, auth *core.Collection, lookup Lookup, groups []fexpr.Expr
 	return nil
 }
 
-func checkToken(coll, auth *core.Collection, lookup Lookup, tok fexpr.Token) error {
+func checkToken(coll *core.Collection, lookup Lookup, tok fexpr.Token) error {
 	switch tok.Type {
 	case fexpr.TokenText, fexpr.TokenNumber:
 		return nil
 	case fexpr.TokenIdentifier:
-		if code := checkPath(coll, auth, lookup, tok.Literal); code != "" {
+		if code := checkPath(coll, lookup, tok.Literal); code != "" {
 			return deny("filter", tok.Literal, code)
 		}
 		return nil
@@ -172,7 +169,7 @@ func checkToken(coll, auth *core.Collection, lookup Lookup, tok fexpr.Token) err
 		}
 		args, _ := tok.Meta.([]fexpr.Token)
 		for _, a := range args {
-			if err := checkToken(coll, auth, lookup, a); err != nil {
+			if err := checkToken(coll, lookup, a); err != nil {
 				return err
 			}
 		}
@@ -183,12 +180,12 @@ func checkToken(coll, auth *core.Collection, lookup Lookup, tok fexpr.Token) err
 
 // checkPath returns "" when the identifier is allowed, the reason code
 // otherwise.
-func checkPath(coll, auth *core.Collection, lookup Lookup, ident string) string {
+func checkPath(coll *core.Collection, lookup Lookup, ident string) string {
 	if dateMacros[ident] {
 		return ""
 	}
 	if strings.HasPrefix(ident, "@") {
-		return checkMacroPath(auth, ident)
+		return checkMacroPath(ident)
 	}
 	parts := strings.Split(ident, ".")
 	for _, p := range parts {
@@ -245,30 +242,15 @@ func checkPath(coll, auth *core.Collection, lookup Lookup, ident string) string 
 	return CodeUnknown
 }
 
-// checkMacroPath allows the caller's own fields, one level deep.
-func checkMacroPath(auth *core.Collection, ident string) string {
+// checkMacroPath refuses every other @ identifier: @collection.* joins
+// without the multi-match rule gap being closed, and PocketBase itself
+// refuses @request.* in client filters ("Only superusers can filter by
+// @request.").
+func checkMacroPath(ident string) string {
 	if strings.HasPrefix(ident, "@collection.") {
 		return CodeCollection
 	}
-	rest, ok := strings.CutPrefix(ident, "@request.auth.")
-	if !ok || auth == nil || strings.Contains(rest, ".") {
-		return CodeRequest
-	}
-	name, modifier, _ := strings.Cut(rest, ":")
-	if name == "collectionName" || name == "collectionId" {
-		if modifier != "" {
-			return CodeModifier
-		}
-		return ""
-	}
-	f := auth.Fields.GetByName(name)
-	if f == nil || f.GetHidden() || f.Type() == core.FieldTypePassword {
-		return CodeRequest
-	}
-	if modifier != "" && modifier != "each" && modifier != "length" && modifier != "lower" {
-		return CodeModifier
-	}
-	return ""
+	return CodeRequest
 }
 
 // checkModifier allows ":lower" everywhere and ":each" / ":length" on the
