@@ -142,13 +142,17 @@ func bindFilterGuard(app core.App) {
 }
 
 // subscriptionQuery extracts the collection and the filter and sort of a
-// record subscription topic (`collection/*?options={"query":{"filter":…}}`
-// or `collection/ID?options=…`), parsed by PocketBase's own subscription
-// client so that the guard reads exactly what the broadcast will use. The
-// collection is what precedes the first "/": PocketBase delivers a record
-// event to the subscriptions that start with "name/" or "id/".
+// record subscription topic (`collection/*?options={"query":{"filter":…}}`,
+// `collection/ID?options=…`, or the deprecated `collection?options=…`),
+// parsed by PocketBase's own subscription client so that the guard reads
+// exactly what the broadcast will use. The collection is what precedes the
+// first "/" or "?": PocketBase delivers a record event to the subscriptions
+// that start with "name/", "id/", "name?" or "id?".
 func subscriptionQuery(topic string) (collection, filter, sort string) {
-	collection, _, _ = strings.Cut(topic, "/")
+	collection = topic
+	if i := strings.IndexAny(topic, "/?"); i >= 0 {
+		collection = topic[:i]
+	}
 	c := subscriptions.NewDefaultClient()
 	c.Subscribe(topic)
 	for _, opts := range c.Subscriptions() {

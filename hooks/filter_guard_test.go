@@ -98,6 +98,12 @@ func TestFilterGuardRealtime(t *testing.T) {
 	status = c.subscribe(t, srv.URL, w.tokens["partner_manager"], []string{rtTopic(leads.Id, `lead_offers_via_lead.reason != "x"`)})
 	require.Equal(t, http.StatusBadRequest, status)
 
+	// and so is the deprecated topic without "/*", which PocketBase still
+	// delivers as a list subscription
+	bare := "leads?options=" + urlQuery(`{"query":{"filter":"lead_offers_via_lead.reason != 'x'"}}`)
+	status = c.subscribe(t, srv.URL, w.tokens["partner_manager"], []string{bare})
+	require.Equal(t, http.StatusBadRequest, status)
+
 	ok := rtTopic("leads", `status = "accepted"`)
 	require.Equal(t, http.StatusNoContent, c.subscribe(t, srv.URL, w.tokens["partner_manager"], []string{ok}))
 	lead.Set("interest", "touched again")
