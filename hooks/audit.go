@@ -208,6 +208,10 @@ func bindAudit(app core.App) {
 
 	wrap := func(verb string) func(e *core.RecordRequestEvent) error {
 		return func(e *core.RecordRequestEvent) error {
+			// the event goes back to PocketBase after the commit: restore
+			// its app (see bindRollups)
+			orig := e.App
+			defer func() { e.App = orig }()
 			return e.App.RunInTransaction(func(tx core.App) error {
 				e.App = tx
 				var changes map[string]any

@@ -78,6 +78,8 @@ func bindDeals(app core.App) {
 			if outcome != deals.Pending {
 				return e.Next()
 			}
+			orig := e.App // restored for what runs after the commit (see bindRollups)
+			defer func() { e.App = orig }()
 			return e.App.RunInTransaction(func(tx core.App) error {
 				e.App = tx
 				if err := e.Next(); err != nil {

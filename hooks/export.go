@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/search"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/filterguard"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -149,6 +150,12 @@ func exportHandler(e *core.RequestEvent) error {
 	}
 	if !ok {
 		return deny()
+	}
+	var denied *filterguard.Denied
+	if err := CheckClientQuery(e.App, e.Auth, resource, filter, sortBy); errors.As(err, &denied) {
+		return filterDenied(e.App, actor, "export", resource, filter, sortBy, denied)
+	} else if err != nil {
+		return APIError(e, err)
 	}
 	// the sort gets a tie-breaker so that pages never overlap
 	order := "id"
@@ -294,7 +301,7 @@ const PageCapMiddlewareID = "relaisPartnerPageCap"
 func (g *governance) bindPageCap(se *core.ServeEvent) {
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{
 		Id:       PageCapMiddlewareID,
-		Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 2,
+		Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 3,
 		Func: func(e *core.RequestEvent) error {
 			if e.Auth == nil || e.Request.Method != http.MethodGet || !isRecordsList(e.Request.URL.Path) {
 				return e.Next()

@@ -29,6 +29,8 @@ func Register(app core.App) {
 	bindCollectionGuard(app)
 	bindSettingsAudit(app)
 	bindLeadRoutes(app)
+	// client filters and sorts: refused unless every path is allowed
+	bindFilterGuard(app)
 	bindListHints(app)
 	bindReportRoutes(app)
 	bindMail(app)

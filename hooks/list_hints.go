@@ -113,7 +113,7 @@ func bindListHints(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
 			Id:       ListHintMiddlewareID,
-			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 2,
+			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 3,
 			Func: func(e *core.RequestEvent) error {
 				if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.IsSuperuser() {
 					return e.Next()

@@ -33,8 +33,10 @@ type ListQuery struct {
 	// params, never from client text).
 	Where dbx.Expression
 	// Filter and Sort use PocketBase's filter syntax, like the REST API's
-	// `filter` and `sort`; they may come from the client: hidden fields are
-	// refused, relations obey the related collections' rules.
+	// `filter` and `sort`; they may come from the client: for non-superusers
+	// they are checked by the filter guard (CheckClientQuery: own fields and
+	// one single-relation hop only), hidden fields are refused, relations
+	// obey the related collections' rules.
 	Filter, Sort string
 	// Page (1-based) and PerPage (capped at MaxPerPage).
 	Page, PerPage int
@@ -59,6 +61,11 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 	super := auth != nil && auth.IsSuperuser()
 	if coll.ListRule == nil && !super {
 		return nil, nil, ErrForbidden
+	}
+	// Filter and Sort may come from a client: the same allow-list as the
+	// REST API (filter_guard.go)
+	if err := CheckClientQuery(app, auth, collection, q.Filter, q.Sort); err != nil {
+		return nil, nil, err
 	}
 	info := requestInfoFor(auth, http.MethodGet)
 	query := app.RecordQuery(coll)

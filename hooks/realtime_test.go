@@ -115,3 +115,34 @@ func TestRealtimeDoesNotLeakContacts(t *testing.T) {
 	require.NoError(t, w.app.Save(ct))
 	noCanary(t, "realtime to another partner", other.drain(700*time.Millisecond))
 }
+
+// A lead write by Go code or the API reaches the realtime subscriptions of
+// the users who may see it. The rollups hook opened its transaction inside
+// the write and left the event holding it: every after-success hook (the
+// realtime broadcast's access check among them) then queried a finished
+// transaction, so no user ever received a lead event, only superusers.
+func TestRealtimeDeliversLeadEvents(t *testing.T) {
+	w := newWorld(t)
+	srv := httptest.NewServer(w.client.Handler())
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	lead := w.lead(leadShape{partner: "P1", assignee: "partner_user", territory: "T1", status: "accepted"})
+	pm, admin, other := rtConnect(t, srv.URL), rtConnect(t, srv.URL), rtConnect(t, srv.URL)
+	require.Equal(t, http.StatusNoContent, pm.subscribe(t, srv.URL, w.tokens["partner_manager"], []string{"leads/*", "lead_offers/*"}))
+	require.Equal(t, http.StatusNoContent, admin.subscribe(t, srv.URL, w.tokens["admin"], []string{"leads/*"}))
+	require.Equal(t, http.StatusNoContent, other.subscribe(t, srv.URL, w.tokens["pm2"], []string{"leads/*", "lead_offers/*"}))
+
+	lead.Set("interest", "Toiture 12 kWc")
+	require.NoError(t, w.app.Save(lead))
+	res := w.client.Do(http.MethodPatch, url("leads", lead.Id), w.tokens["partner_user"], map[string]any{"estimated_value": 4200})
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	offer := w.mk("lead_offers", map[string]any{"lead": lead.Id, "partner": w.P1, "outcome": "accepted"})
+
+	require.Eventually(t, func() bool {
+		return pm.delivered("leads/*") == lead.Id && admin.delivered("leads/*") == lead.Id && pm.delivered("lead_offers/*") == offer.Id
+	}, 3*time.Second, 50*time.Millisecond, "partner manager %q / admin %q", pm.delivered("leads/*"), admin.delivered("leads/*"))
+	assert.Empty(t, other.delivered("leads/*"), "another partner receives nothing")
+	assert.Empty(t, other.delivered("lead_offers/*"))
+}

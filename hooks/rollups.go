@@ -483,6 +483,13 @@ func bindRollups(app core.App) {
 		if e.App.IsTransactional() {
 			return f(e.App.NonconcurrentDB())
 		}
+		// The write runs in the transaction, but the event outlives it:
+		// PocketBase triggers the after-success hooks (realtime broadcast,
+		// distribution, mail) with the event's App once this hook returns,
+		// i.e. after the commit. Give them back the app they came with, or
+		// every query they run fails on the finished transaction.
+		orig := e.App
+		defer func() { e.App = orig }()
 		return e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx
 			return f(tx.NonconcurrentDB())

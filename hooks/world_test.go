@@ -169,3 +169,25 @@ func (w *world) now() types.DateTime {
 	d, _ := types.ParseDateTime(time.Now().UTC())
 	return d
 }
+
+// superToken returns the token of a superuser of the world, made on first
+// use (the control of probes that only a superuser may send).
+func (w *world) superToken() string {
+	w.t.Helper()
+	if tok, ok := w.tokens["superuser"]; ok {
+		return tok
+	}
+	c, err := w.app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	su := core.NewRecord(c)
+	su.SetEmail("super@world.test")
+	su.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: worldPasswordHash(w.t)})
+	su.RefreshTokenKey()
+	if err := w.app.Save(su); err != nil {
+		w.t.Fatal(err)
+	}
+	w.tokens["superuser"] = testapp.Token(w.t, su)
+	return w.tokens["superuser"]
+}

@@ -1,0 +1,162 @@
+package hooks
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
+
+	"github.com/relais/relais/hooks/filterguard"
+)
+
+// The filter guard refuses the client filters and sorts that could ask
+// about records the caller's rules hide (SPEC §3.3.3; the allowed paths and
+// why are in package filterguard). It covers every place a client's filter
+// or sort reaches PocketBase's resolver: the collection list API, realtime
+// subscription options, and the Relais routes that take a filter (the
+// export route, through ListFor). A refusal is a 400 naming the path and an
+// audit entry `filter.denied`.
+
+// ActionFilterDenied is the audit action of a refused filter or sort.
+const ActionFilterDenied = "filter.denied"
+
+// FilterGuardMiddlewareID identifies the middleware on the list API.
+const FilterGuardMiddlewareID = "relaisFilterGuard"
+
+// maxAuditedFilter caps the filter text kept in the audit entry.
+const maxAuditedFilter = 500
+
+// CheckClientQuery returns nil when auth may send filter and sort to a list
+// of collection, a *filterguard.Denied otherwise. Superusers may send
+// anything.
+func CheckClientQuery(app core.App, auth *core.Record, collection, filter, sort string) error {
+	if auth != nil && auth.IsSuperuser() {
+		return nil
+	}
+	if strings.TrimSpace(filter) == "" && strings.TrimSpace(sort) == "" {
+		return nil
+	}
+	coll, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return err
+	}
+	lookup := func(nameOrID string) *core.Collection {
+		c, err := app.FindCachedCollectionByNameOrId(nameOrID)
+		if err != nil {
+			return nil
+		}
+		return c
+	}
+	return filterguard.Check(coll, lookup, filter, sort)
+}
+
+// filterDenied audits a refusal and returns the API error to answer with.
+func filterDenied(app core.App, actor Actor, channel, collection, filter, sort string, d *filterguard.Denied) error {
+	if len(filter) > maxAuditedFilter {
+		filter = filter[:maxAuditedFilter]
+	}
+	if len(sort) > maxAuditedFilter {
+		sort = sort[:maxAuditedFilter]
+	}
+	changes := map[string]any{"channel": channel, "param": d.Param, "path": d.Path, "code": d.Code, "filter": filter, "sort": sort}
+	if err := Audit(app, actor, ActionFilterDenied, collection, "", changes); err != nil {
+		return err
+	}
+	msg := FilterDeniedMessage(d)
+	return apis.NewBadRequestError(msg, map[string]any{d.Param: validation.NewError("filter_denied_"+d.Code, msg)})
+}
+
+// FilterDeniedMessage is the bilingual message of a refusal. It names the
+// kind of path refused, not the path: the answer does not echo the
+// client's text (the audit entry keeps it).
+func FilterDeniedMessage(d *filterguard.Denied) string {
+	fr := map[string]string{"filter": "filtre", "sort": "tri"}[d.Param]
+	if d.Code == filterguard.CodeSyntax {
+		return "This " + d.Param + " cannot be parsed. / Ce " + fr + " est illisible."
+	}
+	return "This " + d.Param + " is not allowed: a path " + d.Reason + " (see README, \"Client filters\"). / Ce " + fr +
+		" n'est pas autorisé : un chemin " + frenchReasons[d.Code] + "."
+}
+
+var frenchReasons = map[string]string{
+	filterguard.CodeSyntax:       "ne se lit pas",
+	filterguard.CodeBackRelation: "passe par une relation inverse (_via_), interdite aux filtres clients",
+	filterguard.CodeCollection:   "joint une autre collection (@collection), interdit aux filtres clients",
+	filterguard.CodeRequest:      "lit des données de la requête (@request), interdit aux filtres clients",
+	filterguard.CodeUnknown:      "n'est pas un champ de cette collection",
+	filterguard.CodeHidden:       "n'est pas filtrable",
+	filterguard.CodeMultiHop:     "passe par une relation multiple, interdite aux filtres clients",
+	filterguard.CodeDepth:        "va au-delà d'une relation",
+	filterguard.CodeModifier:     "utilise un modificateur non autorisé ici",
+	filterguard.CodeFunction:     "appelle une fonction inconnue",
+}
+
+// bindFilterGuard installs the guard on the list API and on realtime
+// subscriptions.
+func bindFilterGuard(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id: FilterGuardMiddlewareID,
+			// after the session guard (+1), before the list hints (+3)
+			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 2,
+			Func: func(e *core.RequestEvent) error {
+				if e.Request.Method != http.MethodGet || (e.Auth != nil && e.Auth.IsSuperuser()) {
+					return e.Next()
+				}
+				mm := listPath.FindStringSubmatch(e.Request.URL.Path)
+				if mm == nil {
+					return e.Next()
+				}
+				q := e.Request.URL.Query()
+				filter, sort := q.Get("filter"), q.Get("sort")
+				err := CheckClientQuery(e.App, e.Auth, mm[1], filter, sort)
+				var d *filterguard.Denied
+				if errors.As(err, &d) {
+					return filterDenied(e.App, ActorOf(e), "rest", mm[1], filter, sort, d)
+				}
+				// an unknown collection is PocketBase's 404 to give
+				return e.Next()
+			},
+		})
+		return se.Next()
+	})
+	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
+		if e.Auth != nil && e.Auth.IsSuperuser() {
+			return e.Next()
+		}
+		for _, sub := range e.Subscriptions {
+			collection, filter, sort := subscriptionQuery(sub)
+			err := CheckClientQuery(e.App, e.Auth, collection, filter, sort)
+			var d *filterguard.Denied
+			if errors.As(err, &d) {
+				return filterDenied(e.App, ActorOf(e.RequestEvent), "realtime", collection, filter, sort, d)
+			}
+		}
+		return e.Next()
+	})
+}
+
+// subscriptionQuery extracts the collection and the filter and sort of a
+// record subscription topic (`collection/*?options={"query":{"filter":…}}`,
+// `collection/ID?options=…`, or the deprecated `collection?options=…`),
+// parsed by PocketBase's own subscription client so that the guard reads
+// exactly what the broadcast will use. The collection is what precedes the
+// first "/" or "?": PocketBase delivers a record event to the subscriptions
+// that start with "name/", "id/", "name?" or "id?".
+func subscriptionQuery(topic string) (collection, filter, sort string) {
+	collection = topic
+	if i := strings.IndexAny(topic, "/?"); i >= 0 {
+		collection = topic[:i]
+	}
+	c := subscriptions.NewDefaultClient()
+	c.Subscribe(topic)
+	for _, opts := range c.Subscriptions() {
+		filter, sort = opts.Query["filter"], opts.Query["sort"]
+	}
+	return collection, filter, sort
+}
