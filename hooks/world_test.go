@@ -188,6 +188,6 @@ func (w *world) superToken() string {
 	if err := w.app.Save(su); err != nil {
 		w.t.Fatal(err)
 	}
-	w.tokens["superuser"] = testapp.Token(w.t, su)
+	w.tokens["superuser"] = testapp.Token(w.t, w.app, su)
 	return w.tokens["superuser"]
 }
