@@ -141,9 +141,12 @@ func TestSettingsReadErrorFailsClosed(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "qualifying", l.GetString("status"))
 
-	// internal lists are not capped by the settings: they still work
+	// the session timeouts are settings too: without them no session can be
+	// checked, so even an admin's list (not capped by the settings) refuses
 	res = w.client.Do(http.MethodGet, url("leads")+"?perPage=5", w.tokens["admin"], nil)
-	assert.Equal(t, http.StatusOK, res.Status, res.Body)
+	assert.Equal(t, http.StatusInternalServerError, res.Status, res.Body)
+	_, err = hooks.LoadSessionLimits(w.app)
+	assert.Error(t, err, "LoadSessionLimits")
 }
 
 // The governance jobs report unreadable settings instead of running with

@@ -28,7 +28,8 @@ func newKindProbe(t *testing.T) *kindProbe {
 	for _, res := range []string{"leads", "opportunities"} {
 		w.mk("permissions", map[string]any{"role": role, "resource": res, "read": "own", "update": "none", "delete": "none"})
 	}
-	u := w.addUser("prober", role, "P1")
+	// internal now, partner once the test changes the role's kind
+	u := w.addLegacyUser("prober", role, "P1")
 	lead := w.mk("leads", map[string]any{"company": "Sonde", "status": "accepted", "country": "FR", "postal_code": "35000",
 		"territory": w.T1, "partner": w.P1, "assignee": u.Id, "score": 70, "qualification_notes": "INTERNAL-NOTE", "source": "api", "source_ref": "REF-PROBE"})
 	for range 55 {
