@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 )
@@ -89,7 +90,13 @@ func addPrivateCustomers(app core.App) error {
 	if err := app.Save(leads); err != nil {
 		return fmt.Errorf("leads: %w", err)
 	}
+	return movePrivateNames(app.DB())
+}
 
+// movePrivateNames flags the leads of private customers and moves the
+// names their company held to their contacts, rewriting the texts that
+// quoted them (plain SQL, in the migration's transaction).
+func movePrivateNames(db dbx.Builder) error {
 	steps := []string{
 		"UPDATE leads SET private = 1 WHERE " + privateLeadCondition(),
 		// the name, as each private lead's company held it
@@ -134,7 +141,7 @@ func addPrivateCustomers(app core.App) error {
 		"DROP TABLE temp.private_names",
 	}
 	for i, q := range steps {
-		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+		if _, err := db.NewQuery(q).Execute(); err != nil {
 			return fmt.Errorf("private customers, step %d: %w", i+1, err)
 		}
 	}
