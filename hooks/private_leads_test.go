@@ -250,3 +250,39 @@ func TestOfferNotificationOfAPrivateLead(t *testing.T) {
 		assert.NotContains(t, m.Subject+m.Text+m.HTML, "Quenouille")
 	}
 }
+
+// An audit diff of a lead lists a company that may name a private
+// customer without its value (a business's company keeps its value).
+func TestAuditDiffMasksPrivateNames(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	c, err := w.app.FindCollectionByNameOrId("leads")
+	require.NoError(t, err)
+	for _, x := range []struct {
+		company, segment string
+		private, masked  bool
+	}{
+		{"Famille Quenouille", "farm", false, true},
+		{"SCI Quenouille", "residential", false, true},
+		{"Garage Quenouille", "business", true, true},
+		{"Garage Quenouille", "business", false, false},
+	} {
+		r := core.NewRecord(c)
+		r.Set("company", x.company)
+		r.Set("segment", x.segment)
+		r.Set("private", x.private)
+		d := hooks.Diff(r)
+		if x.masked {
+			assert.Equal(t, "(changed)", d["company"], "%+v", x)
+		} else {
+			assert.Equal(t, x.company, d["company"], "%+v", x)
+		}
+	}
+	// an update from a name (data written before the separation)
+	lead := w.lead(leadShape{territory: "T1", status: "new"})
+	_, err = w.app.DB().NewQuery("UPDATE leads SET company = 'M. Quenouille' WHERE id = {:id}").Bind(dbx.Params{"id": lead.Id}).Execute()
+	require.NoError(t, err)
+	lead = storedLead(t, w, lead.Id)
+	lead.Set("company", "Garage du Port")
+	assert.Equal(t, "(changed)", hooks.Diff(lead)["company"])
+}
