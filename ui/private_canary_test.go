@@ -253,7 +253,8 @@ func TestPrivateCustomerCanary(t *testing.T) {
 			"/api/collections/lead_contacts/records?perPage=200&expand=lead",
 		}
 		for _, c := range canaries {
-			paths = append(paths, "/api/collections/leads/records/"+c.id, "/api/collections/leads/records/"+c.id+"?expand=lead_offers_via_lead,activities_via_lead")
+			paths = append(paths, "/api/collections/leads/records/"+c.id,
+				"/api/collections/leads/records/"+c.id+"?expand=lead_offers_via_lead,activities_via_lead,lead_contacts_via_lead,notifications_via_lead")
 		}
 		listed := ""
 		for _, p := range paths {
@@ -267,24 +268,26 @@ func TestPrivateCustomerCanary(t *testing.T) {
 			assert.NotContains(t, listed, c.id, "%s: the %s lead is not the partner's", where, c.path)
 		}
 		// filters on company (and through relations) answer the same for
-		// the hidden name and for a value that exists nowhere
+		// the hidden name and for a value that exists nowhere (asked as the
+		// partner manager, who sees all of the company's records)
 		for _, c := range canaries {
-			for _, f := range []string{"company ~ %q", "company = %q", "company != %q", "company !~ %q"} {
-				for _, coll := range []string{"leads", "lead_offers", "notifications"} {
-					field := map[string]string{"leads": "company", "lead_offers": "lead.company", "notifications": "title"}[coll]
-					if coll == "notifications" && f != "company ~ %q" {
-						continue
-					}
-					ask := func(v string) resp {
-						q := strings.Replace(fmt.Sprintf(f, v), "company", field, 1)
-						return e.apiCall(http.MethodGet, "/api/collections/"+coll+"/records?perPage=200&filter="+url.QueryEscape(q), token, nil)
-					}
-					for _, v := range []string{c.last, "Famille " + c.last} {
-						hidden, nowhere := ask(v), ask("Zz"+strings.Repeat("q", len(v)))
-						assert.Equal(t, nowhere.Status, hidden.Status, "%s: %s %s", where, coll, f)
-						assert.Equal(t, nowhere.Body, hidden.Body, "%s: %s filter %s on %q tells the name exists", where, coll, f, v)
-					}
+			if strings.HasSuffix(who, ".sales@demo.test") {
+				break
+			}
+			for _, f := range []string{"company ~ %q", "company != %q", "lead.company ~ %q", "lead.company !~ %q", "title ~ %q"} {
+				coll := "leads"
+				switch {
+				case strings.HasPrefix(f, "lead."):
+					coll = "lead_offers"
+				case strings.HasPrefix(f, "title"):
+					coll = "notifications"
 				}
+				ask := func(v string) resp {
+					return e.apiCall(http.MethodGet, "/api/collections/"+coll+"/records?perPage=200&filter="+url.QueryEscape(fmt.Sprintf(f, v)), token, nil)
+				}
+				hidden, nowhere := ask(c.last), ask("Zz"+strings.Repeat("q", len(c.last)))
+				assert.Equal(t, nowhere.Status, hidden.Status, "%s: %s %s", where, coll, f)
+				assert.Equal(t, nowhere.Body, hidden.Body, "%s: %s filter %s tells the %s name exists", where, coll, f, c.path)
 			}
 		}
 		// the export (with a one-time export grant)
