@@ -41,8 +41,8 @@ func IsPrivate(l Lead) bool {
 }
 
 // personPrefixes are the words that announce a person rather than a
-// business, folded (see prefixWords), longest first so that "m et mme"
-// wins over "m.". Words that also start business names are left out: a
+// business, folded (see prefixWords); the prefixes of several words come
+// first, so that "M. et Mme" is taken whole before "M.". Words that also start business names are left out: a
 // bare "M" ("M Bricolage"), "Mr"/"Ms"/"Miss" without a dot ("Mr
 // Bricolage", "Miss Pizza"), "Foyer" ("Foyer rural").
 var personPrefixes = [][]string{
@@ -89,7 +89,7 @@ func personPrefix(s string) int {
 
 // LooksLikePerson reports whether a company field holds a person's name:
 // it starts with a word announcing a person ("Particulier …", "Famille …",
-// "M. …", "Mme …", "Monsieur …", "Madame …", "Mr …", "Private customer…"),
+// "M. …", "Mme …", "Monsieur …", "Madame …", "Mr. …", "Private customer…"),
 // or it equals the contact's first and last names (in either order).
 func LooksLikePerson(company, first, last string) bool {
 	c := Fold(company)
@@ -255,13 +255,26 @@ func MentionPattern(first, last string) (pattern string, likes []string) {
 		}
 		return out
 	}
-	L := "(?:" + strings.Join(variants(last), "|") + ")"
+	// a word boundary before a name or a prefix that starts with an ASCII
+	// letter keeps "Anne Roux" out of "Marianne Roux" (RE2's \b is ASCII)
+	group := func(vars []string, start bool) string {
+		out := make([]string, len(vars))
+		for i, v := range vars {
+			out[i] = v
+			if start && isASCIIWordStart(v) {
+				out[i] = `\b` + v
+			}
+		}
+		return "(?:" + strings.Join(out, "|") + ")"
+	}
+	lasts, firsts := variants(last), variants(first)
+	L := group(lasts, false)
 	var alts []string
-	fs := variants(first)
-	F := ""
-	if len(fs) > 0 {
-		F = "(?:" + strings.Join(fs, "|") + ")"
-		alts = append(alts, F+nameSeparator+L, L+`[\s,]+`+F)
+	opt := ""
+	if len(firsts) > 0 {
+		F := group(firsts, false)
+		alts = append(alts, group(firsts, true)+nameSeparator+L, group(lasts, true)+`[\s,]+`+F)
+		opt = "(?:" + F + nameSeparator + ")?"
 	}
 	var prefixes []string
 	for _, p := range append(append([][]string{}, personPrefixes...), accentedPrefixes...) {
@@ -271,11 +284,7 @@ func MentionPattern(first, last string) (pattern string, likes []string) {
 		}
 		prefixes = append(prefixes, strings.Join(q, `\s+`))
 	}
-	opt := ""
-	if F != "" {
-		opt = "(?:" + F + nameSeparator + ")?"
-	}
-	alts = append(alts, `(?:`+strings.Join(prefixes, "|")+`)\s*`+opt+L)
+	alts = append(alts, group(prefixes, true)+`\s*`+opt+L)
 	pattern = "(?:" + strings.Join(alts, "|") + ")"
 	if isASCIIWordEnd(last) && isASCIIWordEnd(Fold(last)) {
 		pattern += `\b`
@@ -307,11 +316,18 @@ func longestWord(s string) string {
 	return best
 }
 
+func isASCIIWordStart(s string) bool {
+	return s != "" && isASCIIWordChar(s[0])
+}
+
+func isASCIIWordChar(c byte) bool {
+	return c < 0x80 && (c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+}
+
 func isASCIIWordEnd(s string) bool {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return false
 	}
-	c := s[len(s)-1]
-	return c < 0x80 && (c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+	return isASCIIWordChar(s[len(s)-1])
 }

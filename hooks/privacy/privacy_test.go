@@ -167,10 +167,17 @@ func TestMentionPattern(t *testing.T) {
 		"Lefèvre-Roux Menuiserie",         // a surname alone is a trade name
 		"Famille Lefèvre-Rouxel",          // another name
 		"Boulangerie Roux, Hélène Dupont", // other people
+		"Programme. Lefèvre-Roux",         // "m." inside a word is no prefix
 	} {
 		assert.False(t, re.MatchString(s), s)
 	}
 	assert.Equal(t, []string{"Lefèvre", "lefevre"}, likes)
+
+	pat, _ = MentionPattern("Anne", "Canary")
+	re = regexp.MustCompile(`(?i)` + pat)
+	assert.True(t, re.MatchString("rappeler anne canary"))
+	assert.False(t, re.MatchString("Marianne Canary"), "another first name")
+	assert.False(t, re.MatchString("Canary Annette"), "another first name")
 
 	pat, _ = MentionPattern("", "Blanchard")
 	re = regexp.MustCompile(`(?i)` + pat)
