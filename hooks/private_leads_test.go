@@ -286,3 +286,16 @@ func TestAuditDiffMasksPrivateNames(t *testing.T) {
 	lead.Set("company", "Garage du Port")
 	assert.Equal(t, "(changed)", hooks.Diff(lead)["company"])
 }
+
+// A deal registered for a private customer leaves no name in the
+// registration's audit entry (a business's company stays).
+func TestRegistrationAuditHoldsNoPrivateName(t *testing.T) {
+	t.Parallel()
+	w := regWorld(t)
+	head := auditHead(t, w.app)
+	regSubmit(t, w, "partner_manager", map[string]any{"company": "Famille Quenouille", "postal_code": "35000", "amount": 9000, "expected_close": "2027-06-30"})
+	regSubmit(t, w, "partner_manager", map[string]any{"company": "Garage Quenouille", "postal_code": "35000", "amount": 9000, "expected_close": "2027-06-30"})
+	changes := auditChanges(t, w.app, head)
+	assert.Contains(t, changes, "Garage Quenouille")
+	assert.NotContains(t, strings.ReplaceAll(changes, "Garage Quenouille", ""), "Quenouille")
+}
