@@ -61,7 +61,7 @@ func localeOf(u *core.Record) string {
 //     company, also when it equals the contact's name);
 //   - a lead that is not private needs a company;
 //   - a private lead's company must be empty: a label written back by a
-//     client is emptied, a name sent in this write is refused (nothing is
+//     client (for the lead's place, before or after this write) is emptied, a name sent in this write is refused (nothing is
 //     stored), and a company stored before the lead became private (its
 //     segment changed to residential) moves to the contact, in the same
 //     transaction.
@@ -87,7 +87,8 @@ func guardPrivateLead(e *core.RecordEvent) error {
 		return validation.Errors{"company": validation.NewError("validation_required", msgCompanyRequired)}
 	case !private:
 		return e.Next()
-	case privacy.IsLabel(company, rec.GetString("city"), rec.GetString("department")):
+	case privacy.IsLabel(company, rec.GetString("city"), rec.GetString("department")) ||
+		privacy.IsLabel(company, rec.Original().GetString("city"), rec.Original().GetString("department")):
 		rec.Set("company", "")
 		return e.Next()
 	case changed:

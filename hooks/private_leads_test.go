@@ -89,6 +89,9 @@ func TestPrivateLeadsThroughTheCollectionAPI(t *testing.T) {
 	res = w.client.Do(http.MethodPatch, url("leads", created.ID), admin, map[string]any{"company": created.Company, "score": 25})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.Empty(t, storedLead(t, w, created.ID).GetString("company"))
+	res = w.client.Do(http.MethodPatch, url("leads", created.ID), admin, map[string]any{"company": created.Company, "postal_code": "29200", "city": "Brest"})
+	require.Equal(t, http.StatusOK, res.Status, "the label read before a move: %s", res.Body)
+	assert.Empty(t, storedLead(t, w, created.ID).GetString("company"))
 	for _, name := range []string{"Mme Quenouille", "Particulier Jean Quenouille", "Garage Quenouille"} {
 		res = w.client.Do(http.MethodPatch, url("leads", created.ID), admin, map[string]any{"company": name})
 		assert.Equal(t, http.StatusBadRequest, res.Status, name)

@@ -237,6 +237,24 @@ func TestPrivateCustomerCanary(t *testing.T) {
 	// audit log included)
 	assert.Equal(t, []string{"lead_contacts.last_name"}, tableHits(t, app, names()...), "after the intake")
 
+	// export runs the leads export as a partner user (with a one-time
+	// export grant: partners have no export right by default)
+	export := func(who string) string {
+		t.Helper()
+		grants, err := app.FindCollectionByNameOrId("grants")
+		require.NoError(t, err)
+		g := core.NewRecord(grants)
+		g.Set("user", e.user(who).Id)
+		g.Set("kind", "export")
+		g.Set("resource", "leads")
+		g.Set("expires", time.Now().Add(time.Hour))
+		g.Set("reason", "canary test")
+		require.NoError(t, app.Save(g))
+		r := e.apiCall(http.MethodGet, "/api/prm/export/leads", tok(who), nil)
+		require.Equal(t, http.StatusOK, r.Status, r.Body)
+		return r.Body
+	}
+
 	// --- the channels of a partner user
 	absent := func(stage, who string) {
 		t.Helper()
@@ -290,19 +308,7 @@ func TestPrivateCustomerCanary(t *testing.T) {
 				assert.Equal(t, nowhere.Body, hidden.Body, "%s: %s filter %s tells the %s name exists", where, coll, f, c.path)
 			}
 		}
-		// the export (with a one-time export grant)
-		grants, err := app.FindCollectionByNameOrId("grants")
-		require.NoError(t, err)
-		g := core.NewRecord(grants)
-		g.Set("user", e.user(who).Id)
-		g.Set("kind", "export")
-		g.Set("resource", "leads")
-		g.Set("expires", time.Now().Add(time.Hour))
-		g.Set("reason", "canary test")
-		require.NoError(t, app.Save(g))
-		r := e.apiCall(http.MethodGet, "/api/prm/export/leads", token, nil)
-		require.Equal(t, http.StatusOK, r.Status, r.Body)
-		lacksNames(t, where+" export", r.Body, canaries)
+		lacksNames(t, where+" export", export(who), canaries)
 
 		// the UI: pages and fragments
 		b := e.signedIn(who)
@@ -354,6 +360,9 @@ func TestPrivateCustomerCanary(t *testing.T) {
 			lacksNames(t, "offered to A, "+who+" view", r.Body, canaries)
 			assert.Contains(t, r.Body, label)
 		}
+		csv := export(who)
+		lacksNames(t, "offered to A, "+who+" export", csv, canaries)
+		assert.Contains(t, csv, label, "offered to A, %s: the export labels the private customers", who)
 		b := e.signedIn(who)
 		for _, p := range []string{"/inbox", "/leads", "/notifications", "/leads/" + canaries[0].id, "/inbox/" + canaries[0].id + "/countdown"} {
 			lacksNames(t, "offered to A, "+who+" UI "+p, b.get(p, hx).Body, canaries)
@@ -416,6 +425,7 @@ func TestPrivateCustomerCanary(t *testing.T) {
 		up, down := order("company,created"), order("-company,created")
 		require.Len(t, up, 3, who)
 		assert.Equal(t, up, down, "%s: the order of the private leads follows `created`, not their names", who)
+		lacksNames(t, "offered to B, "+who+" export", export(who), canaries)
 		b := e.signedIn(who)
 		for _, p := range []string{"/inbox", "/leads", "/notifications", "/leads/" + canaries[1].id, "/inbox/" + canaries[1].id + "/countdown"} {
 			body := b.get(p, hx).Body
