@@ -28,10 +28,10 @@ func (e *Env) offerOneEach() ([]offeredLead, error) {
 	for _, s := range e.Sales {
 		id := newID()
 		ref, _ := e.ref("a")
-		if _, err := tx.Exec(`INSERT INTO leads (id, company, segment, country, postal_code, city, department, territory, source, source_ref, score, status,
+		if _, err := tx.Exec(`INSERT INTO leads (id, company, private, segment, country, postal_code, city, department, territory, source, source_ref, score, status,
 			partner, assignee, offered_at, accept_by, offers_count, created_by, consent, created, updated)
-			VALUES (?, ?, 'residential', 'FR', '35000', 'Rennes', '35', ?, 'api', ?, 80, 'offered', ?, ?, ?, ?, 1, ?, 1, ?, ?)`,
-			id, "Bench "+ref, e.Territory, ref, s.Partner, s.ID, ns, by, e.Integration.ID, ns, ns); err != nil {
+			VALUES (?, '', 1, 'residential', 'FR', '35000', 'Rennes', '35', ?, 'api', ?, 80, 'offered', ?, ?, ?, ?, 1, ?, 1, ?, ?)`,
+			id, e.Territory, ref, s.Partner, s.ID, ns, by, e.Integration.ID, ns, ns); err != nil {
 			_ = tx.Rollback()
 			return nil, err
 		}

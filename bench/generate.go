@@ -574,7 +574,7 @@ func (g *generator) reference(tx *sql.Tx) error {
 	return nil
 }
 
-const leadColumns = "id, company, segment, company_size, country, postal_code, city, department, territory, source, source_ref, campaign, " +
+const leadColumns = "id, company, private, segment, company_size, country, postal_code, city, department, territory, source, source_ref, campaign, " +
 	"score, status, partner, assignee, offered_at, accept_by, accepted_at, interest, estimated_value, meeting_at, dedup_key, created_by, " +
 	"qualification_notes, consent, offers_count, lost_reason, won_amount, closed_at, created, updated"
 
@@ -583,7 +583,7 @@ const leadColumns = "id, company, segment, company_size, country, postal_code, c
 // Now (plus jitter inside the slot): leads arrive in time order, as in a
 // real data dir, and no two leads share a creation time.
 func (g *generator) leads(tx *sql.Tx, from, n int) error {
-	lead, err := tx.Prepare("INSERT INTO leads (" + leadColumns + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", 32), ", ") + ")")
+	lead, err := tx.Prepare("INSERT INTO leads (" + leadColumns + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", 33), ", ") + ")")
 	if err != nil {
 		return err
 	}
@@ -628,8 +628,10 @@ func (g *generator) leads(tx *sql.Tx, from, n int) error {
 		}
 		seg, value := g.segment()
 		first, last := g.pick(g.firsts), g.pick(g.lasts)
-		company, domain := "Famille "+last, g.pick(mailDomains)
-		if seg != "residential" {
+		// a household's name is a contact detail (SPEC §3.3.3): private
+		// customers' leads have no company, the name is in the contact
+		company, private, domain := "", seg == "residential", g.pick(mailDomains)
+		if !private {
 			company = g.pick(g.prefixes) + " " + g.pick(g.lasts)
 			domain = fmt.Sprintf("entreprise%d-%s.fr", g.rng.IntN(100000), seg)
 		}
@@ -724,7 +726,7 @@ func (g *generator) leads(tx *sql.Tx, from, n int) error {
 		if updated.After(now) {
 			updated = now
 		}
-		if _, err := lead.Exec(id, company, seg, size(g, seg), "FR", town.PostalCode, town.Name, dept, g.territory[region], src,
+		if _, err := lead.Exec(id, company, private, seg, size(g, seg), "FR", town.PostalCode, town.Name, dept, g.territory[region], src,
 			fmt.Sprintf("%s-%07d", src, i+1), "", score, status, partner, assignee, offeredAt, acceptBy, acceptedAt,
 			g.pick(interests[seg]), value, meetingAt, dedup.Primary(dedup.Keys(dedup.Input{Email: email})), creator,
 			notes, 1, offers, lostReason, wonAmount, closedAt, createdS, dbTime(updated)); err != nil {

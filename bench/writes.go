@@ -31,12 +31,13 @@ type ingestLead struct {
 // newLead returns a lead of this run; with score ≥ 60 (the threshold) it
 // is `ready` and the single ingest route distributes it at once. The
 // postal code is in the channel manager's first région (Rennes), which
-// has active partners. Company, e-mail (a free-mail domain) and phone are
-// unique, so that no lead is held as a duplicate of another.
+// has active partners. The lead is a private customer's (residential, no
+// company: the name is in the contact); e-mail (a free-mail domain) and
+// phone are unique, so that no lead is held as a duplicate of another.
 func (e *Env) newLead(kind string, score int) ingestLead {
 	ref, n := e.ref(kind)
 	return ingestLead{
-		Company: "Bench " + ref, Segment: "residential", PostalCode: "35000", City: "Rennes", Source: "api", SourceRef: ref,
+		Segment: "residential", PostalCode: "35000", City: "Rennes", Source: "api", SourceRef: ref,
 		Score: score, Interest: "Autoconsommation 6 kWc", Consent: true,
 		Contact: map[string]any{"first_name": "Jean", "last_name": "Bench", "email": ref + "@gmail.com", "phone": benchPhone(n)},
 	}
@@ -89,7 +90,7 @@ func (e *Env) IngestBatchREST(n int) error {
 }
 
 // rawLeadColumns are the columns the raw ingest writes (what Intake sets).
-const rawLeadColumns = "id, company, segment, country, postal_code, city, department, territory, source, source_ref, score, status, " +
+const rawLeadColumns = "id, company, private, segment, country, postal_code, city, department, territory, source, source_ref, score, status, " +
 	"interest, dedup_key, created_by, consent, created, updated"
 
 // rawIngest writes n leads the way a perfect implementation would, in one
@@ -125,7 +126,7 @@ func (e *Env) rawIngestTx(tx *sql.Tx, kind string, n int, assign bool) ([]string
 		return nil, err
 	}
 	defer keys.Close()
-	lead, err := prep("INSERT INTO leads (" + rawLeadColumns + ") VALUES (?, ?, 'residential', 'FR', '35000', 'Rennes', '35', ?, 'api', ?, ?, ?, 'Autoconsommation 6 kWc', ?, ?, 1, ?, ?)")
+	lead, err := prep("INSERT INTO leads (" + rawLeadColumns + ") VALUES (?, '', 1, 'residential', 'FR', '35000', 'Rennes', '35', ?, 'api', ?, ?, ?, 'Autoconsommation 6 kWc', ?, ?, 1, ?, ?)")
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +150,7 @@ func (e *Env) rawIngestTx(tx *sql.Tx, kind string, n int, assign bool) ([]string
 			return nil, err
 		}
 		email, phone := ref+"@gmail.com", benchPhone(seq)
-		ks := dedup.Keys(dedup.Input{Email: email, Phone: phone, Company: "Bench " + ref, PostalCode: "35000"})
+		ks := dedup.Keys(dedup.Input{Email: email, Phone: phone, PostalCode: "35000"})
 		args := make([]any, 4)
 		for j := range args {
 			args[j] = ks[min(j, len(ks)-1)]
@@ -162,7 +163,7 @@ func (e *Env) rawIngestTx(tx *sql.Tx, kind string, n int, assign bool) ([]string
 		if assign {
 			status, score = "ready", 80
 		}
-		if _, err := lead.Exec(id, "Bench "+ref, e.Territory, ref, score, status, dedup.Primary(ks), e.Integration.ID, now, now); err != nil {
+		if _, err := lead.Exec(id, e.Territory, ref, score, status, dedup.Primary(ks), e.Integration.ID, now, now); err != nil {
 			return nil, err
 		}
 		if _, err := contact.Exec(newID(), id, email, phone, now, now); err != nil {

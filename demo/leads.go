@@ -119,9 +119,11 @@ func (s *seeder) seedLeads() error {
 		}
 		seg, value := s.segment()
 		first, last := firsts[s.rng.IntN(len(firsts))], lasts[s.rng.IntN(len(lasts))]
-		company := "Famille " + last
+		// a household's name is a contact detail (SPEC §3.3.3): the lead
+		// of a private customer has no company, the name is in its contact
+		company, private := "", seg == "residential"
 		domain := s.pick([]string{"gmail.com", "orange.fr", "free.fr", "laposte.net"})
-		if seg != "residential" {
+		if !private {
 			base := s.pick(prefixes) + " " + s.pick(lasts)
 			company = base
 			domain = strings.ToLower(strings.NewReplacer(" ", "-", "'", "", "é", "e", "è", "e", "ô", "o", "ç", "c", "É", "e", "ë", "e", "ï", "i", "â", "a", "û", "u", "î", "i").Replace(s.pick(lasts))) + "-" + seg + ".fr"
@@ -144,7 +146,7 @@ func (s *seeder) seedLeads() error {
 			score = 60 + s.rng.IntN(41)
 		}
 		fields := map[string]any{
-			"company": company, "segment": seg, "company_size": s.size(seg), "country": "FR",
+			"company": company, "private": private, "segment": seg, "company_size": s.size(seg), "country": "FR",
 			"postal_code": town.PostalCode, "city": town.Name, "department": dept, "territory": s.territories[region].Id,
 			"source": src, "source_ref": fmt.Sprintf("%s-%05d", src, i+1), "score": score, "status": status,
 			"interest": s.pick(interests[seg]), "estimated_value": value, "created_by": creator.Id,
@@ -204,7 +206,7 @@ func (s *seeder) seedLeads() error {
 		if partner != nil && withPartner[status] && i%300 == 150 {
 			// the same customer comes back through another channel: a channel conflict for the manager
 			if _, err := s.save("leads", "", map[string]any{
-				"company": company, "segment": seg, "country": "FR", "postal_code": town.PostalCode, "city": town.Name, "department": dept,
+				"company": company, "private": private, "segment": seg, "country": "FR", "postal_code": town.PostalCode, "city": town.Name, "department": dept,
 				"territory": s.territories[region].Id, "source": "web", "score": 75, "status": "ready", "interest": s.pick(interests[seg]),
 				"held": true, "duplicate_of": lead.Id, "conflict_kind": "lead", "conflict_ref": lead.Id, "conflict_partner": partner.Id,
 				"created_by": s.internal["teleop"].Id, "consent": true, "created": dt(now.Add(-6 * time.Hour)), "updated": dt(now.Add(-6 * time.Hour)),

@@ -211,6 +211,17 @@ func TestJourneys(t *testing.T) {
 		inbox := html(t, ctx)
 		require.NotContains(t, inbox, email, "no contact e-mail before acceptance")
 		require.NotContains(t, inbox, phone, "no contact phone before acceptance")
+		// private customers' names neither (SPEC §3.3.3): the inbox shows a label
+		u, err := s.app.FindAuthRecordByEmail("users", "installer001.sales@demo.test")
+		require.NoError(t, err)
+		var private []string
+		require.NoError(t, s.app.DB().NewQuery(`SELECT c.last_name FROM leads l JOIN lead_contacts c ON c.lead = l.id
+			WHERE l.assignee = {:u} AND l.status = 'offered' AND l.private = 1`).Bind(dbx.Params{"u": u.Id}).Column(&private))
+		require.NotEmpty(t, private, "the demo inbox holds private customers' offers")
+		for _, last := range private {
+			require.NotContains(t, inbox, last, "no private customer's name before acceptance")
+		}
+		require.Contains(t, inbox, "Particulier — ", "the inbox names them by a neutral label")
 		png := screenshot(t, ctx, "partner-inbox.png")
 		if os.Getenv("RELAIS_UPDATE_DOCS") == "1" {
 			require.Less(t, len(png), 150<<10, "the README screenshot stays small")
@@ -229,6 +240,11 @@ func TestJourneys(t *testing.T) {
 		accepted, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(card)))
 		require.NoError(t, err)
 		require.Contains(t, accepted, email, "the contact shows once accepted")
+		lead, err := s.app.FindRecordById("leads", id)
+		require.NoError(t, err)
+		if lead.GetBool("private") {
+			require.Contains(t, accepted, contact.GetString("last_name"), "a private customer's name shows once accepted")
+		}
 		require.True(t, strings.HasSuffix(location(t, ctx), "/inbox"), "accepted in place, no reload")
 
 		do(t, ctx,
@@ -258,7 +274,13 @@ func TestJourneys(t *testing.T) {
 		require.Equal(t, int64(http.StatusNotFound), resp.Status)
 		page := html(t, ctx)
 		require.Contains(t, page, "404")
-		require.NotContains(t, page, foreign.GetString("company"))
+		ct, err := s.app.FindFirstRecordByData("lead_contacts", "lead", foreign.Id)
+		require.NoError(t, err)
+		for _, secret := range []string{foreign.GetString("company"), ct.GetString("last_name"), ct.GetString("email")} {
+			if secret != "" { // a private customer's lead has no company
+				require.NotContains(t, page, secret)
+			}
+		}
 	})
 
 	t.Run("c_channel_manager_assigns_a_ready_lead", func(t *testing.T) {

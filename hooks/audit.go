@@ -156,7 +156,7 @@ func Diff(r *core.Record) map[string]any {
 		if r.IsNew() && isZero(to) {
 			continue
 		}
-		if sens[name] {
+		if sens[name] || mayNamePerson(r, name, from, to) {
 			out[name] = "(changed)"
 			continue
 		}

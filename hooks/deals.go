@@ -288,7 +288,7 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 	body := map[string]any{"lead": lead.Id}
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
-		name = lead.GetString("company")
+		name = leadName(lead) // never a private customer's name: it stays in lead_contacts
 	}
 	if len([]rune(name)) > 200 {
 		return nil, errBad("too_long", "name", "name is longer than 200 characters")

@@ -342,5 +342,5 @@ func backToPool(tx core.App, lead *core.Record, actor Actor, reason string) erro
 		return err
 	}
 	return notifyChannelManagers(tx, lead, "lead_back_to_pool",
-		"Lead revenu au pool / Lead back to the pool: "+lead.GetString("company")+" ("+lead.GetString("city")+")")
+		"Lead revenu au pool / Lead back to the pool: "+leadName(lead)+" ("+lead.GetString("city")+")")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/privacy"
 )
 
 // GDPR helpers (SPEC §5): `relais gdpr export EMAIL` gathers everything
@@ -52,14 +53,22 @@ type subject struct {
 	match        *subjectMatcher
 }
 
-// subjectMatcher finds the subject's e-mail and phone numbers in text.
+// subjectMatcher finds the subject's e-mail, phone numbers and name in
+// text.
 type subjectMatcher struct {
 	email  string
 	phones []string
+	names  []string // words that every mention of the name contains (SQL prefilter)
 	re     *regexp.Regexp
 }
 
-func newMatcher(email string, phones []string) *subjectMatcher {
+// newMatcher builds the matcher of a subject: its e-mail, its phone
+// numbers in any usual notation, and the names of its contacts as a
+// private customer is mentioned ("First Last", "Last First", "Famille
+// Last", "M. Last"…: privacy.MentionPattern; a first or a last name alone
+// is not matched).
+func newMatcher(email string, phones []string, people []privacy.Contact) *subjectMatcher {
+	m := &subjectMatcher{email: email, phones: phones}
 	alts := []string{regexp.QuoteMeta(email)}
 	for _, p := range phones {
 		digits := strings.Split(p, "")
@@ -67,7 +76,20 @@ func newMatcher(email string, phones []string) *subjectMatcher {
 		// the usual separators in between
 		alts = append(alts, `(?:(?:\+|00)\d{1,3}[\s.\-()]*)?(?:\(?0\)?[\s.\-]*)?`+strings.Join(digits, `[\s.\-()]*`))
 	}
-	return &subjectMatcher{email: email, phones: phones, re: regexp.MustCompile(`(?i)` + strings.Join(alts, "|"))}
+	for _, p := range people {
+		pat, likes := privacy.MentionPattern(p.FirstName, p.LastName)
+		if pat == "" || slices.Contains(alts, pat) {
+			continue
+		}
+		alts = append(alts, pat)
+		for _, l := range likes {
+			if !slices.Contains(m.names, l) {
+				m.names = append(m.names, l)
+			}
+		}
+	}
+	m.re = regexp.MustCompile(`(?i)` + strings.Join(alts, "|"))
+	return m
 }
 
 // scrub replaces every occurrence of the subject in s.
@@ -87,6 +109,11 @@ func (m *subjectMatcher) sqlCandidates(col string, params dbx.Params) string {
 		k := "gdpr_phone" + strconv.Itoa(i)
 		params[k] = "%" + p + "%"
 		conds = append(conds, stripped+" LIKE {:"+k+"}")
+	}
+	for i, n := range m.names {
+		k := "gdpr_name" + strconv.Itoa(i)
+		params[k] = "%" + n + "%"
+		conds = append(conds, col+" LIKE {:"+k+"}")
 	}
 	return "(" + strings.Join(conds, " OR ") + ")"
 }
@@ -143,7 +170,11 @@ func findSubject(app core.App, email string) (*subject, error) {
 		}
 	}
 	sort.Strings(s.phones)
-	s.match = newMatcher(e, s.phones)
+	var people []privacy.Contact
+	for _, r := range append(slices.Clone(s.leadContacts), s.contacts...) {
+		people = append(people, privacy.Contact{FirstName: r.GetString("first_name"), LastName: r.GetString("last_name")})
+	}
+	s.match = newMatcher(e, s.phones, people)
 	return s, nil
 }
 
@@ -259,11 +290,13 @@ func protectedTable(name string) bool {
 // transaction with its gdpr.erase audit entry:
 //
 //   - lead_contacts and contacts holding the e-mail lose every contact
-//     field (names, title, e-mail, phones);
-//   - every other Relais table is scanned: text mentioning the e-mail or
-//     one of the subject's phone numbers (any usual notation) is rewritten
-//     with ErasedMark; duplicate keys derived from them are cleared (rows
-//     of a dedup table are deleted);
+//     field (names, title, e-mail, phones); the subject's private-customer
+//     leads keep an empty company;
+//   - every other Relais table is scanned: text mentioning the e-mail, one
+//     of the subject's phone numbers (any usual notation) or its name as a
+//     private customer is written ("First Last", "Famille Last", "M.
+//     Last"…) is rewritten with ErasedMark; duplicate keys derived from
+//     them are cleared (rows of a dedup table are deleted);
 //   - request-log lines mentioning the subject are deleted from the
 //     auxiliary database.
 //
@@ -306,6 +339,9 @@ func GDPRErase(app core.App, by Actor, email string, now time.Time) (*EraseRepor
 			}
 		}
 		rep.LeadContacts, rep.Contacts = ids(s.leadContacts), ids(s.contacts)
+		if err := blankPrivateCompanies(tx, s.leadContacts, rep.Scrubbed); err != nil {
+			return err
+		}
 		if err := scanTables(tx.DB(), s.match, rep.Scrubbed, scrubMode); err != nil {
 			return err
 		}
@@ -338,6 +374,32 @@ func GDPRErase(app core.App, by Actor, email string, now time.Time) (*EraseRepor
 		app.Logger().Warn("gdpr erase: WAL checkpoint failed", "error", err)
 	}
 	return rep, nil
+}
+
+// blankPrivateCompanies empties the company of the subject's private
+// customer leads (the lead hooks keep it empty; a value written around
+// them, in SQL, goes too).
+func blankPrivateCompanies(tx core.App, contacts []*core.Record, counts map[string]int) error {
+	if len(contacts) == 0 {
+		return nil
+	}
+	leads := make([]any, len(contacts))
+	for i, r := range contacts {
+		leads[i] = r.GetString("lead")
+	}
+	res, err := tx.DB().Update("leads", dbx.Params{"company": ""},
+		dbx.And(dbx.HashExp{"private": true}, dbx.NewExp("company != ''"), dbx.In("id", leads...))).Execute()
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		counts["leads.company"] += int(n)
+	}
+	return nil
 }
 
 // scan modes of scanTables.

@@ -21,6 +21,8 @@ func Register(app core.App) {
 	// lifecycle checks run before (outside) the audit wrapper so that the
 	// audited diff includes the fields they set
 	bindLeadHooks(app)
+	// private customers: no person's name in a lead (private_leads.go)
+	bindPrivateLeads(app)
 	// report rollups, in the transaction of each lead and offer write
 	bindRollups(app)
 	bindAudit(app)

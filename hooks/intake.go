@@ -14,6 +14,7 @@ import (
 
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/privacy"
 )
 
 // ContactInput is the optional nested contact of an ingested lead.
@@ -42,6 +43,7 @@ type IngestInput struct {
 	Score          *int          `json:"score"`
 	EstimatedValue float64       `json:"estimated_value"`
 	Consent        bool          `json:"consent"`
+	Private        bool          `json:"private"` // a private customer's: the name goes in Contact, not Company
 	Contact        *ContactInput `json:"contact"`
 }
 
@@ -63,11 +65,11 @@ var (
 // normalize validates and cleans the input, returning a field-named error.
 func (in *IngestInput) normalize() error {
 	in.Company = strings.TrimSpace(in.Company)
-	if in.Company == "" {
-		return errBad("required", "company", "company is required")
-	}
 	if len([]rune(in.Company)) > 200 {
 		return errBad("too_long", "company", "company is longer than 200 characters")
+	}
+	if err := in.separatePrivateName(); err != nil {
+		return err
 	}
 	in.Source = strings.ToLower(strings.TrimSpace(in.Source))
 	if !slices.Contains(leadSources, in.Source) {
@@ -128,6 +130,34 @@ func (in *IngestInput) normalize() error {
 			*v = e164
 		}
 	}
+	return nil
+}
+
+// separatePrivateName decides whether the lead is a private customer's
+// (privacy.IsPrivate: flagged, residential, or a company naming a person,
+// the contact's name included) and then moves the
+// name its company held into the contact (privacy.Keep): a private
+// customer's lead is stored without a company. A lead that is not private
+// needs a company.
+func (in *IngestInput) separatePrivateName() error {
+	var ct privacy.Contact
+	if in.Contact != nil {
+		ct = privacy.Contact{FirstName: strings.TrimSpace(in.Contact.FirstName), LastName: strings.TrimSpace(in.Contact.LastName), Title: strings.TrimSpace(in.Contact.Title)}
+	}
+	in.Private = privacy.IsPrivate(privacy.Lead{Company: in.Company, Segment: in.Segment, Private: in.Private, FirstName: ct.FirstName, LastName: ct.LastName})
+	if !in.Private {
+		if in.Company == "" {
+			return errBad("required", "company", msgCompanyRequired)
+		}
+		return nil
+	}
+	if kept, changed := privacy.Keep(in.Company, ct); changed {
+		if in.Contact == nil {
+			in.Contact = &ContactInput{}
+		}
+		in.Contact.FirstName, in.Contact.LastName, in.Contact.Title = kept.FirstName, cut(kept.LastName, 100), kept.Title
+	}
+	in.Company = ""
 	return nil
 }
 
@@ -252,6 +282,7 @@ func (it *Intake) create(tx core.App, actor Actor, creator *core.Record, in Inge
 		score = *in.Score
 	}
 	lead.Set("company", in.Company)
+	lead.Set("private", in.Private)
 	lead.Set("segment", in.Segment)
 	lead.Set("company_size", in.CompanySize)
 	lead.Set("country", in.Country)
@@ -312,7 +343,8 @@ func (it *Intake) create(tx core.App, actor Actor, creator *core.Record, in Inge
 	if err := saveKeys(tx, "lead", lead.Id, "", keys); err != nil {
 		return IngestResult{}, err
 	}
-	changes := map[string]any{"company": in.Company, "source": in.Source, "source_ref": in.SourceRef, "territory": lead.GetString("territory"),
+	// a private customer's name is never in the log (the lead holds none)
+	changes := map[string]any{"company": in.Company, "private": in.Private, "source": in.Source, "source_ref": in.SourceRef, "territory": lead.GetString("territory"),
 		"department": dept, "score": score, "status": status, "held": conflict != nil}
 	if conflict != nil {
 		changes["conflict"] = map[string]any{"kind": conflict.Kind, "record": conflict.Record}

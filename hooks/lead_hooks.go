@@ -9,6 +9,7 @@ import (
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/privacy"
 )
 
 // checkLeadUpdate applies the lifecycle to a lead update by a user, for the
@@ -78,7 +79,11 @@ func prepareLeadCreate(app core.App, user *core.Record, lead *core.Record) error
 			}
 		}
 	}
-	keys := dedup.Keys(dedup.Input{Company: lead.GetString("company"), PostalCode: lead.GetString("postal_code")})
+	company := lead.GetString("company")
+	if privacy.IsPrivate(privacy.Lead{Company: company, Segment: lead.GetString("segment"), Private: lead.GetBool("private")}) {
+		company = "" // a private customer's lead keeps no key derived from a name
+	}
+	keys := dedup.Keys(dedup.Input{Company: company, PostalCode: lead.GetString("postal_code")})
 	lead.Set("dedup_key", dedup.Primary(keys))
 	return nil
 }

@@ -243,15 +243,14 @@ func webformRoute(e *core.RequestEvent) error {
 	if strings.TrimSpace(f.Email) == "" && strings.TrimSpace(f.Phone) == "" {
 		return APIError(e, errBad("required", "email", "an e-mail or a phone number is required"))
 	}
+	// a request without a company is a private customer's: the name stays
+	// in the contact (SPEC §3.3.3), the lead gets none
 	company := strings.TrimSpace(f.Company)
-	if company == "" {
-		company = strings.TrimSpace("Particulier " + f.FirstName + " " + f.LastName)
-	}
 	in := IngestInput{
 		Company: company, Segment: f.Segment, PostalCode: f.PostalCode, City: f.City, Source: "web", Interest: f.Interest, Consent: true,
-		Contact: &ContactInput{FirstName: f.FirstName, LastName: f.LastName, Email: f.Email, Phone: f.Phone},
+		Private: company == "", Contact: &ContactInput{FirstName: f.FirstName, LastName: f.LastName, Email: f.Email, Phone: f.Phone},
 	}
-	if in.Segment == "" {
+	if in.Segment == "" && in.Private {
 		in.Segment = "residential"
 	}
 	it, err := NewIntake(e.App)

@@ -31,17 +31,18 @@ func notify(tx core.App, userID, kind, leadID, title, body string) error {
 	return tx.Save(n)
 }
 
-// offerText is the public description of an offered lead: company, town,
-// segment, interest and score — never the contact (SPEC §3.3.2).
+// offerText is the public description of an offered lead: company (a
+// neutral noun for a private customer), town, segment, interest and score
+// — never the contact (SPEC §3.3.2, §3.3.3).
 func offerText(lead *core.Record, acceptBy time.Time) string {
 	return fmt.Sprintf("%s — %s %s\nSegment: %s · Score: %d\n%s\nÀ accepter avant / accept before: %s UTC",
-		lead.GetString("company"), lead.GetString("postal_code"), lead.GetString("city"),
+		leadName(lead), lead.GetString("postal_code"), lead.GetString("city"),
 		lead.GetString("segment"), lead.GetInt("score"), lead.GetString("interest"), acceptBy.UTC().Format("2006-01-02 15:04"))
 }
 
 // notifyOffer tells the assignee and the partner managers of a new offer.
 func notifyOffer(tx core.App, lead, partner, assignee *core.Record, acceptBy time.Time) error {
-	title := "Nouvelle offre / New offer: " + lead.GetString("company") + " (" + lead.GetString("city") + ")"
+	title := "Nouvelle offre / New offer: " + leadName(lead) + " (" + lead.GetString("city") + ")"
 	body := offerText(lead, acceptBy)
 	recipients := []string{assignee.Id}
 	managers := []struct {
@@ -81,7 +82,7 @@ func notifyChannelManagers(tx core.App, lead *core.Record, kind, title string) e
 		}
 	}
 	for _, r := range rows {
-		if err := notify(tx, r.ID, kind, lead.Id, title, lead.GetString("company")+" — "+lead.GetString("city")); err != nil {
+		if err := notify(tx, r.ID, kind, lead.Id, title, leadName(lead)+" — "+lead.GetString("city")); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/privacy"
 )
 
 // Deal registration (issue 7): a partner registers a deal it found itself.
@@ -270,6 +271,9 @@ func RegisterDeal(app core.App, by By, in RegistrationInput) (*core.Record, erro
 		}
 		audit := map[string]any{"company": in.Company, "postal_code": in.PostalCode, "siret": in.SIRET, "amount": in.Amount,
 			"partner": partner, "territory": territory, "conflicts": conflicts}
+		if privacy.LooksLikePerson(in.Company, "", "") {
+			audit["company"] = "(private customer)" // the append-only log never holds a person's name
+		}
 		if err := Audit(tx, by.Actor, "registration.submit", "opportunities", rec.Id, audit); err != nil {
 			return err
 		}

@@ -45,10 +45,12 @@ type partnerChoice struct {
 	Territories        []string
 }
 
-// answerView is a declined or expired offer.
+// answerView is a declined or expired offer; Lead is empty when the user
+// may not see the lead.
 type answerView struct {
-	LeadID, Company, Partner, Outcome, Reason string
-	DecidedAt                                 types.DateTime
+	LeadID, Partner, Outcome, Reason string
+	Lead                             leadView
+	DecidedAt                        types.DateTime
 }
 
 // board renders the distribution board.
@@ -241,21 +243,22 @@ func (h *handlers) recentAnswers(s *session) ([]answerView, error) {
 	if err != nil {
 		return nil, err
 	}
-	companies, err := h.companies(s, lids)
+	leads, err := h.visibleLeads(s, lids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]answerView, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, answerView{LeadID: r.GetString("lead"), Company: companies[r.GetString("lead")], Partner: pn[r.GetString("partner")],
+		out = append(out, answerView{LeadID: r.GetString("lead"), Lead: leads[r.GetString("lead")], Partner: pn[r.GetString("partner")],
 			Outcome: r.GetString("outcome"), Reason: r.GetString("reason"), DecidedAt: r.GetDateTime("decided_at")})
 	}
 	return out, nil
 }
 
-// companies maps lead ids to their company, for the leads the user may see.
-func (h *handlers) companies(s *session, ids []string) (map[string]string, error) {
-	out := map[string]string{}
+// visibleLeads maps lead ids to their views, for the leads the user may
+// see.
+func (h *handlers) visibleLeads(s *session, ids []string) (map[string]leadView, error) {
+	out := map[string]leadView{}
 	var in []any
 	for _, id := range ids {
 		if id != "" {
@@ -269,8 +272,12 @@ func (h *handlers) companies(s *session, ids []string) (map[string]string, error
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range recs {
-		out[r.Id] = r.GetString("company")
+	views, err := h.leadViews(s, recs)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range views {
+		out[v.ID] = v
 	}
 	return out, nil
 }

@@ -83,7 +83,7 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 		page: h.page(e, active, ""), Lead: views[0],
 		Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
 	}
-	p.Title = p.Lead.Company
+	p.Title = p.LeadName(p.Lead)
 	if p.Contact, err = h.contactOf(s, id); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -24,6 +25,12 @@ type leadView struct {
 	Created, Updated, OfferedAt, AcceptBy, AcceptedAt, MeetingAt, ClosedAt     types.DateTime
 	PartnerID, PartnerName, AssigneeID, AssigneeName, TerritoryID              string
 
+	// Private marks a private customer's lead (no company: page.LeadName
+	// shows a neutral label); Name is the customer's name from the lead's
+	// contact, filled only when the user's rules let them read it.
+	Private bool
+	Name    string
+
 	// internal roles only
 	Internal                      bool
 	Source, SourceRef, Campaign   string
@@ -40,7 +47,7 @@ func newLeadView(s *session, r *core.Record) leadView {
 		Created: r.GetDateTime("created"), Updated: r.GetDateTime("updated"), OfferedAt: r.GetDateTime("offered_at"),
 		AcceptBy: r.GetDateTime("accept_by"), AcceptedAt: r.GetDateTime("accepted_at"), MeetingAt: r.GetDateTime("meeting_at"),
 		ClosedAt: r.GetDateTime("closed_at"), PartnerID: r.GetString("partner"), AssigneeID: r.GetString("assignee"),
-		TerritoryID: r.GetString("territory"),
+		TerritoryID: r.GetString("territory"), Private: r.GetBool("private"),
 	}
 	if s != nil && s.kind == "internal" {
 		v.Internal = true
@@ -70,9 +77,43 @@ func (h *handlers) leadViews(s *session, recs []*core.Record) ([]leadView, error
 	if err != nil {
 		return nil, err
 	}
+	cn, err := h.customerNames(s, out)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
 		out[i].PartnerName = pn[out[i].PartnerID]
 		out[i].AssigneeName = un[out[i].AssigneeID]
+		out[i].Name = cn[out[i].ID]
+	}
+	return out, nil
+}
+
+// customerNames maps the private customers' leads to the names of their
+// contacts, for the contacts the user may read (the lead_contacts rules: a
+// partner only once it has accepted the lead); others are absent.
+func (h *handlers) customerNames(s *session, leads []leadView) (map[string]string, error) {
+	out := map[string]string{}
+	var ids []any
+	for _, l := range leads {
+		if l.Private {
+			ids = append(ids, l.ID)
+		}
+	}
+	for start := 0; start < len(ids); start += hooks.MaxPerPage {
+		end := min(start+hooks.MaxPerPage, len(ids))
+		recs, _, err := hooks.ListFor(h.app, s.user, "lead_contacts", hooks.ListQuery{Where: dbx.In("lead_contacts.lead", ids[start:end]...), PerPage: hooks.MaxPerPage})
+		if errors.Is(err, hooks.ErrForbidden) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if n := strings.TrimSpace(r.GetString("first_name") + " " + r.GetString("last_name")); n != "" {
+				out[r.GetString("lead")] = n
+			}
+		}
 	}
 	return out, nil
 }

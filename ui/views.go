@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/privacy"
 )
 
 //go:embed templates/*.html
@@ -182,6 +183,20 @@ func (p *page) RoleLabel(role string) string {
 		return v
 	}
 	return role
+}
+
+// LeadName is how a lead is named on a page: its company, or for a
+// private customer the name from its contact when the user may read it,
+// else a neutral label in the page's language ("Particulier — Brest (29)",
+// SPEC §3.3.3).
+func (p *page) LeadName(l leadView) string {
+	switch {
+	case l.Name != "":
+		return l.Name
+	case l.Private:
+		return privacy.Label(p.Lang, l.City, l.Department)
+	}
+	return l.Company
 }
 
 // Label translates a value of a select field ("status.offered",

@@ -49,7 +49,7 @@ func sampleData(t *testing.T, view string) viewData {
 		return &poolPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, Next: "?page=2"}
 	case "board":
 		bl := boardLead{Lead: l, Partners: []partnerChoice{{ID: "p", Name: "P", Answered: 2, Accepted: 1}}}
-		return &boardPage{page: p, Ready: []boardLead{bl}, Pending: []leadView{l}, Answers: []answerView{{Company: "C"}}, Conflicts: []boardLead{bl},
+		return &boardPage{page: p, Ready: []boardLead{bl}, Pending: []leadView{l}, Answers: []answerView{{LeadID: "l1", Lead: l}}, Conflicts: []boardLead{bl},
 			HasConflicts: true, AssignError: "no", AssignLead: "l1"}
 	case "partners":
 		return &partnersPage{page: p, Partners: []partnerRow{{ID: "p", Name: "P"}}}

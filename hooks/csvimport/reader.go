@@ -203,7 +203,9 @@ func (r *Reader) validate(line int, rec []string) (Row, []RowError) {
 		errs = append(errs, RowError{Line: line, Column: col, Reason: reason})
 	}
 
-	if row.Lead["company"] == "" {
+	// a private customer's row (residential) names the person in the
+	// contact columns instead
+	if row.Lead["company"] == "" && row.Lead["segment"] != "residential" {
 		fail("company", "company is required")
 	}
 	if v, ok := row.Lead["score"]; ok {

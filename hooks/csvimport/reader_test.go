@@ -278,3 +278,14 @@ func TestDetectDelimiter(t *testing.T) {
 		assert.Equal(t, tc.want, detectDelimiter(tc.line), tc.line)
 	}
 }
+
+// A private customer's row (residential) needs no company: the person is
+// named in the contact columns; any other row still needs one.
+func TestReaderPrivateRowWithoutCompany(t *testing.T) {
+	const header = "Société;Segment;Prénom;Nom;Code postal\n"
+	_, results := readAll(t, header+";residential;Anne;Roux;29200\n;business;Anne;Roux;29200\n")
+	require.Len(t, results, 2)
+	assert.Empty(t, results[0].errs)
+	assert.Equal(t, map[string]string{"first_name": "Anne", "last_name": "Roux"}, results[0].row.Contact)
+	assert.Equal(t, []RowError{{Line: 3, Column: "Société", Reason: "company is required"}}, results[1].errs)
+}

@@ -1,0 +1,5 @@
+package migrations
+
+// MovePrivateNames exposes the data step of the private customers
+// migration to the tests (package migrations_test).
+var MovePrivateNames = movePrivateNames
