@@ -143,7 +143,7 @@ func exportHandler(e *core.RequestEvent) error {
 		return APIError(e, err)
 	}
 	deny := func() error {
-		if err := Audit(e.App, actor, ActionExportDenied, resource, "", map[string]any{"filter": filter}); err != nil {
+		if err := Audit(e.App, actor, ActionExportDenied, resource, "", AuditedQuery(filter, sortBy)); err != nil {
 			return APIError(e, err)
 		}
 		return e.ForbiddenError("Your role may not export "+resource+".", nil)
@@ -175,7 +175,8 @@ func exportHandler(e *core.RequestEvent) error {
 	}
 	rows := min(first.TotalItems, rowCap)
 	capped := first.TotalItems > rowCap
-	changes := map[string]any{"filter": filter, "sort": sortBy, "rows": rows, "capped": capped}
+	changes := AuditedQuery(filter, sortBy)
+	changes["rows"], changes["capped"] = rows, capped
 	if grant != nil {
 		changes["grant"] = grant.Id
 	}

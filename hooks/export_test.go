@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/filterguard"
 )
 
 func exportURL(resource string, query ...string) string {
@@ -122,7 +123,10 @@ func TestExport(t *testing.T) {
 		}
 		e := onlyEntry(t, w.app, head, hooks.ActionExport)
 		c := changesOf(t, e)
-		assert.Equal(t, "status='accepted'", c["filter"])
+		// the filter's shape, values masked, and its fingerprint
+		assert.Equal(t, "status='…'", c["filter"])
+		assert.Equal(t, filterguard.Fingerprint("status='accepted'"), c["filter_sha256"])
+		assert.NotContains(t, e.GetString("changes"), "accepted")
 		assert.EqualValues(t, len(rows), c["rows"])
 		// the filter obeys the REST API's rules: hidden fields are not filterable
 		f := "filter=" + urlQuery("source_ref='CANARY-SRC-77'")

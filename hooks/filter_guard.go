@@ -28,9 +28,6 @@ const ActionFilterDenied = "filter.denied"
 // FilterGuardMiddlewareID identifies the middleware on the list API.
 const FilterGuardMiddlewareID = "relaisFilterGuard"
 
-// maxAuditedFilter caps the filter text kept in the audit entry.
-const maxAuditedFilter = 500
-
 // CheckClientQuery returns nil when auth may send filter and sort to a list
 // of collection, a *filterguard.Denied otherwise. Superusers may send
 // anything.
@@ -57,13 +54,8 @@ func CheckClientQuery(app core.App, auth *core.Record, collection, filter, sort 
 
 // filterDenied audits a refusal and returns the API error to answer with.
 func filterDenied(app core.App, actor Actor, channel, collection, filter, sort string, d *filterguard.Denied) error {
-	if len(filter) > maxAuditedFilter {
-		filter = filter[:maxAuditedFilter]
-	}
-	if len(sort) > maxAuditedFilter {
-		sort = sort[:maxAuditedFilter]
-	}
-	changes := map[string]any{"channel": channel, "param": d.Param, "path": d.Path, "code": d.Code, "filter": filter, "sort": sort}
+	changes := AuditedQuery(filter, sort)
+	changes["channel"], changes["param"], changes["path"], changes["code"] = channel, d.Param, d.Path, d.Code
 	if err := Audit(app, actor, ActionFilterDenied, collection, "", changes); err != nil {
 		return err
 	}
@@ -159,4 +151,16 @@ func subscriptionQuery(topic string) (collection, filter, sort string) {
 		filter, sort = opts.Query["filter"], opts.Query["sort"]
 	}
 	return collection, filter, sort
+}
+
+// AuditedQuery is what an audit entry keeps of a client's filter and sort:
+// their shape with every value masked, and a SHA-256 of each text
+// (filterguard.Mask): a filter may quote a person's name or phone number,
+// and the append-only log cannot forget it.
+func AuditedQuery(filter, sort string) map[string]any {
+	out := map[string]any{"filter": filterguard.Mask(filter), "sort": filterguard.Mask(sort)}
+	if filter != "" {
+		out["filter_sha256"] = filterguard.Fingerprint(filter)
+	}
+	return out
 }
