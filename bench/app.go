@@ -20,14 +20,14 @@ import (
 // Open opens a data dir the way `relais serve` does — Relais migrations
 // applied, Relais hooks and web UI registered, synchronous=FULL
 // (hooks.DBConnect) —
-// for the Go benchmarks. Close it with app.ResetBootstrapState().
+// for the Go benchmarks. Close it with app.ClearBootstrap().
 func Open(dir string) (*core.BaseApp, error) {
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, DBConnect: hooks.DBConnect})
 	if err := app.Bootstrap(); err != nil {
 		return nil, err
 	}
 	if err := app.RunAllMigrations(); err != nil {
-		_ = app.ResetBootstrapState()
+		_ = app.ClearBootstrap()
 		return nil, err
 	}
 	hooks.Register(app)

@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 		}
 	}
 	if benchApp != nil {
-		_ = benchApp.ResetBootstrapState()
+		_ = benchApp.ClearBootstrap()
 	}
 	if benchTmp != "" {
 		_ = os.RemoveAll(benchTmp)

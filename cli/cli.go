@@ -3,14 +3,23 @@
 package cli
 
 import (
+	"os"
+
 	"github.com/pocketbase/pocketbase"
 )
 
 // Register adds every Relais command to the app's root command. Each one
-// exits with a non-zero status when it fails (PocketBase v0.39 would exit 0).
+// exits with a non-zero status when it fails (1 on failure; 2 when a check cannot run).
 func Register(app *pocketbase.PocketBase) {
 	app.RootCmd.Use = "relais"
 	app.RootCmd.Short = "Relais: self-hosted partner relationship management"
+	// PocketBase (v0.40) sends the commands' stderr nowhere, so that cobra
+	// does not print an error that Start() also returns; Relais commands
+	// write their progress and their errors there, so it goes back to the
+	// process's stderr, and cobra's own error printing is off instead
+	// (main prints what Start returns, exitOnError what our commands do).
+	app.RootCmd.SetErr(os.Stderr)
+	app.RootCmd.SilenceErrors = true
 	exit := exitProcess(app)
 	app.RootCmd.AddCommand(exitOnError(demoCommand(app), exit))
 	app.RootCmd.AddCommand(exitOnError(importCommand(app), exit))

@@ -9,16 +9,17 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// exitFunc ends the process with a status code. PocketBase v0.39's Execute
-// ignores the error a command returns (the process would exit 0), so every
-// Relais command calls it on failure (see exitOnError); tests pass a
-// function that records the code instead.
+// exitFunc ends the process with a status code. PocketBase (since v0.40)
+// exits 1 when a command returns an error, but the checks need two codes
+// (1: a problem was found, 2: the check could not run), so every Relais
+// command calls it on failure (see exitOnError); tests pass a function that
+// records the code instead.
 type exitFunc func(code int)
 
 // exitProcess closes the app's databases and exits with code.
 func exitProcess(app core.App) exitFunc {
 	return func(code int) {
-		if err := app.ResetBootstrapState(); err != nil {
+		if err := app.ClearBootstrap(); err != nil {
 			app.Logger().Warn("closing the app before exit", "error", err)
 		}
 		os.Exit(code)

@@ -482,14 +482,14 @@ func TestDealTermsUnreachableForPartners(t *testing.T) {
 			a := dealDo(w, http.MethodGet, oppList+q("filter", pair[0]), user, nil)
 			b := dealDo(w, http.MethodGet, oppList+q("filter", pair[1]), user, nil)
 			assert.Equal(t, b.Status, a.Status, "%s: %s", user, pair[0])
-			assert.Equal(t, b.Body, a.Body, "%s: the answer must not depend on %s", user, pair[0])
+			assert.Equal(t, canonicalJSON(b.Body), canonicalJSON(a.Body), "%s: the answer must not depend on %s", user, pair[0])
 			noSecret(user+" filter", a.Body)
 		}
 		// sort oracle: ascending and descending by margin give the same order
 		asc := dealDo(w, http.MethodGet, oppList+q("sort", "deal_terms_via_opportunity.margin_pct"), user, nil)
 		desc := dealDo(w, http.MethodGet, oppList+q("sort", "-deal_terms_via_opportunity.margin_pct"), user, nil)
 		assert.Equal(t, asc.Status, desc.Status)
-		assert.Equal(t, asc.Body, desc.Body, "%s: sorting by margin must not order the deals", user)
+		assert.Equal(t, canonicalJSON(asc.Body), canonicalJSON(desc.Body), "%s: sorting by margin must not order the deals", user)
 		noSecret(user+" sort", asc.Body)
 		// the deal terms collection cannot be written either
 		res = dealDo(w, http.MethodPost, url("deal_terms"), user, map[string]any{"opportunity": opp.Id, "margin_pct": 1})

@@ -106,7 +106,7 @@ func TestOfferMaskingAcceptAndLeaks(t *testing.T) {
 	// the filter oracle: filtering on the contact gives the same answer as on nonsense
 	a := w.client.Do(http.MethodGet, url("leads")+"?filter="+urlQuery("lead_contacts_via_lead.email~'canary'"), tok, nil)
 	b := w.client.Do(http.MethodGet, url("leads")+"?filter="+urlQuery("lead_contacts_via_lead.email~'zzzz-nothing'"), tok, nil)
-	assert.Equal(t, a.Body, b.Body, "filtering on the hidden contact must not narrow the result")
+	assert.Equal(t, canonicalJSON(a.Body), canonicalJSON(b.Body), "filtering on the hidden contact must not narrow the result")
 	// the view of the contact itself
 	ct, err := w.app.FindFirstRecordByFilter("lead_contacts", "lead = {:l}", dbx.Params{"l": id})
 	require.NoError(t, err)

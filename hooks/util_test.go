@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"encoding/json"
 	neturl "net/url"
 	"testing"
 
@@ -30,4 +31,19 @@ func settingsOf(t testing.TB, app core.App) hooks.Settings {
 	s, err := hooks.LoadSettings(app)
 	require.NoError(t, err)
 	return s
+}
+
+// canonicalJSON re-encodes a JSON body with its object keys sorted, so that
+// two answers compare by content (PocketBase v0.40 writes map keys in no
+// fixed order); a body that is not JSON is returned as it is.
+func canonicalJSON(body string) string {
+	var v any
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return string(out)
 }

@@ -44,7 +44,7 @@ func seededDir(t testing.TB) string {
 			return
 		}
 		seeded.dir = app.DataDir()
-		seeded.err = app.ResetBootstrapState()
+		seeded.err = app.ClearBootstrap()
 	})
 	require.NoError(t, seeded.err)
 	return seeded.dir

@@ -45,7 +45,7 @@ func fullDemoDir(tb testing.TB) string {
 			return
 		}
 		fullDemo.dir = app.DataDir()
-		fullDemo.err = app.ResetBootstrapState()
+		fullDemo.err = app.ClearBootstrap()
 	})
 	if fullDemo.err != nil {
 		tb.Fatalf("seeding the full demo: %v", fullDemo.err)

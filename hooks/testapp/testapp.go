@@ -38,7 +38,7 @@ func Template(tb testing.TB) string {
 		}
 		// keep the migrated clone as the template (Cleanup would remove it)
 		templateDir = app.DataDir()
-		templateErr = app.ResetBootstrapState()
+		templateErr = app.ClearBootstrap()
 	})
 	if templateErr != nil {
 		tb.Fatalf("building the test template: %v", templateErr)
