@@ -47,7 +47,7 @@ import (
 // parser) on which the full sweep of TestRuleViewEqualsSQLRule last found
 // no difference.
 var ruleViewProvenOn = map[string]string{
-	"github.com/pocketbase/pocketbase": "v0.39.11",
+	"github.com/pocketbase/pocketbase": "v0.40.4",
 	"github.com/ganigeorgiev/fexpr":    "v0.6.0",
 }
 

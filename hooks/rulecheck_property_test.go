@@ -46,7 +46,7 @@ var (
 // TestRuleViewEqualsSQLRule was last run and found no difference. They
 // must match hooks.RuleViewProvenOn (the versions rulecheck answers on).
 var rulecheckProvenOn = map[string]string{
-	"github.com/pocketbase/pocketbase": "v0.39.11",
+	"github.com/pocketbase/pocketbase": "v0.40.4",
 	"github.com/ganigeorgiev/fexpr":    "v0.6.0",
 }
 
