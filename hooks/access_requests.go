@@ -9,7 +9,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Access requests (SPEC §5): a user asks for a right with a justification
@@ -99,7 +99,7 @@ func isApprover(app core.App, auth *core.Record) bool {
 	if govIsAdmin(app, auth) {
 		return true
 	}
-	return auth != nil && auth.Collection().Name == "users" && auth.GetString("role") == policy.ChannelManagerRole &&
+	return auth != nil && auth.Collection().Name == "users" && auth.GetString("role") == roles.ChannelManager &&
 		AccountBlock(app, auth, time.Now()) == ""
 }
 
@@ -114,9 +114,9 @@ func mayDecide(approver *core.Record, r *core.Record) bool {
 		return false
 	}
 	switch approver.GetString("role") {
-	case policy.AdminRole:
+	case roles.Admin:
 		return true
-	case policy.ChannelManagerRole:
+	case roles.ChannelManager:
 		return r.GetString("kind") == "territory" && slices.Contains(approver.GetStringSlice("territories"), r.GetString("territory"))
 	}
 	return false
@@ -223,7 +223,7 @@ func decide(r, approver *core.Record, status, reason string, now time.Time) {
 	if !approver.IsSuperuser() {
 		r.Set("decided_by", approver.Id)
 	}
-	r.Set("decided_at", govDT(now))
+	r.Set("decided_at", now)
 	r.Set("decision_reason", reason)
 }
 

@@ -12,8 +12,9 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Access review (SPEC §5): "who sees what". AccessReview computes, for every
@@ -82,14 +83,11 @@ var reviewCounted = []string{"leads", "accounts", "contacts"}
 // AccessReview returns one row per account, superusers first, then users
 // by e-mail.
 func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
-	days := 0
-	s, err := govSettings(app)
+	s, err := LoadSettings(app)
 	if err != nil {
 		return nil, err
 	}
-	if s != nil {
-		days = s.GetInt("inactivity_days")
-	}
+	days := s.InactivityDays
 	inactive := func(last string, created time.Time) bool {
 		if days <= 0 {
 			return false
@@ -98,7 +96,7 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 		if last == "" {
 			return created.Before(cutoff)
 		}
-		t, err := time.Parse("2006-01-02 15:04:05.000Z", last)
+		t, err := time.Parse(types.DefaultDateLayout, last)
 		return err == nil && t.Before(cutoff)
 	}
 	codes := map[string]string{}
@@ -110,11 +108,11 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 		codes[t.Id] = t.GetString("code")
 	}
 	kinds := map[string]string{}
-	roles, err := app.FindAllRecords("roles")
+	roleRecs, err := app.FindAllRecords("roles")
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range roles {
+	for _, r := range roleRecs {
 		kinds[r.Id] = r.GetString("kind")
 	}
 
@@ -162,7 +160,7 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 		for _, t := range u.GetStringSlice("territories") {
 			row.Territories = append(row.Territories, codes[t])
 		}
-		if row.Role == policy.AdminRole {
+		if row.Role == roles.Admin {
 			row.Flags = append(row.Flags, FlagAdmin)
 		}
 		if !row.Active {
@@ -298,7 +296,7 @@ func OpenReviewCampaign(app core.App, now time.Time) (review *core.Record, creat
 		review.Set("name", "Revue des accès / Access review "+period)
 		review.Set("period", period)
 		review.Set("status", "open")
-		review.Set("opened_at", govDT(now))
+		review.Set("opened_at", now)
 		if err := tx.Save(review); err != nil {
 			return err
 		}
@@ -374,7 +372,7 @@ func DecideReviewItem(app core.App, reviewer *core.Record, by Actor, itemID, dec
 		if !reviewer.IsSuperuser() {
 			item.Set("reviewer", reviewer.Id)
 		}
-		item.Set("decided_at", govDT(now))
+		item.Set("decided_at", now)
 		item.Set("note", note)
 		if err := tx.Save(item); err != nil {
 			return err
@@ -394,7 +392,7 @@ func DecideReviewItem(app core.App, reviewer *core.Record, by Actor, itemID, dec
 		}
 		if open == 0 {
 			review.Set("status", "closed")
-			review.Set("closed_at", govDT(now))
+			review.Set("closed_at", now)
 			if err := tx.Save(review); err != nil {
 				return err
 			}
@@ -422,14 +420,14 @@ func revokeAccess(tx core.App, userID string, now time.Time) (deactivated bool, 
 		deactivated = true
 	}
 	grants, err := tx.FindAllRecords("grants", dbx.NewExp("user = {:u} AND ended_at = '' AND expires > {:now}",
-		dbx.Params{"u": userID, "now": govTime(now)}))
+		dbx.Params{"u": userID, "now": now.UTC().Format(types.DefaultDateLayout)}))
 	if err != nil {
 		return deactivated, nil, err
 	}
 	ended = []string{}
 	for _, g := range grants {
-		g.Set("expires", govDT(now))
-		g.Set("ended_at", govDT(now))
+		g.Set("expires", now)
+		g.Set("ended_at", now)
 		if err := tx.Save(g); err != nil {
 			return deactivated, nil, err
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/auditchain"
 )
@@ -50,7 +51,7 @@ type auditRow struct {
 
 func (r auditRow) entry() auditchain.Entry {
 	var at time.Time
-	if d, err := time.Parse("2006-01-02 15:04:05.000Z", r.At); err == nil {
+	if d, err := time.Parse(types.DefaultDateLayout, r.At); err == nil {
 		at = d
 	}
 	return auditchain.Entry{

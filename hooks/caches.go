@@ -11,6 +11,7 @@ import (
 
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // In-memory caches of the small, rarely changed tables that every request
@@ -117,18 +118,10 @@ func (c *genMap[V]) reset() {
 	c.mu.Unlock()
 }
 
-// settingsEntry is the cached settings_prm: the parsed settings and the
-// record itself (nil when missing) for govSettingInt. The record is never
-// handed out.
-type settingsEntry struct {
-	s   Settings
-	rec *core.Record
-}
-
 // caches are the per-app caches.
 type caches struct {
 	matrix   genCache[policy.Matrix]
-	settings genCache[settingsEntry]
+	settings genCache[Settings]
 	// partnerStatus is partner id → status ("" when the partner does not
 	// exist).
 	partnerStatus genMap[string]
@@ -211,7 +204,7 @@ func sharedMatrix(app core.App) (policy.Matrix, error) {
 // on any change of roles or permissions and by ResetCaches). It is the one
 // lookup of role kinds for every hook and route; an error reading the
 // matrix is returned, never taken for "no kind".
-func roleKind(app core.App, roleID string) (policy.Kind, error) {
+func roleKind(app core.App, roleID string) (roles.Kind, error) {
 	if roleID == "" {
 		return "", nil
 	}
@@ -225,7 +218,7 @@ func roleKind(app core.App, roleID string) (policy.Kind, error) {
 
 // roleKindOf returns the kind of a user's role ("" for guests, superusers
 // and unknown roles).
-func roleKindOf(app core.App, u *core.Record) (policy.Kind, error) {
+func roleKindOf(app core.App, u *core.Record) (roles.Kind, error) {
 	if u == nil || u.Collection().Name != "users" {
 		return "", nil
 	}
@@ -233,7 +226,7 @@ func roleKindOf(app core.App, u *core.Record) (policy.Kind, error) {
 }
 
 // hasKind reports whether u is a user whose role is of kind k.
-func hasKind(app core.App, u *core.Record, k policy.Kind) (bool, error) {
+func hasKind(app core.App, u *core.Record, k roles.Kind) (bool, error) {
 	got, err := roleKindOf(app, u)
 	return err == nil && got == k, err
 }
@@ -242,16 +235,16 @@ func hasKind(app core.App, u *core.Record, k policy.Kind) (bool, error) {
 // missing record gives the defaults; any other error is returned, never
 // replaced by the defaults (a broken table must not silently widen the
 // partner page cap or the export row cap, nor open the web form).
-func cachedSettings(app core.App) (settingsEntry, error) {
-	load := func() (settingsEntry, error) {
+func cachedSettings(app core.App) (Settings, error) {
+	load := func() (Settings, error) {
 		r, err := app.FindRecordById("settings_prm", SettingsID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return settingsEntry{s: settingsFrom(nil)}, nil
+			return settingsFrom(nil), nil
 		}
 		if err != nil {
-			return settingsEntry{}, fmt.Errorf("settings_prm: %w", err)
+			return Settings{}, fmt.Errorf("settings_prm: %w", err)
 		}
-		return settingsEntry{s: settingsFrom(r), rec: r}, nil
+		return settingsFrom(r), nil
 	}
 	c := cachesOf(app)
 	if c == nil {

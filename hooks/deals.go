@@ -14,7 +14,9 @@ import (
 
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // This file glues the opportunity stage machine (hooks/deals) to
@@ -34,10 +36,6 @@ var oppDecisionFields = []string{
 // registrant never learns who it collides with.
 var oppConflictFields = []string{"conflict_kind", "conflict_ref", "conflict_partner", "conflict_details"}
 
-// workedLeadStatuses are the lead statuses an opportunity can be opened
-// from: a lead accepted by a partner (or worked by internal sales).
-var workedLeadStatuses = []string{"accepted", "contacted", "meeting", "won"}
-
 // bindDeals binds opportunities, deal registration, documents and the
 // account duplicate keys.
 func bindDeals(app core.App) {
@@ -50,7 +48,7 @@ func bindDeals(app core.App) {
 			if err != nil {
 				return err
 			}
-			if auth.IsSuperuser() || kind == policy.Internal {
+			if auth.IsSuperuser() || kind == roles.Internal {
 				e.Record.Unhide(oppConflictFields...)
 			}
 		}
@@ -111,14 +109,14 @@ func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
 		return deals.Actor{}, nil
 	}
 	if user.IsSuperuser() {
-		return deals.Actor{Kind: deals.Internal, Validator: true}, nil
+		return deals.Actor{Kind: roles.Internal, Validator: true}, nil
 	}
 	kind, err := roleKindOf(app, user)
 	if err != nil {
 		return deals.Actor{}, err
 	}
-	a := deals.Actor{Kind: deals.Kind(kind)}
-	if kind != policy.Internal {
+	a := deals.Actor{Kind: kind}
+	if kind != roles.Internal {
 		return a, nil
 	}
 	m, err := CachedMatrix(app)
@@ -224,7 +222,7 @@ func prepareOpportunityCreate(app core.App, user *core.Record, rec *core.Record)
 		if err != nil {
 			return err
 		}
-		if f.field == "lead" && actor.Kind == deals.Partner && !slices.Contains(workedLeadStatuses, src.GetString("status")) {
+		if f.field == "lead" && actor.Kind == roles.Partner && !lifecycle.Worked(src.GetString("status")) {
 			return errConflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
 		}
 		if rec.GetString("territory") == "" {
@@ -267,17 +265,17 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 	if err != nil {
 		return nil, err
 	}
-	if kind == policy.Integration || kind == "" || !m.Cell(user.GetString("role"), "opportunities").Create {
+	if kind == roles.Integration || kind == "" || !m.Cell(user.GetString("role"), "opportunities").Create {
 		return nil, errForbidden("not_allowed", "your role may not create opportunities")
 	}
 	lead, err := ViewFor(app, user, "leads", leadID)
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(workedLeadStatuses, lead.GetString("status")) {
+	if !lifecycle.Worked(lead.GetString("status")) {
 		return nil, errConflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
 	}
-	if kind == policy.Partner && lead.GetString("partner") != user.GetString("partner") {
+	if kind == roles.Partner && lead.GetString("partner") != user.GetString("partner") {
 		return nil, ErrNotVisible
 	}
 	coll, err := app.FindCachedCollectionByNameOrId("opportunities")
@@ -558,7 +556,7 @@ func validatorsOf(app core.App, rec *core.Record) ([]string, error) {
 	}{}
 	if t := rec.GetString("territory"); t != "" {
 		err := app.DB().NewQuery(`SELECT DISTINCT u.id AS id FROM users u, json_each(CASE WHEN json_valid(u.territories) THEN u.territories ELSE '[]' END) t
-			WHERE u.role = 'channel_manager' AND u.active = 1 AND t.value = {:t}`).Bind(dbx.Params{"t": t}).All(&rows)
+			WHERE u.role = {:role} AND u.active = 1 AND t.value = {:t}`).Bind(dbx.Params{"t": t, "role": roles.ChannelManager}).All(&rows)
 		if err != nil {
 			return nil, err
 		}
@@ -573,7 +571,7 @@ func validatorsOf(app core.App, rec *core.Record) ([]string, error) {
 		rows = append(rows, more...)
 	}
 	if len(rows) == 0 {
-		if err := app.DB().NewQuery("SELECT id FROM users WHERE role = 'admin' AND active = 1").All(&rows); err != nil {
+		if err := app.DB().NewQuery("SELECT id FROM users WHERE role = {:role} AND active = 1").Bind(dbx.Params{"role": roles.Admin}).All(&rows); err != nil {
 			return nil, err
 		}
 	}
@@ -616,8 +614,8 @@ func partnerRecipients(app core.App, rec *core.Record) ([]string, error) {
 		ID string `db:"id"`
 	}{}
 	if p := rec.GetString("partner"); p != "" {
-		if err := app.DB().NewQuery("SELECT id FROM users WHERE partner = {:p} AND role = 'partner_manager' AND active = 1").
-			Bind(dbx.Params{"p": p}).All(&rows); err != nil {
+		if err := app.DB().NewQuery("SELECT id FROM users WHERE partner = {:p} AND role = {:role} AND active = 1").
+			Bind(dbx.Params{"p": p, "role": roles.PartnerManager}).All(&rows); err != nil {
 			return nil, err
 		}
 	}

@@ -13,10 +13,9 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/assign"
+	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/roles"
 )
-
-// dbTime formats a time as PocketBase stores dates.
-func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
 
 // loadRules reads the assignment rules.
 func loadRules(app core.App) ([]assign.Rule, error) {
@@ -47,9 +46,12 @@ func loadRules(app core.App) ([]assign.Rule, error) {
 // idx_leads_status for a long partner IN list and reads every open lead of
 // the network (0.5 s a count at 1M leads instead of ~10 ms). The indexes
 // survive collection saves (TestDistributionIndexesSurviveCollectionSaves).
-const (
-	openLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_open WHERE partner IN (%s) AND status IN ('offered','accepted','contacted','meeting') GROUP BY partner"
-	wonLeadsSQL  = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_won WHERE partner IN (%s) AND status = 'won' GROUP BY partner"
+// The partial index's condition is the entrusted statuses.
+var (
+	openLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_open WHERE partner IN (%s) AND status IN (" +
+		lifecycle.SQLList(lifecycle.EntrustedStatuses()) + ") GROUP BY partner"
+	wonLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_won WHERE partner IN (%s) AND status = '" +
+		lifecycle.StatusWon + "' GROUP BY partner"
 )
 
 func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory string) ([]assign.Partner, error) {
@@ -57,7 +59,7 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 	if err != nil {
 		return nil, err
 	}
-	nowS := dbTime(now)
+	nowS := now.UTC().Format(types.DefaultDateLayout)
 	grants := []struct {
 		P string `db:"p"`
 		T string `db:"t"`
@@ -202,7 +204,7 @@ func Distribute(tx core.App, leadID string, actor Actor, now time.Time) (Distrib
 		return DistributeResult{}, err
 	}
 	st := lead.GetString("status")
-	if !(st == "ready" || st == "recycled") || lead.GetBool("held") {
+	if !lifecycle.Distributable(st) || lead.GetBool("held") {
 		return DistributeResult{Reason: "not_distributable"}, nil
 	}
 	settings, err := LoadSettings(tx)
@@ -268,11 +270,11 @@ func pickAssignee(tx core.App, partnerID string, now time.Time) (*core.Record, e
 		Open int    `db:"open"`
 	}{}
 	err := tx.DB().NewQuery(`SELECT u.id AS id, u.role AS role,
-		(SELECT COUNT(*) FROM leads l WHERE l.assignee = u.id AND l.status IN ('offered','accepted','contacted','meeting')) AS open
+		(SELECT COUNT(*) FROM leads l WHERE l.assignee = u.id AND l.status IN (` + lifecycle.SQLList(lifecycle.EntrustedStatuses()) + `)) AS open
 		FROM users u JOIN roles r ON r.id = u.role
-		WHERE u.partner = {:p} AND u.active = 1 AND (u.access_expires = '' OR u.access_expires > {:now}) AND r.kind = 'partner'
-		ORDER BY CASE u.role WHEN 'partner_manager' THEN 1 ELSE 0 END, open, u.id`).
-		Bind(dbx.Params{"p": partnerID, "now": dbTime(now)}).All(&rows)
+		WHERE u.partner = {:p} AND u.active = 1 AND (u.access_expires = '' OR u.access_expires > {:now}) AND r.kind = {:kind}
+		ORDER BY CASE u.role WHEN {:manager} THEN 1 ELSE 0 END, open, u.id`).
+		Bind(dbx.Params{"p": partnerID, "now": now.UTC().Format(types.DefaultDateLayout), "kind": roles.Partner, "manager": roles.PartnerManager}).All(&rows)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +322,7 @@ func offer(tx core.App, lead *core.Record, partnerID string, hours int, actor Ac
 		return err
 	}
 	if err := Audit(tx, actor, action, "leads", lead.Id, map[string]any{
-		"partner": partnerID, "assignee": assignee.Id, "accept_by": dbTime(acceptBy), "offer": o.Id, "offers_count": lead.GetInt("offers_count"),
+		"partner": partnerID, "assignee": assignee.Id, "accept_by": acceptBy.UTC().Format(types.DefaultDateLayout), "offer": o.Id, "offers_count": lead.GetInt("offers_count"),
 	}); err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/relais/relais/hooks/filterguard"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Exports (SPEC §3.3.7, §6): GET /api/prm/export/{resource} streams CSV
@@ -47,12 +48,6 @@ const (
 	ActionExport       = "export"
 	ActionExportDenied = "export.denied"
 )
-
-// DefaultExportRowCap applies when settings_prm.export_row_cap is 0.
-const DefaultExportRowCap = 10000
-
-// DefaultPartnerPageCap applies when settings_prm.partner_page_cap is 0.
-const DefaultPartnerPageCap = 50
 
 // exportPage is the number of records read per ListFor page.
 const exportPage = MaxPerPage
@@ -169,10 +164,11 @@ func exportHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return e.BadRequestError("Invalid filter or sort.", nil)
 	}
-	rowCap, err := govSettingInt(e.App, "export_row_cap", DefaultExportRowCap)
+	settings, err := LoadSettings(e.App)
 	if err != nil {
 		return APIError(e, err)
 	}
+	rowCap := settings.ExportRowCap
 	rows := min(first.TotalItems, rowCap)
 	capped := first.TotalItems > rowCap
 	changes := AuditedQuery(filter, sortBy)
@@ -282,12 +278,13 @@ func streamExport(e *core.RequestEvent, resource, filter, order string, limit in
 // error reading the role's kind or the settings is returned: the cap is
 // never dropped because it could not be read.
 func PageCapFor(app core.App, auth *core.Record) (int, error) {
-	partner, err := hasKind(app, auth, policy.Partner)
+	partner, err := hasKind(app, auth, roles.Partner)
 	if err != nil {
 		return 0, err
 	}
 	if partner {
-		return govSettingInt(app, "partner_page_cap", DefaultPartnerPageCap)
+		s, err := LoadSettings(app)
+		return s.PartnerPageCap, err
 	}
 	return MaxPerPage, nil
 }
@@ -307,17 +304,18 @@ func (g *governance) bindPageCap(se *core.ServeEvent) {
 			if e.Auth == nil || e.Request.Method != http.MethodGet || !isRecordsList(e.Request.URL.Path) {
 				return e.Next()
 			}
-			partner, err := hasKind(e.App, e.Auth, policy.Partner)
+			partner, err := hasKind(e.App, e.Auth, roles.Partner)
 			if err != nil {
 				return APIError(e, err) // no list without its cap
 			}
 			if !partner {
 				return e.Next()
 			}
-			limit, err := govSettingInt(e.App, "partner_page_cap", DefaultPartnerPageCap)
+			settings, err := LoadSettings(e.App)
 			if err != nil {
 				return APIError(e, err)
 			}
+			limit := settings.PartnerPageCap
 			q := e.Request.URL.Query()
 			n, err := strconv.Atoi(q.Get("perPage"))
 			if !q.Has("perPage") || err != nil || n <= 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/privacy"
@@ -203,7 +204,7 @@ func GDPRExport(app core.App, by Actor, email string, now time.Time) (*SubjectDa
 	if err != nil {
 		return nil, err
 	}
-	out := &SubjectData{Email: s.email, GeneratedAt: govTime(now), LeadContacts: []map[string]any{}, Leads: []map[string]any{},
+	out := &SubjectData{Email: s.email, GeneratedAt: now.UTC().Format(types.DefaultDateLayout), LeadContacts: []map[string]any{}, Leads: []map[string]any{},
 		Contacts: []map[string]any{}, Accounts: []map[string]any{}, Activities: []map[string]any{}}
 	var leadIDs, accountIDs []string
 	for _, r := range s.leadContacts {

@@ -1,15 +1,12 @@
 package hooks
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // This file glues the governance features of SPEC §5 (issue 4) to
@@ -77,47 +74,9 @@ func govIsAdmin(app core.App, auth *core.Record) bool {
 	if auth.IsSuperuser() {
 		return true
 	}
-	return auth.Collection().Name == "users" && auth.GetString("role") == policy.AdminRole &&
+	return auth.Collection().Name == "users" && auth.GetString("role") == roles.Admin &&
 		AccountBlock(app, auth, time.Now()) == ""
 }
-
-// govSettings returns the settings_prm record (nil, nil if missing; a
-// read error is returned, never taken for a missing record).
-func govSettings(app core.App) (*core.Record, error) {
-	s, err := app.FindRecordById("settings_prm", SettingsID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("settings_prm: %w", err)
-	}
-	return s, nil
-}
-
-// govSettingInt reads a count setting, def when missing or zero (from
-// memory outside transactions, see caches.go). A read error is returned,
-// not replaced by def.
-func govSettingInt(app core.App, name string, def int) (int, error) {
-	e, err := cachedSettings(app)
-	if err != nil {
-		return 0, err
-	}
-	if s := e.rec; s != nil { // read only: the cached record
-		if v := s.GetInt(name); v > 0 {
-			return v, nil
-		}
-	}
-	return def, nil
-}
-
-// govDT converts a time to the database representation.
-func govDT(t time.Time) types.DateTime {
-	d, _ := types.ParseDateTime(t.UTC())
-	return d
-}
-
-// govTime formats t like the database stores dates, for SQL comparisons.
-func govTime(t time.Time) string { return govDT(t).String() }
 
 // govNotify creates an in-app notification (no lead).
 func govNotify(app core.App, userID, kind, title, body string) error {

@@ -8,8 +8,10 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Grants are time-boxed rights (SPEC §2 grants, §5):
@@ -90,8 +92,8 @@ func newGrant(tx core.App, s GrantSpec, now time.Time) (*core.Record, error) {
 	g.Set("kind", s.Kind)
 	g.Set("territory", s.Territory)
 	g.Set("resource", s.Resource)
-	g.Set("starts", govDT(s.Starts))
-	g.Set("expires", govDT(s.Expires))
+	g.Set("starts", s.Starts)
+	g.Set("expires", s.Expires)
 	g.Set("reason", s.Reason)
 	g.Set("granted_by", s.GrantedBy)
 	if err := tx.Save(g); err != nil {
@@ -129,7 +131,7 @@ func validateGrant(app core.App, s *GrantSpec, now time.Time) error {
 		} else if err != nil {
 			return err
 		}
-		if kind != policy.Internal {
+		if kind != roles.Internal {
 			return bad("territory", "only internal roles can hold territory grants (partner roles never reach beyond their company)")
 		}
 		s.Resource = ""
@@ -173,8 +175,8 @@ func RevokeGrant(app core.App, by Actor, id string, now time.Time) error {
 			return govErr(http.StatusConflict, "grant_ended", "", "this grant has already ended")
 		}
 		from := g.GetString("expires")
-		g.Set("expires", govDT(now))
-		g.Set("ended_at", govDT(now))
+		g.Set("expires", now)
+		g.Set("ended_at", now)
 		if err := tx.Save(g); err != nil {
 			return err
 		}
@@ -191,7 +193,7 @@ const runningGrant = "(starts = '' OR starts <= {:now}) AND expires > {:now} AND
 // that run at now; a used export grant no longer runs.
 func ActiveGrants(app core.App, user *core.Record, now time.Time) ([]*core.Record, error) {
 	where := dbx.NewExp("(user = {:u} OR (partner != '' AND partner = {:p})) AND "+runningGrant,
-		dbx.Params{"u": user.Id, "p": user.GetString("partner"), "now": govTime(now)})
+		dbx.Params{"u": user.Id, "p": user.GetString("partner"), "now": now.UTC().Format(types.DefaultDateLayout)})
 	return app.FindAllRecords("grants", where)
 }
 
@@ -200,7 +202,7 @@ func ActiveGrants(app core.App, user *core.Record, now time.Time) ([]*core.Recor
 func usableExportGrant(app core.App, userID, resource string, now time.Time) (*core.Record, error) {
 	g, err := app.FindFirstRecordByFilter("grants",
 		"user = {:u} && kind = 'export' && resource = {:r} && (starts = '' || starts <= {:now}) && expires > {:now} && used_at = ''",
-		dbx.Params{"u": userID, "r": resource, "now": govTime(now)})
+		dbx.Params{"u": userID, "r": resource, "now": now.UTC().Format(types.DefaultDateLayout)})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -211,7 +213,7 @@ func usableExportGrant(app core.App, userID, resource string, now time.Time) (*c
 // longer usable (used by a concurrent export, or expired meanwhile).
 func useExportGrant(tx core.App, id string, now time.Time) error {
 	res, err := tx.DB().NewQuery("UPDATE grants SET used_at = {:now}, updated = {:now} WHERE id = {:id} AND used_at = '' AND expires > {:now}").
-		Bind(dbx.Params{"id": id, "now": govTime(now)}).Execute()
+		Bind(dbx.Params{"id": id, "now": now.UTC().Format(types.DefaultDateLayout)}).Execute()
 	if err != nil {
 		return err
 	}

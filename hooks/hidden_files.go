@@ -5,7 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Hidden files (issue 12, item 9). PocketBase serves a protected file to
@@ -90,9 +90,9 @@ func mayDownloadHidden(app core.App, auth, rec *core.Record, field string) bool 
 			return false // fail closed: the download answers 404
 		}
 		switch kind {
-		case policy.Internal:
+		case roles.Internal:
 			return true
-		case policy.Integration:
+		case roles.Integration:
 			return rec.GetString("author") == auth.Id
 		}
 	}

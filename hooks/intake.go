@@ -14,6 +14,7 @@ import (
 
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/privacy"
 )
 
@@ -360,9 +361,11 @@ type Conflict struct {
 	Kind, Record, Partner string
 }
 
-// findConflict returns the first open record sharing a key: an open lead
-// (any status but lost or recycled), an account entrusted to a partner, or
-// an approved registration still protected. exclude skips one record id.
+// findConflict returns the first record sharing a key that holds its
+// customer (SPEC §4.2): a lead in a conflicting status (any status but the
+// released ones, lost and recycled: lifecycle.Conflicting), an account
+// entrusted to a partner, or an approved registration still protected.
+// exclude skips one record id.
 func findConflict(app core.App, keys []string, exclude string) (*Conflict, error) {
 	if len(keys) == 0 {
 		return nil, nil
@@ -382,13 +385,13 @@ func findConflict(app core.App, keys []string, exclude string) (*Conflict, error
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
+	now := time.Now().UTC().Format(types.DefaultDateLayout)
 	for _, r := range rows {
 		var ok int
 		var q string
 		switch r.Kind {
 		case "lead":
-			q = "SELECT COUNT(*) FROM leads WHERE id = {:id} AND status NOT IN ('lost', 'recycled')"
+			q = "SELECT COUNT(*) FROM leads WHERE id = {:id} AND status NOT IN (" + lifecycle.SQLList(lifecycle.ReleasedStatuses()) + ")"
 		case "account":
 			q = "SELECT COUNT(*) FROM accounts WHERE id = {:id} AND partner != ''"
 		case "registration":

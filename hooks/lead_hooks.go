@@ -25,7 +25,7 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 		if err != nil {
 			return err
 		}
-		if err := lifecycle.CanTransition(user.GetString("role"), lifecycle.Kind(kind), from, to); err != nil {
+		if err := lifecycle.CanTransition(user.GetString("role"), kind, from, to); err != nil {
 			code := "transition_not_allowed"
 			if te, ok := err.(interface{ Code() string }); ok {
 				code = te.Code()

@@ -10,7 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // MaxBatch is the largest ingest batch.
@@ -37,7 +37,7 @@ func canIngest(app core.App, u *core.Record) bool {
 		return false
 	}
 	role, ok := m.Role(u.GetString("role"))
-	return ok && role.Kind != policy.Partner && m.Cell(role.ID, "leads").Create
+	return ok && role.Kind != roles.Partner && m.Cell(role.ID, "leads").Create
 }
 
 // leadJSON renders a lead as the caller may see it (rules, hidden fields).

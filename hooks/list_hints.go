@@ -10,8 +10,11 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // List hints make the compiled rules fast without changing what they allow.
@@ -43,6 +46,16 @@ var hintedField = map[string]struct{ partner, territory, status string }{
 	"opportunities": {"partner", "territory", ""},
 }
 
+// poolHint is the hint of the pool level: the pool statuses,
+// (status = 'new' || status = 'qualifying' || …).
+var poolHint = func() string {
+	parts := []string{}
+	for _, st := range lifecycle.PoolStatuses() {
+		parts = append(parts, "status = '"+st+"'")
+	}
+	return "(" + strings.Join(parts, " || ") + ")"
+}()
+
 // ListHint returns the hint for a user listing a collection ("" = none).
 func ListHint(app core.App, user *core.Record, collection string, now time.Time) string {
 	f, ok := hintedField[collection]
@@ -62,7 +75,7 @@ func ListHint(app core.App, user *core.Record, collection string, now time.Time)
 		resource = "leads"
 	}
 	level := m.Cell(role.ID, resource).Read
-	if role.Kind == policy.Partner {
+	if role.Kind == roles.Partner {
 		// the partner ceiling holds whatever the level
 		p := user.GetString("partner")
 		if p == "" || !safeID.MatchString(p) {
@@ -81,7 +94,7 @@ func ListHint(app core.App, user *core.Record, collection string, now time.Time)
 		}{}
 		if err := app.DB().Select("territory").From("grants").
 			Where(dbx.HashExp{"user": user.Id, "kind": "territory"}).
-			AndWhere(dbx.NewExp("(starts = '' OR starts <= {:now}) AND expires > {:now}", dbx.Params{"now": dbTime(now)})).
+			AndWhere(dbx.NewExp("(starts = '' OR starts <= {:now}) AND expires > {:now}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout)})).
 			All(&rows); err != nil {
 			return ""
 		}
@@ -103,7 +116,7 @@ func ListHint(app core.App, user *core.Record, collection string, now time.Time)
 		if f.status == "" {
 			return ""
 		}
-		return "(status = 'new' || status = 'qualifying' || status = 'ready' || status = 'recycled')"
+		return poolHint
 	}
 	return ""
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
+
+	"github.com/relais/relais/hooks/roles"
 )
 
 // mailedKinds are the notification kinds also sent by e-mail.
@@ -48,8 +50,8 @@ func notifyOffer(tx core.App, lead, partner, assignee *core.Record, acceptBy tim
 	managers := []struct {
 		ID string `db:"id"`
 	}{}
-	if err := tx.DB().NewQuery("SELECT id FROM users WHERE partner = {:p} AND role = 'partner_manager' AND active = 1").
-		Bind(dbx.Params{"p": partner.Id}).All(&managers); err != nil {
+	if err := tx.DB().NewQuery("SELECT id FROM users WHERE partner = {:p} AND role = {:role} AND active = 1").
+		Bind(dbx.Params{"p": partner.Id, "role": roles.PartnerManager}).All(&managers); err != nil {
 		return err
 	}
 	for _, m := range managers {
@@ -72,12 +74,12 @@ func notifyChannelManagers(tx core.App, lead *core.Record, kind, title string) e
 		ID string `db:"id"`
 	}{}
 	err := tx.DB().NewQuery(`SELECT DISTINCT u.id AS id FROM users u, json_each(CASE WHEN json_valid(u.territories) THEN u.territories ELSE '[]' END) t
-		WHERE u.role = 'channel_manager' AND u.active = 1 AND t.value = {:t}`).Bind(dbx.Params{"t": lead.GetString("territory")}).All(&rows)
+		WHERE u.role = {:role} AND u.active = 1 AND t.value = {:t}`).Bind(dbx.Params{"t": lead.GetString("territory"), "role": roles.ChannelManager}).All(&rows)
 	if err != nil {
 		return err
 	}
 	if len(rows) == 0 {
-		if err := tx.DB().NewQuery("SELECT id FROM users WHERE role = 'admin' AND active = 1").All(&rows); err != nil {
+		if err := tx.DB().NewQuery("SELECT id FROM users WHERE role = {:role} AND active = 1").Bind(dbx.Params{"role": roles.Admin}).All(&rows); err != nil {
 			return err
 		}
 	}

@@ -8,8 +8,11 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // By is who performs an action: the user (whose rules apply) and the
@@ -69,7 +72,7 @@ func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, 
 // for the response (acceptRoute renders it with savedLeadJSON).
 func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error) {
 	user := by.User
-	if ok, err := hasKind(app, user, policy.Partner); err != nil {
+	if ok, err := hasKind(app, user, roles.Partner); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, errForbidden("not_a_partner", "only partner users accept offers")
@@ -96,11 +99,11 @@ func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error
 			return errConflict("offer_expired", "this offer has expired")
 		}
 		assignee := lead.GetString("assignee")
-		if user.GetString("role") == "partner_user" {
+		if user.GetString("role") == roles.PartnerUser {
 			assignee = user.Id
 		}
 		if dispatchTo != "" {
-			if user.GetString("role") != "partner_manager" {
+			if user.GetString("role") != roles.PartnerManager {
 				return errForbidden("dispatch_not_allowed", "only a partner manager dispatches a lead")
 			}
 			colleague, err := tx.FindRecordById("users", dispatchTo)
@@ -138,7 +141,7 @@ func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error
 func Decline(app core.App, by By, leadID, reason string) error {
 	user := by.User
 	reason = strings.TrimSpace(reason)
-	if ok, err := hasKind(app, user, policy.Partner); err != nil {
+	if ok, err := hasKind(app, user, roles.Partner); err != nil {
 		return err
 	} else if !ok {
 		return errForbidden("not_a_partner", "only partner users decline offers")
@@ -207,7 +210,7 @@ func ExpireOffers(app core.App, now time.Time) (int, error) {
 		ID string `db:"id"`
 	}{}
 	err := app.DB().NewQuery("SELECT id FROM leads WHERE status = 'offered' AND accept_by != '' AND accept_by <= {:now} ORDER BY accept_by LIMIT 500").
-		Bind(dbx.Params{"now": dbTime(now)}).All(&rows)
+		Bind(dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout)}).All(&rows)
 	if err != nil {
 		return 0, err
 	}
@@ -241,7 +244,7 @@ func ExpireOffers(app core.App, now time.Time) (int, error) {
 // withdrawn; a held (conflicting) lead is released by this arbitration.
 func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error) {
 	user := by.User
-	if ok, err := hasKind(app, user, policy.Internal); err != nil {
+	if ok, err := hasKind(app, user, roles.Internal); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, errForbidden("not_allowed", "only channel managers and admins assign leads")
@@ -292,7 +295,7 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 					return err
 				}
 			}
-		case st == "new" || st == "qualifying" || st == "ready" || st == "recycled":
+		case lifecycle.InPool(st):
 		default:
 			return errConflict("not_assignable", "a lead in status "+st+" cannot be assigned")
 		}

@@ -9,17 +9,18 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // LoadMatrix reads the roles and permissions collections.
 func LoadMatrix(app core.App) (policy.Matrix, error) {
 	var m policy.Matrix
-	roles, err := app.FindAllRecords("roles")
+	recs, err := app.FindAllRecords("roles")
 	if err != nil {
 		return m, err
 	}
-	for _, r := range roles {
-		m.Roles = append(m.Roles, policy.Role{ID: r.Id, Name: r.GetString("name"), Kind: policy.Kind(r.GetString("kind"))})
+	for _, r := range recs {
+		m.Roles = append(m.Roles, policy.Role{ID: r.Id, Name: r.GetString("name"), Kind: roles.Kind(r.GetString("kind"))})
 	}
 	sort.Slice(m.Roles, func(i, j int) bool { return m.Roles[i].ID < m.Roles[j].ID })
 	cells, err := app.FindAllRecords("permissions")

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // bindPolicy validates every change of the matrix (permissions and roles)
@@ -100,7 +101,7 @@ func upsertCell(m *policy.Matrix, r *core.Record) {
 }
 
 func upsertRole(m *policy.Matrix, r *core.Record) {
-	role := policy.Role{ID: r.Id, Name: r.GetString("name"), Kind: policy.Kind(r.GetString("kind"))}
+	role := policy.Role{ID: r.Id, Name: r.GetString("name"), Kind: roles.Kind(r.GetString("kind"))}
 	for i := range m.Roles {
 		if m.Roles[i].ID == role.ID {
 			m.Roles[i] = role

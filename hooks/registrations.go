@@ -13,8 +13,10 @@ import (
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/privacy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Deal registration (issue 7): a partner registers a deal it found itself.
@@ -130,7 +132,7 @@ func registrationConflicts(app core.App, keys []string, partner, exclude string)
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	params := dbx.Params{"x": exclude, "p": partner, "now": dbTime(time.Now())}
+	params := dbx.Params{"x": exclude, "p": partner, "now": time.Now().UTC().Format(types.DefaultDateLayout)}
 	ph := make([]string, len(keys))
 	for i, k := range keys {
 		name := "k" + strconv.Itoa(i)
@@ -148,7 +150,7 @@ func registrationConflicts(app core.App, keys []string, partner, exclude string)
 	q := `SELECT * FROM (
 		SELECT 'lead' AS kind, l.id AS record, l.partner AS partner, 0 AS pending, k.key AS key, k.created AS created
 		  FROM dedup_keys k JOIN leads l ON l.id = k.record
-		 WHERE k.kind = 'lead' AND k.key IN ` + in + ` AND l.status NOT IN ('lost', 'recycled') AND l.partner != {:p}
+		 WHERE k.kind = 'lead' AND k.key IN ` + in + ` AND l.status NOT IN (` + lifecycle.SQLList(lifecycle.ReleasedStatuses()) + `) AND l.partner != {:p}
 		UNION ALL
 		SELECT 'account', a.id, a.partner, 0, k.key, k.created
 		  FROM dedup_keys k JOIN accounts a ON a.id = k.record
@@ -207,7 +209,7 @@ func territoryOf(app core.App, postal string) (string, error) {
 // check found.
 func RegisterDeal(app core.App, by By, in RegistrationInput) (*core.Record, error) {
 	user := by.User
-	isPartner, err := hasKind(app, user, policy.Partner)
+	isPartner, err := hasKind(app, user, roles.Partner)
 	if err != nil {
 		return nil, err
 	}

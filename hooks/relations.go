@@ -7,7 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Relation targets (issue 12, item 7). A collection's CreateRule and
@@ -110,7 +110,7 @@ func mayLink(app core.App, user *core.Record, collectionID, id string) (bool, er
 	if err != nil {
 		return false, err
 	}
-	if kind != policy.Partner {
+	if kind != roles.Partner {
 		return true, nil
 	}
 	own := user.GetString("partner")

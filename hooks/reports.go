@@ -12,10 +12,13 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/reportcalc"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Reports (SPEC §4.7) are computed in SQL over leads and offers, scoped by
@@ -52,7 +55,7 @@ func ScopeForReports(app core.App, user *core.Record, now time.Time) (ReportScop
 	if !ok {
 		return ReportScope{}, ErrForbidden
 	}
-	s := ReportScope{Level: m.Cell(role.ID, "reports").Read, UserID: user.Id, Partner: user.GetString("partner"), Internal: role.Kind == policy.Internal}
+	s := ReportScope{Level: m.Cell(role.ID, "reports").Read, UserID: user.Id, Partner: user.GetString("partner"), Internal: role.Kind == roles.Internal}
 	switch s.Level {
 	case policy.None, "":
 		return s, ErrForbidden
@@ -66,14 +69,14 @@ func ScopeForReports(app core.App, user *core.Record, now time.Time) (ReportScop
 			T string `db:"territory"`
 		}{}
 		if err := app.DB().NewQuery("SELECT territory FROM grants WHERE user = {:u} AND kind = 'territory' AND (starts = '' OR starts <= {:now}) AND expires > {:now}").
-			Bind(dbx.Params{"u": user.Id, "now": dbTime(now)}).All(&rows); err != nil {
+			Bind(dbx.Params{"u": user.Id, "now": now.UTC().Format(types.DefaultDateLayout)}).All(&rows); err != nil {
 			return s, err
 		}
 		for _, r := range rows {
 			s.Territories = append(s.Territories, r.T)
 		}
 	}
-	if role.Kind == policy.Partner && s.Partner == "" {
+	if role.Kind == roles.Partner && s.Partner == "" {
 		return s, ErrForbidden
 	}
 	return s, nil
@@ -130,7 +133,7 @@ func (s ReportScope) offersWhere(f ReportFilter) (string, dbx.Params) {
 }
 
 func period(p dbx.Params, f ReportFilter) dbx.Params {
-	p["from"], p["to"] = dbTime(f.From), dbTime(f.To)
+	p["from"], p["to"] = f.From.UTC().Format(types.DefaultDateLayout), f.To.UTC().Format(types.DefaultDateLayout)
 	return p
 }
 
@@ -258,7 +261,7 @@ func scorecardRaw(app core.App, s ReportScope, f ReportFilter) ([]ScorecardRow, 
 		V float64 `db:"v"`
 	}{}
 	if err := app.DB().NewQuery(`SELECT l.partner AS partner, COALESCE(SUM(l.estimated_value), 0) AS v FROM leads l
-		WHERE l.partner != '' AND l.status IN ('accepted','contacted','meeting') AND ` + lw + ` GROUP BY l.partner`).Bind(lp).All(&pipe); err != nil {
+		WHERE l.partner != '' AND l.status IN (` + lifecycle.SQLList(lifecycle.PipelineStatuses()) + `) AND ` + lw + ` GROUP BY l.partner`).Bind(lp).All(&pipe); err != nil {
 		return nil, err
 	}
 	for _, x := range pipe {
@@ -614,7 +617,7 @@ func acceptance(app core.App, s ReportScope, f ReportFilter) (map[string]Scoreca
 func DashboardReport(app core.App, s ReportScope, now time.Time) (Dashboard, error) {
 	var d Dashboard
 	lw, lp := s.leadsWhere(ReportFilter{})
-	lp["week"], lp["now"], lp["soon"] = dbTime(now.AddDate(0, 0, -7)), dbTime(now), dbTime(now.Add(6*time.Hour))
+	lp["week"], lp["now"], lp["soon"] = now.AddDate(0, 0, -7).UTC().Format(types.DefaultDateLayout), now.UTC().Format(types.DefaultDateLayout), now.Add(6*time.Hour).UTC().Format(types.DefaultDateLayout)
 	if err := app.DB().NewQuery("SELECT COUNT(*) FROM leads l WHERE l.created >= {:week} AND " + lw).Bind(lp).Row(&d.WeekIntake); err != nil {
 		return d, err
 	}

@@ -11,7 +11,7 @@ var (
 var Acceptance = acceptance
 
 // The distribution's count queries (their plans are tested).
-const (
+var (
 	OpenLeadsSQL = openLeadsSQL
 	WonLeadsSQL  = wonLeadsSQL
 )

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/lifecycle"
 )
 
 // Report rollups (issue 8, SPEC §7): the dashboard and the scorecard would
@@ -187,10 +189,6 @@ type leadRollup struct {
 	watch       []string // columns whose change moves the contribution
 }
 
-func isOpen(status string) bool {
-	return status == "accepted" || status == "contacted" || status == "meeting"
-}
-
 var leadRollups = []leadRollup{
 	{
 		table: "rollup_accepts", keys: []string{"partner", "territory"}, keyExpr: []string{"R.partner", "R.territory"},
@@ -202,8 +200,8 @@ var leadRollups = []leadRollup{
 	},
 	{
 		table: "rollup_pipeline", keys: []string{"partner", "territory"}, keyExpr: []string{"R.partner", "R.territory"},
-		when:        "R.partner != '' AND R.status IN ('accepted','contacted','meeting')",
-		contributes: func(r rowRecord) bool { return r.str("partner") != "" && isOpen(r.str("status")) },
+		when:        "R.partner != '' AND R.status IN (" + lifecycle.SQLList(lifecycle.PipelineStatuses()) + ")",
+		contributes: func(r rowRecord) bool { return r.str("partner") != "" && lifecycle.InPipeline(r.str("status")) },
 		cols:        []string{"open_n", "open_cents"},
 		vals:        []string{"1", strings.ReplaceAll(centsOf, "X", "R.estimated_value")},
 		watch:       []string{"partner", "territory", "status", "estimated_value"},

@@ -16,6 +16,7 @@ import (
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // The in-memory reading of the leads ViewRule (rulecheck.go) answers the
@@ -85,7 +86,7 @@ func moduleVersions(t *testing.T) map[string]string {
 // ruleRole is a custom role of the property test.
 type ruleRole struct {
 	id    string
-	kind  policy.Kind
+	kind  roles.Kind
 	level policy.Level
 }
 
@@ -93,7 +94,7 @@ type ruleRole struct {
 // policy accepts (policy.Validate on the default matrix plus the role).
 func customLeadRoles() []ruleRole {
 	var out []ruleRole
-	for _, kind := range []policy.Kind{policy.Internal, policy.Partner, policy.Integration} {
+	for _, kind := range []roles.Kind{roles.Internal, roles.Partner, roles.Integration} {
 		for _, level := range policy.Levels() {
 			id := fmt.Sprintf("rc_%s_%s", kind, level)
 			m := policy.DefaultMatrix()
@@ -129,19 +130,19 @@ func TestRuleViewEqualsSQLRule(t *testing.T) {
 	p3 := w.mk("partners", map[string]any{"name": "Suspendu", "kind": "installer", "tier": "standard", "status": "suspended", "territories": []string{w.T1}}).Id
 
 	// custom roles (through the app: validated, rules recompiled)
-	roles := customLeadRoles()
-	kinds := map[policy.Kind]int{}
-	for _, r := range roles {
+	custom := customLeadRoles()
+	kinds := map[roles.Kind]int{}
+	for _, r := range custom {
 		kinds[r.kind]++
 		rec := w.mk("roles", map[string]any{"id": r.id, "name": r.id, "kind": string(r.kind)})
 		require.Equal(t, r.id, rec.Id)
 		w.mk("permissions", map[string]any{"role": r.id, "resource": "leads", "read": string(r.level), "update": "none", "delete": "none"})
 	}
-	require.Equal(t, map[policy.Kind]int{policy.Internal: 5, policy.Partner: 3, policy.Integration: 2}, kinds,
+	require.Equal(t, map[roles.Kind]int{roles.Internal: 5, roles.Partner: 3, roles.Integration: 2}, kinds,
 		"every level the policy accepts: internal none/own/territory/pool/all, partner none/own/org, integration none/own")
 	leadsColl, err := app.FindCollectionByNameOrId("leads")
 	require.NoError(t, err)
-	for _, r := range roles {
+	for _, r := range custom {
 		if r.level != policy.None {
 			require.Contains(t, *leadsColl.ViewRule, "'"+r.id+"'", "the compiled rule has a branch for %s", r.id)
 		}
@@ -151,13 +152,13 @@ func TestRuleViewEqualsSQLRule(t *testing.T) {
 	rng := rand.New(rand.NewPCG(*ruleSeed, 7))
 	roleIDs := []string{}
 	partnerKind := map[string]bool{}
-	for _, r := range roles {
+	for _, r := range custom {
 		roleIDs = append(roleIDs, r.id)
-		partnerKind[r.id] = r.kind == policy.Partner
+		partnerKind[r.id] = r.kind == roles.Partner
 	}
 	for _, r := range policy.DefaultRoles() {
 		roleIDs = append(roleIDs, r.ID)
-		partnerKind[r.ID] = r.Kind == policy.Partner
+		partnerKind[r.ID] = r.Kind == roles.Partner
 	}
 	var users []*ruleUser
 	hour := time.Hour

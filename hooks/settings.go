@@ -11,9 +11,13 @@ const SettingsID = "relaissettings1"
 
 // Settings are the business settings (settings_prm) with defaults.
 type Settings struct {
-	ScoreThreshold      int
-	DefaultAcceptHours  int
-	MaxOffers           int
+	// ScoreThreshold is the score from which a lead becomes ready (0: no
+	// threshold).
+	ScoreThreshold     int
+	DefaultAcceptHours int
+	MaxOffers          int
+	// InactivityDays flags (and with SuspendInactive deactivates)
+	// accounts unused for that long; 0 turns the check off.
 	InactivityDays      int
 	SuspendInactive     bool
 	ExportRowCap        int
@@ -27,25 +31,42 @@ type Settings struct {
 	SessionMaxHours    int
 }
 
+// Defaults of the partner page cap and the export row cap (also used by
+// tests and the UI's own limits).
+const (
+	DefaultExportRowCap   = 10000
+	DefaultPartnerPageCap = 50
+)
+
+// DefaultSettings are the settings without a settings_prm record. With the
+// record, a value left at 0 keeps its default, except the score threshold
+// and the inactivity days, where 0 means "no threshold" and "off" (the
+// migration that creates the record writes the same values).
+func DefaultSettings() Settings {
+	return Settings{
+		ScoreThreshold: 60, DefaultAcceptHours: 48, MaxOffers: 3, ExportRowCap: DefaultExportRowCap,
+		PartnerPageCap: DefaultPartnerPageCap, ProtectionDays: 90, WonValidationAmount: 50000,
+		SessionIdleMinutes: 480, SessionMaxHours: 24,
+	}
+}
+
 // LoadSettings returns settings_prm, falling back to defaults for unset
 // values (and for a missing record). It reads from memory outside
 // transactions (the cache is reset whenever settings_prm changes, see
 // caches.go) and from the database inside one. A read error is returned:
 // callers refuse to act rather than act on defaults.
 func LoadSettings(app core.App) (Settings, error) {
-	e, err := cachedSettings(app)
+	s, err := cachedSettings(app)
 	if err != nil {
 		return Settings{}, err
 	}
-	s := e.s
 	s.WebFormKeys = slices.Clone(s.WebFormKeys)
 	return s, nil
 }
 
-// settingsFrom parses the settings_prm record (nil: defaults).
+// settingsFrom parses the settings_prm record (nil: DefaultSettings).
 func settingsFrom(r *core.Record) Settings {
-	s := Settings{ScoreThreshold: 60, DefaultAcceptHours: 48, MaxOffers: 3, InactivityDays: 90, ExportRowCap: 10000, PartnerPageCap: 50, ProtectionDays: 90, WonValidationAmount: 50000}
-	s.SessionIdleMinutes, s.SessionMaxHours = 480, 24
+	s := DefaultSettings()
 	if r == nil {
 		return s
 	}
@@ -55,9 +76,9 @@ func settingsFrom(r *core.Record) Settings {
 		}
 	}
 	s.ScoreThreshold = r.GetInt("score_threshold")
+	s.InactivityDays = r.GetInt("inactivity_days")
 	setInt(&s.DefaultAcceptHours, "default_accept_hours")
 	setInt(&s.MaxOffers, "max_offers")
-	setInt(&s.InactivityDays, "inactivity_days")
 	setInt(&s.ExportRowCap, "export_row_cap")
 	setInt(&s.PartnerPageCap, "partner_page_cap")
 	setInt(&s.ProtectionDays, "protection_days")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Audit actions of the suspension job (and of the same changes made
@@ -56,7 +57,7 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 	var rep SuspensionReport
 	var errs []error
 	actor := SystemActor("suspensions")
-	at := govTime(now)
+	at := now.UTC().Format(types.DefaultDateLayout)
 
 	// each applies a change to every record matching where, each in its own
 	// transaction (re-checked inside it); apply returns the report list the
@@ -119,18 +120,18 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 
 	// 3. inactivity
 	// (unreadable settings skip this step, reported, and let the others run)
-	s, err := govSettings(app)
+	s, err := LoadSettings(app)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("inactivity: %w", err))
 	}
-	if s != nil && s.GetInt("inactivity_days") > 0 {
-		days := s.GetInt("inactivity_days")
-		suspend := s.GetBool("suspend_inactive")
-		cutoff := govTime(now.Add(-time.Duration(days) * 24 * time.Hour))
+	if err == nil && s.InactivityDays > 0 {
+		days := s.InactivityDays
+		suspend := s.SuspendInactive
+		cutoff := now.Add(-time.Duration(days) * 24 * time.Hour).UTC().Format(types.DefaultDateLayout)
 		each("users", dbx.NewExp("active = 1 AND inactive_flagged_at = '' AND "+
 			"((last_login != '' AND last_login < {:cutoff}) OR (last_login = '' AND created < {:cutoff}))", dbx.Params{"cutoff": cutoff}),
 			func(tx core.App, u *core.Record) (*[]string, error) {
-				u.Set("inactive_flagged_at", govDT(now))
+				u.Set("inactive_flagged_at", now)
 				action := ActionUserFlag
 				changes := map[string]any{"reason": "inactivity", "inactivity_days": days, "last_login": u.GetString("last_login")}
 				if suspend {
@@ -152,7 +153,7 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 	// 4. grant expiry
 	each("grants", dbx.NewExp("ended_at = '' AND expires <= {:now}", dbx.Params{"now": at}),
 		func(tx core.App, g *core.Record) (*[]string, error) {
-			g.Set("ended_at", govDT(now))
+			g.Set("ended_at", now)
 			if err := tx.Save(g); err != nil {
 				return nil, err
 			}

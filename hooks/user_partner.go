@@ -7,7 +7,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // A user's partner follows its role's kind (SPEC §2: `partner` is
@@ -26,11 +26,11 @@ const (
 
 // userPartnerProblem returns the error code and message when a role kind
 // and a partner id do not fit together, "" when they do.
-func userPartnerProblem(kind policy.Kind, partner string) (code, msg string) {
+func userPartnerProblem(kind roles.Kind, partner string) (code, msg string) {
 	switch {
-	case kind == policy.Partner && partner == "":
+	case kind == roles.Partner && partner == "":
 		return CodePartnerRequired, "a partner role needs a partner company"
-	case kind != policy.Partner && partner != "":
+	case kind != roles.Partner && partner != "":
 		return CodePartnerForbidden, "only partner roles belong to a partner company"
 	}
 	return "", ""
@@ -57,7 +57,7 @@ func bindUserPartner(app core.App) {
 		if err != nil {
 			return err
 		}
-		if code, msg := userPartnerProblem(policy.Kind(role.GetString("kind")), u.GetString("partner")); code != "" {
+		if code, msg := userPartnerProblem(roles.Kind(role.GetString("kind")), u.GetString("partner")); code != "" {
 			return validation.Errors{"partner": validation.NewError(code, msg)}
 		}
 		return e.Next()

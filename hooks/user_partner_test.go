@@ -8,21 +8,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 func TestUserPartnerProblem(t *testing.T) {
 	for _, c := range []struct {
-		kind    policy.Kind
+		kind    roles.Kind
 		partner string
 		want    string
 	}{
-		{policy.Partner, "", hooks.CodePartnerRequired},
-		{policy.Partner, "p1", ""},
-		{policy.Internal, "", ""},
-		{policy.Internal, "p1", hooks.CodePartnerForbidden},
-		{policy.Integration, "", ""},
-		{policy.Integration, "p1", hooks.CodePartnerForbidden},
+		{roles.Partner, "", hooks.CodePartnerRequired},
+		{roles.Partner, "p1", ""},
+		{roles.Internal, "", ""},
+		{roles.Internal, "p1", hooks.CodePartnerForbidden},
+		{roles.Integration, "", ""},
+		{roles.Integration, "p1", hooks.CodePartnerForbidden},
 	} {
 		code, msg := hooks.UserPartnerProblem(c.kind, c.partner)
 		assert.Equal(t, c.want, code, "%s with partner %q", c.kind, c.partner)

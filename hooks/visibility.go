@@ -3,7 +3,7 @@ package hooks
 import (
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // internalLeadFields are Hidden in the schema (SPEC §3.3.8) and shown to
@@ -24,9 +24,9 @@ func bindVisibility(app core.App) {
 				return err
 			}
 			switch kind {
-			case policy.Internal:
+			case roles.Internal:
 				e.Record.Unhide(internalLeadFields...)
-			case policy.Integration:
+			case roles.Integration:
 				e.Record.Unhide("source", "source_ref")
 			}
 		}
@@ -39,7 +39,7 @@ func bindVisibility(app core.App) {
 			if err != nil {
 				return err
 			}
-			if kind == policy.Internal || (kind == policy.Integration && e.Record.GetString("author") == auth.Id) {
+			if kind == roles.Internal || (kind == roles.Integration && e.Record.GetString("author") == auth.Id) {
 				e.Record.Unhide("recording")
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 func init() {
@@ -19,6 +20,6 @@ func userManagement(app core.App) error {
 	if err != nil {
 		return err
 	}
-	users.ManageRule = types.Pointer(policy.Active + " && @request.auth.role = '" + policy.AdminRole + "'")
+	users.ManageRule = types.Pointer(policy.Active + " && @request.auth.role = '" + roles.Admin + "'")
 	return app.Save(users)
 }

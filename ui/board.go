@@ -187,7 +187,7 @@ func (h *handlers) partnerStats(ids []string) (map[string]partnerLoad, error) {
 		in = append(in, id)
 	}
 	open := make([]any, 0, 4)
-	for _, st := range lifecycle.OpenStatuses() {
+	for _, st := range lifecycle.EntrustedStatuses() {
 		open = append(open, st)
 	}
 	var loads []struct {

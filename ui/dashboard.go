@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/geo"
@@ -56,7 +57,7 @@ func (h *handlers) dashboard(e *core.RequestEvent) error {
 	// the offers about to expire, listed through the read path
 	recs, _, err := hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{
 		Where: dbx.And(dbx.HashExp{"leads.status": "offered"},
-			dbx.NewExp("leads.accept_by > {:now} AND leads.accept_by <= {:soon}", dbx.Params{"now": dbTime(now), "soon": dbTime(now.Add(expiringWindow))})),
+			dbx.NewExp("leads.accept_by > {:now} AND leads.accept_by <= {:soon}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout), "soon": now.Add(expiringWindow).UTC().Format(types.DefaultDateLayout)})),
 		Sort: "accept_by", PerPage: 10,
 	})
 	if err != nil {
@@ -77,6 +78,3 @@ func (h *handlers) dashboard(e *core.RequestEvent) error {
 	}
 	return h.render(e, http.StatusOK, "dashboard", p)
 }
-
-// dbTime formats a time as PocketBase stores dates.
-func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -52,7 +53,7 @@ func TestDashboardShowsTheWeekOffersFallingAcceptanceAndGaps(t *testing.T) {
 	later := e.leadWhere(dbx.And(dbx.HashExp{"status": "offered"}, dbx.Not(dbx.HashExp{"id": soon.Id})), "created")
 	now := time.Now()
 	for id, at := range map[string]time.Time{soon.Id: now.Add(2 * time.Hour), later.Id: now.Add(48 * time.Hour)} {
-		_, err := e.app.DB().NewQuery("UPDATE leads SET accept_by = {:at} WHERE id = {:id}").Bind(dbx.Params{"at": dbTime(at), "id": id}).Execute()
+		_, err := e.app.DB().NewQuery("UPDATE leads SET accept_by = {:at} WHERE id = {:id}").Bind(dbx.Params{"at": at.UTC().Format(types.DefaultDateLayout), "id": id}).Execute()
 		require.NoError(t, err)
 	}
 
@@ -70,7 +71,7 @@ func TestDashboardShowsTheWeekOffersFallingAcceptanceAndGaps(t *testing.T) {
 	require.NoError(t, err)
 	fr := tr.locale("fr")
 	var week int
-	require.NoError(t, e.app.DB().NewQuery("SELECT COUNT(*) FROM leads WHERE created >= {:w}").Bind(dbx.Params{"w": dbTime(now.AddDate(0, 0, -7))}).Row(&week))
+	require.NoError(t, e.app.DB().NewQuery("SELECT COUNT(*) FROM leads WHERE created >= {:w}").Bind(dbx.Params{"w": now.AddDate(0, 0, -7).UTC().Format(types.DefaultDateLayout)}).Row(&week))
 	has(t, r.Body, `<span>Leads reçus en 7 jours</span><strong>`+fr.Num(week)+`</strong>`)
 	has(t, r.Body, `<span>Offres expirant sous 6 h</span><strong>`+fr.Num(want.ExpiringOffers)+`</strong>`)
 	has(t, r.Body, `<span>Conflits à arbitrer</span><strong>`+fr.Num(want.ConflictsWaiting)+`</strong>`)

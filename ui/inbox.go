@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // inboxPage is the partner inbox: the open offers of the user (a
@@ -68,7 +69,7 @@ func declineReasons(p *page) []string {
 // colleagues lists the active users of a partner manager's company (the
 // users rules decide who is listed); nil for other roles.
 func (h *handlers) colleagues(s *session) ([]option, error) {
-	if s.role != "partner_manager" {
+	if s.role != roles.PartnerManager {
 		return nil, nil
 	}
 	recs, _, err := hooks.ListFor(h.app, s.user, "users", hooks.ListQuery{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // leadPage is the lead page: the lead, its contact (once the rules allow
@@ -102,7 +103,7 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 		return nil, err
 	}
 	if p.CanUpdate {
-		p.Targets = lifecycle.Targets(s.role, lifecycle.Kind(s.kind), p.Lead.Status)
+		p.Targets = lifecycle.Targets(s.role, roles.Kind(s.kind), p.Lead.Status)
 		p.CanQualify = s.kind == "internal" && s.caps.Pool && lifecycle.InPool(p.Lead.Status) && p.Lead.PartnerID == ""
 	}
 	p.CanLog = s.caps.LogActivity

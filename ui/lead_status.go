@@ -10,6 +10,7 @@ import (
 
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // statusForm moves a lead to another status (won needs an amount, lost a
@@ -42,7 +43,7 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 	switch {
 	case !p.CanUpdate:
 		return errNotFound
-	case lifecycle.CanTransition(s.role, lifecycle.Kind(s.kind), p.Lead.Status, f.Status) != nil:
+	case lifecycle.CanTransition(s.role, roles.Kind(s.kind), p.Lead.Status, f.Status) != nil:
 		f.Errors["status"] = p.T("status.not_allowed")
 	case f.Status == lifecycle.StatusWon:
 		if lifecycle.RequireOutcome(f.Status, amount, "") != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/roles"
 )
 
 func TestStatusChangeFollowsTheLifecycle(t *testing.T) {
@@ -18,7 +19,7 @@ func TestStatusChangeFollowsTheLifecycle(t *testing.T) {
 	lead := e.leadWhere(dbx.HashExp{"status": "meeting", "assignee": me.Id}, "")
 	b := e.signedIn("installer001.sales@demo.test")
 	page := b.get("/leads/" + lead.Id).Body
-	for _, st := range lifecycle.Targets("partner_user", lifecycle.Partner, "meeting") {
+	for _, st := range lifecycle.Targets("partner_user", roles.Partner, "meeting") {
 		has(t, page, `<option value="`+st+`"`)
 	}
 	lacks(t, page, `<option value="new"`, "a partner never sends a lead back to the pool")

@@ -5,6 +5,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // caps are the pages and actions a role may use, derived from its kind and
@@ -57,8 +58,8 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 		c.Partners = read("partners") != "" && read("partners") != "none"
 		c.Users = wide(read("users"))
 		c.ManageUsers = update("users") == "all"
-		c.Matrix = role == "admin"
-		c.AccessReview = role == "admin"
+		c.Matrix = role == roles.Admin
+		c.AccessReview = role == roles.Admin
 		c.Audit = read("audit_log") != "" && read("audit_log") != "none"
 	}
 	return c

@@ -12,6 +12,7 @@ import (
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // The report pages (SPEC §4.7): the dashboard, the partner scorecard, the
@@ -54,7 +55,7 @@ func reportsAllowed(level, kind string) bool {
 	case "", policy.None:
 		return false
 	case policy.Org:
-		return kind == string(policy.Partner) // the scope is the user's company
+		return kind == string(roles.Partner) // the scope is the user's company
 	}
 	return true
 }

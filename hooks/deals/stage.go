@@ -21,7 +21,7 @@
 //	                       validators only (a win must not grow past the
 //	                       validation amount afterwards)
 //
-// Integration roles never move opportunities.
+// roles.Integration roles never move opportunities.
 package deals
 
 import (
@@ -29,6 +29,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Stages of an opportunity, in pipeline order.
@@ -60,19 +62,9 @@ func Open(s string) bool { return slices.Contains(OpenStages(), s) }
 // Closed reports whether s is a final outcome.
 func Closed(s string) bool { return s == Won || s == Lost }
 
-// Kind is the kind of the acting role (SPEC §2 roles.kind).
-type Kind string
-
-// Role kinds.
-const (
-	Internal    Kind = "internal"
-	Partner     Kind = "partner"
-	Integration Kind = "integration"
-)
-
 // Actor is who moves the opportunity.
 type Actor struct {
-	Kind Kind
+	Kind roles.Kind
 	// Validator is true for roles that validate wins above the validation
 	// amount (by default: channel managers in their territories, admins).
 	Validator bool
@@ -134,7 +126,7 @@ func Decide(a Actor, c Change) (Outcome, error) {
 		return "", fail(CodeUnknownStage, "stage", "stage must be one of %s", strings.Join(Stages(), ", "))
 	}
 	switch a.Kind {
-	case Internal, Partner:
+	case roles.Internal, roles.Partner:
 	default:
 		return "", fail(CodeNotAllowed, "stage", "this role cannot change opportunities")
 	}

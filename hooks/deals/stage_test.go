@@ -7,13 +7,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks/roles"
 )
 
 var (
-	partner   = Actor{Kind: Partner}
-	sales     = Actor{Kind: Internal}
-	validator = Actor{Kind: Internal, Validator: true}
-	robot     = Actor{Kind: Integration}
+	partner   = Actor{Kind: roles.Partner}
+	sales     = Actor{Kind: roles.Internal}
+	validator = Actor{Kind: roles.Internal, Validator: true}
+	robot     = Actor{Kind: roles.Integration}
 )
 
 func TestDecide(t *testing.T) {

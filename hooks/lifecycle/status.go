@@ -1,14 +1,21 @@
 // Package lifecycle holds the lead status machine of SPEC §2 (leads.status)
 // and §4.3–4.6: which status moves each role may make by editing a lead,
-// which outcomes a closing move needs, and how statuses group into the
-// central pool, open offers and accepted work.
+// which outcomes a closing move needs, and the named sets of statuses the
+// rest of Relais asks about (the pool, what counts against a partner's
+// capacity, the open pipeline, what makes a channel conflict, …).
 //
 // It is pure logic: the caller (a PocketBase hook or a UI handler) looks up
 // the acting user's role name and kind, calls [CanTransition] with the
 // lead's stored and requested status, and refuses the change when it gets an
 // error. Moves into offered and accepted never happen through a status edit:
 // they belong to the assign, accept and decline routes (SPEC §6).
+//
+// The policy compiler, the list hints, the distribution, the conflict
+// check and the report rollups take their status sets from here; [SQLList]
+// renders one for a query.
 package lifecycle
+
+import "strings"
 
 // Lead statuses, in lifecycle order (SPEC §2 leads.status).
 const (
@@ -32,17 +39,41 @@ func Statuses() []string {
 	}
 }
 
+// The statuses are grouped into named sets, each for one question. "Open"
+// used to name three of them; none is called so any more.
+
 // PoolStatuses returns the statuses of a lead sitting in the central pool,
-// unassigned (new, qualifying, ready, recycled), as a fresh slice.
+// unassigned (new, qualifying, ready, recycled), as a fresh slice: the
+// `pool` level of the matrix, the leads a channel manager may assign.
 func PoolStatuses() []string {
 	return []string{StatusNew, StatusQualifying, StatusReady, StatusRecycled}
 }
 
-// OpenStatuses returns the statuses of a lead entrusted to a partner and not
-// yet closed (offered, accepted, contacted, meeting), as a fresh slice. They
-// count against a partner's capacity and make a lead a channel-conflict match.
-func OpenStatuses() []string {
+// DistributableStatuses returns the statuses of a lead the distribution
+// offers to a partner (ready, recycled), as a fresh slice: once its score
+// reaches the threshold or a channel manager forced it.
+func DistributableStatuses() []string {
+	return []string{StatusReady, StatusRecycled}
+}
+
+// EntrustedStatuses returns the statuses of a lead entrusted to a partner
+// and not yet closed (offered, accepted, contacted, meeting), as a fresh
+// slice: they count against a partner's capacity and a salesperson's load.
+func EntrustedStatuses() []string {
 	return []string{StatusOffered, StatusAccepted, StatusContacted, StatusMeeting}
+}
+
+// PipelineStatuses returns the statuses of a lead a partner accepted and
+// still works (accepted, contacted, meeting), as a fresh slice: the open
+// pipeline of the reports.
+func PipelineStatuses() []string {
+	return []string{StatusAccepted, StatusContacted, StatusMeeting}
+}
+
+// WorkedStatuses returns the statuses of a lead an opportunity can be
+// opened from (accepted, contacted, meeting, won), as a fresh slice.
+func WorkedStatuses() []string {
+	return []string{StatusAccepted, StatusContacted, StatusMeeting, StatusWon}
 }
 
 // AcceptedOrLaterStatuses returns the statuses reached once a partner has
@@ -51,6 +82,14 @@ func OpenStatuses() []string {
 // (SPEC §3.3.2).
 func AcceptedOrLaterStatuses() []string {
 	return []string{StatusAccepted, StatusContacted, StatusMeeting, StatusWon, StatusLost}
+}
+
+// ReleasedStatuses returns the statuses of a lead that no longer holds its
+// customer (lost, recycled), as a fresh slice. A lead in any other status
+// makes a new lead or a deal registration for the same customer a channel
+// conflict (SPEC §4.2): see [Conflicting].
+func ReleasedStatuses() []string {
+	return []string{StatusLost, StatusRecycled}
 }
 
 // Valid reports whether status is one of [Statuses].
@@ -63,9 +102,30 @@ func InPool(status string) bool {
 	return contains(PoolStatuses(), status)
 }
 
-// Open reports whether status is one of [OpenStatuses].
-func Open(status string) bool {
-	return contains(OpenStatuses(), status)
+// Distributable reports whether status is one of [DistributableStatuses].
+func Distributable(status string) bool {
+	return contains(DistributableStatuses(), status)
+}
+
+// Entrusted reports whether status is one of [EntrustedStatuses].
+func Entrusted(status string) bool {
+	return contains(EntrustedStatuses(), status)
+}
+
+// InPipeline reports whether status is one of [PipelineStatuses].
+func InPipeline(status string) bool {
+	return contains(PipelineStatuses(), status)
+}
+
+// Worked reports whether status is one of [WorkedStatuses].
+func Worked(status string) bool {
+	return contains(WorkedStatuses(), status)
+}
+
+// Conflicting reports whether a lead in status holds its customer: a valid
+// status that is not one of [ReleasedStatuses].
+func Conflicting(status string) bool {
+	return Valid(status) && !contains(ReleasedStatuses(), status)
 }
 
 // AcceptedOrLater reports whether status is one of [AcceptedOrLaterStatuses].
@@ -85,4 +145,10 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// SQLList renders statuses as a list of SQL string literals for an IN
+// clause: 'offered','accepted'. Statuses are fixed identifiers (no quote).
+func SQLList(statuses []string) string {
+	return "'" + strings.Join(statuses, "','") + "'"
 }

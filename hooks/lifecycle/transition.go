@@ -4,28 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
-)
 
-// Kind is the kind of a role (SPEC §2 roles.kind). Every role, including
-// roles added by an admin, inherits the ceiling of its kind.
-type Kind string
-
-// Role kinds.
-const (
-	Internal    Kind = "internal"
-	Partner     Kind = "partner"
-	Integration Kind = "integration"
-)
-
-// Role names of the default permission matrix (SPEC §1).
-const (
-	RoleAdmin          = "admin"
-	RoleChannelManager = "channel_manager"
-	RoleSales          = "sales"
-	RoleTeleoperator   = "teleoperator"
-	RolePartnerManager = "partner_manager"
-	RolePartnerUser    = "partner_user"
-	RoleIntegration    = "integration"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Error codes returned by [TransitionError.Code] and [OutcomeError.Code].
@@ -110,13 +90,13 @@ func managerEdges() edges {
 //	integration                    none
 func roleEdges(roleName string) (edges, bool) {
 	switch roleName {
-	case RoleAdmin, RoleChannelManager:
+	case roles.Admin, roles.ChannelManager:
 		return managerEdges(), true
-	case RoleTeleoperator:
+	case roles.Teleoperator:
 		return poolEdges(), true
-	case RolePartnerManager, RolePartnerUser, RoleSales:
+	case roles.PartnerManager, roles.PartnerUser, roles.Sales:
 		return workEdges(), true
-	case RoleIntegration:
+	case roles.IntegrationRole:
 		return edges{}, true
 	}
 	return nil, false
@@ -127,12 +107,12 @@ func roleEdges(roleName string) (edges, bool) {
 // role gets nothing, whatever its name. A role added by an admin (a name
 // outside the default matrix) gets its kind's default: workEdges for
 // partner kinds, nothing otherwise.
-func effectiveEdges(roleName string, kind Kind) edges {
+func effectiveEdges(roleName string, kind roles.Kind) edges {
 	own, known := roleEdges(roleName)
 	switch kind {
-	case Integration:
+	case roles.Integration:
 		return edges{}
-	case Partner:
+	case roles.Partner:
 		ceiling := workEdges()
 		if !known {
 			return ceiling
@@ -187,7 +167,7 @@ func (e *TransitionError) Code() string {
 //
 // Callers still check record access: sales may work only leads assigned to
 // them, and the permission matrix decides which leads a role can update.
-func CanTransition(roleName string, kind Kind, from, to string) error {
+func CanTransition(roleName string, kind roles.Kind, from, to string) error {
 	fail := func(code, reason string) error {
 		return &TransitionError{From: from, To: to, Role: roleName, Reason: reason, code: code}
 	}
@@ -201,7 +181,7 @@ func CanTransition(roleName string, kind Kind, from, to string) error {
 		return fail(CodeUnknownStatus, fmt.Sprintf("unknown status %q", to))
 	}
 	switch kind {
-	case Internal, Partner, Integration:
+	case roles.Internal, roles.Partner, roles.Integration:
 	default:
 		return fail(CodeUnknownKind, fmt.Sprintf("unknown role kind %q", kind))
 	}
@@ -213,17 +193,17 @@ func CanTransition(roleName string, kind Kind, from, to string) error {
 	}
 
 	switch {
-	case from == StatusOffered && (to == StatusAccepted || kind == Partner):
+	case from == StatusOffered && (to == StatusAccepted || kind == roles.Partner):
 		return fail(CodeUseOfferRoute, "an offer is answered with the accept or decline route, not by editing the status")
 	case to == StatusOffered:
 		return fail(CodeUseOfferRoute, "a lead is offered with the assign route, not by editing the status")
 	case to == StatusAccepted:
 		return fail(CodeUseOfferRoute, "a lead is accepted with the accept route, not by editing the status")
-	case kind == Integration || len(effectiveEdges(roleName, kind)) == 0:
+	case kind == roles.Integration || len(effectiveEdges(roleName, kind)) == 0:
 		return fail(CodeNotAllowed, "this role cannot change a lead's status")
-	case Closed(from) && (roleName == RoleAdmin || roleName == RoleChannelManager) && kind == Internal:
+	case Closed(from) && (roleName == roles.Admin || roleName == roles.ChannelManager) && kind == roles.Internal:
 		return fail(CodeNotAllowed, "a won or lost lead can only be recycled")
-	case roleName == RoleTeleoperator && kind == Internal:
+	case roleName == roles.Teleoperator && kind == roles.Internal:
 		return fail(CodeNotAllowed, "the prospecting team only moves leads within the central pool")
 	}
 	return fail(CodeNotAllowed, "this status move is not part of the lead lifecycle for this role")
@@ -232,7 +212,7 @@ func CanTransition(roleName string, kind Kind, from, to string) error {
 // Targets returns the statuses a role may move a lead to from status from,
 // in lifecycle order (for a status drop-down). It excludes from itself and
 // returns nil for an unknown status or kind.
-func Targets(roleName string, kind Kind, from string) []string {
+func Targets(roleName string, kind roles.Kind, from string) []string {
 	var out []string
 	for _, to := range Statuses() {
 		if to != from && CanTransition(roleName, kind, from, to) == nil {

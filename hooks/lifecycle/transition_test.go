@@ -3,11 +3,14 @@ package lifecycle
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks/roles"
 )
 
 // allowed lists, per from status, the to statuses expected to be allowed.
@@ -53,26 +56,26 @@ func (a allowed) has(from, to string) bool {
 func TestCanTransitionMatrix(t *testing.T) {
 	cases := []struct {
 		role   string
-		kind   Kind
+		kind   roles.Kind
 		expect allowed
 	}{
-		{RoleTeleoperator, Internal, expectTeleoperator},
-		{RolePartnerUser, Partner, expectWork},
-		{RolePartnerManager, Partner, expectWork},
-		{RoleSales, Internal, expectWork},
-		{RoleChannelManager, Internal, expectManager},
-		{RoleAdmin, Internal, expectManager},
-		{RoleIntegration, Integration, expectNone},
+		{roles.Teleoperator, roles.Internal, expectTeleoperator},
+		{roles.PartnerUser, roles.Partner, expectWork},
+		{roles.PartnerManager, roles.Partner, expectWork},
+		{roles.Sales, roles.Internal, expectWork},
+		{roles.ChannelManager, roles.Internal, expectManager},
+		{roles.Admin, roles.Internal, expectManager},
+		{roles.IntegrationRole, roles.Integration, expectNone},
 		// Kind ceilings: a role's name never lifts it above its kind.
-		{RoleAdmin, Partner, expectWork},              // manager moves ∩ partner ceiling
-		{RoleTeleoperator, Partner, expectNone},       // pool moves ∩ partner ceiling
-		{RoleChannelManager, Integration, expectNone}, // integration kind: nothing
-		{RolePartnerUser, Integration, expectNone},
+		{roles.Admin, roles.Partner, expectWork},              // manager moves ∩ partner ceiling
+		{roles.Teleoperator, roles.Partner, expectNone},       // pool moves ∩ partner ceiling
+		{roles.ChannelManager, roles.Integration, expectNone}, // integration kind: nothing
+		{roles.PartnerUser, roles.Integration, expectNone},
 		// Roles added by an admin get their kind's default.
-		{"installer_lead", Partner, expectWork},
-		{"", Partner, expectWork},
-		{"quality_auditor", Internal, expectNone},
-		{"regional_director", Integration, expectNone},
+		{"installer_lead", roles.Partner, expectWork},
+		{"", roles.Partner, expectWork},
+		{"quality_auditor", roles.Internal, expectNone},
+		{"regional_director", roles.Integration, expectNone},
 	}
 
 	for _, tc := range cases {
@@ -115,30 +118,30 @@ func TestCanTransitionErrors(t *testing.T) {
 	cases := []struct {
 		name     string
 		role     string
-		kind     Kind
+		kind     roles.Kind
 		from, to string
 		code     string
 		reason   string
 	}{
-		{"partner accepts by edit", RolePartnerUser, Partner, StatusOffered, StatusAccepted, CodeUseOfferRoute, "accept or decline route"},
-		{"partner declines by edit", RolePartnerUser, Partner, StatusOffered, "declined", CodeUseOfferRoute, "decline route"},
-		{"partner leaves offer otherwise", RolePartnerManager, Partner, StatusOffered, StatusContacted, CodeUseOfferRoute, "accept or decline route"},
-		{"manager accepts by edit", RoleChannelManager, Internal, StatusOffered, StatusAccepted, CodeUseOfferRoute, "accept or decline route"},
-		{"manager offers by edit", RoleChannelManager, Internal, StatusReady, StatusOffered, CodeUseOfferRoute, "assign route"},
-		{"admin accepts from pool", RoleAdmin, Internal, StatusReady, StatusAccepted, CodeUseOfferRoute, "accept route"},
-		{"admin reopens won", RoleAdmin, Internal, StatusWon, StatusMeeting, CodeNotAllowed, "only be recycled"},
-		{"manager flips lost to won", RoleChannelManager, Internal, StatusLost, StatusWon, CodeNotAllowed, "only be recycled"},
-		{"teleoperator out of pool", RoleTeleoperator, Internal, StatusReady, StatusContacted, CodeNotAllowed, "central pool"},
-		{"integration", RoleIntegration, Integration, StatusNew, StatusQualifying, CodeNotAllowed, "cannot change"},
-		{"partner skips to won", RolePartnerUser, Partner, StatusAccepted, StatusWon, CodeNotAllowed, "not part of the lead lifecycle"},
-		{"partner reopens lost", RolePartnerUser, Partner, StatusLost, StatusMeeting, CodeNotAllowed, "not part of the lead lifecycle"},
-		{"unknown from", RoleAdmin, Internal, "archived", StatusNew, CodeUnknownStatus, `unknown status "archived"`},
-		{"unknown to", RoleAdmin, Internal, StatusNew, "Won", CodeUnknownStatus, `unknown status "Won"`},
-		{"unknown both equal", RoleAdmin, Internal, "foo", "foo", CodeUnknownStatus, `unknown status "foo"`},
-		{"empty status", RolePartnerUser, Partner, "", StatusWon, CodeUnknownStatus, `unknown status ""`},
-		{"declined from elsewhere", RolePartnerUser, Partner, StatusAccepted, "declined", CodeUnknownStatus, "unknown status"},
-		{"unknown kind", RoleAdmin, Kind("superuser"), StatusNew, StatusReady, CodeUnknownKind, "unknown role kind"},
-		{"unknown kind same status", RoleAdmin, Kind(""), StatusNew, StatusNew, CodeUnknownKind, "unknown role kind"},
+		{"partner accepts by edit", roles.PartnerUser, roles.Partner, StatusOffered, StatusAccepted, CodeUseOfferRoute, "accept or decline route"},
+		{"partner declines by edit", roles.PartnerUser, roles.Partner, StatusOffered, "declined", CodeUseOfferRoute, "decline route"},
+		{"partner leaves offer otherwise", roles.PartnerManager, roles.Partner, StatusOffered, StatusContacted, CodeUseOfferRoute, "accept or decline route"},
+		{"manager accepts by edit", roles.ChannelManager, roles.Internal, StatusOffered, StatusAccepted, CodeUseOfferRoute, "accept or decline route"},
+		{"manager offers by edit", roles.ChannelManager, roles.Internal, StatusReady, StatusOffered, CodeUseOfferRoute, "assign route"},
+		{"admin accepts from pool", roles.Admin, roles.Internal, StatusReady, StatusAccepted, CodeUseOfferRoute, "accept route"},
+		{"admin reopens won", roles.Admin, roles.Internal, StatusWon, StatusMeeting, CodeNotAllowed, "only be recycled"},
+		{"manager flips lost to won", roles.ChannelManager, roles.Internal, StatusLost, StatusWon, CodeNotAllowed, "only be recycled"},
+		{"teleoperator out of pool", roles.Teleoperator, roles.Internal, StatusReady, StatusContacted, CodeNotAllowed, "central pool"},
+		{"integration", roles.IntegrationRole, roles.Integration, StatusNew, StatusQualifying, CodeNotAllowed, "cannot change"},
+		{"partner skips to won", roles.PartnerUser, roles.Partner, StatusAccepted, StatusWon, CodeNotAllowed, "not part of the lead lifecycle"},
+		{"partner reopens lost", roles.PartnerUser, roles.Partner, StatusLost, StatusMeeting, CodeNotAllowed, "not part of the lead lifecycle"},
+		{"unknown from", roles.Admin, roles.Internal, "archived", StatusNew, CodeUnknownStatus, `unknown status "archived"`},
+		{"unknown to", roles.Admin, roles.Internal, StatusNew, "Won", CodeUnknownStatus, `unknown status "Won"`},
+		{"unknown both equal", roles.Admin, roles.Internal, "foo", "foo", CodeUnknownStatus, `unknown status "foo"`},
+		{"empty status", roles.PartnerUser, roles.Partner, "", StatusWon, CodeUnknownStatus, `unknown status ""`},
+		{"declined from elsewhere", roles.PartnerUser, roles.Partner, StatusAccepted, "declined", CodeUnknownStatus, "unknown status"},
+		{"unknown kind", roles.Admin, roles.Kind("superuser"), StatusNew, StatusReady, CodeUnknownKind, "unknown role kind"},
+		{"unknown kind same status", roles.Admin, roles.Kind(""), StatusNew, StatusNew, CodeUnknownKind, "unknown role kind"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -154,19 +157,19 @@ func TestCanTransitionErrors(t *testing.T) {
 }
 
 func TestTransitionErrorZeroCode(t *testing.T) {
-	err := &TransitionError{From: StatusNew, To: StatusWon, Role: RoleSales, Reason: "no"}
+	err := &TransitionError{From: StatusNew, To: StatusWon, Role: roles.Sales, Reason: "no"}
 	assert.Equal(t, CodeNotAllowed, err.Code())
 	assert.Equal(t, `lead status "new" → "won" not allowed for role "sales": no`, err.Error())
 }
 
 func TestTargets(t *testing.T) {
-	assert.Equal(t, []string{StatusQualifying, StatusReady}, Targets(RoleTeleoperator, Internal, StatusNew))
-	assert.Equal(t, []string{StatusContacted, StatusWon, StatusLost}, Targets(RolePartnerUser, Partner, StatusMeeting))
-	assert.Equal(t, []string{StatusRecycled}, Targets(RoleChannelManager, Internal, StatusWon))
-	assert.Empty(t, Targets(RolePartnerUser, Partner, StatusOffered))
-	assert.Empty(t, Targets(RoleIntegration, Integration, StatusNew))
-	assert.Nil(t, Targets(RoleAdmin, Internal, "nope"))
-	assert.Nil(t, Targets(RoleAdmin, Kind("x"), StatusNew))
+	assert.Equal(t, []string{StatusQualifying, StatusReady}, Targets(roles.Teleoperator, roles.Internal, StatusNew))
+	assert.Equal(t, []string{StatusContacted, StatusWon, StatusLost}, Targets(roles.PartnerUser, roles.Partner, StatusMeeting))
+	assert.Equal(t, []string{StatusRecycled}, Targets(roles.ChannelManager, roles.Internal, StatusWon))
+	assert.Empty(t, Targets(roles.PartnerUser, roles.Partner, StatusOffered))
+	assert.Empty(t, Targets(roles.IntegrationRole, roles.Integration, StatusNew))
+	assert.Nil(t, Targets(roles.Admin, roles.Internal, "nope"))
+	assert.Nil(t, Targets(roles.Admin, roles.Kind("x"), StatusNew))
 }
 
 func TestRequireOutcome(t *testing.T) {
@@ -216,7 +219,7 @@ func TestStatusGroups(t *testing.T) {
 	for _, s := range Statuses() {
 		assert.True(t, Valid(s), s)
 		assert.Equal(t, pool[s], InPool(s), "InPool(%s)", s)
-		assert.Equal(t, open[s], Open(s), "Open(%s)", s)
+		assert.Equal(t, open[s], Entrusted(s), "Entrusted(%s)", s)
 		assert.Equal(t, later[s], AcceptedOrLater(s), "AcceptedOrLater(%s)", s)
 		assert.Equal(t, closed[s], Closed(s), "Closed(%s)", s)
 		// Every status is in exactly one of pool, open or closed.
@@ -231,19 +234,46 @@ func TestStatusGroups(t *testing.T) {
 	for _, s := range []string{"", "New", "declined", " new"} {
 		assert.False(t, Valid(s), s)
 		assert.False(t, InPool(s), s)
-		assert.False(t, Open(s), s)
+		assert.False(t, Entrusted(s), s)
 		assert.False(t, AcceptedOrLater(s), s)
 	}
 	assert.Len(t, PoolStatuses(), len(pool))
-	assert.Len(t, OpenStatuses(), len(open))
+	assert.Len(t, EntrustedStatuses(), len(open))
 	assert.Len(t, AcceptedOrLaterStatuses(), len(later))
 }
 
 func TestStatusListsAreFresh(t *testing.T) {
-	for _, list := range []func() []string{Statuses, PoolStatuses, OpenStatuses, AcceptedOrLaterStatuses} {
+	for _, list := range []func() []string{Statuses, PoolStatuses, EntrustedStatuses, AcceptedOrLaterStatuses,
+		DistributableStatuses, PipelineStatuses, WorkedStatuses, ReleasedStatuses} {
 		a := list()
 		a[0] = "mutated"
 		assert.NotEqual(t, "mutated", list()[0])
 	}
 	assert.True(t, Valid(StatusNew), "mutating a returned slice must not change the package")
+}
+
+// Each named set holds exactly the statuses its question needs.
+func TestNamedStatusSets(t *testing.T) {
+	sets := []struct {
+		name string
+		list []string
+		in   func(string) bool
+		want []string
+	}{
+		{"distributable", DistributableStatuses(), Distributable, []string{StatusReady, StatusRecycled}},
+		{"entrusted", EntrustedStatuses(), Entrusted, []string{StatusOffered, StatusAccepted, StatusContacted, StatusMeeting}},
+		{"pipeline", PipelineStatuses(), InPipeline, []string{StatusAccepted, StatusContacted, StatusMeeting}},
+		{"worked", WorkedStatuses(), Worked, []string{StatusAccepted, StatusContacted, StatusMeeting, StatusWon}},
+		{"conflicting", nil, Conflicting, []string{StatusNew, StatusQualifying, StatusReady, StatusOffered, StatusAccepted, StatusContacted, StatusMeeting, StatusWon}},
+	}
+	for _, set := range sets {
+		if set.list != nil {
+			assert.Equal(t, set.want, set.list, set.name)
+		}
+		for _, s := range append(Statuses(), "", "declined") {
+			assert.Equal(t, slices.Contains(set.want, s), set.in(s), "%s(%q)", set.name, s)
+		}
+	}
+	assert.Equal(t, []string{StatusLost, StatusRecycled}, ReleasedStatuses())
+	assert.Equal(t, "'offered','accepted','contacted','meeting'", SQLList(EntrustedStatuses()))
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/relais/relais/hooks/roles"
 )
 
 // Active is the prefix of every compiled rule: the caller is an
@@ -81,7 +83,7 @@ func validateCell(role Role, c Cell, s spec) error {
 		if !l.Valid() {
 			return fail(a.action, fmt.Sprintf("unknown level %q", l))
 		}
-		if l == Org && role.Kind != Partner {
+		if l == Org && role.Kind != roles.Partner {
 			return fail(a.action, "level \"org\" means the user's partner company; only partner roles have one")
 		}
 		if a.action != "read" && l != None && (s.readOnly || s.noCollection) {
@@ -91,14 +93,14 @@ func validateCell(role Role, c Cell, s spec) error {
 			return fail(a.action, fmt.Sprintf("level %q is wider than the read level %q", l, c.Read))
 		}
 		switch role.Kind {
-		case Partner:
+		case roles.Partner:
 			if l != None && s.partnerCeiling == "" && !s.noCollection {
 				return fail(a.action, "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
 			}
 			if max := s.partnerMax; l != None && (max == "" || l.rank() > max.rank()) {
 				return fail(a.action, fmt.Sprintf("level %q exceeds the partner ceiling %q (SPEC §3.3.1)", l, max))
 			}
-		case Integration:
+		case roles.Integration:
 			if l.rank() > Own.rank() {
 				return fail(a.action, fmt.Sprintf("level %q exceeds the integration ceiling \"own\"", l))
 			}
@@ -111,7 +113,7 @@ func validateCell(role Role, c Cell, s spec) error {
 		if s.readOnly || s.noCollection {
 			return fail("create", c.Resource+" cannot be created through the API by anyone")
 		}
-		if role.Kind == Partner && s.partnerCeiling == "" {
+		if role.Kind == roles.Partner && s.partnerCeiling == "" {
 			return fail("create", "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
 		}
 		if _, ok := s.createScopes[c.Read]; !ok {
@@ -122,7 +124,7 @@ func validateCell(role Role, c Cell, s spec) error {
 		if c.Read == None {
 			return fail("export", "export needs a read level")
 		}
-		if role.Kind == Partner && s.partnerCeiling == "" && !s.noCollection {
+		if role.Kind == roles.Partner && s.partnerCeiling == "" && !s.noCollection {
 			return fail("export", "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
 		}
 	}
@@ -203,7 +205,7 @@ func branch(role Role, resource string, s spec, l Level, action string, fields [
 	if l != All && s.scopes[l] != "" {
 		parts = append(parts, s.scopes[l])
 	}
-	if role.Kind == Partner {
+	if role.Kind == roles.Partner {
 		parts = append(parts, partnerActive, s.partnerCeiling)
 	}
 	if action == "update" {
@@ -221,7 +223,7 @@ func createBranch(role Role, resource string, s spec, readLevel Level, fields []
 	if scope != "" {
 		parts = append(parts, scope)
 	}
-	if role.Kind == Partner {
+	if role.Kind == roles.Partner {
 		parts = append(parts, partnerActive, s.partnerCeiling)
 	}
 	parts = append(parts, guards(role, s, readLevel, true, fields)...)
@@ -236,7 +238,7 @@ func guards(role Role, s spec, l Level, create bool, fields []string) []string {
 	}
 	forbidden := map[string]bool{}
 	pinned := ""
-	if role.Kind == Partner {
+	if role.Kind == roles.Partner {
 		for _, f := range fields {
 			if isBaseField(f) {
 				continue
@@ -337,7 +339,7 @@ func leadOffersRules(m Matrix) Rules {
 		if l != All {
 			parts = append(parts, scopes[l])
 		}
-		if role.Kind == Partner {
+		if role.Kind == roles.Partner {
 			parts = append(parts, partnerActive, org("partner"))
 		}
 		list = append(list, "("+strings.Join(dedup(parts), " && ")+")")
@@ -346,26 +348,21 @@ func leadOffersRules(m Matrix) Rules {
 	return Rules{List: r, View: r}
 }
 
-// AdminRole is the id of the built-in administrator role; collections that
-// are not in the matrix (configuration, governance) are administered by it.
-const AdminRole = "admin"
-
-// ChannelManagerRole is the id of the built-in channel manager role.
-const ChannelManagerRole = "channel_manager"
-
-// fixedRules are the rules of collections that the matrix does not govern.
+// fixedRules are the rules of collections that the matrix does not govern:
+// configuration and governance collections are administered by the
+// built-in admin role (roles.Admin).
 func fixedRules() map[string]Rules {
 	p := func(s string) *string {
 		r := Active + " && (" + s + ")"
 		return &r
 	}
-	admin := roleIs(AdminRole)
+	admin := roleIs(roles.Admin)
 	anyone := p("@request.auth.id != ''")
 	return map[string]Rules{
 		"roles":            {List: anyone, View: anyone, Create: p(admin), Update: p(admin), Delete: p(admin)},
 		"permissions":      {List: p(admin), View: p(admin), Create: p(admin), Update: p(admin), Delete: p(admin)},
 		"territories":      {List: anyone, View: anyone, Create: p(admin), Update: p(admin), Delete: p(admin)},
-		"assignment_rules": {List: p(admin + " || " + roleIs(ChannelManagerRole)), View: p(admin + " || " + roleIs(ChannelManagerRole)), Create: p(admin), Update: p(admin), Delete: p(admin)},
+		"assignment_rules": {List: p(admin + " || " + roleIs(roles.ChannelManager)), View: p(admin + " || " + roleIs(roles.ChannelManager)), Create: p(admin), Update: p(admin), Delete: p(admin)},
 		"settings_prm":     {List: p(admin), View: p(admin), Update: p(admin)},
 		"grants":           {List: p(admin + " || user = " + me), View: p(admin + " || user = " + me)},
 		"access_requests": {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks/roles"
 )
 
 var testSchema = Schema{
@@ -93,7 +95,7 @@ func TestValidateRefusesBadRolesAndDuplicates(t *testing.T) {
 
 	// a custom role inherits its kind's ceiling
 	m = DefaultMatrix()
-	m.Roles = append(m.Roles, Role{ID: "distributor_admin", Name: "distributor_admin", Kind: Partner})
+	m.Roles = append(m.Roles, Role{ID: "distributor_admin", Name: "distributor_admin", Kind: roles.Partner})
 	m.Cells = append(m.Cells, Cell{Role: "distributor_admin", Resource: "leads", Read: Territory, Update: None, Delete: None})
 	require.ErrorContains(t, Validate(m), "partner ceiling")
 }

@@ -1,16 +1,18 @@
 package policy
 
+import "github.com/relais/relais/hooks/roles"
+
 // DefaultRoles are the roles of SPEC §1; their id is their name so that the
 // compiled rules read well in the admin panel.
 func DefaultRoles() []Role {
 	return []Role{
-		{ID: "admin", Name: "admin", Kind: Internal},
-		{ID: "channel_manager", Name: "channel_manager", Kind: Internal},
-		{ID: "sales", Name: "sales", Kind: Internal},
-		{ID: "teleoperator", Name: "teleoperator", Kind: Internal},
-		{ID: "partner_manager", Name: "partner_manager", Kind: Partner},
-		{ID: "partner_user", Name: "partner_user", Kind: Partner},
-		{ID: "integration", Name: "integration", Kind: Integration},
+		{ID: roles.Admin, Name: roles.Admin, Kind: roles.Internal},
+		{ID: roles.ChannelManager, Name: roles.ChannelManager, Kind: roles.Internal},
+		{ID: roles.Sales, Name: roles.Sales, Kind: roles.Internal},
+		{ID: roles.Teleoperator, Name: roles.Teleoperator, Kind: roles.Internal},
+		{ID: roles.PartnerManager, Name: roles.PartnerManager, Kind: roles.Partner},
+		{ID: roles.PartnerUser, Name: roles.PartnerUser, Kind: roles.Partner},
+		{ID: roles.IntegrationRole, Name: roles.IntegrationRole, Kind: roles.Integration},
 	}
 }
 
@@ -36,8 +38,8 @@ func DefaultMatrix() Matrix {
 	all["reports"] = grid{All, n, n, false, true}
 
 	table := map[string]map[string]grid{
-		"admin": all,
-		"channel_manager": {
+		roles.Admin: all,
+		roles.ChannelManager: {
 			"leads":         {Territory, Territory, n, true, true},
 			"lead_contacts": {Territory, Territory, n, true, false},
 			"accounts":      {Territory, Territory, n, true, true},
@@ -51,7 +53,7 @@ func DefaultMatrix() Matrix {
 			"reports":       {Territory, n, n, false, true},
 			"users":         {Territory, n, n, false, false},
 		},
-		"sales": {
+		roles.Sales: {
 			"leads":         {Own, Own, n, true, false},
 			"lead_contacts": {Own, Own, n, true, false},
 			"accounts":      {Own, Own, n, true, false},
@@ -65,7 +67,7 @@ func DefaultMatrix() Matrix {
 			"reports":       {Own, n, n, false, false},
 			"users":         {Own, Own, n, false, false},
 		},
-		"teleoperator": {
+		roles.Teleoperator: {
 			"leads":         {Pool, Pool, n, true, false},
 			"lead_contacts": {Pool, Pool, n, true, false},
 			"activities":    {Pool, Own, Own, true, false},
@@ -74,7 +76,7 @@ func DefaultMatrix() Matrix {
 			"reports":       {Own, n, n, false, false},
 			"users":         {Own, Own, n, false, false},
 		},
-		"partner_manager": {
+		roles.PartnerManager: {
 			"leads":         {Org, Org, n, false, false},
 			"lead_contacts": {Org, Org, n, false, false},
 			"accounts":      {Org, Org, n, true, false},
@@ -86,7 +88,7 @@ func DefaultMatrix() Matrix {
 			"reports":       {Org, n, n, false, false},
 			"users":         {Org, Own, n, false, false},
 		},
-		"partner_user": {
+		roles.PartnerUser: {
 			"leads":         {Own, Own, n, false, false},
 			"lead_contacts": {Own, Own, n, false, false},
 			"accounts":      {Org, n, n, true, false},
@@ -98,7 +100,7 @@ func DefaultMatrix() Matrix {
 			"reports":       {Own, n, n, false, false},
 			"users":         {Own, Own, n, false, false},
 		},
-		"integration": {
+		roles.IntegrationRole: {
 			"leads":         {Own, Own, n, true, false},
 			"lead_contacts": {Own, Own, n, true, false},
 			"activities":    {Own, Own, n, true, false},

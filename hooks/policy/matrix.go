@@ -8,7 +8,11 @@
 // the hooks package loads the matrix from the database and applies the result.
 package policy
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/relais/relais/hooks/roles"
+)
 
 // Level is an access level of the matrix (SPEC §3.1).
 type Level string
@@ -47,25 +51,12 @@ func (l Level) rank() int {
 // Valid reports whether l is a known level.
 func (l Level) Valid() bool { return l.rank() >= 0 }
 
-// Kind is the kind of a role; every role inherits the ceilings of its kind.
-type Kind string
-
-// Role kinds (SPEC §1).
-const (
-	Internal    Kind = "internal"
-	Partner     Kind = "partner"
-	Integration Kind = "integration"
-)
-
-// Valid reports whether k is a known kind.
-func (k Kind) Valid() bool { return k == Internal || k == Partner || k == Integration }
-
 // Role is a roles record as the compiler needs it. ID is the record id used
 // in the compiled rules (the default roles use their name as id).
 type Role struct {
 	ID   string
 	Name string
-	Kind Kind
+	Kind roles.Kind
 }
 
 // Cell is one permissions record: what a role may do on a resource.

@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/relais/relais/hooks/lifecycle"
+)
 
 // Rule fragments. `me` and `myPartner` are the authenticated user's id and
 // partner company; org scopes always check that the user has a partner, so
@@ -10,12 +14,6 @@ const (
 	myPartner = "@request.auth.partner"
 	hasOrg    = "@request.auth.partner != ''"
 )
-
-// poolStatuses are the lead statuses of the central pool.
-var poolStatuses = []string{"new", "qualifying", "ready", "recycled"}
-
-// acceptedStatuses are the lead statuses reached after a partner accepted it.
-var acceptedStatuses = []string{"accepted", "contacted", "meeting", "won", "lost"}
 
 // anyOf renders `(field = 'a' || field = 'b' ...)`.
 func anyOf(field string, values []string) string {
@@ -46,7 +44,7 @@ func inPool(path string) string {
 	if path != "" {
 		guard = path + " != '' && "
 	}
-	return "(" + guard + p + "partner = '' && " + anyOf(p+"status", poolStatuses) + ")"
+	return "(" + guard + p + "partner = '' && " + anyOf(p+"status", lifecycle.PoolStatuses()) + ")"
 }
 
 // org renders an org scope on a partner relation path.
@@ -107,7 +105,7 @@ func specs() map[string]spec {
 				Pool:      inPool("lead"),
 				All:       "id != ''",
 			},
-			partnerCeiling: "(" + org("lead.partner") + " && " + anyOf("lead.status", acceptedStatuses) + ")",
+			partnerCeiling: "(" + org("lead.partner") + " && " + anyOf("lead.status", lifecycle.AcceptedOrLaterStatuses()) + ")",
 			partnerMax:     Org,
 			createScopes: map[Level]string{
 				Own:       "(lead.assignee = " + me + " || lead.created_by = " + me + ")",
@@ -176,7 +174,7 @@ func specs() map[string]spec {
 				Pool:      inPool("lead"),
 				All:       "id != ''",
 			},
-			partnerCeiling: "(internal = false && ((" + org("lead.partner") + " && " + anyOf("lead.status", acceptedStatuses) +
+			partnerCeiling: "(internal = false && ((" + org("lead.partner") + " && " + anyOf("lead.status", lifecycle.AcceptedOrLaterStatuses()) +
 				") || " + org("opportunity.partner") + "))",
 			partnerMax: Org,
 			createScopes: map[Level]string{
