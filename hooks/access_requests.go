@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -125,20 +125,20 @@ func mayDecide(approver *core.Record, r *core.Record) bool {
 // findDecidable loads a pending request the approver may decide.
 func findDecidable(tx core.App, approver *core.Record, id string) (*core.Record, error) {
 	if !isApprover(tx, approver) {
-		return nil, ErrForbidden
+		return nil, domain.ErrForbidden
 	}
 	r, err := tx.FindRecordById("access_requests", id)
 	if err != nil {
-		return nil, missingAsNotVisible(err)
+		return nil, domain.MissingAsNotVisible(err)
 	}
 	if !approver.IsSuperuser() && approver.Id == r.GetString("requester") {
-		return nil, govErr(http.StatusForbidden, "own_request", "", "nobody decides their own access request")
+		return nil, domain.Errorf(domain.KindForbidden, "own_request", "", "nobody decides their own access request")
 	}
 	if !mayDecide(approver, r) {
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	if r.GetString("status") != "pending" {
-		return nil, govErr(http.StatusConflict, "already_decided", "", "this request has already been decided")
+		return nil, domain.Errorf(domain.KindConflict, "already_decided", "", "this request has already been decided")
 	}
 	return r, nil
 }
@@ -201,7 +201,7 @@ func RejectAccessRequest(app core.App, approver *core.Record, by Actor, id, reas
 			return err
 		}
 		if strings.TrimSpace(reason) == "" {
-			return govErr(http.StatusBadRequest, "reason_required", "reason", "a rejection needs a reason")
+			return domain.Errorf(domain.KindInvalid, "reason_required", "reason", "a rejection needs a reason")
 		}
 		decide(r, approver, "rejected", reason, now)
 		if err := tx.Save(r); err != nil {
@@ -231,7 +231,7 @@ func decide(r, approver *core.Record, status, reason string, now time.Time) {
 // oldest first (for the approval page).
 func PendingAccessRequests(app core.App, approver *core.Record) ([]*core.Record, error) {
 	if !isApprover(app, approver) {
-		return nil, ErrForbidden
+		return nil, domain.ErrForbidden
 	}
 	all, err := app.FindRecordsByFilter("access_requests", "status = 'pending'", "created", 0, 0)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -222,7 +222,7 @@ func countVisible(app core.App, auth *core.Record, row *ReviewRow) error {
 		n := 0
 		_, res, err := ListFor(app, auth, coll, ListQuery{PerPage: 1, Count: true})
 		switch {
-		case errors.Is(err, ErrForbidden):
+		case errors.Is(err, domain.ErrForbidden):
 		case err != nil:
 			return fmt.Errorf("counting %s for %s: %w", coll, auth.Id, err)
 		default:
@@ -341,32 +341,32 @@ var reviewDecisions = []string{"keep", "revoke", "change"}
 // access_review_items.decide entry is written, in the same transaction.
 func DecideReviewItem(app core.App, reviewer *core.Record, by Actor, itemID, decision, note string, now time.Time) error {
 	if !govIsAdmin(app, reviewer) {
-		return ErrForbidden
+		return domain.ErrForbidden
 	}
 	if !slices.Contains(reviewDecisions, decision) {
-		return govErr(http.StatusBadRequest, "invalid_decision", "decision", "decision must be keep, revoke or change")
+		return domain.Errorf(domain.KindInvalid, "invalid_decision", "decision", "decision must be keep, revoke or change")
 	}
 	if decision == "change" && strings.TrimSpace(note) == "" {
-		return govErr(http.StatusBadRequest, "note_required", "note", "a change decision needs a note saying what to change")
+		return domain.Errorf(domain.KindInvalid, "note_required", "note", "a change decision needs a note saying what to change")
 	}
 	return app.RunInTransaction(func(tx core.App) error {
 		item, err := tx.FindRecordById("access_review_items", itemID)
 		if err != nil {
-			return missingAsNotVisible(err)
+			return domain.MissingAsNotVisible(err)
 		}
 		review, err := tx.FindRecordById("access_reviews", item.GetString("review"))
 		if err != nil {
-			return missingAsNotVisible(err)
+			return domain.MissingAsNotVisible(err)
 		}
 		if review.GetString("status") != "open" {
-			return govErr(http.StatusConflict, "review_closed", "", "this review campaign is closed")
+			return domain.Errorf(domain.KindConflict, "review_closed", "", "this review campaign is closed")
 		}
 		if item.GetString("decision") != "" {
-			return govErr(http.StatusConflict, "already_decided", "", "this item has already been decided")
+			return domain.Errorf(domain.KindConflict, "already_decided", "", "this item has already been decided")
 		}
 		userID := item.GetString("user")
 		if !reviewer.IsSuperuser() && userID == reviewer.Id {
-			return govErr(http.StatusForbidden, "own_review", "", "nobody reviews their own access")
+			return domain.Errorf(domain.KindForbidden, "own_review", "", "nobody reviews their own access")
 		}
 		item.Set("decision", decision)
 		if !reviewer.IsSuperuser() {

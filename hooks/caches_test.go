@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // permissionCell returns the permissions record of a role on a resource.
@@ -99,7 +100,7 @@ func TestMatrixCacheFollowsReportAndIngestChanges(t *testing.T) {
 	cell.Set("read", "none")
 	require.NoError(t, w.app.Save(cell))
 	_, err = hooks.ScopeForReports(w.app, pu, time.Now())
-	assert.ErrorIs(t, err, hooks.ErrForbidden, "the report scope follows the matrix")
+	assert.ErrorIs(t, err, domain.ErrForbidden, "the report scope follows the matrix")
 
 	ingest := func() (int, string) {
 		res := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["integration"], ingestBody("CACHE-"+w.next()))

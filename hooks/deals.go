@@ -14,6 +14,7 @@ import (
 
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
@@ -132,7 +133,7 @@ func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
 func dealError(err error) error {
 	var de *deals.Error
 	if errors.As(err, &de) {
-		return errBad(de.Code, de.Field, de.Reason)
+		return domain.Invalid(de.Code, de.Field, de.Reason)
 	}
 	return err
 }
@@ -216,14 +217,14 @@ func prepareOpportunityCreate(app core.App, user *core.Record, rec *core.Record)
 			continue
 		}
 		src, err := ViewFor(app, user, f.collection, id)
-		if errors.Is(err, ErrNotVisible) {
+		if errors.Is(err, domain.ErrNotVisible) {
 			return unknownRelation(f.field)
 		}
 		if err != nil {
 			return err
 		}
 		if f.field == "lead" && actor.Kind == roles.Partner && !lifecycle.Worked(src.GetString("status")) {
-			return errConflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
+			return domain.Conflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
 		}
 		if rec.GetString("territory") == "" {
 			rec.Set("territory", src.GetString("territory"))
@@ -255,7 +256,7 @@ type OpportunityInput struct {
 func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput) (*core.Record, error) {
 	user := by.User
 	if user == nil || user.Collection().Name != "users" {
-		return nil, ErrForbidden
+		return nil, domain.ErrForbidden
 	}
 	kind, err := roleKindOf(app, user)
 	if err != nil {
@@ -266,17 +267,17 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 		return nil, err
 	}
 	if kind == roles.Integration || kind == "" || !m.Cell(user.GetString("role"), "opportunities").Create {
-		return nil, errForbidden("not_allowed", "your role may not create opportunities")
+		return nil, domain.Forbidden("not_allowed", "your role may not create opportunities")
 	}
 	lead, err := ViewFor(app, user, "leads", leadID)
 	if err != nil {
 		return nil, err
 	}
 	if !lifecycle.Worked(lead.GetString("status")) {
-		return nil, errConflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
+		return nil, domain.Conflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
 	}
 	if kind == roles.Partner && lead.GetString("partner") != user.GetString("partner") {
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	coll, err := app.FindCachedCollectionByNameOrId("opportunities")
 	if err != nil {
@@ -289,7 +290,7 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 		name = leadName(lead) // never a private customer's name: it stays in lead_contacts
 	}
 	if len([]rune(name)) > 200 {
-		return nil, errBad("too_long", "name", "name is longer than 200 characters")
+		return nil, domain.Invalid("too_long", "name", "name is longer than 200 characters")
 	}
 	body["name"] = name
 	stage := in.Stage
@@ -309,19 +310,19 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 		amount = *in.Amount
 	}
 	if amount < 0 {
-		return nil, errBad("out_of_range", "amount", "amount cannot be negative")
+		return nil, domain.Invalid("out_of_range", "amount", "amount cannot be negative")
 	}
 	body["amount"] = amount
 	if in.CloseDate != "" {
 		d, err := types.ParseDateTime(in.CloseDate)
 		if err != nil || d.IsZero() {
-			return nil, errBad("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
+			return nil, domain.Invalid("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
 		}
 		body["close_date"] = d
 	}
 	if in.Account != "" {
 		if _, err := ViewFor(app, user, "accounts", in.Account); err != nil {
-			return nil, errBad("invalid_value", "account", "unknown account")
+			return nil, domain.Invalid("invalid_value", "account", "unknown account")
 		}
 		body["account"] = in.Account
 	}
@@ -337,7 +338,7 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 			return nil, err
 		}
 		if !ok {
-			return nil, errForbidden("not_allowed", "you may not open an opportunity on this lead")
+			return nil, domain.Forbidden("not_allowed", "you may not open an opportunity on this lead")
 		}
 	}
 	err = app.RunInTransaction(func(tx core.App) error {
@@ -348,7 +349,7 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 			return err
 		}
 		if n > 0 {
-			return errConflict("opportunity_exists", "this lead already has an opportunity")
+			return domain.Conflict("opportunity_exists", "this lead already has an opportunity")
 		}
 		changes := Diff(rec)
 		if err := tx.Save(rec); err != nil {
@@ -381,19 +382,19 @@ func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, dea
 		return nil, "", err
 	}
 	if !deals.Valid(in.Stage) {
-		return nil, "", errBad(deals.CodeUnknownStage, "stage", "stage must be one of "+strings.Join(deals.Stages(), ", "))
+		return nil, "", domain.Invalid(deals.CodeUnknownStage, "stage", "stage must be one of "+strings.Join(deals.Stages(), ", "))
 	}
 	body := map[string]any{"stage": in.Stage}
 	if in.Amount != nil {
 		if *in.Amount < 0 {
-			return nil, "", errBad("out_of_range", "amount", "amount cannot be negative")
+			return nil, "", domain.Invalid("out_of_range", "amount", "amount cannot be negative")
 		}
 		body["amount"] = *in.Amount
 	}
 	if in.CloseDate != "" {
 		d, err := types.ParseDateTime(in.CloseDate)
 		if err != nil || d.IsZero() {
-			return nil, "", errBad("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
+			return nil, "", domain.Invalid("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
 		}
 		body["close_date"] = d
 	}
@@ -404,11 +405,11 @@ func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, dea
 		return nil, "", err
 	}
 	if !ok {
-		return nil, "", errForbidden("not_allowed", "you may not change this opportunity")
+		return nil, "", domain.Forbidden("not_allowed", "you may not change this opportunity")
 	}
 	reason := strings.TrimSpace(in.LostReason)
 	if len([]rune(reason)) > 500 {
-		return nil, "", errBad("too_long", "lost_reason", "the reason is longer than 500 characters")
+		return nil, "", domain.Invalid("too_long", "lost_reason", "the reason is longer than 500 characters")
 	}
 	if reason != "" {
 		body["lost_reason"] = reason
@@ -442,14 +443,14 @@ func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, dea
 // decide registrations (channel managers in their territories, admins).
 func requireValidator(app core.App, user *core.Record, what string) error {
 	if user == nil {
-		return ErrForbidden
+		return domain.ErrForbidden
 	}
 	a, err := dealActorOf(app, user)
 	if err != nil {
 		return err
 	}
 	if !a.Validator {
-		return errForbidden("not_allowed", "only channel managers and admins "+what)
+		return domain.Forbidden("not_allowed", "only channel managers and admins "+what)
 	}
 	return nil
 }
@@ -466,7 +467,7 @@ func validatorView(app core.App, user *core.Record, id string) (*core.Record, er
 		return nil, err
 	}
 	if !ok {
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	return rec, nil
 }
@@ -482,10 +483,10 @@ func ValidateWin(app core.App, by By, id string, approve bool, note string) (*co
 	}
 	note = strings.TrimSpace(note)
 	if !approve && len([]rune(note)) < 3 {
-		return nil, errBad("required", "note", "a reason is required to refuse a win")
+		return nil, domain.Invalid("required", "note", "a reason is required to refuse a win")
 	}
 	if len([]rune(note)) > 1000 {
-		return nil, errBad("too_long", "note", "the note is longer than 1000 characters")
+		return nil, domain.Invalid("too_long", "note", "the note is longer than 1000 characters")
 	}
 	var out *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -493,10 +494,10 @@ func ValidateWin(app core.App, by By, id string, approve bool, note string) (*co
 		// inside the write transaction (decisions are serialised)
 		rec, err := tx.FindRecordById("opportunities", id)
 		if err != nil {
-			return ErrNotVisible
+			return domain.ErrNotVisible
 		}
 		if !rec.GetBool("won_pending") {
-			return errConflict("no_pending_win", "this opportunity has no win waiting for validation")
+			return domain.Conflict("no_pending_win", "this opportunity has no win waiting for validation")
 		}
 		now := types.NowDateTime()
 		action, title := "opportunity.win_reject", "Gain refusé / Win not validated: "
@@ -506,7 +507,7 @@ func ValidateWin(app core.App, by By, id string, approve bool, note string) (*co
 		rec.Set("validation_note", note)
 		if approve {
 			if rec.GetFloat("amount") <= 0 {
-				return errBad(deals.CodeOutcomeRequired, "amount", "a won opportunity needs an amount greater than zero")
+				return domain.Invalid(deals.CodeOutcomeRequired, "amount", "a won opportunity needs an amount greater than zero")
 			}
 			rec.Set("stage", deals.Won)
 			if rec.GetDateTime("close_date").IsZero() {

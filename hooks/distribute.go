@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/assign"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -279,7 +280,7 @@ func pickAssignee(tx core.App, partnerID string, now time.Time) (*core.Record, e
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, errConflict("no_active_user", "the partner has no active user to receive the offer")
+		return nil, domain.Conflict("no_active_user", "the partner has no active user to receive the offer")
 	}
 	return tx.FindRecordById("users", rows[0].ID)
 }

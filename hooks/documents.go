@@ -6,6 +6,8 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/domain"
 )
 
 // Documents (issue 7): a library of protected files. Who sees a document is
@@ -68,7 +70,7 @@ func auditDownload(app core.App, actor Actor, doc *core.Record, via string) erro
 // document (the documents ViewRule: audience and expiry), auditing the
 // download when the document is sensitive. The audit entry is written
 // before the first byte: no entry, no file. A document the user may not see
-// and one without a file are both ErrNotVisible.
+// and one without a file are both domain.ErrNotVisible.
 func ServeDocument(e *core.RequestEvent, by By, id, via string) error {
 	doc, err := ViewFor(e.App, by.User, "documents", id)
 	if err != nil {
@@ -76,7 +78,7 @@ func ServeDocument(e *core.RequestEvent, by By, id, via string) error {
 	}
 	name := doc.GetString("file")
 	if name == "" {
-		return ErrNotVisible
+		return domain.ErrNotVisible
 	}
 	if doc.GetBool("sensitive") {
 		if err := auditDownload(e.App, by.Actor, doc, via); err != nil {

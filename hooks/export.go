@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/search"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/filterguard"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
@@ -158,7 +159,7 @@ func exportHandler(e *core.RequestEvent) error {
 		order = sortBy + ",id"
 	}
 	_, first, err := ListFor(e.App, e.Auth, resource, ListQuery{Filter: filter, Sort: order, PerPage: 1, Count: true})
-	if errors.Is(err, ErrForbidden) {
+	if errors.Is(err, domain.ErrForbidden) {
 		return deny()
 	}
 	if err != nil {

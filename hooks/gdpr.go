@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/privacy"
 )
 
@@ -144,7 +145,7 @@ func nationalNumber(raw string) string {
 func findSubject(app core.App, email string) (*subject, error) {
 	e := dedup.NormalizeEmail(email)
 	if e == "" {
-		return nil, govErr(400, "invalid_email", "email", "not an e-mail address")
+		return nil, domain.Errorf(domain.KindInvalid, "invalid_email", "email", "not an e-mail address")
 	}
 	s := &subject{email: e}
 	var err error

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -21,12 +20,6 @@ const (
 	SuspensionsCronID  = "relaisSuspensions"
 	AccessReviewCronID = "relaisAccessReview"
 )
-
-// govErr builds a domain error (see errors.go) for the governance
-// functions; routes turn it into an API error with APIError.
-func govErr(status int, code, field, format string, args ...any) error {
-	return &Error{Code: code, Status: status, Message: fmt.Sprintf(format, args...), Field: field}
-}
 
 // governance carries the governance routes and middlewares.
 type governance struct{}

@@ -7,6 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks/domain"
 )
 
 // routes registers the governance routes (all JSON but the CSV export; all
@@ -39,7 +41,7 @@ func (g *governance) routes(se *core.ServeEvent) {
 func parseTime(field, s string) (time.Time, error) {
 	d, err := types.ParseDateTime(s)
 	if err != nil || d.IsZero() {
-		return time.Time{}, govErr(http.StatusBadRequest, "invalid_date", field, "%s must be a date (2026-01-31 or RFC 3339)", field)
+		return time.Time{}, domain.Errorf(domain.KindInvalid, "invalid_date", field, "%s must be a date (2026-01-31 or RFC 3339)", field)
 	}
 	return d.Time(), nil
 }
@@ -68,7 +70,7 @@ func approveRequestHandler(e *core.RequestEvent) error {
 		return err
 	}
 	if !isApprover(e.App, e.Auth) {
-		return APIError(e, ErrForbidden)
+		return APIError(e, domain.ErrForbidden)
 	}
 	expires, err := parseTime("expires", body.Expires)
 	if err != nil {
@@ -96,7 +98,7 @@ func rejectRequestHandler(e *core.RequestEvent) error {
 
 func createGrantHandler(e *core.RequestEvent) error {
 	if !govIsAdmin(e.App, e.Auth) {
-		return APIError(e, ErrForbidden)
+		return APIError(e, domain.ErrForbidden)
 	}
 	var body struct {
 		User      string `json:"user"`
@@ -132,7 +134,7 @@ func createGrantHandler(e *core.RequestEvent) error {
 
 func revokeGrantHandler(e *core.RequestEvent) error {
 	if !govIsAdmin(e.App, e.Auth) {
-		return APIError(e, ErrForbidden)
+		return APIError(e, domain.ErrForbidden)
 	}
 	if err := RevokeGrant(e.App, ActorOf(e), e.Request.PathValue("id"), time.Now()); err != nil {
 		return APIError(e, err)
@@ -142,7 +144,7 @@ func revokeGrantHandler(e *core.RequestEvent) error {
 
 func accessReviewHandler(e *core.RequestEvent) error {
 	if !govIsAdmin(e.App, e.Auth) {
-		return APIError(e, ErrForbidden)
+		return APIError(e, domain.ErrForbidden)
 	}
 	rows, err := AccessReview(e.App, time.Now())
 	if err != nil {

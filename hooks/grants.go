@@ -3,13 +3,13 @@ package hooks
 import (
 	"database/sql"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -108,7 +108,7 @@ func newGrant(tx core.App, s GrantSpec, now time.Time) (*core.Record, error) {
 // collection resource the user's role can read; a bounded period.
 func validateGrant(app core.App, s *GrantSpec, now time.Time) error {
 	bad := func(field, format string, args ...any) error {
-		return govErr(http.StatusBadRequest, "invalid_grant", field, format, args...)
+		return domain.Errorf(domain.KindInvalid, "invalid_grant", field, format, args...)
 	}
 	user, err := app.FindRecordById("users", s.User)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -169,10 +169,10 @@ func RevokeGrant(app core.App, by Actor, id string, now time.Time) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		g, err := tx.FindRecordById("grants", id)
 		if err != nil {
-			return missingAsNotVisible(err)
+			return domain.MissingAsNotVisible(err)
 		}
 		if !g.GetDateTime("ended_at").IsZero() || !g.GetDateTime("expires").Time().After(now) {
-			return govErr(http.StatusConflict, "grant_ended", "", "this grant has already ended")
+			return domain.Errorf(domain.KindConflict, "grant_ended", "", "this grant has already ended")
 		}
 		from := g.GetString("expires")
 		g.Set("expires", now)
@@ -218,7 +218,7 @@ func useExportGrant(tx core.App, id string, now time.Time) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return govErr(http.StatusConflict, "grant_used", "", "this export grant has already been used")
+		return domain.Errorf(domain.KindConflict, "grant_used", "", "this export grant has already been used")
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/csvimport"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // ImportOptions tune ImportCSV.
@@ -176,7 +177,7 @@ func ImportCSV(app core.App, src io.Reader, opts ImportOptions) (ImportSummary, 
 }
 
 func rowError(line int, err error) csvimport.RowError {
-	var de *Error
+	var de *domain.Error
 	if errors.As(err, &de) {
 		return csvimport.RowError{Line: line, Column: de.Field, Reason: de.Message}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/privacy"
@@ -67,30 +68,30 @@ var (
 func (in *IngestInput) normalize() error {
 	in.Company = strings.TrimSpace(in.Company)
 	if len([]rune(in.Company)) > 200 {
-		return errBad("too_long", "company", "company is longer than 200 characters")
+		return domain.Invalid("too_long", "company", "company is longer than 200 characters")
 	}
 	if err := in.separatePrivateName(); err != nil {
 		return err
 	}
 	in.Source = strings.ToLower(strings.TrimSpace(in.Source))
 	if !slices.Contains(leadSources, in.Source) {
-		return errBad("invalid_value", "source", "source must be one of "+strings.Join(leadSources, ", "))
+		return domain.Invalid("invalid_value", "source", "source must be one of "+strings.Join(leadSources, ", "))
 	}
 	in.SourceRef = strings.TrimSpace(in.SourceRef)
 	if len(in.SourceRef) > 120 {
-		return errBad("too_long", "source_ref", "source_ref is longer than 120 characters")
+		return domain.Invalid("too_long", "source_ref", "source_ref is longer than 120 characters")
 	}
 	if in.Segment != "" && !slices.Contains(leadSegments, in.Segment) {
-		return errBad("invalid_value", "segment", "segment must be one of "+strings.Join(leadSegments, ", "))
+		return domain.Invalid("invalid_value", "segment", "segment must be one of "+strings.Join(leadSegments, ", "))
 	}
 	if in.CompanySize != "" && !slices.Contains(companySizes, in.CompanySize) {
-		return errBad("invalid_value", "company_size", "company_size must be one of "+strings.Join(companySizes, ", "))
+		return domain.Invalid("invalid_value", "company_size", "company_size must be one of "+strings.Join(companySizes, ", "))
 	}
 	if in.Score != nil && (*in.Score < 0 || *in.Score > 100) {
-		return errBad("out_of_range", "score", "score must be between 0 and 100")
+		return domain.Invalid("out_of_range", "score", "score must be between 0 and 100")
 	}
 	if in.EstimatedValue < 0 {
-		return errBad("out_of_range", "estimated_value", "estimated_value cannot be negative")
+		return domain.Invalid("out_of_range", "estimated_value", "estimated_value cannot be negative")
 	}
 	c := strings.TrimSpace(in.Country)
 	if c == "" || geo.IsFrance(c) {
@@ -98,27 +99,27 @@ func (in *IngestInput) normalize() error {
 	} else if len(c) == 2 {
 		in.Country = strings.ToUpper(c)
 	} else {
-		return errBad("invalid_value", "country", "country must be an ISO 3166 alpha-2 code such as FR")
+		return domain.Invalid("invalid_value", "country", "country must be an ISO 3166 alpha-2 code such as FR")
 	}
 	if in.Country == "FR" {
 		pc, err := geo.NormalizePostalCode(in.PostalCode)
 		if err != nil {
-			return errBad("invalid_value", "postal_code", "postal_code must be a French postal code of 5 digits")
+			return domain.Invalid("invalid_value", "postal_code", "postal_code must be a French postal code of 5 digits")
 		}
 		in.PostalCode = pc
 	}
 	if len([]rune(in.Interest)) > 2000 {
-		return errBad("too_long", "interest", "interest is longer than 2000 characters")
+		return domain.Invalid("too_long", "interest", "interest is longer than 2000 characters")
 	}
 	if s := strings.TrimSpace(in.SIRET); s != "" {
 		if _, err := dedup.NormalizeSIREN(s); err != nil {
-			return errBad("invalid_value", "siret", "siret is not a valid SIREN or SIRET number")
+			return domain.Invalid("invalid_value", "siret", "siret is not a valid SIREN or SIRET number")
 		}
 		in.SIRET = strings.Join(strings.Fields(s), "")
 	}
 	if ct := in.Contact; ct != nil {
 		if ct.Email = strings.TrimSpace(ct.Email); ct.Email != "" && dedup.NormalizeEmail(ct.Email) == "" {
-			return errBad("invalid_value", "contact.email", "contact.email is not a valid e-mail address")
+			return domain.Invalid("invalid_value", "contact.email", "contact.email is not a valid e-mail address")
 		}
 		for field, v := range map[string]*string{"contact.phone": &ct.Phone, "contact.mobile": &ct.Mobile} {
 			if strings.TrimSpace(*v) == "" {
@@ -126,7 +127,7 @@ func (in *IngestInput) normalize() error {
 			}
 			e164, err := dedup.NormalizePhone(*v, dedup.DefaultRegion)
 			if err != nil {
-				return errBad("invalid_value", field, field+" is not a valid phone number")
+				return domain.Invalid("invalid_value", field, field+" is not a valid phone number")
 			}
 			*v = e164
 		}
@@ -148,7 +149,7 @@ func (in *IngestInput) separatePrivateName() error {
 	in.Private = privacy.IsPrivate(privacy.Lead{Company: in.Company, Segment: in.Segment, Private: in.Private, FirstName: ct.FirstName, LastName: ct.LastName})
 	if !in.Private {
 		if in.Company == "" {
-			return errBad("required", "company", msgCompanyRequired)
+			return domain.Invalid("required", "company", msgCompanyRequired)
 		}
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/privacy"
@@ -30,7 +31,7 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 			if te, ok := err.(interface{ Code() string }); ok {
 				code = te.Code()
 			}
-			return errBad(code, "status", err.Error())
+			return domain.Invalid(code, "status", err.Error())
 		}
 	}
 	if err := lifecycle.RequireOutcome(to, lead.GetFloat("won_amount"), lead.GetString("lost_reason")); err != nil {
@@ -38,7 +39,7 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 		if oe, ok := err.(*lifecycle.OutcomeError); ok {
 			field = map[string]string{"amount": "won_amount", "reason": "lost_reason"}[oe.Field]
 		}
-		return errBad("outcome_required", field, err.Error())
+		return domain.Invalid("outcome_required", field, err.Error())
 	}
 	if to == "ready" && !lead.GetBool("forced") {
 		settings, err := LoadSettings(app)
@@ -46,7 +47,7 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 			return err
 		}
 		if lead.GetInt("score") < settings.ScoreThreshold {
-			return errBad("below_threshold", "score", "a lead becomes ready when its score reaches the threshold")
+			return domain.Invalid("below_threshold", "score", "a lead becomes ready when its score reaches the threshold")
 		}
 	}
 	if lifecycle.Closed(to) {

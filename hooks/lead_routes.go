@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -76,7 +77,7 @@ func ingestRoute(e *core.RequestEvent) error {
 		if err != nil {
 			// a replay finds only the caller's own leads (findBySourceRef):
 			// one it created and may no longer see (moved out of its scope)
-			return APIError(e, errConflict("source_ref_taken", "you already sent this source_ref, for a lead you can no longer see"))
+			return APIError(e, domain.Conflict("source_ref_taken", "you already sent this source_ref, for a lead you can no longer see"))
 		}
 		return e.JSON(http.StatusOK, rec)
 	}
@@ -123,10 +124,10 @@ func ingestBatchRoute(e *core.RequestEvent) error {
 		return e.BadRequestError(`The body must be {"leads": [...]}.`, nil)
 	}
 	if len(body.Leads) == 0 {
-		return APIError(e, errBad("required", "leads", "leads is empty"))
+		return APIError(e, domain.Invalid("required", "leads", "leads is empty"))
 	}
 	if len(body.Leads) > MaxBatch {
-		return APIError(e, errBad("too_many", "leads", "at most 1000 leads per batch"))
+		return APIError(e, domain.Invalid("too_many", "leads", "at most 1000 leads per batch"))
 	}
 	it, err := NewIntake(e.App)
 	if err != nil {
@@ -173,7 +174,7 @@ func (it *Intake) IngestBatch(app core.App, actor Actor, creator *core.Record, l
 			}
 			res, err := it.create(tx, actor, creator, in)
 			if err != nil {
-				var de *Error
+				var de *domain.Error
 				if errors.As(err, &de) {
 					items[i].Status, items[i].Error = "error", errorData(err)
 					continue
@@ -188,7 +189,7 @@ func (it *Intake) IngestBatch(app core.App, actor Actor, creator *core.Record, l
 }
 
 func errorData(err error) map[string]any {
-	var de *Error
+	var de *domain.Error
 	if errors.As(err, &de) {
 		return map[string]any{"code": de.Code, "field": de.Field, "message": de.Message}
 	}
@@ -238,10 +239,10 @@ func webformRoute(e *core.RequestEvent) error {
 		return e.JSON(http.StatusCreated, received) // look normal to the bot
 	}
 	if !f.Consent {
-		return APIError(e, errBad("required", "consent", "consent is required to be contacted"))
+		return APIError(e, domain.Invalid("required", "consent", "consent is required to be contacted"))
 	}
 	if strings.TrimSpace(f.Email) == "" && strings.TrimSpace(f.Phone) == "" {
-		return APIError(e, errBad("required", "email", "an e-mail or a phone number is required"))
+		return APIError(e, domain.Invalid("required", "email", "an e-mail or a phone number is required"))
 	}
 	// a request without a company is a private customer's: the name stays
 	// in the contact (SPEC §3.3.3), the lead gets none
@@ -304,7 +305,7 @@ func acceptRoute(e *core.RequestEvent) error {
 func savedLeadJSON(e *core.RequestEvent, lead *core.Record) (*core.Record, error) {
 	switch ruleView(e.App, e.Auth, lead) {
 	case ruleFalse:
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	case ruleUnknown:
 		return leadJSON(e, lead.Id)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
@@ -43,13 +44,13 @@ func pendingOffer(app core.App, leadID, partnerID string) (*core.Record, error) 
 }
 
 // visibleLead returns the lead if user may view it (the leads ViewRule),
-// ErrNotVisible otherwise. The rule is decided in memory on a plain read
+// domain.ErrNotVisible otherwise. The rule is decided in memory on a plain read
 // when rulecheck.go can (partner roles: always with the compiled matrix),
 // else by ViewFor's rule query: the same answer either way.
 func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, error) {
 	lead, err := app.FindRecordById("leads", leadID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	if err != nil {
 		return nil, err
@@ -58,7 +59,7 @@ func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, 
 	case ruleTrue:
 		return lead, nil
 	case ruleFalse:
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	return ViewFor(app, user, "leads", leadID)
 }
@@ -67,7 +68,7 @@ func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, 
 // company. Exactly one of concurrent accepts wins; the others get a 409. A
 // partner salesperson becomes the assignee; a partner manager may dispatch
 // the lead to a colleague (dispatchTo) or keep the offer's assignee. A lead
-// the user may not view is ErrNotVisible (a 404, like a missing lead). The
+// the user may not view is domain.ErrNotVisible (a 404, like a missing lead). The
 // returned record is the lead as saved, not yet checked against the rules
 // for the response (acceptRoute renders it with savedLeadJSON).
 func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error) {
@@ -75,7 +76,7 @@ func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error
 	if ok, err := hasKind(app, user, roles.Partner); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, errForbidden("not_a_partner", "only partner users accept offers")
+		return nil, domain.Forbidden("not_a_partner", "only partner users accept offers")
 	}
 	// visibility before the transaction, as the lead stood when the user
 	// acted: a partner that lost the race to a colleague's dispatch gets
@@ -89,14 +90,14 @@ func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error
 		// so the first accept changes the status and the others see it.
 		lead, err := tx.FindRecordById("leads", leadID)
 		if err != nil {
-			return ErrNotVisible
+			return domain.ErrNotVisible
 		}
 		if lead.GetString("status") != "offered" || lead.GetString("partner") != user.GetString("partner") {
-			return errConflict("offer_not_pending", "this offer is no longer open")
+			return domain.Conflict("offer_not_pending", "this offer is no longer open")
 		}
 		now := time.Now()
 		if !lead.GetDateTime("accept_by").Time().After(now) {
-			return errConflict("offer_expired", "this offer has expired")
+			return domain.Conflict("offer_expired", "this offer has expired")
 		}
 		assignee := lead.GetString("assignee")
 		if user.GetString("role") == roles.PartnerUser {
@@ -104,17 +105,17 @@ func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error
 		}
 		if dispatchTo != "" {
 			if user.GetString("role") != roles.PartnerManager {
-				return errForbidden("dispatch_not_allowed", "only a partner manager dispatches a lead")
+				return domain.Forbidden("dispatch_not_allowed", "only a partner manager dispatches a lead")
 			}
 			colleague, err := tx.FindRecordById("users", dispatchTo)
 			if err != nil || colleague.GetString("partner") != user.GetString("partner") || !colleague.GetBool("active") {
-				return errBad("invalid_value", "assignee", "the colleague must be an active user of your company")
+				return domain.Invalid("invalid_value", "assignee", "the colleague must be an active user of your company")
 			}
 			assignee = colleague.Id
 		}
 		o, err := pendingOffer(tx, lead.Id, lead.GetString("partner"))
 		if err != nil {
-			return errConflict("offer_not_pending", "this offer is no longer open")
+			return domain.Conflict("offer_not_pending", "this offer is no longer open")
 		}
 		o.Set("outcome", "accepted")
 		o.Set("decided_at", now)
@@ -144,13 +145,13 @@ func Decline(app core.App, by By, leadID, reason string) error {
 	if ok, err := hasKind(app, user, roles.Partner); err != nil {
 		return err
 	} else if !ok {
-		return errForbidden("not_a_partner", "only partner users decline offers")
+		return domain.Forbidden("not_a_partner", "only partner users decline offers")
 	}
 	if len([]rune(reason)) < 3 {
-		return errBad("required", "reason", "a reason is required to decline an offer")
+		return domain.Invalid("required", "reason", "a reason is required to decline an offer")
 	}
 	if len([]rune(reason)) > 500 {
-		return errBad("too_long", "reason", "the reason is longer than 500 characters")
+		return domain.Invalid("too_long", "reason", "the reason is longer than 500 characters")
 	}
 	if _, err := ViewFor(app, user, "leads", leadID); err != nil {
 		return err
@@ -158,14 +159,14 @@ func Decline(app core.App, by By, leadID, reason string) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		lead, err := tx.FindRecordById("leads", leadID)
 		if err != nil {
-			return ErrNotVisible
+			return domain.ErrNotVisible
 		}
 		if lead.GetString("status") != "offered" || lead.GetString("partner") != user.GetString("partner") {
-			return errConflict("offer_not_pending", "this offer is no longer open")
+			return domain.Conflict("offer_not_pending", "this offer is no longer open")
 		}
 		o, err := pendingOffer(tx, lead.Id, lead.GetString("partner"))
 		if err != nil {
-			return errConflict("offer_not_pending", "this offer is no longer open")
+			return domain.Conflict("offer_not_pending", "this offer is no longer open")
 		}
 		return closeOffer(tx, lead, o, "declined", reason, user, by.Actor, "offer.decline")
 	})
@@ -247,7 +248,7 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 	if ok, err := hasKind(app, user, roles.Internal); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, errForbidden("not_allowed", "only channel managers and admins assign leads")
+		return nil, domain.Forbidden("not_allowed", "only channel managers and admins assign leads")
 	}
 	m, err := LoadMatrix(app)
 	if err != nil {
@@ -255,17 +256,17 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 	}
 	lvl := m.Cell(user.GetString("role"), "leads").Update
 	if lvl != policy.Territory && lvl != policy.All {
-		return nil, errForbidden("not_allowed", "your role does not distribute leads")
+		return nil, domain.Forbidden("not_allowed", "your role does not distribute leads")
 	}
 	lead, err := ViewFor(app, user, "leads", leadID)
 	if err != nil {
 		return nil, err
 	}
 	if ok, err := CanDo(app, user, lead, "update", map[string]any{}); err != nil || !ok {
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	if strings.TrimSpace(partnerID) == "" {
-		return nil, errBad("required", "partner", "partner is required")
+		return nil, domain.Invalid("required", "partner", "partner is required")
 	}
 	// the partner is a relation the user writes: one it may view
 	// (relations.go), the same answer for an unknown one
@@ -279,12 +280,12 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 	err = app.RunInTransaction(func(tx core.App) error {
 		lead, err := tx.FindRecordById("leads", leadID)
 		if err != nil {
-			return ErrNotVisible
+			return domain.ErrNotVisible
 		}
 		switch st := lead.GetString("status"); {
 		case st == "offered":
 			if lead.GetString("partner") == partnerID {
-				return errConflict("already_offered", "the lead is already offered to this partner")
+				return domain.Conflict("already_offered", "the lead is already offered to this partner")
 			}
 			if o, err := pendingOffer(tx, lead.Id, lead.GetString("partner")); err == nil {
 				o.Set("outcome", "withdrawn")
@@ -297,7 +298,7 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 			}
 		case lifecycle.InPool(st):
 		default:
-			return errConflict("not_assignable", "a lead in status "+st+" cannot be assigned")
+			return domain.Conflict("not_assignable", "a lead in status "+st+" cannot be assigned")
 		}
 		// re-read in the write transaction (checked through the rules above)
 		p, err := tx.FindRecordById("partners", partnerID)
@@ -305,10 +306,10 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 			return unknownRelation("partner")
 		}
 		if p.GetString("status") != "active" {
-			return errConflict("partner_inactive", "this partner is not active")
+			return domain.Conflict("partner_inactive", "this partner is not active")
 		}
 		if ce := p.GetDateTime("contract_end"); !ce.IsZero() && ce.Time().Before(now) {
-			return errConflict("contract_ended", "this partner's contract has ended")
+			return domain.Conflict("contract_ended", "this partner's contract has ended")
 		}
 		if lead.GetBool("held") {
 			lead.Set("held", false)
@@ -318,7 +319,7 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 			return err
 		}
 		err = offer(tx, lead, partnerID, settings.DefaultAcceptHours, by.Actor, "lead.assign", now)
-		var de *Error
+		var de *domain.Error
 		if errors.As(err, &de) {
 			return de
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/relais/relais/hooks/domain"
 )
 
 // This file is the one rule-aware read path of SPEC §3.3.6: every Go handler
@@ -19,13 +21,6 @@ import (
 // which apply the collection's ListRule / ViewRule for that user exactly as
 // the REST API does (same resolver, same rule, hidden fields not filterable
 // by the caller's filter). Never use app.Find* for user-facing data.
-
-// ErrNotVisible is returned when the record does not exist or the user may
-// not see it (the two are indistinguishable on purpose).
-var ErrNotVisible = errors.New("not found")
-
-// ErrForbidden is returned when the collection is closed to the user.
-var ErrForbidden = errors.New("forbidden")
 
 // ListQuery narrows a rule-aware list.
 type ListQuery struct {
@@ -60,7 +55,7 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 	}
 	super := auth != nil && auth.IsSuperuser()
 	if coll.ListRule == nil && !super {
-		return nil, nil, ErrForbidden
+		return nil, nil, domain.ErrForbidden
 	}
 	// Filter and Sort may come from a client: the same allow-list as the
 	// REST API (filter_guard.go)
@@ -125,7 +120,7 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 	return records, result, nil
 }
 
-// ViewFor returns one record if auth may view it, ErrNotVisible otherwise.
+// ViewFor returns one record if auth may view it, domain.ErrNotVisible otherwise.
 func ViewFor(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
 	coll, err := app.FindCachedCollectionByNameOrId(collection)
 	if err != nil {
@@ -133,7 +128,7 @@ func ViewFor(app core.App, auth *core.Record, collection, id string) (*core.Reco
 	}
 	super := auth != nil && auth.IsSuperuser()
 	if coll.ViewRule == nil && !super {
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	rec, err := app.FindRecordById(coll, id, func(q *dbx.SelectQuery) error {
 		if super || *coll.ViewRule == "" {
@@ -148,7 +143,7 @@ func ViewFor(app core.App, auth *core.Record, collection, id string) (*core.Reco
 		return resolver.UpdateQuery(q)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	return rec, err
 }
@@ -187,7 +182,7 @@ func ListPlan(app core.App, auth *core.Record, collection, filter string) ([]str
 		return nil, err
 	}
 	if coll.ListRule == nil {
-		return nil, ErrForbidden
+		return nil, domain.ErrForbidden
 	}
 	q := app.RecordQuery(coll)
 	r := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, http.MethodGet), true)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // The Go read path returns exactly what the REST API lists, for every role.
@@ -35,7 +36,7 @@ func TestReadPathMatchesREST(t *testing.T) {
 			}
 			recs, _, err := hooks.ListFor(w.app, w.users[key], coll, hooks.ListQuery{PerPage: 200})
 			if res.Status == http.StatusForbidden {
-				assert.ErrorIs(t, err, hooks.ErrForbidden, "%s %s", key, coll)
+				assert.ErrorIs(t, err, domain.ErrForbidden, "%s %s", key, coll)
 				continue
 			}
 			require.NoError(t, err)
@@ -53,7 +54,7 @@ func TestReadPathMatchesREST(t *testing.T) {
 	// a foreign lead is not viewable through the Go path
 	foreign := w.lead(foreignLead("partner_user"))
 	_, err := hooks.ViewFor(w.app, w.users["partner_user"], "leads", foreign.Id)
-	assert.ErrorIs(t, err, hooks.ErrNotVisible)
+	assert.ErrorIs(t, err, domain.ErrNotVisible)
 	// and a client filter on a hidden field is refused, not an oracle
 	_, _, err = hooks.ListFor(w.app, w.users["partner_user"], "leads", hooks.ListQuery{Filter: "source_ref != ''"})
 	assert.Error(t, err)

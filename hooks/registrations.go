@@ -12,6 +12,7 @@ import (
 
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
@@ -56,21 +57,21 @@ type RegistrationInput struct {
 func (in *RegistrationInput) normalize() error {
 	in.Company = strings.TrimSpace(in.Company)
 	if in.Company == "" {
-		return errBad("required", "company", "company is required")
+		return domain.Invalid("required", "company", "company is required")
 	}
 	if len([]rune(in.Company)) > 200 {
-		return errBad("too_long", "company", "company is longer than 200 characters")
+		return domain.Invalid("too_long", "company", "company is longer than 200 characters")
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if len([]rune(in.Name)) > 200 {
-		return errBad("too_long", "name", "name is longer than 200 characters")
+		return domain.Invalid("too_long", "name", "name is longer than 200 characters")
 	}
 	if in.SIRET == "" {
 		in.SIRET = in.SIREN
 	}
 	if s := strings.TrimSpace(in.SIRET); s != "" {
 		if _, err := dedup.NormalizeSIREN(s); err != nil {
-			return errBad("invalid_value", "siret", "siret is not a valid SIREN or SIRET number")
+			return domain.Invalid("invalid_value", "siret", "siret is not a valid SIREN or SIRET number")
 		}
 		in.SIRET = strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
@@ -81,18 +82,18 @@ func (in *RegistrationInput) normalize() error {
 	}
 	pc, err := geo.NormalizePostalCode(in.PostalCode)
 	if err != nil {
-		return errBad("invalid_value", "postal_code", "postal_code must be a French postal code of 5 digits")
+		return domain.Invalid("invalid_value", "postal_code", "postal_code must be a French postal code of 5 digits")
 	}
 	in.PostalCode = pc
 	in.City = strings.TrimSpace(in.City)
 	if len([]rune(in.City)) > 120 {
-		return errBad("too_long", "city", "city is longer than 120 characters")
+		return domain.Invalid("too_long", "city", "city is longer than 120 characters")
 	}
 	if in.Email = strings.TrimSpace(in.Email); in.Email != "" && dedup.NormalizeEmail(in.Email) == "" {
-		return errBad("invalid_value", "email", "email is not a valid e-mail address")
+		return domain.Invalid("invalid_value", "email", "email is not a valid e-mail address")
 	}
 	if in.Amount < 0 {
-		return errBad("out_of_range", "amount", "amount cannot be negative")
+		return domain.Invalid("out_of_range", "amount", "amount cannot be negative")
 	}
 	if in.CloseDate == "" {
 		in.CloseDate = in.ExpectedClose
@@ -100,7 +101,7 @@ func (in *RegistrationInput) normalize() error {
 	if in.CloseDate != "" {
 		d, err := types.ParseDateTime(in.CloseDate)
 		if err != nil || d.IsZero() {
-			return errBad("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
+			return domain.Invalid("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
 		}
 		in.closeDate = d
 	}
@@ -214,14 +215,14 @@ func RegisterDeal(app core.App, by By, in RegistrationInput) (*core.Record, erro
 		return nil, err
 	}
 	if !isPartner || user.GetString("partner") == "" {
-		return nil, errForbidden("not_a_partner", "deals are registered by partner users")
+		return nil, domain.Forbidden("not_a_partner", "deals are registered by partner users")
 	}
 	m, err := CachedMatrix(app)
 	if err != nil {
 		return nil, err
 	}
 	if m.Cell(user.GetString("role"), "opportunities").Read == policy.None {
-		return nil, errForbidden("not_allowed", "your role does not work opportunities")
+		return nil, domain.Forbidden("not_allowed", "your role does not work opportunities")
 	}
 	if err := in.normalize(); err != nil {
 		return nil, err
@@ -367,7 +368,7 @@ func ApproveRegistration(app core.App, by By, id string) (*core.Record, error) {
 		}
 		for _, c := range conflicts {
 			if c.Kind == "registration" && !c.Pending {
-				return errConflict("already_protected", "another partner holds a protected registration for this customer")
+				return domain.Conflict("already_protected", "another partner holds a protected registration for this customer")
 			}
 		}
 		now := time.Now()
@@ -412,10 +413,10 @@ func RejectRegistration(app core.App, by By, id, reason string) (*core.Record, e
 	}
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) < 3 {
-		return nil, errBad("required", "reason", "a reason is required to reject a registration")
+		return nil, domain.Invalid("required", "reason", "a reason is required to reject a registration")
 	}
 	if len([]rune(reason)) > 1000 {
-		return nil, errBad("too_long", "reason", "the reason is longer than 1000 characters")
+		return nil, domain.Invalid("too_long", "reason", "the reason is longer than 1000 characters")
 	}
 	var out *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -459,15 +460,15 @@ func registrationKeys(rec *core.Record) ([]string, error) {
 func pendingRegistration(tx core.App, id string) (*core.Record, error) {
 	rec, err := tx.FindRecordById("opportunities", id)
 	if err != nil {
-		return nil, ErrNotVisible
+		return nil, domain.ErrNotVisible
 	}
 	switch rec.GetString("registration_status") {
 	case "pending":
 		return rec, nil
 	case "":
-		return nil, errConflict("not_a_registration", "this opportunity is not a deal registration")
+		return nil, domain.Conflict("not_a_registration", "this opportunity is not a deal registration")
 	}
-	return nil, errConflict("registration_decided", "this registration has already been decided")
+	return nil, domain.Conflict("registration_decided", "this registration has already been decided")
 }
 
 // notifyPartner notifies the registrant and its company's partner managers.

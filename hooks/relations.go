@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -83,8 +84,8 @@ func checkRelations(app core.App, user *core.Record, rec *core.Record) error {
 }
 
 // unknownRelation is the refusal of a relation id, naming the field.
-func unknownRelation(field string) *Error {
-	return errBad(CodeUnknownRelation, field, field+": no record you may link has this id")
+func unknownRelation(field string) *domain.Error {
+	return domain.Invalid(CodeUnknownRelation, field, field+": no record you may link has this id")
 }
 
 // mayLink reports whether user may point a relation at the record id of
@@ -100,7 +101,7 @@ func mayLink(app core.App, user *core.Record, collectionID, id string) (bool, er
 		return true, nil
 	}
 	target, err := ViewFor(app, user, coll.Name, id)
-	if errors.Is(err, ErrNotVisible) {
+	if errors.Is(err, domain.ErrNotVisible) {
 		return false, nil
 	}
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -225,9 +226,9 @@ func (w *world) relWrite(channel, action, role string, coll *core.Collection, fi
 			break
 		}
 		out.sig = fmt.Sprintf("%T %v", err, err)
-		var de *hooks.Error
+		var de *domain.Error
 		if errors.As(err, &de) {
-			out.sig = fmt.Sprintf("%s %s %s %d", de.Code, de.Field, de.Message, de.Status)
+			out.sig = fmt.Sprintf("%s %s %s %d", de.Code, de.Field, de.Message, hooks.HTTPStatus(de))
 			if de.Code == hooks.CodeUnknownRelation {
 				out.guard = de.Field
 			}
@@ -437,7 +438,7 @@ func TestActivityOnACompetitorsOpportunityIsRefused(t *testing.T) {
 
 	// the UI's write path refuses it the same way
 	_, err := hooks.CreateFor(w.app, hooks.ByUser(w.users["partner_user"]), "activities", body(opp2.Id))
-	var de *hooks.Error
+	var de *domain.Error
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, hooks.CodeUnknownRelation, de.Code)
 	assert.Equal(t, "opportunity", de.Field)
@@ -472,7 +473,7 @@ func TestOpportunityOnAnotherPartnersLeadIsRefused(t *testing.T) {
 		assert.Equal(t, hooks.CodeUnknownRelation, relationError(t, res.Body, c.field), res.Body)
 		assert.NotContains(t, res.Body, "CANARY")
 		_, err := hooks.CreateFor(w.app, hooks.ByUser(w.users[c.role]), "opportunities", c.body)
-		var de *hooks.Error
+		var de *domain.Error
 		require.ErrorAs(t, err, &de, "%s %v", c.role, c.body)
 		assert.Equal(t, c.field, de.Field)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
@@ -42,10 +43,10 @@ type ReportFilter struct {
 	Department string
 }
 
-// ScopeForReports returns the report scope of a user, or ErrForbidden.
+// ScopeForReports returns the report scope of a user, or domain.ErrForbidden.
 func ScopeForReports(app core.App, user *core.Record, now time.Time) (ReportScope, error) {
 	if user == nil || user.Collection().Name != "users" {
-		return ReportScope{}, ErrForbidden
+		return ReportScope{}, domain.ErrForbidden
 	}
 	m, err := CachedMatrix(app)
 	if err != nil {
@@ -53,15 +54,15 @@ func ScopeForReports(app core.App, user *core.Record, now time.Time) (ReportScop
 	}
 	role, ok := m.Role(user.GetString("role"))
 	if !ok {
-		return ReportScope{}, ErrForbidden
+		return ReportScope{}, domain.ErrForbidden
 	}
 	s := ReportScope{Level: m.Cell(role.ID, "reports").Read, UserID: user.Id, Partner: user.GetString("partner"), Internal: role.Kind == roles.Internal}
 	switch s.Level {
 	case policy.None, "":
-		return s, ErrForbidden
+		return s, domain.ErrForbidden
 	case policy.Org:
 		if s.Partner == "" {
-			return s, ErrForbidden
+			return s, domain.ErrForbidden
 		}
 	case policy.Territory:
 		s.Territories = append(s.Territories, user.GetStringSlice("territories")...)
@@ -77,7 +78,7 @@ func ScopeForReports(app core.App, user *core.Record, now time.Time) (ReportScop
 		}
 	}
 	if role.Kind == roles.Partner && s.Partner == "" {
-		return s, ErrForbidden
+		return s, domain.ErrForbidden
 	}
 	return s, nil
 }
@@ -686,28 +687,28 @@ func parseReportFilter(e *core.RequestEvent, s ReportScope, now time.Time) (Repo
 	if v := q.Get("from"); v != "" {
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil {
-			return f, errBad("invalid_value", "from", "from must be a date YYYY-MM-DD")
+			return f, domain.Invalid("invalid_value", "from", "from must be a date YYYY-MM-DD")
 		}
 		f.From = t
 	}
 	if v := q.Get("to"); v != "" {
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil {
-			return f, errBad("invalid_value", "to", "to must be a date YYYY-MM-DD")
+			return f, domain.Invalid("invalid_value", "to", "to must be a date YYYY-MM-DD")
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}
 	if !f.From.Before(f.To) {
-		return f, errBad("invalid_value", "from", "from must be before to")
+		return f, domain.Invalid("invalid_value", "from", "from must be before to")
 	}
 	f.Partner = q.Get("partner")
 	if f.Partner != "" && (s.Level == policy.Org || s.Level == policy.Own) && f.Partner != s.Partner {
-		return f, errForbidden("not_allowed", "you can only see your own company's figures")
+		return f, domain.Forbidden("not_allowed", "you can only see your own company's figures")
 	}
 	if d := q.Get("department"); d != "" {
 		code, ok := geo.NormalizeDepartement(d)
 		if !ok {
-			return f, errBad("invalid_value", "department", "unknown département")
+			return f, domain.Invalid("invalid_value", "department", "unknown département")
 		}
 		f.Department = code
 	}
@@ -748,7 +749,7 @@ func reportHandler(compute func(core.App, ReportScope, ReportFilter) (any, error
 		if e.Request.URL.Query().Get("format") == "csv" {
 			rows, ok := data.([]ScorecardRow)
 			if !ok {
-				return APIError(e, errBad("invalid_value", "format", "CSV is available for the partner scorecard"))
+				return APIError(e, domain.Invalid("invalid_value", "format", "CSV is available for the partner scorecard"))
 			}
 			return scorecardCSV(e, s, f, rows)
 		}

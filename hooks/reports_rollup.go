@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/reportcalc"
 )
@@ -79,7 +80,7 @@ func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []stri
 	w, p := rollupWhere(s, f, periods)
 	acceptPeriods, ok := rollupPeriods(app, "rollup_accepts", f)
 	if !ok {
-		return nil, errBad("invalid_value", "from", "the period must be whole days")
+		return nil, domain.Invalid("invalid_value", "from", "the period must be whole days")
 	}
 	rows := scorecardRows{}
 	delays := map[string][]float64{}

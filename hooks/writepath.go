@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // The Go write path used by the UI: the same rules as the REST API (the
@@ -41,7 +42,7 @@ func UpdateFor(app core.App, by By, collection, id string, body map[string]any) 
 		return nil, err
 	}
 	if !ok {
-		return nil, errForbidden("not_allowed", "you may not change this record this way")
+		return nil, domain.Forbidden("not_allowed", "you may not change this record this way")
 	}
 	loadBody(rec, body)
 	if err := checkRelations(app, by.User, rec); err != nil {
@@ -90,7 +91,7 @@ func CreateFor(app core.App, by By, collection string, body map[string]any) (*co
 	}
 	if by.User == nil || !by.User.IsSuperuser() {
 		if coll.CreateRule == nil {
-			return nil, ErrForbidden
+			return nil, domain.ErrForbidden
 		}
 	}
 	rec := core.NewRecord(coll)
@@ -101,7 +102,7 @@ func CreateFor(app core.App, by By, collection string, body map[string]any) (*co
 			return nil, err
 		}
 		if !ok {
-			return nil, errForbidden("not_allowed", "you may not create this record")
+			return nil, domain.Forbidden("not_allowed", "you may not create this record")
 		}
 	}
 	if err := checkRelations(app, by.User, rec); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 )
 
@@ -128,7 +129,7 @@ func conflictPartners(leads []leadView) []string {
 // territories, open load and offer answers.
 func (h *handlers) activePartners(s *session) ([]partnerChoice, error) {
 	recs, _, err := hooks.ListFor(h.app, s.user, "partners", hooks.ListQuery{Where: dbx.HashExp{"partners.status": "active"}, Sort: "name", PerPage: hooks.MaxPerPage})
-	if errors.Is(err, hooks.ErrForbidden) {
+	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}
 	if err != nil {
@@ -228,7 +229,7 @@ func (h *handlers) recentAnswers(s *session) ([]answerView, error) {
 	recs, _, err := hooks.ListFor(h.app, s.user, "lead_offers", hooks.ListQuery{
 		Where: dbx.In("lead_offers.outcome", "declined", "expired"), Sort: "-decided_at", PerPage: 20,
 	})
-	if errors.Is(err, hooks.ErrForbidden) {
+	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // uiError is an error page: a status and a message id.
@@ -18,6 +19,15 @@ type uiError struct {
 }
 
 func (e *uiError) Error() string { return e.msg }
+
+// statusError is a domain error rendered with a status the handler chose
+// (a refused form: 422).
+type statusError struct {
+	status int
+	err    *domain.Error
+}
+
+func (e *statusError) Error() string { return e.err.Error() }
 
 var (
 	errNotFound  = &uiError{status: http.StatusNotFound, msg: "error.not_found"}
@@ -44,17 +54,20 @@ func (h *handlers) mwErrors() *hook.Handler[*core.RequestEvent] {
 		}
 		p := &errorPage{page: h.page(e, "", "")}
 		var ue *uiError
-		var de *hooks.Error
+		var se *statusError
+		var de *domain.Error
 		var ae *router.ApiError
 		switch {
 		case errors.As(err, &ue):
 			p.Status, p.Message = ue.status, p.T(ue.msg)
-		case errors.Is(err, hooks.ErrNotVisible):
+		case errors.As(err, &se):
+			p.Status, p.Message = se.status, p.Err(se.err)
+		case errors.Is(err, domain.ErrNotVisible):
 			p.Status, p.Message = http.StatusNotFound, p.T("error.not_found")
-		case errors.Is(err, hooks.ErrForbidden):
+		case errors.Is(err, domain.ErrForbidden):
 			p.Status, p.Message = http.StatusForbidden, p.T("error.forbidden")
 		case errors.As(err, &de):
-			p.Status, p.Message = de.Status, p.Err(de)
+			p.Status, p.Message = hooks.HTTPStatus(de), p.Err(de)
 		case errors.As(err, &ae) && ae.Status < 500:
 			p.Status, p.Message = ae.Status, p.T("error.request")
 			if ae.Status == http.StatusNotFound {

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // countdownData is the time-left fragment of an offer, polled every 30 s.
@@ -20,7 +21,7 @@ type countdownData struct {
 func (h *handlers) countdown(e *core.RequestEvent) error {
 	s := sess(e)
 	rec, err := hooks.ViewFor(e.App, s.user, "leads", e.Request.PathValue("id"))
-	if errors.Is(err, hooks.ErrNotVisible) {
+	if errors.Is(err, domain.ErrNotVisible) {
 		// the offer went to someone else: stop polling quietly
 		return h.fragment(e, http.StatusOK, "inbox", "countdown", &countdownData{page: h.page(e, "inbox", ""), Lead: leadView{Status: "closed"}})
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -120,7 +121,7 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 
 func (h *handlers) activitiesOf(s *session, leadID string) ([]activityView, error) {
 	recs, _, err := hooks.ListFor(h.app, s.user, "activities", hooks.ListQuery{Where: dbx.HashExp{"activities.lead": leadID}, Sort: "-at,-created", PerPage: 100})
-	if errors.Is(err, hooks.ErrForbidden) {
+	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}
 	if err != nil {
@@ -146,7 +147,7 @@ func (h *handlers) activitiesOf(s *session, leadID string) ([]activityView, erro
 
 func (h *handlers) offersOf(s *session, leadID string) ([]offerView, error) {
 	recs, _, err := hooks.ListFor(h.app, s.user, "lead_offers", hooks.ListQuery{Where: dbx.HashExp{"lead_offers.lead": leadID}, Sort: "-created", PerPage: 50})
-	if errors.Is(err, hooks.ErrForbidden) {
+	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}
 	if err != nil {
@@ -172,7 +173,7 @@ func (h *handlers) offersOf(s *session, leadID string) ([]offerView, error) {
 
 func (h *handlers) termsOf(s *session, leadID string) ([]termsView, error) {
 	recs, _, err := hooks.ListFor(h.app, s.user, "deal_terms", hooks.ListQuery{Where: dbx.HashExp{"deal_terms.lead": leadID}, PerPage: 10})
-	if errors.Is(err, hooks.ErrForbidden) {
+	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}
 	if err != nil {

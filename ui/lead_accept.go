@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // acceptLead accepts an offer (a partner manager may dispatch it to a
@@ -17,7 +18,7 @@ func (h *handlers) acceptLead(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	lead, err := hooks.Accept(e.App, hooks.ByRequest(e), id, e.Request.FormValue("dispatch_to"))
 	if err != nil {
-		var de *hooks.Error
+		var de *domain.Error
 		if errors.As(err, &de) && isHX(e) {
 			return h.offerError(e, s, id, de)
 		}
@@ -39,7 +40,7 @@ func (h *handlers) acceptLead(e *core.RequestEvent) error {
 
 // offerError re-renders an offer card with the refusal (expired, taken…),
 // or a closed card when the lead is no longer visible.
-func (h *handlers) offerError(e *core.RequestEvent, s *session, id string, de *hooks.Error) error {
+func (h *handlers) offerError(e *core.RequestEvent, s *session, id string, de *domain.Error) error {
 	p := h.page(e, "inbox", "")
 	card := offerCard{page: p, State: "closed", Error: p.Err(de), Reasons: declineReasons(p)}
 	if rec, err := hooks.ViewFor(e.App, s.user, "leads", id); err == nil {
@@ -54,12 +55,12 @@ func (h *handlers) offerError(e *core.RequestEvent, s *session, id string, de *h
 				return err
 			}
 		}
-	} else if !errors.Is(err, hooks.ErrNotVisible) {
+	} else if !errors.Is(err, domain.ErrNotVisible) {
 		return err
 	} else {
 		card.Lead.ID = id
 	}
-	status := de.Status
+	status := hooks.HTTPStatus(de)
 	if status == 0 {
 		status = http.StatusConflict
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // activityForm is the activity logging form (call, meeting with its date,
@@ -60,7 +61,7 @@ func (h *handlers) logActivity(e *core.RequestEvent) error {
 			body["internal"] = f.Internal
 		}
 		if _, err := hooks.CreateFor(e.App, hooks.ByRequest(e), "activities", body); err != nil {
-			var de *hooks.Error
+			var de *domain.Error
 			if !errors.As(err, &de) {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // assignLead offers a lead to the chosen partner by hand (channel managers
@@ -16,7 +17,7 @@ import (
 func (h *handlers) assignLead(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	_, err := hooks.Assign(e.App, hooks.ByRequest(e), id, e.Request.FormValue("partner"))
-	var de *hooks.Error
+	var de *domain.Error
 	if err != nil && !errors.As(err, &de) {
 		return err
 	}
@@ -29,7 +30,7 @@ func (h *handlers) assignLead(e *core.RequestEvent) error {
 	}
 	status := http.StatusOK
 	if de != nil {
-		p.AssignError, p.AssignLead, status = p.Err(de), id, de.Status
+		p.AssignError, p.AssignLead, status = p.Err(de), id, hooks.HTTPStatus(de)
 	} else {
 		p.Flash = p.T("board.assigned")
 	}

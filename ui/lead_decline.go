@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // declineLead declines an offer with a reason (a usual reason, a free text
@@ -29,7 +30,7 @@ func (h *handlers) declineLead(e *core.RequestEvent) error {
 		return err
 	}
 	if err := hooks.Decline(e.App, hooks.ByRequest(e), id, reason); err != nil {
-		var de *hooks.Error
+		var de *domain.Error
 		if errors.As(err, &de) && isHX(e) {
 			return h.offerError(e, s, id, de)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // qualifyForm is the teleoperator's qualification form of a pool lead.
@@ -75,7 +76,7 @@ func (h *handlers) qualifyLead(e *core.RequestEvent) error {
 			})
 			return err
 		})
-		var de *hooks.Error
+		var de *domain.Error
 		switch {
 		case errors.As(err, &de):
 			field := de.Field
@@ -95,7 +96,7 @@ func (h *handlers) qualifyLead(e *core.RequestEvent) error {
 		return e.Redirect(http.StatusSeeOther, "/leads/"+id)
 	}
 	if p, err = h.leadPage(e, id); err != nil {
-		if errors.Is(err, hooks.ErrNotVisible) { // distributed: out of the pool
+		if errors.Is(err, domain.ErrNotVisible) { // distributed: out of the pool
 			e.Response.Header().Set("HX-Redirect", "/pool")
 			return e.NoContent(http.StatusNoContent)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -58,7 +59,7 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 	}
 	if len(f.Errors) == 0 {
 		if _, err := hooks.UpdateFor(e.App, hooks.ByRequest(e), "leads", id, body); err != nil {
-			var de *hooks.Error
+			var de *domain.Error
 			if !errors.As(err, &de) {
 				return err
 			}
@@ -74,7 +75,7 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 	}
 	if p, err = h.leadPage(e, id); err != nil {
 		// after a move the lead may leave the user's sight (e.g. recycled)
-		if errors.Is(err, hooks.ErrNotVisible) {
+		if errors.Is(err, domain.ErrNotVisible) {
 			e.Response.Header().Set("HX-Redirect", "/leads")
 			return e.NoContent(http.StatusNoContent)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -56,7 +57,7 @@ func (h *handlers) saveCell(e *core.RequestEvent) error {
 	}
 	if !isHX(e) {
 		if cell.Error != "" {
-			return &hooks.Error{Code: "invalid_matrix", Status: status, Message: cell.Error}
+			return &statusError{status: status, err: domain.Invalid("invalid_matrix", "", cell.Error)}
 		}
 		return e.Redirect(http.StatusSeeOther, "/matrix")
 	}

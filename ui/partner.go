@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // partnerPage shows one partner: its contract, territories, users and the
@@ -59,7 +60,7 @@ func (h *handlers) partnerPage(e *core.RequestEvent, id string) (*partnerPage, e
 		}
 	}
 	users, _, err := hooks.ListFor(e.App, s.user, "users", hooks.ListQuery{Where: dbx.HashExp{"users.partner": id}, Sort: "name", PerPage: hooks.MaxPerPage})
-	if err != nil && !errors.Is(err, hooks.ErrForbidden) {
+	if err != nil && !errors.Is(err, domain.ErrForbidden) {
 		return nil, err
 	}
 	if p.Users, err = h.userRows(s, users); err != nil {
@@ -80,7 +81,7 @@ func (h *handlers) partnerPage(e *core.RequestEvent, id string) (*partnerPage, e
 func (h *handlers) setPartnerStatus(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	st := e.Request.FormValue("status")
-	var uerr *hooks.Error
+	var uerr *domain.Error
 	if st != "active" && st != "suspended" && st != "ended" {
 		return &uiError{status: http.StatusBadRequest, msg: "error.request"}
 	}
@@ -96,7 +97,7 @@ func (h *handlers) setPartnerStatus(e *core.RequestEvent) error {
 	}
 	status := http.StatusOK
 	if uerr != nil {
-		p.Error, status = p.Err(uerr), uerr.Status
+		p.Error, status = p.Err(uerr), hooks.HTTPStatus(uerr)
 	} else {
 		p.Flash = p.T("partner.saved")
 	}

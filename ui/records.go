@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // This file turns records read through the rule-aware read path into the
@@ -103,7 +104,7 @@ func (h *handlers) customerNames(s *session, leads []leadView) (map[string]strin
 	for start := 0; start < len(ids); start += hooks.MaxPerPage {
 		end := min(start+hooks.MaxPerPage, len(ids))
 		recs, _, err := hooks.ListFor(h.app, s.user, "lead_contacts", hooks.ListQuery{Where: dbx.In("lead_contacts.lead", ids[start:end]...), PerPage: hooks.MaxPerPage})
-		if errors.Is(err, hooks.ErrForbidden) {
+		if errors.Is(err, domain.ErrForbidden) {
 			return out, nil
 		}
 		if err != nil {
@@ -133,7 +134,7 @@ func (h *handlers) names(s *session, collection string, ids []string) (map[strin
 	for start := 0; start < len(list); start += hooks.MaxPerPage {
 		end := min(start+hooks.MaxPerPage, len(list))
 		recs, _, err := hooks.ListFor(h.app, s.user, collection, hooks.ListQuery{Where: dbx.In(collection+".id", list[start:end]...), PerPage: hooks.MaxPerPage})
-		if errors.Is(err, hooks.ErrForbidden) {
+		if errors.Is(err, domain.ErrForbidden) {
 			return out, nil
 		}
 		if err != nil {
@@ -156,7 +157,7 @@ type contactView struct {
 // the user may not see it.
 func (h *handlers) contactOf(s *session, leadID string) (*contactView, error) {
 	recs, _, err := hooks.ListFor(h.app, s.user, "lead_contacts", hooks.ListQuery{Where: dbx.HashExp{"lead_contacts.lead": leadID}, PerPage: 1})
-	if errors.Is(err, hooks.ErrForbidden) || (err == nil && len(recs) == 0) {
+	if errors.Is(err, domain.ErrForbidden) || (err == nil && len(recs) == 0) {
 		return nil, nil
 	}
 	if err != nil {

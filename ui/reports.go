@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
@@ -35,7 +36,7 @@ func (h *handlers) mwReports() *hook.Handler[*core.RequestEvent] {
 			return errForbidden
 		}
 		scope, err := hooks.ScopeForReports(e.App, s.user, h.now())
-		if errors.Is(err, hooks.ErrForbidden) {
+		if errors.Is(err, domain.ErrForbidden) {
 			return errForbidden
 		}
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 )
 
 // setUserActive deactivates (or reactivates) an account in one click, after
@@ -19,7 +20,7 @@ func (h *handlers) setUserActive(e *core.RequestEvent) error {
 	if id == s.user.Id {
 		return errForbidden
 	}
-	var de *hooks.Error
+	var de *domain.Error
 	_, err := hooks.UpdateFor(e.App, hooks.ByRequest(e), "users", id, map[string]any{"active": active})
 	if err != nil && !errors.As(err, &de) {
 		return err
@@ -41,7 +42,7 @@ func (h *handlers) setUserActive(e *core.RequestEvent) error {
 	p := h.page(e, "users", "")
 	row, status := rows[0], http.StatusOK
 	if de != nil {
-		row.Error, status = p.Err(de), de.Status
+		row.Error, status = p.Err(de), hooks.HTTPStatus(de)
 	}
 	return h.fragment(e, status, "users", "user_row", pair{P: p, V: row})
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/privacy"
 )
 
@@ -213,7 +213,7 @@ func (p *page) Label(prefix, value string) string {
 
 // Err translates a domain error by its code (and field), falling back to
 // the domain's own (English) message for codes the UI does not know.
-func (p *page) Err(de *hooks.Error) string {
+func (p *page) Err(de *domain.Error) string {
 	for _, id := range []string{"err." + de.Code + "." + de.Field, "err." + de.Code} {
 		if v := p.T(id); v != id {
 			return v
