@@ -12,7 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // auditAnchor is the head of the chain recorded outside the database by
@@ -48,7 +48,7 @@ func auditCommand(app core.App, exit exitFunc) *cobra.Command {
 			out := cmd.OutOrStdout()
 			progressEvery := 100000
 			next := progressEvery
-			rep, err := hooks.VerifyAuditLog(app, batch, func(n int) {
+			rep, err := audit.Verify(app, batch, func(n int) {
 				if n >= next {
 					fmt.Fprintf(cmd.ErrOrStderr(), "audit verify: %d entries…\n", n)
 					next += progressEvery
@@ -87,7 +87,7 @@ func auditCommand(app core.App, exit exitFunc) *cobra.Command {
 		},
 	}
 	verify.Flags().StringVar(&anchor, "anchor", "", "file recording the chain head between runs (detects a truncated tail)")
-	verify.Flags().IntVar(&batch, "batch", hooks.DefaultVerifyBatch, "entries read per query")
+	verify.Flags().IntVar(&batch, "batch", audit.DefaultVerifyBatch, "entries read per query")
 	cmd.AddCommand(verify)
 	return exitOnError(cmd, exit)
 }
@@ -100,7 +100,7 @@ func (e *anchorBreak) Error() string { return e.msg }
 
 // checkAnchor compares the head recorded by the previous run with the
 // verified chain: the anchored entry must still be there, unchanged.
-func checkAnchor(app core.App, path string, rep hooks.AuditReport) error {
+func checkAnchor(app core.App, path string, rep audit.Report) error {
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil // first run: nothing to compare

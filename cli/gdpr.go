@@ -10,12 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // cliActor is the audit actor of a command: "cli:" and the
 // operating-system account that ran it.
-func cliActor() hooks.Actor {
-	a := hooks.Actor{ID: "cli", Role: "system"}
+func cliActor() audit.Actor {
+	a := audit.Actor{ID: "cli", Role: "system"}
 	if u, err := user.Current(); err == nil {
 		a.ID = "cli:" + u.Username
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -39,7 +40,7 @@ func sqlExec(t *testing.T, app core.App, q string) {
 func TestAuditVerifyCommand(t *testing.T) {
 	app := testapp.New(t, "")
 	for range 5 {
-		require.NoError(t, hooks.Audit(app, hooks.SystemActor("test"), "test.action", "leads", "", map[string]any{"x": 1}))
+		require.NoError(t, audit.Append(app, audit.SystemActor("test"), "test.action", "leads", "", map[string]any{"x": 1}))
 	}
 	code := 0
 	exit := func(c int) { code = c }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/csvimport"
 )
 
@@ -48,7 +49,7 @@ func importCommand(app *pocketbase.PocketBase) *cobra.Command {
 			}
 			last := 0
 			sum, rowErrs, err := hooks.ImportCSV(app, f, hooks.ImportOptions{
-				Source: source, DryRun: dryRun, Actor: hooks.SystemActor("import"),
+				Source: source, DryRun: dryRun, Actor: audit.SystemActor("import"),
 				Progress: func(done int) {
 					if bar != nil {
 						_ = bar.Set(done)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -117,7 +118,7 @@ func TestAuditVerifyFailsOnAMissingTableOrColumn(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			app := testapp.New(t, "")
 			for range 3 {
-				require.NoError(t, hooks.Audit(app, hooks.SystemActor("test"), "test.action", "leads", "", nil))
+				require.NoError(t, audit.Append(app, audit.SystemActor("test"), "test.action", "leads", "", nil))
 			}
 			anchor := filepath.Join(t.TempDir(), "audit.anchor")
 			var got codes

@@ -8,6 +8,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -147,7 +148,7 @@ func findDecidable(tx core.App, approver *core.Record, id string) (*core.Record,
 // (running from now to expires), records the decision, notifies the
 // requester and writes one access_requests.approve entry, in one
 // transaction. It returns the grant.
-func ApproveAccessRequest(app core.App, approver *core.Record, by Actor, id string, expires time.Time, reason string, now time.Time) (*core.Record, error) {
+func ApproveAccessRequest(app core.App, approver *core.Record, by audit.Actor, id string, expires time.Time, reason string, now time.Time) (*core.Record, error) {
 	var grant *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		r, err := findDecidable(tx, approver, id)
@@ -181,7 +182,7 @@ func ApproveAccessRequest(app core.App, approver *core.Record, by Actor, id stri
 		if err := govNotify(tx, r.GetString("requester"), "access_request", "Demande d'accès acceptée / Access request approved", body); err != nil {
 			return err
 		}
-		return Audit(tx, by, ActionRequestApprove, "access_requests", r.Id, map[string]any{
+		return audit.Append(tx, by, ActionRequestApprove, "access_requests", r.Id, map[string]any{
 			"requester": r.GetString("requester"), "kind": r.GetString("kind"), "territory": r.GetString("territory"),
 			"resource": r.GetString("resource"), "grant": grant.Id, "expires": grant.GetString("expires"), "reason": reason,
 		})
@@ -194,7 +195,7 @@ func ApproveAccessRequest(app core.App, approver *core.Record, by Actor, id stri
 
 // RejectAccessRequest rejects a pending request with a reason (required),
 // notifies the requester and writes one access_requests.reject entry.
-func RejectAccessRequest(app core.App, approver *core.Record, by Actor, id, reason string, now time.Time) error {
+func RejectAccessRequest(app core.App, approver *core.Record, by audit.Actor, id, reason string, now time.Time) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		r, err := findDecidable(tx, approver, id)
 		if err != nil {
@@ -210,7 +211,7 @@ func RejectAccessRequest(app core.App, approver *core.Record, by Actor, id, reas
 		if err := govNotify(tx, r.GetString("requester"), "access_request", "Demande d'accès refusée / Access request rejected", reason); err != nil {
 			return err
 		}
-		return Audit(tx, by, ActionRequestReject, "access_requests", r.Id, map[string]any{
+		return audit.Append(tx, by, ActionRequestReject, "access_requests", r.Id, map[string]any{
 			"requester": r.GetString("requester"), "kind": r.GetString("kind"), "territory": r.GetString("territory"),
 			"resource": r.GetString("resource"), "reason": reason,
 		})

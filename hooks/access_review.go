@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -129,7 +130,7 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 			At string `db:"at"`
 		}
 		if err := app.DB().NewQuery("SELECT COALESCE(MAX(at), '') AS at FROM audit_log WHERE action = {:a} AND resource = {:r} AND record = {:id}").
-			Bind(dbx.Params{"a": ActionLogin, "r": core.CollectionNameSuperusers, "id": su.Id}).One(&last); err != nil {
+			Bind(dbx.Params{"a": audit.ActionLogin, "r": core.CollectionNameSuperusers, "id": su.Id}).One(&last); err != nil {
 			return nil, err
 		}
 		row.LastLogin = last.At
@@ -316,7 +317,7 @@ func OpenReviewCampaign(app core.App, now time.Time) (review *core.Record, creat
 			}
 			items++
 		}
-		return Audit(tx, SystemActor("access-review"), ActionReviewOpen, "access_reviews", review.Id,
+		return audit.Append(tx, audit.SystemActor("access-review"), ActionReviewOpen, "access_reviews", review.Id,
 			map[string]any{"period": period, "items": items, "superusers": supers})
 	})
 	if errors.Is(err, errSkip) {
@@ -339,7 +340,7 @@ var reviewDecisions = []string{"keep", "revoke", "change"}
 // superusers review; nobody reviews their own account; a decided item
 // cannot be decided again. The last decision closes the campaign. One
 // access_review_items.decide entry is written, in the same transaction.
-func DecideReviewItem(app core.App, reviewer *core.Record, by Actor, itemID, decision, note string, now time.Time) error {
+func DecideReviewItem(app core.App, reviewer *core.Record, by audit.Actor, itemID, decision, note string, now time.Time) error {
 	if !govIsAdmin(app, reviewer) {
 		return domain.ErrForbidden
 	}
@@ -398,7 +399,7 @@ func DecideReviewItem(app core.App, reviewer *core.Record, by Actor, itemID, dec
 			}
 			changes["review_closed"] = true
 		}
-		return Audit(tx, by, ActionReviewDecide, "access_review_items", item.Id, changes)
+		return audit.Append(tx, by, ActionReviewDecide, "access_review_items", item.Id, changes)
 	})
 }
 

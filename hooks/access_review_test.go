@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // restTotal is what the REST API lists for a token (0 when closed).
@@ -43,7 +44,7 @@ func TestAccessReviewCountsMatchREST(t *testing.T) {
 		}
 	}
 	// a territory grant counts, a partner ended shows
-	_, err := hooks.CreateGrant(w.app, hooks.SystemActor("test"), hooks.GrantSpec{
+	_, err := hooks.CreateGrant(w.app, audit.SystemActor("test"), hooks.GrantSpec{
 		User: w.uid("channel_manager"), Kind: "territory", Territory: w.T2, Expires: time.Now().Add(time.Hour),
 	}, time.Now())
 	require.NoError(t, err)
@@ -168,7 +169,7 @@ func TestAccessReviewCampaign(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, decide("admin", "sales2", "revoke", ""), "decided once")
 
 	// revoke: the account stops at once, its grants end
-	_, err = hooks.CreateGrant(w.app, hooks.SystemActor("test"), hooks.GrantSpec{
+	_, err = hooks.CreateGrant(w.app, audit.SystemActor("test"), hooks.GrantSpec{
 		User: w.uid("partner_user"), Kind: "export", Resource: "leads", Expires: now.Add(time.Hour),
 	}, now)
 	require.NoError(t, err)
@@ -198,12 +199,12 @@ func TestAccessReviewCampaign(t *testing.T) {
 		if it.GetString("decision") != "" {
 			continue
 		}
-		require.NoError(t, hooks.DecideReviewItem(w.app, su, hooks.ActorOfUser(su), item, "change", "rôle à revoir", time.Now()), user)
+		require.NoError(t, hooks.DecideReviewItem(w.app, su, audit.ActorOfUser(su), item, "change", "rôle à revoir", time.Now()), user)
 	}
 	closed, err := w.app.FindRecordById("access_reviews", review.Id)
 	require.NoError(t, err)
 	assert.Equal(t, "closed", closed.GetString("status"))
-	err = hooks.DecideReviewItem(w.app, su, hooks.ActorOfUser(su), itemOf[w.uid("sales")], "keep", "", time.Now())
+	err = hooks.DecideReviewItem(w.app, su, audit.ActorOfUser(su), itemOf[w.uid("sales")], "keep", "", time.Now())
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "closed") || strings.Contains(err.Error(), "decided"), err.Error())
 

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -30,7 +31,7 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 		head := auditHead(t, w.app)
 		status, body := loginWithID(w, "users", "partner_user@world.test", "world-password-1", "req-login-1")
 		require.Equal(t, http.StatusOK, status, body)
-		e := onlyEntry(t, w.app, head, hooks.ActionLogin)
+		e := onlyEntry(t, w.app, head, audit.ActionLogin)
 		requireEntryFields(t, e, pu.Id, "partner_user", w.P1, "users", pu.Id)
 		assert.Equal(t, "req-login-1", e.GetString("request_id"))
 		assert.NotEmpty(t, e.GetString("ip"))
@@ -40,7 +41,7 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 		head := auditHead(t, w.app)
 		status, _ := loginWithID(w, "users", "partner_user@world.test", "wrong-password-9", "req-login-2")
 		require.Equal(t, http.StatusBadRequest, status)
-		e := onlyEntry(t, w.app, head, hooks.ActionLoginFailed)
+		e := onlyEntry(t, w.app, head, audit.ActionLoginFailed)
 		// the caller is not authenticated: no actor, the account tried is the record
 		requireEntryFields(t, e, "", "", "", "users", pu.Id)
 		assert.Equal(t, "req-login-2", e.GetString("request_id"))
@@ -52,7 +53,7 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 		head := auditHead(t, w.app)
 		status, _ := loginWithID(w, "users", "nobody@world.test", "wrong-password-9", "")
 		require.Equal(t, http.StatusBadRequest, status)
-		e := onlyEntry(t, w.app, head, hooks.ActionLoginFailed)
+		e := onlyEntry(t, w.app, head, audit.ActionLoginFailed)
 		requireEntryFields(t, e, "", "", "", "users", "")
 		assert.Equal(t, "nobody@world.test", changesOf(t, e)["email"])
 	})
@@ -63,7 +64,7 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 		head := auditHead(t, w.app)
 		status, _ := loginWithID(w, "users", "sales2@world.test", "world-password-1", "")
 		require.Equal(t, http.StatusForbidden, status)
-		e := onlyEntry(t, w.app, head, hooks.ActionLoginFailed)
+		e := onlyEntry(t, w.app, head, audit.ActionLoginFailed)
 		assert.Equal(t, "account_inactive", changesOf(t, e)["reason"])
 		assert.Equal(t, u.Id, e.GetString("record"))
 	})
@@ -75,7 +76,7 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 		head := auditHead(t, w.app)
 		status, body := loginWithID(w, core.CollectionNameSuperusers, "root@world.test", "root-password-1", "")
 		require.Equal(t, http.StatusOK, status, body)
-		e := onlyEntry(t, w.app, head, hooks.ActionLogin)
+		e := onlyEntry(t, w.app, head, audit.ActionLogin)
 		requireEntryFields(t, e, su.Id, "superuser", "", core.CollectionNameSuperusers, su.Id)
 
 		// impersonating a user is recorded with the superuser as actor
@@ -83,7 +84,7 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 		head = auditHead(t, w.app)
 		res := w.client.Do(http.MethodPost, "/api/collections/users/impersonate/"+pu.Id, suTok, map[string]any{"duration": 60})
 		require.Equal(t, http.StatusOK, res.Status, res.Body)
-		e = onlyEntry(t, w.app, head, hooks.ActionImpersonate)
+		e = onlyEntry(t, w.app, head, audit.ActionImpersonate)
 		requireEntryFields(t, e, su.Id, "superuser", "", "users", pu.Id)
 	})
 	t.Run("token refresh is not a login", func(t *testing.T) {
@@ -94,8 +95,8 @@ func TestLoginAndLogoutAreAudited(t *testing.T) {
 	})
 	t.Run("logout", func(t *testing.T) {
 		head := auditHead(t, w.app)
-		require.NoError(t, hooks.AuditLogout(w.app, pu, nil))
-		e := onlyEntry(t, w.app, head, hooks.ActionLogout)
+		require.NoError(t, audit.Logout(w.app, pu, nil))
+		e := onlyEntry(t, w.app, head, audit.ActionLogout)
 		requireEntryFields(t, e, pu.Id, "partner_user", w.P1, "users", pu.Id)
 	})
 
@@ -200,7 +201,7 @@ func TestAPIChangesAuditedOnce(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	onlyEntry(t, w.app, head, hooks.ActionUserActivate)
 
-	rep, err := hooks.VerifyAuditLog(w.app, 3, nil)
+	rep, err := audit.Verify(w.app, 3, nil)
 	require.NoError(t, err)
 	require.Nil(t, rep.Break)
 	assert.Equal(t, auditHead(t, w.app), rep.Count)

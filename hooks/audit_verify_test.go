@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/auditchain"
 	"github.com/relais/relais/hooks/testapp"
 )
@@ -21,7 +22,7 @@ func chainApp(t *testing.T, n int) core.App {
 	t.Helper()
 	app := testapp.New(t, "")
 	for i := 1; i <= n; i++ {
-		require.NoError(t, hooks.Audit(app, hooks.Actor{ID: fmt.Sprintf("u%d", i), Role: "sales", IP: "192.0.2.1"},
+		require.NoError(t, audit.Append(app, audit.Actor{ID: fmt.Sprintf("u%d", i), Role: "sales", IP: "192.0.2.1"},
 			"test.action", "leads", fmt.Sprintf("rec%d", i), map[string]any{"i": i, "note": "entry"}))
 	}
 	require.Equal(t, n, auditHead(t, app))
@@ -123,7 +124,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 			app := chainApp(t, 6)
 			tc.tamper(t, app)
 			for _, batch := range []int{1, 2, 1000} { // batch boundaries change nothing
-				rep, err := hooks.VerifyAuditLog(app, batch, nil)
+				rep, err := audit.Verify(app, batch, nil)
 				require.NoError(t, err)
 				if tc.breakSeq == 0 {
 					require.Nil(t, rep.Break)
@@ -142,7 +143,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	t.Run("a cut tail is a shorter valid chain", func(t *testing.T) {
 		app := chainApp(t, 6)
 		govExec(t, app, "DELETE FROM audit_log WHERE seq = 6")
-		rep, err := hooks.VerifyAuditLog(app, 0, nil)
+		rep, err := audit.Verify(app, 0, nil)
 		require.NoError(t, err)
 		assert.Nil(t, rep.Break)
 		assert.Equal(t, 5, rep.Count, "only an anchor outside the database shows this (audit verify --anchor)")
@@ -153,7 +154,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 		rec, err := app.FindFirstRecordByFilter("audit_log", "seq = 1")
 		require.NoError(t, err)
 		rec.Set("action", "forged")
-		assert.ErrorIs(t, app.Save(rec), hooks.ErrAuditAppendOnly)
-		assert.ErrorIs(t, app.Delete(rec), hooks.ErrAuditAppendOnly)
+		assert.ErrorIs(t, app.Save(rec), audit.ErrAppendOnly)
+		assert.ErrorIs(t, app.Delete(rec), audit.ErrAppendOnly)
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -184,7 +185,7 @@ func (w *world) fixture(role, resource string) fixture {
 		return fixture{own: po, foreign: pf, update: map[string]any{"notify_email": "contact@soleil.test"}, createOwn: body, createForeign: body}
 	case "audit_log":
 		entry := func(actor string) *core.Record {
-			require.NoError(w.t, hooks.Audit(w.app, hooks.Actor{ID: actor}, "test."+w.next(), "leads", "", nil))
+			require.NoError(w.t, audit.Append(w.app, audit.Actor{ID: actor}, "test."+w.next(), "leads", "", nil))
 			last, err := w.app.FindFirstRecordByFilter("audit_log", "seq > 0", nil)
 			require.NoError(w.t, err)
 			require.NoError(w.t, w.app.DB().NewQuery("SELECT id FROM audit_log ORDER BY seq DESC LIMIT 1").Row(&last.Id))

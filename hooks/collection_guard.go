@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -276,7 +277,7 @@ func (g *collectionGuard) run(e *core.RequestEvent, op, action, subject string, 
 		for k, v := range extra {
 			changes[k] = v
 		}
-		return Audit(tx, ActorOf(e), action, auditResourceCollections, subject, changes)
+		return audit.Append(tx, audit.ActorOf(e), action, auditResourceCollections, subject, changes)
 	})
 	e.App = app
 	if st.denial != nil {
@@ -287,7 +288,7 @@ func (g *collectionGuard) run(e *core.RequestEvent, op, action, subject string, 
 
 // deny audits a refusal and answers it.
 func (g *collectionGuard) deny(e *core.RequestEvent, op string, d *collectionDenial) error {
-	if err := Audit(e.App, ActorOf(e), ActionCollectionDenied, auditResourceCollections, d.collection, d.audit(op)); err != nil {
+	if err := audit.Append(e.App, audit.ActorOf(e), ActionCollectionDenied, auditResourceCollections, d.collection, d.audit(op)); err != nil {
 		return fmt.Errorf("audit: refused change of %s not recorded: %w", d.collection, err)
 	}
 	return e.BadRequestError(d.message(), d.data())
@@ -414,7 +415,7 @@ func bindCollectionGuard(app core.App) {
 				app := e.App
 				err = app.RunInTransaction(func(tx core.App) error {
 					e.App = tx
-					if err := Audit(tx, ActorOf(e), ActionCollectionTruncate, auditResourceCollections, c.Name, nil); err != nil {
+					if err := audit.Append(tx, audit.ActorOf(e), ActionCollectionTruncate, auditResourceCollections, c.Name, nil); err != nil {
 						return err
 					}
 					return e.Next()

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -109,7 +110,7 @@ func TestGovernedCollectionsRefuseAPIChanges(t *testing.T) {
 	lead.Set("company", "Guard SARL")
 	lead.Set("status", "new")
 	require.NoError(t, app.Save(lead))
-	require.NoError(t, hooks.Audit(app, hooks.SystemActor("test"), "test.action", "leads", lead.Id, nil))
+	require.NoError(t, audit.Append(app, audit.SystemActor("test"), "test.action", "leads", lead.Id, nil))
 
 	all, err := app.FindAllCollections()
 	require.NoError(t, err)
@@ -326,7 +327,7 @@ func TestSettingsChangesAudited(t *testing.T) {
 		"logs":         map[string]any{"maxDays": 9},
 	})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
-	e := onlyEntry(t, app, head, hooks.ActionSettingsUpdate)
+	e := onlyEntry(t, app, head, audit.ActionSettingsUpdate)
 	requireEntryFields(t, e, su.Id, "superuser", "", "settings", "")
 	ch := changesOf(t, e)
 	for _, k := range []string{"smtp.password", "smtp.username", "s3.accessKey", "s3.secret", "backups.s3.secret"} {

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
@@ -351,11 +352,11 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 		if n > 0 {
 			return domain.Conflict("opportunity_exists", "this lead already has an opportunity")
 		}
-		changes := Diff(rec)
+		changes := audit.Diff(rec)
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		return Audit(tx, by.Actor, "opportunity.create_from_lead", "opportunities", rec.Id, changes)
+		return audit.Append(tx, by.Actor, "opportunity.create_from_lead", "opportunities", rec.Id, changes)
 	})
 	if err != nil {
 		return nil, err
@@ -420,7 +421,7 @@ func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, dea
 		return nil, "", err
 	}
 	err = app.RunInTransaction(func(tx core.App) error {
-		changes := Diff(rec)
+		changes := audit.Diff(rec)
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
@@ -431,7 +432,7 @@ func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, dea
 				return err
 			}
 		}
-		return Audit(tx, by.Actor, action, "opportunities", rec.Id, changes)
+		return audit.Append(tx, by.Actor, action, "opportunities", rec.Id, changes)
 	})
 	if err != nil {
 		return nil, "", err
@@ -515,11 +516,11 @@ func ValidateWin(app core.App, by By, id string, approve bool, note string) (*co
 			}
 			action, title = "opportunity.win_validate", "Gain validé / Win validated: "
 		}
-		changes := Diff(rec)
+		changes := audit.Diff(rec)
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		if err := Audit(tx, by.Actor, action, "opportunities", rec.Id, changes); err != nil {
+		if err := audit.Append(tx, by.Actor, action, "opportunities", rec.Id, changes); err != nil {
 			return err
 		}
 		if req := rec.GetString("won_requested_by"); req != "" {

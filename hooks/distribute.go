@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/assign"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/roles"
@@ -199,7 +200,7 @@ type DistributeResult struct {
 // lead reached its maximum number of offers, or no partner is left after at
 // least one offer, the lead returns to the pool and its channel managers are
 // notified.
-func Distribute(tx core.App, leadID string, actor Actor, now time.Time) (DistributeResult, error) {
+func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (DistributeResult, error) {
 	lead, err := tx.FindRecordById("leads", leadID)
 	if err != nil {
 		return DistributeResult{}, err
@@ -288,7 +289,7 @@ func pickAssignee(tx core.App, partnerID string, now time.Time) (*core.Record, e
 // offer makes the lead an offer to a partner: a pending lead_offers row, the
 // lead `offered` with its deadline, the partner's users notified in-app and
 // by e-mail (never with contact details), and one audit entry.
-func offer(tx core.App, lead *core.Record, partnerID string, hours int, actor Actor, action string, now time.Time) error {
+func offer(tx core.App, lead *core.Record, partnerID string, hours int, actor audit.Actor, action string, now time.Time) error {
 	partner, err := tx.FindRecordById("partners", partnerID)
 	if err != nil {
 		return err
@@ -322,7 +323,7 @@ func offer(tx core.App, lead *core.Record, partnerID string, hours int, actor Ac
 	if err := tx.Save(lead); err != nil {
 		return err
 	}
-	if err := Audit(tx, actor, action, "leads", lead.Id, map[string]any{
+	if err := audit.Append(tx, actor, action, "leads", lead.Id, map[string]any{
 		"partner": partnerID, "assignee": assignee.Id, "accept_by": acceptBy.UTC().Format(types.DefaultDateLayout), "offer": o.Id, "offers_count": lead.GetInt("offers_count"),
 	}); err != nil {
 		return err
@@ -332,7 +333,7 @@ func offer(tx core.App, lead *core.Record, partnerID string, hours int, actor Ac
 
 // backToPool returns a lead to the central pool and alerts its channel
 // managers.
-func backToPool(tx core.App, lead *core.Record, actor Actor, reason string) error {
+func backToPool(tx core.App, lead *core.Record, actor audit.Actor, reason string) error {
 	lead.Set("status", "recycled")
 	lead.Set("partner", "")
 	lead.Set("assignee", "")
@@ -341,7 +342,7 @@ func backToPool(tx core.App, lead *core.Record, actor Actor, reason string) erro
 	if err := tx.Save(lead); err != nil {
 		return err
 	}
-	if err := Audit(tx, actor, "lead.back_to_pool", "leads", lead.Id, map[string]any{"reason": reason, "offers_count": lead.GetInt("offers_count")}); err != nil {
+	if err := audit.Append(tx, actor, "lead.back_to_pool", "leads", lead.Id, map[string]any{"reason": reason, "offers_count": lead.GetInt("offers_count")}); err != nil {
 		return err
 	}
 	return notifyChannelManagers(tx, lead, "lead_back_to_pool",

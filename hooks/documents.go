@@ -7,6 +7,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -45,7 +46,7 @@ func bindDocuments(app core.App) {
 		// PocketBase has checked the file token against the ViewRule; the
 		// downloader is the token's owner (the Authorization header is
 		// usually absent on a file URL).
-		actor := ActorOf(e.RequestEvent)
+		actor := audit.ActorOf(e.RequestEvent)
 		if tok := e.Request.URL.Query().Get("token"); tok != "" {
 			if u, err := e.App.FindAuthRecordByToken(tok, core.TokenTypeFile); err == nil {
 				actor.ID, actor.Role, actor.Partner = u.Id, u.GetString("role"), u.GetString("partner")
@@ -61,8 +62,8 @@ func bindDocuments(app core.App) {
 	})
 }
 
-func auditDownload(app core.App, actor Actor, doc *core.Record, via string) error {
-	return Audit(app, actor, "document.download", "documents", doc.Id,
+func auditDownload(app core.App, actor audit.Actor, doc *core.Record, via string) error {
+	return audit.Append(app, actor, "document.download", "documents", doc.Id,
 		map[string]any{"title": doc.GetString("title"), "file": doc.GetString("file"), "via": via})
 }
 

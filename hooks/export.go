@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/search"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/filterguard"
 	"github.com/relais/relais/hooks/policy"
@@ -133,13 +134,13 @@ func exportHandler(e *core.RequestEvent) error {
 	now := time.Now()
 	q := e.Request.URL.Query()
 	filter, sortBy := q.Get("filter"), q.Get("sort")
-	actor := ActorOf(e)
+	actor := audit.ActorOf(e)
 	ok, grant, err := ExportRight(e.App, e.Auth, resource, now)
 	if err != nil {
 		return APIError(e, err)
 	}
 	deny := func() error {
-		if err := Audit(e.App, actor, ActionExportDenied, resource, "", AuditedQuery(filter, sortBy)); err != nil {
+		if err := audit.Append(e.App, actor, ActionExportDenied, resource, "", audit.ClientQuery(filter, sortBy)); err != nil {
 			return APIError(e, err)
 		}
 		return e.ForbiddenError("Your role may not export "+resource+".", nil)
@@ -172,7 +173,7 @@ func exportHandler(e *core.RequestEvent) error {
 	rowCap := settings.ExportRowCap
 	rows := min(first.TotalItems, rowCap)
 	capped := first.TotalItems > rowCap
-	changes := AuditedQuery(filter, sortBy)
+	changes := audit.ClientQuery(filter, sortBy)
 	changes["rows"], changes["capped"] = rows, capped
 	if grant != nil {
 		changes["grant"] = grant.Id
@@ -183,7 +184,7 @@ func exportHandler(e *core.RequestEvent) error {
 				return err
 			}
 		}
-		return Audit(tx, actor, ActionExport, resource, "", changes)
+		return audit.Append(tx, actor, ActionExport, resource, "", changes)
 	})
 	if err != nil {
 		return APIError(e, err)

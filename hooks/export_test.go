@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/filterguard"
 )
 
@@ -199,7 +200,7 @@ func exportGrant(t *testing.T, w *world) {
 	sales := w.tokens["sales"]
 	require.Equal(t, http.StatusForbidden, w.client.Do(http.MethodGet, exportURL("leads"), sales, nil).Status)
 
-	g, err := hooks.CreateGrant(w.app, hooks.ActorOfUser(w.users["admin"]), hooks.GrantSpec{
+	g, err := hooks.CreateGrant(w.app, audit.ActorOfUser(w.users["admin"]), hooks.GrantSpec{
 		User: w.uid("sales"), Kind: "export", Resource: "leads", Expires: time.Now().Add(time.Hour), GrantedBy: w.uid("admin"),
 	}, time.Now())
 	require.NoError(t, err)
@@ -224,7 +225,7 @@ func exportGrant(t *testing.T, w *world) {
 	onlyEntry(t, w.app, head, hooks.ActionExportDenied)
 
 	// an expired grant does not work, no job needed
-	g2, err := hooks.CreateGrant(w.app, hooks.SystemActor("test"), hooks.GrantSpec{
+	g2, err := hooks.CreateGrant(w.app, audit.SystemActor("test"), hooks.GrantSpec{
 		User: w.uid("sales"), Kind: "export", Resource: "leads", Expires: time.Now().Add(time.Hour),
 	}, time.Now())
 	require.NoError(t, err)

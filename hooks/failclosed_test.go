@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // Fail closed on the integrity paths (issue 12, item 6): each test breaks
@@ -37,7 +38,7 @@ func refuseAuditWrites(t *testing.T, w *world) {
 func TestAuditHeadReadErrorAbortsTheWrite(t *testing.T) {
 	w := newWorld(t)
 	execSQL(t, w, "DELETE FROM audit_log")
-	require.NoError(t, hooks.Audit(w.app, hooks.SystemActor("test"), "test.first", "test", "", nil))
+	require.NoError(t, audit.Append(w.app, audit.SystemActor("test"), "test.first", "test", "", nil))
 	// the head row gets a seq that does not scan as a number
 	execSQL(t, w, "UPDATE audit_log SET seq = 'corrupt'")
 
@@ -48,7 +49,7 @@ func TestAuditHeadReadErrorAbortsTheWrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, 77, p.GetInt("capacity"), "the change is rolled back with its entry")
 
-	err = hooks.Audit(w.app, hooks.SystemActor("test"), "test.second", "test", "", nil)
+	err = audit.Append(w.app, audit.SystemActor("test"), "test.second", "test", "", nil)
 	require.Error(t, err, "a write on an unreadable head")
 	assert.Contains(t, err.Error(), "chain head")
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM audit_log"), "no entry restarted at genesis")
@@ -59,7 +60,7 @@ func TestAuditHeadReadErrorAbortsTheWrite(t *testing.T) {
 func TestAuditEmptyLogStartsAtGenesis(t *testing.T) {
 	w := newWorld(t)
 	execSQL(t, w, "DELETE FROM audit_log")
-	require.NoError(t, hooks.Audit(w.app, hooks.SystemActor("test"), "test.first", "test", "", nil))
+	require.NoError(t, audit.Append(w.app, audit.SystemActor("test"), "test.first", "test", "", nil))
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM audit_log WHERE seq = 1"))
 }
 
@@ -190,7 +191,7 @@ func TestReviewRevokeReadErrorIsRefused(t *testing.T) {
 	execSQL(t, w, "CREATE VIEW users AS SELECT *, json_extract(CASE WHEN id = '"+target+"' THEN 'not json' ELSE '{}' END, '$') AS broken FROM users_real")
 	entries := countRows(t, w, "SELECT COUNT(*) FROM audit_log")
 
-	err = hooks.DecideReviewItem(w.app, su, hooks.ActorOfUser(su), item.Id, "revoke", "parti", now)
+	err = hooks.DecideReviewItem(w.app, su, audit.ActorOfUser(su), item.Id, "revoke", "parti", now)
 	require.Error(t, err, "a revoke that could not read the account")
 
 	execSQL(t, w, "DROP VIEW users")
@@ -210,7 +211,7 @@ func TestReviewRevokeReadErrorIsRefused(t *testing.T) {
 func TestGovernanceDecisionsReportReadErrors(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now()
-	g, err := hooks.CreateGrant(w.app, hooks.SystemActor("test"), hooks.GrantSpec{
+	g, err := hooks.CreateGrant(w.app, audit.SystemActor("test"), hooks.GrantSpec{
 		User: w.uid("sales"), Kind: "territory", Territory: w.T2, Expires: now.Add(time.Hour), Reason: "test"}, now)
 	require.NoError(t, err)
 	req := w.mk("access_requests", map[string]any{"requester": w.uid("sales"), "kind": "territory", "territory": w.T2,

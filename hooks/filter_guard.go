@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/filterguard"
 )
 
@@ -53,10 +54,10 @@ func CheckClientQuery(app core.App, auth *core.Record, collection, filter, sort 
 }
 
 // filterDenied audits a refusal and returns the API error to answer with.
-func filterDenied(app core.App, actor Actor, channel, collection, filter, sort string, d *filterguard.Denied) error {
-	changes := AuditedQuery(filter, sort)
+func filterDenied(app core.App, actor audit.Actor, channel, collection, filter, sort string, d *filterguard.Denied) error {
+	changes := audit.ClientQuery(filter, sort)
 	changes["channel"], changes["param"], changes["path"], changes["code"] = channel, d.Param, d.Path, d.Code
-	if err := Audit(app, actor, ActionFilterDenied, collection, "", changes); err != nil {
+	if err := audit.Append(app, actor, ActionFilterDenied, collection, "", changes); err != nil {
 		return err
 	}
 	msg := FilterDeniedMessage(d)
@@ -109,7 +110,7 @@ func bindFilterGuard(app core.App) {
 				err := CheckClientQuery(e.App, e.Auth, mm[1], filter, sort)
 				var d *filterguard.Denied
 				if errors.As(err, &d) {
-					return filterDenied(e.App, ActorOf(e), "rest", mm[1], filter, sort, d)
+					return filterDenied(e.App, audit.ActorOf(e), "rest", mm[1], filter, sort, d)
 				}
 				// an unknown collection is PocketBase's 404 to give
 				return e.Next()
@@ -126,7 +127,7 @@ func bindFilterGuard(app core.App) {
 			err := CheckClientQuery(e.App, e.Auth, collection, filter, sort)
 			var d *filterguard.Denied
 			if errors.As(err, &d) {
-				return filterDenied(e.App, ActorOf(e.RequestEvent), "realtime", collection, filter, sort, d)
+				return filterDenied(e.App, audit.ActorOf(e.RequestEvent), "realtime", collection, filter, sort, d)
 			}
 		}
 		return e.Next()
@@ -151,16 +152,4 @@ func subscriptionQuery(topic string) (collection, filter, sort string) {
 		filter, sort = opts.Query["filter"], opts.Query["sort"]
 	}
 	return collection, filter, sort
-}
-
-// AuditedQuery is what an audit entry keeps of a client's filter and sort:
-// their shape with every value masked, and a SHA-256 of each text
-// (filterguard.Mask): a filter may quote a person's name or phone number,
-// and the append-only log cannot forget it.
-func AuditedQuery(filter, sort string) map[string]any {
-	out := map[string]any{"filter": filterguard.Mask(filter), "sort": filterguard.Mask(sort)}
-	if filter != "" {
-		out["filter_sha256"] = filterguard.Fingerprint(filter)
-	}
-	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/privacy"
@@ -200,7 +201,7 @@ func ids(recs []*core.Record) []string {
 // accounts, and the activities of those leads or mentioning the subject's
 // e-mail or phone numbers. It writes one gdpr.export entry (record ids
 // only).
-func GDPRExport(app core.App, by Actor, email string, now time.Time) (*SubjectData, error) {
+func GDPRExport(app core.App, by audit.Actor, email string, now time.Time) (*SubjectData, error) {
 	s, err := findSubject(app, email)
 	if err != nil {
 		return nil, err
@@ -252,7 +253,7 @@ func GDPRExport(app core.App, by Actor, email string, now time.Time) (*SubjectDa
 			actIDs = append(actIDs, r.Id)
 		}
 	}
-	err = Audit(app, by, ActionGDPRExport, "gdpr", "", map[string]any{
+	err = audit.Append(app, by, ActionGDPRExport, "gdpr", "", map[string]any{
 		"lead_contacts": ids(s.leadContacts), "contacts": ids(s.contacts), "leads": ids(leads), "accounts": ids(accounts), "activities": actIDs,
 	})
 	if err != nil {
@@ -307,7 +308,7 @@ func protectedTable(name string) bool {
 // backups taken before the erasure still hold them (expire them by your
 // backup retention). The leads and accounts themselves stay (they are
 // business records), without the person.
-func GDPRErase(app core.App, by Actor, email string, now time.Time) (*EraseReport, error) {
+func GDPRErase(app core.App, by audit.Actor, email string, now time.Time) (*EraseReport, error) {
 	rep := &EraseReport{Scrubbed: map[string]int{}, Residual: map[string]int{}}
 	var match *subjectMatcher // kept for the request logs: the values are gone after the commit
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -357,7 +358,7 @@ func GDPRErase(app core.App, by Actor, email string, now time.Time) (*EraseRepor
 		if err := scanTables(tx.DB(), s.match, rep.Residual, countMode); err != nil {
 			return err
 		}
-		return Audit(tx, by, ActionGDPRErase, "gdpr", "", map[string]any{
+		return audit.Append(tx, by, ActionGDPRErase, "gdpr", "", map[string]any{
 			"lead_contacts": rep.LeadContacts, "contacts": rep.Contacts, "scrubbed": rep.Scrubbed, "residual": rep.Residual,
 		})
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // GDPR erasure also erases a private customer's name: the subject's leads
@@ -45,7 +46,7 @@ func TestGDPREraseRemovesAPrivateCustomersName(t *testing.T) {
 	require.NotEmpty(t, dbHits(t, w.app, "lefèvre-roux"))
 	require.NotEmpty(t, dbHits(t, w.app, "lefevre roux"))
 	head := auditHead(t, w.app)
-	rep, err := hooks.GDPRErase(w.app, hooks.SystemActor("test"), email, time.Now())
+	rep, err := hooks.GDPRErase(w.app, audit.SystemActor("test"), email, time.Now())
 	require.NoError(t, err)
 	assert.Empty(t, rep.Residual)
 	assert.Positive(t, rep.Scrubbed["leads.company"])
@@ -63,7 +64,7 @@ func TestGDPREraseRemovesAPrivateCustomersName(t *testing.T) {
 
 	e := onlyEntry(t, w.app, head, hooks.ActionGDPRErase)
 	assert.NotContains(t, strings.ToLower(e.GetString("changes")), "lef")
-	check, err := hooks.VerifyAuditLog(w.app, 0, nil)
+	check, err := audit.Verify(w.app, 0, nil)
 	require.NoError(t, err)
 	require.Nil(t, check.Break)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // dbHits scans every column of every table of the main database (the
@@ -89,7 +90,7 @@ func TestGDPRExportAndErase(t *testing.T) {
 
 	require.NotEmpty(t, dbHits(t, w.app, email, "699887766", "611223344"), "the scan finds the subject before the erasure")
 
-	data, err := hooks.GDPRExport(w.app, hooks.SystemActor("test"), "  Anne.Canary@example.TEST ", time.Now())
+	data, err := hooks.GDPRExport(w.app, audit.SystemActor("test"), "  Anne.Canary@example.TEST ", time.Now())
 	require.NoError(t, err)
 	assert.Len(t, data.LeadContacts, 1)
 	assert.Len(t, data.Contacts, 1)
@@ -102,7 +103,7 @@ func TestGDPRExportAndErase(t *testing.T) {
 	assert.NotContains(t, string(raw), "bob@example.test")
 
 	head := auditHead(t, w.app)
-	rep, err := hooks.GDPRErase(w.app, hooks.SystemActor("test"), email, time.Now())
+	rep, err := hooks.GDPRErase(w.app, audit.SystemActor("test"), email, time.Now())
 	require.NoError(t, err)
 	assert.Len(t, rep.LeadContacts, 1)
 	assert.Len(t, rep.Contacts, 1)
@@ -137,16 +138,16 @@ func TestGDPRExportAndErase(t *testing.T) {
 	e := onlyEntry(t, w.app, head, hooks.ActionGDPRErase)
 	assert.NotContains(t, strings.ToLower(e.GetString("changes")), "canary")
 	assert.NotContains(t, e.GetString("changes"), "699887766")
-	check, err := hooks.VerifyAuditLog(w.app, 0, nil)
+	check, err := audit.Verify(w.app, 0, nil)
 	require.NoError(t, err)
 	require.Nil(t, check.Break)
 	assert.Equal(t, auditHead(t, w.app), check.Count)
 
 	// nothing left to export; a second erasure finds nothing
-	data, err = hooks.GDPRExport(w.app, hooks.SystemActor("test"), email, time.Now())
+	data, err = hooks.GDPRExport(w.app, audit.SystemActor("test"), email, time.Now())
 	require.NoError(t, err)
 	assert.Empty(t, data.LeadContacts)
 	assert.Empty(t, data.Contacts)
-	_, err = hooks.GDPRErase(w.app, hooks.SystemActor("test"), "not an email", time.Now())
+	_, err = hooks.GDPRErase(w.app, audit.SystemActor("test"), "not an email", time.Now())
 	assert.Error(t, err)
 }

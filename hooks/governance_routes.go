@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -76,7 +77,7 @@ func approveRequestHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return APIError(e, err)
 	}
-	grant, err := ApproveAccessRequest(e.App, e.Auth, ActorOf(e), e.Request.PathValue("id"), expires, body.Reason, time.Now())
+	grant, err := ApproveAccessRequest(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), expires, body.Reason, time.Now())
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -90,7 +91,7 @@ func rejectRequestHandler(e *core.RequestEvent) error {
 	if err := bindJSON(e, &body); err != nil {
 		return err
 	}
-	if err := RejectAccessRequest(e.App, e.Auth, ActorOf(e), e.Request.PathValue("id"), body.Reason, time.Now()); err != nil {
+	if err := RejectAccessRequest(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), body.Reason, time.Now()); err != nil {
 		return APIError(e, err)
 	}
 	return e.NoContent(http.StatusNoContent)
@@ -125,7 +126,7 @@ func createGrantHandler(e *core.RequestEvent) error {
 	if !e.Auth.IsSuperuser() {
 		spec.GrantedBy = e.Auth.Id
 	}
-	g, err := CreateGrant(e.App, ActorOf(e), spec, time.Now())
+	g, err := CreateGrant(e.App, audit.ActorOf(e), spec, time.Now())
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -136,7 +137,7 @@ func revokeGrantHandler(e *core.RequestEvent) error {
 	if !govIsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
 	}
-	if err := RevokeGrant(e.App, ActorOf(e), e.Request.PathValue("id"), time.Now()); err != nil {
+	if err := RevokeGrant(e.App, audit.ActorOf(e), e.Request.PathValue("id"), time.Now()); err != nil {
 		return APIError(e, err)
 	}
 	return e.NoContent(http.StatusNoContent)
@@ -161,7 +162,7 @@ func decideReviewItemHandler(e *core.RequestEvent) error {
 	if err := bindJSON(e, &body); err != nil {
 		return err
 	}
-	err := DecideReviewItem(e.App, e.Auth, ActorOf(e), e.Request.PathValue("id"), body.Decision, body.Note, time.Now())
+	err := DecideReviewItem(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), body.Decision, body.Note, time.Now())
 	if err != nil {
 		return APIError(e, err)
 	}

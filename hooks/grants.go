@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
@@ -56,14 +57,14 @@ const (
 
 // CreateGrant validates s, stores the grant and writes one grants.create
 // audit entry, in one transaction.
-func CreateGrant(app core.App, by Actor, s GrantSpec, now time.Time) (*core.Record, error) {
+func CreateGrant(app core.App, by audit.Actor, s GrantSpec, now time.Time) (*core.Record, error) {
 	var g *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		var err error
 		if g, err = newGrant(tx, s, now); err != nil {
 			return err
 		}
-		return Audit(tx, by, ActionGrantCreate, "grants", g.Id, grantChanges(g))
+		return audit.Append(tx, by, ActionGrantCreate, "grants", g.Id, grantChanges(g))
 	})
 	return g, err
 }
@@ -165,7 +166,7 @@ func validateGrant(app core.App, s *GrantSpec, now time.Time) error {
 }
 
 // RevokeGrant ends a running grant now and writes one grants.revoke entry.
-func RevokeGrant(app core.App, by Actor, id string, now time.Time) error {
+func RevokeGrant(app core.App, by audit.Actor, id string, now time.Time) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		g, err := tx.FindRecordById("grants", id)
 		if err != nil {
@@ -180,7 +181,7 @@ func RevokeGrant(app core.App, by Actor, id string, now time.Time) error {
 		if err := tx.Save(g); err != nil {
 			return err
 		}
-		return Audit(tx, by, ActionGrantRevoke, "grants", g.Id, map[string]any{
+		return audit.Append(tx, by, ActionGrantRevoke, "grants", g.Id, map[string]any{
 			"user": g.GetString("user"), "kind": g.GetString("kind"), "expires": map[string]any{"from": from, "to": g.GetString("expires")},
 		})
 	})

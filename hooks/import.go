@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/csvimport"
 	"github.com/relais/relais/hooks/domain"
 )
@@ -23,7 +24,7 @@ type ImportOptions struct {
 	// Progress is called after each chunk with the rows done.
 	Progress func(done int)
 	// Actor is recorded in the audit log.
-	Actor Actor
+	Actor audit.Actor
 	// Creator becomes the leads' created_by (may be nil).
 	Creator *core.Record
 }
@@ -169,7 +170,7 @@ func ImportCSV(app core.App, src io.Reader, opts ImportOptions) (ImportSummary, 
 		opts.Progress(sum.Rows)
 	}
 	if !opts.DryRun {
-		err = Audit(app, opts.Actor, "import.run", "leads", "", map[string]any{
+		err = audit.Append(app, opts.Actor, "import.run", "leads", "", map[string]any{
 			"source": opts.Source, "rows": sum.Rows, "created": sum.Created, "existing": sum.Existing, "held": sum.Held, "rejected": sum.Rejected,
 		})
 	}

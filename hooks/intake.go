@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
@@ -202,7 +203,7 @@ func NewIntake(app core.App) (*Intake, error) {
 // and protected registrations; a match holds the lead for the channel
 // manager. A lead at or above the score threshold becomes `ready`.
 // Distribution (offering) is done by the caller after the commit.
-func (it *Intake) Ingest(app core.App, actor Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
+func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
 	if err := in.normalize(); err != nil {
 		return IngestResult{}, err
 	}
@@ -256,7 +257,7 @@ func findBySourceRef(app core.App, source, ref, creator string) (*core.Record, e
 	return app.FindRecordById("leads", id)
 }
 
-func (it *Intake) create(tx core.App, actor Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
+func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
 	leads, err := tx.FindCachedCollectionByNameOrId("leads")
 	if err != nil {
 		return IngestResult{}, err
@@ -351,7 +352,7 @@ func (it *Intake) create(tx core.App, actor Actor, creator *core.Record, in Inge
 	if conflict != nil {
 		changes["conflict"] = map[string]any{"kind": conflict.Kind, "record": conflict.Record}
 	}
-	if err := Audit(tx, actor, "lead.ingest", "leads", lead.Id, changes); err != nil {
+	if err := audit.Append(tx, actor, "lead.ingest", "leads", lead.Id, changes); err != nil {
 		return IngestResult{}, err
 	}
 	return IngestResult{Lead: lead, Created: true, Held: conflict != nil}, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/migrations"
 )
 
@@ -143,7 +144,7 @@ func TestNewIntakeInTransactionSeesItsOwnTerritories(t *testing.T) {
 		require.NoError(t, tx.Save(r))
 		it, err := hooks.NewIntake(tx)
 		require.NoError(t, err)
-		res, err := it.Ingest(tx, hooks.SystemActor("test"), nil, hooks.IngestInput{Company: "Ferme de Kerlann", Source: "import", PostalCode: "29200"})
+		res, err := it.Ingest(tx, audit.SystemActor("test"), nil, hooks.IngestInput{Company: "Ferme de Kerlann", Source: "import", PostalCode: "29200"})
 		require.NoError(t, err)
 		assert.Equal(t, r.Id, res.Lead.GetString("territory"))
 		return nil

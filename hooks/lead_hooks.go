@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
@@ -95,7 +96,7 @@ func afterLeadSaved(app core.App, lead *core.Record) {
 		return
 	}
 	if err := app.RunInTransaction(func(tx core.App) error {
-		_, err := Distribute(tx, lead.Id, SystemActor("distribution"), time.Now())
+		_, err := Distribute(tx, lead.Id, audit.SystemActor("distribution"), time.Now())
 		return err
 	}); err != nil {
 		app.Logger().Error("distribution failed", "lead", lead.Id, "error", err)
@@ -169,7 +170,7 @@ func DistributePending(app core.App, now time.Time) (int, error) {
 	n := 0
 	for _, r := range rows {
 		err := app.RunInTransaction(func(tx core.App) error {
-			res, err := Distribute(tx, r.ID, SystemActor("distribution"), now)
+			res, err := Distribute(tx, r.ID, audit.SystemActor("distribution"), now)
 			if res.Offered {
 				n++
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -68,7 +69,7 @@ func ingestRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return APIError(e, err)
 	}
-	res, err := it.Ingest(e.App, ActorOf(e), e.Auth, in)
+	res, err := it.Ingest(e.App, audit.ActorOf(e), e.Auth, in)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -83,7 +84,7 @@ func ingestRoute(e *core.RequestEvent) error {
 	}
 	if res.Lead.GetString("status") == "ready" && !res.Held {
 		if err := e.App.RunInTransaction(func(tx core.App) error {
-			_, err := Distribute(tx, res.Lead.Id, SystemActor("distribution"), time.Now())
+			_, err := Distribute(tx, res.Lead.Id, audit.SystemActor("distribution"), time.Now())
 			return err
 		}); err != nil {
 			e.App.Logger().Error("distribution after ingest failed", "lead", res.Lead.Id, "error", err)
@@ -133,7 +134,7 @@ func ingestBatchRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return APIError(e, err)
 	}
-	items, err := it.IngestBatch(e.App, ActorOf(e), e.Auth, body.Leads)
+	items, err := it.IngestBatch(e.App, audit.ActorOf(e), e.Auth, body.Leads)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -149,7 +150,7 @@ func ingestBatchRoute(e *core.RequestEvent) error {
 // IngestBatch ingests many leads in one transaction with a result per
 // lead; an invalid lead does not stop the others. Distribution is left to
 // the distribution job.
-func (it *Intake) IngestBatch(app core.App, actor Actor, creator *core.Record, leads []IngestInput) ([]BatchItem, error) {
+func (it *Intake) IngestBatch(app core.App, actor audit.Actor, creator *core.Record, leads []IngestInput) ([]BatchItem, error) {
 	items := make([]BatchItem, len(leads))
 	err := app.RunInTransaction(func(tx core.App) error {
 		seen := map[string]int{}
@@ -258,7 +259,7 @@ func webformRoute(e *core.RequestEvent) error {
 	if err != nil {
 		return APIError(e, err)
 	}
-	actor := ActorOf(e)
+	actor := audit.ActorOf(e)
 	actor.ID = "webform"
 	if _, err := it.Ingest(e.App, actor, nil, in); err != nil {
 		return APIError(e, err)

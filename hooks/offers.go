@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
@@ -20,14 +21,14 @@ import (
 // audit actor (with the request's IP and id when there is a request).
 type By struct {
 	User  *core.Record
-	Actor Actor
+	Actor audit.Actor
 }
 
 // ByRequest is the authenticated user of a request.
-func ByRequest(e *core.RequestEvent) By { return By{User: e.Auth, Actor: ActorOf(e)} }
+func ByRequest(e *core.RequestEvent) By { return By{User: e.Auth, Actor: audit.ActorOf(e)} }
 
 // ByUser is a user acting outside a request (commands, tests).
-func ByUser(u *core.Record) By { return By{User: u, Actor: ActorOfUser(u)} }
+func ByUser(u *core.Record) By { return By{User: u, Actor: audit.ActorOfUser(u)} }
 
 // pendingOffer returns the pending offer of a lead to a partner (a plain
 // indexed query: the filter parser and resolver of FindFirstRecordByFilter
@@ -131,7 +132,7 @@ func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error
 			return err
 		}
 		out = lead
-		return Audit(tx, by.Actor, "offer.accept", "leads", lead.Id, map[string]any{"offer": o.Id, "partner": lead.GetString("partner"), "assignee": assignee})
+		return audit.Append(tx, by.Actor, "offer.accept", "leads", lead.Id, map[string]any{"offer": o.Id, "partner": lead.GetString("partner"), "assignee": assignee})
 	})
 	return out, err
 }
@@ -174,7 +175,7 @@ func Decline(app core.App, by By, leadID, reason string) error {
 
 // closeOffer ends a pending offer (declined, expired or withdrawn), returns
 // the lead to `ready` and distributes it again.
-func closeOffer(tx core.App, lead, o *core.Record, outcome, reason string, by *core.Record, actor Actor, action string) error {
+func closeOffer(tx core.App, lead, o *core.Record, outcome, reason string, by *core.Record, actor audit.Actor, action string) error {
 	now := time.Now()
 	o.Set("outcome", outcome)
 	o.Set("reason", reason)
@@ -194,13 +195,13 @@ func closeOffer(tx core.App, lead, o *core.Record, outcome, reason string, by *c
 	if err := tx.Save(lead); err != nil {
 		return err
 	}
-	if err := Audit(tx, actor, action, "leads", lead.Id, map[string]any{"offer": o.Id, "partner": partner, "reason": reason}); err != nil {
+	if err := audit.Append(tx, actor, action, "leads", lead.Id, map[string]any{"offer": o.Id, "partner": partner, "reason": reason}); err != nil {
 		return err
 	}
 	if outcome == "withdrawn" {
 		return nil
 	}
-	_, err := Distribute(tx, lead.Id, SystemActor("distribution"), now)
+	_, err := Distribute(tx, lead.Id, audit.SystemActor("distribution"), now)
 	return err
 }
 
@@ -230,7 +231,7 @@ func ExpireOffers(app core.App, now time.Time) (int, error) {
 				return err
 			}
 			n++
-			return closeOffer(tx, lead, o, "expired", "", nil, SystemActor("offer-expiry"), "offer.expire")
+			return closeOffer(tx, lead, o, "expired", "", nil, audit.SystemActor("offer-expiry"), "offer.expire")
 		})
 		if err != nil {
 			app.Logger().Error("expiring an offer failed", "lead", r.ID, "error", err)

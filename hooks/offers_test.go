@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -227,7 +228,7 @@ func TestDeclineAndExpiryMoveToTheNextCandidate(t *testing.T) {
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		res, err := hooks.Distribute(tx, rec.Id, hooks.SystemActor("test"), time.Now())
+		res, err := hooks.Distribute(tx, rec.Id, audit.SystemActor("test"), time.Now())
 		assert.False(t, res.Offered, "%+v", res)
 		return err
 	}))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -170,7 +171,7 @@ const ActionPolicyApply = "policy.apply"
 // ApplyPolicy, and records it in the audit log in the same transaction
 // (the rules each collection had drifted on, none when they were already
 // in force). It returns the drift it fixed.
-func ApplyPolicyAudited(app core.App, a Actor) ([]RuleDrift, error) {
+func ApplyPolicyAudited(app core.App, a audit.Actor) ([]RuleDrift, error) {
 	var fixed []RuleDrift
 	err := app.RunInTransaction(func(tx core.App) error {
 		rep, err := DriftReport(tx)
@@ -185,7 +186,7 @@ func ApplyPolicyAudited(app core.App, a Actor) ([]RuleDrift, error) {
 			changed[d.Collection] = d.Rules
 		}
 		fixed = rep
-		return Audit(tx, a, ActionPolicyApply, "permissions", "", map[string]any{"recompiled": changed})
+		return audit.Append(tx, a, ActionPolicyApply, "permissions", "", map[string]any{"recompiled": changed})
 	})
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package hooks
 import (
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -159,25 +158,4 @@ func leadName(lead *core.Record) string {
 		return privacy.BilingualNoun
 	}
 	return lead.GetString("company")
-}
-
-// mayNamePerson reports whether a changed lead company may name a private
-// customer, in which case an audit diff lists it without its value (the
-// append-only log must never hold a person's name): the lead is or was
-// private, or either value names a person. The lead hooks refuse or move
-// such a value, but the diff is taken before they run.
-func mayNamePerson(r *core.Record, field string, from, to any) bool {
-	if r.Collection().Name != "leads" || field != "company" {
-		return false
-	}
-	orig := r.Original()
-	for _, l := range []privacy.Lead{
-		{Company: fmt.Sprint(to), Segment: r.GetString("segment"), Private: r.GetBool("private")},
-		{Company: fmt.Sprint(from), Segment: orig.GetString("segment"), Private: orig.GetBool("private")},
-	} {
-		if privacy.IsPrivate(l) {
-			return true
-		}
-	}
-	return false
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -213,7 +214,7 @@ func TestIntakeSeparatesPrivateNames(t *testing.T) {
 	csv := "Société;Segment;Prénom;Nom;E-mail;Code postal;Ville\n" +
 		"Famille Quenouille;residential;Marc;Quenouille;marc@example.test;35000;Rennes\n" +
 		";residential;Eva;Quenouille;eva@example.test;35000;Rennes\n"
-	sum, rowErrs, err := hooks.ImportCSV(w.app, strings.NewReader(csv), hooks.ImportOptions{Actor: hooks.SystemActor("test")})
+	sum, rowErrs, err := hooks.ImportCSV(w.app, strings.NewReader(csv), hooks.ImportOptions{Actor: audit.SystemActor("test")})
 	require.NoError(t, err)
 	require.Empty(t, rowErrs)
 	assert.Equal(t, 2, sum.Created)
@@ -274,7 +275,7 @@ func TestAuditDiffMasksPrivateNames(t *testing.T) {
 		r.Set("company", x.company)
 		r.Set("segment", x.segment)
 		r.Set("private", x.private)
-		d := hooks.Diff(r)
+		d := audit.Diff(r)
 		if x.masked {
 			assert.Equal(t, "(changed)", d["company"], "%+v", x)
 		} else {
@@ -287,7 +288,7 @@ func TestAuditDiffMasksPrivateNames(t *testing.T) {
 	require.NoError(t, err)
 	lead = storedLead(t, w, lead.Id)
 	lead.Set("company", "Garage du Port")
-	assert.Equal(t, "(changed)", hooks.Diff(lead)["company"])
+	assert.Equal(t, "(changed)", audit.Diff(lead)["company"])
 }
 
 // A deal registered for a private customer leaves no name in the

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
@@ -272,12 +273,12 @@ func RegisterDeal(app core.App, by By, in RegistrationInput) (*core.Record, erro
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		audit := map[string]any{"company": in.Company, "postal_code": in.PostalCode, "siret": in.SIRET, "amount": in.Amount,
+		changes := map[string]any{"company": in.Company, "postal_code": in.PostalCode, "siret": in.SIRET, "amount": in.Amount,
 			"partner": partner, "territory": territory, "conflicts": conflicts}
 		if privacy.LooksLikePerson(in.Company, "", "") {
-			audit["company"] = "(private customer)" // the append-only log never holds a person's name
+			changes["company"] = "(private customer)" // the append-only log never holds a person's name
 		}
-		if err := Audit(tx, by.Actor, "registration.submit", "opportunities", rec.Id, audit); err != nil {
+		if err := audit.Append(tx, by.Actor, "registration.submit", "opportunities", rec.Id, changes); err != nil {
 			return err
 		}
 		return notifyRegistration(tx, rec, conflicts)
@@ -381,7 +382,7 @@ func ApproveRegistration(app core.App, by By, id string) (*core.Record, error) {
 		rec.Set("protected_until", until)
 		rec.Set("registration_decided_by", by.User.Id)
 		rec.Set("registration_decided_at", now)
-		changes := Diff(rec)
+		changes := audit.Diff(rec)
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
@@ -391,7 +392,7 @@ func ApproveRegistration(app core.App, by By, id string) (*core.Record, error) {
 		if err := saveKeys(tx, "registration", rec.Id, rec.GetString("partner"), keys); err != nil {
 			return err
 		}
-		if err := Audit(tx, by.Actor, "registration.approve", "opportunities", rec.Id, changes); err != nil {
+		if err := audit.Append(tx, by.Actor, "registration.approve", "opportunities", rec.Id, changes); err != nil {
 			return err
 		}
 		title := "Enregistrement approuvé / Registration approved: " + rec.GetString("company")
@@ -428,11 +429,11 @@ func RejectRegistration(app core.App, by By, id, reason string) (*core.Record, e
 		rec.Set("rejection_reason", reason)
 		rec.Set("registration_decided_by", by.User.Id)
 		rec.Set("registration_decided_at", time.Now())
-		changes := Diff(rec)
+		changes := audit.Diff(rec)
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		if err := Audit(tx, by.Actor, "registration.reject", "opportunities", rec.Id, changes); err != nil {
+		if err := audit.Append(tx, by.Actor, "registration.reject", "opportunities", rec.Id, changes); err != nil {
 			return err
 		}
 		title := "Enregistrement refusé / Registration rejected: " + rec.GetString("company")

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/lifecycle"
@@ -766,12 +767,12 @@ func scorecardCSV(e *core.RequestEvent, s ReportScope, f ReportFilter, rows []Sc
 	}
 	if !ok {
 		// a refusal that cannot be recorded is an error, not a quiet 403
-		if err := Audit(e.App, ActorOf(e), ActionExportDenied, "reports", "", map[string]any{"report": "partners"}); err != nil {
+		if err := audit.Append(e.App, audit.ActorOf(e), ActionExportDenied, "reports", "", map[string]any{"report": "partners"}); err != nil {
 			return APIError(e, err)
 		}
 		return e.ForbiddenError("Your role may not export reports.", nil)
 	}
-	if err := Audit(e.App, ActorOf(e), "export.reports", "reports", "", map[string]any{
+	if err := audit.Append(e.App, audit.ActorOf(e), "export.reports", "reports", "", map[string]any{
 		"report": "partners", "rows": len(rows), "from": f.From.Format("2006-01-02"), "to": f.To.Format("2006-01-02"), "partner": f.Partner, "department": f.Department,
 	}); err != nil {
 		return APIError(e, err)

@@ -9,6 +9,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks/audit"
 )
 
 // Audit actions of the suspension job (and of the same changes made
@@ -56,7 +58,7 @@ func (r SuspensionReport) Empty() bool {
 func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 	var rep SuspensionReport
 	var errs []error
-	actor := SystemActor("suspensions")
+	actor := audit.SystemActor("suspensions")
 	at := now.UTC().Format(types.DefaultDateLayout)
 
 	// each applies a change to every record matching where, each in its own
@@ -100,7 +102,7 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 			if err := tx.Save(u); err != nil {
 				return nil, err
 			}
-			return &rep.Expired, Audit(tx, actor, ActionUserDeactivate, "users", u.Id, map[string]any{
+			return &rep.Expired, audit.Append(tx, actor, ActionUserDeactivate, "users", u.Id, map[string]any{
 				"active": map[string]any{"from": true, "to": false}, "reason": "access_expires", "access_expires": u.GetString("access_expires"),
 			})
 		})
@@ -113,7 +115,7 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 			if err := tx.Save(p); err != nil {
 				return nil, err
 			}
-			return &rep.PartnersEnded, Audit(tx, actor, ActionPartnerEnd, "partners", p.Id, map[string]any{
+			return &rep.PartnersEnded, audit.Append(tx, actor, ActionPartnerEnd, "partners", p.Id, map[string]any{
 				"status": map[string]any{"from": from, "to": "ended"}, "reason": "contract_end", "contract_end": p.GetString("contract_end"),
 			})
 		})
@@ -146,7 +148,7 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 				if suspend {
 					list = &rep.SuspendedInactive
 				}
-				return list, Audit(tx, actor, action, "users", u.Id, changes)
+				return list, audit.Append(tx, actor, action, "users", u.Id, changes)
 			})
 	}
 
@@ -157,7 +159,7 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 			if err := tx.Save(g); err != nil {
 				return nil, err
 			}
-			return &rep.GrantsExpired, Audit(tx, actor, ActionGrantExpire, "grants", g.Id, map[string]any{
+			return &rep.GrantsExpired, audit.Append(tx, actor, ActionGrantExpire, "grants", g.Id, map[string]any{
 				"user": g.GetString("user"), "kind": g.GetString("kind"), "territory": g.GetString("territory"),
 				"resource": g.GetString("resource"), "expires": g.GetString("expires"), "used_at": g.GetString("used_at"),
 			})

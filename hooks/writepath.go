@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/search"
 	"github.com/pocketbase/pocketbase/tools/security"
 
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/domain"
 )
@@ -61,7 +62,7 @@ func UpdateFor(app core.App, by By, collection, id string, body map[string]any) 
 		}
 		pendingWin = outcome == deals.Pending
 	}
-	changes := Diff(rec)
+	changes := audit.Diff(rec)
 	err = app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(rec); err != nil {
 			return err
@@ -71,7 +72,7 @@ func UpdateFor(app core.App, by By, collection, id string, body map[string]any) 
 				return err
 			}
 		}
-		return Audit(tx, by.Actor, auditAction(collection, "update", changes), collection, rec.Id, changes)
+		return audit.Append(tx, by.Actor, audit.Action(collection, "update", changes), collection, rec.Id, changes)
 	})
 	if err != nil {
 		return nil, err
@@ -120,12 +121,12 @@ func CreateFor(app core.App, by By, collection string, body map[string]any) (*co
 			return nil, err
 		}
 	}
-	changes := Diff(rec)
+	changes := audit.Diff(rec)
 	err = app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		return Audit(tx, by.Actor, collection+".create", collection, rec.Id, changes)
+		return audit.Append(tx, by.Actor, collection+".create", collection, rec.Id, changes)
 	})
 	if err != nil {
 		return nil, err

@@ -5,7 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // verifyResult is the outcome of a chain verification.
@@ -22,7 +22,7 @@ type verifyResult struct {
 // verifyAudit walks the whole hash chain and reports the first break (a
 // read: it changes nothing, so it is a GET).
 func (h *handlers) verifyAudit(e *core.RequestEvent) error {
-	rep, err := hooks.VerifyAuditLog(e.App, hooks.DefaultVerifyBatch, nil)
+	rep, err := audit.Verify(e.App, audit.DefaultVerifyBatch, nil)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // loginPage is the data of the login view.
@@ -60,18 +61,18 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		user = nil // unknown e-mail: CheckPassword compares with a dummy hash
 	}
 	if !hooks.CheckPassword(e.App, "users", user, password) {
-		a := hooks.ActorOf(e)
+		a := audit.ActorOf(e)
 		var rec string
 		if user != nil {
 			rec = user.Id
 		}
-		if aerr := hooks.Audit(e.App, a, hooks.ActionLoginFailed, "users", rec, map[string]any{"email": email, "reason": "invalid_credentials", "via": "ui"}); aerr != nil {
+		if aerr := audit.Append(e.App, a, audit.ActionLoginFailed, "users", rec, map[string]any{"email": email, "reason": "invalid_credentials", "via": "ui"}); aerr != nil {
 			return aerr
 		}
 		return fail(http.StatusUnauthorized, "login.failed")
 	}
 	if reason := hooks.AccountBlock(e.App, user, h.now()); reason != "" {
-		if aerr := hooks.Audit(e.App, hooks.ActorOf(e), hooks.ActionLoginFailed, "users", user.Id, map[string]any{"email": email, "reason": reason, "via": "ui"}); aerr != nil {
+		if aerr := audit.Append(e.App, audit.ActorOf(e), audit.ActionLoginFailed, "users", user.Id, map[string]any{"email": email, "reason": reason, "via": "ui"}); aerr != nil {
 			return aerr
 		}
 		return fail(http.StatusForbidden, "login.blocked."+reason)
@@ -87,9 +88,9 @@ func (h *handlers) login(e *core.RequestEvent) error {
 			Bind(map[string]any{"t": now.String(), "id": user.Id}).Execute(); err != nil {
 			return err
 		}
-		a := hooks.ActorOfUser(user)
+		a := audit.ActorOfUser(user)
 		a.IP, a.RequestID = e.RealIP(), e.Request.Header.Get("X-Request-Id")
-		return hooks.Audit(tx, a, hooks.ActionLogin, "users", user.Id, map[string]any{"method": "password", "email": user.Email(), "via": "ui"})
+		return audit.Append(tx, a, audit.ActionLogin, "users", user.Id, map[string]any{"method": "password", "email": user.Email(), "via": "ui"})
 	})
 	if err != nil {
 		return err

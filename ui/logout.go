@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // logout ends the session on the server (every token of it: a copy of the
@@ -18,7 +19,7 @@ func (h *handlers) logout(e *core.RequestEvent) error {
 		if err := hooks.EndSession(tx, s.user, s.token); err != nil {
 			return err
 		}
-		return hooks.AuditLogout(tx, s.user, e)
+		return audit.Logout(tx, s.user, e)
 	})
 	if err != nil {
 		return err

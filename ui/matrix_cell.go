@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
 )
@@ -32,13 +33,13 @@ func (h *handlers) saveCell(e *core.RequestEvent) error {
 	rec.Set("delete", del)
 	rec.Set("create", e.Request.FormValue("create") != "")
 	rec.Set("export", e.Request.FormValue("export") != "")
-	changes := hooks.Diff(rec)
+	changes := audit.Diff(rec)
 	p := h.page(e, "matrix", "")
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		return hooks.Audit(tx, hooks.ActorOf(e), "permissions.update", "permissions", rec.Id, changes)
+		return audit.Append(tx, audit.ActorOf(e), "permissions.update", "permissions", rec.Id, changes)
 	})
 	cell := cellOf(p, rec)
 	status := http.StatusOK

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -218,7 +219,7 @@ func TestPrivateCustomerCanary(t *testing.T) {
 	csvRow := canaries[2]
 	csv := "Société;Segment;Prénom;Nom;E-mail;Code postal;Ville;Score\n" +
 		csvRow.last + " " + csvRow.first + ";farm;" + csvRow.first + ";" + csvRow.last + ";" + csvRow.email + ";29200;Brest;30\n"
-	sum, rowErrs, err := hooks.ImportCSV(app, strings.NewReader(csv), hooks.ImportOptions{Actor: hooks.SystemActor("test"), Creator: e.user("admin@demo.test")})
+	sum, rowErrs, err := hooks.ImportCSV(app, strings.NewReader(csv), hooks.ImportOptions{Actor: audit.SystemActor("test"), Creator: e.user("admin@demo.test")})
 	require.NoError(t, err)
 	require.Empty(t, rowErrs)
 	require.Equal(t, 1, sum.Created)
@@ -504,11 +505,11 @@ func TestPrivateCustomerCanary(t *testing.T) {
 
 	// --- gdpr erase: nothing left, in any table, any column
 	for _, c := range canaries {
-		_, err := hooks.GDPRErase(app, hooks.SystemActor("test"), c.email, time.Now())
+		_, err := hooks.GDPRErase(app, audit.SystemActor("test"), c.email, time.Now())
 		require.NoError(t, err, c.path)
 	}
 	assert.Empty(t, tableHits(t, app, names()...), "after gdpr erase")
-	check, err := hooks.VerifyAuditLog(app, 0, nil)
+	check, err := audit.Verify(app, 0, nil)
 	require.NoError(t, err)
 	assert.Nil(t, check.Break, "the audit chain still verifies")
 }

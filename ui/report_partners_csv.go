@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/audit"
 )
 
 // scorecardCSVHeader are the CSV columns, the same as the report API's
@@ -29,7 +30,7 @@ func (h *handlers) partnersReportCSV(e *core.RequestEvent) error {
 		return err
 	}
 	if !ok {
-		if err := hooks.Audit(e.App, hooks.ActorOf(e), hooks.ActionExportDenied, "reports", "", map[string]any{"report": "partners"}); err != nil {
+		if err := audit.Append(e.App, audit.ActorOf(e), hooks.ActionExportDenied, "reports", "", map[string]any{"report": "partners"}); err != nil {
 			return err
 		}
 		return errForbidden
@@ -42,7 +43,7 @@ func (h *handlers) partnersReportCSV(e *core.RequestEvent) error {
 		return err
 	}
 	sortScorecard(rows, key, dir)
-	if err := hooks.Audit(e.App, hooks.ActorOf(e), "export.reports", "reports", "", map[string]any{
+	if err := audit.Append(e.App, audit.ActorOf(e), "export.reports", "reports", "", map[string]any{
 		"report": "partners", "rows": len(rows), "from": f.From.Format("2006-01-02"), "to": f.To.Format("2006-01-02"),
 		"partner": f.Partner, "department": f.Department, "via": "ui",
 	}); err != nil {

@@ -1,4 +1,4 @@
-package hooks
+package audit
 
 import (
 	"encoding/json"
@@ -16,8 +16,8 @@ import (
 	"github.com/relais/relais/hooks/auditchain"
 )
 
-// AuditReport is the result of walking the audit chain.
-type AuditReport struct {
+// Report is the result of walking the audit chain.
+type Report struct {
 	// Count is the number of entries verified intact (up to the break).
 	Count int
 	// LastSeq and LastHash identify the last intact entry (0 and
@@ -61,10 +61,10 @@ func (r auditRow) entry() auditchain.Entry {
 	}
 }
 
-// DefaultVerifyBatch is the number of entries VerifyAuditLog reads at once.
+// DefaultVerifyBatch is the number of entries Verify reads at once.
 const DefaultVerifyBatch = 1000
 
-// VerifyAuditLog walks the whole audit chain in seq order, batch entries
+// Verify walks the whole audit chain in seq order, batch entries
 // at a time (keyset pagination, constant memory), and reports the first
 // broken link. progress, when not nil, is called after each batch with the
 // number of entries checked so far.
@@ -73,11 +73,11 @@ const DefaultVerifyBatch = 1000
 // last one is detected. Cutting entries off the end is not visible from the
 // chain alone: compare the head (LastSeq, LastHash) with one recorded
 // outside the database (`relais audit verify --anchor FILE`).
-func VerifyAuditLog(app core.App, batch int, progress func(checked int)) (AuditReport, error) {
+func Verify(app core.App, batch int, progress func(checked int)) (Report, error) {
 	if batch <= 0 {
 		batch = DefaultVerifyBatch
 	}
-	rep := AuditReport{LastHash: auditchain.Genesis}
+	rep := Report{LastHash: auditchain.Genesis}
 	if err := checkAuditTable(app); err != nil {
 		return rep, err
 	}

@@ -7,19 +7,9 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-)
 
-// Audit actions of authentication.
-const (
-	ActionLogin       = "auth.login"
-	ActionLoginFailed = "auth.login_failed"
-	ActionLogout      = "auth.logout"
-	ActionImpersonate = "auth.impersonate"
+	"github.com/relais/relais/hooks/audit"
 )
-
-// maxIdentityLen bounds the identity recorded for a failed login (it is
-// client input).
-const maxIdentityLen = 254
 
 // bindAuthAudit records every login (success and failure, any auth
 // collection, superusers included) and impersonation. The entry of a
@@ -47,17 +37,12 @@ func bindAuthAudit(app core.App) {
 			}
 			// the actor is the unauthenticated caller; the record is the
 			// account that was tried, when it exists
-			a := ActorOf(e.RequestEvent)
+			a := audit.ActorOf(e.RequestEvent)
 			record := ""
 			if e.Record != nil {
 				record = e.Record.Id
 			}
-			identity := e.Identity
-			if len(identity) > maxIdentityLen {
-				identity = identity[:maxIdentityLen]
-			}
-			if aerr := Audit(e.App, a, ActionLoginFailed, e.Collection.Name, record,
-				map[string]any{"email": identity, "reason": reason}); aerr != nil {
+			if aerr := audit.LoginFailed(e.App, a, e.Collection.Name, record, e.Identity, reason); aerr != nil {
 				e.App.Logger().Error("audit: failed login not recorded", "error", aerr)
 			}
 			return err
@@ -70,24 +55,24 @@ func bindAuthAudit(app core.App) {
 			action := ""
 			switch {
 			case e.AuthMethod != "":
-				action = ActionLogin
+				action = audit.ActionLogin
 			case strings.Contains(e.Request.URL.Path, "/impersonate/"):
-				action = ActionImpersonate
+				action = audit.ActionImpersonate
 			}
 			if action == "" { // token refresh: not a new session
 				return e.Next()
 			}
-			a := ActorOf(e.RequestEvent)
+			a := audit.ActorOf(e.RequestEvent)
 			changes := map[string]any{"method": e.AuthMethod, "email": e.Record.Email()}
-			if action == ActionLogin {
-				a.ID, a.Role, a.Partner = actorFields(e.Record)
+			if action == audit.ActionLogin {
+				a.ID, a.Role, a.Partner = audit.ActorFields(e.Record)
 			} else {
 				changes["method"] = "impersonate"
 			}
-			if err := Audit(e.App, a, action, e.Collection.Name, e.Record.Id, changes); err != nil {
+			if err := audit.Append(e.App, a, action, e.Collection.Name, e.Record.Id, changes); err != nil {
 				return e.InternalServerError("", err)
 			}
-			if action == ActionLogin && e.Collection.Name == "users" && !e.Record.GetDateTime("inactive_flagged_at").IsZero() {
+			if action == audit.ActionLogin && e.Collection.Name == "users" && !e.Record.GetDateTime("inactive_flagged_at").IsZero() {
 				// a login ends the inactivity flag (direct update: not a change of the account)
 				if _, err := e.App.DB().NewQuery("UPDATE users SET inactive_flagged_at = '' WHERE id = {:id}").
 					Bind(map[string]any{"id": e.Record.Id}).Execute(); err != nil {
@@ -97,26 +82,4 @@ func bindAuthAudit(app core.App) {
 			return e.Next()
 		},
 	})
-}
-
-// actorFields returns id, role and partner of an auth record.
-func actorFields(r *core.Record) (id, role, partner string) {
-	if r.IsSuperuser() {
-		return r.Id, "superuser", ""
-	}
-	return r.Id, r.GetString("role"), r.GetString("partner")
-}
-
-// AuditLogout records that user ended their session. PocketBase tokens are
-// stateless, so there is no logout endpoint to hook: the web UI calls this
-// from its logout handler (before clearing the session cookie), passing the
-// request for the IP and request id (e may be nil outside a request). It
-// writes one auth.logout entry.
-func AuditLogout(app core.App, user *core.Record, e *core.RequestEvent) error {
-	var a Actor
-	if e != nil {
-		a = ActorOf(e)
-	}
-	a.ID, a.Role, a.Partner = actorFields(user)
-	return Audit(app, a, ActionLogout, user.Collection().Name, user.Id, map[string]any{"email": user.Email()})
 }

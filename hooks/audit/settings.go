@@ -1,4 +1,4 @@
-package hooks
+package audit
 
 import (
 	"bytes"
@@ -36,9 +36,9 @@ func settingsSecrets(s *core.Settings) map[string]string {
 	}
 }
 
-// settingsDiff returns the changed settings as {dotted key: {"from",
+// SettingsDiff returns the changed settings as {dotted key: {"from",
 // "to"}}, or "(changed)" for keys outside settingsValueKeys.
-func settingsDiff(old, new *core.Settings) (map[string]any, error) {
+func SettingsDiff(old, new *core.Settings) (map[string]any, error) {
 	flat := func(s *core.Settings) (map[string]json.RawMessage, error) {
 		raw, err := json.Marshal(s)
 		if err != nil {
@@ -121,29 +121,4 @@ func flatten(prefix string, doc any, out map[string]json.RawMessage) error {
 	}
 	out[prefix] = raw
 	return nil
-}
-
-// bindSettingsAudit records every change of PocketBase's settings made
-// through the API, in the transaction that stores them: which keys
-// changed, with values only for the harmless ones (settingsValueKeys).
-func bindSettingsAudit(app core.App) {
-	app.OnSettingsUpdateRequest().BindFunc(func(e *core.SettingsUpdateRequestEvent) error {
-		app := e.App
-		err := app.RunInTransaction(func(tx core.App) error {
-			e.App = tx
-			if err := e.Next(); err != nil {
-				return err
-			}
-			changes, err := settingsDiff(e.OldSettings, e.NewSettings)
-			if err != nil {
-				return err
-			}
-			if len(changes) == 0 {
-				return nil
-			}
-			return Audit(tx, ActorOf(e.RequestEvent), ActionSettingsUpdate, "settings", "", changes)
-		})
-		e.App = app
-		return err
-	})
 }
