@@ -9,7 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -29,7 +29,7 @@ func policyCommand(app core.App, exit exitFunc) *cobra.Command {
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			drift, err := hooks.DriftReport(app)
+			drift, err := access.DriftReport(app)
 			if err != nil {
 				return withCode(exitError, fmt.Errorf("policy check: %w", err))
 			}
@@ -55,7 +55,7 @@ func policyCommand(app core.App, exit exitFunc) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
 			}
-			fixed, err := hooks.ApplyPolicyAudited(app, cliActor())
+			fixed, err := access.ApplyPolicyAudited(app, cliActor())
 			if err != nil {
 				return fmt.Errorf("policy apply: %w", err)
 			}
@@ -66,7 +66,7 @@ func policyCommand(app core.App, exit exitFunc) *cobra.Command {
 			}
 			printDrift(out, fixed, false)
 			fmt.Fprintf(out, "recompiled %d collection(s) from the permission matrix\n", len(fixed))
-			drift, err := hooks.Drift(app)
+			drift, err := access.Drift(app)
 			if err != nil {
 				return err
 			}
@@ -82,7 +82,7 @@ func policyCommand(app core.App, exit exitFunc) *cobra.Command {
 
 // printDrift writes one line per collection (and with verbose the rule
 // texts).
-func printDrift(out io.Writer, drift []hooks.RuleDrift, verbose bool) {
+func printDrift(out io.Writer, drift []access.RuleDrift, verbose bool) {
 	for _, d := range drift {
 		if d.Missing {
 			fmt.Fprintf(out, "%s: collection missing\n", d.Collection)

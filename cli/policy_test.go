@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
@@ -72,13 +72,13 @@ func TestPolicyCheckAndApply(t *testing.T) {
 	assert.Contains(t, out, "leads: listRule\n")
 	assert.Contains(t, out, "permissions: deleteRule\n")
 	assert.Contains(t, out, "recompiled 2 collection(s)")
-	drift, err := hooks.Drift(app)
+	drift, err := access.Drift(app)
 	require.NoError(t, err)
 	assert.Empty(t, drift, "apply fixed the drift")
 	var action, actor, changes string
 	require.NoError(t, app.DB().NewQuery("SELECT action, actor, changes FROM audit_log ORDER BY seq DESC LIMIT 1").Row(&action, &actor, &changes))
 	assert.Equal(t, head+1, auditCount(t, app))
-	assert.Equal(t, hooks.ActionPolicyApply, action)
+	assert.Equal(t, access.ActionPolicyApply, action)
 	assert.True(t, strings.HasPrefix(actor, "cli"), actor)
 	assert.JSONEq(t, `{"recompiled":{"leads":["listRule"],"permissions":["deleteRule"]}}`, changes)
 

@@ -5,9 +5,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
@@ -78,7 +80,7 @@ func validateRequest(app core.App, r *core.Record) error {
 // notifyApprovers tells the active admins, and for a territory request the
 // channel managers of that territory, that a request waits.
 func notifyApprovers(app core.App, r *core.Record) error {
-	users, err := app.FindAllRecords("users", dbxEq("active", true))
+	users, err := app.FindAllRecords("users", dbx.HashExp{"active": true})
 	if err != nil {
 		return err
 	}
@@ -101,7 +103,7 @@ func isApprover(app core.App, auth *core.Record) bool {
 		return true
 	}
 	return auth != nil && auth.Collection().Name == "users" && auth.GetString("role") == roles.ChannelManager &&
-		AccountBlock(app, auth, time.Now()) == ""
+		access.AccountBlock(app, auth, time.Now()) == ""
 }
 
 // mayDecide reports whether an (active) approver may decide r: admins and

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
@@ -84,7 +85,7 @@ var reviewCounted = []string{"leads", "accounts", "contacts"}
 // AccessReview returns one row per account, superusers first, then users
 // by e-mail.
 func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
-	s, err := LoadSettings(app)
+	s, err := access.LoadSettings(app)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +222,7 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 func countVisible(app core.App, auth *core.Record, row *ReviewRow) error {
 	for _, coll := range reviewCounted {
 		n := 0
-		_, res, err := ListFor(app, auth, coll, ListQuery{PerPage: 1, Count: true})
+		_, res, err := access.ListFor(app, auth, coll, access.ListQuery{PerPage: 1, Count: true})
 		switch {
 		case errors.Is(err, domain.ErrForbidden):
 		case err != nil:

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/auditchain"
 	"github.com/relais/relais/hooks/testapp"
@@ -37,7 +37,7 @@ func govExec(t *testing.T, app core.App, sql string, params ...dbx.Params) {
 	}
 	_, err := q.Execute()
 	require.NoError(t, err, sql)
-	hooks.ResetCaches(app) // raw SQL bypasses the hooks that reset them
+	access.ResetCaches(app) // raw SQL bypasses the hooks that reset them
 }
 
 func rowHash(t *testing.T, app core.App, seq int) string {

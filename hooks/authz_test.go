@@ -10,7 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/policy"
 )
@@ -265,7 +265,7 @@ func (w *world) outcome(role, resource, action string, f fixture) (bool, bool) {
 		ok := func(body map[string]any) bool {
 			res := c.Do(http.MethodPost, url(resource), tok, body)
 			require.Contains(w.t, []int{200, 400, 403}, res.Status, "%s %s create: %s", role, resource, res.Body)
-			if res.Status == 400 && !strings.Contains(res.Body, hooks.CodeUnknownRelation) {
+			if res.Status == 400 && !strings.Contains(res.Body, access.CodeUnknownRelation) {
 				// a refusal, not a malformed fixture: the create rule failed
 				// (or a relation names a record out of the role's reach,
 				// relations.go: a channel manager's opportunity on an account

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 )
 
@@ -31,7 +32,7 @@ func bindAuthAudit(app core.App) {
 			if err == nil && e.Record != nil {
 				// answered by bindAccounts: right password, blocked account
 				reason = "refused"
-				if r := AccountBlock(e.App, e.Record, time.Now()); r != "" {
+				if r := access.AccountBlock(e.App, e.Record, time.Now()); r != "" {
 					reason = r
 				}
 			}

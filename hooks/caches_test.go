@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -31,7 +32,7 @@ func TestMatrixCacheFollowsPermissionChanges(t *testing.T) {
 	w.lead(ownLead("channel_manager"))
 	w.lead(foreignLead("channel_manager")) // in T2, outside the manager's territory
 	cm := w.users["channel_manager"]
-	hint := func(app core.App) string { return hooks.ListHint(app, cm, "leads", time.Now()) }
+	hint := func(app core.App) string { return access.ListHint(app, cm, "leads", time.Now()) }
 	listed := func() int {
 		res := w.client.Do(http.MethodGet, url("leads")+"?perPage=200&skipTotal=1", w.tokens["channel_manager"], nil)
 		require.Equal(t, http.StatusOK, res.Status, res.Body)
@@ -136,11 +137,11 @@ func TestSettingsCacheFollowsChanges(t *testing.T) {
 		return p.PerPage
 	}
 	pu := w.users["partner_user"]
-	require.Equal(t, hooks.DefaultPartnerPageCap, pageCap(t, w.app, pu))
-	require.Equal(t, hooks.DefaultPartnerPageCap, perPage())
-	require.Equal(t, hooks.DefaultPartnerPageCap, settingsOf(t, w.app).PartnerPageCap)
+	require.Equal(t, access.DefaultPartnerPageCap, pageCap(t, w.app, pu))
+	require.Equal(t, access.DefaultPartnerPageCap, perPage())
+	require.Equal(t, access.DefaultPartnerPageCap, settingsOf(t, w.app).PartnerPageCap)
 
-	s, err := w.app.FindRecordById("settings_prm", hooks.SettingsID)
+	s, err := w.app.FindRecordById("settings_prm", access.SettingsID)
 	require.NoError(t, err)
 	s.Set("partner_page_cap", 10)
 	require.NoError(t, w.app.Save(s))
@@ -148,7 +149,7 @@ func TestSettingsCacheFollowsChanges(t *testing.T) {
 	assert.Equal(t, 10, settingsOf(t, w.app).PartnerPageCap, "LoadSettings follows the saved settings")
 	assert.Equal(t, 10, perPage(), "the REST list follows the saved settings")
 
-	res := w.client.Do(http.MethodPatch, url("settings_prm")+"/"+hooks.SettingsID, w.tokens["admin"], map[string]any{"partner_page_cap": 20})
+	res := w.client.Do(http.MethodPatch, url("settings_prm")+"/"+access.SettingsID, w.tokens["admin"], map[string]any{"partner_page_cap": 20})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.Equal(t, 20, perPage(), "the REST list follows a change made through the API")
 	assert.Equal(t, 20, settingsOf(t, w.app).PartnerPageCap)
@@ -165,13 +166,13 @@ func TestPartnerStatusCacheFollowsChanges(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	pu := w.users["pu2"]
-	require.Equal(t, "", hooks.AccountBlock(w.app, pu, time.Now()))
+	require.Equal(t, "", access.AccountBlock(w.app, pu, time.Now()))
 	p, err := w.app.FindRecordById("partners", w.P2)
 	require.NoError(t, err)
 	p.Set("status", "suspended")
 	require.NoError(t, w.app.Save(p))
-	assert.Equal(t, "partner_inactive", hooks.AccountBlock(w.app, pu, time.Now()), "a suspension is seen by the next check")
+	assert.Equal(t, "partner_inactive", access.AccountBlock(w.app, pu, time.Now()), "a suspension is seen by the next check")
 	p.Set("status", "active")
 	require.NoError(t, w.app.Save(p))
-	assert.Equal(t, "", hooks.AccountBlock(w.app, pu, time.Now()))
+	assert.Equal(t, "", access.AccountBlock(w.app, pu, time.Now()))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
@@ -80,7 +81,7 @@ func lastUserField(t *testing.T, fields []any) (int, map[string]any) {
 func TestGovernedCollectionsCoverTheSchema(t *testing.T) {
 	app := testapp.New(t, "")
 	governed := hooks.GovernedCollections()
-	compiled, err := hooks.CompileCurrent(app)
+	compiled, err := access.CompileCurrent(app)
 	require.NoError(t, err)
 	for name := range compiled {
 		assert.Contains(t, governed, name)
@@ -227,7 +228,7 @@ func TestGovernedCollectionsRefuseAPIChanges(t *testing.T) {
 	}
 	// the audit log and the leads still hold their rows
 	assert.Positive(t, rowCount(t, app, "leads"))
-	drift, err := hooks.Drift(app)
+	drift, err := access.Drift(app)
 	require.NoError(t, err)
 	assert.Empty(t, drift)
 }

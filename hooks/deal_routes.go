@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/deals"
 )
 
@@ -31,7 +32,7 @@ func bindDealRoutes(app core.App) {
 // opportunityJSON renders an opportunity as the caller may see it (rules,
 // Hidden fields unhidden by the enrich hook only for the allowed roles).
 func opportunityJSON(e *core.RequestEvent, id string) (*core.Record, error) {
-	rec, err := ViewFor(e.App, e.Auth, "opportunities", id)
+	rec, err := access.ViewFor(e.App, e.Auth, "opportunities", id)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +59,7 @@ func leadOpportunityRoute(e *core.RequestEvent) error {
 			return e.BadRequestError("Invalid body.", nil)
 		}
 	}
-	rec, err := OpportunityFromLead(e.App, ByRequest(e), e.Request.PathValue("id"), in)
+	rec, err := OpportunityFromLead(e.App, access.ByRequest(e), e.Request.PathValue("id"), in)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -73,7 +74,7 @@ func stageRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	rec, outcome, err := MoveStage(e.App, ByRequest(e), e.Request.PathValue("id"), in)
+	rec, outcome, err := MoveStage(e.App, access.ByRequest(e), e.Request.PathValue("id"), in)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -94,7 +95,7 @@ func validateWinRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	rec, err := ValidateWin(e.App, ByRequest(e), e.Request.PathValue("id"), in.Approve, in.Note)
+	rec, err := ValidateWin(e.App, access.ByRequest(e), e.Request.PathValue("id"), in.Approve, in.Note)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -115,7 +116,7 @@ func registerRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	rec, err := RegisterDeal(e.App, ByRequest(e), in)
+	rec, err := RegisterDeal(e.App, access.ByRequest(e), in)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -132,7 +133,7 @@ func registerRoute(e *core.RequestEvent) error {
 
 // approveRegistrationRoute: POST /api/prm/registrations/{id}/approve.
 func approveRegistrationRoute(e *core.RequestEvent) error {
-	rec, err := ApproveRegistration(e.App, ByRequest(e), e.Request.PathValue("id"))
+	rec, err := ApproveRegistration(e.App, access.ByRequest(e), e.Request.PathValue("id"))
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -147,7 +148,7 @@ func rejectRegistrationRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	rec, err := RejectRegistration(e.App, ByRequest(e), e.Request.PathValue("id"), in.Reason)
+	rec, err := RejectRegistration(e.App, access.ByRequest(e), e.Request.PathValue("id"), in.Reason)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -156,7 +157,7 @@ func rejectRegistrationRoute(e *core.RequestEvent) error {
 
 // downloadDocumentRoute: GET /api/prm/documents/{id}/download.
 func downloadDocumentRoute(e *core.RequestEvent) error {
-	if err := ServeDocument(e, ByRequest(e), e.Request.PathValue("id"), "route"); err != nil {
+	if err := ServeDocument(e, access.ByRequest(e), e.Request.PathValue("id"), "route"); err != nil {
 		return APIError(e, err)
 	}
 	return nil

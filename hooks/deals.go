@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
@@ -46,7 +47,7 @@ func bindDeals(app core.App) {
 		if e.RequestInfo != nil && e.RequestInfo.Auth != nil {
 			auth := e.RequestInfo.Auth
 			e.Record.Unhide(oppDecisionFields...)
-			kind, err := roleKindOf(e.App, auth)
+			kind, err := access.RoleKindOf(e.App, auth)
 			if err != nil {
 				return err
 			}
@@ -113,7 +114,7 @@ func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
 	if user.IsSuperuser() {
 		return deals.Actor{Kind: roles.Internal, Validator: true}, nil
 	}
-	kind, err := roleKindOf(app, user)
+	kind, err := access.RoleKindOf(app, user)
 	if err != nil {
 		return deals.Actor{}, err
 	}
@@ -121,7 +122,7 @@ func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
 	if kind != roles.Internal {
 		return a, nil
 	}
-	m, err := CachedMatrix(app)
+	m, err := access.CachedMatrix(app)
 	if err != nil {
 		return a, err
 	}
@@ -154,7 +155,7 @@ func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcom
 	if err != nil {
 		return "", err
 	}
-	settings, err := LoadSettings(app)
+	settings, err := access.LoadSettings(app)
 	if err != nil {
 		return "", err
 	}
@@ -217,9 +218,9 @@ func prepareOpportunityCreate(app core.App, user *core.Record, rec *core.Record)
 		if id == "" {
 			continue
 		}
-		src, err := ViewFor(app, user, f.collection, id)
+		src, err := access.ViewFor(app, user, f.collection, id)
 		if errors.Is(err, domain.ErrNotVisible) {
-			return unknownRelation(f.field)
+			return access.UnknownRelation(f.field)
 		}
 		if err != nil {
 			return err
@@ -254,23 +255,23 @@ type OpportunityInput struct {
 // its role must create opportunities (matrix); the collection's CreateRule
 // is checked on the new record as the REST API would. One lead has at most
 // one opportunity.
-func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput) (*core.Record, error) {
+func OpportunityFromLead(app core.App, by access.By, leadID string, in OpportunityInput) (*core.Record, error) {
 	user := by.User
 	if user == nil || user.Collection().Name != "users" {
 		return nil, domain.ErrForbidden
 	}
-	kind, err := roleKindOf(app, user)
+	kind, err := access.RoleKindOf(app, user)
 	if err != nil {
 		return nil, err
 	}
-	m, err := CachedMatrix(app)
+	m, err := access.CachedMatrix(app)
 	if err != nil {
 		return nil, err
 	}
 	if kind == roles.Integration || kind == "" || !m.Cell(user.GetString("role"), "opportunities").Create {
 		return nil, domain.Forbidden("not_allowed", "your role may not create opportunities")
 	}
-	lead, err := ViewFor(app, user, "leads", leadID)
+	lead, err := access.ViewFor(app, user, "leads", leadID)
 	if err != nil {
 		return nil, err
 	}
@@ -322,19 +323,19 @@ func OpportunityFromLead(app core.App, by By, leadID string, in OpportunityInput
 		body["close_date"] = d
 	}
 	if in.Account != "" {
-		if _, err := ViewFor(app, user, "accounts", in.Account); err != nil {
+		if _, err := access.ViewFor(app, user, "accounts", in.Account); err != nil {
 			return nil, domain.Invalid("invalid_value", "account", "unknown account")
 		}
 		body["account"] = in.Account
 	}
-	loadBody(rec, body)
+	access.LoadBody(rec, body)
 	// derived, never sent: the lead's partner and territory
 	rec.Set("partner", lead.GetString("partner"))
 	rec.Set("territory", lead.GetString("territory"))
 	rec.Set("company", lead.GetString("company"))
 	rec.Set("postal_code", lead.GetString("postal_code"))
 	if !user.IsSuperuser() {
-		ok, err := checkCreateRule(app, user, coll, rec, body)
+		ok, err := access.CheckCreateRule(app, user, coll, rec, body)
 		if err != nil {
 			return nil, err
 		}
@@ -377,8 +378,8 @@ type StageInput struct {
 // validation amount by a non-validator is stored as a pending validation
 // (the stage does not change; the channel managers are notified); the
 // outcome tells which.
-func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, deals.Outcome, error) {
-	rec, err := ViewFor(app, by.User, "opportunities", id)
+func MoveStage(app core.App, by access.By, id string, in StageInput) (*core.Record, deals.Outcome, error) {
+	rec, err := access.ViewFor(app, by.User, "opportunities", id)
 	if err != nil {
 		return nil, "", err
 	}
@@ -401,7 +402,7 @@ func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, dea
 	}
 	// The update rule is checked with the fields a partner may send; the
 	// lost reason is part of the stage move this route offers.
-	ok, err := CanDo(app, by.User, rec, "update", body)
+	ok, err := access.CanDo(app, by.User, rec, "update", body)
 	if err != nil {
 		return nil, "", err
 	}
@@ -415,7 +416,7 @@ func MoveStage(app core.App, by By, id string, in StageInput) (*core.Record, dea
 	if reason != "" {
 		body["lost_reason"] = reason
 	}
-	loadBody(rec, body)
+	access.LoadBody(rec, body)
 	outcome, err := applyStage(app, by.User, rec)
 	if err != nil {
 		return nil, "", err
@@ -459,11 +460,11 @@ func requireValidator(app core.App, user *core.Record, what string) error {
 // validatorView returns the opportunity if the validator may see and
 // update it (channel managers: their territories).
 func validatorView(app core.App, user *core.Record, id string) (*core.Record, error) {
-	rec, err := ViewFor(app, user, "opportunities", id)
+	rec, err := access.ViewFor(app, user, "opportunities", id)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := CanDo(app, user, rec, "update", map[string]any{})
+	ok, err := access.CanDo(app, user, rec, "update", map[string]any{})
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +476,7 @@ func validatorView(app core.App, user *core.Record, id string) (*core.Record, er
 
 // ValidateWin decides a pending win: approve moves the opportunity to won;
 // reject (with a note) leaves its stage. The requester is notified.
-func ValidateWin(app core.App, by By, id string, approve bool, note string) (*core.Record, error) {
+func ValidateWin(app core.App, by access.By, id string, approve bool, note string) (*core.Record, error) {
 	if err := requireValidator(app, by.User, "validate wins"); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/assign"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
@@ -209,7 +210,7 @@ func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (D
 	if !lifecycle.Distributable(st) || lead.GetBool("held") {
 		return DistributeResult{Reason: "not_distributable"}, nil
 	}
-	settings, err := LoadSettings(tx)
+	settings, err := access.LoadSettings(tx)
 	if err != nil {
 		return DistributeResult{}, err
 	}

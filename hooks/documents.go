@@ -7,6 +7,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 )
@@ -72,8 +73,8 @@ func auditDownload(app core.App, actor audit.Actor, doc *core.Record, via string
 // download when the document is sensitive. The audit entry is written
 // before the first byte: no entry, no file. A document the user may not see
 // and one without a file are both domain.ErrNotVisible.
-func ServeDocument(e *core.RequestEvent, by By, id, via string) error {
-	doc, err := ViewFor(e.App, by.User, "documents", id)
+func ServeDocument(e *core.RequestEvent, by access.By, id, via string) error {
+	doc, err := access.ViewFor(e.App, by.User, "documents", id)
 	if err != nil {
 		return err
 	}

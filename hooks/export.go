@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/search"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/filterguard"
@@ -52,7 +53,7 @@ const (
 )
 
 // exportPage is the number of records read per ListFor page.
-const exportPage = MaxPerPage
+const exportPage = access.MaxPerPage
 
 // NeutraliseCell defuses spreadsheet formulas: a cell starting with = + - @
 // tab or carriage return gets a leading apostrophe, so spreadsheet software
@@ -105,10 +106,10 @@ func ExportRight(app core.App, auth *core.Record, resource string, now time.Time
 	if auth.IsSuperuser() {
 		return true, nil, nil
 	}
-	if auth.Collection().Name != "users" || AccountBlock(app, auth, now) != "" {
+	if auth.Collection().Name != "users" || access.AccountBlock(app, auth, now) != "" {
 		return false, nil, nil
 	}
-	cell, ok, err := roleCell(app, auth.GetString("role"), resource)
+	cell, ok, err := access.RoleCell(app, auth.GetString("role"), resource)
 	if err != nil {
 		return false, nil, err
 	}
@@ -149,7 +150,7 @@ func exportHandler(e *core.RequestEvent) error {
 		return deny()
 	}
 	var denied *filterguard.Denied
-	if err := CheckClientQuery(e.App, e.Auth, resource, filter, sortBy); errors.As(err, &denied) {
+	if err := access.CheckClientQuery(e.App, e.Auth, resource, filter, sortBy); errors.As(err, &denied) {
 		return filterDenied(e.App, actor, "export", resource, filter, sortBy, denied)
 	} else if err != nil {
 		return APIError(e, err)
@@ -159,14 +160,14 @@ func exportHandler(e *core.RequestEvent) error {
 	if sortBy != "" {
 		order = sortBy + ",id"
 	}
-	_, first, err := ListFor(e.App, e.Auth, resource, ListQuery{Filter: filter, Sort: order, PerPage: 1, Count: true})
+	_, first, err := access.ListFor(e.App, e.Auth, resource, access.ListQuery{Filter: filter, Sort: order, PerPage: 1, Count: true})
 	if errors.Is(err, domain.ErrForbidden) {
 		return deny()
 	}
 	if err != nil {
 		return e.BadRequestError("Invalid filter or sort.", nil)
 	}
-	settings, err := LoadSettings(e.App)
+	settings, err := access.LoadSettings(e.App)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -226,7 +227,7 @@ func streamExport(e *core.RequestEvent, resource, filter, order string, limit in
 	}
 	written := 0
 	for page := 1; written < limit; page++ {
-		recs, _, err := ListFor(e.App, e.Auth, resource, ListQuery{Filter: filter, Sort: order, Page: page, PerPage: exportPage})
+		recs, _, err := access.ListFor(e.App, e.Auth, resource, access.ListQuery{Filter: filter, Sort: order, Page: page, PerPage: exportPage})
 		if err != nil {
 			return err
 		}
@@ -274,23 +275,6 @@ func streamExport(e *core.RequestEvent, resource, filter, order string, limit in
 	return w.Error()
 }
 
-// PageCapFor returns the largest page a user may list: the partner page
-// cap (settings_prm.partner_page_cap) for partner-kind roles, MaxPerPage
-// otherwise. Go handlers that list for partners pass it as PerPage. An
-// error reading the role's kind or the settings is returned: the cap is
-// never dropped because it could not be read.
-func PageCapFor(app core.App, auth *core.Record) (int, error) {
-	partner, err := hasKind(app, auth, roles.Partner)
-	if err != nil {
-		return 0, err
-	}
-	if partner {
-		s, err := LoadSettings(app)
-		return s.PartnerPageCap, err
-	}
-	return MaxPerPage, nil
-}
-
 // PageCapMiddlewareID identifies the middleware that caps list pages for
 // partner roles.
 const PageCapMiddlewareID = "relaisPartnerPageCap"
@@ -306,14 +290,14 @@ func (g *governance) bindPageCap(se *core.ServeEvent) {
 			if e.Auth == nil || e.Request.Method != http.MethodGet || !isRecordsList(e.Request.URL.Path) {
 				return e.Next()
 			}
-			partner, err := hasKind(e.App, e.Auth, roles.Partner)
+			partner, err := access.HasKind(e.App, e.Auth, roles.Partner)
 			if err != nil {
 				return APIError(e, err) // no list without its cap
 			}
 			if !partner {
 				return e.Next()
 			}
-			settings, err := LoadSettings(e.App)
+			settings, err := access.LoadSettings(e.App)
 			if err != nil {
 				return APIError(e, err)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/filterguard"
 )
@@ -168,8 +169,8 @@ func TestExport(t *testing.T) {
 	})
 
 	t.Run("row cap", func(t *testing.T) {
-		govExec(t, w.app, "UPDATE settings_prm SET export_row_cap = 2 WHERE id = {:id}", dbx.Params{"id": hooks.SettingsID})
-		defer govExec(t, w.app, "UPDATE settings_prm SET export_row_cap = 10000 WHERE id = {:id}", dbx.Params{"id": hooks.SettingsID})
+		govExec(t, w.app, "UPDATE settings_prm SET export_row_cap = 2 WHERE id = {:id}", dbx.Params{"id": access.SettingsID})
+		defer govExec(t, w.app, "UPDATE settings_prm SET export_row_cap = 10000 WHERE id = {:id}", dbx.Params{"id": access.SettingsID})
 		head := auditHead(t, w.app)
 		res := w.client.Do(http.MethodGet, exportURL("leads"), w.tokens["admin"], nil)
 		require.Equal(t, http.StatusOK, res.Status, res.Body)
@@ -270,9 +271,9 @@ func TestPartnerListPageCap(t *testing.T) {
 	n, _, _ = page("admin", "perPage=500")
 	assert.Equal(t, 60, n, "internal roles are not capped")
 	assert.Equal(t, 50, pageCap(t, w.app, w.users["partner_user"]))
-	assert.Equal(t, hooks.MaxPerPage, pageCap(t, w.app, w.users["admin"]))
+	assert.Equal(t, access.MaxPerPage, pageCap(t, w.app, w.users["admin"]))
 
-	govExec(t, w.app, "UPDATE settings_prm SET partner_page_cap = 10 WHERE id = {:id}", dbx.Params{"id": hooks.SettingsID})
+	govExec(t, w.app, "UPDATE settings_prm SET partner_page_cap = 10 WHERE id = {:id}", dbx.Params{"id": access.SettingsID})
 	n, per, _ = page("partner_user", "")
 	assert.Equal(t, 10, n)
 	assert.Equal(t, 10, per)

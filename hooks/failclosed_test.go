@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 )
 
@@ -87,13 +88,13 @@ func TestExportDeniedNeedsItsAuditEntry(t *testing.T) {
 func breakSettings(t *testing.T, w *world) {
 	t.Helper()
 	execSQL(t, w, "ALTER TABLE settings_prm RENAME TO settings_prm_unreachable")
-	hooks.ResetCaches(w.app)
+	access.ResetCaches(w.app)
 }
 
 // setSetting stores one settings_prm value through the app.
 func setSetting(t *testing.T, w *world, field string, v any) {
 	t.Helper()
-	s, err := w.app.FindRecordById("settings_prm", hooks.SettingsID)
+	s, err := w.app.FindRecordById("settings_prm", access.SettingsID)
 	require.NoError(t, err)
 	s.Set(field, v)
 	require.NoError(t, w.app.Save(s))
@@ -126,11 +127,11 @@ func TestSettingsReadErrorFailsClosed(t *testing.T) {
 
 	res = w.client.Do(http.MethodGet, url("leads")+"?perPage=500", w.tokens["partner_user"], nil)
 	assert.Equal(t, http.StatusInternalServerError, res.Status, "REST list of a partner: %s", res.Body)
-	_, err := hooks.PageCapFor(w.app, w.users["partner_user"])
+	_, err := access.PageCapFor(w.app, w.users["partner_user"])
 	assert.Error(t, err, "PageCapFor")
-	_, _, err = hooks.ListFor(w.app, w.users["partner_user"], "leads", hooks.ListQuery{PerPage: 500})
+	_, _, err = access.ListFor(w.app, w.users["partner_user"], "leads", access.ListQuery{PerPage: 500})
 	assert.Error(t, err, "ListFor of a partner")
-	_, err = hooks.LoadSettings(w.app)
+	_, err = access.LoadSettings(w.app)
 	assert.Error(t, err, "LoadSettings")
 
 	res = w.client.Do(http.MethodGet, exportURL("leads"), w.tokens["admin"], nil)

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/filterguard"
 )
@@ -23,41 +24,12 @@ import (
 // export route, through ListFor). A refusal is a 400 naming the path and an
 // audit entry `filter.denied`.
 
-// ActionFilterDenied is the audit action of a refused filter or sort.
-const ActionFilterDenied = "filter.denied"
-
 // FilterGuardMiddlewareID identifies the middleware on the list API.
 const FilterGuardMiddlewareID = "relaisFilterGuard"
 
-// CheckClientQuery returns nil when auth may send filter and sort to a list
-// of collection, a *filterguard.Denied otherwise. Superusers may send
-// anything.
-func CheckClientQuery(app core.App, auth *core.Record, collection, filter, sort string) error {
-	if auth != nil && auth.IsSuperuser() {
-		return nil
-	}
-	if strings.TrimSpace(filter) == "" && strings.TrimSpace(sort) == "" {
-		return nil
-	}
-	coll, err := app.FindCachedCollectionByNameOrId(collection)
-	if err != nil {
-		return err
-	}
-	lookup := func(nameOrID string) *core.Collection {
-		c, err := app.FindCachedCollectionByNameOrId(nameOrID)
-		if err != nil {
-			return nil
-		}
-		return c
-	}
-	return filterguard.Check(coll, lookup, filter, sort)
-}
-
 // filterDenied audits a refusal and returns the API error to answer with.
 func filterDenied(app core.App, actor audit.Actor, channel, collection, filter, sort string, d *filterguard.Denied) error {
-	changes := audit.ClientQuery(filter, sort)
-	changes["channel"], changes["param"], changes["path"], changes["code"] = channel, d.Param, d.Path, d.Code
-	if err := audit.Append(app, actor, ActionFilterDenied, collection, "", changes); err != nil {
+	if err := access.AuditFilterDenied(app, actor, channel, collection, filter, sort, d); err != nil {
 		return err
 	}
 	msg := FilterDeniedMessage(d)
@@ -107,7 +79,7 @@ func bindFilterGuard(app core.App) {
 				}
 				q := e.Request.URL.Query()
 				filter, sort := q.Get("filter"), q.Get("sort")
-				err := CheckClientQuery(e.App, e.Auth, mm[1], filter, sort)
+				err := access.CheckClientQuery(e.App, e.Auth, mm[1], filter, sort)
 				var d *filterguard.Denied
 				if errors.As(err, &d) {
 					return filterDenied(e.App, audit.ActorOf(e), "rest", mm[1], filter, sort, d)
@@ -124,7 +96,7 @@ func bindFilterGuard(app core.App) {
 		}
 		for _, sub := range e.Subscriptions {
 			collection, filter, sort := subscriptionQuery(sub)
-			err := CheckClientQuery(e.App, e.Auth, collection, filter, sort)
+			err := access.CheckClientQuery(e.App, e.Auth, collection, filter, sort)
 			var d *filterguard.Denied
 			if errors.As(err, &d) {
 				return filterDenied(e.App, audit.ActorOf(e.RequestEvent), "realtime", collection, filter, sort, d)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/filterguard"
 )
 
@@ -31,7 +32,7 @@ func TestFilterGuardRefusesBackRelations(t *testing.T) {
 		assert.Contains(t, res.Body, "back-relation")
 		assert.Contains(t, res.Body, "relation inverse")
 		assert.NotContains(t, res.Body, "Blanchard", "the answer does not echo the client's filter")
-		e := onlyEntry(t, w.app, seq, hooks.ActionFilterDenied)
+		e := onlyEntry(t, w.app, seq, access.ActionFilterDenied)
 		requireEntryFields(t, e, w.uid(role), role, w.users[role].GetString("partner"), "territories", "")
 		ch := changesOf(t, e)
 		assert.Equal(t, "rest", ch["channel"])
@@ -87,7 +88,7 @@ func TestFilterGuardRealtime(t *testing.T) {
 	bad := rtTopic("territories", `leads_via_territory.lead_contacts_via_lead.phone !~ "+33 2 5"`)
 	status := c.subscribe(t, srv.URL, w.tokens["partner_manager"], []string{"leads/*", bad})
 	require.Equal(t, http.StatusBadRequest, status)
-	e := onlyEntry(t, w.app, seq, hooks.ActionFilterDenied)
+	e := onlyEntry(t, w.app, seq, access.ActionFilterDenied)
 	assert.Equal(t, "realtime", changesOf(t, e)["channel"])
 	assert.Equal(t, "territories", e.GetString("resource"))
 	// the refused request subscribed to nothing, not even its allowed topic
@@ -122,13 +123,13 @@ func TestFilterGuardExport(t *testing.T) {
 	seq := auditHead(t, w.app)
 	res := w.client.Do(http.MethodGet, exportURL("leads", "filter="+urlQuery(`lead_contacts_via_lead.phone ~ "06"`)), w.tokens["admin"], nil)
 	require.Equal(t, http.StatusBadRequest, res.Status, res.Body)
-	e := onlyEntry(t, w.app, seq, hooks.ActionFilterDenied)
+	e := onlyEntry(t, w.app, seq, access.ActionFilterDenied)
 	assert.Equal(t, "export", changesOf(t, e)["channel"])
 
 	seq = auditHead(t, w.app)
 	res = w.client.Do(http.MethodGet, exportURL("leads", "sort="+urlQuery(`-deal_terms_via_lead.margin_pct`)), w.tokens["channel_manager"], nil)
 	require.Equal(t, http.StatusBadRequest, res.Status, res.Body)
-	assert.Equal(t, "sort", changesOf(t, onlyEntry(t, w.app, seq, hooks.ActionFilterDenied))["param"])
+	assert.Equal(t, "sort", changesOf(t, onlyEntry(t, w.app, seq, access.ActionFilterDenied))["param"])
 
 	// a role without the export right is told so first (403, export.denied)
 	seq = auditHead(t, w.app)
@@ -144,15 +145,15 @@ func TestFilterGuardExport(t *testing.T) {
 // so it applies the same guard (superusers exempt).
 func TestListForAppliesTheFilterGuard(t *testing.T) {
 	w := newWorld(t)
-	_, _, err := hooks.ListFor(w.app, w.users["admin"], "leads", hooks.ListQuery{Filter: `lead_offers_via_lead.reason != "x"`})
+	_, _, err := access.ListFor(w.app, w.users["admin"], "leads", access.ListQuery{Filter: `lead_offers_via_lead.reason != "x"`})
 	require.Error(t, err)
-	_, _, err = hooks.ListFor(w.app, w.users["admin"], "leads", hooks.ListQuery{Sort: "-partner.name,created"})
+	_, _, err = access.ListFor(w.app, w.users["admin"], "leads", access.ListQuery{Sort: "-partner.name,created"})
 	require.NoError(t, err)
-	_, _, err = hooks.ListFor(w.app, w.users["admin"], "leads", hooks.ListQuery{Sort: "partner.territories.name"})
+	_, _, err = access.ListFor(w.app, w.users["admin"], "leads", access.ListQuery{Sort: "partner.territories.name"})
 	require.Error(t, err)
 	w.superToken()
 	su, err := w.app.FindAuthRecordByEmail(core.CollectionNameSuperusers, "super@world.test")
 	require.NoError(t, err)
-	_, _, err = hooks.ListFor(w.app, su, "leads", hooks.ListQuery{Filter: `lead_offers_via_lead.reason != "x"`})
+	_, _, err = access.ListFor(w.app, su, "leads", access.ListQuery{Filter: `lead_offers_via_lead.reason != "x"`})
 	require.NoError(t, err, "superusers keep the whole syntax")
 }

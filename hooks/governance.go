@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -68,7 +69,7 @@ func govIsAdmin(app core.App, auth *core.Record) bool {
 		return true
 	}
 	return auth.Collection().Name == "users" && auth.GetString("role") == roles.Admin &&
-		AccountBlock(app, auth, time.Now()) == ""
+		access.AccountBlock(app, auth, time.Now()) == ""
 }
 
 // govNotify creates an in-app notification (no lead).

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
@@ -118,7 +119,7 @@ func validateGrant(app core.App, s *GrantSpec, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	kind, err := roleKind(app, user.GetString("role"))
+	kind, err := access.RoleKind(app, user.GetString("role"))
 	if err != nil {
 		return err
 	}
@@ -140,7 +141,7 @@ func validateGrant(app core.App, s *GrantSpec, now time.Time) error {
 		if !exportableResource(app, s.Resource) {
 			return bad("resource", "an export grant needs an exportable resource")
 		}
-		cell, ok, err := roleCell(app, user.GetString("role"), s.Resource)
+		cell, ok, err := access.RoleCell(app, user.GetString("role"), s.Resource)
 		if err != nil {
 			return err
 		}
@@ -232,17 +233,4 @@ func exportableResource(app core.App, name string) bool {
 	}
 	_, err := app.FindCachedCollectionByNameOrId(name)
 	return err == nil
-}
-
-// roleCell reads the matrix cell of a role on a resource (false when there
-// is none; a read error is returned, not taken for a missing cell).
-func roleCell(app core.App, roleID, resource string) (policy.Cell, bool, error) {
-	rec, err := app.FindFirstRecordByFilter("permissions", "role = {:r} && resource = {:res}", dbx.Params{"r": roleID, "res": resource})
-	if errors.Is(err, sql.ErrNoRows) {
-		return policy.Cell{}, false, nil
-	}
-	if err != nil {
-		return policy.Cell{}, false, err
-	}
-	return cellFromRecord(rec), true, nil
 }

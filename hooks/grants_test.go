@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 func govFuture(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339) }
@@ -50,7 +51,7 @@ func territoryGrantStopsAtExpiry(t *testing.T, w *world) {
 		t.Helper()
 		inList := slices.Contains(govListIDs(t, w, cmTok, "leads"), south.Id)
 		view := w.client.Do(http.MethodGet, url("leads", south.Id), cmTok, nil).Status == http.StatusOK
-		_, err := hooks.ViewFor(w.app, cm, "leads", south.Id)
+		_, err := access.ViewFor(w.app, cm, "leads", south.Id)
 		require.Equal(t, inList, view, "list and view agree")
 		require.Equal(t, view, err == nil, "the Go read path agrees")
 		return view

@@ -5,7 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks/roles"
+	"github.com/relais/relais/hooks/access"
 )
 
 // Hidden files (issue 12, item 9). PocketBase serves a protected file to
@@ -25,7 +25,7 @@ func bindHiddenFiles(app core.App) {
 		if !e.FileField.GetHidden() {
 			return e.Next()
 		}
-		if !mayDownloadHidden(e.App, fileTokenAuth(e), e.Record, e.FileField.GetName()) {
+		if !access.MayDownloadHidden(e.App, fileTokenAuth(e), e.Record, e.FileField.GetName()) {
 			// the answer PocketBase gives when the ViewRule fails
 			return e.NotFoundError("", nil)
 		}
@@ -70,30 +70,6 @@ func superuserIPAllowed(e *core.FileDownloadRequestEvent) bool {
 			}
 		} else if addr, err := netip.ParseAddr(a); err == nil && addr == ip {
 			return true
-		}
-	}
-	return false
-}
-
-// mayDownloadHidden reports whether auth may download the Hidden file
-// field of rec (the ViewRule has already passed).
-func mayDownloadHidden(app core.App, auth, rec *core.Record, field string) bool {
-	if auth == nil {
-		return false
-	}
-	if auth.IsSuperuser() {
-		return true
-	}
-	if rec.Collection().Name == "activities" && field == "recording" {
-		kind, err := roleKindOf(app, auth)
-		if err != nil {
-			return false // fail closed: the download answers 404
-		}
-		switch kind {
-		case roles.Internal:
-			return true
-		case roles.Integration:
-			return rec.GetString("author") == auth.Id
 		}
 	}
 	return false

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
@@ -177,7 +178,7 @@ func (in *IngestInput) keys() []string {
 type Intake struct {
 	app         core.App
 	territories []geo.Territory
-	settings    Settings
+	settings    access.Settings
 	now         time.Time
 }
 
@@ -185,11 +186,11 @@ type Intake struct {
 // (both from the in-memory caches outside a transaction: caches.go,
 // caches_territories.go). The territories are shared: read them only.
 func NewIntake(app core.App) (*Intake, error) {
-	ts, err := CachedTerritories(app)
+	ts, err := access.CachedTerritories(app)
 	if err != nil {
 		return nil, err
 	}
-	settings, err := LoadSettings(app)
+	settings, err := access.LoadSettings(app)
 	if err != nil {
 		return nil, err
 	}
@@ -264,10 +265,10 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 	}
 	if in.Campaign != "" && creator != nil {
 		// a relation the sender sets: a campaign it may see (relations.go)
-		if ok, err := mayLink(tx, creator, "campaigns", in.Campaign); err != nil {
+		if ok, err := access.MayLink(tx, creator, "campaigns", in.Campaign); err != nil {
 			return IngestResult{}, err
 		} else if !ok {
-			return IngestResult{}, unknownRelation("campaign")
+			return IngestResult{}, access.UnknownRelation("campaign")
 		}
 	}
 	lead := core.NewRecord(leads)

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/migrations"
 )
@@ -123,7 +124,7 @@ func TestIngestTerritoryCacheFollowsChanges(t *testing.T) {
 	// raw SQL bypasses the hooks: the cache (which must be in use) still answers T1…
 	assert.Equal(t, w.T1, territoryOf("TC-5"), "the territories are not cached")
 	// …until ResetCaches
-	hooks.ResetCaches(w.app)
+	access.ResetCaches(w.app)
 	assert.Equal(t, "", territoryOf("TC-6"))
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // Item 9: the ingest replay told an integration that a source_ref "is
@@ -95,7 +96,7 @@ func TestIngestCampaignMustBeVisible(t *testing.T) {
 	}
 	status, body := send("integration", "CAMP-1", camp)
 	require.Equal(t, http.StatusBadRequest, status, body)
-	assert.Equal(t, hooks.CodeUnknownRelation, relationError(t, body, "campaign"))
+	assert.Equal(t, access.CodeUnknownRelation, relationError(t, body, "campaign"))
 	ghostStatus, ghostBody := send("integration", "CAMP-2", "zz0000000000000")
 	assert.Equal(t, status, ghostStatus)
 	assert.Equal(t, canonicalJSON(body), canonicalJSON(ghostBody))

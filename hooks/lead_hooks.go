@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
@@ -23,7 +24,7 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 		return nil
 	}
 	if user != nil && user.Collection().Name == "users" {
-		kind, err := roleKindOf(app, user)
+		kind, err := access.RoleKindOf(app, user)
 		if err != nil {
 			return err
 		}
@@ -43,7 +44,7 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 		return domain.Invalid("outcome_required", field, err.Error())
 	}
 	if to == "ready" && !lead.GetBool("forced") {
-		settings, err := LoadSettings(app)
+		settings, err := access.LoadSettings(app)
 		if err != nil {
 			return err
 		}
@@ -158,7 +159,7 @@ func DistributePending(app core.App, now time.Time) (int, error) {
 	rows := []struct {
 		ID string `db:"id"`
 	}{}
-	settings, err := LoadSettings(app)
+	settings, err := access.LoadSettings(app)
 	if err != nil {
 		return 0, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
@@ -34,7 +35,7 @@ func bindLeadRoutes(app core.App) {
 
 // canIngest reports whether the user's role may create leads (matrix).
 func canIngest(app core.App, u *core.Record) bool {
-	m, err := sharedMatrix(app) // read only
+	m, err := access.SharedMatrix(app) // read only
 	if err != nil {
 		return false
 	}
@@ -44,7 +45,7 @@ func canIngest(app core.App, u *core.Record) bool {
 
 // leadJSON renders a lead as the caller may see it (rules, hidden fields).
 func leadJSON(e *core.RequestEvent, id string) (*core.Record, error) {
-	rec, err := ViewFor(e.App, e.Auth, "leads", id)
+	rec, err := access.ViewFor(e.App, e.Auth, "leads", id)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +225,7 @@ func validFormKey(keys []string, key string) bool {
 
 func webformRoute(e *core.RequestEvent) error {
 	received := map[string]any{"status": "received"}
-	settings, err := LoadSettings(e.App)
+	settings, err := access.LoadSettings(e.App)
 	if err != nil {
 		return APIError(e, err) // no key is valid when the settings cannot be read
 	}
@@ -274,7 +275,7 @@ func assignRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	return respondLead(e)(Assign(e.App, ByRequest(e), e.Request.PathValue("id"), body.Partner))
+	return respondLead(e)(Assign(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Partner))
 }
 
 func acceptRoute(e *core.RequestEvent) error {
@@ -286,7 +287,7 @@ func acceptRoute(e *core.RequestEvent) error {
 			return e.BadRequestError("Invalid body.", nil)
 		}
 	}
-	lead, err := Accept(e.App, ByRequest(e), e.Request.PathValue("id"), body.Assignee)
+	lead, err := Accept(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Assignee)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -304,10 +305,10 @@ func acceptRoute(e *core.RequestEvent) error {
 // unhides per role, expand/fields apply). When the rule cannot be decided
 // in memory, leadJSON's rule query answers.
 func savedLeadJSON(e *core.RequestEvent, lead *core.Record) (*core.Record, error) {
-	switch ruleView(e.App, e.Auth, lead) {
-	case ruleFalse:
+	switch access.RuleView(e.App, e.Auth, lead) {
+	case access.RuleFalse:
 		return nil, domain.ErrNotVisible
-	case ruleUnknown:
+	case access.RuleUnknown:
 		return leadJSON(e, lead.Id)
 	}
 	if err := apis.EnrichRecord(e, lead); err != nil {
@@ -338,7 +339,7 @@ func declineRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	if err := Decline(e.App, ByRequest(e), e.Request.PathValue("id"), body.Reason); err != nil {
+	if err := Decline(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Reason); err != nil {
 		return APIError(e, err)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"status": "declined"})

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // Partner and territory lists use an index of the listed table, never a
@@ -28,7 +28,7 @@ func TestListHintsUseIndexes(t *testing.T) {
 		"channel_manager": "idx_leads_territory",
 	}
 	for who, index := range cases {
-		plan, err := hooks.ListPlan(w.app, w.users[who], "leads", "")
+		plan, err := access.ListPlan(w.app, w.users[who], "leads", "")
 		require.NoError(t, err)
 		joined := strings.Join(plan, "\n")
 		assert.Contains(t, joined, "SEARCH leads USING INDEX "+index, "%s:\n%s", who, joined)
@@ -36,7 +36,7 @@ func TestListHintsUseIndexes(t *testing.T) {
 	}
 	// the hint is a superset of the rule: the REST result equals the rule alone
 	for _, who := range []string{"partner_user", "partner_manager", "channel_manager", "teleoperator", "pu2"} {
-		hint := hooks.ListHint(w.app, w.users[who], "leads", time.Now())
+		hint := access.ListHint(w.app, w.users[who], "leads", time.Now())
 		require.NotEmpty(t, hint, who)
 		res := w.client.Do(http.MethodGet, url("leads")+"?perPage=200&skipTotal=1&filter="+urlQuery("status != 'zzz'"), w.tokens[who], nil)
 		require.Equal(t, http.StatusOK, res.Status)

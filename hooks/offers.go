@@ -10,25 +10,13 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
 )
-
-// By is who performs an action: the user (whose rules apply) and the
-// audit actor (with the request's IP and id when there is a request).
-type By struct {
-	User  *core.Record
-	Actor audit.Actor
-}
-
-// ByRequest is the authenticated user of a request.
-func ByRequest(e *core.RequestEvent) By { return By{User: e.Auth, Actor: audit.ActorOf(e)} }
-
-// ByUser is a user acting outside a request (commands, tests).
-func ByUser(u *core.Record) By { return By{User: u, Actor: audit.ActorOfUser(u)} }
 
 // pendingOffer returns the pending offer of a lead to a partner (a plain
 // indexed query: the filter parser and resolver of FindFirstRecordByFilter
@@ -56,13 +44,13 @@ func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, 
 	if err != nil {
 		return nil, err
 	}
-	switch ruleView(app, user, lead) {
-	case ruleTrue:
+	switch access.RuleView(app, user, lead) {
+	case access.RuleTrue:
 		return lead, nil
-	case ruleFalse:
+	case access.RuleFalse:
 		return nil, domain.ErrNotVisible
 	}
-	return ViewFor(app, user, "leads", leadID)
+	return access.ViewFor(app, user, "leads", leadID)
 }
 
 // Accept accepts the pending offer of a lead for the user's partner
@@ -72,9 +60,9 @@ func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, 
 // the user may not view is domain.ErrNotVisible (a 404, like a missing lead). The
 // returned record is the lead as saved, not yet checked against the rules
 // for the response (acceptRoute renders it with savedLeadJSON).
-func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error) {
+func Accept(app core.App, by access.By, leadID, dispatchTo string) (*core.Record, error) {
 	user := by.User
-	if ok, err := hasKind(app, user, roles.Partner); err != nil {
+	if ok, err := access.HasKind(app, user, roles.Partner); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, domain.Forbidden("not_a_partner", "only partner users accept offers")
@@ -140,10 +128,10 @@ func Accept(app core.App, by By, leadID, dispatchTo string) (*core.Record, error
 // Decline declines the pending offer of a lead with a reason; the lead goes
 // to the next candidate (never back to a partner that declined or let it
 // expire) or back to the pool after the maximum number of offers.
-func Decline(app core.App, by By, leadID, reason string) error {
+func Decline(app core.App, by access.By, leadID, reason string) error {
 	user := by.User
 	reason = strings.TrimSpace(reason)
-	if ok, err := hasKind(app, user, roles.Partner); err != nil {
+	if ok, err := access.HasKind(app, user, roles.Partner); err != nil {
 		return err
 	} else if !ok {
 		return domain.Forbidden("not_a_partner", "only partner users decline offers")
@@ -154,7 +142,7 @@ func Decline(app core.App, by By, leadID, reason string) error {
 	if len([]rune(reason)) > 500 {
 		return domain.Invalid("too_long", "reason", "the reason is longer than 500 characters")
 	}
-	if _, err := ViewFor(app, user, "leads", leadID); err != nil {
+	if _, err := access.ViewFor(app, user, "leads", leadID); err != nil {
 		return err
 	}
 	return app.RunInTransaction(func(tx core.App) error {
@@ -244,14 +232,14 @@ func ExpireOffers(app core.App, now time.Time) (int, error) {
 // their territories, admins anywhere — whoever may update the lead at the
 // `territory` or `all` level). A pending offer to another partner is
 // withdrawn; a held (conflicting) lead is released by this arbitration.
-func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error) {
+func Assign(app core.App, by access.By, leadID, partnerID string) (*core.Record, error) {
 	user := by.User
-	if ok, err := hasKind(app, user, roles.Internal); err != nil {
+	if ok, err := access.HasKind(app, user, roles.Internal); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, domain.Forbidden("not_allowed", "only channel managers and admins assign leads")
 	}
-	m, err := LoadMatrix(app)
+	m, err := access.LoadMatrix(app)
 	if err != nil {
 		return nil, err
 	}
@@ -259,11 +247,11 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 	if lvl != policy.Territory && lvl != policy.All {
 		return nil, domain.Forbidden("not_allowed", "your role does not distribute leads")
 	}
-	lead, err := ViewFor(app, user, "leads", leadID)
+	lead, err := access.ViewFor(app, user, "leads", leadID)
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := CanDo(app, user, lead, "update", map[string]any{}); err != nil || !ok {
+	if ok, err := access.CanDo(app, user, lead, "update", map[string]any{}); err != nil || !ok {
 		return nil, domain.ErrNotVisible
 	}
 	if strings.TrimSpace(partnerID) == "" {
@@ -271,10 +259,10 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 	}
 	// the partner is a relation the user writes: one it may view
 	// (relations.go), the same answer for an unknown one
-	if ok, err := mayLink(app, user, "partners", partnerID); err != nil {
+	if ok, err := access.MayLink(app, user, "partners", partnerID); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, unknownRelation("partner")
+		return nil, access.UnknownRelation("partner")
 	}
 	now := time.Now()
 	var out *core.Record
@@ -304,7 +292,7 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 		// re-read in the write transaction (checked through the rules above)
 		p, err := tx.FindRecordById("partners", partnerID)
 		if err != nil {
-			return unknownRelation("partner")
+			return access.UnknownRelation("partner")
 		}
 		if p.GetString("status") != "active" {
 			return domain.Conflict("partner_inactive", "this partner is not active")
@@ -315,7 +303,7 @@ func Assign(app core.App, by By, leadID, partnerID string) (*core.Record, error)
 		if lead.GetBool("held") {
 			lead.Set("held", false)
 		}
-		settings, err := LoadSettings(tx)
+		settings, err := access.LoadSettings(tx)
 		if err != nil {
 			return err
 		}

@@ -19,7 +19,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // The differential oracle test asks every forbidden question the filter
@@ -286,15 +286,15 @@ func newOracle(t testing.TB) *oracle {
 // listAll lists every record of a collection the role can see.
 func (o *oracle) listAll(role, coll string) []*core.Record {
 	var out []*core.Record
-	pageCap, err := hooks.PageCapFor(o.w.app, o.w.users[role])
+	pageCap, err := access.PageCapFor(o.w.app, o.w.users[role])
 	require.NoError(o.t, err)
 	for page := 1; ; page++ {
-		recs, _, err := hooks.ListFor(o.w.app, o.w.users[role], coll, hooks.ListQuery{Page: page, PerPage: hooks.MaxPerPage})
+		recs, _, err := access.ListFor(o.w.app, o.w.users[role], coll, access.ListQuery{Page: page, PerPage: access.MaxPerPage})
 		if err != nil {
 			return out // closed to the role
 		}
 		out = append(out, recs...)
-		if len(recs) == 0 || len(recs) < pageCap && len(recs) < hooks.MaxPerPage {
+		if len(recs) == 0 || len(recs) < pageCap && len(recs) < access.MaxPerPage {
 			return out
 		}
 	}
@@ -366,14 +366,14 @@ func (o *oracle) reachedBy(entry *core.Collection, p oraclePath, v oracleValue) 
 	out := map[string]bool{}
 	filter := p.path + " ?= " + v.literal()
 	for page := 1; ; page++ {
-		recs, _, err := hooks.ListFor(o.w.app, o.super, entry.Name, hooks.ListQuery{Filter: filter, Page: page, PerPage: hooks.MaxPerPage})
+		recs, _, err := access.ListFor(o.w.app, o.super, entry.Name, access.ListQuery{Filter: filter, Page: page, PerPage: access.MaxPerPage})
 		if err != nil {
 			break
 		}
 		for _, r := range recs {
 			out[r.Id] = true
 		}
-		if len(recs) < hooks.MaxPerPage {
+		if len(recs) < access.MaxPerPage {
 			break
 		}
 	}

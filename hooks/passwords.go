@@ -13,6 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/relais/relais/hooks/access"
 )
 
 // Password checks (issue 12): a login attempt costs exactly one bcrypt
@@ -130,7 +132,7 @@ func bindPasswordAuth(app core.App) {
 				// PocketBase's own answer (apis/record_auth_with_password.go)
 				return e.BadRequestError("Failed to authenticate.", errors.New("invalid login credentials"))
 			}
-			if reason := AccountBlock(e.App, e.Record, time.Now()); reason != "" {
+			if reason := access.AccountBlock(e.App, e.Record, time.Now()); reason != "" {
 				return e.JSON(http.StatusForbidden, map[string]any{"status": http.StatusForbidden, "message": blockMessages[reason], "code": reason, "data": map[string]any{}})
 			}
 			return apis.RecordAuthResponse(e.RequestEvent, e.Record, core.MFAMethodPassword, nil)

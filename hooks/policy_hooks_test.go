@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 func permissionID(t *testing.T, w *world, role, resource string) string {
@@ -32,7 +32,7 @@ func TestMatrixChangesRecompileRules(t *testing.T) {
 	res := w.client.Do(http.MethodPatch, url("permissions", id), admin, map[string]any{"read": "none"})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.Equal(t, http.StatusNotFound, w.client.Do(http.MethodGet, url("documents", doc.Id), tele, nil).Status)
-	drift, err := hooks.Drift(w.app)
+	drift, err := access.Drift(w.app)
 	require.NoError(t, err)
 	assert.Empty(t, drift)
 

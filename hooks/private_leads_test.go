@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
@@ -187,7 +188,7 @@ func TestIntakeSeparatesPrivateNames(t *testing.T) {
 	}
 
 	// the web form: a request without a company is a private customer's
-	s, err := w.app.FindRecordById("settings_prm", hooks.SettingsID)
+	s, err := w.app.FindRecordById("settings_prm", access.SettingsID)
 	require.NoError(t, err)
 	s.Set("web_form_keys", []string{"k"})
 	require.NoError(t, w.app.Save(s))

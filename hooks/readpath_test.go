@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -34,7 +34,7 @@ func TestReadPathMatchesREST(t *testing.T) {
 					rest = append(rest, it.ID)
 				}
 			}
-			recs, _, err := hooks.ListFor(w.app, w.users[key], coll, hooks.ListQuery{PerPage: 200})
+			recs, _, err := access.ListFor(w.app, w.users[key], coll, access.ListQuery{PerPage: 200})
 			if res.Status == http.StatusForbidden {
 				assert.ErrorIs(t, err, domain.ErrForbidden, "%s %s", key, coll)
 				continue
@@ -43,7 +43,7 @@ func TestReadPathMatchesREST(t *testing.T) {
 			var got []string
 			for _, r := range recs {
 				got = append(got, r.Id)
-				_, verr := hooks.ViewFor(w.app, w.users[key], coll, r.Id)
+				_, verr := access.ViewFor(w.app, w.users[key], coll, r.Id)
 				assert.NoError(t, verr)
 			}
 			sort.Strings(rest)
@@ -53,9 +53,9 @@ func TestReadPathMatchesREST(t *testing.T) {
 	}
 	// a foreign lead is not viewable through the Go path
 	foreign := w.lead(foreignLead("partner_user"))
-	_, err := hooks.ViewFor(w.app, w.users["partner_user"], "leads", foreign.Id)
+	_, err := access.ViewFor(w.app, w.users["partner_user"], "leads", foreign.Id)
 	assert.ErrorIs(t, err, domain.ErrNotVisible)
 	// and a client filter on a hidden field is refused, not an oracle
-	_, _, err = hooks.ListFor(w.app, w.users["partner_user"], "leads", hooks.ListQuery{Filter: "source_ref != ''"})
+	_, _, err = access.ListFor(w.app, w.users["partner_user"], "leads", access.ListQuery{Filter: "source_ref != ''"})
 	assert.Error(t, err)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
@@ -209,16 +210,16 @@ func territoryOf(app core.App, postal string) (string, error) {
 // a channel manager decides, not a direct creation, so the matrix's create
 // flag is not required. The result is the same whatever the conflict
 // check found.
-func RegisterDeal(app core.App, by By, in RegistrationInput) (*core.Record, error) {
+func RegisterDeal(app core.App, by access.By, in RegistrationInput) (*core.Record, error) {
 	user := by.User
-	isPartner, err := hasKind(app, user, roles.Partner)
+	isPartner, err := access.HasKind(app, user, roles.Partner)
 	if err != nil {
 		return nil, err
 	}
 	if !isPartner || user.GetString("partner") == "" {
 		return nil, domain.Forbidden("not_a_partner", "deals are registered by partner users")
 	}
-	m, err := CachedMatrix(app)
+	m, err := access.CachedMatrix(app)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +350,7 @@ func registrationForDecision(app core.App, user *core.Record, id string) error {
 // settings_prm.protection_days and its keys hold new matching leads for
 // the channel manager. Approval is refused while another partner holds a
 // protected registration for the same customer.
-func ApproveRegistration(app core.App, by By, id string) (*core.Record, error) {
+func ApproveRegistration(app core.App, by access.By, id string) (*core.Record, error) {
 	if err := registrationForDecision(app, by.User, id); err != nil {
 		return nil, err
 	}
@@ -373,7 +374,7 @@ func ApproveRegistration(app core.App, by By, id string) (*core.Record, error) {
 			}
 		}
 		now := time.Now()
-		settings, err := LoadSettings(tx)
+		settings, err := access.LoadSettings(tx)
 		if err != nil {
 			return err
 		}
@@ -408,7 +409,7 @@ func ApproveRegistration(app core.App, by By, id string) (*core.Record, error) {
 
 // RejectRegistration rejects a pending registration with a reason, which
 // the partner sees.
-func RejectRegistration(app core.App, by By, id, reason string) (*core.Record, error) {
+func RejectRegistration(app core.App, by access.By, id, reason string) (*core.Record, error) {
 	if err := registrationForDecision(app, by.User, id); err != nil {
 		return nil, err
 	}

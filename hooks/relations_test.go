@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
 )
@@ -206,14 +207,14 @@ func (w *world) relWrite(channel, action, role string, coll *core.Collection, fi
 			var e struct {
 				Code string `json:"code"`
 			}
-			if k != "code" && json.Unmarshal(raw, &e) == nil && e.Code == hooks.CodeUnknownRelation {
+			if k != "code" && json.Unmarshal(raw, &e) == nil && e.Code == access.CodeUnknownRelation {
 				out.guard = k
 			}
 		}
 	case "go":
 		var rec *core.Record
 		var err error
-		by := hooks.ByUser(w.users[role])
+		by := access.ByUser(w.users[role])
 		if action == "create" {
 			body := b.create()
 			body[field] = value
@@ -229,7 +230,7 @@ func (w *world) relWrite(channel, action, role string, coll *core.Collection, fi
 		var de *domain.Error
 		if errors.As(err, &de) {
 			out.sig = fmt.Sprintf("%s %s %s %d", de.Code, de.Field, de.Message, hooks.HTTPStatus(de))
-			if de.Code == hooks.CodeUnknownRelation {
+			if de.Code == access.CodeUnknownRelation {
 				out.guard = de.Field
 			}
 		}
@@ -425,7 +426,7 @@ func TestActivityOnACompetitorsOpportunityIsRefused(t *testing.T) {
 
 	res := w.client.Do(http.MethodPost, url("activities"), w.tokens["partner_user"], body(opp2.Id))
 	require.Equal(t, http.StatusBadRequest, res.Status, res.Body)
-	assert.Equal(t, hooks.CodeUnknownRelation, relationError(t, res.Body, "opportunity"))
+	assert.Equal(t, access.CodeUnknownRelation, relationError(t, res.Body, "opportunity"))
 	// the same answer as for an opportunity that does not exist
 	ghost := w.client.Do(http.MethodPost, url("activities"), w.tokens["partner_user"], body("zz0000000000000"))
 	assert.Equal(t, res.Status, ghost.Status)
@@ -437,10 +438,10 @@ func TestActivityOnACompetitorsOpportunityIsRefused(t *testing.T) {
 	assert.Equal(t, 0, countRows(t, w, "SELECT COUNT(*) FROM activities WHERE summary = 'CANARY-CROSS-TENANT'"))
 
 	// the UI's write path refuses it the same way
-	_, err := hooks.CreateFor(w.app, hooks.ByUser(w.users["partner_user"]), "activities", body(opp2.Id))
+	_, err := hooks.CreateFor(w.app, access.ByUser(w.users["partner_user"]), "activities", body(opp2.Id))
 	var de *domain.Error
 	require.ErrorAs(t, err, &de)
-	assert.Equal(t, hooks.CodeUnknownRelation, de.Code)
+	assert.Equal(t, access.CodeUnknownRelation, de.Code)
 	assert.Equal(t, "opportunity", de.Field)
 
 	// the activity on its own lead alone is fine
@@ -470,9 +471,9 @@ func TestOpportunityOnAnotherPartnersLeadIsRefused(t *testing.T) {
 	} {
 		res := w.client.Do(http.MethodPost, url("opportunities"), w.tokens[c.role], c.body)
 		require.Equal(t, http.StatusBadRequest, res.Status, "%s %v: %s", c.role, c.body, res.Body)
-		assert.Equal(t, hooks.CodeUnknownRelation, relationError(t, res.Body, c.field), res.Body)
+		assert.Equal(t, access.CodeUnknownRelation, relationError(t, res.Body, c.field), res.Body)
 		assert.NotContains(t, res.Body, "CANARY")
-		_, err := hooks.CreateFor(w.app, hooks.ByUser(w.users[c.role]), "opportunities", c.body)
+		_, err := hooks.CreateFor(w.app, access.ByUser(w.users[c.role]), "opportunities", c.body)
 		var de *domain.Error
 		require.ErrorAs(t, err, &de, "%s %v", c.role, c.body)
 		assert.Equal(t, c.field, de.Field)
@@ -499,7 +500,7 @@ func TestPartnerLinksOnlyItsOwnCompanysRecords(t *testing.T) {
 
 	res := w.client.Do(http.MethodPost, url("activities"), w.tokens["partner_user"], map[string]any{"lead": own.Id, "opportunity": opp2.Id, "kind": "note", "summary": "x"})
 	require.Equal(t, http.StatusBadRequest, res.Status, res.Body)
-	assert.Equal(t, hooks.CodeUnknownRelation, relationError(t, res.Body, "opportunity"))
+	assert.Equal(t, access.CodeUnknownRelation, relationError(t, res.Body, "opportunity"))
 }
 
 // The assign route writes the lead's partner for the user: a partner the
@@ -520,7 +521,7 @@ func TestAssignToAPartnerTheUserCannotSee(t *testing.T) {
 	}
 	status, body := assign(w.P1)
 	require.Equal(t, http.StatusBadRequest, status, body)
-	assert.Equal(t, hooks.CodeUnknownRelation, relationError(t, body, "partner"))
+	assert.Equal(t, access.CodeUnknownRelation, relationError(t, body, "partner"))
 	ghostStatus, ghostBody := assign("zz0000000000000")
 	assert.Equal(t, status, ghostStatus)
 	assert.Equal(t, canonicalJSON(body), canonicalJSON(ghostBody))

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
@@ -49,7 +50,7 @@ func ScopeForReports(app core.App, user *core.Record, now time.Time) (ReportScop
 	if user == nil || user.Collection().Name != "users" {
 		return ReportScope{}, domain.ErrForbidden
 	}
-	m, err := CachedMatrix(app)
+	m, err := access.CachedMatrix(app)
 	if err != nil {
 		return ReportScope{}, err
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // kindProbe is a custom role whose kind the tests change, with a matrix
@@ -38,7 +38,7 @@ func newKindProbe(t *testing.T) *kindProbe {
 	}
 	opp := w.mk("opportunities", map[string]any{"name": "Affaire sonde", "lead": lead.Id, "partner": w.P1, "territory": w.T1,
 		"stage": "qualified", "conflict_kind": "lead", "conflict_details": "CONFLICT-DETAILS"})
-	return &kindProbe{w: w, role: role, lead: lead.Id, opp: opp.Id, token: w.tokens["prober"], partnerCap: hooks.DefaultPartnerPageCap}
+	return &kindProbe{w: w, role: role, lead: lead.Id, opp: opp.Id, token: w.tokens["prober"], partnerCap: access.DefaultPartnerPageCap}
 }
 
 // seen reports what the prober's requests show right now: internal lead
@@ -78,14 +78,14 @@ func TestRoleKindChangedBySQLIsSeenAfterResetCaches(t *testing.T) {
 	require.Equal(t, 56, n, "internal kind: no partner cap")
 
 	execSQL(t, p.w, "UPDATE roles SET kind = 'partner' WHERE id = '"+p.role+"'")
-	hooks.ResetCaches(p.w.app)
+	access.ResetCaches(p.w.app)
 	internal, conflict, n = p.seen(t)
 	assert.False(t, internal, "partner kind: no internal lead fields")
 	assert.False(t, conflict, "partner kind: no conflicts")
 	assert.Equal(t, p.partnerCap, n, "partner kind: the partner page cap")
 
 	execSQL(t, p.w, "UPDATE roles SET kind = 'internal' WHERE id = '"+p.role+"'")
-	hooks.ResetCaches(p.w.app)
+	access.ResetCaches(p.w.app)
 	internal, conflict, n = p.seen(t)
 	assert.True(t, internal)
 	assert.True(t, conflict)
@@ -126,9 +126,9 @@ func TestRoleKindReadErrorFailsClosed(t *testing.T) {
 	p := newKindProbe(t)
 	execSQL(t, p.w, "UPDATE roles SET kind = 'partner' WHERE id = '"+p.role+"'")
 	execSQL(t, p.w, "ALTER TABLE roles RENAME TO roles_unreachable")
-	hooks.ResetCaches(p.w.app)
+	access.ResetCaches(p.w.app)
 	res := p.w.client.Do(http.MethodGet, url("leads")+"?perPage=500", p.token, nil)
 	assert.Equal(t, http.StatusInternalServerError, res.Status, "a partner list without its cap: %.200s", res.Body)
-	_, err := hooks.PageCapFor(p.w.app, p.w.users["prober"])
+	_, err := access.PageCapFor(p.w.app, p.w.users["prober"])
 	assert.Error(t, err)
 }

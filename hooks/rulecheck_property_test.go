@@ -13,7 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
@@ -55,7 +55,7 @@ var rulecheckProvenOn = map[string]string{
 // rulecheck reproduces) or fexpr (the parser both use) changes version in
 // go.mod: the equivalence was proven on the versions above only.
 func TestRuleViewProvenOnTheseVersions(t *testing.T) {
-	require.Equal(t, rulecheckProvenOn, hooks.RuleViewProvenOn(), "the test and rulecheck.go name the same versions")
+	require.Equal(t, rulecheckProvenOn, access.RuleViewProvenOn(), "the test and rulecheck.go name the same versions")
 	used := moduleVersions(t)
 	for mod, proven := range rulecheckProvenOn {
 		require.Equal(t, proven, used[mod],
@@ -360,7 +360,7 @@ func TestRuleViewEqualsSQLRule(t *testing.T) {
 		if sqlOK {
 			visible++
 		}
-		got := hooks.RuleViewVerdict(app, u.rec, lead)
+		got := access.RuleView(app, u.rec, lead).String()
 		if got == "unknown" {
 			unknown++
 			if u.partnerKind && u.partner != "nosuchpartner00" {

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // TestRuleViewVerdictIsTheRules compares the in-memory ViewRule check of
@@ -70,8 +70,8 @@ func TestRuleViewVerdictIsTheRules(t *testing.T) {
 		for _, l := range leads {
 			l, err := w.app.FindRecordById("leads", l.Id)
 			require.NoError(t, err)
-			_, verr := hooks.ViewFor(w.app, u, "leads", l.Id)
-			got := hooks.RuleViewVerdict(w.app, u, l)
+			_, verr := access.ViewFor(w.app, u, "leads", l.Id)
+			got := access.RuleView(w.app, u, l).String()
 			if partnerKinds[u.GetString("role")] {
 				assert.NotEqual(t, "unknown", got, "%s on %s", key, l.GetString("company"))
 			}

@@ -5,18 +5,18 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/testapp"
 )
 
 func TestMigrationsCompileTheDefaultMatrix(t *testing.T) {
 	app := testapp.New(t, "")
-	drift, err := hooks.Drift(app)
+	drift, err := access.Drift(app)
 	require.NoError(t, err)
 	require.Empty(t, drift, "rules in force must equal the compiled default matrix")
 
-	m, err := hooks.LoadMatrix(app)
+	m, err := access.LoadMatrix(app)
 	require.NoError(t, err)
 	require.Len(t, m.Roles, len(policy.DefaultRoles()))
 	require.Len(t, m.Cells, len(policy.DefaultRoles())*len(policy.Resources()))

@@ -10,6 +10,8 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"github.com/relais/relais/hooks/access"
 )
 
 // Server-side sessions (issue 12). PocketBase auth tokens are stateless
@@ -80,7 +82,7 @@ type SessionLimits struct {
 // LoadSessionLimits returns the timeouts of settings_prm (an error when
 // the settings cannot be read: callers fail closed).
 func LoadSessionLimits(app core.App) (SessionLimits, error) {
-	s, err := LoadSettings(app)
+	s, err := access.LoadSettings(app)
 	if err != nil {
 		return SessionLimits{}, err
 	}

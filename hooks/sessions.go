@@ -14,6 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	pbui "github.com/pocketbase/pocketbase/ui"
+
+	"github.com/relais/relais/hooks/access"
 )
 
 // SessionGuardMiddlewareID identifies the middleware that rejects revoked
@@ -123,7 +125,7 @@ func guardSession(e *core.RequestEvent) error {
 		}
 		reason = r
 		if reason == "" && e.Auth.Collection().Name == "users" {
-			reason = AccountBlock(e.App, e.Auth, time.Now())
+			reason = access.AccountBlock(e.App, e.Auth, time.Now())
 		}
 		if reason == "" {
 			e.Set(sessionIDKey, s.ID)

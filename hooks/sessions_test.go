@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -167,7 +168,7 @@ func TestSessionsHaveAnIdleAndAnAbsoluteTimeout(t *testing.T) {
 	assert.Equal(t, hooks.SessionRevoked, code, "the expired session was ended")
 
 	// the timeouts are settings
-	settings, err := w.app.FindRecordById("settings_prm", hooks.SettingsID)
+	settings, err := w.app.FindRecordById("settings_prm", access.SettingsID)
 	require.NoError(t, err)
 	assert.Equal(t, 480, settings.GetInt("session_idle_minutes"), "default set by the migration")
 	assert.Equal(t, 24, settings.GetInt("session_max_hours"), "default set by the migration")

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 )
 
@@ -122,7 +123,7 @@ func RunSuspensions(app core.App, now time.Time) (SuspensionReport, error) {
 
 	// 3. inactivity
 	// (unreadable settings skip this step, reported, and let the others run)
-	s, err := LoadSettings(app)
+	s, err := access.LoadSettings(app)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("inactivity: %w", err))
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -34,7 +35,7 @@ func TestRunSuspensions(t *testing.T) {
 	set("partners", w.P1, "contract_end", dbDate(now.Add(24*time.Hour))) // not yet
 	set("users", w.uid("sales2"), "last_login", dbDate(now.Add(-40*24*time.Hour)))
 	set("users", w.uid("admin"), "last_login", dbDate(now.Add(-2*24*time.Hour)))
-	set("settings_prm", hooks.SettingsID, "inactivity_days", 30)
+	set("settings_prm", access.SettingsID, "inactivity_days", 30)
 
 	teleTok, pu2Tok := w.tokens["teleoperator"], w.tokens["pu2"]
 	require.Equal(t, http.StatusOK, listStatus(w, w.tokens["sales2"]))
@@ -91,7 +92,7 @@ func TestRunSuspensions(t *testing.T) {
 	assert.True(t, sales2.GetDateTime("inactive_flagged_at").IsZero())
 
 	// with suspend_inactive, inactive accounts are deactivated too
-	set("settings_prm", hooks.SettingsID, "suspend_inactive", true)
+	set("settings_prm", access.SettingsID, "suspend_inactive", true)
 	set("users", w.uid("integration"), "last_login", dbDate(now.Add(-31*24*time.Hour)))
 	intTok := w.tokens["integration"]
 	head = auditHead(t, w.app)
@@ -103,7 +104,7 @@ func TestRunSuspensions(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, listStatus(w, intTok))
 
 	// inactivity_days = 0 disables the check
-	set("settings_prm", hooks.SettingsID, "inactivity_days", 0)
+	set("settings_prm", access.SettingsID, "inactivity_days", 0)
 	set("users", w.uid("sales"), "last_login", dbDate(now.Add(-400*24*time.Hour)))
 	rep, err = hooks.RunSuspensions(w.app, now)
 	require.NoError(t, err)

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -17,14 +19,14 @@ func TestUserPartnerProblem(t *testing.T) {
 		partner string
 		want    string
 	}{
-		{roles.Partner, "", hooks.CodePartnerRequired},
+		{roles.Partner, "", policy.CodePartnerRequired},
 		{roles.Partner, "p1", ""},
 		{roles.Internal, "", ""},
-		{roles.Internal, "p1", hooks.CodePartnerForbidden},
+		{roles.Internal, "p1", policy.CodePartnerForbidden},
 		{roles.Integration, "", ""},
-		{roles.Integration, "p1", hooks.CodePartnerForbidden},
+		{roles.Integration, "p1", policy.CodePartnerForbidden},
 	} {
-		code, msg := hooks.UserPartnerProblem(c.kind, c.partner)
+		code, msg := policy.UserPartnerProblem(c.kind, c.partner)
 		assert.Equal(t, c.want, code, "%s with partner %q", c.kind, c.partner)
 		assert.Equal(t, c.want == "", msg == "", "a refusal has a message")
 	}
@@ -47,11 +49,11 @@ func TestPartnerRolesNeedAPartner(t *testing.T) {
 	for _, c := range []struct {
 		role, partner, code string
 	}{
-		{"partner_user", "", hooks.CodePartnerRequired},
-		{"partner_manager", "", hooks.CodePartnerRequired},
-		{"sales", w.P1, hooks.CodePartnerForbidden},
-		{"admin", w.P1, hooks.CodePartnerForbidden},
-		{"integration", w.P2, hooks.CodePartnerForbidden},
+		{"partner_user", "", policy.CodePartnerRequired},
+		{"partner_manager", "", policy.CodePartnerRequired},
+		{"sales", w.P1, policy.CodePartnerForbidden},
+		{"admin", w.P1, policy.CodePartnerForbidden},
+		{"integration", w.P2, policy.CodePartnerForbidden},
 	} {
 		status, body := create(c.role, c.partner)
 		require.Equal(t, http.StatusBadRequest, status, "%s with partner %q: %s", c.role, c.partner, body)
@@ -72,10 +74,10 @@ func TestPartnerRolesNeedAPartner(t *testing.T) {
 		body map[string]any
 		code string
 	}{
-		{"partner_user_b", map[string]any{"partner": ""}, hooks.CodePartnerRequired},
-		{"partner_user_b", map[string]any{"role": "sales"}, hooks.CodePartnerForbidden},
-		{"sales2", map[string]any{"partner": w.P1}, hooks.CodePartnerForbidden},
-		{"sales2", map[string]any{"role": "partner_user"}, hooks.CodePartnerRequired},
+		{"partner_user_b", map[string]any{"partner": ""}, policy.CodePartnerRequired},
+		{"partner_user_b", map[string]any{"role": "sales"}, policy.CodePartnerForbidden},
+		{"sales2", map[string]any{"partner": w.P1}, policy.CodePartnerForbidden},
+		{"sales2", map[string]any{"role": "partner_user"}, policy.CodePartnerRequired},
 	} {
 		status, body := patch(c.key, c.body)
 		require.Equal(t, http.StatusBadRequest, status, "%s %v: %s", c.key, c.body, body)
@@ -85,7 +87,7 @@ func TestPartnerRolesNeedAPartner(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status, body)
 
 	// the UI's write path and plain Go code
-	_, err := hooks.UpdateFor(w.app, hooks.ByUser(w.users["admin"]), "users", w.uid("pu2"), map[string]any{"partner": ""})
+	_, err := hooks.UpdateFor(w.app, access.ByUser(w.users["admin"]), "users", w.uid("pu2"), map[string]any{"partner": ""})
 	assert.ErrorContains(t, err, "a partner role needs a partner company")
 	u, err := w.app.FindRecordById("users", w.uid("pm2"))
 	require.NoError(t, err)
@@ -101,7 +103,7 @@ func TestPartnerRolesNeedAPartner(t *testing.T) {
 	legacy := w.addUser("legacy", "partner_user", "P1")
 	legacy.Set("partner", "")
 	require.NoError(t, w.app.SaveNoValidate(legacy))
-	_, err = hooks.UpdateFor(w.app, hooks.ByUser(w.users["admin"]), "users", legacy.Id, map[string]any{"active": false})
+	_, err = hooks.UpdateFor(w.app, access.ByUser(w.users["admin"]), "users", legacy.Id, map[string]any{"active": false})
 	assert.NoError(t, err)
 	status, body = patch("legacy", map[string]any{"name": "Ancien compte"})
 	assert.Equal(t, http.StatusOK, status, body)

@@ -8,7 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 func urlQuery(s string) string { return neturl.QueryEscape(s) }
@@ -20,15 +20,15 @@ func requestInfoOf(w *world, who string) *core.RequestInfo {
 // pageCap is hooks.PageCapFor, failing the test on error.
 func pageCap(t testing.TB, app core.App, auth *core.Record) int {
 	t.Helper()
-	n, err := hooks.PageCapFor(app, auth)
+	n, err := access.PageCapFor(app, auth)
 	require.NoError(t, err)
 	return n
 }
 
 // settingsOf is hooks.LoadSettings, failing the test on error.
-func settingsOf(t testing.TB, app core.App) hooks.Settings {
+func settingsOf(t testing.TB, app core.App) access.Settings {
 	t.Helper()
-	s, err := hooks.LoadSettings(app)
+	s, err := access.LoadSettings(app)
 	require.NoError(t, err)
 	return s
 }

@@ -4,7 +4,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -62,7 +62,7 @@ func seedDefaults(app core.App) error {
 		return err
 	}
 	s := core.NewRecord(sc)
-	s.Id = hooks.SettingsID
+	s.Id = access.SettingsID
 	s.Set("score_threshold", 60)
 	s.Set("default_accept_hours", 48)
 	s.Set("max_offers", 3)
@@ -93,6 +93,6 @@ func seedDefaults(app core.App) error {
 		return err
 	}
 
-	_, err = hooks.ApplyPolicy(app)
+	_, err = access.ApplyPolicy(app)
 	return err
 }

@@ -4,7 +4,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 func init() {
@@ -42,6 +42,6 @@ func addLifecycle(app core.App) error {
 		return err
 	}
 	// new lead fields change the compiled write guards
-	_, err = hooks.ApplyPolicy(app)
+	_, err = access.ApplyPolicy(app)
 	return err
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 func init() {
@@ -48,7 +48,7 @@ func addGovernanceFields(app core.App) error {
 	}
 	// The compiled rules list the fields each role may send: recompile so
 	// that the new fields are covered by the guards.
-	_, err := hooks.ApplyPolicy(app)
+	_, err := access.ApplyPolicy(app)
 	return err
 }
 
@@ -68,6 +68,6 @@ func dropGovernanceFields(app core.App) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	_, err := hooks.ApplyPolicy(app)
+	_, err := access.ApplyPolicy(app)
 	return err
 }

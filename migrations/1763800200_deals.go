@@ -7,6 +7,7 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 func init() {
@@ -89,7 +90,7 @@ func addDealFields(app core.App) error {
 		}
 	}
 	// new fields change the compiled write guards
-	_, err = hooks.ApplyPolicy(app)
+	_, err = access.ApplyPolicy(app)
 	return err
 }
 
@@ -116,6 +117,6 @@ func dropDealFields(app core.App) error {
 	if _, err := app.DB().NewQuery("DELETE FROM dedup_keys WHERE kind IN ('account', 'registration')").Execute(); err != nil {
 		return err
 	}
-	_, err = hooks.ApplyPolicy(app)
+	_, err = access.ApplyPolicy(app)
 	return err
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // auditPage is the audit log viewer with filters.
@@ -50,7 +50,7 @@ func (h *handlers) auditPage(e *core.RequestEvent) (*auditPage, error) {
 	if p.Actor != "" {
 		actor := p.Actor
 		if strings.Contains(actor, "@") {
-			if u, _, err := hooks.ListFor(e.App, s.user, "users", hooks.ListQuery{Where: dbx.HashExp{"users.email": actor}, PerPage: 1}); err == nil && len(u) > 0 {
+			if u, _, err := access.ListFor(e.App, s.user, "users", access.ListQuery{Where: dbx.HashExp{"users.email": actor}, PerPage: 1}); err == nil && len(u) > 0 {
 				actor = u[0].Id
 			}
 		}
@@ -68,11 +68,11 @@ func (h *handlers) auditPage(e *core.RequestEvent) (*auditPage, error) {
 	if t, err := time.ParseInLocation("2006-01-02", p.To, h.i18n.tz); err == nil {
 		where = append(where, dbx.NewExp("[[audit_log.at]] < {:to}", dbx.Params{"to": t.AddDate(0, 0, 1).UTC().Format(types.DefaultDateLayout)}))
 	}
-	q := hooks.ListQuery{Sort: "-seq", Page: p.PageNo, PerPage: 50}
+	q := access.ListQuery{Sort: "-seq", Page: p.PageNo, PerPage: 50}
 	if len(where) > 0 {
 		q.Where = dbx.And(where...)
 	}
-	recs, _, err := hooks.ListFor(e.App, s.user, "audit_log", q)
+	recs, _, err := access.ListFor(e.App, s.user, "audit_log", q)
 	if err != nil {
 		return nil, err
 	}

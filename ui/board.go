@@ -10,7 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 )
@@ -75,7 +75,7 @@ func (h *handlers) boardPage(e *core.RequestEvent) (*boardPage, error) {
 	if p.HasConflicts {
 		ready = dbx.And(ready, dbx.HashExp{"leads.held": false})
 	}
-	recs, _, err := hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{Where: ready, Sort: "-score,created", PerPage: 50})
+	recs, _, err := access.ListFor(e.App, s.user, "leads", access.ListQuery{Where: ready, Sort: "-score,created", PerPage: 50})
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (h *handlers) boardPage(e *core.RequestEvent) (*boardPage, error) {
 	for _, l := range leads {
 		p.Ready = append(p.Ready, boardLead{Lead: l, Partners: choicesFor(l, partners)})
 	}
-	recs, _, err = hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{Where: dbx.HashExp{"leads.status": "offered"}, Sort: "accept_by", PerPage: 50})
+	recs, _, err = access.ListFor(e.App, s.user, "leads", access.ListQuery{Where: dbx.HashExp{"leads.status": "offered"}, Sort: "accept_by", PerPage: 50})
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (h *handlers) boardPage(e *core.RequestEvent) (*boardPage, error) {
 		return nil, err
 	}
 	if p.HasConflicts {
-		recs, _, err = hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{Where: dbx.HashExp{"leads.held": true}, Sort: "created", PerPage: 50})
+		recs, _, err = access.ListFor(e.App, s.user, "leads", access.ListQuery{Where: dbx.HashExp{"leads.held": true}, Sort: "created", PerPage: 50})
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +128,7 @@ func conflictPartners(leads []leadView) []string {
 // activePartners lists the active partners the user may see with their
 // territories, open load and offer answers.
 func (h *handlers) activePartners(s *session) ([]partnerChoice, error) {
-	recs, _, err := hooks.ListFor(h.app, s.user, "partners", hooks.ListQuery{Where: dbx.HashExp{"partners.status": "active"}, Sort: "name", PerPage: hooks.MaxPerPage})
+	recs, _, err := access.ListFor(h.app, s.user, "partners", access.ListQuery{Where: dbx.HashExp{"partners.status": "active"}, Sort: "name", PerPage: access.MaxPerPage})
 	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}
@@ -226,7 +226,7 @@ func (h *handlers) partnerStats(ids []string) (map[string]partnerLoad, error) {
 // recentAnswers lists the latest declined and expired offers the user may
 // see.
 func (h *handlers) recentAnswers(s *session) ([]answerView, error) {
-	recs, _, err := hooks.ListFor(h.app, s.user, "lead_offers", hooks.ListQuery{
+	recs, _, err := access.ListFor(h.app, s.user, "lead_offers", access.ListQuery{
 		Where: dbx.In("lead_offers.outcome", "declined", "expired"), Sort: "-decided_at", PerPage: 20,
 	})
 	if errors.Is(err, domain.ErrForbidden) {
@@ -269,7 +269,7 @@ func (h *handlers) visibleLeads(s *session, ids []string) (map[string]leadView, 
 	if len(in) == 0 {
 		return out, nil
 	}
-	recs, _, err := hooks.ListFor(h.app, s.user, "leads", hooks.ListQuery{Where: dbx.In("leads.id", in...), PerPage: hooks.MaxPerPage})
+	recs, _, err := access.ListFor(h.app, s.user, "leads", access.ListQuery{Where: dbx.In("leads.id", in...), PerPage: access.MaxPerPage})
 	if err != nil {
 		return nil, err
 	}

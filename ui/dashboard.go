@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/geo"
 )
 
@@ -55,7 +56,7 @@ func (h *handlers) dashboard(e *core.RequestEvent) error {
 		return err
 	}
 	// the offers about to expire, listed through the read path
-	recs, _, err := hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{
+	recs, _, err := access.ListFor(e.App, s.user, "leads", access.ListQuery{
 		Where: dbx.And(dbx.HashExp{"leads.status": "offered"},
 			dbx.NewExp("leads.accept_by > {:now} AND leads.accept_by <= {:soon}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout), "soon": now.Add(expiringWindow).UTC().Format(types.DefaultDateLayout)})),
 		Sort: "accept_by", PerPage: 10,

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // documentsPage is the sales-enablement library: the documents whose
@@ -27,7 +28,7 @@ type docView struct {
 func (h *handlers) documents(e *core.RequestEvent) error {
 	s := sess(e)
 	p := &documentsPage{page: h.page(e, "documents", "documents.title")}
-	recs, _, err := hooks.ListFor(e.App, s.user, "documents", hooks.ListQuery{Sort: "title", PerPage: hooks.MaxPerPage})
+	recs, _, err := access.ListFor(e.App, s.user, "documents", access.ListQuery{Sort: "title", PerPage: access.MaxPerPage})
 	if err != nil {
 		return err
 	}
@@ -44,5 +45,5 @@ func (h *handlers) documents(e *core.RequestEvent) error {
 // view the document (the cookie session replaces PocketBase's file token).
 func (h *handlers) downloadDocument(e *core.RequestEvent) error {
 	// the same path as the API route: ViewFor, audit of sensitive files
-	return hooks.ServeDocument(e, hooks.ByRequest(e), e.Request.PathValue("id"), "ui")
+	return hooks.ServeDocument(e, access.ByRequest(e), e.Request.PathValue("id"), "ui")
 }

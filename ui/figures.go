@@ -6,7 +6,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/lifecycle"
 )
 
@@ -35,7 +35,7 @@ func (h *handlers) figures(e *core.RequestEvent) error {
 	s := sess(e)
 	p := &figuresPage{page: h.page(e, "figures", "figures.title"), Offers: map[string]int{}}
 	count := func(collection string, where dbx.Expression) (int, error) {
-		_, res, err := hooks.ListFor(e.App, s.user, collection, hooks.ListQuery{Where: where, PerPage: 1, Count: true})
+		_, res, err := access.ListFor(e.App, s.user, collection, access.ListQuery{Where: where, PerPage: 1, Count: true})
 		if err != nil {
 			return 0, err
 		}
@@ -73,14 +73,14 @@ func (h *handlers) figures(e *core.RequestEvent) error {
 		p.Conversion = float64(p.Won) / float64(p.Won+p.Lost)
 	}
 	for page := 1; ; page++ {
-		recs, _, err := hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{Where: dbx.HashExp{"leads.status": "won"}, Page: page, PerPage: hooks.MaxPerPage})
+		recs, _, err := access.ListFor(e.App, s.user, "leads", access.ListQuery{Where: dbx.HashExp{"leads.status": "won"}, Page: page, PerPage: access.MaxPerPage})
 		if err != nil {
 			return err
 		}
 		for _, r := range recs {
 			p.Revenue += r.GetFloat("won_amount")
 		}
-		if len(recs) < hooks.MaxPerPage {
+		if len(recs) < access.MaxPerPage {
 			break
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -34,11 +34,11 @@ type offerCard struct {
 func (h *handlers) inbox(e *core.RequestEvent) error {
 	s := sess(e)
 	p := &inboxPage{page: h.page(e, "inbox", "inbox.title")}
-	settings, err := hooks.LoadSettings(e.App)
+	settings, err := access.LoadSettings(e.App)
 	if err != nil {
 		return err
 	}
-	recs, _, err := hooks.ListFor(e.App, s.user, "leads", hooks.ListQuery{
+	recs, _, err := access.ListFor(e.App, s.user, "leads", access.ListQuery{
 		Where: dbx.HashExp{"leads.status": "offered"}, Sort: "accept_by", PerPage: settings.PartnerPageCap,
 	})
 	if err != nil {
@@ -72,8 +72,8 @@ func (h *handlers) colleagues(s *session) ([]option, error) {
 	if s.role != roles.PartnerManager {
 		return nil, nil
 	}
-	recs, _, err := hooks.ListFor(h.app, s.user, "users", hooks.ListQuery{
-		Where: dbx.HashExp{"users.partner": s.user.GetString("partner"), "users.active": true}, Sort: "name", PerPage: hooks.MaxPerPage,
+	recs, _, err := access.ListFor(h.app, s.user, "users", access.ListQuery{
+		Where: dbx.HashExp{"users.partner": s.user.GetString("partner"), "users.active": true}, Sort: "name", PerPage: access.MaxPerPage,
 	})
 	if err != nil {
 		return nil, err

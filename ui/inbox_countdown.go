@@ -6,7 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -20,7 +20,7 @@ type countdownData struct {
 // no longer open the fragment stops polling.
 func (h *handlers) countdown(e *core.RequestEvent) error {
 	s := sess(e)
-	rec, err := hooks.ViewFor(e.App, s.user, "leads", e.Request.PathValue("id"))
+	rec, err := access.ViewFor(e.App, s.user, "leads", e.Request.PathValue("id"))
 	if errors.Is(err, domain.ErrNotVisible) {
 		// the offer went to someone else: stop polling quietly
 		return h.fragment(e, http.StatusOK, "inbox", "countdown", &countdownData{page: h.page(e, "inbox", ""), Lead: leadView{Status: "closed"}})

@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // setLang switches the UI language: saved on the user's own `locale` when
@@ -16,7 +17,7 @@ func (h *handlers) setLang(e *core.RequestEvent) error {
 		return &uiError{status: http.StatusBadRequest, msg: "error.request"}
 	}
 	if s := sess(e); s != nil {
-		if _, err := hooks.UpdateFor(e.App, hooks.ByRequest(e), "users", s.user.Id, map[string]any{"locale": lang}); err != nil {
+		if _, err := hooks.UpdateFor(e.App, access.ByRequest(e), "users", s.user.Id, map[string]any{"locale": lang}); err != nil {
 			return err
 		}
 	} else {

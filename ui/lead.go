@@ -8,7 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/roles"
@@ -69,7 +69,7 @@ func (h *handlers) showLead(e *core.RequestEvent) error {
 
 func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) {
 	s := sess(e)
-	rec, err := hooks.ViewFor(e.App, s.user, "leads", id)
+	rec, err := access.ViewFor(e.App, s.user, "leads", id)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 			return nil, err
 		}
 	}
-	if p.CanUpdate, err = hooks.CanDo(e.App, s.user, rec, "update", map[string]any{}); err != nil {
+	if p.CanUpdate, err = access.CanDo(e.App, s.user, rec, "update", map[string]any{}); err != nil {
 		return nil, err
 	}
 	if p.CanUpdate {
@@ -120,7 +120,7 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 }
 
 func (h *handlers) activitiesOf(s *session, leadID string) ([]activityView, error) {
-	recs, _, err := hooks.ListFor(h.app, s.user, "activities", hooks.ListQuery{Where: dbx.HashExp{"activities.lead": leadID}, Sort: "-at,-created", PerPage: 100})
+	recs, _, err := access.ListFor(h.app, s.user, "activities", access.ListQuery{Where: dbx.HashExp{"activities.lead": leadID}, Sort: "-at,-created", PerPage: 100})
 	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}
@@ -146,7 +146,7 @@ func (h *handlers) activitiesOf(s *session, leadID string) ([]activityView, erro
 }
 
 func (h *handlers) offersOf(s *session, leadID string) ([]offerView, error) {
-	recs, _, err := hooks.ListFor(h.app, s.user, "lead_offers", hooks.ListQuery{Where: dbx.HashExp{"lead_offers.lead": leadID}, Sort: "-created", PerPage: 50})
+	recs, _, err := access.ListFor(h.app, s.user, "lead_offers", access.ListQuery{Where: dbx.HashExp{"lead_offers.lead": leadID}, Sort: "-created", PerPage: 50})
 	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}
@@ -172,7 +172,7 @@ func (h *handlers) offersOf(s *session, leadID string) ([]offerView, error) {
 }
 
 func (h *handlers) termsOf(s *session, leadID string) ([]termsView, error) {
-	recs, _, err := hooks.ListFor(h.app, s.user, "deal_terms", hooks.ListQuery{Where: dbx.HashExp{"deal_terms.lead": leadID}, PerPage: 10})
+	recs, _, err := access.ListFor(h.app, s.user, "deal_terms", access.ListQuery{Where: dbx.HashExp{"deal_terms.lead": leadID}, PerPage: 10})
 	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -16,7 +17,7 @@ import (
 func (h *handlers) acceptLead(e *core.RequestEvent) error {
 	s := sess(e)
 	id := e.Request.PathValue("id")
-	lead, err := hooks.Accept(e.App, hooks.ByRequest(e), id, e.Request.FormValue("dispatch_to"))
+	lead, err := hooks.Accept(e.App, access.ByRequest(e), id, e.Request.FormValue("dispatch_to"))
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && isHX(e) {
@@ -43,7 +44,7 @@ func (h *handlers) acceptLead(e *core.RequestEvent) error {
 func (h *handlers) offerError(e *core.RequestEvent, s *session, id string, de *domain.Error) error {
 	p := h.page(e, "inbox", "")
 	card := offerCard{page: p, State: "closed", Error: p.Err(de), Reasons: declineReasons(p)}
-	if rec, err := hooks.ViewFor(e.App, s.user, "leads", id); err == nil {
+	if rec, err := access.ViewFor(e.App, s.user, "leads", id); err == nil {
 		views, err := h.leadViews(s, []*core.Record{rec})
 		if err != nil {
 			return err

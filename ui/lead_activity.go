@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -60,7 +61,7 @@ func (h *handlers) logActivity(e *core.RequestEvent) error {
 		if s.kind == "internal" {
 			body["internal"] = f.Internal
 		}
-		if _, err := hooks.CreateFor(e.App, hooks.ByRequest(e), "activities", body); err != nil {
+		if _, err := hooks.CreateFor(e.App, access.ByRequest(e), "activities", body); err != nil {
 			var de *domain.Error
 			if !errors.As(err, &de) {
 				return err
@@ -98,15 +99,15 @@ func (h *handlers) logActivity(e *core.RequestEvent) error {
 // alone records the meeting.
 func (h *handlers) setMeeting(e *core.RequestEvent, leadID string, at time.Time) error {
 	s := sess(e)
-	rec, err := hooks.ViewFor(e.App, s.user, "leads", leadID)
+	rec, err := access.ViewFor(e.App, s.user, "leads", leadID)
 	if err != nil {
 		return err
 	}
 	body := map[string]any{"meeting_at": at.UTC()}
-	ok, err := hooks.CanDo(e.App, s.user, rec, "update", body)
+	ok, err := access.CanDo(e.App, s.user, rec, "update", body)
 	if err != nil || !ok {
 		return err
 	}
-	_, err = hooks.UpdateFor(e.App, hooks.ByRequest(e), "leads", leadID, body)
+	_, err = hooks.UpdateFor(e.App, access.ByRequest(e), "leads", leadID, body)
 	return err
 }

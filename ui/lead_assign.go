@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -16,7 +17,7 @@ import (
 // offers; a refusal is shown next to the lead.
 func (h *handlers) assignLead(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
-	_, err := hooks.Assign(e.App, hooks.ByRequest(e), id, e.Request.FormValue("partner"))
+	_, err := hooks.Assign(e.App, access.ByRequest(e), id, e.Request.FormValue("partner"))
 	var de *domain.Error
 	if err != nil && !errors.As(err, &de) {
 		return err

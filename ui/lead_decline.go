@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -25,11 +26,11 @@ func (h *handlers) declineLead(e *core.RequestEvent) error {
 	}
 	// keep the lead's company for the note: after the decline the lead is
 	// no longer visible to this partner
-	before, err := hooks.ViewFor(e.App, s.user, "leads", id)
+	before, err := access.ViewFor(e.App, s.user, "leads", id)
 	if err != nil {
 		return err
 	}
-	if err := hooks.Decline(e.App, hooks.ByRequest(e), id, reason); err != nil {
+	if err := hooks.Decline(e.App, access.ByRequest(e), id, reason); err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && isHX(e) {
 			return h.offerError(e, s, id, de)

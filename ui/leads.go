@@ -8,7 +8,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/lifecycle"
 )
 
@@ -36,12 +36,12 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	q := hooks.ListQuery{Sort: "-updated,-created", Page: p.PageNo, PerPage: perPage}
+	q := access.ListQuery{Sort: "-updated,-created", Page: p.PageNo, PerPage: perPage}
 	if st := e.Request.URL.Query().Get("status"); lifecycle.Valid(st) {
 		p.Status = st
 		q.Where = dbx.HashExp{"leads.status": st}
 	}
-	recs, _, err := hooks.ListFor(e.App, s.user, "leads", q)
+	recs, _, err := access.ListFor(e.App, s.user, "leads", q)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 // (SPEC §3.3.7), 50 for others.
 func leadsPerPage(app core.App, s *session) (int, error) {
 	if s.kind == "partner" {
-		settings, err := hooks.LoadSettings(app)
+		settings, err := access.LoadSettings(app)
 		return settings.PartnerPageCap, err
 	}
 	return 50, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 )
 
@@ -71,7 +72,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		}
 		return fail(http.StatusUnauthorized, "login.failed")
 	}
-	if reason := hooks.AccountBlock(e.App, user, h.now()); reason != "" {
+	if reason := access.AccountBlock(e.App, user, h.now()); reason != "" {
 		if aerr := audit.Append(e.App, audit.ActorOf(e), audit.ActionLoginFailed, "users", user.Id, map[string]any{"email": email, "reason": reason, "via": "ui"}); aerr != nil {
 			return aerr
 		}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -39,7 +39,7 @@ func (h *handlers) matrix(e *core.RequestEvent) error {
 	for _, l := range policy.Levels() {
 		p.Levels = append(p.Levels, string(l))
 	}
-	m, err := hooks.LoadMatrix(e.App)
+	m, err := access.LoadMatrix(e.App)
 	if err != nil {
 		return err
 	}
@@ -62,12 +62,12 @@ func (h *handlers) matrix(e *core.RequestEvent) error {
 	// permissions rule admits active admins only)
 	var recs []*core.Record
 	for page := 1; ; page++ {
-		batch, _, err := hooks.ListFor(e.App, e.Auth, "permissions", hooks.ListQuery{Page: page, PerPage: hooks.MaxPerPage, Sort: "id"})
+		batch, _, err := access.ListFor(e.App, e.Auth, "permissions", access.ListQuery{Page: page, PerPage: access.MaxPerPage, Sort: "id"})
 		if err != nil {
 			return err
 		}
 		recs = append(recs, batch...)
-		if len(batch) < hooks.MaxPerPage {
+		if len(batch) < access.MaxPerPage {
 			break
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
@@ -19,7 +19,7 @@ import (
 // into the collections' rules. The change is audited in the same
 // transaction.
 func (h *handlers) saveCell(e *core.RequestEvent) error {
-	rec, err := hooks.ViewFor(e.App, e.Auth, "permissions", e.Request.PathValue("id"))
+	rec, err := access.ViewFor(e.App, e.Auth, "permissions", e.Request.PathValue("id"))
 	if err != nil {
 		return errNotFound
 	}

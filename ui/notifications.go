@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // notificationsPage lists the user's notifications, newest first.
@@ -35,7 +36,7 @@ func (h *handlers) notifications(e *core.RequestEvent) error {
 
 func (h *handlers) loadNotifications(e *core.RequestEvent, p *notificationsPage) error {
 	s := sess(e)
-	recs, _, err := hooks.ListFor(e.App, s.user, "notifications", hooks.ListQuery{Where: dbx.HashExp{"notifications.user": s.user.Id}, Sort: "-created", PerPage: 50})
+	recs, _, err := access.ListFor(e.App, s.user, "notifications", access.ListQuery{Where: dbx.HashExp{"notifications.user": s.user.Id}, Sort: "-created", PerPage: 50})
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func (h *handlers) readNotification(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	ids := []string{id}
 	if id == "all" {
-		recs, _, err := hooks.ListFor(e.App, s.user, "notifications", hooks.ListQuery{Where: dbx.HashExp{"notifications.user": s.user.Id, "notifications.read": false}, PerPage: hooks.MaxPerPage})
+		recs, _, err := access.ListFor(e.App, s.user, "notifications", access.ListQuery{Where: dbx.HashExp{"notifications.user": s.user.Id, "notifications.read": false}, PerPage: access.MaxPerPage})
 		if err != nil {
 			return err
 		}
@@ -68,7 +69,7 @@ func (h *handlers) readNotification(e *core.RequestEvent) error {
 		}
 	}
 	for _, nid := range ids {
-		if _, err := hooks.UpdateFor(e.App, hooks.ByRequest(e), "notifications", nid, map[string]any{"read": true}); err != nil {
+		if _, err := hooks.UpdateFor(e.App, access.ByRequest(e), "notifications", nid, map[string]any{"read": true}); err != nil {
 			return err
 		}
 	}

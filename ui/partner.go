@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -35,7 +36,7 @@ func (h *handlers) showPartner(e *core.RequestEvent) error {
 
 func (h *handlers) partnerPage(e *core.RequestEvent, id string) (*partnerPage, error) {
 	s := sess(e)
-	rec, err := hooks.ViewFor(e.App, s.user, "partners", id)
+	rec, err := access.ViewFor(e.App, s.user, "partners", id)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (h *handlers) partnerPage(e *core.RequestEvent, id string) (*partnerPage, e
 			p.Territories = append(p.Territories, n)
 		}
 	}
-	users, _, err := hooks.ListFor(e.App, s.user, "users", hooks.ListQuery{Where: dbx.HashExp{"users.partner": id}, Sort: "name", PerPage: hooks.MaxPerPage})
+	users, _, err := access.ListFor(e.App, s.user, "users", access.ListQuery{Where: dbx.HashExp{"users.partner": id}, Sort: "name", PerPage: access.MaxPerPage})
 	if err != nil && !errors.Is(err, domain.ErrForbidden) {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func (h *handlers) partnerPage(e *core.RequestEvent, id string) (*partnerPage, e
 	if p.Partner.Status != "active" {
 		other = "active"
 	}
-	if p.CanStatus, err = hooks.CanDo(e.App, s.user, rec, "update", map[string]any{"status": other}); err != nil {
+	if p.CanStatus, err = access.CanDo(e.App, s.user, rec, "update", map[string]any{"status": other}); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -85,7 +86,7 @@ func (h *handlers) setPartnerStatus(e *core.RequestEvent) error {
 	if st != "active" && st != "suspended" && st != "ended" {
 		return &uiError{status: http.StatusBadRequest, msg: "error.request"}
 	}
-	if _, err := hooks.UpdateFor(e.App, hooks.ByRequest(e), "partners", id, map[string]any{"status": st}); err != nil && !errors.As(err, &uerr) {
+	if _, err := hooks.UpdateFor(e.App, access.ByRequest(e), "partners", id, map[string]any{"status": st}); err != nil && !errors.As(err, &uerr) {
 		return err
 	}
 	if !isHX(e) && uerr == nil {

@@ -7,7 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // partnersPage lists the partners the user may see with their load.
@@ -30,12 +30,12 @@ var partnerStatuses = []string{"active", "suspended", "ended"}
 func (h *handlers) partners(e *core.RequestEvent) error {
 	s := sess(e)
 	p := &partnersPage{page: h.page(e, "partners", "partners.title")}
-	q := hooks.ListQuery{Sort: "name", PerPage: hooks.MaxPerPage}
+	q := access.ListQuery{Sort: "name", PerPage: access.MaxPerPage}
 	if st := e.Request.URL.Query().Get("status"); st == "active" || st == "suspended" || st == "ended" {
 		p.Status = st
 		q.Where = dbx.HashExp{"partners.status": st}
 	}
-	recs, _, err := hooks.ListFor(e.App, s.user, "partners", q)
+	recs, _, err := access.ListFor(e.App, s.user, "partners", q)
 	if err != nil {
 		return err
 	}

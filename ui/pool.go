@@ -7,7 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/lifecycle"
 )
 
@@ -26,7 +26,7 @@ type poolPage struct {
 // pool lists the unassigned pool leads the user may see, newest first.
 func (h *handlers) pool(e *core.RequestEvent) error {
 	s := sess(e)
-	settings, err := hooks.LoadSettings(e.App)
+	settings, err := access.LoadSettings(e.App)
 	if err != nil {
 		return err
 	}
@@ -40,8 +40,8 @@ func (h *handlers) pool(e *core.RequestEvent) error {
 		p.Status = st
 		statuses = []any{st}
 	}
-	q := hooks.ListQuery{Where: dbx.And(dbx.In("leads.status", statuses...), dbx.HashExp{"leads.partner": ""}), Sort: "-created", Page: p.PageNo, PerPage: 50}
-	recs, _, err := hooks.ListFor(e.App, s.user, "leads", q)
+	q := access.ListQuery{Where: dbx.And(dbx.In("leads.status", statuses...), dbx.HashExp{"leads.partner": ""}), Sort: "-created", Page: p.PageNo, PerPage: 50}
+	recs, _, err := access.ListFor(e.App, s.user, "leads", q)
 	if err != nil {
 		return err
 	}

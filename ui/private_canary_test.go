@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/testapp"
 )
@@ -195,7 +196,7 @@ func TestPrivateCustomerCanary(t *testing.T) {
 	}
 
 	// --- intake: web form, ingest API, CSV import
-	settings, err := app.FindRecordById("settings_prm", hooks.SettingsID)
+	settings, err := app.FindRecordById("settings_prm", access.SettingsID)
 	require.NoError(t, err)
 	settings.Set("web_form_keys", []string{"canary-form"})
 	require.NoError(t, app.Save(settings))

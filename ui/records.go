@@ -9,7 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -101,9 +101,9 @@ func (h *handlers) customerNames(s *session, leads []leadView) (map[string]strin
 			ids = append(ids, l.ID)
 		}
 	}
-	for start := 0; start < len(ids); start += hooks.MaxPerPage {
-		end := min(start+hooks.MaxPerPage, len(ids))
-		recs, _, err := hooks.ListFor(h.app, s.user, "lead_contacts", hooks.ListQuery{Where: dbx.In("lead_contacts.lead", ids[start:end]...), PerPage: hooks.MaxPerPage})
+	for start := 0; start < len(ids); start += access.MaxPerPage {
+		end := min(start+access.MaxPerPage, len(ids))
+		recs, _, err := access.ListFor(h.app, s.user, "lead_contacts", access.ListQuery{Where: dbx.In("lead_contacts.lead", ids[start:end]...), PerPage: access.MaxPerPage})
 		if errors.Is(err, domain.ErrForbidden) {
 			return out, nil
 		}
@@ -131,9 +131,9 @@ func (h *handlers) names(s *session, collection string, ids []string) (map[strin
 			list = append(list, id)
 		}
 	}
-	for start := 0; start < len(list); start += hooks.MaxPerPage {
-		end := min(start+hooks.MaxPerPage, len(list))
-		recs, _, err := hooks.ListFor(h.app, s.user, collection, hooks.ListQuery{Where: dbx.In(collection+".id", list[start:end]...), PerPage: hooks.MaxPerPage})
+	for start := 0; start < len(list); start += access.MaxPerPage {
+		end := min(start+access.MaxPerPage, len(list))
+		recs, _, err := access.ListFor(h.app, s.user, collection, access.ListQuery{Where: dbx.In(collection+".id", list[start:end]...), PerPage: access.MaxPerPage})
 		if errors.Is(err, domain.ErrForbidden) {
 			return out, nil
 		}
@@ -156,7 +156,7 @@ type contactView struct {
 // contactOf reads the contact of a lead through the read path; nil when
 // the user may not see it.
 func (h *handlers) contactOf(s *session, leadID string) (*contactView, error) {
-	recs, _, err := hooks.ListFor(h.app, s.user, "lead_contacts", hooks.ListQuery{Where: dbx.HashExp{"lead_contacts.lead": leadID}, PerPage: 1})
+	recs, _, err := access.ListFor(h.app, s.user, "lead_contacts", access.ListQuery{Where: dbx.HashExp{"lead_contacts.lead": leadID}, PerPage: 1})
 	if errors.Is(err, domain.ErrForbidden) || (err == nil && len(recs) == 0) {
 		return nil, nil
 	}

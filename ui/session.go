@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
 )
 
@@ -127,7 +128,7 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 			return e.Next()
 		}
 		user, err := e.App.FindAuthRecordByToken(c.Value, core.TokenTypeAuth)
-		live := err == nil && user.Collection().Name == "users" && hooks.AccountBlock(e.App, user, h.now()) == ""
+		live := err == nil && user.Collection().Name == "users" && access.AccountBlock(e.App, user, h.now()) == ""
 		if live {
 			_, reason, err := hooks.CheckSession(e.App, user, c.Value, h.now())
 			if err != nil {
@@ -155,7 +156,7 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 // or a permission changes).
 func (h *handlers) newSession(user *core.Record, token string) (*session, error) {
 	s := &session{user: user, token: token, role: user.GetString("role")}
-	m, err := hooks.CachedMatrix(h.app)
+	m, err := access.CachedMatrix(h.app)
 	if err != nil {
 		return nil, err
 	}

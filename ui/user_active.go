@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -21,7 +22,7 @@ func (h *handlers) setUserActive(e *core.RequestEvent) error {
 		return errForbidden
 	}
 	var de *domain.Error
-	_, err := hooks.UpdateFor(e.App, hooks.ByRequest(e), "users", id, map[string]any{"active": active})
+	_, err := hooks.UpdateFor(e.App, access.ByRequest(e), "users", id, map[string]any{"active": active})
 	if err != nil && !errors.As(err, &de) {
 		return err
 	}
@@ -31,7 +32,7 @@ func (h *handlers) setUserActive(e *core.RequestEvent) error {
 		}
 		return e.Redirect(http.StatusSeeOther, "/users")
 	}
-	rec, err := hooks.ViewFor(e.App, s.user, "users", id)
+	rec, err := access.ViewFor(e.App, s.user, "users", id)
 	if err != nil {
 		return err
 	}

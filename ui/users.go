@@ -8,7 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/access"
 )
 
 // usersPage lists the accounts the user may see.
@@ -32,11 +32,11 @@ type userRow struct {
 func (h *handlers) users(e *core.RequestEvent) error {
 	s := sess(e)
 	p := &usersPage{page: h.page(e, "users", "users.title"), PageNo: pageParam(e), Query: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
-	q := hooks.ListQuery{Sort: "name", Page: p.PageNo, PerPage: 100}
+	q := access.ListQuery{Sort: "name", Page: p.PageNo, PerPage: 100}
 	if p.Query != "" {
 		q.Where = dbx.Or(dbx.Like("users.name", p.Query), dbx.Like("users.email", p.Query))
 	}
-	recs, _, err := hooks.ListFor(e.App, s.user, "users", q)
+	recs, _, err := access.ListFor(e.App, s.user, "users", q)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (h *handlers) userRows(s *session, recs []*core.Record) ([]userRow, error) 
 			Partner: pn[r.GetString("partner")], Active: r.GetBool("active"), Expires: r.GetDateTime("access_expires"), LastLogin: r.GetDateTime("last_login"),
 		}
 		if s.caps.ManageUsers && r.Id != s.user.Id {
-			ok, err := hooks.CanDo(h.app, s.user, r, "update", map[string]any{"active": !row.Active})
+			ok, err := access.CanDo(h.app, s.user, r, "update", map[string]any{"active": !row.Active})
 			if err != nil {
 				return nil, err
 			}

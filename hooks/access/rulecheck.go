@@ -1,6 +1,7 @@
-package hooks
+package access
 
 import (
+	"maps"
 	"strings"
 	"sync"
 
@@ -55,33 +56,44 @@ var ruleViewProvenOn = map[string]string{
 // covers.
 var ruleViewCollections = map[string]bool{"leads": true}
 
-// verdict is a rule's answer for one record: unknown means "ask SQL".
-type verdict int8
+// Verdict is a rule's answer for one record: unknown means "ask SQL".
+type Verdict int8
 
+// The verdicts of RuleView.
 const (
-	ruleUnknown verdict = iota
-	ruleFalse
-	ruleTrue
+	RuleUnknown Verdict = iota
+	RuleFalse
+	RuleTrue
 )
 
-func vAnd(a, b verdict) verdict {
-	switch {
-	case a == ruleFalse || b == ruleFalse:
-		return ruleFalse
-	case a == ruleTrue && b == ruleTrue:
-		return ruleTrue
-	}
-	return ruleUnknown
+// String is "true", "false" or "unknown".
+func (v Verdict) String() string {
+	return map[Verdict]string{RuleTrue: "true", RuleFalse: "false", RuleUnknown: "unknown"}[v]
 }
 
-func vOr(a, b verdict) verdict {
+// RuleViewProvenOn returns the module versions RuleView is proven on (a
+// copy of ruleViewProvenOn; TestRuleViewProvenOnTheseVersions compares
+// them with go.mod).
+func RuleViewProvenOn() map[string]string { return maps.Clone(ruleViewProvenOn) }
+
+func vAnd(a, b Verdict) Verdict {
 	switch {
-	case a == ruleTrue || b == ruleTrue:
-		return ruleTrue
-	case a == ruleFalse && b == ruleFalse:
-		return ruleFalse
+	case a == RuleFalse || b == RuleFalse:
+		return RuleFalse
+	case a == RuleTrue && b == RuleTrue:
+		return RuleTrue
 	}
-	return ruleUnknown
+	return RuleUnknown
+}
+
+func vOr(a, b Verdict) Verdict {
+	switch {
+	case a == RuleTrue || b == RuleTrue:
+		return RuleTrue
+	case a == RuleFalse && b == RuleFalse:
+		return RuleFalse
+	}
+	return RuleUnknown
 }
 
 // parsedRules caches the parse of the few rules in force (they change only
@@ -109,29 +121,29 @@ func parseRule(rule string) ([]fexpr.ExprGroup, error) {
 	return g, nil
 }
 
-// ruleView decides the collection's ViewRule for auth on rec in memory
-// (see the top of this file); ruleUnknown means the caller must ask
+// RuleView decides the collection's ViewRule for auth on rec in memory
+// (see the top of this file); RuleUnknown means the caller must ask
 // ViewFor. Like ViewFor, a superuser passes and a nil rule refuses.
-func ruleView(app core.App, auth, rec *core.Record) verdict {
+func RuleView(app core.App, auth, rec *core.Record) Verdict {
 	coll := rec.Collection()
 	if !ruleViewCollections[coll.Name] {
-		return ruleUnknown
+		return RuleUnknown
 	}
 	if auth != nil && auth.IsSuperuser() {
-		return ruleTrue
+		return RuleTrue
 	}
 	if coll.ViewRule == nil {
-		return ruleFalse
+		return RuleFalse
 	}
 	if *coll.ViewRule == "" {
-		return ruleTrue
+		return RuleTrue
 	}
 	if auth == nil {
-		return ruleUnknown
+		return RuleUnknown
 	}
 	groups, err := parseRule(*coll.ViewRule)
 	if err != nil {
-		return ruleUnknown
+		return RuleUnknown
 	}
 	ev := &ruleEval{app: app, auth: auth, rec: rec, now: types.NowDateTime().String()}
 	return ev.groups(groups)
@@ -147,27 +159,27 @@ type ruleEval struct {
 
 // groups follows PocketBase's SQL rendering: `a && b || c && d` is
 // `a AND b OR c AND d`, i.e. (a AND b) OR (c AND d).
-func (ev *ruleEval) groups(gs []fexpr.ExprGroup) verdict {
+func (ev *ruleEval) groups(gs []fexpr.ExprGroup) Verdict {
 	if len(gs) == 0 {
-		return ruleUnknown
+		return RuleUnknown
 	}
-	acc, chain := ruleFalse, ruleTrue
+	acc, chain := RuleFalse, RuleTrue
 	for i, g := range gs {
 		if i > 0 && g.Join == fexpr.JoinOr {
-			if acc = vOr(acc, chain); acc == ruleTrue {
-				return ruleTrue // TRUE OR anything
+			if acc = vOr(acc, chain); acc == RuleTrue {
+				return RuleTrue // TRUE OR anything
 			}
 			chain = ev.item(g.Item)
 			continue
 		}
-		if chain != ruleFalse { // FALSE AND anything: skip the lookups
+		if chain != RuleFalse { // FALSE AND anything: skip the lookups
 			chain = vAnd(chain, ev.item(g.Item))
 		}
 	}
 	return vOr(acc, chain)
 }
 
-func (ev *ruleEval) item(it any) verdict {
+func (ev *ruleEval) item(it any) Verdict {
 	switch x := it.(type) {
 	case fexpr.Expr:
 		return ev.expr(x)
@@ -176,7 +188,7 @@ func (ev *ruleEval) item(it any) verdict {
 	case []fexpr.ExprGroup:
 		return ev.groups(x)
 	}
-	return ruleUnknown
+	return RuleUnknown
 }
 
 // ruleValue is a known, non-null operand: text or bool.
@@ -186,14 +198,14 @@ type ruleValue struct {
 	s      string
 }
 
-func (ev *ruleEval) expr(e fexpr.Expr) verdict {
+func (ev *ruleEval) expr(e fexpr.Expr) Verdict {
 	l, ok := ev.operand(e.Left)
 	if !ok {
-		return ruleUnknown
+		return RuleUnknown
 	}
 	r, ok := ev.operand(e.Right)
 	if !ok || l.isBool != r.isBool {
-		return ruleUnknown
+		return RuleUnknown
 	}
 	var res bool
 	switch e.Op {
@@ -203,17 +215,17 @@ func (ev *ruleEval) expr(e fexpr.Expr) verdict {
 		res = l != r
 	case fexpr.SignLt, fexpr.SignLte, fexpr.SignGt, fexpr.SignGte:
 		if l.isBool {
-			return ruleUnknown
+			return RuleUnknown
 		}
 		c := strings.Compare(l.s, r.s) // SQLite's BINARY collation
 		res = map[fexpr.SignOp]bool{fexpr.SignLt: c < 0, fexpr.SignLte: c <= 0, fexpr.SignGt: c > 0, fexpr.SignGte: c >= 0}[e.Op]
 	default:
-		return ruleUnknown
+		return RuleUnknown
 	}
 	if res {
-		return ruleTrue
+		return RuleTrue
 	}
-	return ruleFalse
+	return RuleFalse
 }
 
 func (ev *ruleEval) operand(t fexpr.Token) (ruleValue, bool) {

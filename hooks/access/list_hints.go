@@ -1,15 +1,12 @@
-package hooks
+package access
 
 import (
-	"net/http"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/lifecycle"
@@ -27,15 +24,11 @@ import (
 // territories and running territory grants, or the pool statuses). Every
 // hint is implied by the caller's own branch of the rule — a superset of the
 // rows the rule allows — so the result is exactly the same, only found
-// through an index. The rule itself still decides.
+// through an index. The rule itself still decides. The api package ANDs
+// the hint to the REST list requests (ListHintMiddlewareID), ListFor to its
+// own.
 
-// ListHintMiddlewareID identifies the middleware.
-const ListHintMiddlewareID = "relaisListHints"
-
-var (
-	listPath = regexp.MustCompile(`^/api/collections/([a-z_]+)/records/?$`)
-	safeID   = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
-)
+var safeID = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
 // hintedField is, per collection, the field carrying the partner and the
 // territory (empty when the collection has none).
@@ -62,7 +55,7 @@ func ListHint(app core.App, user *core.Record, collection string, now time.Time)
 	if !ok || user == nil || user.Collection().Name != "users" {
 		return ""
 	}
-	m, err := sharedMatrix(app) // read only
+	m, err := SharedMatrix(app) // read only
 	if err != nil {
 		return ""
 	}
@@ -119,34 +112,4 @@ func ListHint(app core.App, user *core.Record, collection string, now time.Time)
 		return poolHint
 	}
 	return ""
-}
-
-// bindListHints installs the middleware on the REST list routes.
-func bindListHints(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-			Id:       ListHintMiddlewareID,
-			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 3,
-			Func: func(e *core.RequestEvent) error {
-				if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.IsSuperuser() {
-					return e.Next()
-				}
-				mm := listPath.FindStringSubmatch(e.Request.URL.Path)
-				if mm == nil {
-					return e.Next()
-				}
-				if hint := ListHint(e.App, e.Auth, mm[1], time.Now()); hint != "" {
-					q := e.Request.URL.Query()
-					if f := strings.TrimSpace(q.Get("filter")); f != "" {
-						q.Set("filter", "("+hint+") && ("+f+")")
-					} else {
-						q.Set("filter", hint)
-					}
-					e.Request.URL.RawQuery = q.Encode()
-				}
-				return e.Next()
-			},
-		})
-		return se.Next()
-	})
 }

@@ -1,4 +1,4 @@
-package hooks
+package access
 
 import (
 	"database/sql"

@@ -3,27 +3,10 @@ package hooks
 import (
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
-
-// AccountBlock explains why an account may not be used, or "" when it may.
-func AccountBlock(app core.App, user *core.Record, now time.Time) string {
-	if !user.GetBool("active") {
-		return "account_inactive"
-	}
-	if exp := user.GetDateTime("access_expires"); !exp.IsZero() && !exp.Time().After(now) {
-		return "account_expired"
-	}
-	if pid := user.GetString("partner"); pid != "" {
-		// from memory outside transactions (reset on any change of a
-		// partner, see caches.go)
-		if st, err := partnerStatus(app, pid); err != nil || st != "active" {
-			return "partner_inactive"
-		}
-	}
-	return ""
-}
 
 // blockMessages are the login refusals shown to a user who typed the right
 // password on a blocked account.
@@ -92,7 +75,7 @@ func revokes(u *core.Record) bool {
 
 // RevokePartnerSessions rotates the token key of every user of a partner.
 func RevokePartnerSessions(app core.App, partnerID string) error {
-	users, err := app.FindAllRecords("users", dbxEq("partner", partnerID))
+	users, err := app.FindAllRecords("users", dbx.HashExp{"partner": partnerID})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package hooks
+package access
 
 import (
 	"database/sql"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/audit"
@@ -206,4 +207,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// RoleCell reads the matrix cell of a role on a resource (false when there
+// is none; a read error is returned, not taken for a missing cell).
+func RoleCell(app core.App, roleID, resource string) (policy.Cell, bool, error) {
+	rec, err := app.FindFirstRecordByFilter("permissions", "role = {:r} && resource = {:res}", dbx.Params{"r": roleID, "res": resource})
+	if errors.Is(err, sql.ErrNoRows) {
+		return policy.Cell{}, false, nil
+	}
+	if err != nil {
+		return policy.Cell{}, false, err
+	}
+	return cellFromRecord(rec), true, nil
 }

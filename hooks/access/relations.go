@@ -1,11 +1,10 @@
-package hooks
+package access
 
 import (
 	"errors"
 	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
@@ -34,29 +33,11 @@ import (
 // user may not use, so that it tells nothing about other companies' data.
 const CodeUnknownRelation = "unknown_relation"
 
-// relationGuardPriority runs the check before every other Relais request
-// hook (the lifecycle, deals and audit hooks run at -1 and 0), so that it
-// sees exactly what the client sent and nothing the hooks derive.
-const relationGuardPriority = -10
-
-// bindRelationGuard checks the relation ids of every REST create and
-// update, in every collection.
-func bindRelationGuard(app core.App) {
-	guard := func(e *core.RecordRequestEvent) error {
-		if err := checkRelations(e.App, e.Auth, e.Record); err != nil {
-			return APIError(e.RequestEvent, err)
-		}
-		return e.Next()
-	}
-	app.OnRecordCreateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relais_relation_guard", Priority: relationGuardPriority, Func: guard})
-	app.OnRecordUpdateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relais_relation_guard", Priority: relationGuardPriority, Func: guard})
-}
-
 // checkRelations refuses a write by user that adds, to any relation field
 // of rec, the id of a record the user may not link (see mayLink). rec holds
 // the values to save; rec.Original() the stored ones (empty for a new
 // record).
-func checkRelations(app core.App, user *core.Record, rec *core.Record) error {
+func CheckRelations(app core.App, user *core.Record, rec *core.Record) error {
 	if user != nil && user.IsSuperuser() {
 		return nil
 	}
@@ -71,12 +52,12 @@ func checkRelations(app core.App, user *core.Record, rec *core.Record) error {
 			if slices.Contains(before, id) {
 				continue
 			}
-			ok, err := mayLink(app, user, rf.CollectionId, id)
+			ok, err := MayLink(app, user, rf.CollectionId, id)
 			if err != nil {
 				return err
 			}
 			if !ok {
-				return unknownRelation(rf.Name)
+				return UnknownRelation(rf.Name)
 			}
 		}
 	}
@@ -84,7 +65,7 @@ func checkRelations(app core.App, user *core.Record, rec *core.Record) error {
 }
 
 // unknownRelation is the refusal of a relation id, naming the field.
-func unknownRelation(field string) *domain.Error {
+func UnknownRelation(field string) *domain.Error {
 	return domain.Invalid(CodeUnknownRelation, field, field+": no record you may link has this id")
 }
 
@@ -92,7 +73,7 @@ func unknownRelation(field string) *domain.Error {
 // the collection: a record the user may view (its ViewRule), and for a
 // partner role one of its own company (a partner, or a record whose
 // `partner` is the user's). Every user may name itself.
-func mayLink(app core.App, user *core.Record, collectionID, id string) (bool, error) {
+func MayLink(app core.App, user *core.Record, collectionID, id string) (bool, error) {
 	coll, err := app.FindCachedCollectionByNameOrId(collectionID)
 	if err != nil {
 		return false, err
@@ -107,7 +88,7 @@ func mayLink(app core.App, user *core.Record, collectionID, id string) (bool, er
 	if err != nil {
 		return false, err
 	}
-	kind, err := roleKindOf(app, user)
+	kind, err := RoleKindOf(app, user)
 	if err != nil {
 		return false, err
 	}

@@ -1,4 +1,4 @@
-package hooks
+package access
 
 import (
 	"github.com/pocketbase/pocketbase/core"

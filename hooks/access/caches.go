@@ -1,4 +1,4 @@
-package hooks
+package access
 
 import (
 	"database/sql"
@@ -15,11 +15,11 @@ import (
 )
 
 // In-memory caches of the small, rarely changed tables that every request
-// reads (issue 8): the permission matrix (roles + permissions), the
+// reads: the permission matrix (roles + permissions), the
 // settings_prm record and the status of partners.
 //
-// Each cache is reset by a hook bound in Register whenever a record of its
-// collections is created, updated or deleted. PocketBase runs these
+// Each cache is reset by a hook bound in hooks.Register (CacheResets)
+// whenever a record of its collections is created, updated or deleted. PocketBase runs these
 // "after success" hooks once the change is committed (after the commit of
 // the enclosing transaction), before the saving call returns: any read that
 // starts after a change returns sees it.
@@ -130,26 +130,20 @@ type caches struct {
 	territories genCache[[]geo.Territory]
 }
 
-// bindCaches creates the app's caches and the hooks that reset them. It is
-// bound first so that the reset runs before any other "after success" hook
-// of the same change.
-func bindCaches(app core.App) {
+// CacheResets creates the app's caches and returns, per collection, the
+// reset of the cache that holds its records: the hooks package binds each
+// to the after-success events of its collection (first of all of them:
+// whatever the other after-success hooks of the change read must be
+// fresh).
+func CacheResets(app core.App) map[string]func() {
 	c, _ := app.Store().GetOrSet(cachesKey, func() any { return &caches{} }).(*caches)
 	if c == nil {
-		return
+		return nil
 	}
-	on := func(reset func(), collections ...string) {
-		h := func(e *core.RecordEvent) error { reset(); return e.Next() }
-		for _, name := range collections {
-			app.OnRecordAfterCreateSuccess(name).BindFunc(h)
-			app.OnRecordAfterUpdateSuccess(name).BindFunc(h)
-			app.OnRecordAfterDeleteSuccess(name).BindFunc(h)
-		}
+	return map[string]func(){
+		"roles": c.matrix.reset, "permissions": c.matrix.reset, "settings_prm": c.settings.reset,
+		"partners": c.partnerStatus.reset, "territories": c.territories.reset,
 	}
-	on(c.matrix.reset, "roles", "permissions")
-	on(c.settings.reset, "settings_prm")
-	on(c.partnerStatus.reset, "partners")
-	on(c.territories.reset, "territories")
 }
 
 // cachesOf returns the app's caches, nil inside a transaction or when
@@ -182,7 +176,7 @@ func ResetCaches(app core.App) {
 // report and assignment checks). Code that validates a change of the
 // matrix must use LoadMatrix. The result is the caller's own copy.
 func CachedMatrix(app core.App) (policy.Matrix, error) {
-	m, err := sharedMatrix(app)
+	m, err := SharedMatrix(app)
 	if err != nil {
 		return m, err
 	}
@@ -191,7 +185,7 @@ func CachedMatrix(app core.App) (policy.Matrix, error) {
 
 // sharedMatrix is CachedMatrix without the copy: the result may be the
 // cached value itself and must only be read (Role, Cell), never modified.
-func sharedMatrix(app core.App) (policy.Matrix, error) {
+func SharedMatrix(app core.App) (policy.Matrix, error) {
 	c := cachesOf(app)
 	if c == nil {
 		return LoadMatrix(app)
@@ -204,11 +198,11 @@ func sharedMatrix(app core.App) (policy.Matrix, error) {
 // on any change of roles or permissions and by ResetCaches). It is the one
 // lookup of role kinds for every hook and route; an error reading the
 // matrix is returned, never taken for "no kind".
-func roleKind(app core.App, roleID string) (roles.Kind, error) {
+func RoleKind(app core.App, roleID string) (roles.Kind, error) {
 	if roleID == "" {
 		return "", nil
 	}
-	m, err := sharedMatrix(app)
+	m, err := SharedMatrix(app)
 	if err != nil {
 		return "", err
 	}
@@ -218,16 +212,16 @@ func roleKind(app core.App, roleID string) (roles.Kind, error) {
 
 // roleKindOf returns the kind of a user's role ("" for guests, superusers
 // and unknown roles).
-func roleKindOf(app core.App, u *core.Record) (roles.Kind, error) {
+func RoleKindOf(app core.App, u *core.Record) (roles.Kind, error) {
 	if u == nil || u.Collection().Name != "users" {
 		return "", nil
 	}
-	return roleKind(app, u.GetString("role"))
+	return RoleKind(app, u.GetString("role"))
 }
 
 // hasKind reports whether u is a user whose role is of kind k.
-func hasKind(app core.App, u *core.Record, k roles.Kind) (bool, error) {
-	got, err := roleKindOf(app, u)
+func HasKind(app core.App, u *core.Record, k roles.Kind) (bool, error) {
+	got, err := RoleKindOf(app, u)
 	return err == nil && got == k, err
 }
 
@@ -255,7 +249,7 @@ func cachedSettings(app core.App) (Settings, error) {
 
 // partnerStatus returns the status of a partner ("" when it does not
 // exist), from memory when it can.
-func partnerStatus(app core.App, id string) (string, error) {
+func PartnerStatus(app core.App, id string) (string, error) {
 	load := func() (string, error) {
 		p, err := app.FindRecordById("partners", id)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -1,4 +1,0 @@
-package hooks
-
-// Internals of user_partner.go, for the external tests.
-var UserPartnerProblem = userPartnerProblem
