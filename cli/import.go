@@ -11,9 +11,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/csvimport"
+	"github.com/relais/relais/hooks/intake"
 )
 
 func importCommand(app *pocketbase.PocketBase) *cobra.Command {
@@ -48,7 +48,7 @@ func importCommand(app *pocketbase.PocketBase) *cobra.Command {
 					progressbar.OptionShowCount(), progressbar.OptionSetItsString("rows"), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
 			}
 			last := 0
-			sum, rowErrs, err := hooks.ImportCSV(app, f, hooks.ImportOptions{
+			sum, rowErrs, err := intake.ImportCSV(app, f, intake.ImportOptions{
 				Source: source, DryRun: dryRun, Actor: audit.SystemActor("import"),
 				Progress: func(done int) {
 					if bar != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
@@ -94,7 +95,7 @@ func bindDeals(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		return deleteKeys(e.App, "registration", e.Record.Id)
+		return intake.DeleteKeys(e.App, "registration", e.Record.Id)
 	})
 
 	bindAccountKeys(app)
@@ -289,7 +290,7 @@ func OpportunityFromLead(app core.App, by access.By, leadID string, in Opportuni
 	body := map[string]any{"lead": lead.Id}
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
-		name = leadName(lead) // never a private customer's name: it stays in lead_contacts
+		name = intake.LeadName(lead) // never a private customer's name: it stays in lead_contacts
 	}
 	if len([]rune(name)) > 200 {
 		return nil, domain.Invalid("too_long", "name", "name is longer than 200 characters")
@@ -661,7 +662,7 @@ func bindAccountKeys(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		return deleteKeys(e.App, "account", e.Record.Id)
+		return intake.DeleteKeys(e.App, "account", e.Record.Id)
 	})
 }
 
@@ -672,7 +673,7 @@ func accountKeys(a *core.Record) []string {
 // RefreshAccountKeys rewrites the duplicate keys of an account (kind
 // account, with the account's partner) and its primary dedup_key.
 func RefreshAccountKeys(app core.App, account *core.Record) error {
-	if err := deleteKeys(app, "account", account.Id); err != nil {
+	if err := intake.DeleteKeys(app, "account", account.Id); err != nil {
 		return err
 	}
 	keys := accountKeys(account)
@@ -680,13 +681,7 @@ func RefreshAccountKeys(app core.App, account *core.Record) error {
 		Bind(dbx.Params{"k": dedup.Primary(keys), "id": account.Id}).Execute(); err != nil {
 		return err
 	}
-	return saveKeys(app, "account", account.Id, account.GetString("partner"), keys)
-}
-
-func deleteKeys(app core.App, kind, record string) error {
-	_, err := app.DB().NewQuery("DELETE FROM dedup_keys WHERE kind = {:k} AND record = {:r}").
-		Bind(dbx.Params{"k": kind, "r": record}).Execute()
-	return err
+	return intake.SaveKeys(app, "account", account.Id, account.GetString("partner"), keys)
 }
 
 // protectionEnd is when a registration approved at now stops being

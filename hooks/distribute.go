@@ -16,6 +16,7 @@ import (
 	"github.com/relais/relais/hooks/assign"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -347,5 +348,5 @@ func backToPool(tx core.App, lead *core.Record, actor audit.Actor, reason string
 		return err
 	}
 	return notifyChannelManagers(tx, lead, "lead_back_to_pool",
-		"Lead revenu au pool / Lead back to the pool: "+leadName(lead)+" ("+lead.GetString("city")+")")
+		"Lead revenu au pool / Lead back to the pool: "+intake.LeadName(lead)+" ("+lead.GetString("city")+")")
 }

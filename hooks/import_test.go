@@ -8,9 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/csvimport"
+	"github.com/relais/relais/hooks/intake"
 )
 
 const importCSV = "\ufeffSociété;Code postal;Ville;Prénom;Nom;E-mail;Téléphone;Score;Besoin\n" +
@@ -22,7 +22,7 @@ const importCSV = "\ufeffSociété;Code postal;Ville;Prénom;Nom;E-mail;Téléph
 
 func TestImportCSV(t *testing.T) {
 	w := newWorld(t)
-	dry, errs, err := hooks.ImportCSV(w.app, strings.NewReader(importCSV), hooks.ImportOptions{DryRun: true, Actor: audit.SystemActor("test")})
+	dry, errs, err := intake.ImportCSV(w.app, strings.NewReader(importCSV), intake.ImportOptions{DryRun: true, Actor: audit.SystemActor("test")})
 	require.NoError(t, err)
 	assert.Equal(t, 5, dry.Rows)
 	assert.Equal(t, 2, dry.Created)
@@ -30,9 +30,9 @@ func TestImportCSV(t *testing.T) {
 	assert.Len(t, errs, 3)
 	assert.Zero(t, countRows(t, w, "SELECT COUNT(*) FROM leads"), "a dry run writes nothing")
 
-	sum, errs, err := hooks.ImportCSV(w.app, strings.NewReader(importCSV), hooks.ImportOptions{Actor: audit.SystemActor("test")})
+	sum, errs, err := intake.ImportCSV(w.app, strings.NewReader(importCSV), intake.ImportOptions{Actor: audit.SystemActor("test")})
 	require.NoError(t, err)
-	assert.Equal(t, hooks.ImportSummary{Rows: 5, Created: 2, Rejected: 3, Warnings: sum.Warnings}, sum)
+	assert.Equal(t, intake.ImportSummary{Rows: 5, Created: 2, Rejected: 3, Warnings: sum.Warnings}, sum)
 	lines := map[int]string{}
 	for _, e := range errs {
 		lines[e.Line] = e.Column + ": " + e.Reason
@@ -48,7 +48,7 @@ func TestImportCSV(t *testing.T) {
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM lead_contacts WHERE phone = '+33611223344'"))
 
 	// a re-run creates nothing
-	again, _, err := hooks.ImportCSV(w.app, strings.NewReader(importCSV), hooks.ImportOptions{Actor: audit.SystemActor("test")})
+	again, _, err := intake.ImportCSV(w.app, strings.NewReader(importCSV), intake.ImportOptions{Actor: audit.SystemActor("test")})
 	require.NoError(t, err)
 	assert.Equal(t, 0, again.Created)
 	assert.Equal(t, 2, again.Existing)

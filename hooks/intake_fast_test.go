@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/migrations"
 )
 
@@ -25,7 +25,7 @@ func TestSourceRefLookupQueryUsesTheIndex(t *testing.T) {
 	rows := []struct {
 		Detail string `db:"detail"`
 	}{}
-	require.NoError(t, w.app.DB().NewQuery("EXPLAIN QUERY PLAN "+hooks.SourceRefLookup).
+	require.NoError(t, w.app.DB().NewQuery("EXPLAIN QUERY PLAN "+intake.SourceRefLookup).
 		Bind(dbx.Params{"s": "api", "r": "X", "c": w.uid("integration")}).All(&rows))
 	var plan []string
 	for _, r := range rows {
@@ -60,8 +60,8 @@ func keyRows(t *testing.T, w *world, record string) []keyRow {
 func TestSaveKeysWritesRowsLikeSave(t *testing.T) {
 	w := newWorld(t)
 	keys := []string{"email:a@b.fr", "phone:+33299123456", "company:fournil|35000"}
-	require.NoError(t, hooks.SaveKeys(w.app, "lead", "leadrecord00001", "", keys))
-	require.NoError(t, hooks.SaveKeys(w.app, "account", "accountrecord01", w.P1, keys)) // Save path
+	require.NoError(t, intake.SaveKeys(w.app, "lead", "leadrecord00001", "", keys))
+	require.NoError(t, intake.SaveKeys(w.app, "account", "accountrecord01", w.P1, keys)) // Save path
 	fast, saved := keyRows(t, w, "leadrecord00001"), keyRows(t, w, "accountrecord01")
 	require.Len(t, fast, 3)
 	require.Len(t, saved, 3)
@@ -86,7 +86,7 @@ func TestSaveKeysWritesRowsLikeSave(t *testing.T) {
 	assert.NotEqual(t, fast[0].ID, fast[1].ID)
 
 	long := "company:" + strings.Repeat("et ", 120) + "|35000" // over the field's 300 characters
-	err := hooks.SaveKeys(w.app, "lead", "leadrecord00002", "", []string{"email:c@d.fr", long})
+	err := intake.SaveKeys(w.app, "lead", "leadrecord00002", "", []string{"email:c@d.fr", long})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "key", "Save's validation error")
 	// the Save path, as before, writes key by key (Ingest rolls back)
@@ -132,7 +132,7 @@ func TestIngestTerritoryCacheFollowsChanges(t *testing.T) {
 // (not the cache), so a territory created in it is matched.
 func TestNewIntakeInTransactionSeesItsOwnTerritories(t *testing.T) {
 	w := newWorld(t)
-	_, err := hooks.NewIntake(w.app) // warm the cache
+	_, err := intake.NewIntake(w.app) // warm the cache
 	require.NoError(t, err)
 	err = w.app.RunInTransaction(func(tx core.App) error {
 		c, err := tx.FindCollectionByNameOrId("territories")
@@ -143,9 +143,9 @@ func TestNewIntakeInTransactionSeesItsOwnTerritories(t *testing.T) {
 		r.Set("kind", "department")
 		r.Set("departments", []string{"29"})
 		require.NoError(t, tx.Save(r))
-		it, err := hooks.NewIntake(tx)
+		it, err := intake.NewIntake(tx)
 		require.NoError(t, err)
-		res, err := it.Ingest(tx, audit.SystemActor("test"), nil, hooks.IngestInput{Company: "Ferme de Kerlann", Source: "import", PostalCode: "29200"})
+		res, err := it.Ingest(tx, audit.SystemActor("test"), nil, intake.IngestInput{Company: "Ferme de Kerlann", Source: "import", PostalCode: "29200"})
 		require.NoError(t, err)
 		assert.Equal(t, r.Id, res.Lead.GetString("territory"))
 		return nil

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/intake"
 )
 
 // Item 9: the ingest replay told an integration that a source_ref "is
@@ -55,7 +55,7 @@ func TestIngestReplayIsNoOracle(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.NotContains(t, res.Body, theirsB["id"])
 	var batch struct {
-		Items []hooks.BatchItem `json:"items"`
+		Items []intake.BatchItem `json:"items"`
 	}
 	res.JSON(t, &batch)
 	require.Len(t, batch.Items, 2)

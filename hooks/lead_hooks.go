@@ -8,11 +8,9 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
-	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
-	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
-	"github.com/relais/relais/hooks/privacy"
 )
 
 // checkLeadUpdate applies the lifecycle to a lead update by a user, for the
@@ -58,39 +56,6 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 	return nil
 }
 
-// prepareLeadCreate fills the derived fields of a lead created through the
-// API or the UI: creator, default status, département and territory.
-func prepareLeadCreate(app core.App, user *core.Record, lead *core.Record) error {
-	if user != nil && user.Collection().Name == "users" {
-		lead.Set("created_by", user.Id)
-	}
-	if lead.GetString("status") == "" {
-		lead.Set("status", "new")
-	}
-	if lead.GetString("country") == "" {
-		lead.Set("country", "FR")
-	}
-	if geo.IsFrance(lead.GetString("country")) {
-		if d, err := geo.DepartementFromPostalCode("FR", lead.GetString("postal_code")); err == nil {
-			lead.Set("department", d)
-			it, err := NewIntake(app)
-			if err != nil {
-				return err
-			}
-			if t, ok := geo.Match("FR", lead.GetString("postal_code"), d, it.territories); ok {
-				lead.Set("territory", t.ID)
-			}
-		}
-	}
-	company := lead.GetString("company")
-	if privacy.IsPrivate(privacy.Lead{Company: company, Segment: lead.GetString("segment"), Private: lead.GetBool("private")}) {
-		company = "" // a private customer's lead keeps no key derived from a name
-	}
-	keys := dedup.Keys(dedup.Input{Company: company, PostalCode: lead.GetString("postal_code")})
-	lead.Set("dedup_key", dedup.Primary(keys))
-	return nil
-}
-
 // afterLeadSaved distributes a lead that just became ready.
 func afterLeadSaved(app core.App, lead *core.Record) {
 	if lead.GetString("status") != "ready" || lead.GetBool("held") {
@@ -118,7 +83,7 @@ func bindLeadHooks(app core.App) {
 		return nil
 	})
 	app.OnRecordCreateRequest("leads").BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := prepareLeadCreate(e.App, e.Auth, e.Record); err != nil {
+		if err := intake.PrepareLead(e.App, e.Auth, e.Record); err != nil {
 			return err
 		}
 		return e.Next()

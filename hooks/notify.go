@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 
+	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -38,13 +39,13 @@ func notify(tx core.App, userID, kind, leadID, title, body string) error {
 // — never the contact (SPEC §3.3.2, §3.3.3).
 func offerText(lead *core.Record, acceptBy time.Time) string {
 	return fmt.Sprintf("%s — %s %s\nSegment: %s · Score: %d\n%s\nÀ accepter avant / accept before: %s UTC",
-		leadName(lead), lead.GetString("postal_code"), lead.GetString("city"),
+		intake.LeadName(lead), lead.GetString("postal_code"), lead.GetString("city"),
 		lead.GetString("segment"), lead.GetInt("score"), lead.GetString("interest"), acceptBy.UTC().Format("2006-01-02 15:04"))
 }
 
 // notifyOffer tells the assignee and the partner managers of a new offer.
 func notifyOffer(tx core.App, lead, partner, assignee *core.Record, acceptBy time.Time) error {
-	title := "Nouvelle offre / New offer: " + leadName(lead) + " (" + lead.GetString("city") + ")"
+	title := "Nouvelle offre / New offer: " + intake.LeadName(lead) + " (" + lead.GetString("city") + ")"
 	body := offerText(lead, acceptBy)
 	recipients := []string{assignee.Id}
 	managers := []struct {
@@ -84,7 +85,7 @@ func notifyChannelManagers(tx core.App, lead *core.Record, kind, title string) e
 		}
 	}
 	for _, r := range rows {
-		if err := notify(tx, r.ID, kind, lead.Id, title, leadName(lead)+" — "+lead.GetString("city")); err != nil {
+		if err := notify(tx, r.ID, kind, lead.Id, title, intake.LeadName(lead)+" — "+lead.GetString("city")); err != nil {
 			return err
 		}
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -215,7 +215,7 @@ func TestIntakeSeparatesPrivateNames(t *testing.T) {
 	csv := "Société;Segment;Prénom;Nom;E-mail;Code postal;Ville\n" +
 		"Famille Quenouille;residential;Marc;Quenouille;marc@example.test;35000;Rennes\n" +
 		";residential;Eva;Quenouille;eva@example.test;35000;Rennes\n"
-	sum, rowErrs, err := hooks.ImportCSV(w.app, strings.NewReader(csv), hooks.ImportOptions{Actor: audit.SystemActor("test")})
+	sum, rowErrs, err := intake.ImportCSV(w.app, strings.NewReader(csv), intake.ImportOptions{Actor: audit.SystemActor("test")})
 	require.NoError(t, err)
 	require.Empty(t, rowErrs)
 	assert.Equal(t, 2, sum.Created)

@@ -16,6 +16,7 @@ import (
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/privacy"
@@ -188,22 +189,6 @@ func registrationConflicts(app core.App, keys []string, partner, exclude string)
 	return out, nil
 }
 
-// territoryOf derives the territory of a French postal code.
-func territoryOf(app core.App, postal string) (string, error) {
-	it, err := NewIntake(app)
-	if err != nil {
-		return "", err
-	}
-	dept, err := geo.DepartementFromPostalCode("FR", postal)
-	if err != nil {
-		return "", nil
-	}
-	if t, ok := geo.Match("FR", postal, dept, it.territories); ok {
-		return t.ID, nil
-	}
-	return "", nil
-}
-
 // RegisterDeal records a deal registration by a partner user. Every
 // partner role that can read opportunities (so that the registrant can
 // follow its registration) may register: a registration is a request that
@@ -231,7 +216,7 @@ func RegisterDeal(app core.App, by access.By, in RegistrationInput) (*core.Recor
 	}
 	partner := user.GetString("partner")
 	keys := in.keys()
-	territory, err := territoryOf(app, in.PostalCode)
+	territory, err := intake.TerritoryOf(app, in.PostalCode)
 	if err != nil {
 		return nil, err
 	}
@@ -387,10 +372,10 @@ func ApproveRegistration(app core.App, by access.By, id string) (*core.Record, e
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		if err := deleteKeys(tx, "registration", rec.Id); err != nil {
+		if err := intake.DeleteKeys(tx, "registration", rec.Id); err != nil {
 			return err
 		}
-		if err := saveKeys(tx, "registration", rec.Id, rec.GetString("partner"), keys); err != nil {
+		if err := intake.SaveKeys(tx, "registration", rec.Id, rec.GetString("partner"), keys); err != nil {
 			return err
 		}
 		if err := audit.Append(tx, by.Actor, "registration.approve", "opportunities", rec.Id, changes); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/intake"
 )
 
 // The Go write path used by the UI: the same rules as the REST API (the
@@ -93,7 +94,7 @@ func CreateFor(app core.App, by access.By, collection string, body map[string]an
 	}
 	switch collection {
 	case "leads":
-		if err := prepareLeadCreate(app, by.User, rec); err != nil {
+		if err := intake.PrepareLead(app, by.User, rec); err != nil {
 			return nil, err
 		}
 	case "activities":

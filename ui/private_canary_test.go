@@ -20,6 +20,7 @@ import (
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -220,7 +221,7 @@ func TestPrivateCustomerCanary(t *testing.T) {
 	csvRow := canaries[2]
 	csv := "Société;Segment;Prénom;Nom;E-mail;Code postal;Ville;Score\n" +
 		csvRow.last + " " + csvRow.first + ";farm;" + csvRow.first + ";" + csvRow.last + ";" + csvRow.email + ";29200;Brest;30\n"
-	sum, rowErrs, err := hooks.ImportCSV(app, strings.NewReader(csv), hooks.ImportOptions{Actor: audit.SystemActor("test"), Creator: e.user("admin@demo.test")})
+	sum, rowErrs, err := intake.ImportCSV(app, strings.NewReader(csv), intake.ImportOptions{Actor: audit.SystemActor("test"), Creator: e.user("admin@demo.test")})
 	require.NoError(t, err)
 	require.Empty(t, rowErrs)
 	require.Equal(t, 1, sum.Created)

@@ -1,4 +1,4 @@
-package hooks
+package intake
 
 import (
 	"database/sql"
@@ -18,7 +18,8 @@ import (
 // `company` has nothing to find, realtime and expand carry nothing, and
 // every text built from the lead (notifications, e-mails, pages) shows a
 // neutral label instead. This file keeps that true on every save, whatever
-// the path, and renders the label in API responses.
+// the path (GuardPrivateLead), and renders the label in API responses
+// (LabelPrivate).
 
 // Messages of the company checks (API style: English, field-named).
 const (
@@ -26,33 +27,7 @@ const (
 	msgPrivateName     = "this lead is a private customer's: its name is a contact detail, so leave company empty and put the name in the lead's contact (lead_contacts); set private to false for a business"
 )
 
-// bindPrivateLeads guards every save of a lead and labels private
-// customers' leads in API responses (REST, expand, realtime, export).
-func bindPrivateLeads(app core.App) {
-	app.OnRecordCreate("leads").BindFunc(guardPrivateLead)
-	app.OnRecordUpdate("leads").BindFunc(guardPrivateLead)
-	app.OnRecordEnrich("leads").BindFunc(func(e *core.RecordEnrichEvent) error {
-		if e.Record.GetBool("private") {
-			var auth *core.Record
-			if e.RequestInfo != nil {
-				auth = e.RequestInfo.Auth
-			}
-			// rendering over an empty stored value: the label holds no secret
-			e.Record.Set("company", privacy.Label(localeOf(auth), e.Record.GetString("city"), e.Record.GetString("department")))
-		}
-		return e.Next()
-	})
-}
-
-// localeOf is the language of a user ("fr" unless they chose "en").
-func localeOf(u *core.Record) string {
-	if u != nil && u.Collection().Name == "users" && u.GetString("locale") == "en" {
-		return "en"
-	}
-	return "fr"
-}
-
-// guardPrivateLead decides the `private` flag of a lead being saved and
+// GuardPrivateLead decides the `private` flag of a lead being saved and
 // keeps names out of `company`:
 //
 //   - a lead is private when flagged so, residential, or when its company
@@ -64,7 +39,7 @@ func localeOf(u *core.Record) string {
 //     stored), and a company stored before the lead became private (its
 //     segment changed to residential) moves to the contact, in the same
 //     transaction.
-func guardPrivateLead(e *core.RecordEvent) error {
+func GuardPrivateLead(e *core.RecordEvent) error {
 	rec := e.Record
 	company := strings.TrimSpace(rec.GetString("company"))
 	changed := rec.IsNew() || company != strings.TrimSpace(rec.Original().GetString("company"))
@@ -150,12 +125,30 @@ func cut(s string, n int) string {
 	return s
 }
 
-// leadName names a lead in the texts stored once for every reader
+// LeadName names a lead in the texts stored once for every reader
 // (notifications, e-mail subjects, opportunity names): its company, or the
 // bilingual noun for a private customer.
-func leadName(lead *core.Record) string {
+func LeadName(lead *core.Record) string {
 	if lead.GetBool("private") {
 		return privacy.BilingualNoun
 	}
 	return lead.GetString("company")
+}
+
+// LabelPrivate shows a private customer's lead to auth (nil for a guest)
+// with the neutral label in the reader's language instead of its (empty)
+// company: an API response, an expand, a realtime message, an export row.
+// Rendering over an empty stored value: the label holds no secret.
+func LabelPrivate(auth, lead *core.Record) {
+	if lead.GetBool("private") {
+		lead.Set("company", privacy.Label(localeOf(auth), lead.GetString("city"), lead.GetString("department")))
+	}
+}
+
+// localeOf is the language of a user ("fr" unless they chose "en").
+func localeOf(u *core.Record) string {
+	if u != nil && u.Collection().Name == "users" && u.GetString("locale") == "en" {
+		return "en"
+	}
+	return "fr"
 }

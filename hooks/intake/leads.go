@@ -1,0 +1,58 @@
+package intake
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/privacy"
+)
+
+// PrepareLead fills the derived fields of a lead created through the
+// API or the UI: creator, default status, département and territory.
+func PrepareLead(app core.App, user *core.Record, lead *core.Record) error {
+	if user != nil && user.Collection().Name == "users" {
+		lead.Set("created_by", user.Id)
+	}
+	if lead.GetString("status") == "" {
+		lead.Set("status", "new")
+	}
+	if lead.GetString("country") == "" {
+		lead.Set("country", "FR")
+	}
+	if geo.IsFrance(lead.GetString("country")) {
+		if d, err := geo.DepartementFromPostalCode("FR", lead.GetString("postal_code")); err == nil {
+			lead.Set("department", d)
+			it, err := NewIntake(app)
+			if err != nil {
+				return err
+			}
+			if t, ok := geo.Match("FR", lead.GetString("postal_code"), d, it.territories); ok {
+				lead.Set("territory", t.ID)
+			}
+		}
+	}
+	company := lead.GetString("company")
+	if privacy.IsPrivate(privacy.Lead{Company: company, Segment: lead.GetString("segment"), Private: lead.GetBool("private")}) {
+		company = "" // a private customer's lead keeps no key derived from a name
+	}
+	keys := dedup.Keys(dedup.Input{Company: company, PostalCode: lead.GetString("postal_code")})
+	lead.Set("dedup_key", dedup.Primary(keys))
+	return nil
+}
+
+// TerritoryOf derives the territory of a French postal code.
+func TerritoryOf(app core.App, postal string) (string, error) {
+	it, err := NewIntake(app)
+	if err != nil {
+		return "", err
+	}
+	dept, err := geo.DepartementFromPostalCode("FR", postal)
+	if err != nil {
+		return "", nil
+	}
+	if t, ok := geo.Match("FR", postal, dept, it.territories); ok {
+		return t.ID, nil
+	}
+	return "", nil
+}
