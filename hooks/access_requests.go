@@ -12,6 +12,7 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -90,7 +91,7 @@ func notifyApprovers(app core.App, r *core.Record) error {
 			continue
 		}
 		title := "Demande d'accès / Access request: " + r.GetString("kind")
-		if err := govNotify(app, u.Id, "access_request", title, r.GetString("details")); err != nil {
+		if err := notify.Send(app, u.Id, "access_request", "", title, r.GetString("details")); err != nil {
 			return err
 		}
 	}
@@ -181,7 +182,7 @@ func ApproveAccessRequest(app core.App, approver *core.Record, by audit.Actor, i
 		if reason != "" {
 			body += "\n" + reason
 		}
-		if err := govNotify(tx, r.GetString("requester"), "access_request", "Demande d'accès acceptée / Access request approved", body); err != nil {
+		if err := notify.Send(tx, r.GetString("requester"), "access_request", "", "Demande d'accès acceptée / Access request approved", body); err != nil {
 			return err
 		}
 		return audit.Append(tx, by, ActionRequestApprove, "access_requests", r.Id, map[string]any{
@@ -210,7 +211,7 @@ func RejectAccessRequest(app core.App, approver *core.Record, by audit.Actor, id
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		if err := govNotify(tx, r.GetString("requester"), "access_request", "Demande d'accès refusée / Access request rejected", reason); err != nil {
+		if err := notify.Send(tx, r.GetString("requester"), "access_request", "", "Demande d'accès refusée / Access request rejected", reason); err != nil {
 			return err
 		}
 		return audit.Append(tx, by, ActionRequestReject, "access_requests", r.Id, map[string]any{

@@ -19,6 +19,7 @@ import (
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -530,7 +531,7 @@ func ValidateWin(app core.App, by access.By, id string, approve bool, note strin
 			if note != "" {
 				body += "\n" + note
 			}
-			if err := notify(tx, req, "win_decision", rec.GetString("lead"), title+oppLabel(rec), body); err != nil {
+			if err := notify.Send(tx, req, "win_decision", rec.GetString("lead"), title+oppLabel(rec), body); err != nil {
 				return err
 			}
 		}
@@ -599,7 +600,7 @@ func notifyWinToValidate(tx core.App, rec *core.Record, by *core.Record) error {
 		if by != nil && by.Id == id {
 			continue
 		}
-		if err := notify(tx, id, "win_validation", rec.GetString("lead"), title, "opportunity "+rec.Id); err != nil {
+		if err := notify.Send(tx, id, "win_validation", rec.GetString("lead"), title, "opportunity "+rec.Id); err != nil {
 			return err
 		}
 	}

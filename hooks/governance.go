@@ -71,17 +71,3 @@ func govIsAdmin(app core.App, auth *core.Record) bool {
 	return auth.Collection().Name == "users" && auth.GetString("role") == roles.Admin &&
 		access.AccountBlock(app, auth, time.Now()) == ""
 }
-
-// govNotify creates an in-app notification (no lead).
-func govNotify(app core.App, userID, kind, title, body string) error {
-	c, err := app.FindCachedCollectionByNameOrId("notifications")
-	if err != nil {
-		return err
-	}
-	n := core.NewRecord(c)
-	n.Set("user", userID)
-	n.Set("kind", kind)
-	n.Set("title", title)
-	n.Set("body", body)
-	return app.Save(n)
-}

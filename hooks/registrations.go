@@ -18,6 +18,7 @@ import (
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/privacy"
 	"github.com/relais/relais/hooks/roles"
@@ -314,7 +315,7 @@ func notifyRegistration(tx core.App, rec *core.Record, conflicts []RegistrationC
 		body += "\n" + conflictText(tx, conflicts)
 	}
 	for _, id := range ids {
-		if err := notify(tx, id, "registration", "", title, body); err != nil {
+		if err := notify.Send(tx, id, "registration", "", title, body); err != nil {
 			return err
 		}
 	}
@@ -465,7 +466,7 @@ func notifyPartner(tx core.App, rec *core.Record, kind, title, body string) erro
 		return err
 	}
 	for _, id := range ids {
-		if err := notify(tx, id, kind, "", title, body); err != nil {
+		if err := notify.Send(tx, id, kind, "", title, body); err != nil {
 			return err
 		}
 	}

@@ -2,37 +2,15 @@ package hooks
 
 import (
 	"fmt"
-	"html"
-	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/mailer"
 
 	"github.com/relais/relais/hooks/intake"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/roles"
 )
-
-// mailedKinds are the notification kinds also sent by e-mail.
-var mailedKinds = map[string]bool{"offer": true, "lead_back_to_pool": true, "offer_accepted": false}
-
-// notify creates one in-app notification. Its text is built only from what
-// the recipient may see; e-mails are sent from it after the commit.
-func notify(tx core.App, userID, kind, leadID, title, body string) error {
-	c, err := tx.FindCachedCollectionByNameOrId("notifications")
-	if err != nil {
-		return err
-	}
-	n := core.NewRecord(c)
-	n.Set("user", userID)
-	n.Set("kind", kind)
-	n.Set("lead", leadID)
-	n.Set("title", title)
-	n.Set("body", body)
-	return tx.Save(n)
-}
 
 // offerText is the public description of an offered lead: company (a
 // neutral noun for a private customer), town, segment, interest and score
@@ -61,7 +39,7 @@ func notifyOffer(tx core.App, lead, partner, assignee *core.Record, acceptBy tim
 		}
 	}
 	for _, u := range recipients {
-		if err := notify(tx, u, "offer", lead.Id, title, body); err != nil {
+		if err := notify.Send(tx, u, "offer", lead.Id, title, body); err != nil {
 			return err
 		}
 	}
@@ -85,40 +63,9 @@ func notifyChannelManagers(tx core.App, lead *core.Record, kind, title string) e
 		}
 	}
 	for _, r := range rows {
-		if err := notify(tx, r.ID, kind, lead.Id, title, intake.LeadName(lead)+" — "+lead.GetString("city")); err != nil {
+		if err := notify.Send(tx, r.ID, kind, lead.Id, title, intake.LeadName(lead)+" — "+lead.GetString("city")); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// bindMail sends the e-mail of a notification once its transaction has
-// committed (PocketBase runs after-success hooks after the commit).
-func bindMail(app core.App) {
-	app.OnRecordAfterCreateSuccess("notifications").BindFunc(func(e *core.RecordEvent) error {
-		if mailedKinds[e.Record.GetString("kind")] {
-			if err := mailNotification(e.App, e.Record); err != nil {
-				e.App.Logger().Warn("notification e-mail not sent", "notification", e.Record.Id, "error", err)
-			}
-		}
-		return e.Next()
-	})
-}
-
-func mailNotification(app core.App, n *core.Record) error {
-	u, err := app.FindRecordById("users", n.GetString("user"))
-	if err != nil {
-		return err
-	}
-	s := app.Settings()
-	link := strings.TrimRight(s.Meta.AppURL, "/") + "/ui/leads/" + n.GetString("lead")
-	text := n.GetString("body") + "\n\n" + link + "\n"
-	msg := &mailer.Message{
-		From:    mail.Address{Name: s.Meta.SenderName, Address: s.Meta.SenderAddress},
-		To:      []mail.Address{{Address: u.Email()}},
-		Subject: n.GetString("title"),
-		Text:    text,
-		HTML:    "<p>" + strings.ReplaceAll(html.EscapeString(n.GetString("body")), "\n", "<br>") + `</p><p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + "</a></p>",
-	}
-	return app.NewMailClient().Send(msg)
 }
