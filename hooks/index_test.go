@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/distribution"
 )
 
 // The distribution indexes exist and survive a save of the leads
@@ -28,7 +28,7 @@ func TestDistributionIndexesSurviveCollectionSaves(t *testing.T) {
 func TestDistributionCountsUseThePartialIndexes(t *testing.T) {
 	w := newWorld(t)
 	in := "'" + w.P1 + "','" + w.P2 + "','x1','x2','x3','x4','x5','x6','x7','x8'"
-	for q, idx := range map[string]string{hooks.OpenLeadsSQL: "idx_leads_partner_open", hooks.WonLeadsSQL: "idx_leads_partner_won"} {
+	for q, idx := range map[string]string{distribution.OpenLeadsSQL: "idx_leads_partner_open", distribution.WonLeadsSQL: "idx_leads_partner_won"} {
 		rows := []struct {
 			Detail string `db:"detail"`
 		}{}

@@ -2,13 +2,13 @@ package hooks
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/intake"
 )
@@ -68,10 +68,7 @@ func ingestRoute(e *core.RequestEvent) error {
 		return e.JSON(http.StatusOK, rec)
 	}
 	if res.Lead.GetString("status") == "ready" && !res.Held {
-		if err := e.App.RunInTransaction(func(tx core.App) error {
-			_, err := Distribute(tx, res.Lead.Id, audit.SystemActor("distribution"), time.Now())
-			return err
-		}); err != nil {
+		if err := distribution.DistributeNow(e.App, res.Lead.Id); err != nil {
 			e.App.Logger().Error("distribution after ingest failed", "lead", res.Lead.Id, "error", err)
 		}
 		// distribution changed the lead: read it again
@@ -141,7 +138,7 @@ func assignRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	return respondLead(e)(Assign(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Partner))
+	return respondLead(e)(distribution.Assign(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Partner))
 }
 
 func acceptRoute(e *core.RequestEvent) error {
@@ -153,7 +150,7 @@ func acceptRoute(e *core.RequestEvent) error {
 			return e.BadRequestError("Invalid body.", nil)
 		}
 	}
-	lead, err := Accept(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Assignee)
+	lead, err := distribution.Accept(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Assignee)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -205,7 +202,7 @@ func declineRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&body); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	if err := Decline(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Reason); err != nil {
+	if err := distribution.Decline(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Reason); err != nil {
 		return APIError(e, err)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"status": "declined"})

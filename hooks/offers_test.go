@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -196,7 +196,7 @@ func TestDeclineAndExpiryMoveToTheNextCandidate(t *testing.T) {
 	// an accept after the deadline is refused
 	res := w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/accept", assigneeToken(t, w, rec), nil)
 	assert.Equal(t, http.StatusConflict, res.Status, res.Body)
-	n, err := hooks.ExpireOffers(w.app, time.Now())
+	n, err := distribution.ExpireOffers(w.app, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	rec = leadRec(t, w, rec.Id)
@@ -228,7 +228,7 @@ func TestDeclineAndExpiryMoveToTheNextCandidate(t *testing.T) {
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		res, err := hooks.Distribute(tx, rec.Id, audit.SystemActor("test"), time.Now())
+		res, err := distribution.Distribute(tx, rec.Id, audit.SystemActor("test"), time.Now())
 		assert.False(t, res.Offered, "%+v", res)
 		return err
 	}))
@@ -256,7 +256,7 @@ func TestDuplicateOfAPartnersLeadIsHeld(t *testing.T) {
 	assert.Equal(t, "ready", rec.GetString("status"))
 	assert.Empty(t, rec.GetString("partner"), "a held lead is offered to nobody")
 	// the jobs do not distribute it either
-	_, err = hooks.DistributePending(w.app, time.Now())
+	_, err = distribution.DistributePending(w.app, time.Now())
 	require.NoError(t, err)
 	rec = leadRec(t, w, rec.Id)
 	assert.Empty(t, rec.GetString("partner"))

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/distribution"
 )
 
 // regWorld is the world plus a channel manager of T2 (cm2) and an
@@ -348,7 +349,7 @@ func TestProtectedRegistrationHoldsNewLeads(t *testing.T) {
 		assert.Equal(t, w.P1, lead.GetString("conflict_partner"))
 		assert.Equal(t, "ready", lead.GetString("status"))
 		assert.Empty(t, lead.GetString("partner"), "never offered to another partner")
-		_, err := hooks.DistributePending(w.app, time.Now())
+		_, err := distribution.DistributePending(w.app, time.Now())
 		require.NoError(t, err)
 		assert.Empty(t, leadRec(t, w, lead.Id).GetString("partner"), "the distribution job leaves it too")
 		assert.Zero(t, countRows(t, w, "SELECT COUNT(*) FROM lead_offers WHERE lead = {:l}", dbx.Params{"l": lead.Id}))

@@ -9,9 +9,3 @@ var (
 
 // Acceptance is the dashboard's per-partner acceptance figures.
 var Acceptance = acceptance
-
-// The distribution's count queries (their plans are tested).
-var (
-	OpenLeadsSQL = openLeadsSQL
-	WonLeadsSQL  = wonLeadsSQL
-)

@@ -6,6 +6,7 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/intake"
 )
@@ -35,7 +36,7 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 	pendingWin := false
 	switch collection {
 	case "leads":
-		if err := checkLeadUpdate(app, by.User, rec); err != nil {
+		if err := distribution.CheckLeadUpdate(app, by.User, rec); err != nil {
 			return nil, err
 		}
 	case "opportunities":
@@ -61,7 +62,7 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 		return nil, err
 	}
 	if collection == "leads" {
-		afterLeadSaved(app, rec)
+		distribution.AfterLeadSaved(app, rec)
 	}
 	return rec, nil
 }
@@ -98,7 +99,7 @@ func CreateFor(app core.App, by access.By, collection string, body map[string]an
 			return nil, err
 		}
 	case "activities":
-		prepareActivity(by.User, rec)
+		distribution.PrepareActivity(by.User, rec)
 	case "opportunities":
 		if err := prepareOpportunityCreate(app, by.User, rec); err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -17,7 +18,7 @@ import (
 func (h *handlers) acceptLead(e *core.RequestEvent) error {
 	s := sess(e)
 	id := e.Request.PathValue("id")
-	lead, err := hooks.Accept(e.App, access.ByRequest(e), id, e.Request.FormValue("dispatch_to"))
+	lead, err := distribution.Accept(e.App, access.ByRequest(e), id, e.Request.FormValue("dispatch_to"))
 	if err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && isHX(e) {

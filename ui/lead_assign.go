@@ -8,6 +8,7 @@ import (
 
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -17,7 +18,7 @@ import (
 // offers; a refusal is shown next to the lead.
 func (h *handlers) assignLead(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
-	_, err := hooks.Assign(e.App, access.ByRequest(e), id, e.Request.FormValue("partner"))
+	_, err := distribution.Assign(e.App, access.ByRequest(e), id, e.Request.FormValue("partner"))
 	var de *domain.Error
 	if err != nil && !errors.As(err, &de) {
 		return err

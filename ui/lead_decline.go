@@ -7,8 +7,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -30,7 +30,7 @@ func (h *handlers) declineLead(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if err := hooks.Decline(e.App, access.ByRequest(e), id, reason); err != nil {
+	if err := distribution.Decline(e.App, access.ByRequest(e), id, reason); err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && isHX(e) {
 			return h.offerError(e, s, id, de)

@@ -1,4 +1,4 @@
-package hooks
+package distribution
 
 import (
 	"time"
@@ -9,14 +9,13 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
-	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
 )
 
-// checkLeadUpdate applies the lifecycle to a lead update by a user, for the
+// CheckLeadUpdate applies the lifecycle to a lead update by a user, for the
 // REST API and the UI alike: allowed status transitions per role, outcome
 // requirements for won/lost, the score threshold for `ready`, closed_at.
-func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
+func CheckLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 	from, to := lead.Original().GetString("status"), lead.GetString("status")
 	if from == to {
 		return nil
@@ -56,60 +55,28 @@ func checkLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 	return nil
 }
 
-// afterLeadSaved distributes a lead that just became ready.
-func afterLeadSaved(app core.App, lead *core.Record) {
-	if lead.GetString("status") != "ready" || lead.GetBool("held") {
+// AfterLeadSaved distributes a lead that just became ready (a failure is
+// logged: the distribution job tries again).
+func AfterLeadSaved(app core.App, lead *core.Record) {
+	if lead.GetString("status") != lifecycle.StatusReady || lead.GetBool("held") {
 		return
 	}
-	if err := app.RunInTransaction(func(tx core.App) error {
-		_, err := Distribute(tx, lead.Id, audit.SystemActor("distribution"), time.Now())
-		return err
-	}); err != nil {
+	if err := DistributeNow(app, lead.Id); err != nil {
 		app.Logger().Error("distribution failed", "lead", lead.Id, "error", err)
 	}
 }
 
-// bindLeadHooks applies the lifecycle to REST changes of leads and
-// activities, and schedules the jobs (they run under serve only).
-func bindLeadHooks(app core.App) {
-	app.OnRecordUpdateRequest("leads").BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := checkLeadUpdate(e.App, e.Auth, e.Record); err != nil {
-			return APIError(e.RequestEvent, err)
-		}
-		if err := e.Next(); err != nil {
-			return err
-		}
-		afterLeadSaved(e.App, e.Record)
-		return nil
-	})
-	app.OnRecordCreateRequest("leads").BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := intake.PrepareLead(e.App, e.Auth, e.Record); err != nil {
-			return err
-		}
-		return e.Next()
-	})
-	app.OnRecordCreateRequest("activities").BindFunc(func(e *core.RecordRequestEvent) error {
-		prepareActivity(e.Auth, e.Record)
-		return e.Next()
-	})
-
-	app.Cron().MustAdd("relais_offers", "* * * * *", func() {
-		now := time.Now()
-		if n, err := ExpireOffers(app, now); err != nil {
-			app.Logger().Error("offer expiry job failed", "error", err)
-		} else if n > 0 {
-			app.Logger().Info("offers expired", "count", n)
-		}
-		if n, err := DistributePending(app, now); err != nil {
-			app.Logger().Error("distribution job failed", "error", err)
-		} else if n > 0 {
-			app.Logger().Info("leads offered", "count", n)
-		}
+// DistributeNow offers a lead to the next partner at once, in its own
+// transaction (Distribute, as the distribution job would).
+func DistributeNow(app core.App, leadID string) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		_, err := Distribute(tx, leadID, audit.SystemActor("distribution"), time.Now())
+		return err
 	})
 }
 
-// prepareActivity makes the author the current user.
-func prepareActivity(user *core.Record, a *core.Record) {
+// PrepareActivity makes the author the current user.
+func PrepareActivity(user *core.Record, a *core.Record) {
 	if user != nil && user.Collection().Name == "users" {
 		a.Set("author", user.Id)
 	}

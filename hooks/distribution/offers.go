@@ -1,4 +1,4 @@
-package hooks
+package distribution
 
 import (
 	"database/sql"

@@ -1,4 +1,4 @@
-package hooks
+package distribution
 
 import (
 	"errors"
@@ -50,11 +50,13 @@ func loadRules(app core.App) ([]assign.Rule, error) {
 // idx_leads_status for a long partner IN list and reads every open lead of
 // the network (0.5 s a count at 1M leads instead of ~10 ms). The indexes
 // survive collection saves (TestDistributionIndexesSurviveCollectionSaves).
-// The partial index's condition is the entrusted statuses.
+// OpenLeadsSQL and WonLeadsSQL count the candidates' entrusted and won
+// leads; the partial index's condition is the entrusted statuses (their
+// plans are tested).
 var (
-	openLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_open WHERE partner IN (%s) AND status IN (" +
+	OpenLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_open WHERE partner IN (%s) AND status IN (" +
 		lifecycle.SQLList(lifecycle.EntrustedStatuses()) + ") GROUP BY partner"
-	wonLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_won WHERE partner IN (%s) AND status = '" +
+	WonLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_won WHERE partner IN (%s) AND status = '" +
 		lifecycle.StatusWon + "' GROUP BY partner"
 )
 
@@ -112,7 +114,7 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 	}
 	in, inParams := inList("pid", ids)
 	inParams["now"] = nowS
-	open, err := counts(fmt.Sprintf(openLeadsSQL, in), inParams)
+	open, err := counts(fmt.Sprintf(OpenLeadsSQL, in), inParams)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +126,7 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 	if err != nil {
 		return nil, err
 	}
-	won, err := counts(fmt.Sprintf(wonLeadsSQL, in), inParams)
+	won, err := counts(fmt.Sprintf(WonLeadsSQL, in), inParams)
 	if err != nil {
 		return nil, err
 	}
