@@ -53,13 +53,13 @@ func respondOpportunity(e *core.RequestEvent, status int, id string) error {
 
 // leadOpportunityRoute: POST /api/prm/leads/{id}/opportunity.
 func leadOpportunityRoute(e *core.RequestEvent) error {
-	var in OpportunityInput
+	var in deals.OpportunityInput
 	if e.Request.ContentLength != 0 {
 		if err := e.BindBody(&in); err != nil {
 			return e.BadRequestError("Invalid body.", nil)
 		}
 	}
-	rec, err := OpportunityFromLead(e.App, access.ByRequest(e), e.Request.PathValue("id"), in)
+	rec, err := deals.OpportunityFromLead(e.App, access.ByRequest(e), e.Request.PathValue("id"), in)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -70,11 +70,11 @@ func leadOpportunityRoute(e *core.RequestEvent) error {
 // {stage, amount?, close_date?, lost_reason?}. 200 with the opportunity;
 // 202 when a win waits for a validator.
 func stageRoute(e *core.RequestEvent) error {
-	var in StageInput
+	var in deals.StageInput
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	rec, outcome, err := MoveStage(e.App, access.ByRequest(e), e.Request.PathValue("id"), in)
+	rec, outcome, err := deals.MoveStage(e.App, access.ByRequest(e), e.Request.PathValue("id"), in)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -95,7 +95,7 @@ func validateWinRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	rec, err := ValidateWin(e.App, access.ByRequest(e), e.Request.PathValue("id"), in.Approve, in.Note)
+	rec, err := deals.ValidateWin(e.App, access.ByRequest(e), e.Request.PathValue("id"), in.Approve, in.Note)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -112,11 +112,11 @@ type RegistrationReceipt struct {
 
 // registerRoute: POST /api/prm/registrations.
 func registerRoute(e *core.RequestEvent) error {
-	var in RegistrationInput
+	var in deals.RegistrationInput
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	rec, err := RegisterDeal(e.App, access.ByRequest(e), in)
+	rec, err := deals.RegisterDeal(e.App, access.ByRequest(e), in)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -133,7 +133,7 @@ func registerRoute(e *core.RequestEvent) error {
 
 // approveRegistrationRoute: POST /api/prm/registrations/{id}/approve.
 func approveRegistrationRoute(e *core.RequestEvent) error {
-	rec, err := ApproveRegistration(e.App, access.ByRequest(e), e.Request.PathValue("id"))
+	rec, err := deals.ApproveRegistration(e.App, access.ByRequest(e), e.Request.PathValue("id"))
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -148,7 +148,7 @@ func rejectRegistrationRoute(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	rec, err := RejectRegistration(e.App, access.ByRequest(e), e.Request.PathValue("id"), in.Reason)
+	rec, err := deals.RejectRegistration(e.App, access.ByRequest(e), e.Request.PathValue("id"), in.Reason)
 	if err != nil {
 		return APIError(e, err)
 	}

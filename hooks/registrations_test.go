@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/distribution"
 )
 
@@ -170,7 +170,7 @@ func TestRegistrationConflictDetection(t *testing.T) {
 			// what was found is recorded, Hidden, for the channel manager
 			rec := dealReload(t, w, id)
 			assert.Equal(t, tc.kind, rec.GetString("conflict_kind"))
-			var details []hooks.RegistrationConflict
+			var details []deals.RegistrationConflict
 			if tc.kind != "" {
 				require.NoError(t, rec.UnmarshalJSONField("conflict_details", &details))
 				require.NotEmpty(t, details)

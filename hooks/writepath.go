@@ -40,7 +40,7 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 			return nil, err
 		}
 	case "opportunities":
-		outcome, err := applyStage(app, by.User, rec)
+		outcome, err := deals.ApplyStage(app, by.User, rec)
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +52,7 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 			return err
 		}
 		if pendingWin {
-			if err := notifyWinToValidate(tx, rec, by.User); err != nil {
+			if err := deals.NotifyWinToValidate(tx, rec, by.User); err != nil {
 				return err
 			}
 		}
@@ -101,7 +101,7 @@ func CreateFor(app core.App, by access.By, collection string, body map[string]an
 	case "activities":
 		distribution.PrepareActivity(by.User, rec)
 	case "opportunities":
-		if err := prepareOpportunityCreate(app, by.User, rec); err != nil {
+		if err := deals.PrepareOpportunity(app, by.User, rec); err != nil {
 			return nil, err
 		}
 	}

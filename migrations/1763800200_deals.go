@@ -6,8 +6,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/deals"
 )
 
 func init() {
@@ -85,7 +85,7 @@ func addDealFields(app core.App) error {
 		return err
 	}
 	for _, a := range accounts {
-		if err := hooks.RefreshAccountKeys(app, a); err != nil {
+		if err := deals.RefreshAccountKeys(app, a); err != nil {
 			return fmt.Errorf("account %s keys: %w", a.Id, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package hooks
+package deals
 
 import (
 	"errors"
@@ -9,12 +9,10 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
-	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/intake"
@@ -24,9 +22,9 @@ import (
 	"github.com/relais/relais/hooks/roles"
 )
 
-// This file glues the opportunity stage machine (hooks/deals) to
-// PocketBase: the REST API, the stage and validation routes and the lead →
-// opportunity route all go through applyStage, so a win above
+// Opportunities: the stage machine of stage.go applied to the records.
+// The REST API, the stage and validation routes and the lead → opportunity
+// route all go through ApplyStage, so a win above
 // settings_prm.won_validation_amount becomes a pending validation whatever
 // the channel.
 
@@ -41,86 +39,41 @@ var oppDecisionFields = []string{
 // registrant never learns who it collides with.
 var oppConflictFields = []string{"conflict_kind", "conflict_ref", "conflict_partner", "conflict_details"}
 
-// bindDeals binds opportunities, deal registration, documents and the
-// account duplicate keys.
-func bindDeals(app core.App) {
-
-	app.OnRecordEnrich("opportunities").BindFunc(func(e *core.RecordEnrichEvent) error {
-		if e.RequestInfo != nil && e.RequestInfo.Auth != nil {
-			auth := e.RequestInfo.Auth
-			e.Record.Unhide(oppDecisionFields...)
-			kind, err := access.RoleKindOf(e.App, auth)
-			if err != nil {
-				return err
-			}
-			if auth.IsSuperuser() || kind == roles.Internal {
-				e.Record.Unhide(oppConflictFields...)
-			}
-		}
-		return e.Next()
-	})
-
-	// Priority -1: before the audit wrapper, so that the audited diff holds
-	// what these hooks derive (territory, pending win).
-	app.OnRecordCreateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{
-		Priority: -1,
-		Func: func(e *core.RecordRequestEvent) error {
-			if err := prepareOpportunityCreate(e.App, e.Auth, e.Record); err != nil {
-				return APIError(e.RequestEvent, err)
-			}
-			return e.Next()
-		},
-	})
-	app.OnRecordUpdateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{
-		Priority: -1,
-		Func: func(e *core.RecordRequestEvent) error {
-			outcome, err := applyStage(e.App, e.Auth, e.Record)
-			if err != nil {
-				return APIError(e.RequestEvent, err)
-			}
-			if outcome != deals.Pending {
-				return e.Next()
-			}
-			orig := e.App // restored for what runs after the commit (see bindRollups)
-			defer func() { e.App = orig }()
-			return e.App.RunInTransaction(func(tx core.App) error {
-				e.App = tx
-				if err := e.Next(); err != nil {
-					return err
-				}
-				return notifyWinToValidate(tx, e.Record, e.Auth)
-			})
-		},
-	})
-	app.OnRecordDelete("opportunities").BindFunc(func(e *core.RecordEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return intake.DeleteKeys(e.App, "registration", e.Record.Id)
-	})
-
-	bindAccountKeys(app)
-	bindDocuments(app)
-	bindDealRoutes(app)
+// ShowOpportunityFields unhides, on an opportunity about to be sent to
+// auth, the decision fields for whoever sees the record and the conflict
+// fields for internal roles and superusers.
+func ShowOpportunityFields(app core.App, auth, rec *core.Record) error {
+	if auth == nil {
+		return nil
+	}
+	rec.Unhide(oppDecisionFields...)
+	kind, err := access.RoleKindOf(app, auth)
+	if err != nil {
+		return err
+	}
+	if auth.IsSuperuser() || kind == roles.Internal {
+		rec.Unhide(oppConflictFields...)
+	}
+	return nil
 }
 
-// dealActorOf returns who acts for the stage machine: the kind of the
+// actorOf returns who acts for the stage machine: the kind of the
 // user's role, and whether the role validates wins. A validator is an
 // internal role that updates opportunities at the territory or all level
 // of the matrix (by default: channel managers and admins). Superusers
 // validate.
-func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
+func actorOf(app core.App, user *core.Record) (Actor, error) {
 	if user == nil {
-		return deals.Actor{}, nil
+		return Actor{}, nil
 	}
 	if user.IsSuperuser() {
-		return deals.Actor{Kind: roles.Internal, Validator: true}, nil
+		return Actor{Kind: roles.Internal, Validator: true}, nil
 	}
 	kind, err := access.RoleKindOf(app, user)
 	if err != nil {
-		return deals.Actor{}, err
+		return Actor{}, err
 	}
-	a := deals.Actor{Kind: kind}
+	a := Actor{Kind: kind}
 	if kind != roles.Internal {
 		return a, nil
 	}
@@ -135,25 +88,25 @@ func dealActorOf(app core.App, user *core.Record) (deals.Actor, error) {
 
 // dealError converts a refusal of the stage machine into a domain error.
 func dealError(err error) error {
-	var de *deals.Error
+	var de *Error
 	if errors.As(err, &de) {
 		return domain.Invalid(de.Code, de.Field, de.Reason)
 	}
 	return err
 }
 
-// applyStage applies the stage machine to a loaded (not yet saved)
+// ApplyStage applies the stage machine to a loaded (not yet saved)
 // opportunity change by user. On Pending it puts the stage back and
 // records the win request; on Apply it stamps a validator's win and
 // withdraws a pending request the change supersedes.
-func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcome, error) {
+func ApplyStage(app core.App, user *core.Record, rec *core.Record) (Outcome, error) {
 	orig := rec.Original()
 	from, to := orig.GetString("stage"), rec.GetString("stage")
 	amountChanged := orig.GetFloat("amount") != rec.GetFloat("amount")
 	if from == to && !amountChanged {
-		return deals.Apply, nil
+		return Apply, nil
 	}
-	actor, err := dealActorOf(app, user)
+	actor, err := actorOf(app, user)
 	if err != nil {
 		return "", err
 	}
@@ -162,7 +115,7 @@ func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcom
 		return "", err
 	}
 	threshold := settings.WonValidationAmount
-	outcome, err := deals.Decide(actor, deals.Change{
+	outcome, err := Decide(actor, Change{
 		From: from, To: to, Amount: rec.GetFloat("amount"), AmountChanged: amountChanged,
 		LostReason: rec.GetString("lost_reason"), Threshold: threshold,
 	})
@@ -175,12 +128,12 @@ func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcom
 		uid = user.Id
 	}
 	switch {
-	case outcome == deals.Pending:
+	case outcome == Pending:
 		rec.Set("stage", from)
 		rec.Set("won_pending", true)
 		rec.Set("won_requested_by", uid)
 		rec.Set("won_requested_at", now)
-	case to == deals.Won && from != deals.Won:
+	case to == Won && from != Won:
 		rec.Set("won_pending", false)
 		if actor.Validator && threshold > 0 && rec.GetFloat("amount") > threshold {
 			rec.Set("won_validated_by", uid)
@@ -196,7 +149,7 @@ func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcom
 	return outcome, nil
 }
 
-// prepareOpportunityCreate completes an opportunity created through the
+// PrepareOpportunity completes an opportunity created through the
 // REST API: default stage, the stage machine's creation row, the territory
 // derived from its lead or account, and the customer's company. Every role
 // may only link a lead or an account it can see: the CreateRule checks the
@@ -204,15 +157,15 @@ func applyStage(app core.App, user *core.Record, rec *core.Record) (deals.Outcom
 // {account: own, lead: another partner's} copied that lead's company), and
 // the lead and the account are read for the user, through their ViewRule
 // (relations.go refuses the same ids earlier on the REST API).
-func prepareOpportunityCreate(app core.App, user *core.Record, rec *core.Record) error {
+func PrepareOpportunity(app core.App, user *core.Record, rec *core.Record) error {
 	if rec.GetString("stage") == "" {
-		rec.Set("stage", deals.Prospecting)
+		rec.Set("stage", Prospecting)
 	}
-	actor, err := dealActorOf(app, user)
+	actor, err := actorOf(app, user)
 	if err != nil {
 		return err
 	}
-	if _, err := deals.Decide(actor, deals.Change{To: rec.GetString("stage")}); err != nil {
+	if _, err := Decide(actor, Change{To: rec.GetString("stage")}); err != nil {
 		return dealError(err)
 	}
 	for _, f := range []struct{ field, collection string }{{"lead", "leads"}, {"account", "accounts"}} {
@@ -299,13 +252,13 @@ func OpportunityFromLead(app core.App, by access.By, leadID string, in Opportuni
 	body["name"] = name
 	stage := in.Stage
 	if stage == "" {
-		stage = deals.Prospecting
+		stage = Prospecting
 	}
-	actor, err := dealActorOf(app, user)
+	actor, err := actorOf(app, user)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := deals.Decide(actor, deals.Change{To: stage}); err != nil {
+	if _, err := Decide(actor, Change{To: stage}); err != nil {
 		return nil, dealError(err)
 	}
 	body["stage"] = stage
@@ -380,13 +333,13 @@ type StageInput struct {
 // validation amount by a non-validator is stored as a pending validation
 // (the stage does not change; the channel managers are notified); the
 // outcome tells which.
-func MoveStage(app core.App, by access.By, id string, in StageInput) (*core.Record, deals.Outcome, error) {
+func MoveStage(app core.App, by access.By, id string, in StageInput) (*core.Record, Outcome, error) {
 	rec, err := access.ViewFor(app, by.User, "opportunities", id)
 	if err != nil {
 		return nil, "", err
 	}
-	if !deals.Valid(in.Stage) {
-		return nil, "", domain.Invalid(deals.CodeUnknownStage, "stage", "stage must be one of "+strings.Join(deals.Stages(), ", "))
+	if !Valid(in.Stage) {
+		return nil, "", domain.Invalid(CodeUnknownStage, "stage", "stage must be one of "+strings.Join(Stages(), ", "))
 	}
 	body := map[string]any{"stage": in.Stage}
 	if in.Amount != nil {
@@ -419,7 +372,7 @@ func MoveStage(app core.App, by access.By, id string, in StageInput) (*core.Reco
 		body["lost_reason"] = reason
 	}
 	access.LoadBody(rec, body)
-	outcome, err := applyStage(app, by.User, rec)
+	outcome, err := ApplyStage(app, by.User, rec)
 	if err != nil {
 		return nil, "", err
 	}
@@ -429,9 +382,9 @@ func MoveStage(app core.App, by access.By, id string, in StageInput) (*core.Reco
 			return err
 		}
 		action := "opportunity.stage"
-		if outcome == deals.Pending {
+		if outcome == Pending {
 			action = "opportunity.win_requested"
-			if err := notifyWinToValidate(tx, rec, by.User); err != nil {
+			if err := NotifyWinToValidate(tx, rec, by.User); err != nil {
 				return err
 			}
 		}
@@ -449,7 +402,7 @@ func requireValidator(app core.App, user *core.Record, what string) error {
 	if user == nil {
 		return domain.ErrForbidden
 	}
-	a, err := dealActorOf(app, user)
+	a, err := actorOf(app, user)
 	if err != nil {
 		return err
 	}
@@ -511,9 +464,9 @@ func ValidateWin(app core.App, by access.By, id string, approve bool, note strin
 		rec.Set("validation_note", note)
 		if approve {
 			if rec.GetFloat("amount") <= 0 {
-				return domain.Invalid(deals.CodeOutcomeRequired, "amount", "a won opportunity needs an amount greater than zero")
+				return domain.Invalid(CodeOutcomeRequired, "amount", "a won opportunity needs an amount greater than zero")
 			}
-			rec.Set("stage", deals.Won)
+			rec.Set("stage", Won)
 			if rec.GetDateTime("close_date").IsZero() {
 				rec.Set("close_date", now)
 			}
@@ -589,8 +542,8 @@ func validatorsOf(app core.App, rec *core.Record) ([]string, error) {
 	return ids, nil
 }
 
-// notifyWinToValidate tells the validators that a win waits for them.
-func notifyWinToValidate(tx core.App, rec *core.Record, by *core.Record) error {
+// NotifyWinToValidate tells the validators that a win waits for them.
+func NotifyWinToValidate(tx core.App, rec *core.Record, by *core.Record) error {
 	ids, err := validatorsOf(tx, rec)
 	if err != nil {
 		return err
@@ -632,42 +585,13 @@ func partnerRecipients(app core.App, rec *core.Record) ([]string, error) {
 	return ids, nil
 }
 
-// bindAccountKeys keeps the duplicate keys of accounts (SIREN, company +
-// postal code) in dedup_keys, so that leads and deal registrations
-// matching an account entrusted to a partner are detected (SPEC §4.2).
-func bindAccountKeys(app core.App) {
-	keyFields := []string{"name", "siren", "postal_code", "partner"}
-	app.OnRecordCreate("accounts").BindFunc(func(e *core.RecordEvent) error {
-		e.Record.Set("dedup_key", dedup.Primary(accountKeys(e.Record)))
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return RefreshAccountKeys(e.App, e.Record)
-	})
-	app.OnRecordUpdate("accounts").BindFunc(func(e *core.RecordEvent) error {
-		changed := false
-		for _, f := range keyFields {
-			if e.Record.Original().GetString(f) != e.Record.GetString(f) {
-				changed = true
-			}
-		}
-		if changed {
-			e.Record.Set("dedup_key", dedup.Primary(accountKeys(e.Record)))
-		}
-		if err := e.Next(); err != nil || !changed {
-			return err
-		}
-		return RefreshAccountKeys(e.App, e.Record)
-	})
-	app.OnRecordDelete("accounts").BindFunc(func(e *core.RecordEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return intake.DeleteKeys(e.App, "account", e.Record.Id)
-	})
+// protectionEnd is when a registration approved at now stops being
+// protected.
+func protectionEnd(now time.Time, days int) time.Time {
+	return now.Add(time.Duration(days) * 24 * time.Hour)
 }
 
-func accountKeys(a *core.Record) []string {
+func AccountKeys(a *core.Record) []string {
 	return dedup.Keys(dedup.Input{Company: a.GetString("name"), PostalCode: a.GetString("postal_code"), SIRET: a.GetString("siren")})
 }
 
@@ -677,16 +601,10 @@ func RefreshAccountKeys(app core.App, account *core.Record) error {
 	if err := intake.DeleteKeys(app, "account", account.Id); err != nil {
 		return err
 	}
-	keys := accountKeys(account)
+	keys := AccountKeys(account)
 	if _, err := app.DB().NewQuery("UPDATE accounts SET dedup_key = {:k} WHERE id = {:id}").
 		Bind(dbx.Params{"k": dedup.Primary(keys), "id": account.Id}).Execute(); err != nil {
 		return err
 	}
 	return intake.SaveKeys(app, "account", account.Id, account.GetString("partner"), keys)
-}
-
-// protectionEnd is when a registration approved at now stops being
-// protected.
-func protectionEnd(now time.Time, days int) time.Time {
-	return now.Add(time.Duration(days) * 24 * time.Hour)
 }

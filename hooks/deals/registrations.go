@@ -1,4 +1,4 @@
-package hooks
+package deals
 
 import (
 	"slices"
@@ -12,7 +12,6 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
-	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
@@ -242,7 +241,7 @@ func RegisterDeal(app core.App, by access.By, in RegistrationInput) (*core.Recor
 		}
 		for k, v := range map[string]any{
 			"name": name, "company": in.Company, "siret": in.SIRET, "siren": siren, "postal_code": in.PostalCode,
-			"amount": in.Amount, "stage": deals.Prospecting, "partner": partner, "territory": territory,
+			"amount": in.Amount, "stage": Prospecting, "partner": partner, "territory": territory,
 			"registered_by": user.Id, "registration_status": "pending", "registration_keys": keys,
 		} {
 			rec.Set(k, v)
