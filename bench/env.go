@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // Account is a bench login with a fresh auth token.
@@ -195,14 +196,14 @@ func (e *Env) cleanup(like string) error {
 	if err != nil {
 		return fmt.Errorf("bench cleanup: %w", err)
 	}
-	return hooks.RebuildRollupsSince(e.App.NonconcurrentDB(), t)
+	return reports.RebuildRollupsSince(e.App.NonconcurrentDB(), t)
 }
 
 // SyncRollups recomputes the report rollups of the periods this run wrote
 // to: the raw SQL references write leads and offers without the hooks
 // that maintain them (hooks/rollups.go).
 func (e *Env) SyncRollups() error {
-	if err := hooks.RebuildRollupsSince(e.App.NonconcurrentDB(), e.started.Add(-time.Minute)); err != nil {
+	if err := reports.RebuildRollupsSince(e.App.NonconcurrentDB(), e.started.Add(-time.Minute)); err != nil {
 		return err
 	}
 	// the rebuild rewrote a month of rollup rows, which a live server never

@@ -16,9 +16,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/relais/relais/demo"
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // Password is shared by every bench account (bench data only).
@@ -298,7 +298,7 @@ func Generate(app core.App, opts Options) (stats Stats, err error) {
 	indexes = nil
 	// the rows went in by raw SQL: the report rollups are computed in one
 	// pass (hooks/rollups.go)
-	if err := execConn(ctx, conn, append(hooks.RollupInstallSQL(), hooks.RollupRebuildSQL()...)); err != nil {
+	if err := execConn(ctx, conn, append(reports.RollupInstallSQL(), reports.RollupRebuildSQL()...)); err != nil {
 		return stats, err
 	}
 	stats.Indexing = time.Since(t)

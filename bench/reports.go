@@ -9,7 +9,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // Report routes of SPEC §6 measured by the dashboard and scorecard figures.
@@ -93,7 +93,7 @@ func (e *Env) OwnScorecardRaw(i int) error {
 }
 
 func (e *Env) scorecardRaw(scope, partner string) error {
-	period := hooks.ReportPeriod(time.Now(), 12) // the route's period
+	period := reports.Period(time.Now(), 12) // the route's period
 	p := dbx.Params{"from": dbTime(period.From), "to": dbTime(period.To), "partner": partner}
 	db := e.App.DB()
 	counts := []partnerCount{}
@@ -158,7 +158,7 @@ func (e *Env) checkScorecard() error {
 		got += r.Offered
 	}
 	var want int
-	period := hooks.ReportPeriod(time.Now(), 12) // the route's period
+	period := reports.Period(time.Now(), 12) // the route's period
 	if err := e.App.DB().NewQuery("SELECT COUNT(*) FROM lead_offers WHERE offered_at >= {:from} AND offered_at < {:to}").
 		Bind(dbx.Params{"from": dbTime(period.From), "to": dbTime(period.To)}).Row(&want); err != nil {
 		return err

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // permissionCell returns the permissions record of a role on a resource.
@@ -95,12 +95,12 @@ func TestMatrixCacheFollowsReportAndIngestChanges(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	pu := w.users["partner_user"]
-	_, err := hooks.ScopeForReports(w.app, pu, time.Now())
+	_, err := reports.ScopeFor(w.app, pu, time.Now())
 	require.NoError(t, err)
 	cell := permissionCell(t, w.app, "partner_user", "reports")
 	cell.Set("read", "none")
 	require.NoError(t, w.app.Save(cell))
-	_, err = hooks.ScopeForReports(w.app, pu, time.Now())
+	_, err = reports.ScopeFor(w.app, pu, time.Now())
 	assert.ErrorIs(t, err, domain.ErrForbidden, "the report scope follows the matrix")
 
 	ingest := func() (int, string) {

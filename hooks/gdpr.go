@@ -18,6 +18,7 @@ import (
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/privacy"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // GDPR helpers (SPEC §5): `relais gdpr export EMAIL` gathers everything
@@ -351,7 +352,7 @@ func GDPRErase(app core.App, by audit.Actor, email string, now time.Time) (*Eras
 		// the rollups are not rewritten (two reasons could become one key):
 		// the decline reasons are recomputed from the rewritten offers
 		if rep.Scrubbed["lead_offers.reason"] > 0 {
-			if err := RebuildDeclineRollups(tx.DB()); err != nil {
+			if err := reports.RebuildDeclineRollups(tx.DB()); err != nil {
 				return err
 			}
 		}

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // rollupSnapshot reads every rollup table in a canonical form: all-zero
@@ -23,7 +23,7 @@ import (
 func rollupSnapshot(t *testing.T, app core.App) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, table := range hooks.RollupTableNames {
+	for _, table := range reports.RollupTableNames {
 		rows, err := app.DB().NewQuery("SELECT * FROM " + table).Rows()
 		require.NoError(t, err)
 		cols, err := rows.Columns()
@@ -70,9 +70,9 @@ func rollupSnapshot(t *testing.T, app core.App) map[string][]string {
 func requireRollupsExact(t *testing.T, app core.App, step string) {
 	t.Helper()
 	live := rollupSnapshot(t, app)
-	require.NoError(t, hooks.RebuildRollups(app.DB()))
+	require.NoError(t, reports.RebuildRollups(app.DB()))
 	rebuilt := rollupSnapshot(t, app)
-	for _, table := range hooks.RollupTableNames {
+	for _, table := range reports.RollupTableNames {
 		require.Equal(t, rebuilt[table], live[table], "%s after %s", table, step)
 	}
 }
@@ -162,7 +162,7 @@ func TestRollupsStayExact(t *testing.T) {
 		{"reason rewritten in SQL, then the decline rollups rebuilt (GDPR erasure)", func() {
 			_, err := app.DB().NewQuery("UPDATE lead_offers SET reason = '[effacé]' WHERE outcome = 'declined' AND id IN (SELECT id FROM lead_offers WHERE outcome = 'declined' LIMIT 1)").Execute()
 			require.NoError(t, err)
-			require.NoError(t, hooks.RebuildDeclineRollups(app.DB()))
+			require.NoError(t, reports.RebuildDeclineRollups(app.DB()))
 		}},
 		{"lead moved to the other territory", func() {
 			l := pick(leads)
@@ -237,7 +237,7 @@ func TestRollupsStayExact(t *testing.T) {
 
 	// the reports read from the rollups equal the reports computed from the rows
 	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
-	windows := []hooks.ReportFilter{
+	windows := []reports.Filter{
 		{From: day("2025-01-01"), To: day("2027-01-01")},
 		{From: day("2026-09-25"), To: day("2026-11-07")},
 		{From: day("2026-10-01"), To: day("2026-11-01")},
@@ -248,9 +248,9 @@ func TestRollupsStayExact(t *testing.T) {
 		{From: day("2026-11-15"), To: day("2026-12-10")},
 		{From: day("2026-09-10"), To: day("2026-12-10")},
 	}
-	recent, before := hooks.DashboardWindows(day("2026-11-20").Add(15 * time.Hour))
+	recent, before := reports.DashboardWindows(day("2026-11-20").Add(15 * time.Hour))
 	windows = append(windows, recent, before)
-	scopes := []hooks.ReportScope{
+	scopes := []reports.Scope{
 		{Level: policy.All, Internal: true},
 		{Level: policy.Territory, Territories: []string{w.T1}, Internal: true},
 		{Level: policy.Territory, Territories: []string{w.T1, w.T2}, Internal: true},
@@ -260,9 +260,9 @@ func TestRollupsStayExact(t *testing.T) {
 		for _, f := range windows {
 			for _, partner := range []string{"", w.P2} {
 				f.Partner = partner
-				got, err := hooks.Scorecard(app, s, f)
+				got, err := reports.Scorecard(app, s, f)
 				require.NoError(t, err)
-				want, err := hooks.ScorecardRaw(app, s, f)
+				want, err := reports.ScorecardRaw(app, s, f)
 				require.NoError(t, err)
 				label := fmt.Sprintf("%s %v %s→%s partner %q", s.Level, s.Territories, f.From.Format("01-02"), f.To.Format("01-02"), partner)
 				require.Len(t, got, len(want), label)
@@ -273,7 +273,7 @@ func TestRollupsStayExact(t *testing.T) {
 				}
 				assert.Equal(t, want, got, label)
 				compared += len(want)
-				acc, err := hooks.Acceptance(app, s, f)
+				acc, err := reports.Acceptance(app, s, f)
 				require.NoError(t, err)
 				n := 0
 				for _, r := range want {
@@ -285,9 +285,9 @@ func TestRollupsStayExact(t *testing.T) {
 					}
 				}
 				assert.Len(t, acc, n, label)
-				deps, err := hooks.Departments(app, s, hooks.ReportFilter{From: f.From, To: f.To})
+				deps, err := reports.Departments(app, s, reports.Filter{From: f.From, To: f.To})
 				require.NoError(t, err)
-				raw, err := hooks.DepartmentsRaw(app, s, hooks.ReportFilter{From: f.From, To: f.To})
+				raw, err := reports.DepartmentsRaw(app, s, reports.Filter{From: f.From, To: f.To})
 				require.NoError(t, err)
 				for _, d := range deps {
 					assert.Equal(t, raw[d.Code].Leads, d.Leads, label+" "+d.Code)

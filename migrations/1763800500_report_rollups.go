@@ -4,12 +4,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/reports"
 )
 
 func init() {
 	m.Register(reportRollups, func(app core.App) error {
-		for _, t := range hooks.RollupTableNames {
+		for _, t := range reports.RollupTableNames {
 			if _, err := app.DB().NewQuery("DROP TABLE IF EXISTS " + t).Execute(); err != nil {
 				return err
 			}
@@ -22,8 +22,8 @@ func init() {
 // exact by hooks on leads and offers) and fills them from the existing
 // offers and leads.
 func reportRollups(app core.App) error {
-	if err := hooks.InstallRollups(app.DB()); err != nil {
+	if err := reports.InstallRollups(app.DB()); err != nil {
 		return err
 	}
-	return hooks.RebuildRollups(app.DB())
+	return reports.RebuildRollups(app.DB())
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // dashboardPage is the management dashboard (the admin's landing page;
@@ -19,7 +19,7 @@ import (
 // acceptance is falling and coverage gaps.
 type dashboardPage struct {
 	*reportPage
-	D        hooks.Dashboard
+	D        reports.Dashboard
 	Expiring []leadView
 	Falling  []fallingRow
 	Gaps     []deptRef
@@ -52,7 +52,7 @@ func (h *handlers) dashboard(e *core.RequestEvent) error {
 	s := sess(e)
 	now := h.now()
 	p := &dashboardPage{reportPage: rp, CanBoard: s.caps.Board}
-	if p.D, err = hooks.DashboardReport(e.App, rp.Scope, now); err != nil {
+	if p.D, err = reports.DashboardFor(e.App, rp.Scope, now); err != nil {
 		return err
 	}
 	// the offers about to expire, listed through the read path

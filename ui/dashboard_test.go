@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // fallingPartner gives a partner 10 accepted offers 31–59 days ago and 10
@@ -58,9 +58,9 @@ func TestDashboardShowsTheWeekOffersFallingAcceptanceAndGaps(t *testing.T) {
 	}
 
 	admin := e.user("admin@demo.test")
-	scope, err := hooks.ScopeForReports(e.app, admin, now)
+	scope, err := reports.ScopeFor(e.app, admin, now)
 	require.NoError(t, err)
-	want, err := hooks.DashboardReport(e.app, scope, now)
+	want, err := reports.DashboardFor(e.app, scope, now)
 	require.NoError(t, err)
 	require.NotEmpty(t, want.FallingAcceptance)
 	require.NotEmpty(t, want.CoverageGaps, "the small demo leaves régions without a partner")

@@ -7,8 +7,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/reportcalc"
+	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/ui/charts"
 )
 
@@ -30,7 +30,7 @@ type funnelStage struct {
 
 type trendMonth struct {
 	Label string
-	hooks.TrendRow
+	reports.TrendRow
 }
 
 // chartsReport renders the funnel and trend page.
@@ -41,7 +41,7 @@ func (h *handlers) chartsReport(e *core.RequestEvent) error {
 	}
 	p := &chartsReportPage{reportPage: rp}
 	f := rp.Filter.hooks()
-	funnel, err := hooks.FunnelReport(e.App, rp.Scope, f)
+	funnel, err := reports.Funnel(e.App, rp.Scope, f)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (h *handlers) chartsReport(e *core.RequestEvent) error {
 	}
 	p.Funnel = charts.Funnel(charts.Meta{ID: "funnel-chart", Title: p.T("report.funnel.title"), Desc: p.T("report.funnel.desc")}, bars)
 
-	trend, err := hooks.Trend(e.App, rp.Scope, f)
+	trend, err := reports.Trend(e.App, rp.Scope, f)
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/reportcalc"
+	"github.com/relais/relais/hooks/reports"
 )
 
 var trendRowRe = regexp.MustCompile(`<tr><th scope="row">[^<]+</th><td class="num">([0-9\x{00a0} ]+)</td>`)
@@ -22,15 +22,15 @@ func TestChartsDrawTheFunnelAndTrendOfTheScope(t *testing.T) {
 	fr := tr.locale("fr")
 	for _, email := range []string{"admin@demo.test", "installer001@demo.test"} {
 		u := e.user(email)
-		scope, err := hooks.ScopeForReports(e.app, u, time.Now())
+		scope, err := reports.ScopeFor(e.app, u, time.Now())
 		require.NoError(t, err)
 		now := time.Now()
-		f := hooks.ReportPeriod(now, 3) // the quarter, in whole days
-		funnel, err := hooks.FunnelReport(e.app, scope, f)
+		f := reports.Period(now, 3) // the quarter, in whole days
+		funnel, err := reports.Funnel(e.app, scope, f)
 		require.NoError(t, err)
 		counts, err := funnelCounts(funnel)
 		require.NoError(t, err)
-		trend, err := hooks.Trend(e.app, scope, f)
+		trend, err := reports.Trend(e.app, scope, f)
 		require.NoError(t, err)
 
 		r := e.signedIn(email).get("/reports/charts?period=quarter")

@@ -6,7 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/ui/charts"
 )
 
@@ -25,7 +25,7 @@ type mapReportPage struct {
 
 // deptRow is a département of the table under the map.
 type deptRow struct {
-	hooks.DepartmentRow
+	reports.DepartmentRow
 	Href string
 }
 
@@ -52,7 +52,7 @@ var acceptanceBounds = []float64{20, 40, 60, 80, 100}
 
 // mapClasses returns the class of every département for a metric and the
 // legend, labels from tr (translate) and num (format a count).
-func mapClasses(metric string, rows []hooks.DepartmentRow, tr func(id string, args ...any) string) (map[string]int, []charts.LegendItem) {
+func mapClasses(metric string, rows []reports.DepartmentRow, tr func(id string, args ...any) string) (map[string]int, []charts.LegendItem) {
 	classes := map[string]int{}
 	var legend []charts.LegendItem
 	switch metric {
@@ -77,10 +77,10 @@ func mapClasses(metric string, rows []hooks.DepartmentRow, tr func(id string, ar
 			classes[r.Code] = c
 		}
 	default: // leads, coverage: counts in equal classes
-		value := func(r hooks.DepartmentRow) int { return r.Leads }
+		value := func(r reports.DepartmentRow) int { return r.Leads }
 		none := "report.map.no_leads"
 		if metric == "coverage" {
-			value = func(r hooks.DepartmentRow) int { return r.Partners }
+			value = func(r reports.DepartmentRow) int { return r.Partners }
 			none = "report.map.no_partner"
 		}
 		top := 0
@@ -124,7 +124,7 @@ func (h *handlers) mapReport(e *core.RequestEvent) error {
 	// table only the filtered one
 	f := rp.Filter.hooks()
 	f.Department = ""
-	rows, err := hooks.Departments(e.App, rp.Scope, f)
+	rows, err := reports.Departments(e.App, rp.Scope, f)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/ui/charts"
 )
 
@@ -30,10 +30,10 @@ func mapGroup(body, code string) string {
 func TestMapColoursDepartementsAndHatchesGaps(t *testing.T) {
 	e := newEnv(t)
 	admin := e.user("admin@demo.test")
-	scope, err := hooks.ScopeForReports(e.app, admin, time.Now())
+	scope, err := reports.ScopeFor(e.app, admin, time.Now())
 	require.NoError(t, err)
 	now := time.Now()
-	rows, err := hooks.Departments(e.app, scope, hooks.ReportFilter{From: now.AddDate(-1, 0, 0), To: now.Add(time.Second)})
+	rows, err := reports.Departments(e.app, scope, reports.Filter{From: now.AddDate(-1, 0, 0), To: now.Add(time.Second)})
 	require.NoError(t, err)
 	b := e.signedIn("admin@demo.test")
 	r := b.get("/reports/map?metric=coverage")
@@ -87,7 +87,7 @@ func TestMapClasses(t *testing.T) {
 		return id
 	}
 	li := func(class int, label string) charts.LegendItem { return charts.LegendItem{Class: class, Label: label} }
-	rows := []hooks.DepartmentRow{
+	rows := []reports.DepartmentRow{
 		{Code: "29", Leads: 0, Partners: 0},
 		{Code: "35", Leads: 10, Accepted: 9, AcceptedPct: 90, Partners: 4},
 		{Code: "44", Leads: 40, Accepted: 10, AcceptedPct: 25, Partners: 1},

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // partnersReportPage is the partner scorecard: one row per partner with
@@ -24,7 +25,7 @@ type partnersReportPage struct {
 
 // scoreRow is a scorecard row with its decline reasons sorted.
 type scoreRow struct {
-	hooks.ScorecardRow
+	reports.ScorecardRow
 	Reasons []reasonCount
 }
 
@@ -46,7 +47,7 @@ type scoreColumn struct {
 var scoreKeys = []string{"name", "offered", "accepted_pct", "median", "p90", "sla", "declined", "conversion", "revenue", "pipeline", "duplicates"}
 
 // scoreValue is the sort value of a numeric column.
-func scoreValue(r hooks.ScorecardRow, key string) float64 {
+func scoreValue(r reports.ScorecardRow, key string) float64 {
 	switch key {
 	case "offered":
 		return float64(r.Offered)
@@ -92,7 +93,7 @@ func sortParams(sortKey, dir string) (string, string) {
 }
 
 // sortScorecard orders rows by a column; ties by name, then id.
-func sortScorecard(rows []hooks.ScorecardRow, key, dir string) {
+func sortScorecard(rows []reports.ScorecardRow, key, dir string) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if key == "name" {
@@ -118,7 +119,7 @@ func (h *handlers) partnersReport(e *core.RequestEvent) error {
 	p := &partnersReportPage{reportPage: rp}
 	q := e.Request.URL.Query()
 	p.Sort, p.Dir = sortParams(q.Get("sort"), q.Get("dir"))
-	rows, err := hooks.Scorecard(e.App, rp.Scope, rp.Filter.hooks())
+	rows, err := reports.Scorecard(e.App, rp.Scope, rp.Filter.hooks())
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/reports"
 )
 
 // scorecardCSVHeader are the CSV columns, the same as the report API's
@@ -38,7 +39,7 @@ func (h *handlers) partnersReportCSV(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	key, dir := sortParams(q.Get("sort"), q.Get("dir"))
 	f := rp.Filter
-	rows, err := hooks.Scorecard(e.App, rp.Scope, f.hooks())
+	rows, err := reports.Scorecard(e.App, rp.Scope, f.hooks())
 	if err != nil {
 		return err
 	}

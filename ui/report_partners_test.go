@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/reports"
 )
 
 var scorecardRowRe = regexp.MustCompile(`<tr data-partner-id="([a-z0-9]+)"`)
@@ -31,10 +32,10 @@ func TestScorecardShowsTheReportFigures(t *testing.T) {
 	r := b.get("/reports")
 	require.Equal(t, http.StatusOK, r.Status)
 	admin := e.user("admin@demo.test")
-	scope, err := hooks.ScopeForReports(e.app, admin, time.Now())
+	scope, err := reports.ScopeFor(e.app, admin, time.Now())
 	require.NoError(t, err)
 	now := time.Now()
-	rows, err := hooks.Scorecard(e.app, scope, hooks.ReportFilter{From: now.AddDate(-1, 0, 0), To: now.Add(time.Second)})
+	rows, err := reports.Scorecard(e.app, scope, reports.Filter{From: now.AddDate(-1, 0, 0), To: now.Add(time.Second)})
 	require.NoError(t, err)
 	require.NotEmpty(t, rows, "the demo has offers")
 	ids := rowIDs(r.Body)
@@ -42,7 +43,7 @@ func TestScorecardShowsTheReportFigures(t *testing.T) {
 	tr, err := newTranslator()
 	require.NoError(t, err)
 	fr := tr.locale("fr")
-	var top hooks.ScorecardRow
+	var top reports.ScorecardRow
 	for _, row := range rows {
 		if row.Revenue > top.Revenue {
 			top = row
@@ -177,7 +178,7 @@ func TestSortParams(t *testing.T) {
 		assert.Equal(t, c.wantKey, k, c.key)
 		assert.Equal(t, c.wantDir, d, c.key)
 	}
-	rows := []hooks.ScorecardRow{{Partner: "b", Name: "Beta", Revenue: 5}, {Partner: "a", Name: "alpha", Revenue: 5}, {Partner: "c", Name: "Gamma", Revenue: 9}}
+	rows := []reports.ScorecardRow{{Partner: "b", Name: "Beta", Revenue: 5}, {Partner: "a", Name: "alpha", Revenue: 5}, {Partner: "c", Name: "Gamma", Revenue: 9}}
 	sortScorecard(rows, "revenue", "desc")
 	assert.Equal(t, []string{"c", "a", "b"}, []string{rows[0].Partner, rows[1].Partner, rows[2].Partner}, "ties by name")
 	sortScorecard(rows, "name", "asc")

@@ -9,10 +9,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -35,7 +35,7 @@ func (h *handlers) mwReports() *hook.Handler[*core.RequestEvent] {
 		if s == nil {
 			return errForbidden
 		}
-		scope, err := hooks.ScopeForReports(e.App, s.user, h.now())
+		scope, err := reports.ScopeFor(e.App, s.user, h.now())
 		if errors.Is(err, domain.ErrForbidden) {
 			return errForbidden
 		}
@@ -81,8 +81,8 @@ type reportFilter struct {
 	PartnerName string
 }
 
-func (f reportFilter) hooks() hooks.ReportFilter {
-	return hooks.ReportFilter{From: f.From, To: f.To, Partner: f.Partner, Department: f.Department}
+func (f reportFilter) hooks() reports.Filter {
+	return reports.Filter{From: f.From, To: f.To, Partner: f.Partner, Department: f.Department}
 }
 
 // reportParams are the query parameters report links carry over; the
@@ -93,7 +93,7 @@ var reportParams = []string{"period", "department", "partner", "sort", "dir", "m
 type reportPage struct {
 	*page
 	Tab       string // dashboard | partners | charts | map
-	Scope     hooks.ReportScope
+	Scope     reports.Scope
 	Internal  bool // internal roles: coverage, gaps and conflicts
 	Filter    reportFilter
 	Periods   []string
@@ -106,7 +106,7 @@ type reportPage struct {
 // role naming another company gets 403; an unknown département 400.
 func (h *handlers) reportPage(e *core.RequestEvent, tab, titleID string, filters bool) (*reportPage, error) {
 	s := sess(e)
-	scope, ok := e.Get(reportScopeKey).(hooks.ReportScope)
+	scope, ok := e.Get(reportScopeKey).(reports.Scope)
 	if !ok {
 		return nil, errForbidden
 	}
@@ -145,7 +145,7 @@ func (h *handlers) reportPage(e *core.RequestEvent, tab, titleID string, filters
 }
 
 // parseReportFilter reads period, department and partner.
-func (h *handlers) parseReportFilter(e *core.RequestEvent, s *session, scope hooks.ReportScope, q url.Values) (reportFilter, error) {
+func (h *handlers) parseReportFilter(e *core.RequestEvent, s *session, scope reports.Scope, q url.Values) (reportFilter, error) {
 	now := h.now()
 	f := reportFilter{Period: defaultPeriod}
 	months := 12
@@ -155,7 +155,7 @@ func (h *handlers) parseReportFilter(e *core.RequestEvent, s *session, scope hoo
 		}
 	}
 	// whole UTC days, which the report rollups answer
-	period := hooks.ReportPeriod(now, months)
+	period := reports.Period(now, months)
 	f.From, f.To = period.From, period.To
 	if d := q.Get("department"); d != "" {
 		dep, ok := geo.DepartementByCode(d)

@@ -8,22 +8,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/ui/charts"
 )
 
 // sampleReport fills every optional block of the report views (for
 // TestEveryViewRenders).
 func sampleReport(p *page, view string) viewData {
-	rp := &reportPage{page: p, Tab: "partners", Scope: hooks.ReportScope{Level: policy.All, Internal: true}, Internal: true, HasFilter: true,
+	rp := &reportPage{page: p, Tab: "partners", Scope: reports.Scope{Level: policy.All, Internal: true}, Internal: true, HasFilter: true,
 		Periods: []string{"month", "quarter", "year"}, Filter: reportFilter{Period: "year", Department: "35", DeptName: "Ille-et-Vilaine", Partner: "p1", PartnerName: "P"}}
-	row := hooks.ScorecardRow{Partner: "p1", Name: "P", Tier: "pilot", Offered: 3, Accepted: 2, Won: 1, Declined: 1}
-	dept := hooks.DepartmentRow{Code: "35", Name: "Ille-et-Vilaine", Leads: 3, Partners: 0, Gap: true}
+	row := reports.ScorecardRow{Partner: "p1", Name: "P", Tier: "pilot", Offered: 3, Accepted: 2, Won: 1, Declined: 1}
+	dept := reports.DepartmentRow{Code: "35", Name: "Ille-et-Vilaine", Leads: 3, Partners: 0, Gap: true}
 	switch view {
 	case "dashboard":
 		rp.Tab, rp.HasFilter = "dashboard", false
-		return &dashboardPage{reportPage: rp, D: hooks.Dashboard{WeekIntake: 3, ConflictsWaiting: 1}, CanBoard: true,
+		return &dashboardPage{reportPage: rp, D: reports.Dashboard{WeekIntake: 3, ConflictsWaiting: 1}, CanBoard: true,
 			Expiring: []leadView{{ID: "l1", Company: "ACME"}}, Falling: []fallingRow{{Partner: "p1", Name: "P", Before: 80, Now: 40}},
 			Gaps: []deptRef{{"35", "Ille-et-Vilaine"}}}
 	case "report_partners":
@@ -32,7 +32,7 @@ func sampleReport(p *page, view string) viewData {
 	case "report_charts":
 		rp.Tab = "charts"
 		return &chartsReportPage{reportPage: rp, Funnel: charts.Funnel(charts.Meta{ID: "f"}, []charts.Bar{{Label: "x", Value: 1, Text: "1"}}),
-			Stages: []funnelStage{{Label: "x", Count: 1}}, Months: []trendMonth{{Label: "mars 26", TrendRow: hooks.TrendRow{Created: 1}}}}
+			Stages: []funnelStage{{Label: "x", Count: 1}}, Months: []trendMonth{{Label: "mars 26", TrendRow: reports.TrendRow{Created: 1}}}}
 	case "report_map":
 		rp.Tab = "map"
 		return &mapReportPage{reportPage: rp, Metric: "coverage", Metrics: mapMetrics(true), Rows: []deptRow{{DepartmentRow: dept, Href: "/reports?department=35"}}, Gaps: 1}
@@ -96,7 +96,7 @@ func TestReportsMenuFollowsScopeForReports(t *testing.T) {
 		u := e.user(email)
 		s, err := h.newSession(u, "t")
 		require.NoError(t, err)
-		_, scopeErr := hooks.ScopeForReports(e.app, u, h.now())
+		_, scopeErr := reports.ScopeFor(e.app, u, h.now())
 		assert.Equal(t, scopeErr == nil, s.caps.Reports, "%s: menu entry iff ScopeForReports succeeds (%v)", email, scopeErr)
 		assert.Equal(t, email == "admin@demo.test", s.caps.Dashboard, "%s: the dashboard leads the menu of management only", email)
 	}

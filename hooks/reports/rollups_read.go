@@ -1,4 +1,4 @@
-package hooks
+package reports
 
 import (
 	"database/sql"
@@ -20,7 +20,7 @@ import (
 // rollupScoped reports whether the rollups can answer for scope s and
 // filter f: the whole network or territories (their keys) and no
 // département (the offer rollups are per territory).
-func rollupScoped(s ReportScope, f ReportFilter) bool {
+func rollupScoped(s Scope, f Filter) bool {
 	return (s.Level == policy.All || s.Level == policy.Territory) && f.Department == ""
 }
 
@@ -28,10 +28,10 @@ func rollupScoped(s ReportScope, f ReportFilter) bool {
 // otherwise). A month cut by the period is read whole when the table
 // holds nothing for its days outside the period — the current month, whose
 // days after today are empty — instead of day by day.
-func rollupPeriods(app core.App, table string, f ReportFilter) ([]string, bool) {
+func rollupPeriods(app core.App, table string, f Filter) ([]string, bool) {
 	return reportcalc.PeriodsWith(f.From, f.To, func(first, last string) bool {
 		var found bool
-		err := app.DB().NewQuery("SELECT EXISTS (SELECT 1 FROM " + table + " WHERE period >= {:a} AND period <= {:b})").
+		err := app.DB().NewQuery(fill(qRollupHasPeriods, "{table}", table)).
 			Bind(dbx.Params{"a": first, "b": last}).Row(&found)
 		return err == nil && !found
 	})
@@ -39,7 +39,7 @@ func rollupPeriods(app core.App, table string, f ReportFilter) ([]string, bool) 
 
 // rollupWhere renders the periods, the scope's territories and the partner
 // filter as a condition on a rollup table (no period when periods is nil).
-func rollupWhere(s ReportScope, f ReportFilter, periods []string) (string, dbx.Params) {
+func rollupWhere(s Scope, f Filter, periods []string) (string, dbx.Params) {
 	p := dbx.Params{}
 	var conds []string
 	in := func(col, prefix string, vals []string) {
@@ -76,7 +76,7 @@ func rollupWhere(s ReportScope, f ReportFilter, periods []string) (string, dbx.P
 // reasons, one over the acceptances and the pipeline, summed per partner
 // in Go (cheaper than SQLite's sorting GROUP BY over tens of thousands of
 // rows on modernc).
-func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []string) ([]ScorecardRow, error) {
+func scorecardRollup(app core.App, s Scope, f Filter, periods []string) ([]ScorecardRow, error) {
 	w, p := rollupWhere(s, f, periods)
 	acceptPeriods, ok := rollupPeriods(app, "rollup_accepts", f)
 	if !ok {
@@ -84,7 +84,7 @@ func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []stri
 	}
 	rows := scorecardRows{}
 	delays := map[string][]float64{}
-	err := scanRows(app.DB().NewQuery(`SELECT partner, offered, accepted, declined, expired, delays FROM rollup_offers WHERE `+w).Bind(p),
+	err := scanRows(app.DB().NewQuery(fill(qRollupOffers, "{scope}", w)).Bind(p),
 		func(scan func(...any) error) error {
 			var partner string
 			var offered, accepted, declined, expired int
@@ -121,7 +121,7 @@ func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []stri
 	}
 	type reasonKey struct{ partner, reason string }
 	reasons := map[reasonKey]int{}
-	err = scanRows(app.DB().NewQuery(`SELECT partner, reason, n FROM rollup_declines WHERE `+w).Bind(p),
+	err = scanRows(app.DB().NewQuery(fill(qRollupDeclines, "{scope}", w)).Bind(p),
 		func(scan func(...any) error) error {
 			var k reasonKey
 			var n int
@@ -146,8 +146,7 @@ func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []stri
 		Won      int    `db:"won"`
 		Cents    int64  `db:"cents"`
 	}{}
-	if err := app.DB().NewQuery(`SELECT partner, SUM(accepted) AS accepted, SUM(won) AS won, SUM(revenue_cents) AS cents
-		FROM rollup_accepts WHERE ` + aw + ` GROUP BY partner HAVING SUM(accepted) > 0`).Bind(ap).All(&won); err != nil {
+	if err := app.DB().NewQuery(fill(qRollupWon, "{scope}", aw)).Bind(ap).All(&won); err != nil {
 		return nil, err
 	}
 	for _, x := range won {
@@ -160,8 +159,7 @@ func scorecardRollup(app core.App, s ReportScope, f ReportFilter, periods []stri
 		P     string `db:"partner"`
 		Cents int64  `db:"cents"`
 	}{}
-	if err := app.DB().NewQuery(`SELECT partner, SUM(open_cents) AS cents FROM rollup_pipeline WHERE ` + pw + `
-		GROUP BY partner HAVING SUM(open_n) > 0`).Bind(pp).All(&pipe); err != nil {
+	if err := app.DB().NewQuery(fill(qRollupPipeline, "{scope}", pw)).Bind(pp).All(&pipe); err != nil {
 		return nil, err
 	}
 	for _, x := range pipe {
@@ -187,8 +185,8 @@ func scanRows(q *dbx.Query, each func(scan func(...any) error) error) error {
 
 // departmentsRollup counts the leads created in the period per
 // département from the rollups (whole network or territories, no partner).
-func departmentsRollup(app core.App, s ReportScope, f ReportFilter, periods []string) (map[string]DepartmentRow, error) {
-	w, p := rollupWhere(s, ReportFilter{}, periods)
+func departmentsRollup(app core.App, s Scope, f Filter, periods []string) (map[string]DepartmentRow, error) {
+	w, p := rollupWhere(s, Filter{}, periods)
 	if f.Department != "" {
 		p["fdept"] = f.Department
 		w += " AND department = {:fdept}"
@@ -198,8 +196,7 @@ func departmentsRollup(app core.App, s ReportScope, f ReportFilter, periods []st
 		N        int    `db:"n"`
 		Accepted int    `db:"accepted"`
 	}{}
-	if err := app.DB().NewQuery(`SELECT department AS d, SUM(created) AS n, SUM(accepted) AS accepted FROM rollup_leads
-		WHERE ` + w + ` GROUP BY department HAVING SUM(created) > 0`).Bind(p).All(&rows); err != nil {
+	if err := app.DB().NewQuery(fill(qRollupDepartments, "{scope}", w)).Bind(p).All(&rows); err != nil {
 		return nil, err
 	}
 	out := map[string]DepartmentRow{}

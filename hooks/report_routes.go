@@ -1,0 +1,133 @@
+package hooks
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/reports"
+)
+
+// parseReportFilter reads from/to (YYYY-MM-DD, default: the last 12
+// months), partner and department; a partner role may only name its own
+// company.
+func parseReportFilter(e *core.RequestEvent, s reports.Scope, now time.Time) (reports.Filter, error) {
+	q := e.Request.URL.Query()
+	f := reports.Period(now, 12)
+	if v := q.Get("from"); v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return f, domain.Invalid("invalid_value", "from", "from must be a date YYYY-MM-DD")
+		}
+		f.From = t
+	}
+	if v := q.Get("to"); v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return f, domain.Invalid("invalid_value", "to", "to must be a date YYYY-MM-DD")
+		}
+		f.To = t.AddDate(0, 0, 1)
+	}
+	if !f.From.Before(f.To) {
+		return f, domain.Invalid("invalid_value", "from", "from must be before to")
+	}
+	f.Partner = q.Get("partner")
+	if f.Partner != "" && (s.Level == policy.Org || s.Level == policy.Own) && f.Partner != s.Partner {
+		return f, domain.Forbidden("not_allowed", "you can only see your own company's figures")
+	}
+	if d := q.Get("department"); d != "" {
+		code, ok := geo.NormalizeDepartement(d)
+		if !ok {
+			return f, domain.Invalid("invalid_value", "department", "unknown département")
+		}
+		f.Department = code
+	}
+	return f, nil
+}
+
+// bindReportRoutes registers GET /api/prm/reports/{partners,funnel,trend,departments,dashboard}.
+func bindReportRoutes(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		g := se.Router.Group("/api/prm/reports")
+		g.Bind(apis.RequireAuth("users"))
+		g.GET("/partners", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
+			return reports.Scorecard(app, s, f)
+		}))
+		g.GET("/funnel", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) { return reports.Funnel(app, s, f) }))
+		g.GET("/trend", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) { return reports.Trend(app, s, f) }))
+		g.GET("/departments", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
+			return reports.Departments(app, s, f)
+		}))
+		g.GET("/dashboard", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
+			return reports.DashboardFor(app, s, time.Now())
+		}))
+		return se.Next()
+	})
+}
+
+func reportHandler(compute func(core.App, reports.Scope, reports.Filter) (any, error)) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		now := time.Now()
+		s, err := reports.ScopeFor(e.App, e.Auth, now)
+		if err != nil {
+			return APIError(e, err)
+		}
+		f, err := parseReportFilter(e, s, now)
+		if err != nil {
+			return APIError(e, err)
+		}
+		data, err := compute(e.App, s, f)
+		if err != nil {
+			return APIError(e, err)
+		}
+		if e.Request.URL.Query().Get("format") == "csv" {
+			rows, ok := data.([]reports.ScorecardRow)
+			if !ok {
+				return APIError(e, domain.Invalid("invalid_value", "format", "CSV is available for the partner scorecard"))
+			}
+			return scorecardCSV(e, s, f, rows)
+		}
+		return e.JSON(http.StatusOK, map[string]any{"from": f.From.Format("2006-01-02"), "to": f.To.AddDate(0, 0, -1).Format("2006-01-02"), "scope": s.Level, "data": data})
+	}
+}
+
+// scorecardCSV downloads the scorecard where the matrix grants the export
+// of reports; audited, formulas neutralised.
+func scorecardCSV(e *core.RequestEvent, s reports.Scope, f reports.Filter, rows []reports.ScorecardRow) error {
+	ok, _, err := ExportRight(e.App, e.Auth, "reports", time.Now())
+	if err != nil {
+		return APIError(e, err)
+	}
+	if !ok {
+		// a refusal that cannot be recorded is an error, not a quiet 403
+		if err := audit.Append(e.App, audit.ActorOf(e), ActionExportDenied, "reports", "", map[string]any{"report": "partners"}); err != nil {
+			return APIError(e, err)
+		}
+		return e.ForbiddenError("Your role may not export reports.", nil)
+	}
+	if err := audit.Append(e.App, audit.ActorOf(e), "export.reports", "reports", "", map[string]any{
+		"report": "partners", "rows": len(rows), "from": f.From.Format("2006-01-02"), "to": f.To.Format("2006-01-02"), "partner": f.Partner, "department": f.Department,
+	}); err != nil {
+		return APIError(e, err)
+	}
+	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	e.Response.Header().Set("Content-Disposition", `attachment; filename="relais-scorecard.csv"`)
+	w := csv.NewWriter(e.Response)
+	_ = w.Write([]string{"partner", "name", "tier", "offered", "accepted", "accepted_pct", "median_accept_hours", "p90_accept_hours", "sla_breaches", "declined", "won", "conversion_pct", "revenue", "open_pipeline", "duplicates"})
+	for _, r := range rows {
+		_ = w.Write([]string{r.Partner, NeutraliseCell(r.Name), r.Tier, strconv.Itoa(r.Offered), strconv.Itoa(r.Accepted), fmt.Sprint(r.AcceptedPct),
+			fmt.Sprint(r.MedianAcceptH), fmt.Sprint(r.P90AcceptH), strconv.Itoa(r.SLABreaches), strconv.Itoa(r.Declined), strconv.Itoa(r.Won),
+			fmt.Sprint(r.ConversionPct), fmt.Sprint(r.Revenue), fmt.Sprint(r.OpenPipeline), strconv.Itoa(r.DuplicatesRaise)})
+	}
+	w.Flush()
+	return w.Error()
+}
