@@ -14,6 +14,7 @@ import (
 
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/reports"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // Account is a bench login with a fresh auth token.
@@ -128,7 +129,7 @@ func (e *Env) account(email string) (Account, error) {
 	if err != nil {
 		return Account{}, fmt.Errorf("%w: %s: %v", errNoFixture, email, err)
 	}
-	t, err := hooks.NewSessionToken(e.App, u, hooks.SessionViaAPI)
+	t, err := sessions.NewToken(e.App, u, sessions.ViaAPI)
 	if err != nil {
 		return Account{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // Fail closed on the integrity paths (issue 12, item 6): each test breaks
@@ -147,7 +148,7 @@ func TestSettingsReadErrorFailsClosed(t *testing.T) {
 	// checked, so even an admin's list (not capped by the settings) refuses
 	res = w.client.Do(http.MethodGet, url("leads")+"?perPage=5", w.tokens["admin"], nil)
 	assert.Equal(t, http.StatusInternalServerError, res.Status, res.Body)
-	_, err = hooks.LoadSessionLimits(w.app)
+	_, err = sessions.LoadLimits(w.app)
 	assert.Error(t, err, "LoadSessionLimits")
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // loginAttempts are the kinds of REST login attempt whose cost must not
@@ -42,10 +43,10 @@ func TestEveryLoginAttemptCostsOnePasswordComparison(t *testing.T) {
 	u.Set("active", false)
 	require.NoError(t, w.app.Save(u))
 	for _, a := range loginAttempts {
-		before := hooks.PasswordComparisons(w.app)
+		before := sessions.PasswordComparisons(w.app)
 		status, body := login(w, a.identity, a.password)
 		require.Equal(t, a.status, status, "%s: %s", a.name, body)
-		assert.Equal(t, int64(1), hooks.PasswordComparisons(w.app)-before, a.name)
+		assert.Equal(t, int64(1), sessions.PasswordComparisons(w.app)-before, a.name)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	pbui "github.com/pocketbase/pocketbase/ui"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // SessionGuardMiddlewareID identifies the middleware that rejects revoked
@@ -59,7 +60,7 @@ func bindSessions(app core.App) {
 		// is nil when tests build the router without a server).
 		if se.Server != nil {
 			se.App.Cron().MustAdd(SessionsCronID, "*/10 * * * *", func() {
-				if n, err := PurgeSessions(se.App, time.Now()); err != nil {
+				if n, err := sessions.Purge(se.App, time.Now()); err != nil {
 					se.App.Logger().Error("sessions purge", "error", err)
 				} else if n > 0 {
 					se.App.Logger().Debug("sessions purged", "ended", n)
@@ -80,9 +81,9 @@ func bindSessions(app core.App) {
 
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
 		if id, _ := e.Get(sessionIDKey).(string); e.Auth != nil && id != "" {
-			e.Client.Set(realtimeSessionKey, id)
+			e.Client.Set(sessions.RealtimeSessionKey, id)
 		} else {
-			e.Client.Unset(realtimeSessionKey)
+			e.Client.Unset(sessions.RealtimeSessionKey)
 		}
 		return e.Next()
 	})
@@ -100,7 +101,7 @@ func bindSessions(app core.App) {
 			return err
 		}
 		if e.Record.TokenKey() != oldKey {
-			return EndRecordSessions(e.App, e.Record)
+			return sessions.EndAll(e.App, e.Record)
 		}
 		return nil
 	})
@@ -108,7 +109,7 @@ func bindSessions(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		return EndRecordSessions(e.App, e.Record)
+		return sessions.EndAll(e.App, e.Record)
 	})
 }
 
@@ -117,9 +118,9 @@ func guardSession(e *core.RequestEvent) error {
 	if !strings.HasPrefix(e.Request.URL.Path, "/api/") || e.Request.Header.Get("Authorization") == "" {
 		return e.Next()
 	}
-	reason := SessionRevoked
+	reason := sessions.Revoked
 	if e.Auth != nil {
-		s, r, err := CheckSession(e.App, e.Auth, bearerToken(e.Request), time.Now())
+		s, r, err := sessions.Check(e.App, e.Auth, bearerToken(e.Request), time.Now())
 		if err != nil {
 			return e.InternalServerError("", err)
 		}
@@ -173,7 +174,7 @@ func startAuthSession(e *core.RecordAuthRequestEvent) error {
 	path := e.Request.URL.Path
 	var (
 		token string
-		fresh Session
+		fresh sessions.Session
 		err   error
 	)
 	switch {
@@ -182,14 +183,14 @@ func startAuthSession(e *core.RecordAuthRequestEvent) error {
 		if old == e.Token {
 			return e.Next() // a static token is not renewed: it has its session
 		}
-		token, err = renewSession(e.App, e.Record, old, e.Token, now)
-		if errors.Is(err, errSessionGone) {
-			return e.JSON(http.StatusUnauthorized, sessionError(SessionRevoked))
+		token, err = sessions.Renew(e.App, e.Record, old, e.Token, now)
+		if errors.Is(err, sessions.ErrGone) {
+			return e.JSON(http.StatusUnauthorized, sessionError(sessions.Revoked))
 		}
 	case e.AuthMethod == "" && strings.Contains(path, "/impersonate/"):
-		token, fresh, err = StartSession(e.App, e.Record, e.Token, SessionViaStatic, now)
+		token, fresh, err = sessions.Start(e.App, e.Record, e.Token, sessions.ViaStatic, now)
 	default:
-		token, fresh, err = StartSession(e.App, e.Record, e.Token, SessionViaAPI, now)
+		token, fresh, err = sessions.Start(e.App, e.Record, e.Token, sessions.ViaAPI, now)
 	}
 	if err != nil {
 		return e.InternalServerError("", err)
@@ -197,7 +198,7 @@ func startAuthSession(e *core.RecordAuthRequestEvent) error {
 	e.Token = token
 	if err := e.Next(); err != nil {
 		if fresh.ID != "" {
-			if eerr := endSessions(e.App, []string{fresh.ID}); eerr != nil {
+			if eerr := sessions.EndByID(e.App, fresh.ID); eerr != nil {
 				e.App.Logger().Error("sessions: unused session not ended", "error", eerr)
 			}
 		}
@@ -220,7 +221,7 @@ func SessionInstaller(out io.Writer) func(app core.App, systemSuperuser *core.Re
 		if err != nil {
 			return err
 		}
-		token, _, err = StartSession(app, systemSuperuser, token, SessionViaStatic, time.Now())
+		token, _, err = sessions.Start(app, systemSuperuser, token, sessions.ViaStatic, time.Now())
 		if err != nil {
 			return err
 		}
@@ -233,7 +234,7 @@ func SessionInstaller(out io.Writer) func(app core.App, systemSuperuser *core.Re
 func sessionError(code string) map[string]any {
 	msg := blockMessages[code]
 	switch {
-	case code == SessionExpired:
+	case code == sessions.Expired:
 		msg = "This session has expired; please log in again. / Cette session a expiré ; reconnectez-vous."
 	case msg == "":
 		msg = "This session is no longer valid; please log in again. / Cette session n'est plus valide ; reconnectez-vous."

@@ -19,6 +19,7 @@ import (
 
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/sessions"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -88,11 +89,11 @@ func TestEndingASessionEndsOnlyThatSession(t *testing.T) {
 		status, _ := apiStatus(t, w, tok)
 		require.Equal(t, http.StatusOK, status)
 	}
-	require.NoError(t, hooks.EndSession(w.app, pu, a))
+	require.NoError(t, sessions.End(w.app, pu, a))
 
 	status, code := apiStatus(t, w, a)
 	assert.Equal(t, http.StatusUnauthorized, status)
-	assert.Equal(t, hooks.SessionRevoked, code)
+	assert.Equal(t, sessions.Revoked, code)
 	res := w.client.Do(http.MethodPost, "/api/collections/users/auth-refresh", a, nil)
 	assert.Equal(t, http.StatusUnauthorized, res.Status, "an ended session cannot be refreshed: %s", res.Body)
 	status, _ = apiStatus(t, w, b)
@@ -112,7 +113,7 @@ func TestATokenWithoutItsOwnSessionIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	status, code := apiStatus(t, w, raw)
 	assert.Equal(t, http.StatusUnauthorized, status)
-	assert.Equal(t, hooks.SessionRevoked, code)
+	assert.Equal(t, sessions.Revoked, code)
 
 	// pu's own key, the session id of partner_manager's live session
 	claims, err := security.ParseUnverifiedJWT(raw)
@@ -122,7 +123,7 @@ func TestATokenWithoutItsOwnSessionIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	status, code = apiStatus(t, w, forged)
 	assert.Equal(t, http.StatusUnauthorized, status)
-	assert.Equal(t, hooks.SessionRevoked, code)
+	assert.Equal(t, sessions.Revoked, code)
 
 	// control: the tokens of the world have sessions
 	status, _ = apiStatus(t, w, w.tokens["partner_user"])
@@ -144,7 +145,7 @@ func TestSessionsHaveAnIdleAndAnAbsoluteTimeout(t *testing.T) {
 	setSession(t, w.app, sid(t, tok), dbx.Params{"last_seen": now.Add(-8*time.Hour - time.Minute).Unix()})
 	status, code := apiStatus(t, w, tok)
 	assert.Equal(t, http.StatusUnauthorized, status, "8 h 01 unused")
-	assert.Equal(t, hooks.SessionExpired, code)
+	assert.Equal(t, sessions.Expired, code)
 	assert.Zero(t, sessionCount(t, w.app, w.uid("sales"))-1, "the expired session is ended (the world's own remains)")
 
 	// the absolute timeout holds whatever the use and across refreshes
@@ -162,10 +163,10 @@ func TestSessionsHaveAnIdleAndAnAbsoluteTimeout(t *testing.T) {
 	setSession(t, w.app, sid(t, tok), dbx.Params{"created": now.Add(-24*time.Hour - time.Minute).Unix(), "last_seen": now.Unix()})
 	status, code = apiStatus(t, w, refreshed.Token)
 	assert.Equal(t, http.StatusUnauthorized, status, "24 h 01 old")
-	assert.Equal(t, hooks.SessionExpired, code)
+	assert.Equal(t, sessions.Expired, code)
 	status, code = apiStatus(t, w, tok)
 	assert.Equal(t, http.StatusUnauthorized, status, "the token before the refresh")
-	assert.Equal(t, hooks.SessionRevoked, code, "the expired session was ended")
+	assert.Equal(t, sessions.Revoked, code, "the expired session was ended")
 
 	// the timeouts are settings
 	settings, err := w.app.FindRecordById("settings_prm", access.SettingsID)
@@ -178,7 +179,7 @@ func TestSessionsHaveAnIdleAndAnAbsoluteTimeout(t *testing.T) {
 	setSession(t, w.app, sid(t, tok), dbx.Params{"last_seen": now.Add(-31 * time.Minute).Unix()})
 	status, code = apiStatus(t, w, tok)
 	assert.Equal(t, http.StatusUnauthorized, status, "31 min unused with a 30 min idle timeout")
-	assert.Equal(t, hooks.SessionExpired, code)
+	assert.Equal(t, sessions.Expired, code)
 }
 
 // The last use of a session is written at most once a minute, not on every
@@ -278,7 +279,7 @@ func TestStaticTokensAreSessionsWithoutTimeouts(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	res.JSON(t, &out)
 	assert.Equal(t, key, out.Token, "a static token is not renewed")
-	n, err := hooks.PurgeSessions(w.app, time.Now())
+	n, err := sessions.Purge(w.app, time.Now())
 	require.NoError(t, err)
 	assert.Zero(t, n, "nothing to purge")
 
@@ -292,7 +293,7 @@ func TestStaticTokensAreSessionsWithoutTimeouts(t *testing.T) {
 	// superusers' sessions are checked too
 	status, _ = apiStatus(t, w, suTok)
 	require.Equal(t, http.StatusOK, status)
-	require.NoError(t, hooks.EndSession(w.app, su, suTok))
+	require.NoError(t, sessions.End(w.app, su, suTok))
 	status, _ = apiStatus(t, w, suTok)
 	assert.Equal(t, http.StatusUnauthorized, status)
 }
@@ -303,7 +304,7 @@ func TestAStaleTokenDoesNotPreventLoggingIn(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	tok := w.tokens["sales"]
-	require.NoError(t, hooks.EndSession(w.app, w.users["sales"], tok))
+	require.NoError(t, sessions.End(w.app, w.users["sales"], tok))
 	res := w.client.Do(http.MethodPost, "/api/collections/users/auth-with-password", tok, map[string]any{"identity": "sales@world.test", "password": "world-password-1"})
 	assert.Equal(t, http.StatusOK, res.Status, res.Body)
 	// but it is no guest pass elsewhere
@@ -325,7 +326,7 @@ func TestPurgeSessions(t *testing.T) {
 	setSession(t, w.app, sid(t, gone), dbx.Params{"expires": now.Add(-time.Second).Unix()})
 	live := apiLogin(t, w, "users", "sales@world.test", "world-password-1")
 
-	n, err := hooks.PurgeSessions(w.app, now)
+	n, err := sessions.Purge(w.app, now)
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
 	var left []string
@@ -349,12 +350,12 @@ func TestRealtimeClientsLoseTheAuthOfAnEndedSession(t *testing.T) {
 	a := apiLogin(t, w, "users", "partner_user@world.test", "world-password-1")
 	ca := subscribeWith(a)
 	cb := subscribeWith(w.tokens["partner_user"])
-	require.NoError(t, hooks.EndSession(w.app, w.users["partner_user"], a))
+	require.NoError(t, sessions.End(w.app, w.users["partner_user"], a))
 	assert.Nil(t, ca.Get(apis.RealtimeClientAuthKey), "logged out")
 	assert.NotNil(t, cb.Get(apis.RealtimeClientAuthKey), "the other session keeps its subscription")
 
 	setSession(t, w.app, sid(t, w.tokens["partner_user"]), dbx.Params{"last_seen": time.Now().Add(-9 * time.Hour).Unix()})
-	_, err := hooks.PurgeSessions(w.app, time.Now())
+	_, err := sessions.Purge(w.app, time.Now())
 	require.NoError(t, err)
 	assert.Nil(t, cb.Get(apis.RealtimeClientAuthKey), "purged")
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // loginPage is the data of the login view.
@@ -61,7 +61,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 	if err != nil {
 		user = nil // unknown e-mail: CheckPassword compares with a dummy hash
 	}
-	if !hooks.CheckPassword(e.App, "users", user, password) {
+	if !sessions.CheckPassword(e.App, "users", user, password) {
 		a := audit.ActorOf(e)
 		var rec string
 		if user != nil {
@@ -78,7 +78,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		}
 		return fail(http.StatusForbidden, "login.blocked."+reason)
 	}
-	token, err := hooks.NewSessionToken(e.App, user, hooks.SessionViaUI)
+	token, err := sessions.NewToken(e.App, user, sessions.ViaUI)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		return err
 	}
 	// the cookie lives no longer than the session may
-	limits, err := hooks.LoadSessionLimits(e.App)
+	limits, err := sessions.LoadLimits(e.App)
 	if err != nil {
 		return err
 	}

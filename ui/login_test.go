@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/demo"
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 func TestLoginPage(t *testing.T) {
@@ -120,9 +120,9 @@ func TestEveryUILoginAttemptCostsOnePasswordComparison(t *testing.T) {
 	} {
 		b := e.browser()
 		b.get("/login")
-		before := hooks.PasswordComparisons(e.app)
+		before := sessions.PasswordComparisons(e.app)
 		r := b.post("/login", url.Values{"email": {a.email}, "password": {a.password}})
 		require.Equal(t, a.status, r.Status, a.name)
-		assert.Equal(t, int64(1), hooks.PasswordComparisons(e.app)-before, a.name)
+		assert.Equal(t, int64(1), sessions.PasswordComparisons(e.app)-before, a.name)
 	}
 }

@@ -5,8 +5,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // logout ends the session on the server (every token of it: a copy of the
@@ -16,7 +16,7 @@ import (
 func (h *handlers) logout(e *core.RequestEvent) error {
 	s := sess(e)
 	err := e.App.RunInTransaction(func(tx core.App) error {
-		if err := hooks.EndSession(tx, s.user, s.token); err != nil {
+		if err := sessions.End(tx, s.user, s.token); err != nil {
 			return err
 		}
 		return audit.Logout(tx, s.user, e)

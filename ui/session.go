@@ -13,9 +13,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // Cookie names.
@@ -130,7 +130,7 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 		user, err := e.App.FindAuthRecordByToken(c.Value, core.TokenTypeAuth)
 		live := err == nil && user.Collection().Name == "users" && access.AccountBlock(e.App, user, h.now()) == ""
 		if live {
-			_, reason, err := hooks.CheckSession(e.App, user, c.Value, h.now())
+			_, reason, err := sessions.Check(e.App, user, c.Value, h.now())
 			if err != nil {
 				return err
 			}

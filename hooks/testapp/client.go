@@ -11,7 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // Client sends requests through the app's real router (PocketBase routes,
@@ -99,7 +99,7 @@ func (c *Client) Do(method, url, token string, body any, headers ...map[string]s
 // its own (hooks.NewSessionToken: a token without a session is refused).
 func Token(tb testing.TB, app core.App, u *core.Record) string {
 	tb.Helper()
-	t, err := hooks.NewSessionToken(app, u, hooks.SessionViaAPI)
+	t, err := sessions.NewToken(app, u, sessions.ViaAPI)
 	if err != nil {
 		tb.Fatal(err)
 	}

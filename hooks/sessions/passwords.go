@@ -1,38 +1,22 @@
-package hooks
+package sessions
 
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
-	"net/http"
 	"sync"
 	"sync/atomic"
-	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"golang.org/x/crypto/bcrypt"
-
-	"github.com/relais/relais/hooks/access"
 )
 
-// Password checks (issue 12): a login attempt costs exactly one bcrypt
+// Password checks: a login attempt costs exactly one bcrypt
 // comparison whatever the identity — an existing account with a wrong
 // password, an unknown e-mail, a blocked account — so that the answer's
 // time does not tell whether an e-mail has an account. CheckPassword is
 // the only place where Relais compares passwords; users' REST logins go
-// through passwordAuth, which answers itself instead of letting
-// PocketBase compare the password a second time.
-
-// PasswordAuthPriority is the priority of the Relais handler of the users'
-// auth-with-password requests. It is the innermost handler and ends the
-// chain: it answers with PocketBase's own auth response
-// (apis.RecordAuthResponse: MFA, auth rule, enrich hooks, the token), so
-// PocketBase's default action, which would compare the password again, never
-// runs. Handlers bound with a lower priority (the audit of failed logins)
-// still wrap it.
-const PasswordAuthPriority = 1000
+// through the api package's password handler, which answers itself
+// instead of letting PocketBase compare the password a second time.
 
 // passwordsKey is the app.Store() key of the app's password checker.
 const passwordsKey = "relais.passwords"
@@ -116,26 +100,4 @@ func CheckPassword(app core.App, collection string, user *core.Record, password 
 // check that every kind of attempt costs one).
 func PasswordComparisons(app core.App) int64 {
 	return passwordsOf(app).comparisons.Load()
-}
-
-// bindPasswordAuth answers the users' auth-with-password requests with one
-// password comparison (see PasswordAuthPriority): a wrong password or an
-// unknown identity gets PocketBase's generic 400, a blocked account with
-// the right password a 403 saying why, a usable account PocketBase's auth
-// response.
-func bindPasswordAuth(app core.App) {
-	app.OnRecordAuthWithPasswordRequest("users").Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{
-		Id:       "relaisPasswordAuth",
-		Priority: PasswordAuthPriority,
-		Func: func(e *core.RecordAuthWithPasswordRequestEvent) error {
-			if !CheckPassword(e.App, e.Collection.Name, e.Record, e.Password) {
-				// PocketBase's own answer (apis/record_auth_with_password.go)
-				return e.BadRequestError("Failed to authenticate.", errors.New("invalid login credentials"))
-			}
-			if reason := access.AccountBlock(e.App, e.Record, time.Now()); reason != "" {
-				return e.JSON(http.StatusForbidden, map[string]any{"status": http.StatusForbidden, "message": blockMessages[reason], "code": reason, "data": map[string]any{}})
-			}
-			return apis.RecordAuthResponse(e.RequestEvent, e.Record, core.MFAMethodPassword, nil)
-		},
-	})
 }

@@ -1,4 +1,4 @@
-package hooks
+package sessions
 
 import (
 	"database/sql"
@@ -7,14 +7,13 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"github.com/relais/relais/hooks/access"
 )
 
-// Server-side sessions (issue 12). PocketBase auth tokens are stateless
+// Server-side sessions. PocketBase auth tokens are stateless
 // JWTs, valid until they expire (5 days for users) unless the account's
 // token key rotates, which ends every session of the account at once: a
 // copy of a token kept working after the UI's logout. Relais therefore
@@ -25,8 +24,9 @@ import (
 // accepted only while its session's row exists and is within its timeouts:
 //
 //   - a session starts at each login: the UI's (NewSessionToken) and the
-//     REST API's (password, OTP, OAuth2; the OnRecordAuthRequest hook of
-//     sessions.go re-signs PocketBase's token with a new session id); an
+//     REST API's (password, OTP, OAuth2; the api package's
+//     OnRecordAuthRequest hook re-signs PocketBase's token with a new
+//     session id: StartSession); an
 //     auth-refresh gives its new token the session of the token it renews,
 //     keeping the session's start;
 //   - a UI or API session ends when unused for settings_prm
@@ -48,15 +48,15 @@ import (
 
 // Session kinds (the via column).
 const (
-	SessionViaUI     = "ui"     // the web UI's cookie
-	SessionViaAPI    = "api"    // a REST login (or a token made by NewSessionToken for a program)
-	SessionViaStatic = "static" // a static token: impersonation, the installer link
+	ViaUI     = "ui"     // the web UI's cookie
+	ViaAPI    = "api"    // a REST login (or a token made by NewToken for a program)
+	ViaStatic = "static" // a static token: impersonation, the installer link
 )
 
 // Why a token no longer opens a session (the code of the 401 answer).
 const (
-	SessionRevoked = "session_revoked"
-	SessionExpired = "session_expired"
+	Revoked = "session_revoked"
+	Expired = "session_expired"
 )
 
 // lastSeenEvery is how stale a session's last use may be: it is written
@@ -74,25 +74,25 @@ type Session struct {
 }
 
 // SessionLimits are the idle and absolute timeouts of UI and API sessions.
-type SessionLimits struct {
+type Limits struct {
 	Idle time.Duration
 	Max  time.Duration
 }
 
 // LoadSessionLimits returns the timeouts of settings_prm (an error when
 // the settings cannot be read: callers fail closed).
-func LoadSessionLimits(app core.App) (SessionLimits, error) {
+func LoadLimits(app core.App) (Limits, error) {
 	s, err := access.LoadSettings(app)
 	if err != nil {
-		return SessionLimits{}, err
+		return Limits{}, err
 	}
-	return SessionLimits{Idle: time.Duration(s.SessionIdleMinutes) * time.Minute, Max: time.Duration(s.SessionMaxHours) * time.Hour}, nil
+	return Limits{Idle: time.Duration(s.SessionIdleMinutes) * time.Minute, Max: time.Duration(s.SessionMaxHours) * time.Hour}, nil
 }
 
 // Expired reports whether s is over its idle or absolute timeout at now.
 // Static sessions have neither.
-func (s Session) Expired(l SessionLimits, now time.Time) bool {
-	if s.Via == SessionViaStatic {
+func (s Session) Expired(l Limits, now time.Time) bool {
+	if s.Via == ViaStatic {
 		return false
 	}
 	return now.Sub(s.LastSeen) > l.Idle || now.Sub(s.Created) > l.Max
@@ -134,7 +134,7 @@ func sessionIDOf(token string) string {
 // StartSession opens a session for token, an auth token PocketBase just
 // issued to user (via: SessionViaUI, SessionViaAPI or SessionViaStatic),
 // and returns the token to hand out instead: the same with the session id.
-func StartSession(app core.App, user *core.Record, token, via string, now time.Time) (string, Session, error) {
+func Start(app core.App, user *core.Record, token, via string, now time.Time) (string, Session, error) {
 	s := Session{ID: security.RandomString(24), Collection: user.Collection().Id, Record: user.Id, Via: via, Created: now, LastSeen: now}
 	signed, exp, err := withSession(user, token, s.ID)
 	if err != nil {
@@ -154,12 +154,12 @@ func StartSession(app core.App, user *core.Record, token, via string, now time.T
 // NewSessionToken issues an auth token of user in a new session: how Go
 // code (the UI login, tests, benchmarks) makes tokens, since a token
 // without a session is refused.
-func NewSessionToken(app core.App, user *core.Record, via string) (string, error) {
+func NewToken(app core.App, user *core.Record, via string) (string, error) {
 	token, err := user.NewAuthToken()
 	if err != nil {
 		return "", err
 	}
-	token, _, err = StartSession(app, user, token, via, time.Now())
+	token, _, err = Start(app, user, token, via, time.Now())
 	return token, err
 }
 
@@ -205,15 +205,15 @@ func sessionOf(app core.App, auth *core.Record, token string) (s Session, ok boo
 // everywhere, or a token Relais did not issue); SessionExpired when the
 // session is over a timeout (it is then ended). An error is a database
 // error: the caller must fail closed.
-func CheckSession(app core.App, auth *core.Record, token string, now time.Time) (Session, string, error) {
+func Check(app core.App, auth *core.Record, token string, now time.Time) (Session, string, error) {
 	s, ok, err := sessionOf(app, auth, token)
 	if err != nil {
 		return Session{}, "", err
 	}
 	if !ok {
-		return Session{}, SessionRevoked, nil
+		return Session{}, Revoked, nil
 	}
-	limits, err := LoadSessionLimits(app)
+	limits, err := LoadLimits(app)
 	if err != nil {
 		return Session{}, "", err
 	}
@@ -221,7 +221,7 @@ func CheckSession(app core.App, auth *core.Record, token string, now time.Time) 
 		if err := endSessions(app, []string{s.ID}); err != nil {
 			return Session{}, "", err
 		}
-		return Session{}, SessionExpired, nil
+		return Session{}, Expired, nil
 	}
 	if now.Sub(s.LastSeen) >= lastSeenEvery {
 		if _, err := app.DB().NewQuery("UPDATE relais_sessions SET last_seen = {:t} WHERE id = {:id}").
@@ -234,19 +234,19 @@ func CheckSession(app core.App, auth *core.Record, token string, now time.Time) 
 }
 
 // errSessionGone refuses to renew a token whose session has ended.
-var errSessionGone = errors.New("sessions: the session of this token has ended")
+var ErrGone = errors.New("sessions: the session of this token has ended")
 
 // renewSession returns token, a renewal PocketBase just issued for old
 // (auth-refresh), in old's session: the session keeps its start (the
 // absolute timeout holds across refreshes), is used now and lasts as long
 // as its newest token.
-func renewSession(app core.App, user *core.Record, old, token string, now time.Time) (string, error) {
+func Renew(app core.App, user *core.Record, old, token string, now time.Time) (string, error) {
 	s, ok, err := sessionOf(app, user, old)
 	if err != nil {
 		return "", err
 	}
 	if !ok {
-		return "", errSessionGone
+		return "", ErrGone
 	}
 	signed, exp, err := withSession(user, token, s.ID)
 	if err != nil {
@@ -261,7 +261,7 @@ func renewSession(app core.App, user *core.Record, old, token string, now time.T
 // token of it (a login and its refreshes), no other session of the
 // account. Its realtime subscriptions lose their authentication. Ending a
 // session that no longer exists is not an error.
-func EndSession(app core.App, auth *core.Record, token string) error {
+func End(app core.App, auth *core.Record, token string) error {
 	s, ok, err := sessionOf(app, auth, token)
 	if err != nil || !ok {
 		return err
@@ -271,7 +271,7 @@ func EndSession(app core.App, auth *core.Record, token string) error {
 
 // EndRecordSessions ends every session of an auth record (log out
 // everywhere).
-func EndRecordSessions(app core.App, record *core.Record) error {
+func EndAll(app core.App, record *core.Record) error {
 	var ids []string
 	if err := app.DB().NewQuery("SELECT id FROM relais_sessions WHERE record = {:r} AND collection = {:c}").
 		Bind(dbx.Params{"r": record.Id, "c": record.Collection().Id}).Column(&ids); err != nil {
@@ -279,6 +279,10 @@ func EndRecordSessions(app core.App, record *core.Record) error {
 	}
 	return endSessions(app, ids)
 }
+
+// EndByID ends one session by its id: the session a login started when
+// the login then failed (MFA required, a later refusal).
+func EndByID(app core.App, id string) error { return endSessions(app, []string{id}) }
 
 // endSessions deletes the given sessions and unsets the auth of the
 // realtime clients they authenticated.
@@ -299,14 +303,14 @@ func endSessions(app core.App, ids []string) error {
 
 // PurgeSessions ends at now the sessions whose newest token has expired
 // or that are over a timeout, and returns how many ended.
-func PurgeSessions(app core.App, now time.Time) (int, error) {
-	l, err := LoadSessionLimits(app)
+func Purge(app core.App, now time.Time) (int, error) {
+	l, err := LoadLimits(app)
 	if err != nil {
 		return 0, fmt.Errorf("sessions: purge: %w", err)
 	}
 	var ids []string
 	err = app.DB().NewQuery("SELECT id FROM relais_sessions WHERE expires <= {:now} OR (via != {:static} AND (last_seen < {:idle} OR created < {:max}))").
-		Bind(dbx.Params{"now": now.Unix(), "idle": now.Add(-l.Idle).Unix(), "max": now.Add(-l.Max).Unix(), "static": SessionViaStatic}).
+		Bind(dbx.Params{"now": now.Unix(), "idle": now.Add(-l.Idle).Unix(), "max": now.Add(-l.Max).Unix(), "static": ViaStatic}).
 		Column(&ids)
 	if err != nil {
 		return 0, fmt.Errorf("sessions: purge: %w", err)
@@ -317,10 +321,14 @@ func PurgeSessions(app core.App, now time.Time) (int, error) {
 	return len(ids), nil
 }
 
-// realtimeSessionKey is the realtime client store key of the session that
-// authenticated its subscriptions (set by the subscribe hook of
-// sessions.go).
-const realtimeSessionKey = "relais.session"
+// RealtimeSessionKey is the realtime client store key of the session that
+// authenticated its subscriptions (set by the api package's subscribe
+// hook).
+const RealtimeSessionKey = "relais.session"
+
+// realtimeClientAuthKey is PocketBase's realtime client store key of the
+// client's auth (apis.RealtimeClientAuthKey, checked by a test).
+const realtimeClientAuthKey = "auth"
 
 // dropRealtimeSessions unsets the auth of the realtime clients of ended
 // sessions: they stay connected as guests, as PocketBase does when a token
@@ -334,9 +342,9 @@ func dropRealtimeSessions(app core.App, ids []string) {
 		ended[id] = true
 	}
 	for _, c := range app.SubscriptionsBroker().Clients() {
-		if id, _ := c.Get(realtimeSessionKey).(string); id != "" && ended[id] {
-			c.Unset(apis.RealtimeClientAuthKey)
-			c.Unset(realtimeSessionKey)
+		if id, _ := c.Get(RealtimeSessionKey).(string); id != "" && ended[id] {
+			c.Unset(realtimeClientAuthKey)
+			c.Unset(RealtimeSessionKey)
 		}
 	}
 }
