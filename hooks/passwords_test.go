@@ -116,5 +116,5 @@ func TestPasswordsAreComparedInOnePlace(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"hooks/passwords.go: CompareHashAndPassword("}, found)
+	assert.Equal(t, []string{"hooks/sessions/passwords.go: CompareHashAndPassword("}, found)
 }
