@@ -10,7 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/governance"
 )
 
 func accessReviewCommand(app core.App) *cobra.Command {
@@ -32,7 +32,7 @@ func accessReviewCommand(app core.App) *cobra.Command {
 			now := time.Now()
 			out := cmd.OutOrStdout()
 			if open {
-				review, created, err := hooks.OpenReviewCampaign(app, now)
+				review, created, err := governance.OpenReviewCampaign(app, now)
 				if err != nil {
 					return err
 				}
@@ -42,19 +42,19 @@ func accessReviewCommand(app core.App) *cobra.Command {
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "review campaign %s (%s): %s\n", review.GetString("period"), review.Id, state)
 			}
-			rows, err := hooks.AccessReview(app, now)
+			rows, err := governance.AccessReview(app, now)
 			if err != nil {
 				return err
 			}
 			if asCSV {
 				w := csv.NewWriter(out)
-				if err := w.Write(hooks.ReviewCSVHeader); err != nil {
+				if err := w.Write(governance.ReviewCSVHeader); err != nil {
 					return err
 				}
 				for _, r := range rows {
 					cells := r.CSV()
 					for i := range cells {
-						cells[i] = hooks.NeutraliseCell(cells[i])
+						cells[i] = governance.NeutraliseCell(cells[i])
 					}
 					if err := w.Write(cells); err != nil {
 						return err

@@ -9,8 +9,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // cliActor is the audit actor of a command: "cli:" and the
@@ -41,7 +41,7 @@ func gdprCommand(app core.App) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
 			}
-			data, err := hooks.GDPRExport(app, cliActor(), args[0], time.Now())
+			data, err := governance.GDPRExport(app, cliActor(), args[0], time.Now())
 			if err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ func gdprCommand(app core.App) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
 			}
-			rep, err := hooks.GDPRErase(app, cliActor(), args[0], time.Now())
+			rep, err := governance.GDPRErase(app, cliActor(), args[0], time.Now())
 			if err != nil {
 				return err
 			}

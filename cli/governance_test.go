@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -95,7 +95,7 @@ func TestAccessReviewAndGDPRCommands(t *testing.T) {
 	recs, err := csv.NewReader(strings.NewReader(lines[1])).ReadAll()
 	require.NoError(t, err, out)
 	require.Len(t, recs, 2)
-	assert.Equal(t, hooks.ReviewCSVHeader, recs[0])
+	assert.Equal(t, governance.ReviewCSVHeader, recs[0])
 	assert.Equal(t, "'=cmd@x.test", recs[1][2], "formulas neutralised")
 	assert.Contains(t, recs[1][17], "admin")
 	reviews, err := app.FindAllRecords("access_reviews")
@@ -123,7 +123,7 @@ func TestAccessReviewAndGDPRCommands(t *testing.T) {
 
 	out, err = run(gdprCommand(app), "export", "subject@example.test")
 	require.NoError(t, err, out)
-	var data hooks.SubjectData
+	var data governance.SubjectData
 	require.NoError(t, json.Unmarshal([]byte(out), &data), out)
 	require.Len(t, data.LeadContacts, 1)
 	assert.Equal(t, "subject@example.test", data.LeadContacts[0]["email"])
@@ -139,7 +139,7 @@ func TestAccessReviewAndGDPRCommands(t *testing.T) {
 
 	var actions []string
 	require.NoError(t, app.DB().NewQuery("SELECT action FROM audit_log ORDER BY seq").Column(&actions))
-	assert.Equal(t, []string{hooks.ActionReviewOpen, hooks.ActionGDPRExport, hooks.ActionGDPRErase}, actions)
+	assert.Equal(t, []string{governance.ActionReviewOpen, governance.ActionGDPRExport, governance.ActionGDPRErase}, actions)
 	var actor string
 	require.NoError(t, app.DB().NewQuery("SELECT actor FROM audit_log WHERE action = 'gdpr.erase'").Row(&actor))
 	assert.True(t, strings.HasPrefix(actor, "cli"), actor)

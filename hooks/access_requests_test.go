@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -127,7 +127,7 @@ func TestAccessRequests(t *testing.T) {
 		head := auditHead(t, w.app)
 		before := len(notificationsOf(t, w, "cm2"))
 		require.Equal(t, http.StatusOK, approve("channel_manager", t1))
-		e := onlyEntry(t, w.app, head, hooks.ActionRequestApprove)
+		e := onlyEntry(t, w.app, head, governance.ActionRequestApprove)
 		requireEntryFields(t, e, w.uid("channel_manager"), "channel_manager", "", "access_requests", t1)
 		req, err := w.app.FindRecordById("access_requests", t1)
 		require.NoError(t, err)
@@ -165,7 +165,7 @@ func TestAccessRequests(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, reject("admin", " "), "a reason is required")
 		head := auditHead(t, w.app)
 		require.Equal(t, http.StatusNoContent, reject("admin", "pas de besoin démontré"))
-		e := onlyEntry(t, w.app, head, hooks.ActionRequestReject)
+		e := onlyEntry(t, w.app, head, governance.ActionRequestReject)
 		assert.Equal(t, "pas de besoin démontré", changesOf(t, e)["reason"])
 		req, err := w.app.FindRecordById("access_requests", id)
 		require.NoError(t, err)

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // restTotal is what the REST API lists for a token (0 when closed).
@@ -44,7 +44,7 @@ func TestAccessReviewCountsMatchREST(t *testing.T) {
 		}
 	}
 	// a territory grant counts, a partner ended shows
-	_, err := hooks.CreateGrant(w.app, audit.SystemActor("test"), hooks.GrantSpec{
+	_, err := governance.CreateGrant(w.app, audit.SystemActor("test"), governance.GrantSpec{
 		User: w.uid("channel_manager"), Kind: "territory", Territory: w.T2, Expires: time.Now().Add(time.Hour),
 	}, time.Now())
 	require.NoError(t, err)
@@ -54,9 +54,9 @@ func TestAccessReviewCountsMatchREST(t *testing.T) {
 	su.SetPassword("root-password-1")
 	require.NoError(t, w.app.Save(su))
 
-	rows, err := hooks.AccessReview(w.app, time.Now())
+	rows, err := governance.AccessReview(w.app, time.Now())
 	require.NoError(t, err)
-	byEmail := map[string]hooks.ReviewRow{}
+	byEmail := map[string]governance.ReviewRow{}
 	for _, r := range rows {
 		byEmail[r.Email] = r
 	}
@@ -74,14 +74,14 @@ func TestAccessReviewCountsMatchREST(t *testing.T) {
 	require.Len(t, cm.Grants, 1)
 	assert.Equal(t, "T2", cm.Grants[0].Territory)
 	assert.Equal(t, []string{"T1"}, cm.Territories)
-	assert.Contains(t, byEmail["admin@world.test"].Flags, hooks.FlagAdmin)
-	assert.Contains(t, byEmail["pu2@world.test"].Flags, hooks.FlagPartnerEnded)
+	assert.Contains(t, byEmail["admin@world.test"].Flags, governance.FlagAdmin)
+	assert.Contains(t, byEmail["pu2@world.test"].Flags, governance.FlagPartnerEnded)
 	assert.Zero(t, byEmail["pu2@world.test"].Leads, "an ended partner sees nothing")
-	assert.Contains(t, byEmail["sales@world.test"].Flags, hooks.FlagNeverLoggedIn)
+	assert.Contains(t, byEmail["sales@world.test"].Flags, governance.FlagNeverLoggedIn)
 
 	root := byEmail["root@world.test"]
 	assert.Equal(t, "superuser", root.Account)
-	assert.Contains(t, root.Flags, hooks.FlagSuperuser)
+	assert.Contains(t, root.Flags, governance.FlagSuperuser)
 	var leads int
 	require.NoError(t, w.app.DB().NewQuery("SELECT COUNT(*) FROM leads").Row(&leads))
 	assert.Equal(t, leads, root.Leads)
@@ -91,11 +91,11 @@ func TestAccessReviewCountsMatchREST(t *testing.T) {
 	u := w.users["teleoperator"]
 	u.Set("active", false)
 	require.NoError(t, w.app.Save(u))
-	rows, err = hooks.AccessReview(w.app, time.Now())
+	rows, err = governance.AccessReview(w.app, time.Now())
 	require.NoError(t, err)
 	for _, r := range rows {
 		if r.ID == u.Id {
-			assert.Contains(t, r.Flags, hooks.FlagDeactivated)
+			assert.Contains(t, r.Flags, governance.FlagDeactivated)
 			assert.Zero(t, r.Leads)
 		}
 	}
@@ -127,12 +127,12 @@ func TestAccessReviewCampaign(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now()
 	head := auditHead(t, w.app)
-	review, created, err := hooks.OpenReviewCampaign(w.app, now)
+	review, created, err := governance.OpenReviewCampaign(w.app, now)
 	require.NoError(t, err)
 	require.True(t, created)
-	assert.Equal(t, hooks.ReviewPeriod(now), review.GetString("period"))
-	onlyEntry(t, w.app, head, hooks.ActionReviewOpen)
-	again, created, err := hooks.OpenReviewCampaign(w.app, now)
+	assert.Equal(t, governance.ReviewPeriod(now), review.GetString("period"))
+	onlyEntry(t, w.app, head, governance.ActionReviewOpen)
+	again, created, err := governance.OpenReviewCampaign(w.app, now)
 	require.NoError(t, err)
 	assert.False(t, created)
 	assert.Equal(t, review.Id, again.Id)
@@ -164,12 +164,12 @@ func TestAccessReviewCampaign(t *testing.T) {
 
 	head = auditHead(t, w.app)
 	require.Equal(t, http.StatusNoContent, decide("admin", "sales2", "keep", ""))
-	e := onlyEntry(t, w.app, head, hooks.ActionReviewDecide)
+	e := onlyEntry(t, w.app, head, governance.ActionReviewDecide)
 	requireEntryFields(t, e, w.uid("admin"), "admin", "", "access_review_items", itemOf[w.uid("sales2")])
 	assert.Equal(t, http.StatusConflict, decide("admin", "sales2", "revoke", ""), "decided once")
 
 	// revoke: the account stops at once, its grants end
-	_, err = hooks.CreateGrant(w.app, audit.SystemActor("test"), hooks.GrantSpec{
+	_, err = governance.CreateGrant(w.app, audit.SystemActor("test"), governance.GrantSpec{
 		User: w.uid("partner_user"), Kind: "export", Resource: "leads", Expires: now.Add(time.Hour),
 	}, now)
 	require.NoError(t, err)
@@ -177,14 +177,14 @@ func TestAccessReviewCampaign(t *testing.T) {
 	require.Equal(t, http.StatusOK, listStatus(w, puTok))
 	head = auditHead(t, w.app)
 	require.Equal(t, http.StatusNoContent, decide("admin", "partner_user", "revoke", "a quitté la société"))
-	c := changesOf(t, onlyEntry(t, w.app, head, hooks.ActionReviewDecide))
+	c := changesOf(t, onlyEntry(t, w.app, head, governance.ActionReviewDecide))
 	assert.Equal(t, true, c["deactivated"])
 	assert.Len(t, c["grants_ended"], 1)
 	assert.Equal(t, http.StatusUnauthorized, listStatus(w, puTok))
 	pu, err := w.app.FindRecordById("users", w.uid("partner_user"))
 	require.NoError(t, err)
 	assert.False(t, pu.GetBool("active"))
-	running, err := hooks.ActiveGrants(w.app, pu, time.Now())
+	running, err := governance.ActiveGrants(w.app, pu, time.Now())
 	require.NoError(t, err)
 	assert.Empty(t, running)
 
@@ -199,12 +199,12 @@ func TestAccessReviewCampaign(t *testing.T) {
 		if it.GetString("decision") != "" {
 			continue
 		}
-		require.NoError(t, hooks.DecideReviewItem(w.app, su, audit.ActorOfUser(su), item, "change", "rôle à revoir", time.Now()), user)
+		require.NoError(t, governance.DecideReviewItem(w.app, su, audit.ActorOfUser(su), item, "change", "rôle à revoir", time.Now()), user)
 	}
 	closed, err := w.app.FindRecordById("access_reviews", review.Id)
 	require.NoError(t, err)
 	assert.Equal(t, "closed", closed.GetString("status"))
-	err = hooks.DecideReviewItem(w.app, su, audit.ActorOfUser(su), itemOf[w.uid("sales")], "keep", "", time.Now())
+	err = governance.DecideReviewItem(w.app, su, audit.ActorOfUser(su), itemOf[w.uid("sales")], "keep", "", time.Now())
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "closed") || strings.Contains(err.Error(), "decided"), err.Error())
 

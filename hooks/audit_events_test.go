@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -194,12 +194,12 @@ func TestAPIChangesAuditedOnce(t *testing.T) {
 	head = auditHead(t, w.app)
 	res = w.client.Do(http.MethodPatch, url("users", sales), admin, map[string]any{"active": false})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
-	e = onlyEntry(t, w.app, head, hooks.ActionUserDeactivate)
+	e = onlyEntry(t, w.app, head, governance.ActionUserDeactivate)
 	requireEntryFields(t, e, adminID, "admin", "", "users", sales)
 	head = auditHead(t, w.app)
 	res = w.client.Do(http.MethodPatch, url("users", sales), admin, map[string]any{"active": true})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
-	onlyEntry(t, w.app, head, hooks.ActionUserActivate)
+	onlyEntry(t, w.app, head, governance.ActionUserActivate)
 
 	rep, err := audit.Verify(w.app, 3, nil)
 	require.NoError(t, err)

@@ -1,11 +1,10 @@
 package hooks
 
 import (
-	"time"
-
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks/governance"
 )
 
 // blockMessages are the login refusals shown to a user who typed the right
@@ -21,7 +20,7 @@ var blockMessages = map[string]string{
 // records the last login.
 func bindAccounts(app core.App) {
 	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
-		if revokes(e.Record) {
+		if governance.EndsSessions(e.Record) {
 			e.Record.RefreshTokenKey()
 		}
 		return e.Next()
@@ -38,7 +37,7 @@ func bindAccounts(app core.App) {
 			return err
 		}
 		if old == "active" && e.Record.GetString("status") != "active" {
-			return RevokePartnerSessions(e.App, e.Record.Id)
+			return governance.RevokePartnerSessions(e.App, e.Record.Id)
 		}
 		return nil
 	})
@@ -57,33 +56,4 @@ func bindAccounts(app core.App) {
 		}
 		return e.Next()
 	})
-}
-
-// revokes reports whether an update of a user must end its sessions:
-// deactivation, an expiry moved into the past, a new partner or role.
-func revokes(u *core.Record) bool {
-	o := u.Original()
-	if o.GetBool("active") && !u.GetBool("active") {
-		return true
-	}
-	if exp := u.GetDateTime("access_expires"); !exp.IsZero() && exp.Time().Before(time.Now()) &&
-		!exp.Equal(o.GetDateTime("access_expires")) {
-		return true
-	}
-	return o.GetString("partner") != u.GetString("partner") || o.GetString("role") != u.GetString("role")
-}
-
-// RevokePartnerSessions rotates the token key of every user of a partner.
-func RevokePartnerSessions(app core.App, partnerID string) error {
-	users, err := app.FindAllRecords("users", dbx.HashExp{"partner": partnerID})
-	if err != nil {
-		return err
-	}
-	for _, u := range users {
-		u.RefreshTokenKey()
-		if err := app.Save(u); err != nil {
-			return err
-		}
-	}
-	return nil
 }

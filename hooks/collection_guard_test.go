@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -80,7 +80,7 @@ func lastUserField(t *testing.T, fields []any) (int, map[string]any) {
 // is in it (a new collection cannot be forgotten).
 func TestGovernedCollectionsCoverTheSchema(t *testing.T) {
 	app := testapp.New(t, "")
-	governed := hooks.GovernedCollections()
+	governed := governance.GovernedCollections()
 	compiled, err := access.CompileCurrent(app)
 	require.NoError(t, err)
 	for name := range compiled {
@@ -116,7 +116,7 @@ func TestGovernedCollectionsRefuseAPIChanges(t *testing.T) {
 	all, err := app.FindAllCollections()
 	require.NoError(t, err)
 
-	for _, name := range hooks.GovernedCollections() {
+	for _, name := range governance.GovernedCollections() {
 		t.Run(name, func(t *testing.T) {
 			before := schemaSnapshot(t, app, name)
 			rows := rowCount(t, app, name)
@@ -204,7 +204,7 @@ func TestGovernedCollectionsRefuseAPIChanges(t *testing.T) {
 
 			assert.Equal(t, before, schemaSnapshot(t, app, name), "the collection is unchanged")
 			assert.Equal(t, rows, rowCount(t, app, name)-countSince(t, app, name, head), "no record removed")
-			denied := entriesOf(t, app, head, hooks.ActionCollectionDenied)
+			denied := entriesOf(t, app, head, governance.ActionCollectionDenied)
 			require.Len(t, denied, len(attempts), "one collection.denied entry per attempt")
 			for _, e := range denied {
 				requireEntryFields(t, e, su.Id, "superuser", "", "collections", name)
@@ -220,10 +220,10 @@ func TestGovernedCollectionsRefuseAPIChanges(t *testing.T) {
 			require.NotNil(t, drop, "the field drop is audited with the field")
 			assert.Equal(t, "update", drop["operation"])
 			assert.Equal(t, []any{f["name"]}, drop["fields"].(map[string]any)["removed"])
-			assert.Empty(t, entriesOf(t, app, head, hooks.ActionCollectionUpdate))
-			assert.Empty(t, entriesOf(t, app, head, hooks.ActionCollectionDelete))
-			assert.Empty(t, entriesOf(t, app, head, hooks.ActionCollectionTruncate))
-			assert.Empty(t, entriesOf(t, app, head, hooks.ActionCollectionsImport))
+			assert.Empty(t, entriesOf(t, app, head, governance.ActionCollectionUpdate))
+			assert.Empty(t, entriesOf(t, app, head, governance.ActionCollectionDelete))
+			assert.Empty(t, entriesOf(t, app, head, governance.ActionCollectionTruncate))
+			assert.Empty(t, entriesOf(t, app, head, governance.ActionCollectionsImport))
 		})
 	}
 	// the audit log and the leads still hold their rows
@@ -256,7 +256,7 @@ func TestSuperuserCollectionsStayEditable(t *testing.T) {
 		"name": "su_notes", "type": "base", "fields": []any{map[string]any{"name": "title", "type": "text"}},
 	})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
-	e := onlyEntry(t, app, head, hooks.ActionCollectionCreate)
+	e := onlyEntry(t, app, head, governance.ActionCollectionCreate)
 	requireEntryFields(t, e, su.Id, "superuser", "", "collections", "su_notes")
 	assert.Equal(t, []any{"su_notes"}, changesOf(t, e)["created"])
 
@@ -266,7 +266,7 @@ func TestSuperuserCollectionsStayEditable(t *testing.T) {
 	notes["listRule"] = "@request.auth.id != ''"
 	res = c.Do(http.MethodPatch, "/api/collections/su_notes", tok, notes)
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
-	e = onlyEntry(t, app, head, hooks.ActionCollectionUpdate)
+	e = onlyEntry(t, app, head, governance.ActionCollectionUpdate)
 	assert.Equal(t, map[string]any{"su_notes": []any{"fields", "listRule"}}, changesOf(t, e)["updated"])
 
 	head = auditHead(t, app)
@@ -274,7 +274,7 @@ func TestSuperuserCollectionsStayEditable(t *testing.T) {
 	notes["viewRule"] = "@request.auth.id != ''"
 	res = c.Do(http.MethodPut, "/api/collections/import", tok, map[string]any{"collections": []any{notes}})
 	require.Equal(t, http.StatusNoContent, res.Status, res.Body)
-	e = onlyEntry(t, app, head, hooks.ActionCollectionsImport)
+	e = onlyEntry(t, app, head, governance.ActionCollectionsImport)
 	assert.Equal(t, map[string]any{"su_notes": []any{"viewRule"}}, changesOf(t, e)["updated"])
 
 	col := govCollection(t, app, "su_notes")
@@ -287,13 +287,13 @@ func TestSuperuserCollectionsStayEditable(t *testing.T) {
 	res = c.Do(http.MethodDelete, "/api/collections/su_notes/truncate", tok, nil)
 	require.Equal(t, http.StatusNoContent, res.Status, res.Body)
 	assert.Zero(t, rowCount(t, app, "su_notes"))
-	e = onlyEntry(t, app, head, hooks.ActionCollectionTruncate)
+	e = onlyEntry(t, app, head, governance.ActionCollectionTruncate)
 	requireEntryFields(t, e, su.Id, "superuser", "", "collections", "su_notes")
 
 	head = auditHead(t, app)
 	res = c.Do(http.MethodDelete, "/api/collections/su_notes", tok, nil)
 	require.Equal(t, http.StatusNoContent, res.Status, res.Body)
-	e = onlyEntry(t, app, head, hooks.ActionCollectionDelete)
+	e = onlyEntry(t, app, head, governance.ActionCollectionDelete)
 	assert.Equal(t, []any{"su_notes"}, changesOf(t, e)["deleted"])
 
 	// users: the whole collection sent back with one auth option changed
@@ -303,14 +303,14 @@ func TestSuperuserCollectionsStayEditable(t *testing.T) {
 	alert["enabled"] = !alert["enabled"].(bool)
 	res = c.Do(http.MethodPatch, "/api/collections/users", tok, users)
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
-	e = onlyEntry(t, app, head, hooks.ActionCollectionUpdate)
+	e = onlyEntry(t, app, head, governance.ActionCollectionUpdate)
 	assert.Equal(t, map[string]any{"users": []any{"authAlert"}}, changesOf(t, e)["updated"])
 	assert.NotContains(t, e.GetString("changes"), "secret", "option values (token secrets) never enter the log")
 
 	// guests and users never reach the guard (PocketBase answers first)
 	res = c.Do(http.MethodDelete, "/api/collections/leads/truncate", "", nil)
 	assert.Equal(t, http.StatusUnauthorized, res.Status, res.Body)
-	assert.Empty(t, entriesOf(t, app, head, hooks.ActionCollectionDenied))
+	assert.Empty(t, entriesOf(t, app, head, governance.ActionCollectionDenied))
 }
 
 // Changes of PocketBase's settings through the API (`/_/` → Settings) are

@@ -11,10 +11,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/filterguard"
+	"github.com/relais/relais/hooks/governance"
 )
 
 func exportURL(resource string, query ...string) string {
@@ -86,11 +86,11 @@ func TestExport(t *testing.T) {
 			require.Equal(t, tc.status, res.Status, "%s %s: %s", tc.who, tc.resource, res.Body)
 			switch tc.status {
 			case http.StatusOK:
-				e := onlyEntry(t, w.app, head, hooks.ActionExport)
+				e := onlyEntry(t, w.app, head, governance.ActionExport)
 				assert.Equal(t, tc.resource, e.GetString("resource"))
 				assert.Equal(t, w.uid(tc.who), e.GetString("actor"))
 			case http.StatusForbidden:
-				e := onlyEntry(t, w.app, head, hooks.ActionExportDenied)
+				e := onlyEntry(t, w.app, head, governance.ActionExportDenied)
 				requireEntryFields(t, e, w.uid(tc.who), w.users[tc.who].GetString("role"), w.users[tc.who].GetString("partner"), tc.resource, "")
 				assert.NotContains(t, res.Body, mine.GetString("company"))
 				assert.NotContains(t, res.Body, "CANARY")
@@ -123,7 +123,7 @@ func TestExport(t *testing.T) {
 		for _, r := range rows {
 			assert.Equal(t, "accepted", r["status"])
 		}
-		e := onlyEntry(t, w.app, head, hooks.ActionExport)
+		e := onlyEntry(t, w.app, head, governance.ActionExport)
 		c := changesOf(t, e)
 		// the filter's shape, values masked, and its fingerprint
 		assert.Equal(t, "status='…'", c["filter"])
@@ -177,7 +177,7 @@ func TestExport(t *testing.T) {
 		_, rows := parseCSV(t, res.Body)
 		assert.Len(t, rows, 2)
 		assert.Equal(t, "true", res.Header.Get("X-Export-Capped"))
-		c := changesOf(t, onlyEntry(t, w.app, head, hooks.ActionExport))
+		c := changesOf(t, onlyEntry(t, w.app, head, governance.ActionExport))
 		assert.EqualValues(t, 2, c["rows"])
 		assert.Equal(t, true, c["capped"])
 	})
@@ -201,7 +201,7 @@ func exportGrant(t *testing.T, w *world) {
 	sales := w.tokens["sales"]
 	require.Equal(t, http.StatusForbidden, w.client.Do(http.MethodGet, exportURL("leads"), sales, nil).Status)
 
-	g, err := hooks.CreateGrant(w.app, audit.ActorOfUser(w.users["admin"]), hooks.GrantSpec{
+	g, err := governance.CreateGrant(w.app, audit.ActorOfUser(w.users["admin"]), governance.GrantSpec{
 		User: w.uid("sales"), Kind: "export", Resource: "leads", Expires: time.Now().Add(time.Hour), GrantedBy: w.uid("admin"),
 	}, time.Now())
 	require.NoError(t, err)
@@ -214,7 +214,7 @@ func exportGrant(t *testing.T, w *world) {
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	assert.Contains(t, res.Body, own.Id)
 	assert.NotContains(t, res.Body, foreign.Id, "the grant gives the export, not more rows")
-	e := onlyEntry(t, w.app, head, hooks.ActionExport)
+	e := onlyEntry(t, w.app, head, governance.ActionExport)
 	assert.Equal(t, g.Id, changesOf(t, e)["grant"])
 	used, err := w.app.FindRecordById("grants", g.Id)
 	require.NoError(t, err)
@@ -223,10 +223,10 @@ func exportGrant(t *testing.T, w *world) {
 	// one-off
 	head = auditHead(t, w.app)
 	assert.Equal(t, http.StatusForbidden, w.client.Do(http.MethodGet, exportURL("leads"), sales, nil).Status)
-	onlyEntry(t, w.app, head, hooks.ActionExportDenied)
+	onlyEntry(t, w.app, head, governance.ActionExportDenied)
 
 	// an expired grant does not work, no job needed
-	g2, err := hooks.CreateGrant(w.app, audit.SystemActor("test"), hooks.GrantSpec{
+	g2, err := governance.CreateGrant(w.app, audit.SystemActor("test"), governance.GrantSpec{
 		User: w.uid("sales"), Kind: "export", Resource: "leads", Expires: time.Now().Add(time.Hour),
 	}, time.Now())
 	require.NoError(t, err)

@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/sessions"
 )
 
@@ -162,12 +162,12 @@ func TestGovernanceJobsReportUnreadableSettings(t *testing.T) {
 	execSQL(t, w, "UPDATE users SET access_expires = '2000-01-01 00:00:00.000Z' WHERE id = '"+expired.Id+"'")
 	breakSettings(t, w)
 
-	rep, err := hooks.RunSuspensions(w.app, time.Now())
+	rep, err := governance.RunSuspensions(w.app, time.Now())
 	require.Error(t, err, "the inactivity step could not run")
 	assert.Contains(t, err.Error(), "settings_prm")
 	assert.Equal(t, []string{expired.Id}, rep.Expired, "the other steps still ran")
 
-	_, err = hooks.AccessReview(w.app, time.Now())
+	_, err = governance.AccessReview(w.app, time.Now())
 	assert.Error(t, err, "an access review without the inactivity setting")
 }
 
@@ -178,7 +178,7 @@ func TestGovernanceJobsReportUnreadableSettings(t *testing.T) {
 func TestReviewRevokeReadErrorIsRefused(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now()
-	review, _, err := hooks.OpenReviewCampaign(w.app, now)
+	review, _, err := governance.OpenReviewCampaign(w.app, now)
 	require.NoError(t, err)
 	target := w.uid("sales2")
 	item, err := w.app.FindFirstRecordByFilter("access_review_items", "review = {:r} && user = {:u}", map[string]any{"r": review.Id, "u": target})
@@ -193,7 +193,7 @@ func TestReviewRevokeReadErrorIsRefused(t *testing.T) {
 	execSQL(t, w, "CREATE VIEW users AS SELECT *, json_extract(CASE WHEN id = '"+target+"' THEN 'not json' ELSE '{}' END, '$') AS broken FROM users_real")
 	entries := countRows(t, w, "SELECT COUNT(*) FROM audit_log")
 
-	err = hooks.DecideReviewItem(w.app, su, audit.ActorOfUser(su), item.Id, "revoke", "parti", now)
+	err = governance.DecideReviewItem(w.app, su, audit.ActorOfUser(su), item.Id, "revoke", "parti", now)
 	require.Error(t, err, "a revoke that could not read the account")
 
 	execSQL(t, w, "DROP VIEW users")
@@ -213,12 +213,12 @@ func TestReviewRevokeReadErrorIsRefused(t *testing.T) {
 func TestGovernanceDecisionsReportReadErrors(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now()
-	g, err := hooks.CreateGrant(w.app, audit.SystemActor("test"), hooks.GrantSpec{
+	g, err := governance.CreateGrant(w.app, audit.SystemActor("test"), governance.GrantSpec{
 		User: w.uid("sales"), Kind: "territory", Territory: w.T2, Expires: now.Add(time.Hour), Reason: "test"}, now)
 	require.NoError(t, err)
 	req := w.mk("access_requests", map[string]any{"requester": w.uid("sales"), "kind": "territory", "territory": w.T2,
 		"justification": "salon régional", "status": "pending"})
-	review, _, err := hooks.OpenReviewCampaign(w.app, now)
+	review, _, err := governance.OpenReviewCampaign(w.app, now)
 	require.NoError(t, err)
 	item, err := w.app.FindFirstRecordByFilter("access_review_items", "review = {:r} && user = {:u}", map[string]any{"r": review.Id, "u": w.uid("sales2")})
 	require.NoError(t, err)

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/filterguard"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // The issue's reproduction: a partner manager asks the territories list
@@ -135,7 +135,7 @@ func TestFilterGuardExport(t *testing.T) {
 	seq = auditHead(t, w.app)
 	res = w.client.Do(http.MethodGet, exportURL("leads", "filter="+urlQuery(`lead_contacts_via_lead.phone ~ "06"`)), w.tokens["partner_user"], nil)
 	require.Equal(t, http.StatusForbidden, res.Status)
-	onlyEntry(t, w.app, seq, hooks.ActionExportDenied)
+	onlyEntry(t, w.app, seq, governance.ActionExportDenied)
 
 	res = w.client.Do(http.MethodGet, exportURL("leads", "filter="+urlQuery(`status = "new"`)+"&sort=-created"), w.tokens["admin"], nil)
 	require.Equal(t, http.StatusOK, res.Status, res.Body)

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // GDPR erasure also erases a private customer's name: the subject's leads
@@ -46,7 +46,7 @@ func TestGDPREraseRemovesAPrivateCustomersName(t *testing.T) {
 	require.NotEmpty(t, dbHits(t, w.app, "lefèvre-roux"))
 	require.NotEmpty(t, dbHits(t, w.app, "lefevre roux"))
 	head := auditHead(t, w.app)
-	rep, err := hooks.GDPRErase(w.app, audit.SystemActor("test"), email, time.Now())
+	rep, err := governance.GDPRErase(w.app, audit.SystemActor("test"), email, time.Now())
 	require.NoError(t, err)
 	assert.Empty(t, rep.Residual)
 	assert.Positive(t, rep.Scrubbed["leads.company"])
@@ -62,7 +62,7 @@ func TestGDPREraseRemovesAPrivateCustomersName(t *testing.T) {
 	assert.Equal(t, "Famille Roux et Hélène Martin rappelées", kept.GetString("summary"), "other people stay")
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM lead_contacts WHERE last_name = 'Roux'"))
 
-	e := onlyEntry(t, w.app, head, hooks.ActionGDPRErase)
+	e := onlyEntry(t, w.app, head, governance.ActionGDPRErase)
 	assert.NotContains(t, strings.ToLower(e.GetString("changes")), "lef")
 	check, err := audit.Verify(w.app, 0, nil)
 	require.NoError(t, err)

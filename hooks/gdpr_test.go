@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // dbHits scans every column of every table of the main database (the
@@ -90,7 +90,7 @@ func TestGDPRExportAndErase(t *testing.T) {
 
 	require.NotEmpty(t, dbHits(t, w.app, email, "699887766", "611223344"), "the scan finds the subject before the erasure")
 
-	data, err := hooks.GDPRExport(w.app, audit.SystemActor("test"), "  Anne.Canary@example.TEST ", time.Now())
+	data, err := governance.GDPRExport(w.app, audit.SystemActor("test"), "  Anne.Canary@example.TEST ", time.Now())
 	require.NoError(t, err)
 	assert.Len(t, data.LeadContacts, 1)
 	assert.Len(t, data.Contacts, 1)
@@ -103,7 +103,7 @@ func TestGDPRExportAndErase(t *testing.T) {
 	assert.NotContains(t, string(raw), "bob@example.test")
 
 	head := auditHead(t, w.app)
-	rep, err := hooks.GDPRErase(w.app, audit.SystemActor("test"), email, time.Now())
+	rep, err := governance.GDPRErase(w.app, audit.SystemActor("test"), email, time.Now())
 	require.NoError(t, err)
 	assert.Len(t, rep.LeadContacts, 1)
 	assert.Len(t, rep.Contacts, 1)
@@ -119,7 +119,7 @@ func TestGDPRExportAndErase(t *testing.T) {
 	fresh, err := w.app.FindRecordById("leads", lead.Id)
 	require.NoError(t, err)
 	assert.Empty(t, fresh.GetString("dedup_key"))
-	assert.Contains(t, fresh.GetString("interest"), hooks.ErasedMark)
+	assert.Contains(t, fresh.GetString("interest"), governance.ErasedMark)
 	// other people stay
 	bobNow, err := w.app.FindRecordById("contacts", bob.Id)
 	require.NoError(t, err)
@@ -135,7 +135,7 @@ func TestGDPRExportAndErase(t *testing.T) {
 	assert.Equal(t, "devis envoyé à bob@example.test", unrelatedNow.GetString("summary"))
 
 	// one audit entry, without the erased values; the chain verifies
-	e := onlyEntry(t, w.app, head, hooks.ActionGDPRErase)
+	e := onlyEntry(t, w.app, head, governance.ActionGDPRErase)
 	assert.NotContains(t, strings.ToLower(e.GetString("changes")), "canary")
 	assert.NotContains(t, e.GetString("changes"), "699887766")
 	check, err := audit.Verify(w.app, 0, nil)
@@ -144,10 +144,10 @@ func TestGDPRExportAndErase(t *testing.T) {
 	assert.Equal(t, auditHead(t, w.app), check.Count)
 
 	// nothing left to export; a second erasure finds nothing
-	data, err = hooks.GDPRExport(w.app, audit.SystemActor("test"), email, time.Now())
+	data, err = governance.GDPRExport(w.app, audit.SystemActor("test"), email, time.Now())
 	require.NoError(t, err)
 	assert.Empty(t, data.LeadContacts)
 	assert.Empty(t, data.Contacts)
-	_, err = hooks.GDPRErase(w.app, audit.SystemActor("test"), "not an email", time.Now())
+	_, err = governance.GDPRErase(w.app, audit.SystemActor("test"), "not an email", time.Now())
 	assert.Error(t, err)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // routes registers the governance routes (all JSON but the CSV export; all
@@ -23,8 +24,8 @@ import (
 //	POST /api/prm/grants/{id}/revoke                 (admins)
 //	GET  /api/prm/access-review                      the "who sees what" rows (admins)
 //	POST /api/prm/access-reviews/items/{id}/decide   {decision: keep|revoke|change, note} (admins)
-func (g *governance) routes(se *core.ServeEvent) {
-	g.bindPageCap(se)
+func governanceRoutes(se *core.ServeEvent) {
+	bindPageCap(se)
 	r := se.Router.Group("/api/prm")
 	r.Bind(apis.RequireAuth())
 	r.GET("/export/{resource}", exportHandler)
@@ -55,7 +56,7 @@ func bindJSON(e *core.RequestEvent, v any) error {
 }
 
 func pendingRequestsHandler(e *core.RequestEvent) error {
-	recs, err := PendingAccessRequests(e.App, e.Auth)
+	recs, err := governance.PendingAccessRequests(e.App, e.Auth)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -70,14 +71,14 @@ func approveRequestHandler(e *core.RequestEvent) error {
 	if err := bindJSON(e, &body); err != nil {
 		return err
 	}
-	if !isApprover(e.App, e.Auth) {
+	if !governance.IsApprover(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
 	}
 	expires, err := parseTime("expires", body.Expires)
 	if err != nil {
 		return APIError(e, err)
 	}
-	grant, err := ApproveAccessRequest(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), expires, body.Reason, time.Now())
+	grant, err := governance.ApproveAccessRequest(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), expires, body.Reason, time.Now())
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -91,14 +92,14 @@ func rejectRequestHandler(e *core.RequestEvent) error {
 	if err := bindJSON(e, &body); err != nil {
 		return err
 	}
-	if err := RejectAccessRequest(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), body.Reason, time.Now()); err != nil {
+	if err := governance.RejectAccessRequest(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), body.Reason, time.Now()); err != nil {
 		return APIError(e, err)
 	}
 	return e.NoContent(http.StatusNoContent)
 }
 
 func createGrantHandler(e *core.RequestEvent) error {
-	if !govIsAdmin(e.App, e.Auth) {
+	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
 	}
 	var body struct {
@@ -113,7 +114,7 @@ func createGrantHandler(e *core.RequestEvent) error {
 	if err := bindJSON(e, &body); err != nil {
 		return err
 	}
-	spec := GrantSpec{User: body.User, Kind: body.Kind, Territory: body.Territory, Resource: body.Resource, Reason: body.Reason}
+	spec := governance.GrantSpec{User: body.User, Kind: body.Kind, Territory: body.Territory, Resource: body.Resource, Reason: body.Reason}
 	var err error
 	if spec.Expires, err = parseTime("expires", body.Expires); err != nil {
 		return APIError(e, err)
@@ -126,7 +127,7 @@ func createGrantHandler(e *core.RequestEvent) error {
 	if !e.Auth.IsSuperuser() {
 		spec.GrantedBy = e.Auth.Id
 	}
-	g, err := CreateGrant(e.App, audit.ActorOf(e), spec, time.Now())
+	g, err := governance.CreateGrant(e.App, audit.ActorOf(e), spec, time.Now())
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -134,20 +135,20 @@ func createGrantHandler(e *core.RequestEvent) error {
 }
 
 func revokeGrantHandler(e *core.RequestEvent) error {
-	if !govIsAdmin(e.App, e.Auth) {
+	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
 	}
-	if err := RevokeGrant(e.App, audit.ActorOf(e), e.Request.PathValue("id"), time.Now()); err != nil {
+	if err := governance.RevokeGrant(e.App, audit.ActorOf(e), e.Request.PathValue("id"), time.Now()); err != nil {
 		return APIError(e, err)
 	}
 	return e.NoContent(http.StatusNoContent)
 }
 
 func accessReviewHandler(e *core.RequestEvent) error {
-	if !govIsAdmin(e.App, e.Auth) {
+	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
 	}
-	rows, err := AccessReview(e.App, time.Now())
+	rows, err := governance.AccessReview(e.App, time.Now())
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -162,7 +163,7 @@ func decideReviewItemHandler(e *core.RequestEvent) error {
 	if err := bindJSON(e, &body); err != nil {
 		return err
 	}
-	err := DecideReviewItem(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), body.Decision, body.Note, time.Now())
+	err := governance.DecideReviewItem(e.App, e.Auth, audit.ActorOf(e), e.Request.PathValue("id"), body.Decision, body.Note, time.Now())
 	if err != nil {
 		return APIError(e, err)
 	}

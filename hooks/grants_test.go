@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/governance"
 )
 
 func govFuture(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339) }
@@ -67,7 +67,7 @@ func territoryGrantStopsAtExpiry(t *testing.T, w *world) {
 		ID string `json:"id"`
 	}
 	res.JSON(t, &grant)
-	e := onlyEntry(t, w.app, head, hooks.ActionGrantCreate)
+	e := onlyEntry(t, w.app, head, governance.ActionGrantCreate)
 	requireEntryFields(t, e, w.uid("admin"), "admin", "", "grants", grant.ID)
 	assert.Equal(t, w.T2, changesOf(t, e)["territory"])
 	require.True(t, sees(), "the grant runs")
@@ -79,12 +79,12 @@ func territoryGrantStopsAtExpiry(t *testing.T, w *world) {
 
 	// the suspension job then records the expiry, once
 	head = auditHead(t, w.app)
-	rep, err := hooks.RunSuspensions(w.app, time.Now())
+	rep, err := governance.RunSuspensions(w.app, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, []string{grant.ID}, rep.GrantsExpired)
-	onlyEntry(t, w.app, head, hooks.ActionGrantExpire)
+	onlyEntry(t, w.app, head, governance.ActionGrantExpire)
 	head = auditHead(t, w.app)
-	rep, err = hooks.RunSuspensions(w.app, time.Now())
+	rep, err = governance.RunSuspensions(w.app, time.Now())
 	require.NoError(t, err)
 	assert.True(t, rep.Empty())
 	assert.Empty(t, auditSince(t, w.app, head))
@@ -153,10 +153,10 @@ func grantRoutes(t *testing.T, w *world) {
 	head := auditHead(t, w.app)
 	res := w.client.Do(http.MethodPost, "/api/prm/grants/"+g.Id+"/revoke", admin, nil)
 	require.Equal(t, http.StatusNoContent, res.Status, res.Body)
-	onlyEntry(t, w.app, head, hooks.ActionGrantRevoke)
+	onlyEntry(t, w.app, head, governance.ActionGrantRevoke)
 	assert.Equal(t, http.StatusConflict, w.client.Do(http.MethodPost, "/api/prm/grants/"+g.Id+"/revoke", admin, nil).Status)
 	assert.Equal(t, http.StatusNotFound, w.client.Do(http.MethodPost, "/api/prm/grants/nope/revoke", admin, nil).Status)
-	running, err := hooks.ActiveGrants(w.app, w.users["channel_manager"], time.Now())
+	running, err := governance.ActiveGrants(w.app, w.users["channel_manager"], time.Now())
 	require.NoError(t, err)
 	assert.Empty(t, running)
 

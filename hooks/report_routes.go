@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/reports"
 )
@@ -103,18 +105,14 @@ func reportHandler(compute func(core.App, reports.Scope, reports.Filter) (any, e
 // scorecardCSV downloads the scorecard where the matrix grants the export
 // of reports; audited, formulas neutralised.
 func scorecardCSV(e *core.RequestEvent, s reports.Scope, f reports.Filter, rows []reports.ScorecardRow) error {
-	ok, _, err := ExportRight(e.App, e.Auth, "reports", time.Now())
-	if err != nil {
+	if err := governance.AllowReportExport(e.App, e.Auth, audit.ActorOf(e), "partners", time.Now()); err != nil {
+		var denied *governance.ExportDenied
+		if errors.As(err, &denied) {
+			return e.ForbiddenError("Your role may not export reports.", nil)
+		}
 		return APIError(e, err)
 	}
-	if !ok {
-		// a refusal that cannot be recorded is an error, not a quiet 403
-		if err := audit.Append(e.App, audit.ActorOf(e), ActionExportDenied, "reports", "", map[string]any{"report": "partners"}); err != nil {
-			return APIError(e, err)
-		}
-		return e.ForbiddenError("Your role may not export reports.", nil)
-	}
-	if err := audit.Append(e.App, audit.ActorOf(e), "export.reports", "reports", "", map[string]any{
+	if err := audit.Append(e.App, audit.ActorOf(e), governance.ActionExportReports, "reports", "", map[string]any{
 		"report": "partners", "rows": len(rows), "from": f.From.Format("2006-01-02"), "to": f.To.Format("2006-01-02"), "partner": f.Partner, "department": f.Department,
 	}); err != nil {
 		return APIError(e, err)
@@ -124,7 +122,7 @@ func scorecardCSV(e *core.RequestEvent, s reports.Scope, f reports.Filter, rows 
 	w := csv.NewWriter(e.Response)
 	_ = w.Write([]string{"partner", "name", "tier", "offered", "accepted", "accepted_pct", "median_accept_hours", "p90_accept_hours", "sla_breaches", "declined", "won", "conversion_pct", "revenue", "open_pipeline", "duplicates"})
 	for _, r := range rows {
-		_ = w.Write([]string{r.Partner, NeutraliseCell(r.Name), r.Tier, strconv.Itoa(r.Offered), strconv.Itoa(r.Accepted), fmt.Sprint(r.AcceptedPct),
+		_ = w.Write([]string{r.Partner, governance.NeutraliseCell(r.Name), r.Tier, strconv.Itoa(r.Offered), strconv.Itoa(r.Accepted), fmt.Sprint(r.AcceptedPct),
 			fmt.Sprint(r.MedianAcceptH), fmt.Sprint(r.P90AcceptH), strconv.Itoa(r.SLABreaches), strconv.Itoa(r.Declined), strconv.Itoa(r.Won),
 			fmt.Sprint(r.ConversionPct), fmt.Sprint(r.Revenue), fmt.Sprint(r.OpenPipeline), strconv.Itoa(r.DuplicatesRaise)})
 	}

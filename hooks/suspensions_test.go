@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/testapp"
 )
 
@@ -41,7 +41,7 @@ func TestRunSuspensions(t *testing.T) {
 	require.Equal(t, http.StatusOK, listStatus(w, w.tokens["sales2"]))
 
 	head := auditHead(t, w.app)
-	rep, err := hooks.RunSuspensions(w.app, now)
+	rep, err := governance.RunSuspensions(w.app, now)
 	require.NoError(t, err)
 	assert.Equal(t, []string{w.uid("teleoperator")}, rep.Expired)
 	assert.Equal(t, []string{w.P2}, rep.PartnersEnded)
@@ -56,9 +56,9 @@ func TestRunSuspensions(t *testing.T) {
 		byRecord[e.GetString("record")] = e.GetString("action")
 		assert.Equal(t, "system:suspensions", e.GetString("actor"))
 	}
-	assert.Equal(t, hooks.ActionUserDeactivate, byRecord[w.uid("teleoperator")])
-	assert.Equal(t, hooks.ActionPartnerEnd, byRecord[w.P2])
-	assert.Equal(t, hooks.ActionUserFlag, byRecord[w.uid("sales2")])
+	assert.Equal(t, governance.ActionUserDeactivate, byRecord[w.uid("teleoperator")])
+	assert.Equal(t, governance.ActionPartnerEnd, byRecord[w.P2])
+	assert.Equal(t, governance.ActionUserFlag, byRecord[w.uid("sales2")])
 
 	tele, err := w.app.FindRecordById("users", w.uid("teleoperator"))
 	require.NoError(t, err)
@@ -79,7 +79,7 @@ func TestRunSuspensions(t *testing.T) {
 
 	// idempotent
 	head = auditHead(t, w.app)
-	rep, err = hooks.RunSuspensions(w.app, now.Add(time.Minute))
+	rep, err = governance.RunSuspensions(w.app, now.Add(time.Minute))
 	require.NoError(t, err)
 	assert.True(t, rep.Empty(), "%+v", rep)
 	assert.Empty(t, auditSince(t, w.app, head))
@@ -96,17 +96,17 @@ func TestRunSuspensions(t *testing.T) {
 	set("users", w.uid("integration"), "last_login", dbDate(now.Add(-31*24*time.Hour)))
 	intTok := w.tokens["integration"]
 	head = auditHead(t, w.app)
-	rep, err = hooks.RunSuspensions(w.app, now)
+	rep, err = governance.RunSuspensions(w.app, now)
 	require.NoError(t, err)
 	assert.Equal(t, []string{w.uid("integration")}, rep.SuspendedInactive)
-	e := onlyEntry(t, w.app, head, hooks.ActionUserDeactivate)
+	e := onlyEntry(t, w.app, head, governance.ActionUserDeactivate)
 	assert.Equal(t, "inactivity", changesOf(t, e)["reason"])
 	assert.Equal(t, http.StatusUnauthorized, listStatus(w, intTok))
 
 	// inactivity_days = 0 disables the check
 	set("settings_prm", access.SettingsID, "inactivity_days", 0)
 	set("users", w.uid("sales"), "last_login", dbDate(now.Add(-400*24*time.Hour)))
-	rep, err = hooks.RunSuspensions(w.app, now)
+	rep, err = governance.RunSuspensions(w.app, now)
 	require.NoError(t, err)
 	assert.Empty(t, rep.FlaggedInactive)
 	assert.Empty(t, rep.SuspendedInactive)
@@ -129,19 +129,19 @@ func TestGovernanceCronJobs(t *testing.T) {
 		return out
 	}
 	testapp.NewClient(t, app)
-	assert.NotContains(t, ids(), hooks.SuspensionsCronID)
+	assert.NotContains(t, ids(), governance.SuspensionsCronID)
 
 	r, err := apis.NewRouter(app)
 	require.NoError(t, err)
 	se := &core.ServeEvent{App: app, Router: r, Server: &http.Server{}}
 	require.NoError(t, app.OnServe().Trigger(se, func(e *core.ServeEvent) error { return nil }))
-	assert.Contains(t, ids(), hooks.SuspensionsCronID)
-	assert.Contains(t, ids(), hooks.AccessReviewCronID)
+	assert.Contains(t, ids(), governance.SuspensionsCronID)
+	assert.Contains(t, ids(), governance.AccessReviewCronID)
 	for _, j := range app.Cron().Jobs() {
 		switch j.Id() {
-		case hooks.SuspensionsCronID:
+		case governance.SuspensionsCronID:
 			assert.Equal(t, "*/5 * * * *", j.Expression())
-		case hooks.AccessReviewCronID:
+		case governance.AccessReviewCronID:
 			assert.Equal(t, "0 6 1 1,4,7,10 *", j.Expression())
 		}
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // accessReviewPage is the "who sees what" report of SPEC §5 (admins): every
@@ -14,12 +14,12 @@ import (
 // governance code through the read path), its last login and flags.
 type accessReviewPage struct {
 	*page
-	Rows []hooks.ReviewRow
+	Rows []governance.ReviewRow
 }
 
 // accessReview renders the access review.
 func (h *handlers) accessReview(e *core.RequestEvent) error {
-	rows, err := hooks.AccessReview(e.App, h.now())
+	rows, err := governance.AccessReview(e.App, h.now())
 	if err != nil {
 		return err
 	}

@@ -17,9 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/testapp"
 )
@@ -507,7 +507,7 @@ func TestPrivateCustomerCanary(t *testing.T) {
 
 	// --- gdpr erase: nothing left, in any table, any column
 	for _, c := range canaries {
-		_, err := hooks.GDPRErase(app, audit.SystemActor("test"), c.email, time.Now())
+		_, err := governance.GDPRErase(app, audit.SystemActor("test"), c.email, time.Now())
 		require.NoError(t, err, c.path)
 	}
 	assert.Empty(t, tableHits(t, app, names()...), "after gdpr erase")

@@ -7,7 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/reports"
 )
 
@@ -140,7 +140,7 @@ func (h *handlers) partnersReport(e *core.RequestEvent) error {
 		c.Href = p.Link("/reports", "sort", k, "dir", next)
 		p.Columns = append(p.Columns, c)
 	}
-	ok, _, err := hooks.ExportRight(e.App, sess(e).user, "reports", h.now())
+	ok, _, err := governance.ExportRight(e.App, sess(e).user, "reports", h.now())
 	if err != nil {
 		return err
 	}

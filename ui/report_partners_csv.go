@@ -2,13 +2,14 @@ package ui
 
 import (
 	"encoding/csv"
+	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/reports"
 )
 
@@ -26,15 +27,12 @@ func (h *handlers) partnersReportCSV(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	ok, _, err := hooks.ExportRight(e.App, s.user, "reports", h.now())
-	if err != nil {
-		return err
-	}
-	if !ok {
-		if err := audit.Append(e.App, audit.ActorOf(e), hooks.ActionExportDenied, "reports", "", map[string]any{"report": "partners"}); err != nil {
-			return err
+	if err := governance.AllowReportExport(e.App, s.user, audit.ActorOf(e), "partners", h.now()); err != nil {
+		var denied *governance.ExportDenied
+		if errors.As(err, &denied) {
+			return errForbidden
 		}
-		return errForbidden
+		return err
 	}
 	q := e.Request.URL.Query()
 	key, dir := sortParams(q.Get("sort"), q.Get("dir"))
@@ -44,7 +42,7 @@ func (h *handlers) partnersReportCSV(e *core.RequestEvent) error {
 		return err
 	}
 	sortScorecard(rows, key, dir)
-	if err := audit.Append(e.App, audit.ActorOf(e), "export.reports", "reports", "", map[string]any{
+	if err := audit.Append(e.App, audit.ActorOf(e), governance.ActionExportReports, "reports", "", map[string]any{
 		"report": "partners", "rows": len(rows), "from": f.From.Format("2006-01-02"), "to": f.To.Format("2006-01-02"),
 		"partner": f.Partner, "department": f.Department, "via": "ui",
 	}); err != nil {
@@ -60,7 +58,7 @@ func (h *handlers) partnersReportCSV(e *core.RequestEvent) error {
 	}
 	ff := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	for _, r := range rows {
-		if err := w.Write([]string{r.Partner, hooks.NeutraliseCell(r.Name), r.Tier, strconv.Itoa(r.Offered), strconv.Itoa(r.Accepted), ff(r.AcceptedPct),
+		if err := w.Write([]string{r.Partner, governance.NeutraliseCell(r.Name), r.Tier, strconv.Itoa(r.Offered), strconv.Itoa(r.Accepted), ff(r.AcceptedPct),
 			ff(r.MedianAcceptH), ff(r.P90AcceptH), strconv.Itoa(r.SLABreaches), strconv.Itoa(r.Declined), strconv.Itoa(r.Won),
 			ff(r.ConversionPct), ff(r.Revenue), ff(r.OpenPipeline), strconv.Itoa(r.DuplicatesRaise)}); err != nil {
 			return err

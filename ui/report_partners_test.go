@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/reports"
 )
 
@@ -155,7 +155,7 @@ func TestScorecardCSVFollowsTheExportRight(t *testing.T) {
 	r = e.signedIn("installer001@demo.test").get("/reports/partners.csv")
 	assert.Equal(t, http.StatusForbidden, r.Status)
 	assert.NotContains(t, r.Header.Get("Content-Type"), "text/csv")
-	assert.Equal(t, 1, count(hooks.ActionExportDenied, pm.Id))
+	assert.Equal(t, 1, count(governance.ActionExportDenied, pm.Id))
 	assert.Equal(t, 0, count("export.reports", pm.Id))
 	for email, want := range map[string]int{
 		"manager.ouest@demo.test": http.StatusOK, "installer001.sales@demo.test": http.StatusForbidden,

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // sampleData gives every view data with each optional block filled, so
@@ -61,7 +61,7 @@ func sampleData(t *testing.T, view string) viewData {
 		c := matrixCell{page: p, ID: "c", Role: "admin", Resource: "leads", Read: "all", Update: "all", Del: "none", Levels: []string{"none", "all"}, Error: "bad"}
 		return &matrixPage{page: p, Resources: []string{"leads"}, Cells: map[string]map[string]matrixCell{"leads": {"admin": c}}}
 	case "access_review":
-		return &accessReviewPage{page: p, Rows: []hooks.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, Grants: []hooks.ReviewGrant{{Kind: "territory"}}}}}
+		return &accessReviewPage{page: p, Rows: []governance.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, Grants: []governance.ReviewGrant{{Kind: "territory"}}}}}
 	case "audit":
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
 	case "dashboard", "report_partners", "report_charts", "report_map":

@@ -1,4 +1,4 @@
-package hooks
+package governance
 
 import (
 	"database/sql"
@@ -197,40 +197,4 @@ func ActiveGrants(app core.App, user *core.Record, now time.Time) ([]*core.Recor
 	where := dbx.NewExp("(user = {:u} OR (partner != '' AND partner = {:p})) AND "+runningGrant,
 		dbx.Params{"u": user.Id, "p": user.GetString("partner"), "now": now.UTC().Format(types.DefaultDateLayout)})
 	return app.FindAllRecords("grants", where)
-}
-
-// usableExportGrant returns a running, unused export grant of user on
-// resource (nil when there is none).
-func usableExportGrant(app core.App, userID, resource string, now time.Time) (*core.Record, error) {
-	g, err := app.FindFirstRecordByFilter("grants",
-		"user = {:u} && kind = 'export' && resource = {:r} && (starts = '' || starts <= {:now}) && expires > {:now} && used_at = ''",
-		dbx.Params{"u": userID, "r": resource, "now": now.UTC().Format(types.DefaultDateLayout)})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	return g, err
-}
-
-// useExportGrant marks an export grant used, refusing a grant that is no
-// longer usable (used by a concurrent export, or expired meanwhile).
-func useExportGrant(tx core.App, id string, now time.Time) error {
-	res, err := tx.DB().NewQuery("UPDATE grants SET used_at = {:now}, updated = {:now} WHERE id = {:id} AND used_at = '' AND expires > {:now}").
-		Bind(dbx.Params{"id": id, "now": now.UTC().Format(types.DefaultDateLayout)}).Execute()
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return domain.Errorf(domain.KindConflict, "grant_used", "", "this export grant has already been used")
-	}
-	return nil
-}
-
-// exportableResource reports whether name is a matrix resource backed by
-// a collection.
-func exportableResource(app core.App, name string) bool {
-	if !policy.IsResource(name) {
-		return false
-	}
-	_, err := app.FindCachedCollectionByNameOrId(name)
-	return err == nil
 }

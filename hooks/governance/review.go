@@ -1,4 +1,4 @@
-package hooks
+package governance
 
 import (
 	"database/sql"
@@ -342,7 +342,7 @@ var reviewDecisions = []string{"keep", "revoke", "change"}
 // cannot be decided again. The last decision closes the campaign. One
 // access_review_items.decide entry is written, in the same transaction.
 func DecideReviewItem(app core.App, reviewer *core.Record, by audit.Actor, itemID, decision, note string, now time.Time) error {
-	if !govIsAdmin(app, reviewer) {
+	if !IsAdmin(app, reviewer) {
 		return domain.ErrForbidden
 	}
 	if !slices.Contains(reviewDecisions, decision) {

@@ -1,4 +1,4 @@
-package hooks
+package governance
 
 import (
 	"slices"
@@ -23,8 +23,8 @@ import (
 // territory they manage — approves it with an expiry, which creates the
 // grant, or rejects it with a reason. Nobody decides their own request.
 // The requester is notified either way; approvers are notified of new
-// requests. Every step is audited (access_requests.create by bindAudit,
-// access_requests.approve / reject here).
+// requests. Every step is audited (access_requests.create by the REST
+// API's audit, access_requests.approve / reject here).
 
 // Audit actions of access requests.
 const (
@@ -32,29 +32,8 @@ const (
 	ActionRequestReject  = "access_requests.reject"
 )
 
-// bindAccessRequests validates new requests and notifies the approvers.
-func bindAccessRequests(app core.App) {
-	app.OnRecordCreate("access_requests").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("status") == "" {
-			e.Record.Set("status", "pending")
-		}
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return notifyApprovers(e.App, e.Record)
-	})
-	app.OnRecordValidate("access_requests").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.IsNew() {
-			if err := validateRequest(e.App, e.Record); err != nil {
-				return err
-			}
-		}
-		return e.Next()
-	})
-}
-
-// validateRequest checks what a new request asks for.
-func validateRequest(app core.App, r *core.Record) error {
+// ValidateRequest checks what a new access request asks for.
+func ValidateRequest(app core.App, r *core.Record) error {
 	fail := func(field, msg string) error {
 		return validation.Errors{field: validation.NewError("invalid_request", msg)}
 	}
@@ -78,9 +57,9 @@ func validateRequest(app core.App, r *core.Record) error {
 	return nil
 }
 
-// notifyApprovers tells the active admins, and for a territory request the
+// NotifyApprovers tells the active admins, and for a territory request the
 // channel managers of that territory, that a request waits.
-func notifyApprovers(app core.App, r *core.Record) error {
+func NotifyApprovers(app core.App, r *core.Record) error {
 	users, err := app.FindAllRecords("users", dbx.HashExp{"active": true})
 	if err != nil {
 		return err
@@ -98,9 +77,9 @@ func notifyApprovers(app core.App, r *core.Record) error {
 	return nil
 }
 
-// isApprover reports whether auth may decide some access requests.
-func isApprover(app core.App, auth *core.Record) bool {
-	if govIsAdmin(app, auth) {
+// IsApprover reports whether auth may decide some access requests.
+func IsApprover(app core.App, auth *core.Record) bool {
+	if IsAdmin(app, auth) {
 		return true
 	}
 	return auth != nil && auth.Collection().Name == "users" && auth.GetString("role") == roles.ChannelManager &&
@@ -128,7 +107,7 @@ func mayDecide(approver *core.Record, r *core.Record) bool {
 
 // findDecidable loads a pending request the approver may decide.
 func findDecidable(tx core.App, approver *core.Record, id string) (*core.Record, error) {
-	if !isApprover(tx, approver) {
+	if !IsApprover(tx, approver) {
 		return nil, domain.ErrForbidden
 	}
 	r, err := tx.FindRecordById("access_requests", id)
@@ -234,7 +213,7 @@ func decide(r, approver *core.Record, status, reason string, now time.Time) {
 // PendingAccessRequests lists the pending requests approver may decide,
 // oldest first (for the approval page).
 func PendingAccessRequests(app core.App, approver *core.Record) ([]*core.Record, error) {
-	if !isApprover(app, approver) {
+	if !IsApprover(app, approver) {
 		return nil, domain.ErrForbidden
 	}
 	all, err := app.FindRecordsByFilter("access_requests", "status = 'pending'", "created", 0, 0)
