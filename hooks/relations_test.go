@@ -21,6 +21,7 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 // Issue 12, item 7: a relation a user writes must point at a record the
@@ -218,9 +219,9 @@ func (w *world) relWrite(channel, action, role string, coll *core.Collection, fi
 		if action == "create" {
 			body := b.create()
 			body[field] = value
-			rec, err = hooks.CreateFor(w.app, by, coll.Name, body)
+			rec, err = writepath.CreateFor(w.app, by, coll.Name, body)
 		} else {
-			rec, err = hooks.UpdateFor(w.app, by, coll.Name, b.own.Id, map[string]any{field: value})
+			rec, err = writepath.UpdateFor(w.app, by, coll.Name, b.own.Id, map[string]any{field: value})
 		}
 		if err == nil {
 			out.accepted, recID = true, rec.Id
@@ -438,7 +439,7 @@ func TestActivityOnACompetitorsOpportunityIsRefused(t *testing.T) {
 	assert.Equal(t, 0, countRows(t, w, "SELECT COUNT(*) FROM activities WHERE summary = 'CANARY-CROSS-TENANT'"))
 
 	// the UI's write path refuses it the same way
-	_, err := hooks.CreateFor(w.app, access.ByUser(w.users["partner_user"]), "activities", body(opp2.Id))
+	_, err := writepath.CreateFor(w.app, access.ByUser(w.users["partner_user"]), "activities", body(opp2.Id))
 	var de *domain.Error
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, access.CodeUnknownRelation, de.Code)
@@ -473,7 +474,7 @@ func TestOpportunityOnAnotherPartnersLeadIsRefused(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, res.Status, "%s %v: %s", c.role, c.body, res.Body)
 		assert.Equal(t, access.CodeUnknownRelation, relationError(t, res.Body, c.field), res.Body)
 		assert.NotContains(t, res.Body, "CANARY")
-		_, err := hooks.CreateFor(w.app, access.ByUser(w.users[c.role]), "opportunities", c.body)
+		_, err := writepath.CreateFor(w.app, access.ByUser(w.users[c.role]), "opportunities", c.body)
 		var de *domain.Error
 		require.ErrorAs(t, err, &de, "%s %v", c.role, c.body)
 		assert.Equal(t, c.field, de.Field)

@@ -7,10 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 func TestUserPartnerProblem(t *testing.T) {
@@ -87,7 +87,7 @@ func TestPartnerRolesNeedAPartner(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status, body)
 
 	// the UI's write path and plain Go code
-	_, err := hooks.UpdateFor(w.app, access.ByUser(w.users["admin"]), "users", w.uid("pu2"), map[string]any{"partner": ""})
+	_, err := writepath.UpdateFor(w.app, access.ByUser(w.users["admin"]), "users", w.uid("pu2"), map[string]any{"partner": ""})
 	assert.ErrorContains(t, err, "a partner role needs a partner company")
 	u, err := w.app.FindRecordById("users", w.uid("pm2"))
 	require.NoError(t, err)
@@ -103,7 +103,7 @@ func TestPartnerRolesNeedAPartner(t *testing.T) {
 	legacy := w.addUser("legacy", "partner_user", "P1")
 	legacy.Set("partner", "")
 	require.NoError(t, w.app.SaveNoValidate(legacy))
-	_, err = hooks.UpdateFor(w.app, access.ByUser(w.users["admin"]), "users", legacy.Id, map[string]any{"active": false})
+	_, err = writepath.UpdateFor(w.app, access.ByUser(w.users["admin"]), "users", legacy.Id, map[string]any{"active": false})
 	assert.NoError(t, err)
 	status, body = patch("legacy", map[string]any{"name": "Ancien compte"})
 	assert.Equal(t, http.StatusOK, status, body)

@@ -5,8 +5,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 // setLang switches the UI language: saved on the user's own `locale` when
@@ -17,7 +17,7 @@ func (h *handlers) setLang(e *core.RequestEvent) error {
 		return &uiError{status: http.StatusBadRequest, msg: "error.request"}
 	}
 	if s := sess(e); s != nil {
-		if _, err := hooks.UpdateFor(e.App, access.ByRequest(e), "users", s.user.Id, map[string]any{"locale": lang}); err != nil {
+		if _, err := writepath.UpdateFor(e.App, access.ByRequest(e), "users", s.user.Id, map[string]any{"locale": lang}); err != nil {
 			return err
 		}
 	} else {

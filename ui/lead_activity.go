@@ -9,9 +9,9 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 // activityForm is the activity logging form (call, meeting with its date,
@@ -61,7 +61,7 @@ func (h *handlers) logActivity(e *core.RequestEvent) error {
 		if s.kind == "internal" {
 			body["internal"] = f.Internal
 		}
-		if _, err := hooks.CreateFor(e.App, access.ByRequest(e), "activities", body); err != nil {
+		if _, err := writepath.CreateFor(e.App, access.ByRequest(e), "activities", body); err != nil {
 			var de *domain.Error
 			if !errors.As(err, &de) {
 				return err
@@ -108,6 +108,6 @@ func (h *handlers) setMeeting(e *core.RequestEvent, leadID string, at time.Time)
 	if err != nil || !ok {
 		return err
 	}
-	_, err = hooks.UpdateFor(e.App, access.ByRequest(e), "leads", leadID, body)
+	_, err = writepath.UpdateFor(e.App, access.ByRequest(e), "leads", leadID, body)
 	return err
 }

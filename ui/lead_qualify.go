@@ -9,9 +9,9 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 // qualifyForm is the teleoperator's qualification form of a pool lead.
@@ -66,13 +66,13 @@ func (h *handlers) qualifyLead(e *core.RequestEvent) error {
 	if len(f.Errors) == 0 {
 		body := map[string]any{"score": score, "segment": f.Segment, "company_size": f.Size, "interest": f.Interest, "estimated_value": value, "status": f.Status}
 		err := e.App.RunInTransaction(func(tx core.App) error {
-			if _, err := hooks.UpdateFor(tx, access.ByRequest(e), "leads", id, body); err != nil {
+			if _, err := writepath.UpdateFor(tx, access.ByRequest(e), "leads", id, body); err != nil {
 				return err
 			}
 			if f.Report == "" {
 				return nil
 			}
-			_, err := hooks.CreateFor(tx, access.ByRequest(e), "activities", map[string]any{
+			_, err := writepath.CreateFor(tx, access.ByRequest(e), "activities", map[string]any{
 				"lead": id, "kind": "call", "summary": f.Report, "at": h.now().UTC(), "internal": true,
 			})
 			return err

@@ -8,11 +8,11 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/roles"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 // statusForm moves a lead to another status (won needs an amount, lost a
@@ -59,7 +59,7 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 		body["lost_reason"] = f.Reason
 	}
 	if len(f.Errors) == 0 {
-		if _, err := hooks.UpdateFor(e.App, access.ByRequest(e), "leads", id, body); err != nil {
+		if _, err := writepath.UpdateFor(e.App, access.ByRequest(e), "leads", id, body); err != nil {
 			var de *domain.Error
 			if !errors.As(err, &de) {
 				return err

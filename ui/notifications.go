@@ -7,8 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 // notificationsPage lists the user's notifications, newest first.
@@ -69,7 +69,7 @@ func (h *handlers) readNotification(e *core.RequestEvent) error {
 		}
 	}
 	for _, nid := range ids {
-		if _, err := hooks.UpdateFor(e.App, access.ByRequest(e), "notifications", nid, map[string]any{"read": true}); err != nil {
+		if _, err := writepath.UpdateFor(e.App, access.ByRequest(e), "notifications", nid, map[string]any{"read": true}); err != nil {
 			return err
 		}
 	}

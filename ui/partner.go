@@ -10,6 +10,7 @@ import (
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 // partnerPage shows one partner: its contract, territories, users and the
@@ -86,7 +87,7 @@ func (h *handlers) setPartnerStatus(e *core.RequestEvent) error {
 	if st != "active" && st != "suspended" && st != "ended" {
 		return &uiError{status: http.StatusBadRequest, msg: "error.request"}
 	}
-	if _, err := hooks.UpdateFor(e.App, access.ByRequest(e), "partners", id, map[string]any{"status": st}); err != nil && !errors.As(err, &uerr) {
+	if _, err := writepath.UpdateFor(e.App, access.ByRequest(e), "partners", id, map[string]any{"status": st}); err != nil && !errors.As(err, &uerr) {
 		return err
 	}
 	if !isHX(e) && uerr == nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/writepath"
 )
 
 // setUserActive deactivates (or reactivates) an account in one click, after
@@ -22,7 +23,7 @@ func (h *handlers) setUserActive(e *core.RequestEvent) error {
 		return errForbidden
 	}
 	var de *domain.Error
-	_, err := hooks.UpdateFor(e.App, access.ByRequest(e), "users", id, map[string]any{"active": active})
+	_, err := writepath.UpdateFor(e.App, access.ByRequest(e), "users", id, map[string]any{"active": active})
 	if err != nil && !errors.As(err, &de) {
 		return err
 	}

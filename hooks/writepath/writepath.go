@@ -1,4 +1,13 @@
-package hooks
+// Package writepath is the Go write path for users (SPEC §3.3.6): the UI
+// changes and creates records with UpdateFor and CreateFor, which apply
+// the same rules as the REST API (the collection's UpdateRule or
+// CreateRule evaluated with the request body, access.CanDo and
+// access.CheckCreateRule), the same relation check
+// (access.CheckRelations), the same domain checks as the REST API's
+// request hooks (the lead lifecycle, the opportunity stages, the derived
+// fields) and the same audit entry. It sits above the domain packages
+// whose checks it runs.
+package writepath
 
 import (
 	"github.com/pocketbase/pocketbase/core"
@@ -10,11 +19,6 @@ import (
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/intake"
 )
-
-// The Go write path used by the UI: the same rules as the REST API (the
-// collection's UpdateRule / CreateRule evaluated with the request body),
-// the same relation check (relations.go), the same lifecycle checks and the
-// same audit entry.
 
 // UpdateFor updates a record for a user as PATCH /api/collections/... would.
 func UpdateFor(app core.App, by access.By, collection, id string, body map[string]any) (*core.Record, error) {
