@@ -16,7 +16,7 @@ import (
 
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/governance"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // run executes a command with args and returns its output and error.

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/demo"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 var anchor = time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/governance"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // createRequest files an access request through the REST API.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/governance"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 func loginWithID(w *world, collection, email, password, requestID string) (int, string) {

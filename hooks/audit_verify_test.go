@@ -14,7 +14,7 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/auditchain"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // chainApp returns an app whose audit log holds n entries (seq 1..n).

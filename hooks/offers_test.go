@@ -14,7 +14,7 @@ import (
 
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/distribution"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // Canary contact details: they must never reach a partner before it

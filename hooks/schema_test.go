@@ -7,7 +7,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 func TestMigrationsCompileTheDefaultMatrix(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/governance"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 func dbDate(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }

@@ -21,7 +21,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/intake"
-	"github.com/relais/relais/hooks/testapp"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // The canary-name acceptance test of issue 12 (SPEC §3.3.3): a private

@@ -3,7 +3,6 @@ package access
 import (
 	"database/sql"
 	"errors"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -42,6 +41,14 @@ type ListQuery struct {
 // MaxPerPage caps every rule-aware list.
 const MaxPerPage = 200
 
+// The request methods the rules see as @request.method: a list or a view
+// is a GET, an update check a PATCH, a create check a POST.
+const (
+	methodGet   = "GET"
+	methodPatch = "PATCH"
+	methodPost  = "POST"
+)
+
 // requestInfoFor builds the RequestInfo the rules are evaluated with.
 func requestInfoFor(auth *core.Record, method string) *core.RequestInfo {
 	return &core.RequestInfo{Auth: auth, Method: method, Context: core.RequestInfoContextDefault, Query: map[string]string{}, Headers: map[string]string{}, Body: map[string]any{}}
@@ -62,7 +69,7 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 	if err := CheckClientQuery(app, auth, collection, q.Filter, q.Sort); err != nil {
 		return nil, nil, err
 	}
-	info := requestInfoFor(auth, http.MethodGet)
+	info := requestInfoFor(auth, methodGet)
 	query := app.RecordQuery(coll)
 	resolver := core.NewRecordFieldResolver(app, coll, info, true)
 	if !super && *coll.ListRule != "" {
@@ -134,7 +141,7 @@ func ViewFor(app core.App, auth *core.Record, collection, id string) (*core.Reco
 		if super || *coll.ViewRule == "" {
 			return nil
 		}
-		resolver := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, http.MethodGet), true)
+		resolver := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, methodGet), true)
 		expr, err := search.FilterData(*coll.ViewRule).BuildExpr(resolver)
 		if err != nil {
 			return err
@@ -166,7 +173,7 @@ func CanDo(app core.App, auth *core.Record, rec *core.Record, action string, bod
 	if auth != nil && auth.IsSuperuser() {
 		return true, nil
 	}
-	info := requestInfoFor(auth, http.MethodPatch)
+	info := requestInfoFor(auth, methodPatch)
 	if body != nil {
 		info.Body = body
 	}
@@ -185,7 +192,7 @@ func ListPlan(app core.App, auth *core.Record, collection, filter string) ([]str
 		return nil, domain.ErrForbidden
 	}
 	q := app.RecordQuery(coll)
-	r := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, http.MethodGet), true)
+	r := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, methodGet), true)
 	for _, f := range []string{*coll.ListRule, ListHint(app, auth, collection, time.Now()), filter} {
 		if strings.TrimSpace(f) == "" {
 			continue

@@ -2,7 +2,6 @@ package access
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -55,7 +54,7 @@ func CheckCreateRule(app core.App, user *core.Record, coll *core.Collection, rec
 	dc.Name += strings.ReplaceAll(suffix, "_", "")
 	with := fmt.Sprintf("WITH {{%s}} as (SELECT %s)", dc.Name, strings.Join(selects, ","))
 	q := app.ConcurrentDB().Select("(1)").PreFragment(with).From(dc.Name).AndBind(params)
-	info := requestInfoFor(user, http.MethodPost)
+	info := requestInfoFor(user, methodPost)
 	info.Body = body
 	resolver := core.NewRecordFieldResolver(app, &dc, info, true)
 	expr, err := search.FilterData(*dc.CreateRule).BuildExpr(resolver)
