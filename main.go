@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/cli"
 	"github.com/relais/relais/hooks"
 	_ "github.com/relais/relais/migrations"
@@ -16,6 +17,7 @@ import (
 func main() {
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DBConnect})
 	hooks.Register(app)
+	api.Register(app)
 	ui.Register(app)
 	cli.Register(app)
 	if err := app.Start(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks"
 	// the Relais schema, for Open on an empty data dir
 	_ "github.com/relais/relais/migrations"
@@ -31,6 +32,7 @@ func Open(dir string) (*core.BaseApp, error) {
 		return nil, err
 	}
 	hooks.Register(app)
+	api.Register(app)
 	ui.Register(app)
 	return app, nil
 }

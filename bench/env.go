@@ -12,7 +12,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/hooks/sessions"
 )
@@ -29,7 +29,7 @@ type Env struct {
 	App    core.App
 	Client *Client
 	// NoHints is a client without the list hint middleware
-	// (hooks.ListHintMiddlewareID): the list figures "before" it.
+	// (api.ListHintMiddlewareID): the list figures "before" it.
 	NoHints *Client
 	// Run tags the leads this run creates (source_ref "bench-RUN-…").
 	Run string
@@ -62,7 +62,7 @@ func NewEnv(app core.App) (*Env, error) {
 	if !ok {
 		return nil, errors.New("bench: NewEnv needs the app itself, not a transaction")
 	}
-	cs, err := NewClients(app, hooks.ListHintMiddlewareID)
+	cs, err := NewClients(app, api.ListHintMiddlewareID)
 	if err != nil {
 		return nil, err
 	}

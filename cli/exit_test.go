@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/internal/testapp"
 )
@@ -40,6 +41,7 @@ func runAsRelais(raw string) int {
 	os.Args = append([]string{"relais"}, args...)
 	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DBConnect, HideStartBanner: true})
 	hooks.Register(app)
+	api.Register(app)
 	Register(app)
 	if err := app.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,7 +1,12 @@
-// Package hooks is the Relais domain glued to PocketBase: it binds the
-// policy compiler, account lifecycle, and the other concerns (one file
-// each) to PocketBase events. Pure logic lives in the sub-packages
-// (policy, geo, dedup, assign, lifecycle, auditchain, csvimport).
+// Package hooks binds the Relais domain to PocketBase's events: what must
+// happen on every write, whoever makes it (the REST API, the UI, the
+// commands, Go code), and the jobs that run under `serve`. The domain is
+// in the sub-packages, one per concern (ARCHITECTURE.md); everything bound
+// to an HTTP request is in package api.
+//
+// Where the order of two handlers of one event matters, both carry an
+// explicit priority, documented where it is declared; every handler has an
+// id (relais…) so that /_/ and the logs name it.
 package hooks
 
 import (
@@ -9,42 +14,25 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// Register binds every Relais hook to the app. It must be called before
-// the app starts (and in tests, right after tests.NewTestApp).
+// Register binds every Relais event handler to the app. It must be called
+// before the app starts (and in tests, right after tests.NewTestApp), with
+// api.Register for the routes.
 func Register(app core.App) {
-	// first: the in-memory caches and their resets (caches.go)
-	// (role kinds are read from the cached matrix: roleKind in caches.go)
+	// the in-memory caches of package access, reset before any other
+	// after-success hook of a change (caches.go)
 	bindCaches(app)
+	// the permission matrix: validated, recompiled, drift logged (policy.go)
 	bindPolicy(app)
+	// accounts: revocation, sessions, partners (accounts.go)
 	bindAccounts(app)
-	bindSessions(app)
-	// lifecycle checks run before (outside) the audit wrapper so that the
-	// audited diff includes the fields they set
-	bindLeadHooks(app)
-	// private customers: no person's name in a lead (private_leads.go)
-	bindPrivateLeads(app)
-	// report rollups, in the transaction of each lead and offer write
-	bindRollups(app)
-	bindAudit(app)
-	// superusers' collection and settings changes (`/_/`): governed
-	// collections refused, everything audited
-	bindCollectionGuard(app)
-	bindSettingsAudit(app)
-	bindLeadRoutes(app)
-	// client filters and sorts: refused unless every path is allowed
-	bindFilterGuard(app)
-	bindListHints(app)
-	bindReportRoutes(app)
+	// leads, offers, accounts, opportunities, documents, access requests,
+	// the audit log (records.go)
+	bindRecords(app)
+	// the e-mail of a notification, after its commit (mail.go)
 	bindMail(app)
-	bindVisibility(app)
-	bindGovernance(app)
-	bindDeals(app)
-	// relation ids a client writes must name records it may view (priority -10)
-	bindRelationGuard(app)
-	// Hidden file fields (call recordings) only for those who see the field
-	bindHiddenFiles(app)
-	// a partner role needs a partner, other roles have none (every write path)
-	bindUserPartner(app)
+	// offer expiry and distribution, session purge, suspensions, access
+	// reviews (jobs.go)
+	bindJobs(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/sessions"
 )
 
@@ -62,7 +62,7 @@ func TestPocketBaseNeverComparesTheLoginPasswordAgain(t *testing.T) {
 	probed := 0
 	w.app.OnRecordAuthWithPasswordRequest("users").Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{
 		Id:       "testProbeAfterRelais",
-		Priority: hooks.PasswordAuthPriority + 1,
+		Priority: api.PasswordAuthPriority + 1,
 		Func: func(e *core.RecordAuthWithPasswordRequestEvent) error {
 			probed++
 			return e.Next()

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
@@ -230,7 +230,7 @@ func (w *world) relWrite(channel, action, role string, coll *core.Collection, fi
 		out.sig = fmt.Sprintf("%T %v", err, err)
 		var de *domain.Error
 		if errors.As(err, &de) {
-			out.sig = fmt.Sprintf("%s %s %s %d", de.Code, de.Field, de.Message, hooks.HTTPStatus(de))
+			out.sig = fmt.Sprintf("%s %s %s %d", de.Code, de.Field, de.Message, api.HTTPStatus(de))
 			if de.Code == access.CodeUnknownRelation {
 				out.guard = de.Field
 			}

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/sessions"
 	"github.com/relais/relais/internal/testapp"
@@ -378,7 +378,7 @@ func TestSessionsUnderServe(t *testing.T) {
 	require.NoError(t, app.OnServe().Trigger(se, func(e *core.ServeEvent) error { return nil }))
 	var job string
 	for _, j := range app.Cron().Jobs() {
-		if j.Id() == hooks.SessionsCronID {
+		if j.Id() == sessions.PurgeCronID {
 			job = j.Expression()
 		}
 	}
@@ -399,7 +399,7 @@ func TestSessionsUnderServe(t *testing.T) {
 	installer.SetRandomPassword()
 	require.NoError(t, w.app.Save(installer))
 	var out bytes.Buffer
-	require.NoError(t, hooks.SessionInstaller(&out)(w.app, installer, "http://127.0.0.1:8090"))
+	require.NoError(t, api.SessionInstaller(&out)(w.app, installer, "http://127.0.0.1:8090"))
 	m := installerURL.FindStringSubmatch(out.String())
 	require.NotNil(t, m, out.String())
 	res := w.client.Do(http.MethodGet, "/api/collections/_superusers/records", m[1], nil)

@@ -6,7 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 )
 
@@ -45,5 +45,5 @@ func (h *handlers) documents(e *core.RequestEvent) error {
 // view the document (the cookie session replaces PocketBase's file token).
 func (h *handlers) downloadDocument(e *core.RequestEvent) error {
 	// the same path as the API route: ViewFor, audit of sensitive files
-	return hooks.ServeDocument(e, access.ByRequest(e), e.Request.PathValue("id"), "ui")
+	return api.ServeDocument(e, access.ByRequest(e), e.Request.PathValue("id"), "ui")
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -67,7 +67,7 @@ func (h *handlers) mwErrors() *hook.Handler[*core.RequestEvent] {
 		case errors.Is(err, domain.ErrForbidden):
 			p.Status, p.Message = http.StatusForbidden, p.T("error.forbidden")
 		case errors.As(err, &de):
-			p.Status, p.Message = hooks.HTTPStatus(de), p.Err(de)
+			p.Status, p.Message = api.HTTPStatus(de), p.Err(de)
 		case errors.As(err, &ae) && ae.Status < 500:
 			p.Status, p.Message = ae.Status, p.T("error.request")
 			if ae.Status == http.StatusNotFound {

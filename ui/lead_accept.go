@@ -6,7 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
@@ -62,7 +62,7 @@ func (h *handlers) offerError(e *core.RequestEvent, s *session, id string, de *d
 	} else {
 		card.Lead.ID = id
 	}
-	status := hooks.HTTPStatus(de)
+	status := api.HTTPStatus(de)
 	if status == 0 {
 		status = http.StatusConflict
 	}

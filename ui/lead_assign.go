@@ -6,7 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
@@ -32,7 +32,7 @@ func (h *handlers) assignLead(e *core.RequestEvent) error {
 	}
 	status := http.StatusOK
 	if de != nil {
-		p.AssignError, p.AssignLead, status = p.Err(de), id, hooks.HTTPStatus(de)
+		p.AssignError, p.AssignLead, status = p.Err(de), id, api.HTTPStatus(de)
 	} else {
 		p.Flash = p.T("board.assigned")
 	}

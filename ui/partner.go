@@ -7,7 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/writepath"
@@ -99,7 +99,7 @@ func (h *handlers) setPartnerStatus(e *core.RequestEvent) error {
 	}
 	status := http.StatusOK
 	if uerr != nil {
-		p.Error, status = p.Err(uerr), hooks.HTTPStatus(uerr)
+		p.Error, status = p.Err(uerr), api.HTTPStatus(uerr)
 	} else {
 		p.Flash = p.T("partner.saved")
 	}

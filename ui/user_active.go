@@ -6,7 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/writepath"
@@ -44,7 +44,7 @@ func (h *handlers) setUserActive(e *core.RequestEvent) error {
 	p := h.page(e, "users", "")
 	row, status := rows[0], http.StatusOK
 	if de != nil {
-		row.Error, status = p.Err(de), hooks.HTTPStatus(de)
+		row.Error, status = p.Err(de), api.HTTPStatus(de)
 	}
 	return h.fragment(e, status, "users", "user_row", pair{P: p, V: row})
 }

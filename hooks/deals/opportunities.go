@@ -608,3 +608,54 @@ func RefreshAccountKeys(app core.App, account *core.Record) error {
 	}
 	return intake.SaveKeys(app, "account", account.Id, account.GetString("partner"), keys)
 }
+
+// accountKeyFields are the account fields its duplicate keys come from.
+var accountKeyFields = []string{"name", "siren", "postal_code", "partner"}
+
+// AccountCreated keeps the duplicate keys of a new account (SIREN, company
+// + postal code) in dedup_keys, so that leads and deal registrations
+// matching an account entrusted to a partner are detected (SPEC §4.2).
+// Bind it to OnRecordCreate of accounts.
+func AccountCreated(e *core.RecordEvent) error {
+	e.Record.Set("dedup_key", dedup.Primary(AccountKeys(e.Record)))
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return RefreshAccountKeys(e.App, e.Record)
+}
+
+// AccountUpdated rewrites the duplicate keys of an account whose key
+// fields changed. Bind it to OnRecordUpdate of accounts.
+func AccountUpdated(e *core.RecordEvent) error {
+	changed := false
+	for _, f := range accountKeyFields {
+		if e.Record.Original().GetString(f) != e.Record.GetString(f) {
+			changed = true
+		}
+	}
+	if changed {
+		e.Record.Set("dedup_key", dedup.Primary(AccountKeys(e.Record)))
+	}
+	if err := e.Next(); err != nil || !changed {
+		return err
+	}
+	return RefreshAccountKeys(e.App, e.Record)
+}
+
+// AccountDeleted removes the duplicate keys of a deleted account. Bind it
+// to OnRecordDelete of accounts.
+func AccountDeleted(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return intake.DeleteKeys(e.App, "account", e.Record.Id)
+}
+
+// OpportunityDeleted removes the duplicate keys of a deleted registration.
+// Bind it to OnRecordDelete of opportunities.
+func OpportunityDeleted(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return intake.DeleteKeys(e.App, "registration", e.Record.Id)
+}

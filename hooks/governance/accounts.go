@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Accounts stop being usable (SPEC §3.3.5) by a rotation of their token
@@ -38,4 +39,41 @@ func RevokePartnerSessions(app core.App, partnerID string) error {
 		}
 	}
 	return nil
+}
+
+// ClearInactivityFlag ends the inactivity flag of a user who just logged
+// in (a direct update: not a change of the account, nothing to audit).
+func ClearInactivityFlag(app core.App, user *core.Record) error {
+	if user.Collection().Name != "users" || user.GetDateTime("inactive_flagged_at").IsZero() {
+		return nil
+	}
+	_, err := app.DB().NewQuery("UPDATE users SET inactive_flagged_at = '' WHERE id = {:id}").
+		Bind(dbx.Params{"id": user.Id}).Execute()
+	return err
+}
+
+// RecordLastLogin stores the time of a user's password login (a direct
+// update: recording a login is not a change of the account).
+func RecordLastLogin(app core.App, user *core.Record) error {
+	now := types.NowDateTime()
+	if _, err := app.DB().NewQuery("UPDATE users SET last_login = {:t} WHERE id = {:id}").
+		Bind(dbx.Params{"t": now.String(), "id": user.Id}).Execute(); err != nil {
+		return err
+	}
+	user.SetRaw("last_login", now)
+	return nil
+}
+
+// DefaultLocale gives a new user the default language (fr) when none is
+// set.
+func DefaultLocale(user *core.Record) {
+	if user.GetString("locale") == "" {
+		user.Set("locale", "fr")
+	}
+}
+
+// PartnerLeft reports whether an update of a partner makes it stop being
+// active (its users' sessions end: RevokePartnerSessions).
+func PartnerLeft(partner *core.Record) bool {
+	return partner.Original().GetString("status") == "active" && partner.GetString("status") != "active"
 }

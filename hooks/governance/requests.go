@@ -228,3 +228,16 @@ func PendingAccessRequests(app core.App, approver *core.Record) ([]*core.Record,
 	}
 	return out, nil
 }
+
+// RequestCreated makes a new access request pending and notifies its
+// approvers once it is saved. Bind it to OnRecordCreate of
+// access_requests.
+func RequestCreated(e *core.RecordEvent) error {
+	if e.Record.GetString("status") == "" {
+		e.Record.Set("status", "pending")
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return NotifyApprovers(e.App, e.Record)
+}

@@ -348,3 +348,35 @@ func dropRealtimeSessions(app core.App, ids []string) {
 		}
 	}
 }
+
+// EndWhenKeyRotates ends every session of an auth record whose update
+// rotates its token key (deactivation, password change, new role or
+// partner: log out everywhere). Bind it to OnRecordUpdate of the auth
+// collections.
+func EndWhenKeyRotates(e *core.RecordEvent) error {
+	var oldKey string
+	if err := e.App.DB().Select(core.FieldNameTokenKey).From(e.Record.Collection().Name).
+		Where(dbx.HashExp{"id": e.Record.Id}).Row(&oldKey); err != nil {
+		return err
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	if e.Record.TokenKey() != oldKey {
+		return EndAll(e.App, e.Record)
+	}
+	return nil
+}
+
+// EndWhenDeleted ends every session of a deleted auth record. Bind it to
+// OnRecordDelete of the auth collections.
+func EndWhenDeleted(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return EndAll(e.App, e.Record)
+}
+
+// PurgeCronID is the job that purges ended sessions (under serve, every
+// ten minutes).
+const PurgeCronID = "relaisSessions"

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks"
 	// the Relais schema
 	_ "github.com/relais/relais/migrations"
@@ -74,6 +75,7 @@ func New(tb testing.TB, dir string, opts ...Options) *tests.TestApp {
 func Setup(tb testing.TB, app core.App, opts ...Options) {
 	tb.Helper()
 	hooks.Register(app)
+	api.Register(app)
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]

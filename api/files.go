@@ -1,4 +1,4 @@
-package hooks
+package api
 
 import (
 	"net/netip"
@@ -8,7 +8,7 @@ import (
 	"github.com/relais/relais/hooks/access"
 )
 
-// Hidden files (issue 12, item 9). PocketBase serves a protected file to
+// Hidden files. PocketBase serves a protected file to
 // whoever holds a file token and passes the collection's ViewRule; that a
 // file field is Hidden keeps it out of the JSON but not out of
 // /api/files/{collection}/{id}/{name}. A partner that can view an activity
@@ -16,21 +16,20 @@ import (
 // token (SPEC §3.3.1: recordings are internal). The guard below serves a
 // Hidden file field only to those the record's enrich hook shows it to:
 // superusers, and for activities.recording internal roles and the
-// integration that wrote the activity (hooks/visibility.go); every other
+// integration that wrote the activity (access.MayDownloadHidden); every other
 // Hidden file field is for superusers only (deny by default).
 
-// bindHiddenFiles guards the download of Hidden file fields.
-func bindHiddenFiles(app core.App) {
-	app.OnFileDownloadRequest().BindFunc(func(e *core.FileDownloadRequestEvent) error {
-		if !e.FileField.GetHidden() {
-			return e.Next()
-		}
-		if !access.MayDownloadHidden(e.App, fileTokenAuth(e), e.Record, e.FileField.GetName()) {
-			// the answer PocketBase gives when the ViewRule fails
-			return e.NotFoundError("", nil)
-		}
+// guardHiddenFile refuses the download of a Hidden file field to whoever
+// may not see it.
+func guardHiddenFile(e *core.FileDownloadRequestEvent) error {
+	if !e.FileField.GetHidden() {
 		return e.Next()
-	})
+	}
+	if !access.MayDownloadHidden(e.App, fileTokenAuth(e), e.Record, e.FileField.GetName()) {
+		// the answer PocketBase gives when the ViewRule fails
+		return e.NotFoundError("", nil)
+	}
+	return e.Next()
 }
 
 // fileTokenAuth returns who downloads a file, as PocketBase's file route

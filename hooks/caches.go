@@ -15,7 +15,7 @@ import (
 const cacheResetPriority = -100
 
 // bindCaches resets each in-memory cache of package access after every
-// committed change of its collections.
+// committed change of its collections (access.CacheResets).
 func bindCaches(app core.App) {
 	resets := access.CacheResets(app)
 	names := make([]string, 0, len(resets))

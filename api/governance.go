@@ -1,10 +1,9 @@
-package hooks
+package api
 
 import (
 	"net/http"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -12,31 +11,6 @@ import (
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/governance"
 )
-
-// routes registers the governance routes (all JSON but the CSV export; all
-// need an authenticated, unblocked account — guests get 401):
-//
-//	GET  /api/prm/export/{resource}                  CSV export (matrix `export` flag or an export grant)
-//	GET  /api/prm/access-requests/pending            requests the caller may decide (admins, channel managers)
-//	POST /api/prm/access-requests/{id}/approve       {expires, reason} → the grant
-//	POST /api/prm/access-requests/{id}/reject        {reason}
-//	POST /api/prm/grants                             {user, kind, territory|resource, starts?, expires, reason} (admins)
-//	POST /api/prm/grants/{id}/revoke                 (admins)
-//	GET  /api/prm/access-review                      the "who sees what" rows (admins)
-//	POST /api/prm/access-reviews/items/{id}/decide   {decision: keep|revoke|change, note} (admins)
-func governanceRoutes(se *core.ServeEvent) {
-	bindPageCap(se)
-	r := se.Router.Group("/api/prm")
-	r.Bind(apis.RequireAuth())
-	r.GET("/export/{resource}", exportHandler)
-	r.GET("/access-requests/pending", pendingRequestsHandler)
-	r.POST("/access-requests/{id}/approve", approveRequestHandler)
-	r.POST("/access-requests/{id}/reject", rejectRequestHandler)
-	r.POST("/grants", createGrantHandler)
-	r.POST("/grants/{id}/revoke", revokeGrantHandler)
-	r.GET("/access-review", accessReviewHandler)
-	r.POST("/access-reviews/items/{id}/decide", decideReviewItemHandler)
-}
 
 // parseTime reads a date sent by a client (RFC 3339, "2006-01-02 15:04:05",
 // or a bare date).
@@ -55,7 +29,8 @@ func bindJSON(e *core.RequestEvent, v any) error {
 	return nil
 }
 
-func pendingRequestsHandler(e *core.RequestEvent) error {
+// listPendingRequests serves GET /api/prm/access-requests/pending: the requests the caller may decide (governance.PendingAccessRequests).
+func listPendingRequests(e *core.RequestEvent) error {
 	recs, err := governance.PendingAccessRequests(e.App, e.Auth)
 	if err != nil {
 		return APIError(e, err)
@@ -63,7 +38,8 @@ func pendingRequestsHandler(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"items": recs})
 }
 
-func approveRequestHandler(e *core.RequestEvent) error {
+// approveRequest serves POST /api/prm/access-requests/{id}/approve {expires, reason}: the grant (governance.ApproveAccessRequest).
+func approveRequest(e *core.RequestEvent) error {
 	var body struct {
 		Expires string `json:"expires"`
 		Reason  string `json:"reason"`
@@ -85,7 +61,8 @@ func approveRequestHandler(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, grant)
 }
 
-func rejectRequestHandler(e *core.RequestEvent) error {
+// rejectRequest serves POST /api/prm/access-requests/{id}/reject {reason} (governance.RejectAccessRequest).
+func rejectRequest(e *core.RequestEvent) error {
 	var body struct {
 		Reason string `json:"reason"`
 	}
@@ -98,7 +75,8 @@ func rejectRequestHandler(e *core.RequestEvent) error {
 	return e.NoContent(http.StatusNoContent)
 }
 
-func createGrantHandler(e *core.RequestEvent) error {
+// createGrant serves POST /api/prm/grants {user, kind, territory|resource, starts?, expires, reason}, admins only (governance.CreateGrant).
+func createGrant(e *core.RequestEvent) error {
 	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
 	}
@@ -134,7 +112,8 @@ func createGrantHandler(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, g)
 }
 
-func revokeGrantHandler(e *core.RequestEvent) error {
+// revokeGrant serves POST /api/prm/grants/{id}/revoke, admins only (governance.RevokeGrant).
+func revokeGrant(e *core.RequestEvent) error {
 	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
 	}
@@ -144,7 +123,8 @@ func revokeGrantHandler(e *core.RequestEvent) error {
 	return e.NoContent(http.StatusNoContent)
 }
 
-func accessReviewHandler(e *core.RequestEvent) error {
+// accessReview serves GET /api/prm/access-review: the "who sees what" rows, admins only (governance.AccessReview).
+func accessReview(e *core.RequestEvent) error {
 	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
 	}
@@ -155,7 +135,8 @@ func accessReviewHandler(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"items": rows})
 }
 
-func decideReviewItemHandler(e *core.RequestEvent) error {
+// decideReviewItem serves POST /api/prm/access-reviews/items/{id}/decide {decision, note} (governance.DecideReviewItem).
+func decideReviewItem(e *core.RequestEvent) error {
 	var body struct {
 		Decision string `json:"decision"`
 		Note     string `json:"note"`

@@ -1,4 +1,4 @@
-package hooks
+package api
 
 import (
 	"encoding/csv"
@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/audit"
@@ -56,27 +55,10 @@ func parseReportFilter(e *core.RequestEvent, s reports.Scope, now time.Time) (re
 	return f, nil
 }
 
-// bindReportRoutes registers GET /api/prm/reports/{partners,funnel,trend,departments,dashboard}.
-func bindReportRoutes(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		g := se.Router.Group("/api/prm/reports")
-		g.Bind(apis.RequireAuth("users"))
-		g.GET("/partners", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
-			return reports.Scorecard(app, s, f)
-		}))
-		g.GET("/funnel", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) { return reports.Funnel(app, s, f) }))
-		g.GET("/trend", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) { return reports.Trend(app, s, f) }))
-		g.GET("/departments", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
-			return reports.Departments(app, s, f)
-		}))
-		g.GET("/dashboard", reportHandler(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
-			return reports.DashboardFor(app, s, time.Now())
-		}))
-		return se.Next()
-	})
-}
-
-func reportHandler(compute func(core.App, reports.Scope, reports.Filter) (any, error)) func(*core.RequestEvent) error {
+// report serves GET /api/prm/reports/{report}: the caller's scope
+// (reports.ScopeFor), the period and filters of the query, the figures
+// (compute) as JSON, or for the partner scorecard as CSV (format=csv).
+func report(compute func(core.App, reports.Scope, reports.Filter) (any, error)) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		now := time.Now()
 		s, err := reports.ScopeFor(e.App, e.Auth, now)

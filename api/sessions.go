@@ -1,18 +1,15 @@
-package hooks
+package api
 
 import (
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	pbui "github.com/pocketbase/pocketbase/ui"
 
 	"github.com/relais/relais/hooks/access"
@@ -23,97 +20,18 @@ import (
 // sessions.
 const SessionGuardMiddlewareID = "relaisSessionGuard"
 
-// SessionStartPriority is the priority of the OnRecordAuthRequest handler
-// that records the token of every REST login, refresh and impersonation
-// (session_store.go): innermost, so that it records the token PocketBase
-// then sends.
-const SessionStartPriority = 1000
-
-// SessionsCronID is the job that purges ended sessions (under serve).
-const SessionsCronID = "relaisSessions"
-
 // sessionIDKey stores the id of the request's live session in the
 // RequestEvent (for the realtime subscribe hook).
 const sessionIDKey = "relais.sessionID"
 
-// bindSessions makes a revoked session fail loudly: PocketBase treats an
+// guardSession makes a revoked session fail loudly: PocketBase treats an
 // invalid token as a guest (200 with an empty list), which hides from the
-// client that it must log in again. A request that presents a token which
-// no longer authenticates, whose session has ended (logout, timeout, see
-// session_store.go), or that belongs to an account that is blocked right
-// now (deactivated, expired, partner suspended), gets 401 — except on the
-// login routes, where it is served as a guest so that a stale token sent
-// along does not stop the caller from logging in again.
-//
-// It also records the sessions of REST logins, ends the sessions of an
-// account whose token key rotates or that is deleted, ties realtime
-// clients to their session, and (under serve) purges ended sessions every
-// ten minutes and makes PocketBase's installer link a recorded session.
-func bindSessions(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-			Id:       SessionGuardMiddlewareID,
-			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 1,
-			Func:     guardSession,
-		})
-		// Cron jobs and the installer exist only under `serve` (se.Server
-		// is nil when tests build the router without a server).
-		if se.Server != nil {
-			se.App.Cron().MustAdd(SessionsCronID, "*/10 * * * *", func() {
-				if n, err := sessions.Purge(se.App, time.Now()); err != nil {
-					se.App.Logger().Error("sessions purge", "error", err)
-				} else if n > 0 {
-					se.App.Logger().Debug("sessions purged", "ended", n)
-				}
-			})
-			if se.InstallerFunc != nil {
-				se.InstallerFunc = SessionInstaller(os.Stdout)
-			}
-		}
-		return se.Next()
-	})
-
-	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{
-		Id:       "relaisSessionStart",
-		Priority: SessionStartPriority,
-		Func:     startAuthSession,
-	})
-
-	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
-		if id, _ := e.Get(sessionIDKey).(string); e.Auth != nil && id != "" {
-			e.Client.Set(sessions.RealtimeSessionKey, id)
-		} else {
-			e.Client.Unset(sessions.RealtimeSessionKey)
-		}
-		return e.Next()
-	})
-
-	authCollections := []string{"users", core.CollectionNameSuperusers}
-	// log out everywhere: a rotated token key (deactivation, password
-	// change, new role or partner) ends every session of the account
-	app.OnRecordUpdate(authCollections...).BindFunc(func(e *core.RecordEvent) error {
-		var oldKey string
-		if err := e.App.DB().Select(core.FieldNameTokenKey).From(e.Record.Collection().Name).
-			Where(dbx.HashExp{"id": e.Record.Id}).Row(&oldKey); err != nil {
-			return err
-		}
-		if err := e.Next(); err != nil {
-			return err
-		}
-		if e.Record.TokenKey() != oldKey {
-			return sessions.EndAll(e.App, e.Record)
-		}
-		return nil
-	})
-	app.OnRecordDelete(authCollections...).BindFunc(func(e *core.RecordEvent) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return sessions.EndAll(e.App, e.Record)
-	})
-}
-
-// guardSession is the session guard middleware (see bindSessions).
+// client that it must log in again. A request to /api/ that presents a
+// token which no longer authenticates, whose session has ended (logout,
+// timeout: package sessions), or that belongs to an account that is
+// blocked right now (deactivated, expired, partner suspended), gets 401 —
+// except on the login routes, where it is served as a guest so that a
+// stale token sent along does not stop the caller from logging in again.
 func guardSession(e *core.RequestEvent) error {
 	if !strings.HasPrefix(e.Request.URL.Path, "/api/") || e.Request.Header.Get("Authorization") == "" {
 		return e.Next()
@@ -163,6 +81,18 @@ func loginRoute(path string) bool {
 		}
 	}
 	return false
+}
+
+// tieRealtimeSession ties a realtime client to the session of the request
+// that subscribes (set by guardSession), so that ending the session drops
+// the client's auth.
+func tieRealtimeSession(e *core.RealtimeSubscribeRequestEvent) error {
+	if id, _ := e.Get(sessionIDKey).(string); e.Auth != nil && id != "" {
+		e.Client.Set(sessions.RealtimeSessionKey, id)
+	} else {
+		e.Client.Unset(sessions.RealtimeSessionKey)
+	}
+	return e.Next()
 }
 
 // startAuthSession gives the token of an auth response a session: a new

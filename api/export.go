@@ -1,4 +1,4 @@
-package hooks
+package api
 
 import (
 	"encoding/csv"
@@ -12,7 +12,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/search"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -58,10 +57,10 @@ func csvCell(v any) string {
 	return governance.NeutraliseCell(string(b))
 }
 
-// exportHandler serves GET /api/prm/export/{resource}: the right to
+// exportRecords serves GET /api/prm/export/{resource}: the right to
 // export (governance.AllowExport), the filter guard, the count, cap and
 // audit (governance.StartExport), then the rows as CSV.
-func exportHandler(e *core.RequestEvent) error {
+func exportRecords(e *core.RequestEvent) error {
 	if e.Auth == nil {
 		return e.UnauthorizedError("", nil)
 	}
@@ -188,41 +187,35 @@ func streamExport(e *core.RequestEvent, resource, filter, order string, limit in
 // partner roles.
 const PageCapMiddlewareID = "relaisPartnerPageCap"
 
-// bindPageCap caps `perPage` of the collection list API for partner-kind
-// roles (SPEC §3.3.7): a partner pages through its records, it does not
-// download them in one request.
-func bindPageCap(se *core.ServeEvent) {
-	se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-		Id:       PageCapMiddlewareID,
-		Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 3,
-		Func: func(e *core.RequestEvent) error {
-			if e.Auth == nil || e.Request.Method != http.MethodGet || !isRecordsList(e.Request.URL.Path) {
-				return e.Next()
-			}
-			partner, err := access.HasKind(e.App, e.Auth, roles.Partner)
-			if err != nil {
-				return APIError(e, err) // no list without its cap
-			}
-			if !partner {
-				return e.Next()
-			}
-			settings, err := access.LoadSettings(e.App)
-			if err != nil {
-				return APIError(e, err)
-			}
-			limit := settings.PartnerPageCap
-			q := e.Request.URL.Query()
-			n, err := strconv.Atoi(q.Get("perPage"))
-			if !q.Has("perPage") || err != nil || n <= 0 {
-				n = search.DefaultPerPage
-			}
-			if n > limit {
-				q.Set("perPage", strconv.Itoa(limit))
-				e.Request.URL.RawQuery = q.Encode()
-			}
-			return e.Next()
-		},
-	})
+// capListPage caps `perPage` of the collection list API for partner-kind
+// roles (SPEC §3.3.7, access.PageCapFor): a partner pages through its
+// records, it does not download them in one request.
+func capListPage(e *core.RequestEvent) error {
+	if e.Auth == nil || e.Request.Method != http.MethodGet || !isRecordsList(e.Request.URL.Path) {
+		return e.Next()
+	}
+	partner, err := access.HasKind(e.App, e.Auth, roles.Partner)
+	if err != nil {
+		return APIError(e, err) // no list without its cap
+	}
+	if !partner {
+		return e.Next()
+	}
+	settings, err := access.LoadSettings(e.App)
+	if err != nil {
+		return APIError(e, err)
+	}
+	limit := settings.PartnerPageCap
+	q := e.Request.URL.Query()
+	n, err := strconv.Atoi(q.Get("perPage"))
+	if !q.Has("perPage") || err != nil || n <= 0 {
+		n = search.DefaultPerPage
+	}
+	if n > limit {
+		q.Set("perPage", strconv.Itoa(limit))
+		e.Request.URL.RawQuery = q.Encode()
+	}
+	return e.Next()
 }
 
 // isRecordsList matches /api/collections/{collection}/records.

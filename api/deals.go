@@ -1,4 +1,4 @@
-package hooks
+package api
 
 import (
 	"net/http"
@@ -9,25 +9,6 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/deals"
 )
-
-// bindDealRoutes registers the routes of issue 7 (opportunities, deal
-// registration, documents). Every route requires a user session; what each
-// user may do is decided by the matrix and the collection rules (see each
-// function's doc).
-func bindDealRoutes(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		g := se.Router.Group("/api/prm")
-		auth := apis.RequireAuth("users")
-		g.POST("/leads/{id}/opportunity", leadOpportunityRoute).Bind(auth)
-		g.POST("/opportunities/{id}/stage", stageRoute).Bind(auth)
-		g.POST("/opportunities/{id}/validate", validateWinRoute).Bind(auth)
-		g.POST("/registrations", registerRoute).Bind(auth)
-		g.POST("/registrations/{id}/approve", approveRegistrationRoute).Bind(auth)
-		g.POST("/registrations/{id}/reject", rejectRegistrationRoute).Bind(auth)
-		g.GET("/documents/{id}/download", downloadDocumentRoute).Bind(auth)
-		return se.Next()
-	})
-}
 
 // opportunityJSON renders an opportunity as the caller may see it (rules,
 // Hidden fields unhidden by the enrich hook only for the allowed roles).
@@ -51,8 +32,8 @@ func respondOpportunity(e *core.RequestEvent, status int, id string) error {
 	return e.JSON(status, rec)
 }
 
-// leadOpportunityRoute: POST /api/prm/leads/{id}/opportunity.
-func leadOpportunityRoute(e *core.RequestEvent) error {
+// openOpportunity serves POST /api/prm/leads/{id}/opportunity.
+func openOpportunity(e *core.RequestEvent) error {
 	var in deals.OpportunityInput
 	if e.Request.ContentLength != 0 {
 		if err := e.BindBody(&in); err != nil {
@@ -66,10 +47,10 @@ func leadOpportunityRoute(e *core.RequestEvent) error {
 	return respondOpportunity(e, http.StatusCreated, rec.Id)
 }
 
-// stageRoute: POST /api/prm/opportunities/{id}/stage
+// moveStage serves POST /api/prm/opportunities/{id}/stage
 // {stage, amount?, close_date?, lost_reason?}. 200 with the opportunity;
 // 202 when a win waits for a validator.
-func stageRoute(e *core.RequestEvent) error {
+func moveStage(e *core.RequestEvent) error {
 	var in deals.StageInput
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
@@ -85,9 +66,9 @@ func stageRoute(e *core.RequestEvent) error {
 	return respondOpportunity(e, status, rec.Id)
 }
 
-// validateWinRoute: POST /api/prm/opportunities/{id}/validate
+// validateWin serves POST /api/prm/opportunities/{id}/validate
 // {approve, note}.
-func validateWinRoute(e *core.RequestEvent) error {
+func validateWin(e *core.RequestEvent) error {
 	var in struct {
 		Approve bool   `json:"approve"`
 		Note    string `json:"note"`
@@ -110,8 +91,8 @@ type RegistrationReceipt struct {
 	Opportunity *core.Record `json:"opportunity"`
 }
 
-// registerRoute: POST /api/prm/registrations.
-func registerRoute(e *core.RequestEvent) error {
+// registerDeal serves POST /api/prm/registrations.
+func registerDeal(e *core.RequestEvent) error {
 	var in deals.RegistrationInput
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
@@ -131,8 +112,8 @@ func registerRoute(e *core.RequestEvent) error {
 	})
 }
 
-// approveRegistrationRoute: POST /api/prm/registrations/{id}/approve.
-func approveRegistrationRoute(e *core.RequestEvent) error {
+// approveRegistration serves POST /api/prm/registrations/{id}/approve.
+func approveRegistration(e *core.RequestEvent) error {
 	rec, err := deals.ApproveRegistration(e.App, access.ByRequest(e), e.Request.PathValue("id"))
 	if err != nil {
 		return APIError(e, err)
@@ -140,8 +121,8 @@ func approveRegistrationRoute(e *core.RequestEvent) error {
 	return respondOpportunity(e, http.StatusOK, rec.Id)
 }
 
-// rejectRegistrationRoute: POST /api/prm/registrations/{id}/reject {reason}.
-func rejectRegistrationRoute(e *core.RequestEvent) error {
+// rejectRegistration serves POST /api/prm/registrations/{id}/reject {reason}.
+func rejectRegistration(e *core.RequestEvent) error {
 	var in struct {
 		Reason string `json:"reason"`
 	}
@@ -153,12 +134,4 @@ func rejectRegistrationRoute(e *core.RequestEvent) error {
 		return APIError(e, err)
 	}
 	return respondOpportunity(e, http.StatusOK, rec.Id)
-}
-
-// downloadDocumentRoute: GET /api/prm/documents/{id}/download.
-func downloadDocumentRoute(e *core.RequestEvent) error {
-	if err := ServeDocument(e, access.ByRequest(e), e.Request.PathValue("id"), "route"); err != nil {
-		return APIError(e, err)
-	}
-	return nil
 }

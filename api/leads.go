@@ -1,4 +1,4 @@
-package hooks
+package api
 
 import (
 	"net/http"
@@ -13,20 +13,6 @@ import (
 	"github.com/relais/relais/hooks/intake"
 )
 
-// bindLeadRoutes registers the lead lifecycle routes of SPEC §6.
-func bindLeadRoutes(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		g := se.Router.Group("/api/prm")
-		g.POST("/leads/ingest", ingestRoute).Bind(apis.RequireAuth("users"))
-		g.POST("/leads/ingest/batch", ingestBatchRoute).Bind(apis.RequireAuth("users"))
-		g.POST("/webform/{formKey}", webformRoute)
-		g.POST("/leads/{id}/assign", assignRoute).Bind(apis.RequireAuth("users"))
-		g.POST("/leads/{id}/accept", acceptRoute).Bind(apis.RequireAuth("users"))
-		g.POST("/leads/{id}/decline", declineRoute).Bind(apis.RequireAuth("users"))
-		return se.Next()
-	})
-}
-
 // leadJSON renders a lead as the caller may see it (rules, hidden fields).
 func leadJSON(e *core.RequestEvent, id string) (*core.Record, error) {
 	rec, err := access.ViewFor(e.App, e.Auth, "leads", id)
@@ -39,7 +25,8 @@ func leadJSON(e *core.RequestEvent, id string) (*core.Record, error) {
 	return rec, nil
 }
 
-func ingestRoute(e *core.RequestEvent) error {
+// ingestLead serves POST /api/prm/leads/ingest: one lead (intake.Intake.Ingest), 201 with the lead as the caller may see it, 200 with the existing lead on a replay.
+func ingestLead(e *core.RequestEvent) error {
 	if !intake.MayIngest(e.App, e.Auth) {
 		return e.ForbiddenError("Your role may not create leads.", nil)
 	}
@@ -87,7 +74,8 @@ func ingestRoute(e *core.RequestEvent) error {
 	return e.JSON(http.StatusCreated, rec)
 }
 
-func ingestBatchRoute(e *core.RequestEvent) error {
+// ingestLeads serves POST /api/prm/leads/ingest/batch: up to MaxBatch leads in one transaction (intake.Intake.IngestBatch), a result per lead.
+func ingestLeads(e *core.RequestEvent) error {
 	if !intake.MayIngest(e.App, e.Auth) {
 		return e.ForbiddenError("Your role may not create leads.", nil)
 	}
@@ -117,7 +105,8 @@ func ingestBatchRoute(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"created": created, "items": items})
 }
 
-func webformRoute(e *core.RequestEvent) error {
+// webformLead serves POST /api/prm/webform/{formKey}: the public quote-request form of the maker's site (intake.SubmitWebForm).
+func webformLead(e *core.RequestEvent) error {
 	if err := intake.CheckFormKey(e.App, e.Request.PathValue("formKey")); err != nil {
 		return APIError(e, err) // no key is valid when the settings cannot be read
 	}
@@ -131,7 +120,8 @@ func webformRoute(e *core.RequestEvent) error {
 	return e.JSON(http.StatusCreated, map[string]any{"status": "received"})
 }
 
-func assignRoute(e *core.RequestEvent) error {
+// assignLead serves POST /api/prm/leads/{id}/assign {partner} (distribution.Assign).
+func assignLead(e *core.RequestEvent) error {
 	var body struct {
 		Partner string `json:"partner"`
 	}
@@ -141,7 +131,8 @@ func assignRoute(e *core.RequestEvent) error {
 	return respondLead(e)(distribution.Assign(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Partner))
 }
 
-func acceptRoute(e *core.RequestEvent) error {
+// acceptLead serves POST /api/prm/leads/{id}/accept {assignee?} (distribution.Accept).
+func acceptLead(e *core.RequestEvent) error {
 	var body struct {
 		Assignee string `json:"assignee"`
 	}
@@ -195,7 +186,8 @@ func respondLead(e *core.RequestEvent) func(*core.Record, error) error {
 	}
 }
 
-func declineRoute(e *core.RequestEvent) error {
+// declineLead serves POST /api/prm/leads/{id}/decline {reason} (distribution.Decline).
+func declineLead(e *core.RequestEvent) error {
 	var body struct {
 		Reason string `json:"reason"`
 	}

@@ -1,4 +1,4 @@
-package hooks
+package api
 
 import (
 	"errors"
@@ -8,7 +8,6 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
 	"github.com/relais/relais/hooks/access"
@@ -18,11 +17,12 @@ import (
 
 // The filter guard refuses the client filters and sorts that could ask
 // about records the caller's rules hide (SPEC §3.3.3; the allowed paths and
-// why are in package filterguard). It covers every place a client's filter
-// or sort reaches PocketBase's resolver: the collection list API, realtime
-// subscription options, and the Relais routes that take a filter (the
-// export route, through ListFor). A refusal is a 400 naming the path and an
-// audit entry `filter.denied`.
+// why are in package filterguard, the decision in access.CheckClientQuery).
+// It covers every place a client's filter or sort reaches PocketBase's
+// resolver: the collection list API (guardListFilter), realtime
+// subscription options (guardRealtimeFilters), and the export route. A
+// refusal is a 400 naming the kind of path and an audit entry
+// `filter.denied`.
 
 // FilterGuardMiddlewareID identifies the middleware on the list API.
 const FilterGuardMiddlewareID = "relaisFilterGuard"
@@ -61,49 +61,44 @@ var frenchReasons = map[string]string{
 	filterguard.CodeFunction:     "appelle une fonction inconnue",
 }
 
-// bindFilterGuard installs the guard on the list API and on realtime
-// subscriptions.
-func bindFilterGuard(app core.App) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-			Id: FilterGuardMiddlewareID,
-			// after the session guard (+1), before the list hints (+3)
-			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 2,
-			Func: func(e *core.RequestEvent) error {
-				if e.Request.Method != http.MethodGet || (e.Auth != nil && e.Auth.IsSuperuser()) {
-					return e.Next()
-				}
-				mm := listPath.FindStringSubmatch(e.Request.URL.Path)
-				if mm == nil {
-					return e.Next()
-				}
-				q := e.Request.URL.Query()
-				filter, sort := q.Get("filter"), q.Get("sort")
-				err := access.CheckClientQuery(e.App, e.Auth, mm[1], filter, sort)
-				var d *filterguard.Denied
-				if errors.As(err, &d) {
-					return filterDenied(e.App, audit.ActorOf(e), "rest", mm[1], filter, sort, d)
-				}
-				// an unknown collection is PocketBase's 404 to give
-				return e.Next()
-			},
-		})
-		return se.Next()
-	})
-	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
-		if e.Auth != nil && e.Auth.IsSuperuser() {
-			return e.Next()
-		}
-		for _, sub := range e.Subscriptions {
-			collection, filter, sort := subscriptionQuery(sub)
-			err := access.CheckClientQuery(e.App, e.Auth, collection, filter, sort)
-			var d *filterguard.Denied
-			if errors.As(err, &d) {
-				return filterDenied(e.App, audit.ActorOf(e.RequestEvent), "realtime", collection, filter, sort, d)
-			}
-		}
+// guardListFilter refuses, on the collection list API, a client filter or
+// sort the caller may not send (access.CheckClientQuery): 400 and an
+// audit entry. Superusers send anything.
+func guardListFilter(e *core.RequestEvent) error {
+	if e.Request.Method != http.MethodGet || (e.Auth != nil && e.Auth.IsSuperuser()) {
 		return e.Next()
-	})
+	}
+	mm := listPath.FindStringSubmatch(e.Request.URL.Path)
+	if mm == nil {
+		return e.Next()
+	}
+	q := e.Request.URL.Query()
+	filter, sort := q.Get("filter"), q.Get("sort")
+	err := access.CheckClientQuery(e.App, e.Auth, mm[1], filter, sort)
+	var d *filterguard.Denied
+	if errors.As(err, &d) {
+		return filterDenied(e.App, audit.ActorOf(e), "rest", mm[1], filter, sort, d)
+	}
+	// an unknown collection is PocketBase's 404 to give
+	return e.Next()
+}
+
+// guardRealtimeFilters refuses a realtime subscription whose options hold
+// a filter or a sort the caller may not send, topic by topic (a refused
+// topic refuses the whole request).
+func guardRealtimeFilters(e *core.RealtimeSubscribeRequestEvent) error {
+	if e.Auth != nil && e.Auth.IsSuperuser() {
+		return e.Next()
+	}
+	for _, sub := range e.Subscriptions {
+		collection, filter, sort := subscriptionQuery(sub)
+		err := access.CheckClientQuery(e.App, e.Auth, collection, filter, sort)
+		var d *filterguard.Denied
+		if errors.As(err, &d) {
+			return filterDenied(e.App, audit.ActorOf(e.RequestEvent), "realtime", collection, filter, sort, d)
+		}
+	}
+	return e.Next()
 }
 
 // subscriptionQuery extracts the collection and the filter and sort of a

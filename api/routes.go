@@ -1,0 +1,247 @@
+// Package api is the REST API of Relais and everything bound to
+// PocketBase's HTTP handling: the /api/prm routes, the middlewares Relais
+// adds to PocketBase's router, and the request hooks of PocketBase's own
+// API (record, auth, realtime, file, settings and collection requests).
+// Register lists them all, with their priorities, in this file.
+//
+// A handler parses the request, calls the domain (the packages under
+// hooks/) and writes the answer; a domain error becomes its HTTP status
+// here (APIError). What runs on every write whoever makes it — REST, UI,
+// commands — is bound by the hooks package, not here.
+package api
+
+import (
+	"os"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
+	"github.com/relais/relais/hooks/reports"
+)
+
+// Priorities of the middlewares Relais binds to PocketBase's router (a
+// lower priority runs first; PocketBase's own: rate limit -1000, load auth
+// token -1020, superuser IP allow-list -1015).
+const (
+	// sessionGuardPriority: right after PocketBase loads the token, so that
+	// every later middleware and route sees a live session or a guest.
+	sessionGuardPriority = apis.DefaultLoadAuthTokenMiddlewarePriority + 1
+	// filterGuardPriority: after the session guard, before the list hint
+	// is ANDed to the client's filter (the guard judges the client's text).
+	filterGuardPriority = apis.DefaultLoadAuthTokenMiddlewarePriority + 2
+	// listHintPriority: the hint joins the filter the guard let through.
+	listHintPriority = apis.DefaultLoadAuthTokenMiddlewarePriority + 3
+	// pageCapPriority: after the list hint (they change different
+	// parameters).
+	pageCapPriority = apis.DefaultLoadAuthTokenMiddlewarePriority + 4
+	// truncateGuardPriority: after PocketBase's superuser IP allow-list.
+	truncateGuardPriority = apis.DefaultSuperuserIPsWhitelistMiddlewarePriority + 1
+)
+
+// Priorities of the request hooks of PocketBase's API (a lower priority
+// runs first, and wraps the later ones).
+const (
+	// relationGuardPriority: before every other Relais record request
+	// hook, so that the relation check sees exactly what the client sent
+	// and nothing the hooks derive.
+	relationGuardPriority = -10
+	// derivePriority: the domain checks that derive fields (lead
+	// lifecycle, lead and activity defaults, opportunity stages) run
+	// before the audit wrapper, so that the audited diff holds what they
+	// set.
+	derivePriority = -1
+	// auditPriority: the audit wrapper, around the save.
+	auditPriority = 0
+	// loginAuditPriority: the login audit wraps every other auth handler,
+	// so that a refused login (a blocked account) is recorded too.
+	loginAuditPriority = -100
+	// lastLoginPriority: a users' password login is recorded between the
+	// login audit and the session start.
+	lastLoginPriority = 0
+	// sessionStartPriority: the session start is the innermost handler of
+	// the auth requests: it records the very token PocketBase then sends.
+	sessionStartPriority = 1000
+	// realtimeSessionPriority, realtimeGuardPriority: a subscription is
+	// tied to its session, then its filters are checked.
+	realtimeSessionPriority = 0
+	realtimeGuardPriority   = 1
+	// hiddenFilePriority, documentAuditPriority: a Hidden file is refused
+	// before a sensitive document's download is audited (documents.file
+	// is not Hidden: the two never meet on one download).
+	hiddenFilePriority    = -1
+	documentAuditPriority = 0
+	// privateLabelPriority, leadFieldsPriority: the label of a private
+	// customer's lead, then the fields its reader may see.
+	privateLabelPriority = 0
+	leadFieldsPriority   = 1
+)
+
+// PasswordAuthPriority is the priority of the Relais handler of the users'
+// auth-with-password requests (passwordAuth). It is the innermost handler
+// and ends the chain: it answers with PocketBase's own auth response, so
+// PocketBase's default action, which would compare the password again,
+// never runs, nor does a handler bound with a higher priority. Handlers
+// bound with a lower priority (the audit of failed logins) still wrap it.
+const PasswordAuthPriority = 1000
+
+// rateLimitRules are the rate limits PocketBase's limiter applies to the
+// routes (settings, set by the migrations; `/_/` → Settings → Rate limits
+// changes them): label, requests, seconds. TestRateLimitRulesListed keeps
+// this list and the stored settings equal.
+var rateLimitRules = []struct {
+	Label         string
+	Max, Duration int
+}{
+	{"POST /api/prm/leads/ingest", 6000, 10}, // per IP, authenticated callers (integrations)
+	{"*:auth", 10, 60},                       // logins
+	{"POST /api/prm/webform/", 5, 60},        // the public web form
+	{"*:create", 50, 5},                      // record creations
+	{"/api/batch", 3, 1},                     // PocketBase's batch API (off)
+	{"/api/", 600, 10},                       // everything else under /api/
+}
+
+// Register binds the REST API to the app: the routes and router
+// middlewares (when the app serves, routes) and the request hooks of
+// PocketBase's API. Call it next to hooks.Register (main, tests).
+func Register(app core.App) {
+	guard := governance.NewCollectionGuard()
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "relaisAPI",
+		Func: func(se *core.ServeEvent) error {
+			routes(se, guard)
+			return se.Next()
+		},
+	})
+	bindRecordRequests(app)
+	bindAuthRequests(app)
+	bindOtherRequests(app, guard)
+}
+
+// routes binds the router middlewares and every /api/prm route.
+func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
+	r := se.Router
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: SessionGuardMiddlewareID, Priority: sessionGuardPriority, Func: guardSession})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: FilterGuardMiddlewareID, Priority: filterGuardPriority, Func: guardListFilter})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: ListHintMiddlewareID, Priority: listHintPriority, Func: addListHint})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: PageCapMiddlewareID, Priority: pageCapPriority, Func: capListPage})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: "relaisTruncateGuard", Priority: truncateGuardPriority, Func: guardTruncate(guard)})
+	// the installer link a first `serve` prints holds a recorded session
+	// (under serve only: se.Server is nil when tests build the router)
+	if se.Server != nil && se.InstallerFunc != nil {
+		se.InstallerFunc = SessionInstaller(os.Stdout)
+	}
+
+	users := apis.RequireAuth("users")
+
+	// leads (SPEC §6): leads.go
+	leads := r.Group("/api/prm")
+	leads.POST("/leads/ingest", ingestLead).Bind(users)
+	leads.POST("/leads/ingest/batch", ingestLeads).Bind(users)
+	leads.POST("/webform/{formKey}", webformLead) // public: form key, honeypot, rate limit
+	leads.POST("/leads/{id}/assign", assignLead).Bind(users)
+	leads.POST("/leads/{id}/accept", acceptLead).Bind(users)
+	leads.POST("/leads/{id}/decline", declineLead).Bind(users)
+
+	// opportunities, deal registration, documents: deals.go, documents.go
+	deals := r.Group("/api/prm")
+	deals.POST("/leads/{id}/opportunity", openOpportunity).Bind(users)
+	deals.POST("/opportunities/{id}/stage", moveStage).Bind(users)
+	deals.POST("/opportunities/{id}/validate", validateWin).Bind(users)
+	deals.POST("/registrations", registerDeal).Bind(users)
+	deals.POST("/registrations/{id}/approve", approveRegistration).Bind(users)
+	deals.POST("/registrations/{id}/reject", rejectRegistration).Bind(users)
+	deals.GET("/documents/{id}/download", downloadDocument).Bind(users)
+
+	// governance (SPEC §5): any authenticated, unblocked account,
+	// superusers included (guests get 401): export.go, governance.go
+	gov := r.Group("/api/prm")
+	gov.Bind(apis.RequireAuth())
+	gov.GET("/export/{resource}", exportRecords)
+	gov.GET("/access-requests/pending", listPendingRequests)
+	gov.POST("/access-requests/{id}/approve", approveRequest)
+	gov.POST("/access-requests/{id}/reject", rejectRequest)
+	gov.POST("/grants", createGrant)
+	gov.POST("/grants/{id}/revoke", revokeGrant)
+	gov.GET("/access-review", accessReview)
+	gov.POST("/access-reviews/items/{id}/decide", decideReviewItem)
+
+	// reports (SPEC §4.7): reports.go
+	rep := r.Group("/api/prm/reports")
+	rep.Bind(users)
+	rep.GET("/partners", report(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
+		return reports.Scorecard(app, s, f)
+	}))
+	rep.GET("/funnel", report(func(app core.App, s reports.Scope, f reports.Filter) (any, error) { return reports.Funnel(app, s, f) }))
+	rep.GET("/trend", report(func(app core.App, s reports.Scope, f reports.Filter) (any, error) { return reports.Trend(app, s, f) }))
+	rep.GET("/departments", report(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
+		return reports.Departments(app, s, f)
+	}))
+	rep.GET("/dashboard", report(func(app core.App, s reports.Scope, f reports.Filter) (any, error) {
+		return reports.DashboardFor(app, s, time.Now())
+	}))
+}
+
+// bindRecordRequests binds the request hooks of PocketBase's record API
+// (records.go, relations.go) and the enrich hooks of the records it sends
+// (enrich.go).
+func bindRecordRequests(app core.App) {
+	app.OnRecordCreateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisRelationGuard", Priority: relationGuardPriority, Func: guardRelations})
+	app.OnRecordUpdateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisRelationGuard", Priority: relationGuardPriority, Func: guardRelations})
+
+	app.OnRecordCreateRequest("leads").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisLeadCreate", Priority: derivePriority, Func: prepareLead})
+	app.OnRecordUpdateRequest("leads").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisLeadLifecycle", Priority: derivePriority, Func: checkLeadUpdate})
+	app.OnRecordCreateRequest("activities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisActivityAuthor", Priority: derivePriority, Func: prepareActivity})
+	app.OnRecordCreateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisOpportunityCreate", Priority: derivePriority, Func: prepareOpportunity})
+	app.OnRecordUpdateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisOpportunityStage", Priority: derivePriority, Func: applyStage})
+
+	for _, c := range audit.Collections {
+		app.OnRecordCreateRequest(c).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAudit_" + c, Priority: auditPriority, Func: auditRecordRequest("create")})
+		app.OnRecordUpdateRequest(c).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAudit_" + c, Priority: auditPriority, Func: auditRecordRequest("update")})
+		app.OnRecordDeleteRequest(c).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAudit_" + c, Priority: auditPriority, Func: auditRecordRequest("delete")})
+	}
+	app.OnRecordCreateRequest("audit_log").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAuditLogAppendOnly", Priority: auditPriority, Func: refuseAuditLogRequest})
+	app.OnRecordUpdateRequest("audit_log").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAuditLogAppendOnly", Priority: auditPriority, Func: refuseAuditLogRequest})
+	app.OnRecordDeleteRequest("audit_log").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAuditLogAppendOnly", Priority: auditPriority, Func: refuseAuditLogRequest})
+
+	app.OnRecordEnrich("leads").Bind(&hook.Handler[*core.RecordEnrichEvent]{Id: "relaisPrivateLabel", Priority: privateLabelPriority, Func: labelPrivateLead})
+	app.OnRecordEnrich("leads").Bind(&hook.Handler[*core.RecordEnrichEvent]{Id: "relaisLeadFields", Priority: leadFieldsPriority, Func: showLeadFields})
+	app.OnRecordEnrich("activities").Bind(&hook.Handler[*core.RecordEnrichEvent]{Id: "relaisRecording", Func: showRecording})
+	app.OnRecordEnrich("opportunities").Bind(&hook.Handler[*core.RecordEnrichEvent]{Id: "relaisOpportunityFields", Func: showOpportunityFields})
+}
+
+// bindAuthRequests binds the request hooks of logins, refreshes and
+// impersonations (auth.go, sessions.go).
+func bindAuthRequests(app core.App) {
+	app.OnRecordAuthWithPasswordRequest().Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisAuditLoginFailure", Priority: loginAuditPriority, Func: auditLoginFailure})
+	app.OnRecordAuthWithPasswordRequest("users").Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisPasswordAuth", Priority: PasswordAuthPriority, Func: passwordAuth})
+	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisAuditLogin", Priority: loginAuditPriority, Func: auditLogin})
+	app.OnRecordAuthRequest("users").Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisLastLogin", Priority: lastLoginPriority, Func: recordLastLogin})
+	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisSessionStart", Priority: sessionStartPriority, Func: startAuthSession})
+}
+
+// bindOtherRequests binds the request hooks of realtime subscriptions,
+// file downloads, settings and collections (filter_guard.go, sessions.go,
+// files.go, documents.go, settings_audit.go, collections.go). The
+// collection guard's model hooks act only inside the transactions of the
+// collection requests it runs.
+func bindOtherRequests(app core.App, guard *governance.CollectionGuard) {
+	app.OnRealtimeSubscribeRequest().Bind(&hook.Handler[*core.RealtimeSubscribeRequestEvent]{Id: "relaisRealtimeSession", Priority: realtimeSessionPriority, Func: tieRealtimeSession})
+	app.OnRealtimeSubscribeRequest().Bind(&hook.Handler[*core.RealtimeSubscribeRequestEvent]{Id: "relaisRealtimeFilterGuard", Priority: realtimeGuardPriority, Func: guardRealtimeFilters})
+
+	app.OnFileDownloadRequest().Bind(&hook.Handler[*core.FileDownloadRequestEvent]{Id: "relaisHiddenFiles", Priority: hiddenFilePriority, Func: guardHiddenFile})
+	app.OnFileDownloadRequest("documents").Bind(&hook.Handler[*core.FileDownloadRequestEvent]{Id: "relaisDocumentDownload", Priority: documentAuditPriority, Func: auditDocumentDownload})
+
+	app.OnSettingsUpdateRequest().Bind(&hook.Handler[*core.SettingsUpdateRequestEvent]{Id: "relaisSettingsAudit", Func: auditSettingsUpdate})
+
+	app.OnCollectionCreate().Bind(&hook.Handler[*core.CollectionEvent]{Id: "relaisCollectionGuard", Func: guard.OnCreate})
+	app.OnCollectionUpdate().Bind(&hook.Handler[*core.CollectionEvent]{Id: "relaisCollectionGuard", Func: guard.OnUpdate})
+	app.OnCollectionDelete().Bind(&hook.Handler[*core.CollectionEvent]{Id: "relaisCollectionGuard", Func: guard.OnDelete})
+	app.OnCollectionCreateRequest().Bind(&hook.Handler[*core.CollectionRequestEvent]{Id: "relaisCollectionGuard", Func: guardCollectionRequest(guard, "create", governance.ActionCollectionCreate)})
+	app.OnCollectionUpdateRequest().Bind(&hook.Handler[*core.CollectionRequestEvent]{Id: "relaisCollectionGuard", Func: guardCollectionRequest(guard, "update", governance.ActionCollectionUpdate)})
+	app.OnCollectionDeleteRequest().Bind(&hook.Handler[*core.CollectionRequestEvent]{Id: "relaisCollectionGuard", Func: guardCollectionRequest(guard, "delete", governance.ActionCollectionDelete)})
+	app.OnCollectionsImportRequest().Bind(&hook.Handler[*core.CollectionsImportRequestEvent]{Id: "relaisCollectionGuard", Func: guardCollectionsImport(guard)})
+}

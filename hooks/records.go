@@ -1,0 +1,62 @@
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/governance"
+	"github.com/relais/relais/hooks/intake"
+	"github.com/relais/relais/hooks/reports"
+)
+
+// rollupPriority: the rollups' handlers are the only Relais handlers of
+// the Execute events of leads and offers; they wrap PocketBase's own SQL
+// write (the end of the chain), so that they run in its transaction.
+const rollupPriority = 0
+
+// bindRecords binds the rules that hold on every write of these records,
+// whatever the path.
+func bindRecords(app core.App) {
+	// a private customer's name never in a lead (SPEC §3.3.3)
+	app.OnRecordCreate("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisPrivateLead", Func: intake.GuardPrivateLead})
+	app.OnRecordUpdate("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisPrivateLead", Func: intake.GuardPrivateLead})
+
+	// the report rollups, in the transaction of each lead and offer write
+	for _, table := range reports.RolledUp {
+		app.OnRecordCreateExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupCreate})
+		app.OnRecordUpdateExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupUpdate})
+		app.OnRecordDeleteExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupDelete})
+	}
+
+	// the audit log is append-only, for Go code too
+	refuse := func(e *core.RecordEvent) error { return audit.ErrAppendOnly }
+	app.OnRecordUpdate("audit_log").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAuditLogAppendOnly", Func: refuse})
+	app.OnRecordDelete("audit_log").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAuditLogAppendOnly", Func: refuse})
+
+	// duplicate keys of accounts and deal registrations (SPEC §4.2)
+	app.OnRecordCreate("accounts").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAccountKeys", Func: deals.AccountCreated})
+	app.OnRecordUpdate("accounts").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAccountKeys", Func: deals.AccountUpdated})
+	app.OnRecordDelete("accounts").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAccountKeys", Func: deals.AccountDeleted})
+	app.OnRecordDelete("opportunities").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRegistrationKeys", Func: deals.OpportunityDeleted})
+
+	// documents name their audience
+	app.OnRecordValidate("documents").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisDocumentAudience", Func: func(e *core.RecordEvent) error {
+		if err := deals.ValidateAudience(e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	}})
+
+	// access requests: validated, pending, their approvers notified
+	app.OnRecordValidate("access_requests").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAccessRequest", Func: func(e *core.RecordEvent) error {
+		if e.Record.IsNew() {
+			if err := governance.ValidateRequest(e.App, e.Record); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	}})
+	app.OnRecordCreate("access_requests").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAccessRequest", Func: governance.RequestCreated})
+}
