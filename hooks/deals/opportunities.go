@@ -223,66 +223,37 @@ func OpportunityFromLead(app core.App, by access.By, leadID string, in Opportuni
 	if err != nil {
 		return nil, err
 	}
-	if kind == roles.Integration || kind == "" || !m.Cell(user.GetString("role"), "opportunities").Create {
-		return nil, domain.Forbidden("not_allowed", "your role may not create opportunities")
+	if err := openingRefusal(kind, m.Cell(user.GetString("role"), "opportunities").Create); err != nil {
+		return nil, err
 	}
 	lead, err := access.ViewFor(app, user, "leads", leadID)
 	if err != nil {
 		return nil, err
 	}
-	if !lifecycle.Worked(lead.GetString("status")) {
-		return nil, domain.Conflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
-	}
-	if kind == roles.Partner && lead.GetString("partner") != user.GetString("partner") {
-		return nil, domain.ErrNotVisible
+	if err := leadRefusal(kind, lead.GetString("status"), lead.GetString("partner"), user.GetString("partner")); err != nil {
+		return nil, err
 	}
 	coll, err := app.FindCachedCollectionByNameOrId("opportunities")
 	if err != nil {
 		return nil, err
 	}
-	rec := core.NewRecord(coll)
-	body := map[string]any{"lead": lead.Id}
-	name := strings.TrimSpace(in.Name)
-	if name == "" {
-		name = intake.LeadName(lead) // never a private customer's name: it stays in lead_contacts
-	}
-	if len([]rune(name)) > 200 {
-		return nil, domain.Invalid("too_long", "name", "name is longer than 200 characters")
-	}
-	body["name"] = name
-	stage := in.Stage
-	if stage == "" {
-		stage = Prospecting
-	}
 	actor, err := actorOf(app, user)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := Decide(actor, Change{To: stage}); err != nil {
-		return nil, dealError(err)
+	// never a private customer's name by default: it stays in lead_contacts
+	body, err := opportunityFields(in, intake.LeadName(lead), lead.GetFloat("estimated_value"), actor)
+	if err != nil {
+		return nil, err
 	}
-	body["stage"] = stage
-	amount := lead.GetFloat("estimated_value")
-	if in.Amount != nil {
-		amount = *in.Amount
-	}
-	if amount < 0 {
-		return nil, domain.Invalid("out_of_range", "amount", "amount cannot be negative")
-	}
-	body["amount"] = amount
-	if in.CloseDate != "" {
-		d, err := types.ParseDateTime(in.CloseDate)
-		if err != nil || d.IsZero() {
-			return nil, domain.Invalid("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
-		}
-		body["close_date"] = d
-	}
+	body["lead"] = lead.Id
 	if in.Account != "" {
 		if _, err := access.ViewFor(app, user, "accounts", in.Account); err != nil {
 			return nil, domain.Invalid("invalid_value", "account", "unknown account")
 		}
 		body["account"] = in.Account
 	}
+	rec := core.NewRecord(coll)
 	access.LoadBody(rec, body)
 	// derived, never sent: the lead's partner and territory
 	rec.Set("partner", lead.GetString("partner"))
@@ -298,11 +269,20 @@ func OpportunityFromLead(app core.App, by access.By, leadID string, in Opportuni
 			return nil, domain.Forbidden("not_allowed", "you may not open an opportunity on this lead")
 		}
 	}
-	err = app.RunInTransaction(func(tx core.App) error {
+	if err := saveFromLead(app, by.Actor, rec, lead.Id); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// saveFromLead saves the opportunity of a lead with its audit entry,
+// unless the lead already has one.
+func saveFromLead(app core.App, actor audit.Actor, rec *core.Record, leadID string) error {
+	return app.RunInTransaction(func(tx core.App) error {
 		var n int
 		// not a read for the user: the one-opportunity-per-lead invariant
 		// holds across every rule (the lead itself was read through ViewFor)
-		if err := tx.DB().NewQuery("SELECT COUNT(*) FROM opportunities WHERE lead = {:l}").Bind(dbx.Params{"l": lead.Id}).Row(&n); err != nil {
+		if err := tx.DB().NewQuery("SELECT COUNT(*) FROM opportunities WHERE lead = {:l}").Bind(dbx.Params{"l": leadID}).Row(&n); err != nil {
 			return err
 		}
 		if n > 0 {
@@ -312,12 +292,69 @@ func OpportunityFromLead(app core.App, by access.By, leadID string, in Opportuni
 		if err := tx.Save(rec); err != nil {
 			return err
 		}
-		return audit.Append(tx, by.Actor, "opportunity.create_from_lead", "opportunities", rec.Id, changes)
+		return audit.Append(tx, actor, "opportunity.create_from_lead", "opportunities", rec.Id, changes)
 	})
-	if err != nil {
-		return nil, err
+}
+
+// openingRefusal refuses a role that may not open opportunities from
+// leads: an integration or an unknown role, or one whose matrix cell does
+// not grant create (canCreate).
+func openingRefusal(kind roles.Kind, canCreate bool) error {
+	if kind == roles.Integration || kind == "" || !canCreate {
+		return domain.Forbidden("not_allowed", "your role may not create opportunities")
 	}
-	return rec, nil
+	return nil
+}
+
+// leadRefusal refuses the lead an opportunity would be opened from: one
+// not yet worked (lifecycle.Worked), and for a partner role one of another
+// company (which it does not see).
+func leadRefusal(kind roles.Kind, status, leadPartner, userPartner string) error {
+	if !lifecycle.Worked(status) {
+		return domain.Conflict("lead_not_accepted", "an opportunity is opened from an accepted lead")
+	}
+	if kind == roles.Partner && leadPartner != userPartner {
+		return domain.ErrNotVisible
+	}
+	return nil
+}
+
+// opportunityFields validates the body of an opportunity opened from a
+// lead and returns the fields it sets: the name (leadName by default, at
+// most 200 characters), the stage (prospecting by default; one actor may
+// create), the amount (the lead's estimated value by default, not
+// negative) and the close date.
+func opportunityFields(in OpportunityInput, leadName string, estimated float64, actor Actor) (map[string]any, error) {
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = leadName
+	}
+	if len([]rune(name)) > 200 {
+		return nil, domain.Invalid("too_long", "name", "name is longer than 200 characters")
+	}
+	stage := in.Stage
+	if stage == "" {
+		stage = Prospecting
+	}
+	if _, err := Decide(actor, Change{To: stage}); err != nil {
+		return nil, dealError(err)
+	}
+	amount := estimated
+	if in.Amount != nil {
+		amount = *in.Amount
+	}
+	if amount < 0 {
+		return nil, domain.Invalid("out_of_range", "amount", "amount cannot be negative")
+	}
+	body := map[string]any{"name": name, "stage": stage, "amount": amount}
+	if in.CloseDate != "" {
+		d, err := types.ParseDateTime(in.CloseDate)
+		if err != nil || d.IsZero() {
+			return nil, domain.Invalid("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
+		}
+		body["close_date"] = d
+	}
+	return body, nil
 }
 
 // StageInput is the body of POST /api/prm/opportunities/{id}/stage.

@@ -233,72 +233,32 @@ func ExpireOffers(app core.App, now time.Time) (int, error) {
 // `territory` or `all` level). A pending offer to another partner is
 // withdrawn; a held (conflicting) lead is released by this arbitration.
 func Assign(app core.App, by access.By, leadID, partnerID string) (*core.Record, error) {
-	user := by.User
-	if ok, err := access.HasKind(app, user, roles.Internal); err != nil {
+	if err := checkAssign(app, by.User, leadID, partnerID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, domain.Forbidden("not_allowed", "only channel managers and admins assign leads")
-	}
-	m, err := access.LoadMatrix(app)
-	if err != nil {
-		return nil, err
-	}
-	lvl := m.Cell(user.GetString("role"), "leads").Update
-	if lvl != policy.Territory && lvl != policy.All {
-		return nil, domain.Forbidden("not_allowed", "your role does not distribute leads")
-	}
-	lead, err := access.ViewFor(app, user, "leads", leadID)
-	if err != nil {
-		return nil, err
-	}
-	if ok, err := access.CanDo(app, user, lead, "update", map[string]any{}); err != nil || !ok {
-		return nil, domain.ErrNotVisible
-	}
-	if strings.TrimSpace(partnerID) == "" {
-		return nil, domain.Invalid("required", "partner", "partner is required")
-	}
-	// the partner is a relation the user writes: one it may view
-	// (relations.go), the same answer for an unknown one
-	if ok, err := access.MayLink(app, user, "partners", partnerID); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, access.UnknownRelation("partner")
 	}
 	now := time.Now()
 	var out *core.Record
-	err = app.RunInTransaction(func(tx core.App) error {
+	err := app.RunInTransaction(func(tx core.App) error {
 		lead, err := tx.FindRecordById("leads", leadID)
 		if err != nil {
 			return domain.ErrNotVisible
 		}
-		switch st := lead.GetString("status"); {
-		case st == "offered":
-			if lead.GetString("partner") == partnerID {
-				return domain.Conflict("already_offered", "the lead is already offered to this partner")
+		withdraw, err := assignStep(lead.GetString("status"), lead.GetString("partner"), partnerID)
+		if err != nil {
+			return err
+		}
+		if withdraw {
+			if err := withdrawOffer(tx, lead, by.User, now); err != nil {
+				return err
 			}
-			if o, err := pendingOffer(tx, lead.Id, lead.GetString("partner")); err == nil {
-				o.Set("outcome", "withdrawn")
-				o.Set("decided_at", now)
-				o.Set("decided_by", user.Id)
-				o.Set("reason", "reassigned")
-				if err := tx.Save(o); err != nil {
-					return err
-				}
-			}
-		case lifecycle.InPool(st):
-		default:
-			return domain.Conflict("not_assignable", "a lead in status "+st+" cannot be assigned")
 		}
 		// re-read in the write transaction (checked through the rules above)
 		p, err := tx.FindRecordById("partners", partnerID)
 		if err != nil {
 			return access.UnknownRelation("partner")
 		}
-		if p.GetString("status") != "active" {
-			return domain.Conflict("partner_inactive", "this partner is not active")
-		}
-		if ce := p.GetDateTime("contract_end"); !ce.IsZero() && ce.Time().Before(now) {
-			return domain.Conflict("contract_ended", "this partner's contract has ended")
+		if err := partnerRefusal(p.GetString("status"), p.GetDateTime("contract_end").Time(), now); err != nil {
+			return err
 		}
 		if lead.GetBool("held") {
 			lead.Set("held", false)
@@ -316,4 +276,91 @@ func Assign(app core.App, by access.By, leadID, partnerID string) (*core.Record,
 		return err
 	})
 	return out, err
+}
+
+// checkAssign checks, through the rules, that user may assign the lead to
+// the partner: an internal role that updates leads at the territory or all
+// level (distributes), one that may update this lead, and a partner it may
+// link (the same answer for an unknown one).
+func checkAssign(app core.App, user *core.Record, leadID, partnerID string) error {
+	if ok, err := access.HasKind(app, user, roles.Internal); err != nil {
+		return err
+	} else if !ok {
+		return domain.Forbidden("not_allowed", "only channel managers and admins assign leads")
+	}
+	m, err := access.LoadMatrix(app)
+	if err != nil {
+		return err
+	}
+	if err := distributes(m.Cell(user.GetString("role"), "leads").Update); err != nil {
+		return err
+	}
+	lead, err := access.ViewFor(app, user, "leads", leadID)
+	if err != nil {
+		return err
+	}
+	if ok, err := access.CanDo(app, user, lead, "update", map[string]any{}); err != nil || !ok {
+		return domain.ErrNotVisible
+	}
+	if strings.TrimSpace(partnerID) == "" {
+		return domain.Invalid("required", "partner", "partner is required")
+	}
+	// the partner is a relation the user writes: one it may view
+	if ok, err := access.MayLink(app, user, "partners", partnerID); err != nil {
+		return err
+	} else if !ok {
+		return access.UnknownRelation("partner")
+	}
+	return nil
+}
+
+// distributes refuses a role that does not update leads at the territory
+// or all level: it does not distribute leads.
+func distributes(update policy.Level) error {
+	if update != policy.Territory && update != policy.All {
+		return domain.Forbidden("not_allowed", "your role does not distribute leads")
+	}
+	return nil
+}
+
+// assignStep decides what assigning a lead in status, offered to partner
+// (if any), to target needs: withdraw the pending offer of an offered lead
+// to another partner; nothing for a lead in the pool; any other status (or
+// an offer to the same partner) refuses the assignment.
+func assignStep(status, partner, target string) (withdraw bool, err error) {
+	switch {
+	case status == lifecycle.StatusOffered && partner == target:
+		return false, domain.Conflict("already_offered", "the lead is already offered to this partner")
+	case status == lifecycle.StatusOffered:
+		return true, nil
+	case lifecycle.InPool(status):
+		return false, nil
+	}
+	return false, domain.Conflict("not_assignable", "a lead in status "+status+" cannot be assigned")
+}
+
+// partnerRefusal refuses a partner that cannot receive an offer at now:
+// not active, or past its contract end (zero: none).
+func partnerRefusal(status string, contractEnd, now time.Time) error {
+	if status != "active" {
+		return domain.Conflict("partner_inactive", "this partner is not active")
+	}
+	if !contractEnd.IsZero() && contractEnd.Before(now) {
+		return domain.Conflict("contract_ended", "this partner's contract has ended")
+	}
+	return nil
+}
+
+// withdrawOffer withdraws the pending offer of a lead (if any) to its
+// current partner, reassigned by user.
+func withdrawOffer(tx core.App, lead, user *core.Record, now time.Time) error {
+	o, err := pendingOffer(tx, lead.Id, lead.GetString("partner"))
+	if err != nil {
+		return nil // no pending offer: nothing to withdraw
+	}
+	o.Set("outcome", "withdrawn")
+	o.Set("decided_at", now)
+	o.Set("decided_by", user.Id)
+	o.Set("reason", "reassigned")
+	return tx.Save(o)
 }

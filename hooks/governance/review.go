@@ -85,39 +85,10 @@ var reviewCounted = []string{"leads", "accounts", "contacts"}
 // AccessReview returns one row per account, superusers first, then users
 // by e-mail.
 func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
-	s, err := access.LoadSettings(app)
+	rv, err := newReviewer(app, now)
 	if err != nil {
 		return nil, err
 	}
-	days := s.InactivityDays
-	inactive := func(last string, created time.Time) bool {
-		if days <= 0 {
-			return false
-		}
-		cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
-		if last == "" {
-			return created.Before(cutoff)
-		}
-		t, err := time.Parse(types.DefaultDateLayout, last)
-		return err == nil && t.Before(cutoff)
-	}
-	codes := map[string]string{}
-	territories, err := app.FindAllRecords("territories")
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range territories {
-		codes[t.Id] = t.GetString("code")
-	}
-	kinds := map[string]string{}
-	roleRecs, err := app.FindAllRecords("roles")
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range roleRecs {
-		kinds[r.Id] = r.GetString("kind")
-	}
-
 	var rows []ReviewRow
 	supers, err := app.FindAllRecords(core.CollectionNameSuperusers)
 	if err != nil {
@@ -125,96 +96,181 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 	}
 	sort.Slice(supers, func(i, j int) bool { return supers[i].Email() < supers[j].Email() })
 	for _, su := range supers {
-		row := ReviewRow{Account: "superuser", ID: su.Id, Email: su.Email(), Role: "superuser", Active: true,
-			Territories: []string{}, Grants: []ReviewGrant{}, Flags: []string{FlagSuperuser}}
-		var last struct {
-			At string `db:"at"`
-		}
-		if err := app.DB().NewQuery("SELECT COALESCE(MAX(at), '') AS at FROM audit_log WHERE action = {:a} AND resource = {:r} AND record = {:id}").
-			Bind(dbx.Params{"a": audit.ActionLogin, "r": core.CollectionNameSuperusers, "id": su.Id}).One(&last); err != nil {
-			return nil, err
-		}
-		row.LastLogin = last.At
-		if row.LastLogin == "" {
-			row.Flags = append(row.Flags, FlagNeverLoggedIn)
-		}
-		if inactive(row.LastLogin, su.GetDateTime("created").Time()) {
-			row.Flags = append(row.Flags, FlagInactive)
-		}
-		if err := countVisible(app, su, &row); err != nil {
+		row, err := rv.superuserRow(su)
+		if err != nil {
 			return nil, err
 		}
 		rows = append(rows, row)
 	}
-
 	users, err := app.FindRecordsByFilter("users", "", "email", 0, 0)
 	if err != nil {
 		return nil, err
 	}
-	partners := map[string]*core.Record{}
 	for _, u := range users {
-		row := ReviewRow{
-			Account: "user", ID: u.Id, Email: u.Email(), Name: u.GetString("name"), Role: u.GetString("role"),
-			RoleKind: kinds[u.GetString("role")], Partner: u.GetString("partner"), Active: u.GetBool("active"),
-			AccessExpires: u.GetString("access_expires"), LastLogin: u.GetString("last_login"),
-			Territories: []string{}, Grants: []ReviewGrant{}, Flags: []string{},
-		}
-		for _, t := range u.GetStringSlice("territories") {
-			row.Territories = append(row.Territories, codes[t])
-		}
-		if row.Role == roles.Admin {
-			row.Flags = append(row.Flags, FlagAdmin)
-		}
-		if !row.Active {
-			row.Flags = append(row.Flags, FlagDeactivated)
-		}
-		if exp := u.GetDateTime("access_expires"); !exp.IsZero() {
-			if exp.Time().After(now) {
-				row.Flags = append(row.Flags, FlagTemporary)
-			} else {
-				row.Flags = append(row.Flags, FlagExpired)
-			}
-		}
-		if pid := row.Partner; pid != "" {
-			p, ok := partners[pid]
-			if !ok {
-				var err error
-				p, err = app.FindRecordById("partners", pid)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return nil, err // a review must not lose the partner's flags
-				}
-				partners[pid] = p
-			}
-			if p != nil {
-				row.PartnerName, row.PartnerStatus = p.GetString("name"), p.GetString("status")
-				switch row.PartnerStatus {
-				case "ended":
-					row.Flags = append(row.Flags, FlagPartnerEnded)
-				case "suspended":
-					row.Flags = append(row.Flags, FlagPartnerSuspended)
-				}
-			}
-		}
-		if row.LastLogin == "" {
-			row.Flags = append(row.Flags, FlagNeverLoggedIn)
-		}
-		if inactive(row.LastLogin, u.GetDateTime("created").Time()) {
-			row.Flags = append(row.Flags, FlagInactive)
-		}
-		grants, err := ActiveGrants(app, u, now)
+		row, err := rv.userRow(u)
 		if err != nil {
-			return nil, err
-		}
-		for _, g := range grants {
-			row.Grants = append(row.Grants, ReviewGrant{ID: g.Id, Kind: g.GetString("kind"), Territory: codes[g.GetString("territory")],
-				Resource: g.GetString("resource"), Expires: g.GetString("expires")})
-		}
-		if err := countVisible(app, u, &row); err != nil {
 			return nil, err
 		}
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// reviewer reads what the rows of one review need: the inactivity
+// setting, territory codes, role kinds and (cached) partners.
+type reviewer struct {
+	app      core.App
+	now      time.Time
+	days     int
+	codes    map[string]string // territory id → code
+	kinds    map[string]string // role id → kind
+	partners map[string]*core.Record
+}
+
+func newReviewer(app core.App, now time.Time) (*reviewer, error) {
+	s, err := access.LoadSettings(app)
+	if err != nil {
+		return nil, err
+	}
+	rv := &reviewer{app: app, now: now, days: s.InactivityDays, codes: map[string]string{}, kinds: map[string]string{}, partners: map[string]*core.Record{}}
+	territories, err := app.FindAllRecords("territories")
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range territories {
+		rv.codes[t.Id] = t.GetString("code")
+	}
+	roleRecs, err := app.FindAllRecords("roles")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range roleRecs {
+		rv.kinds[r.Id] = r.GetString("kind")
+	}
+	return rv, nil
+}
+
+// superuserRow is the row of a superuser: its last login comes from the
+// audit log (superusers have no last_login field).
+func (rv *reviewer) superuserRow(su *core.Record) (ReviewRow, error) {
+	row := ReviewRow{Account: "superuser", ID: su.Id, Email: su.Email(), Role: "superuser", Active: true,
+		Territories: []string{}, Grants: []ReviewGrant{}}
+	var last struct {
+		At string `db:"at"`
+	}
+	if err := rv.app.DB().NewQuery("SELECT COALESCE(MAX(at), '') AS at FROM audit_log WHERE action = {:a} AND resource = {:r} AND record = {:id}").
+		Bind(dbx.Params{"a": audit.ActionLogin, "r": core.CollectionNameSuperusers, "id": su.Id}).One(&last); err != nil {
+		return row, err
+	}
+	row.LastLogin = last.At
+	row.Flags = ReviewFlags(AccountFacts{Superuser: true, Active: true, LastLogin: row.LastLogin, Created: su.GetDateTime("created").Time()}, rv.days, rv.now)
+	return row, countVisible(rv.app, su, &row)
+}
+
+// userRow is the row of a user.
+func (rv *reviewer) userRow(u *core.Record) (ReviewRow, error) {
+	row := ReviewRow{
+		Account: "user", ID: u.Id, Email: u.Email(), Name: u.GetString("name"), Role: u.GetString("role"),
+		RoleKind: rv.kinds[u.GetString("role")], Partner: u.GetString("partner"), Active: u.GetBool("active"),
+		AccessExpires: u.GetString("access_expires"), LastLogin: u.GetString("last_login"),
+		Territories: []string{}, Grants: []ReviewGrant{},
+	}
+	for _, t := range u.GetStringSlice("territories") {
+		row.Territories = append(row.Territories, rv.codes[t])
+	}
+	if row.Partner != "" {
+		p, err := rv.partner(row.Partner)
+		if err != nil {
+			return row, err // a review must not lose the partner's flags
+		}
+		if p != nil {
+			row.PartnerName, row.PartnerStatus = p.GetString("name"), p.GetString("status")
+		}
+	}
+	facts := AccountFacts{Role: row.Role, Active: row.Active, PartnerStatus: row.PartnerStatus, LastLogin: row.LastLogin, Created: u.GetDateTime("created").Time()}
+	if exp := u.GetDateTime("access_expires"); !exp.IsZero() {
+		facts.AccessExpires = exp.Time()
+	}
+	row.Flags = ReviewFlags(facts, rv.days, rv.now)
+	grants, err := ActiveGrants(rv.app, u, rv.now)
+	if err != nil {
+		return row, err
+	}
+	for _, g := range grants {
+		row.Grants = append(row.Grants, ReviewGrant{ID: g.Id, Kind: g.GetString("kind"), Territory: rv.codes[g.GetString("territory")],
+			Resource: g.GetString("resource"), Expires: g.GetString("expires")})
+	}
+	return row, countVisible(rv.app, u, &row)
+}
+
+// partner returns a partner by id, read once per review (nil when it does
+// not exist).
+func (rv *reviewer) partner(id string) (*core.Record, error) {
+	if p, ok := rv.partners[id]; ok {
+		return p, nil
+	}
+	p, err := rv.app.FindRecordById("partners", id)
+	if errors.Is(err, sql.ErrNoRows) {
+		p, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rv.partners[id] = p
+	return p, nil
+}
+
+// AccountFacts are what the flags of an account in the review are decided
+// from.
+type AccountFacts struct {
+	Superuser     bool
+	Role          string
+	Active        bool
+	AccessExpires time.Time // zero: no expiry
+	PartnerStatus string    // "" for no partner
+	LastLogin     string    // as stored; "" for never
+	Created       time.Time
+}
+
+// ReviewFlags decides the flags of an account at now, in the order the
+// review shows them: superuser, admin, deactivated, temporary or expired,
+// partner_ended or partner_suspended, never_logged_in, inactive (no login —
+// or, never logged in, no creation — for more than inactivityDays; 0 turns
+// the check off).
+func ReviewFlags(a AccountFacts, inactivityDays int, now time.Time) []string {
+	flags := []string{}
+	add := func(ok bool, flag string) {
+		if ok {
+			flags = append(flags, flag)
+		}
+	}
+	add(a.Superuser, FlagSuperuser)
+	add(a.Role == roles.Admin, FlagAdmin)
+	add(!a.Active, FlagDeactivated)
+	if !a.AccessExpires.IsZero() {
+		add(a.AccessExpires.After(now), FlagTemporary)
+		add(!a.AccessExpires.After(now), FlagExpired)
+	}
+	add(a.PartnerStatus == "ended", FlagPartnerEnded)
+	add(a.PartnerStatus == "suspended", FlagPartnerSuspended)
+	add(a.LastLogin == "", FlagNeverLoggedIn)
+	add(inactiveSince(a.LastLogin, a.Created, inactivityDays, now), FlagInactive)
+	return flags
+}
+
+// inactiveSince reports whether an account whose last login is last (""
+// for never: its creation counts) has been unused for more than days at
+// now; days <= 0 turns the check off.
+func inactiveSince(last string, created time.Time, days int, now time.Time) bool {
+	if days <= 0 {
+		return false
+	}
+	cutoff := now.Add(-time.Duration(days) * 24 * time.Hour)
+	if last == "" {
+		return created.Before(cutoff)
+	}
+	t, err := time.Parse(types.DefaultDateLayout, last)
+	return err == nil && t.Before(cutoff)
 }
 
 // countVisible fills the counts of records auth can list right now, through

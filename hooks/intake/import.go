@@ -79,7 +79,6 @@ func inputOf(r csvimport.Row, source string) IngestInput {
 // keyed by their reference column or a hash of their content), chunks of
 // one transaction each. Rows with errors are skipped, the others imported.
 func ImportCSV(app core.App, src io.Reader, opts ImportOptions) (ImportSummary, []csvimport.RowError, error) {
-	var sum ImportSummary
 	if opts.Source == "" {
 		opts.Source = "import"
 	}
@@ -88,58 +87,12 @@ func ImportCSV(app core.App, src io.Reader, opts ImportOptions) (ImportSummary, 
 	}
 	rd, err := csvimport.NewReader(src)
 	if err != nil {
-		return sum, nil, err
+		return ImportSummary{}, nil, err
 	}
-	sum.Warnings = rd.Warnings()
-	it, err := NewIntake(app)
-	if err != nil {
-		return sum, nil, err
-	}
-	var rowErrs []csvimport.RowError
-	var chunk []IngestInput
-	var lines []int
-	flush := func() error {
-		if len(chunk) == 0 {
-			return nil
-		}
-		if opts.DryRun {
-			for i, in := range chunk {
-				if err := in.normalize(); err != nil {
-					rowErrs = append(rowErrs, rowError(lines[i], err))
-					sum.Rejected++
-					continue
-				}
-				if _, err := findBySourceRef(app, in.Source, in.SourceRef, creatorID(opts.Creator)); err == nil {
-					sum.Existing++
-				} else {
-					sum.Created++
-				}
-			}
-		} else {
-			items, err := it.IngestBatch(app, opts.Actor, opts.Creator, chunk)
-			if err != nil {
-				return err
-			}
-			for i, item := range items {
-				switch item.Status {
-				case "created":
-					sum.Created++
-					if item.Held {
-						sum.Held++
-					}
-				case "existing":
-					sum.Existing++
-				default:
-					sum.Rejected++
-					rowErrs = append(rowErrs, csvimport.RowError{Line: lines[i], Column: str(item.Error["field"]), Reason: str(item.Error["message"])})
-				}
-			}
-		}
-		if opts.Progress != nil {
-			opts.Progress(sum.Rows)
-		}
-		chunk, lines = chunk[:0], lines[:0]
-		return nil
+	im := &importer{app: app, opts: opts}
+	im.sum.Warnings = rd.Warnings()
+	if im.it, err = NewIntake(app); err != nil {
+		return im.sum, nil, err
 	}
 	for {
 		row, errs, err := rd.Next()
@@ -147,34 +100,111 @@ func ImportCSV(app core.App, src io.Reader, opts ImportOptions) (ImportSummary, 
 			break
 		}
 		if err != nil {
-			return sum, rowErrs, err
+			return im.sum, im.rowErrs, err
 		}
-		sum.Rows++
-		if len(errs) > 0 {
-			rowErrs = append(rowErrs, errs...)
-			sum.Rejected++
-			continue
-		}
-		chunk = append(chunk, inputOf(row, opts.Source))
-		lines = append(lines, row.Line)
-		if len(chunk) >= opts.Chunk {
-			if err := flush(); err != nil {
-				return sum, rowErrs, err
-			}
+		if err := im.add(row, errs); err != nil {
+			return im.sum, im.rowErrs, err
 		}
 	}
-	if err := flush(); err != nil {
-		return sum, rowErrs, err
+	if err := im.flush(); err != nil {
+		return im.sum, im.rowErrs, err
 	}
 	if opts.Progress != nil {
-		opts.Progress(sum.Rows)
+		opts.Progress(im.sum.Rows)
 	}
 	if !opts.DryRun {
 		err = audit.Append(app, opts.Actor, "import.run", "leads", "", map[string]any{
-			"source": opts.Source, "rows": sum.Rows, "created": sum.Created, "existing": sum.Existing, "held": sum.Held, "rejected": sum.Rejected,
+			"source": opts.Source, "rows": im.sum.Rows, "created": im.sum.Created, "existing": im.sum.Existing, "held": im.sum.Held, "rejected": im.sum.Rejected,
 		})
 	}
-	return sum, rowErrs, err
+	return im.sum, im.rowErrs, err
+}
+
+// importer is one run of ImportCSV: the rows read so far, the chunk not
+// yet written, and what was done.
+type importer struct {
+	app     core.App
+	opts    ImportOptions
+	it      *Intake
+	sum     ImportSummary
+	rowErrs []csvimport.RowError
+	chunk   []IngestInput
+	lines   []int
+}
+
+// add takes one row (rejected with its errors, or added to the chunk, which
+// is written when full).
+func (im *importer) add(row csvimport.Row, errs []csvimport.RowError) error {
+	im.sum.Rows++
+	if len(errs) > 0 {
+		im.rowErrs = append(im.rowErrs, errs...)
+		im.sum.Rejected++
+		return nil
+	}
+	im.chunk = append(im.chunk, inputOf(row, im.opts.Source))
+	im.lines = append(im.lines, row.Line)
+	if len(im.chunk) >= im.opts.Chunk {
+		return im.flush()
+	}
+	return nil
+}
+
+// flush writes the chunk in one transaction (or, for a dry run, only
+// checks it) and reports the progress.
+func (im *importer) flush() error {
+	if len(im.chunk) == 0 {
+		return nil
+	}
+	if im.opts.DryRun {
+		im.check()
+	} else if err := im.ingest(); err != nil {
+		return err
+	}
+	if im.opts.Progress != nil {
+		im.opts.Progress(im.sum.Rows)
+	}
+	im.chunk, im.lines = im.chunk[:0], im.lines[:0]
+	return nil
+}
+
+// check counts what the chunk would do: rows refused, leads already
+// imported, leads to create.
+func (im *importer) check() {
+	for i, in := range im.chunk {
+		if err := in.normalize(); err != nil {
+			im.rowErrs = append(im.rowErrs, rowError(im.lines[i], err))
+			im.sum.Rejected++
+			continue
+		}
+		if _, err := findBySourceRef(im.app, in.Source, in.SourceRef, creatorID(im.opts.Creator)); err == nil {
+			im.sum.Existing++
+		} else {
+			im.sum.Created++
+		}
+	}
+}
+
+// ingest writes the chunk (Intake.IngestBatch) and counts the results.
+func (im *importer) ingest() error {
+	items, err := im.it.IngestBatch(im.app, im.opts.Actor, im.opts.Creator, im.chunk)
+	if err != nil {
+		return err
+	}
+	for i, item := range items {
+		switch item.Status {
+		case "created":
+			im.sum.Created++
+			if item.Held {
+				im.sum.Held++
+			}
+		case "existing":
+			im.sum.Existing++
+		default:
+			im.sum.Rejected++
+			im.rowErrs = append(im.rowErrs, csvimport.RowError{Line: im.lines[i], Column: str(item.Error["field"]), Reason: str(item.Error["message"])})
+		}
+	}
+	return nil
 }
 
 func rowError(line int, err error) csvimport.RowError {

@@ -14,6 +14,7 @@ import (
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/privacy"
 )
 
@@ -62,15 +63,23 @@ var (
 	companySizes = []string{"1", "2-9", "10-49", "50-249", "250+"}
 )
 
-// normalize validates and cleans the input, returning a field-named error.
+// normalize validates and cleans the input, returning a field-named error
+// (the first one, in the order of the steps).
 func (in *IngestInput) normalize() error {
 	in.Company = strings.TrimSpace(in.Company)
 	if len([]rune(in.Company)) > 200 {
 		return domain.Invalid("too_long", "company", "company is longer than 200 characters")
 	}
-	if err := in.separatePrivateName(); err != nil {
-		return err
+	for _, step := range []func() error{in.separatePrivateName, in.normalizeSource, in.checkValues, in.normalizePlace, in.normalizeDetails, in.normalizeContact} {
+		if err := step(); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// normalizeSource checks the source and its reference.
+func (in *IngestInput) normalizeSource() error {
 	in.Source = strings.ToLower(strings.TrimSpace(in.Source))
 	if !slices.Contains(leadSources, in.Source) {
 		return domain.Invalid("invalid_value", "source", "source must be one of "+strings.Join(leadSources, ", "))
@@ -79,6 +88,12 @@ func (in *IngestInput) normalize() error {
 	if len(in.SourceRef) > 120 {
 		return domain.Invalid("too_long", "source_ref", "source_ref is longer than 120 characters")
 	}
+	return nil
+}
+
+// checkValues checks the segment, the company size, the score and the
+// estimated value.
+func (in *IngestInput) checkValues() error {
 	if in.Segment != "" && !slices.Contains(leadSegments, in.Segment) {
 		return domain.Invalid("invalid_value", "segment", "segment must be one of "+strings.Join(leadSegments, ", "))
 	}
@@ -91,12 +106,19 @@ func (in *IngestInput) normalize() error {
 	if in.EstimatedValue < 0 {
 		return domain.Invalid("out_of_range", "estimated_value", "estimated_value cannot be negative")
 	}
+	return nil
+}
+
+// normalizePlace checks the country (FR by default) and, in France, the
+// postal code.
+func (in *IngestInput) normalizePlace() error {
 	c := strings.TrimSpace(in.Country)
-	if c == "" || geo.IsFrance(c) {
+	switch {
+	case c == "" || geo.IsFrance(c):
 		in.Country = "FR"
-	} else if len(c) == 2 {
+	case len(c) == 2:
 		in.Country = strings.ToUpper(c)
-	} else {
+	default:
 		return domain.Invalid("invalid_value", "country", "country must be an ISO 3166 alpha-2 code such as FR")
 	}
 	if in.Country == "FR" {
@@ -106,6 +128,11 @@ func (in *IngestInput) normalize() error {
 		}
 		in.PostalCode = pc
 	}
+	return nil
+}
+
+// normalizeDetails checks the interest and the SIRET.
+func (in *IngestInput) normalizeDetails() error {
 	if len([]rune(in.Interest)) > 2000 {
 		return domain.Invalid("too_long", "interest", "interest is longer than 2000 characters")
 	}
@@ -115,20 +142,28 @@ func (in *IngestInput) normalize() error {
 		}
 		in.SIRET = strings.Join(strings.Fields(s), "")
 	}
-	if ct := in.Contact; ct != nil {
-		if ct.Email = strings.TrimSpace(ct.Email); ct.Email != "" && dedup.NormalizeEmail(ct.Email) == "" {
-			return domain.Invalid("invalid_value", "contact.email", "contact.email is not a valid e-mail address")
+	return nil
+}
+
+// normalizeContact checks the contact's e-mail and writes its phones in
+// E.164.
+func (in *IngestInput) normalizeContact() error {
+	ct := in.Contact
+	if ct == nil {
+		return nil
+	}
+	if ct.Email = strings.TrimSpace(ct.Email); ct.Email != "" && dedup.NormalizeEmail(ct.Email) == "" {
+		return domain.Invalid("invalid_value", "contact.email", "contact.email is not a valid e-mail address")
+	}
+	for field, v := range map[string]*string{"contact.phone": &ct.Phone, "contact.mobile": &ct.Mobile} {
+		if strings.TrimSpace(*v) == "" {
+			continue
 		}
-		for field, v := range map[string]*string{"contact.phone": &ct.Phone, "contact.mobile": &ct.Mobile} {
-			if strings.TrimSpace(*v) == "" {
-				continue
-			}
-			e164, err := dedup.NormalizePhone(*v, dedup.DefaultRegion)
-			if err != nil {
-				return domain.Invalid("invalid_value", field, field+" is not a valid phone number")
-			}
-			*v = e164
+		e164, err := dedup.NormalizePhone(*v, dedup.DefaultRegion)
+		if err != nil {
+			return domain.Invalid("invalid_value", field, field+" is not a valid phone number")
 		}
+		*v = e164
 	}
 	return nil
 }
@@ -259,86 +294,27 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 	if err != nil {
 		return IngestResult{}, err
 	}
-	if in.Campaign != "" && creator != nil {
-		// a relation the sender sets: a campaign it may see (relations.go)
-		if ok, err := access.MayLink(tx, creator, "campaigns", in.Campaign); err != nil {
-			return IngestResult{}, err
-		} else if !ok {
-			return IngestResult{}, access.UnknownRelation("campaign")
-		}
+	if err := checkCampaign(tx, creator, in.Campaign); err != nil {
+		return IngestResult{}, err
 	}
 	lead := core.NewRecord(leads)
-	dept := ""
-	if in.Country == "FR" {
-		if d, err := geo.DepartementFromPostalCode(in.Country, in.PostalCode); err == nil {
-			dept = d
-		}
-	}
-	if t, ok := geo.Match(in.Country, in.PostalCode, dept, it.territories); ok {
-		lead.Set("territory", t.ID)
-	}
-	score := 0
-	if in.Score != nil {
-		score = *in.Score
-	}
-	lead.Set("company", in.Company)
-	lead.Set("private", in.Private)
-	lead.Set("segment", in.Segment)
-	lead.Set("company_size", in.CompanySize)
-	lead.Set("country", in.Country)
-	lead.Set("postal_code", in.PostalCode)
-	lead.Set("city", strings.TrimSpace(in.City))
-	lead.Set("department", dept)
-	lead.Set("source", in.Source)
-	lead.Set("source_ref", in.SourceRef)
-	lead.Set("campaign", in.Campaign)
-	lead.Set("interest", strings.TrimSpace(in.Interest))
-	lead.Set("siret", in.SIRET)
-	lead.Set("score", score)
-	lead.Set("estimated_value", in.EstimatedValue)
-	lead.Set("consent", in.Consent)
-	if creator != nil && creator.Collection().Name == "users" {
-		lead.Set("created_by", creator.Id)
-	}
+	dept, score := it.fill(lead, in, creator)
 	keys := in.keys()
 	lead.Set("dedup_key", dedup.Primary(keys))
 	conflict, err := findConflict(tx, keys, "")
 	if err != nil {
 		return IngestResult{}, err
 	}
-	status := "new"
-	if score >= it.settings.ScoreThreshold && in.Score != nil {
-		status = "ready"
-	}
+	status := initialStatus(in.Score, it.settings.ScoreThreshold)
 	if conflict != nil {
-		lead.Set("held", true)
-		lead.Set("conflict_kind", conflict.Kind)
-		lead.Set("conflict_ref", conflict.Record)
-		lead.Set("conflict_partner", conflict.Partner)
-		if conflict.Kind == "lead" {
-			lead.Set("duplicate_of", conflict.Record)
-		}
+		hold(lead, conflict)
 	}
 	lead.Set("status", status)
 	if err := tx.Save(lead); err != nil {
 		return IngestResult{}, err
 	}
-	if in.Contact != nil && *in.Contact != (ContactInput{}) {
-		cc, err := tx.FindCachedCollectionByNameOrId("lead_contacts")
-		if err != nil {
-			return IngestResult{}, err
-		}
-		ct := core.NewRecord(cc)
-		ct.Set("lead", lead.Id)
-		ct.Set("first_name", strings.TrimSpace(in.Contact.FirstName))
-		ct.Set("last_name", strings.TrimSpace(in.Contact.LastName))
-		ct.Set("title", strings.TrimSpace(in.Contact.Title))
-		ct.Set("email", dedup.NormalizeEmail(in.Contact.Email))
-		ct.Set("phone", in.Contact.Phone)
-		ct.Set("mobile", in.Contact.Mobile)
-		if err := tx.Save(ct); err != nil {
-			return IngestResult{}, fmt.Errorf("contact: %w", err)
-		}
+	if err := saveContact(tx, lead.Id, in.Contact); err != nil {
+		return IngestResult{}, err
 	}
 	if err := SaveKeys(tx, "lead", lead.Id, "", keys); err != nil {
 		return IngestResult{}, err
@@ -353,4 +329,91 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 		return IngestResult{}, err
 	}
 	return IngestResult{Lead: lead, Created: true, Held: conflict != nil}, nil
+}
+
+// checkCampaign refuses a campaign the sender may not see: a relation it
+// sets (access.MayLink), the same answer for an unknown one.
+func checkCampaign(tx core.App, creator *core.Record, campaign string) error {
+	if campaign == "" || creator == nil {
+		return nil
+	}
+	if ok, err := access.MayLink(tx, creator, "campaigns", campaign); err != nil {
+		return err
+	} else if !ok {
+		return access.UnknownRelation("campaign")
+	}
+	return nil
+}
+
+// fill sets the fields of a new lead from the input: its département and
+// territory derived from the postal code, its creator (a user). It
+// returns the département and the score.
+func (it *Intake) fill(lead *core.Record, in IngestInput, creator *core.Record) (dept string, score int) {
+	if in.Country == "FR" {
+		if d, err := geo.DepartementFromPostalCode(in.Country, in.PostalCode); err == nil {
+			dept = d
+		}
+	}
+	if t, ok := geo.Match(in.Country, in.PostalCode, dept, it.territories); ok {
+		lead.Set("territory", t.ID)
+	}
+	if in.Score != nil {
+		score = *in.Score
+	}
+	for field, v := range map[string]any{
+		"company": in.Company, "private": in.Private, "segment": in.Segment, "company_size": in.CompanySize,
+		"country": in.Country, "postal_code": in.PostalCode, "city": strings.TrimSpace(in.City), "department": dept,
+		"source": in.Source, "source_ref": in.SourceRef, "campaign": in.Campaign, "interest": strings.TrimSpace(in.Interest),
+		"siret": in.SIRET, "score": score, "estimated_value": in.EstimatedValue, "consent": in.Consent,
+	} {
+		lead.Set(field, v)
+	}
+	if id := creatorID(creator); id != "" {
+		lead.Set("created_by", id)
+	}
+	return dept, score
+}
+
+// initialStatus is the status of a new lead: ready when it comes with a
+// score at or above the threshold, else new.
+func initialStatus(score *int, threshold int) string {
+	if score != nil && *score >= threshold {
+		return lifecycle.StatusReady
+	}
+	return lifecycle.StatusNew
+}
+
+// hold holds a lead for the channel manager: it collides with conflict.
+func hold(lead *core.Record, conflict *Conflict) {
+	lead.Set("held", true)
+	lead.Set("conflict_kind", conflict.Kind)
+	lead.Set("conflict_ref", conflict.Record)
+	lead.Set("conflict_partner", conflict.Partner)
+	if conflict.Kind == "lead" {
+		lead.Set("duplicate_of", conflict.Record)
+	}
+}
+
+// saveContact saves the contact of a new lead (none when ct is nil or
+// empty).
+func saveContact(tx core.App, leadID string, ct *ContactInput) error {
+	if ct == nil || *ct == (ContactInput{}) {
+		return nil
+	}
+	cc, err := tx.FindCachedCollectionByNameOrId("lead_contacts")
+	if err != nil {
+		return err
+	}
+	rec := core.NewRecord(cc)
+	rec.Set("lead", leadID)
+	rec.Set("first_name", strings.TrimSpace(ct.FirstName))
+	rec.Set("last_name", strings.TrimSpace(ct.LastName))
+	rec.Set("title", strings.TrimSpace(ct.Title))
+	rec.Set("email", dedup.NormalizeEmail(ct.Email))
+	rec.Set("phone", ct.Phone)
+	rec.Set("mobile", ct.Mobile)
+	if err := tx.Save(rec); err != nil {
+		return fmt.Errorf("contact: %w", err)
+	}
+	return nil
 }
