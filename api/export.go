@@ -109,30 +109,15 @@ func exportError(e *core.RequestEvent, err error) error {
 	return APIError(e, err)
 }
 
-// streamExport writes the header and up to limit rows, page by page.
+// streamExport writes the header and up to limit rows, page by page
+// (access.ListFor: the rules, the filter guard), each page enriched like an
+// API answer so that a cell is written only when the caller may see it.
 func streamExport(e *core.RequestEvent, resource, filter, order string, limit int) error {
 	coll, err := e.App.FindCachedCollectionByNameOrId(resource)
 	if err != nil {
 		return err
 	}
-	w := csv.NewWriter(e.Response)
-	var columns []string
-	writeHeader := func(sample map[string]any) error {
-		for _, f := range coll.Fields {
-			name := f.GetName()
-			if f.Type() == core.FieldTypePassword || name == core.FieldNameTokenKey {
-				continue
-			}
-			if sample == nil {
-				if !f.GetHidden() {
-					columns = append(columns, name)
-				}
-			} else if _, ok := sample[name]; ok {
-				columns = append(columns, name)
-			}
-		}
-		return w.Write(columns)
-	}
+	out := &csvExport{w: csv.NewWriter(e.Response), coll: coll}
 	written := 0
 	for page := 1; written < limit; page++ {
 		recs, _, err := access.ListFor(e.App, e.Auth, resource, access.ListQuery{Filter: filter, Sort: order, Page: page, PerPage: exportPage})
@@ -145,42 +130,71 @@ func streamExport(e *core.RequestEvent, resource, filter, order string, limit in
 		if err := apis.EnrichRecords(e, recs); err != nil {
 			return err
 		}
-		for _, r := range recs {
-			if written == limit {
-				break
-			}
-			data := r.PublicExport()
-			if columns == nil {
-				if err := writeHeader(data); err != nil {
-					return err
-				}
-			}
-			line := make([]string, len(columns))
-			for i, c := range columns {
-				if v, ok := data[c]; ok {
-					line[i] = csvCell(v)
-				}
-			}
-			if err := w.Write(line); err != nil {
+		for _, r := range recs[:min(len(recs), limit-written)] {
+			if err := out.row(r.PublicExport()); err != nil {
 				return err
 			}
 			written++
 		}
-		w.Flush()
-		if err := w.Error(); err != nil {
+		out.w.Flush()
+		if err := out.w.Error(); err != nil {
 			return err
 		}
 		if len(recs) < exportPage {
 			break
 		}
 	}
-	if columns == nil {
-		if err := writeHeader(nil); err != nil {
+	if out.columns == nil {
+		if err := out.header(nil); err != nil {
 			return err
 		}
 	}
-	w.Flush()
-	return w.Error()
+	out.w.Flush()
+	return out.w.Error()
+}
+
+// csvExport writes the rows of an export: the columns are the fields of
+// the first row the caller may see (without a row, the collection's fields
+// that are not Hidden), never a password or a token key.
+type csvExport struct {
+	w       *csv.Writer
+	coll    *core.Collection
+	columns []string
+}
+
+// header picks and writes the columns from sample (nil: no row).
+func (x *csvExport) header(sample map[string]any) error {
+	for _, f := range x.coll.Fields {
+		name := f.GetName()
+		if f.Type() == core.FieldTypePassword || name == core.FieldNameTokenKey {
+			continue
+		}
+		if sample == nil {
+			if !f.GetHidden() {
+				x.columns = append(x.columns, name)
+			}
+		} else if _, ok := sample[name]; ok {
+			x.columns = append(x.columns, name)
+		}
+	}
+	return x.w.Write(x.columns)
+}
+
+// row writes one record's public data (the header first, for the first
+// row).
+func (x *csvExport) row(data map[string]any) error {
+	if x.columns == nil {
+		if err := x.header(data); err != nil {
+			return err
+		}
+	}
+	line := make([]string, len(x.columns))
+	for i, c := range x.columns {
+		if v, ok := data[c]; ok {
+			line[i] = csvCell(v)
+		}
+	}
+	return x.w.Write(line)
 }
 
 // PageCapMiddlewareID identifies the middleware that caps list pages for

@@ -89,153 +89,221 @@ func (s *seeder) regionOfLead(i int) string {
 var journeyStatuses = []string{"offered", "offered", "offered", "accepted", "contacted", "meeting", "won", "lost", "offered", "accepted", "contacted", "won"}
 
 func (s *seeder) seedLeads() error {
-	now := s.opts.Now
-	firsts, lasts, prefixes := FirstNames(), LastNames(), CompanyPrefixes()
 	for i := 0; i < s.opts.Leads; i++ {
-		region := s.regionOfLead(i)
-		depts := geo.DepartementsOf(region)
-		dept := depts[s.rng.IntN(len(depts))]
-		towns := Towns(dept)
-		if len(towns) == 0 {
-			return fmt.Errorf("demo: no town for département %s", dept)
-		}
-		town := towns[s.rng.IntN(len(towns))]
-		age := s.rng.IntN(365)
-		created := now.Add(-time.Duration(age)*24*time.Hour - time.Duration(s.rng.IntN(600))*time.Minute)
-		status := s.statusFor(age)
-		var partner *core.Record
-		if i < 2*len(journeyStatuses) && len(s.partners) >= 2 {
-			partner = s.partners[i%2]
-			status = journeyStatuses[i/2]
-			age = 1 + i/4
-			created = now.Add(-time.Duration(age)*24*time.Hour - time.Hour)
-		} else if withPartner[status] {
-			cands := s.byRegion[region]
-			if len(cands) == 0 {
-				status = "ready" // coverage gap: nobody to offer it to
-			} else {
-				partner = cands[s.rng.IntN(len(cands))]
-			}
-		}
-		seg, value := s.segment()
-		first, last := firsts[s.rng.IntN(len(firsts))], lasts[s.rng.IntN(len(lasts))]
-		// a household's name is a contact detail (SPEC §3.3.3): the lead
-		// of a private customer has no company, the name is in its contact
-		company, private := "", seg == "residential"
-		domain := s.pick([]string{"gmail.com", "orange.fr", "free.fr", "laposte.net"})
-		if !private {
-			base := s.pick(prefixes) + " " + s.pick(lasts)
-			company = base
-			domain = strings.ToLower(strings.NewReplacer(" ", "-", "'", "", "é", "e", "è", "e", "ô", "o", "ç", "c", "É", "e", "ë", "e", "ï", "i", "â", "a", "û", "u", "î", "i").Replace(s.pick(lasts))) + "-" + seg + ".fr"
-		}
-		src := s.source()
-		creator := s.internal["teleop"]
-		switch src {
-		case "api":
-			creator = s.internal["api"]
-		case "import":
-			creator = s.internal["admin"]
-		}
-		score := 0
-		switch status {
-		case "new":
-			score = s.rng.IntN(40)
-		case "qualifying", "recycled":
-			score = 30 + s.rng.IntN(40)
-		default:
-			score = 60 + s.rng.IntN(41)
-		}
-		fields := map[string]any{
-			"company": company, "private": private, "segment": seg, "company_size": s.size(seg), "country": "FR",
-			"postal_code": town.PostalCode, "city": town.Name, "department": dept, "territory": s.territories[region].Id,
-			"source": src, "source_ref": fmt.Sprintf("%s-%05d", src, i+1), "score": score, "status": status,
-			"interest": s.pick(interests[seg]), "estimated_value": value, "created_by": creator.Id,
-			"consent": true, "created": dt(created), "updated": dt(created),
-			"dedup_key": dedup.Primary(dedup.Keys(dedup.Input{Email: emailOf(first, last, domain), Company: company, PostalCode: town.PostalCode})),
-		}
-		if src == "campaign" {
-			fields["campaign"] = s.campaigns[s.rng.IntN(len(s.campaigns))].Id
-		}
-		if status == "qualifying" || status == "ready" {
-			fields["qualification_notes"] = "Appel de qualification: toiture " + s.pick([]string{"sud", "sud-ouest", "est-ouest"}) + ", décideur joint."
-		}
-		var offers []map[string]any
-		if partner != nil {
-			offers = s.offerHistory(partner, status, created, region)
-			last := offers[len(offers)-1]
-			fields["partner"] = partner.Id
-			fields["assignee"] = s.salesOf[partner.Id].Id
-			fields["offered_at"] = last["offered_at"]
-			fields["accept_by"] = last["accept_by"]
-			fields["offers_count"] = len(offers)
-			if status != "offered" {
-				fields["accepted_at"] = last["decided_at"]
-			}
-			switch status {
-			case "meeting":
-				fields["meeting_at"] = dt(now.Add(time.Duration(1+s.rng.IntN(14)) * 24 * time.Hour))
-			case "won":
-				fields["won_amount"] = math.Round(value * (0.8 + 0.3*s.rng.Float64()))
-				fields["closed_at"] = dt(created.Add(time.Duration(20+s.rng.IntN(40)) * 24 * time.Hour))
-			case "lost":
-				fields["lost_reason"] = s.pick(lostReasons)
-				fields["closed_at"] = dt(created.Add(time.Duration(10+s.rng.IntN(40)) * 24 * time.Hour))
-			}
-		}
-		lead, err := s.save("leads", "", fields)
-		if err != nil {
+		if err := s.seedLead(i); err != nil {
 			return err
 		}
-		s.sum.Leads++
-		if _, err := s.save("lead_contacts", "", map[string]any{
-			"lead": lead.Id, "first_name": first, "last_name": last,
-			"title":  s.pick([]string{"Propriétaire", "Gérant", "Directeur technique", "Exploitant", "Maire adjoint", "Syndic"}),
-			"email":  emailOf(first, last, domain),
-			"phone":  fmt.Sprintf("+33 2 %02d %02d %02d %02d", s.rng.IntN(100), s.rng.IntN(100), s.rng.IntN(100), s.rng.IntN(100)),
-			"mobile": fmt.Sprintf("+33 6 %02d %02d %02d %02d", s.rng.IntN(100), s.rng.IntN(100), s.rng.IntN(100), s.rng.IntN(100)),
+	}
+	return nil
+}
+
+// demoLead is one lead of the dataset as it is drawn: every random draw is
+// made in the same order as before the lead is saved, so that the data
+// stays byte-identical for an anchor date.
+type demoLead struct {
+	i                   int
+	region, dept        string
+	town                Town
+	status              string
+	partner             *core.Record
+	created             time.Time
+	seg                 string
+	value               float64
+	first, last, domain string
+	company             string
+	private             bool
+}
+
+// seedLead draws and saves lead i with its contact, duplicate keys, offers,
+// activities and deal terms (and now and then a channel conflict).
+func (s *seeder) seedLead(i int) error {
+	l, err := s.drawLead(i)
+	if err != nil {
+		return err
+	}
+	fields, offers := s.leadFields(l)
+	lead, err := s.save("leads", "", fields)
+	if err != nil {
+		return err
+	}
+	s.sum.Leads++
+	if err := s.saveLeadContact(lead, l); err != nil {
+		return err
+	}
+	keys := dedup.Keys(dedup.Input{Email: emailOf(l.first, l.last, l.domain), Company: l.company, PostalCode: l.town.PostalCode})
+	for _, k := range keys {
+		if _, err := s.save("dedup_keys", "", map[string]any{"key": k, "kind": "lead", "record": lead.Id, "partner": fields["partner"]}); err != nil {
+			return err
+		}
+	}
+	if l.partner != nil && withPartner[l.status] && i%300 == 150 {
+		if err := s.seedConflict(lead, l); err != nil {
+			return err
+		}
+	}
+	for _, o := range offers {
+		o["lead"] = lead.Id
+		if _, err := s.save("lead_offers", "", o); err != nil {
+			return err
+		}
+		s.sum.Offers++
+	}
+	if err := s.activities(lead, l.partner, l.status, l.created); err != nil {
+		return err
+	}
+	if l.status == "won" && s.rng.IntN(3) == 0 {
+		if _, err := s.save("deal_terms", "", map[string]any{
+			"lead": lead.Id, "margin_pct": 18 + s.rng.IntN(18), "discount_pct": s.rng.IntN(11),
+			"purchase_price": math.Round(l.value * 0.6), "conditions": "Paiement 30 % à la commande, solde à la mise en service.",
 		}); err != nil {
 			return err
 		}
-		s.sum.Contacts++
-		keys := dedup.Keys(dedup.Input{Email: emailOf(first, last, domain), Company: company, PostalCode: town.PostalCode})
-		for _, k := range keys {
-			if _, err := s.save("dedup_keys", "", map[string]any{"key": k, "kind": "lead", "record": lead.Id, "partner": fields["partner"]}); err != nil {
-				return err
-			}
-		}
-		if partner != nil && withPartner[status] && i%300 == 150 {
-			// the same customer comes back through another channel: a channel conflict for the manager
-			if _, err := s.save("leads", "", map[string]any{
-				"company": company, "private": private, "segment": seg, "country": "FR", "postal_code": town.PostalCode, "city": town.Name, "department": dept,
-				"territory": s.territories[region].Id, "source": "web", "score": 75, "status": "ready", "interest": s.pick(interests[seg]),
-				"held": true, "duplicate_of": lead.Id, "conflict_kind": "lead", "conflict_ref": lead.Id, "conflict_partner": partner.Id,
-				"created_by": s.internal["teleop"].Id, "consent": true, "created": dt(now.Add(-6 * time.Hour)), "updated": dt(now.Add(-6 * time.Hour)),
-			}); err != nil {
-				return err
-			}
-			s.sum.Leads++
-			s.sum.Conflicts++
-		}
-		for _, o := range offers {
-			o["lead"] = lead.Id
-			if _, err := s.save("lead_offers", "", o); err != nil {
-				return err
-			}
-			s.sum.Offers++
-		}
-		if err := s.activities(lead, partner, status, created); err != nil {
-			return err
-		}
-		if status == "won" && s.rng.IntN(3) == 0 {
-			if _, err := s.save("deal_terms", "", map[string]any{
-				"lead": lead.Id, "margin_pct": 18 + s.rng.IntN(18), "discount_pct": s.rng.IntN(11),
-				"purchase_price": math.Round(value * 0.6), "conditions": "Paiement 30 % à la commande, solde à la mise en service.",
-			}); err != nil {
-				return err
-			}
-			s.sum.DealTerms++
+		s.sum.DealTerms++
+	}
+	return nil
+}
+
+// drawLead draws where lead i is, when it came, its status and partner,
+// its segment and value, and who it is.
+func (s *seeder) drawLead(i int) (demoLead, error) {
+	now := s.opts.Now
+	l := demoLead{i: i, region: s.regionOfLead(i)}
+	depts := geo.DepartementsOf(l.region)
+	l.dept = depts[s.rng.IntN(len(depts))]
+	towns := Towns(l.dept)
+	if len(towns) == 0 {
+		return l, fmt.Errorf("demo: no town for département %s", l.dept)
+	}
+	l.town = towns[s.rng.IntN(len(towns))]
+	age := s.rng.IntN(365)
+	l.created = now.Add(-time.Duration(age)*24*time.Hour - time.Duration(s.rng.IntN(600))*time.Minute)
+	l.status = s.statusFor(age)
+	if i < 2*len(journeyStatuses) && len(s.partners) >= 2 {
+		l.partner = s.partners[i%2]
+		l.status = journeyStatuses[i/2]
+		age = 1 + i/4
+		l.created = now.Add(-time.Duration(age)*24*time.Hour - time.Hour)
+	} else if withPartner[l.status] {
+		cands := s.byRegion[l.region]
+		if len(cands) == 0 {
+			l.status = "ready" // coverage gap: nobody to offer it to
+		} else {
+			l.partner = cands[s.rng.IntN(len(cands))]
 		}
 	}
+	l.seg, l.value = s.segment()
+	firsts, lasts := FirstNames(), LastNames()
+	l.first, l.last = firsts[s.rng.IntN(len(firsts))], lasts[s.rng.IntN(len(lasts))]
+	// a household's name is a contact detail (SPEC §3.3.3): the lead of a
+	// private customer has no company, the name is in its contact
+	l.private = l.seg == "residential"
+	l.domain = s.pick([]string{"gmail.com", "orange.fr", "free.fr", "laposte.net"})
+	if !l.private {
+		l.company = s.pick(CompanyPrefixes()) + " " + s.pick(lasts)
+		l.domain = strings.ToLower(strings.NewReplacer(" ", "-", "'", "", "é", "e", "è", "e", "ô", "o", "ç", "c", "É", "e", "ë", "e", "ï", "i", "â", "a", "û", "u", "î", "i").Replace(s.pick(lasts))) + "-" + l.seg + ".fr"
+	}
+	return l, nil
+}
+
+// leadFields are the fields of the lead record and its offer history.
+func (s *seeder) leadFields(l demoLead) (map[string]any, []map[string]any) {
+	src := s.source()
+	creator := s.internal["teleop"]
+	switch src {
+	case "api":
+		creator = s.internal["api"]
+	case "import":
+		creator = s.internal["admin"]
+	}
+	score := s.scoreFor(l.status)
+	fields := map[string]any{
+		"company": l.company, "private": l.private, "segment": l.seg, "company_size": s.size(l.seg), "country": "FR",
+		"postal_code": l.town.PostalCode, "city": l.town.Name, "department": l.dept, "territory": s.territories[l.region].Id,
+		"source": src, "source_ref": fmt.Sprintf("%s-%05d", src, l.i+1), "score": score, "status": l.status,
+		"interest": s.pick(interests[l.seg]), "estimated_value": l.value, "created_by": creator.Id,
+		"consent": true, "created": dt(l.created), "updated": dt(l.created),
+		"dedup_key": dedup.Primary(dedup.Keys(dedup.Input{Email: emailOf(l.first, l.last, l.domain), Company: l.company, PostalCode: l.town.PostalCode})),
+	}
+	if src == "campaign" {
+		fields["campaign"] = s.campaigns[s.rng.IntN(len(s.campaigns))].Id
+	}
+	if l.status == "qualifying" || l.status == "ready" {
+		fields["qualification_notes"] = "Appel de qualification: toiture " + s.pick([]string{"sud", "sud-ouest", "est-ouest"}) + ", décideur joint."
+	}
+	if l.partner == nil {
+		return fields, nil
+	}
+	return fields, s.partnerFields(fields, l)
+}
+
+// scoreFor draws a score that fits the status.
+func (s *seeder) scoreFor(status string) int {
+	switch status {
+	case "new":
+		return s.rng.IntN(40)
+	case "qualifying", "recycled":
+		return 30 + s.rng.IntN(40)
+	}
+	return 60 + s.rng.IntN(41)
+}
+
+// partnerFields sets the fields of a lead entrusted to a partner (its
+// offer, acceptance, meeting or outcome) and returns its offer history.
+func (s *seeder) partnerFields(fields map[string]any, l demoLead) []map[string]any {
+	now := s.opts.Now
+	offers := s.offerHistory(l.partner, l.status, l.created, l.region)
+	last := offers[len(offers)-1]
+	fields["partner"] = l.partner.Id
+	fields["assignee"] = s.salesOf[l.partner.Id].Id
+	fields["offered_at"] = last["offered_at"]
+	fields["accept_by"] = last["accept_by"]
+	fields["offers_count"] = len(offers)
+	if l.status != "offered" {
+		fields["accepted_at"] = last["decided_at"]
+	}
+	switch l.status {
+	case "meeting":
+		fields["meeting_at"] = dt(now.Add(time.Duration(1+s.rng.IntN(14)) * 24 * time.Hour))
+	case "won":
+		fields["won_amount"] = math.Round(l.value * (0.8 + 0.3*s.rng.Float64()))
+		fields["closed_at"] = dt(l.created.Add(time.Duration(20+s.rng.IntN(40)) * 24 * time.Hour))
+	case "lost":
+		fields["lost_reason"] = s.pick(lostReasons)
+		fields["closed_at"] = dt(l.created.Add(time.Duration(10+s.rng.IntN(40)) * 24 * time.Hour))
+	}
+	return offers
+}
+
+// saveLeadContact saves the contact of a lead: the person and how to
+// reach them.
+func (s *seeder) saveLeadContact(lead *core.Record, l demoLead) error {
+	if _, err := s.save("lead_contacts", "", map[string]any{
+		"lead": lead.Id, "first_name": l.first, "last_name": l.last,
+		"title":  s.pick([]string{"Propriétaire", "Gérant", "Directeur technique", "Exploitant", "Maire adjoint", "Syndic"}),
+		"email":  emailOf(l.first, l.last, l.domain),
+		"phone":  fmt.Sprintf("+33 2 %02d %02d %02d %02d", s.rng.IntN(100), s.rng.IntN(100), s.rng.IntN(100), s.rng.IntN(100)),
+		"mobile": fmt.Sprintf("+33 6 %02d %02d %02d %02d", s.rng.IntN(100), s.rng.IntN(100), s.rng.IntN(100), s.rng.IntN(100)),
+	}); err != nil {
+		return err
+	}
+	s.sum.Contacts++
+	return nil
+}
+
+// seedConflict saves the same customer coming back through another
+// channel: a channel conflict for the manager.
+func (s *seeder) seedConflict(lead *core.Record, l demoLead) error {
+	now := s.opts.Now
+	if _, err := s.save("leads", "", map[string]any{
+		"company": l.company, "private": l.private, "segment": l.seg, "country": "FR", "postal_code": l.town.PostalCode, "city": l.town.Name, "department": l.dept,
+		"territory": s.territories[l.region].Id, "source": "web", "score": 75, "status": "ready", "interest": s.pick(interests[l.seg]),
+		"held": true, "duplicate_of": lead.Id, "conflict_kind": "lead", "conflict_ref": lead.Id, "conflict_partner": l.partner.Id,
+		"created_by": s.internal["teleop"].Id, "consent": true, "created": dt(now.Add(-6 * time.Hour)), "updated": dt(now.Add(-6 * time.Hour)),
+	}); err != nil {
+		return err
+	}
+	s.sum.Leads++
+	s.sum.Conflicts++
 	return nil
 }
 

@@ -38,47 +38,10 @@ func (h *handlers) qualifyLead(e *core.RequestEvent) error {
 	if !p.CanQualify {
 		return errNotFound
 	}
-	f := qualifyForm{
-		Score: strings.TrimSpace(e.Request.FormValue("score")), Segment: e.Request.FormValue("segment"),
-		Size: e.Request.FormValue("company_size"), Interest: strings.TrimSpace(e.Request.FormValue("interest")),
-		Value: strings.TrimSpace(e.Request.FormValue("estimated_value")), Status: e.Request.FormValue("status"),
-		Report: strings.TrimSpace(e.Request.FormValue("report")), Errors: map[string]string{},
-	}
-	score, err := strconv.Atoi(f.Score)
-	if err != nil || score < 0 || score > 100 {
-		f.Errors["score"] = p.T("qualify.score_range")
-	}
-	if f.Segment != "" && !slices.Contains(segments, f.Segment) {
-		f.Errors["segment"] = p.T("form.invalid")
-	}
-	if f.Size != "" && !slices.Contains(companySizes, f.Size) {
-		f.Errors["company_size"] = p.T("form.invalid")
-	}
-	value := 0.0
-	if f.Value != "" {
-		if value, err = strconv.ParseFloat(strings.ReplaceAll(f.Value, ",", "."), 64); err != nil || value < 0 {
-			f.Errors["estimated_value"] = p.T("form.invalid_number")
-		}
-	}
-	if f.Status != p.Lead.Status && !slices.Contains(p.Targets, f.Status) {
-		f.Errors["status"] = p.T("status.not_allowed")
-	}
+	f, body := readQualifyForm(e, p)
 	if len(f.Errors) == 0 {
-		body := map[string]any{"score": score, "segment": f.Segment, "company_size": f.Size, "interest": f.Interest, "estimated_value": value, "status": f.Status}
-		err := e.App.RunInTransaction(func(tx core.App) error {
-			if _, err := writepath.UpdateFor(tx, access.ByRequest(e), "leads", id, body); err != nil {
-				return err
-			}
-			if f.Report == "" {
-				return nil
-			}
-			_, err := writepath.CreateFor(tx, access.ByRequest(e), "activities", map[string]any{
-				"lead": id, "kind": "call", "summary": f.Report, "at": h.now().UTC(), "internal": true,
-			})
-			return err
-		})
 		var de *domain.Error
-		switch {
+		switch err := h.saveQualification(e, id, body, f.Report); {
 		case errors.As(err, &de):
 			field := de.Field
 			if field == "" {
@@ -105,4 +68,53 @@ func (h *handlers) qualifyLead(e *core.RequestEvent) error {
 	}
 	p.Flash = p.T("qualify.saved")
 	return h.render(e, http.StatusOK, "lead", p)
+}
+
+// readQualifyForm reads and checks the qualification form: the form with
+// its field errors, and the lead fields to save when it has none.
+func readQualifyForm(e *core.RequestEvent, p *leadPage) (qualifyForm, map[string]any) {
+	f := qualifyForm{
+		Score: strings.TrimSpace(e.Request.FormValue("score")), Segment: e.Request.FormValue("segment"),
+		Size: e.Request.FormValue("company_size"), Interest: strings.TrimSpace(e.Request.FormValue("interest")),
+		Value: strings.TrimSpace(e.Request.FormValue("estimated_value")), Status: e.Request.FormValue("status"),
+		Report: strings.TrimSpace(e.Request.FormValue("report")), Errors: map[string]string{},
+	}
+	score, err := strconv.Atoi(f.Score)
+	if err != nil || score < 0 || score > 100 {
+		f.Errors["score"] = p.T("qualify.score_range")
+	}
+	if f.Segment != "" && !slices.Contains(segments, f.Segment) {
+		f.Errors["segment"] = p.T("form.invalid")
+	}
+	if f.Size != "" && !slices.Contains(companySizes, f.Size) {
+		f.Errors["company_size"] = p.T("form.invalid")
+	}
+	value := 0.0
+	if f.Value != "" {
+		if value, err = strconv.ParseFloat(strings.ReplaceAll(f.Value, ",", "."), 64); err != nil || value < 0 {
+			f.Errors["estimated_value"] = p.T("form.invalid_number")
+		}
+	}
+	if f.Status != p.Lead.Status && !slices.Contains(p.Targets, f.Status) {
+		f.Errors["status"] = p.T("status.not_allowed")
+	}
+	return f, map[string]any{"score": score, "segment": f.Segment, "company_size": f.Size, "interest": f.Interest, "estimated_value": value, "status": f.Status}
+}
+
+// saveQualification updates the lead through the rule-checked write path
+// and records the call report (if any) as an internal activity, in one
+// transaction.
+func (h *handlers) saveQualification(e *core.RequestEvent, id string, body map[string]any, report string) error {
+	return e.App.RunInTransaction(func(tx core.App) error {
+		if _, err := writepath.UpdateFor(tx, access.ByRequest(e), "leads", id, body); err != nil {
+			return err
+		}
+		if report == "" {
+			return nil
+		}
+		_, err := writepath.CreateFor(tx, access.ByRequest(e), "activities", map[string]any{
+			"lead": id, "kind": "call", "summary": report, "at": h.now().UTC(), "internal": true,
+		})
+		return err
+	})
 }

@@ -65,7 +65,7 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 		return nil, nil, domain.ErrForbidden
 	}
 	// Filter and Sort may come from a client: the same allow-list as the
-	// REST API (filter_guard.go)
+	// REST API (CheckClientQuery)
 	if err := CheckClientQuery(app, auth, collection, q.Filter, q.Sort); err != nil {
 		return nil, nil, err
 	}
@@ -83,21 +83,35 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 		query.AndWhere(q.Where)
 	}
 	resolver.SetAllowHiddenFields(super)
-	perPage := q.PerPage
-	if perPage <= 0 {
-		perPage = 30
-	}
 	limit, err := PageCapFor(app, auth)
 	if err != nil {
 		return nil, nil, err
 	}
-	if perPage > limit {
-		perPage = limit // partner roles: a list is not a bulk export
+	hint := ""
+	if !super {
+		hint = ListHint(app, auth, collection, time.Now())
 	}
-	page := q.Page
-	if page <= 0 {
-		page = 1
+	params := listParams(q, limit, hint)
+	provider := search.NewProvider(resolver).Query(query).CountCol("_rowid_")
+	records := []*core.Record{}
+	result, err := provider.ParseAndExec(params.Encode(), &records)
+	if err != nil {
+		return nil, nil, err
 	}
+	return records, result, nil
+}
+
+// listParams are the search parameters of a rule-aware list: the page
+// (1 by default) and its size (30 by default, at most limit: partner
+// roles' lists are not bulk exports), no total unless asked, the client's
+// filter ANDed with the list hint, the sort.
+func listParams(q ListQuery, limit int, hint string) url.Values {
+	perPage := q.PerPage
+	if perPage <= 0 {
+		perPage = 30
+	}
+	perPage = min(perPage, limit)
+	page := max(q.Page, 1)
 	params := url.Values{}
 	params.Set("page", strconv.Itoa(page))
 	params.Set("perPage", strconv.Itoa(perPage))
@@ -105,7 +119,7 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 		params.Set("skipTotal", "1")
 	}
 	filter := q.Filter
-	if hint := ListHint(app, auth, collection, time.Now()); hint != "" && !super {
+	if hint != "" {
 		if filter != "" {
 			filter = "(" + hint + ") && (" + filter + ")"
 		} else {
@@ -118,13 +132,7 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 	if q.Sort != "" {
 		params.Set("sort", q.Sort)
 	}
-	provider := search.NewProvider(resolver).Query(query).CountCol("_rowid_")
-	records := []*core.Record{}
-	result, err := provider.ParseAndExec(params.Encode(), &records)
-	if err != nil {
-		return nil, nil, err
-	}
-	return records, result, nil
+	return params
 }
 
 // ViewFor returns one record if auth may view it, domain.ErrNotVisible otherwise.

@@ -20,34 +20,57 @@ import "time"
 // A rule that lists its partners overrides the territory check: the channel
 // manager chose them explicitly. excluded may be nil.
 func Eligible(p Partner, l Lead, r Rule, excluded map[string]bool, now time.Time) (ok bool, reason string) {
-	switch p.Status {
-	case StatusActive:
-	case StatusSuspended:
-		return false, ReasonSuspended
-	case StatusEnded:
-		return false, ReasonEnded
-	default:
-		return false, ReasonInactive
+	if reason := statusReason(p, now); reason != "" {
+		return false, reason
 	}
 	switch {
-	case !p.ContractEnd.IsZero() && p.ContractEnd.Before(now):
-		return false, ReasonContractEnded
 	case p.Capacity > 0 && p.OpenLeads >= p.Capacity:
 		return false, ReasonAtCapacity
 	case p.ActiveUsers <= 0:
 		return false, ReasonNoActiveUser
 	case excluded[p.ID]:
 		return false, ReasonAlreadyDeclined
-	case len(r.Partners) > 0 && !contains(r.Partners, p.ID):
-		return false, ReasonNotInRule
-	case len(r.Partners) == 0 && (l.Territory == "" || !contains(p.Territories, l.Territory)):
-		return false, ReasonTerritory
-	case len(r.PartnerKinds) > 0 && !contains(r.PartnerKinds, p.Kind):
-		return false, ReasonKind
-	case len(r.Tiers) > 0 && !contains(r.Tiers, p.Tier):
-		return false, ReasonTier
-	case len(p.Segments) > 0 && !contains(p.Segments, l.Segment):
-		return false, ReasonSegment
+	}
+	if reason := matchReason(p, l, r); reason != "" {
+		return false, reason
 	}
 	return true, ""
+}
+
+// statusReason is why a partner cannot work at now ("" when it can): not
+// active, or past its contract end.
+func statusReason(p Partner, now time.Time) string {
+	switch p.Status {
+	case StatusActive:
+	case StatusSuspended:
+		return ReasonSuspended
+	case StatusEnded:
+		return ReasonEnded
+	default:
+		return ReasonInactive
+	}
+	if !p.ContractEnd.IsZero() && p.ContractEnd.Before(now) {
+		return ReasonContractEnded
+	}
+	return ""
+}
+
+// matchReason is why a partner does not fit the rule and the lead ("" when
+// it does): not in the rule's partners (or, without them, not serving the
+// lead's territory), not of the rule's kinds or tiers, not working the
+// lead's segment.
+func matchReason(p Partner, l Lead, r Rule) string {
+	switch {
+	case len(r.Partners) > 0 && !contains(r.Partners, p.ID):
+		return ReasonNotInRule
+	case len(r.Partners) == 0 && (l.Territory == "" || !contains(p.Territories, l.Territory)):
+		return ReasonTerritory
+	case len(r.PartnerKinds) > 0 && !contains(r.PartnerKinds, p.Kind):
+		return ReasonKind
+	case len(r.Tiers) > 0 && !contains(r.Tiers, p.Tier):
+		return ReasonTier
+	case len(p.Segments) > 0 && !contains(p.Segments, l.Segment):
+		return ReasonSegment
+	}
+	return ""
 }

@@ -202,57 +202,95 @@ func (r *Reader) validate(line int, rec []string) (Row, []RowError) {
 		}
 		errs = append(errs, RowError{Line: line, Column: col, Reason: reason})
 	}
+	for _, check := range rowChecks {
+		check(&row, fail)
+	}
+	return row, errs
+}
 
-	// a private customer's row (residential) names the person in the
-	// contact columns instead
+// rowChecks check and normalise the values of a row, in the order their
+// errors are listed.
+var rowChecks = []func(row *Row, fail func(field, reason string)){
+	checkCompany, checkScore, checkAmount, checkSIRET, checkEmail, checkPostalCode,
+}
+
+// checkCompany: a company is required, except on a private customer's row
+// (residential), which names the person in the contact columns instead.
+func checkCompany(row *Row, fail func(field, reason string)) {
 	if row.Lead["company"] == "" && row.Lead["segment"] != "residential" {
 		fail("company", "company is required")
 	}
-	if v, ok := row.Lead["score"]; ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 100 {
-			fail("score", fmt.Sprintf("score %s must be a whole number from 0 to 100", quoteValue(v)))
-		} else {
-			row.Lead["score"] = strconv.Itoa(n)
-		}
+}
+
+// checkScore: a whole number from 0 to 100.
+func checkScore(row *Row, fail func(field, reason string)) {
+	v, ok := row.Lead["score"]
+	if !ok {
+		return
 	}
-	if v, ok := row.Lead["estimated_value"]; ok {
-		n, err := ParseAmount(v)
-		switch {
-		case err != nil:
-			fail("estimated_value", fmt.Sprintf("estimated value %s is not a number", quoteValue(v)))
-		case n < 0:
-			fail("estimated_value", fmt.Sprintf("estimated value %s must not be negative", quoteValue(v)))
-		default:
-			row.Lead["estimated_value"] = strconv.FormatFloat(n, 'f', -1, 64)
-		}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 100 {
+		fail("score", fmt.Sprintf("score %s must be a whole number from 0 to 100", quoteValue(v)))
+		return
 	}
-	if v, ok := row.Lead["siret"]; ok {
-		digits := strings.Map(func(r rune) rune {
-			if r == ' ' || r == '\u00a0' || r == '.' || r == '-' {
-				return -1
-			}
-			return r
-		}, v)
-		if !allDigits(digits) || (len(digits) != 9 && len(digits) != 14) {
-			fail("siret", fmt.Sprintf("SIRET/SIREN %s must have 14 or 9 digits", quoteValue(v)))
-		} else {
-			row.Lead["siret"] = digits
-		}
+	row.Lead["score"] = strconv.Itoa(n)
+}
+
+// checkAmount: a number (ParseAmount), not negative.
+func checkAmount(row *Row, fail func(field, reason string)) {
+	v, ok := row.Lead["estimated_value"]
+	if !ok {
+		return
 	}
+	n, err := ParseAmount(v)
+	switch {
+	case err != nil:
+		fail("estimated_value", fmt.Sprintf("estimated value %s is not a number", quoteValue(v)))
+	case n < 0:
+		fail("estimated_value", fmt.Sprintf("estimated value %s must not be negative", quoteValue(v)))
+	default:
+		row.Lead["estimated_value"] = strconv.FormatFloat(n, 'f', -1, 64)
+	}
+}
+
+// checkSIRET: 14 or 9 digits, separators dropped.
+func checkSIRET(row *Row, fail func(field, reason string)) {
+	v, ok := row.Lead["siret"]
+	if !ok {
+		return
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\u00a0' || r == '.' || r == '-' {
+			return -1
+		}
+		return r
+	}, v)
+	if !allDigits(digits) || (len(digits) != 9 && len(digits) != 14) {
+		fail("siret", fmt.Sprintf("SIRET/SIREN %s must have 14 or 9 digits", quoteValue(v)))
+		return
+	}
+	row.Lead["siret"] = digits
+}
+
+// checkEmail: a valid address.
+func checkEmail(row *Row, fail func(field, reason string)) {
 	if v, ok := row.Contact["email"]; ok && !ValidEmail(v) {
 		fail("email", fmt.Sprintf("e-mail %s is not a valid address", quoteValue(v)))
 	}
-	if IsFrance(row.Lead["country"]) {
-		v := row.Lead["postal_code"]
-		switch code, ok := NormalizePostalCode(v); {
-		case v == "":
-			fail("postal_code", "postal code is required for France")
-		case !ok:
-			fail("postal_code", fmt.Sprintf("postal code %s must have 5 digits for France", quoteValue(v)))
-		default:
-			row.Lead["postal_code"] = code
-		}
+}
+
+// checkPostalCode: required, of 5 digits, for France.
+func checkPostalCode(row *Row, fail func(field, reason string)) {
+	if !IsFrance(row.Lead["country"]) {
+		return
 	}
-	return row, errs
+	v := row.Lead["postal_code"]
+	switch code, ok := NormalizePostalCode(v); {
+	case v == "":
+		fail("postal_code", "postal code is required for France")
+	case !ok:
+		fail("postal_code", fmt.Sprintf("postal code %s must have 5 digits for France", quoteValue(v)))
+	default:
+		row.Lead["postal_code"] = code
+	}
 }

@@ -15,18 +15,7 @@ import (
 // it is the decimal mark ("1,234" is 1.234, the French reading); a
 // separator repeated is a thousands separator and must group three digits.
 func ParseAmount(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	for _, suffix := range []string{"€", "EUR", "eur", "Eur"} {
-		t = strings.TrimSuffix(t, suffix)
-	}
-	t = strings.TrimPrefix(t, "€")
-	t = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\u00a0', '\u202f', '\'', '\t':
-			return -1
-		}
-		return r
-	}, t)
+	t := stripAmount(s)
 	if t == "" {
 		return 0, errors.New("empty amount")
 	}
@@ -34,26 +23,7 @@ func ParseAmount(s string) (float64, error) {
 	if t[0] == '-' || t[0] == '+' {
 		sign, t = t[:1], t[1:]
 	}
-
-	commas, dots := strings.Count(t, ","), strings.Count(t, ".")
-	var thousands, decimal string
-	switch {
-	case commas > 0 && dots > 0:
-		if strings.LastIndex(t, ",") > strings.LastIndex(t, ".") {
-			thousands, decimal = ".", ","
-		} else {
-			thousands, decimal = ",", "."
-		}
-	case commas > 1:
-		thousands = ","
-	case dots > 1:
-		thousands = "."
-	case commas == 1:
-		decimal = ","
-	case dots == 1:
-		decimal = "."
-	}
-
+	thousands, decimal := amountSeparators(t)
 	intPart, fracPart := t, ""
 	if decimal != "" {
 		i := strings.LastIndex(t, decimal)
@@ -62,19 +32,8 @@ func ParseAmount(s string) (float64, error) {
 			return 0, fmt.Errorf("%q is not a number", s)
 		}
 	}
-	if thousands != "" {
-		groups := strings.Split(intPart, thousands)
-		if groups[0] == "" || len(groups[0]) > 3 {
-			return 0, fmt.Errorf("%q is not a number", s)
-		}
-		for _, g := range groups[1:] {
-			if len(g) != 3 {
-				return 0, fmt.Errorf("%q is not a number", s)
-			}
-		}
-		intPart = strings.Join(groups, "")
-	}
-	if intPart == "" || !allDigits(intPart) {
+	intPart, ok := ungroup(intPart, thousands)
+	if !ok || intPart == "" || !allDigits(intPart) {
 		return 0, fmt.Errorf("%q is not a number", s)
 	}
 	num := sign + intPart
@@ -86,6 +45,65 @@ func ParseAmount(s string) (float64, error) {
 		return 0, fmt.Errorf("%q is not a number", s)
 	}
 	return v, nil
+}
+
+// stripAmount drops the euro sign or "EUR" and the spaces of an amount.
+func stripAmount(s string) string {
+	t := strings.TrimSpace(s)
+	for _, suffix := range []string{"€", "EUR", "eur", "Eur"} {
+		t = strings.TrimSuffix(t, suffix)
+	}
+	t = strings.TrimPrefix(t, "€")
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\u00a0', '\u202f', '\'', '\t':
+			return -1
+		}
+		return r
+	}, t)
+}
+
+// amountSeparators reads the thousands separator and the decimal mark of
+// an amount ("" when it has none): with both, the last one is the decimal
+// mark; a separator repeated groups thousands; a single one is the decimal
+// mark.
+func amountSeparators(t string) (thousands, decimal string) {
+	commas, dots := strings.Count(t, ","), strings.Count(t, ".")
+	switch {
+	case commas > 0 && dots > 0:
+		if strings.LastIndex(t, ",") > strings.LastIndex(t, ".") {
+			return ".", ","
+		}
+		return ",", "."
+	case commas > 1:
+		return ",", ""
+	case dots > 1:
+		return ".", ""
+	case commas == 1:
+		return "", ","
+	case dots == 1:
+		return "", "."
+	}
+	return "", ""
+}
+
+// ungroup removes the thousands separator sep (none when "") from the
+// integer part of an amount; ok is false when the groups are not of three
+// digits (the first of one to three).
+func ungroup(intPart, sep string) (string, bool) {
+	if sep == "" {
+		return intPart, true
+	}
+	groups := strings.Split(intPart, sep)
+	if groups[0] == "" || len(groups[0]) > 3 {
+		return "", false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
 }
 
 // allDigits reports whether s is non-empty and only ASCII digits.

@@ -471,3 +471,9 @@ func notifyPartner(tx core.App, rec *core.Record, kind, title, body string) erro
 	}
 	return nil
 }
+
+// protectionEnd is when a registration approved at now stops being
+// protected.
+func protectionEnd(now time.Time, days int) time.Time {
+	return now.Add(time.Duration(days) * 24 * time.Hour)
+}

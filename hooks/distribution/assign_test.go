@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/relais/relais/hooks/assign"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
@@ -72,5 +73,26 @@ func TestPartnerRefusal(t *testing.T) {
 		{"ended", now.Add(-time.Hour), "partner_inactive"},
 	} {
 		assert.Equal(t, tc.code, codeOf(t, partnerRefusal(tc.status, tc.end, now)), "%+v", tc)
+	}
+}
+
+func TestOffersExhausted(t *testing.T) {
+	rule := &assign.Rule{MaxOffers: 2}
+	unset := &assign.Rule{}
+	for _, tc := range []struct {
+		rule        *assign.Rule
+		offers, max int
+		want        bool
+	}{
+		{rule, 1, 3, false},
+		{rule, 2, 3, true}, // the rule's own limit
+		{unset, 2, 3, false},
+		{unset, 3, 3, true}, // the settings' limit
+		{nil, 2, 3, false},
+		{nil, 3, 3, true}, // no rule: the settings' limit
+		{nil, 0, 0, true}, // no rule and no limit: nothing is offered
+		{unset, 5, 0, false},
+	} {
+		assert.Equal(t, tc.want, offersExhausted(tc.rule, tc.offers, tc.max), "%+v", tc)
 	}
 }

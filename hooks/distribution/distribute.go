@@ -66,6 +66,37 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 		return nil, err
 	}
 	nowS := now.UTC().Format(types.DefaultDateLayout)
+	extra, err := grantedTerritories(app, nowS)
+	if err != nil {
+		return nil, err
+	}
+	pool := candidatePool(recs, rule, territory, extra)
+	if len(pool) == 0 {
+		return nil, nil
+	}
+	st, err := loadStats(app, pool, nowS)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]assign.Partner, 0, len(pool))
+	for _, r := range pool {
+		p := assign.Partner{
+			ID: r.Id, Kind: r.GetString("kind"), Tier: r.GetString("tier"), Status: r.GetString("status"),
+			Territories: append(r.GetStringSlice("territories"), extra[r.Id]...), Segments: r.GetStringSlice("segments"),
+			Capacity: r.GetInt("capacity"), OpenLeads: st.open[r.Id], Weight: r.GetFloat("weight"), ActiveUsers: st.users[r.Id],
+			Offered: st.offered[r.Id], Won: st.won[r.Id], LastOfferedAt: st.lastAt[r.Id],
+		}
+		if ce := r.GetDateTime("contract_end"); !ce.IsZero() {
+			p.ContractEnd = ce.Time()
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// grantedTerritories are the territories of the partners' running
+// territory grants, by partner.
+func grantedTerritories(app core.App, nowS string) (map[string][]string, error) {
 	grants := []struct {
 		P string `db:"p"`
 		T string `db:"t"`
@@ -78,6 +109,12 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 	for _, g := range grants {
 		extra[g.P] = append(extra[g.P], g.T)
 	}
+	return extra, nil
+}
+
+// candidatePool keeps the partners a rule lists, or without a list the
+// partners serving the territory (their own territories or a grant's).
+func candidatePool(recs []*core.Record, rule *assign.Rule, territory string, extra map[string][]string) []*core.Record {
 	var pool []*core.Record
 	for _, r := range recs {
 		switch {
@@ -91,19 +128,32 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 			}
 		}
 	}
-	if len(pool) == 0 {
-		return nil, nil
-	}
+	return pool
+}
+
+// candidateStats are the counts the strategies weigh, by partner.
+type candidateStats struct {
+	open, users, offered, won map[string]int
+	lastAt                    map[string]time.Time
+}
+
+// loadStats counts, for the pool's partners only (through the partner
+// indexes), their entrusted leads, active users, offers and wins, and the
+// time of their latest offer.
+func loadStats(app core.App, pool []*core.Record, nowS string) (candidateStats, error) {
+	var st candidateStats
 	ids := make([]any, len(pool))
 	for i, r := range pool {
 		ids[i] = r.Id
 	}
-	counts := func(q string, params dbx.Params) (map[string]int, error) {
+	in, inParams := inList("pid", ids)
+	inParams["now"] = nowS
+	counts := func(q string) (map[string]int, error) {
 		rows := []struct {
 			P string `db:"p"`
 			N int    `db:"n"`
 		}{}
-		if err := app.DB().NewQuery(q).Bind(params).All(&rows); err != nil {
+		if err := app.DB().NewQuery(q).Bind(inParams).All(&rows); err != nil {
 			return nil, err
 		}
 		m := make(map[string]int, len(rows))
@@ -112,51 +162,34 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 		}
 		return m, nil
 	}
-	in, inParams := inList("pid", ids)
-	inParams["now"] = nowS
-	open, err := counts(fmt.Sprintf(OpenLeadsSQL, in), inParams)
-	if err != nil {
-		return nil, err
-	}
-	users, err := counts("SELECT partner AS p, COUNT(*) AS n FROM users WHERE partner IN ("+in+") AND active = 1 AND (access_expires = '' OR access_expires > {:now}) GROUP BY partner", inParams)
-	if err != nil {
-		return nil, err
-	}
-	offered, err := counts("SELECT partner AS p, COUNT(*) AS n FROM lead_offers WHERE partner IN ("+in+") GROUP BY partner", inParams)
-	if err != nil {
-		return nil, err
-	}
-	won, err := counts(fmt.Sprintf(WonLeadsSQL, in), inParams)
-	if err != nil {
-		return nil, err
+	var err error
+	for _, c := range []struct {
+		dst *map[string]int
+		q   string
+	}{
+		{&st.open, fmt.Sprintf(OpenLeadsSQL, in)},
+		{&st.users, "SELECT partner AS p, COUNT(*) AS n FROM users WHERE partner IN (" + in + ") AND active = 1 AND (access_expires = '' OR access_expires > {:now}) GROUP BY partner"},
+		{&st.offered, "SELECT partner AS p, COUNT(*) AS n FROM lead_offers WHERE partner IN (" + in + ") GROUP BY partner"},
+		{&st.won, fmt.Sprintf(WonLeadsSQL, in)},
+	} {
+		if *c.dst, err = counts(c.q); err != nil {
+			return st, err
+		}
 	}
 	last := []struct {
 		P string `db:"p"`
 		T string `db:"t"`
 	}{}
 	if err := app.DB().NewQuery("SELECT partner AS p, MAX(offered_at) AS t FROM lead_offers WHERE partner IN (" + in + ") GROUP BY partner").Bind(inParams).All(&last); err != nil {
-		return nil, err
+		return st, err
 	}
-	lastAt := map[string]time.Time{}
+	st.lastAt = map[string]time.Time{}
 	for _, l := range last {
 		if d, err := types.ParseDateTime(l.T); err == nil {
-			lastAt[l.P] = d.Time()
+			st.lastAt[l.P] = d.Time()
 		}
 	}
-	out := make([]assign.Partner, 0, len(pool))
-	for _, r := range pool {
-		p := assign.Partner{
-			ID: r.Id, Kind: r.GetString("kind"), Tier: r.GetString("tier"), Status: r.GetString("status"),
-			Territories: append(r.GetStringSlice("territories"), extra[r.Id]...), Segments: r.GetStringSlice("segments"),
-			Capacity: r.GetInt("capacity"), OpenLeads: open[r.Id], Weight: r.GetFloat("weight"), ActiveUsers: users[r.Id],
-			Offered: offered[r.Id], Won: won[r.Id], LastOfferedAt: lastAt[r.Id],
-		}
-		if ce := r.GetDateTime("contract_end"); !ce.IsZero() {
-			p.ContractEnd = ce.Time()
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return st, nil
 }
 
 // inList renders {:prefix0},{:prefix1},… with their params.
@@ -225,14 +258,10 @@ func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (D
 		return DistributeResult{}, err
 	}
 	al := assign.Lead{ID: lead.Id, Territory: lead.GetString("territory"), Segment: lead.GetString("segment"), Score: lead.GetInt("score")}
-	rule, ok := assign.MatchRule(rules, al)
+	matched := matchRule(rules, al)
 	offers := lead.GetInt("offers_count")
-	if ok && assign.OffersExhausted(rule, offers, settings.MaxOffers) || !ok && offers >= settings.MaxOffers {
+	if offersExhausted(matched, offers, settings.MaxOffers) {
 		return DistributeResult{ToPool: true, Reason: "offers_exhausted"}, backToPool(tx, lead, actor, "offers_exhausted")
-	}
-	var matched *assign.Rule
-	if ok {
-		matched = &rule
 	}
 	partners, err := loadCandidates(tx, now, matched, lead.GetString("territory"))
 	if err != nil {
@@ -243,18 +272,10 @@ func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (D
 		return DistributeResult{}, err
 	}
 	dec, err := assign.Select(rules, al, partners, excluded, now)
-	switch {
-	case errors.Is(err, assign.ErrNoRule), errors.Is(err, assign.ErrNoCandidate):
-		res := DistributeResult{Reason: "no_candidate", Skipped: dec.Skipped, RuleName: dec.Rule.Name}
-		if errors.Is(err, assign.ErrNoRule) {
-			res.Reason = "no_rule"
-		}
-		if offers > 0 {
-			res.ToPool = true
-			return res, backToPool(tx, lead, actor, res.Reason)
-		}
-		return res, nil
-	case err != nil:
+	if errors.Is(err, assign.ErrNoRule) || errors.Is(err, assign.ErrNoCandidate) {
+		return noCandidate(tx, lead, actor, err, dec, offers)
+	}
+	if err != nil {
 		return DistributeResult{}, err
 	}
 	hours := dec.Rule.AcceptHours
@@ -265,6 +286,38 @@ func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (D
 		return DistributeResult{}, err
 	}
 	return DistributeResult{Offered: true, Partner: dec.Partner.ID, Skipped: dec.Skipped, RuleName: dec.Rule.Name}, nil
+}
+
+// matchRule is the assignment rule that applies to the lead (nil: none).
+func matchRule(rules []assign.Rule, l assign.Lead) *assign.Rule {
+	if rule, ok := assign.MatchRule(rules, l); ok {
+		return &rule
+	}
+	return nil
+}
+
+// offersExhausted reports whether a lead offered offers times may not be
+// offered again: the rule's maximum, or without a rule the settings'.
+func offersExhausted(rule *assign.Rule, offers, maxOffers int) bool {
+	if rule != nil {
+		return assign.OffersExhausted(*rule, offers, maxOffers)
+	}
+	return offers >= maxOffers
+}
+
+// noCandidate ends a distribution that found no rule or no candidate
+// (err): a lead offered before goes back to the pool, its channel
+// managers alerted; a lead never offered waits where it is.
+func noCandidate(tx core.App, lead *core.Record, actor audit.Actor, err error, dec assign.Decision, offers int) (DistributeResult, error) {
+	res := DistributeResult{Reason: "no_candidate", Skipped: dec.Skipped, RuleName: dec.Rule.Name}
+	if errors.Is(err, assign.ErrNoRule) {
+		res.Reason = "no_rule"
+	}
+	if offers > 0 {
+		res.ToPool = true
+		return res, backToPool(tx, lead, actor, res.Reason)
+	}
+	return res, nil
 }
 
 // pickAssignee chooses who receives the offer in the partner company: the

@@ -214,32 +214,39 @@ func checkPath(coll *core.Collection, lookup Lookup, ident string) string {
 	case *core.JSONField:
 		return "" // a path inside the record's own JSON value
 	case *core.RelationField:
-		if f.IsMultiple() {
-			return CodeMultiHop
-		}
-		if len(parts) > 2 {
-			return CodeDepth
-		}
-		target := lookup(f.CollectionId)
-		if target == nil {
-			return CodeUnknown
-		}
-		tname, tmod, _ := strings.Cut(parts[1], ":")
-		tf := target.Fields.GetByName(tname)
-		if tf == nil {
-			return CodeUnknown
-		}
-		if !filterable(target, tf) {
-			return CodeHidden
-		}
-		if isMultiple(tf) || tf.Type() == core.FieldTypeJSON {
-			// a multi-valued field at the end of the hop turns the
-			// condition into a multi-match subquery: no rule there
-			return CodeMultiHop
-		}
-		return checkModifier(tmod, tf, false)
+		return checkHop(f, lookup, parts)
 	}
 	return CodeUnknown
+}
+
+// checkHop checks a path through the relation f (parts: the relation and
+// what follows): one hop through a single relation to a single-valued,
+// filterable field of the related collection.
+func checkHop(f *core.RelationField, lookup Lookup, parts []string) string {
+	if f.IsMultiple() {
+		return CodeMultiHop
+	}
+	if len(parts) > 2 {
+		return CodeDepth
+	}
+	target := lookup(f.CollectionId)
+	if target == nil {
+		return CodeUnknown
+	}
+	tname, tmod, _ := strings.Cut(parts[1], ":")
+	tf := target.Fields.GetByName(tname)
+	if tf == nil {
+		return CodeUnknown
+	}
+	if !filterable(target, tf) {
+		return CodeHidden
+	}
+	if isMultiple(tf) || tf.Type() == core.FieldTypeJSON {
+		// a multi-valued field at the end of the hop turns the
+		// condition into a multi-match subquery: no rule there
+		return CodeMultiHop
+	}
+	return checkModifier(tmod, tf, false)
 }
 
 // checkMacroPath refuses every other @ identifier: @collection.* joins

@@ -191,22 +191,28 @@ func CanTransition(roleName string, kind roles.Kind, from, to string) error {
 	if effectiveEdges(roleName, kind).allows(from, to) {
 		return nil
 	}
+	code, reason := whyRefused(roleName, kind, from, to)
+	return fail(code, reason)
+}
 
+// whyRefused explains a status move that the role's moves do not allow:
+// the routes that make it, or why the role cannot.
+func whyRefused(roleName string, kind roles.Kind, from, to string) (code, reason string) {
 	switch {
 	case from == StatusOffered && (to == StatusAccepted || kind == roles.Partner):
-		return fail(CodeUseOfferRoute, "an offer is answered with the accept or decline route, not by editing the status")
+		return CodeUseOfferRoute, "an offer is answered with the accept or decline route, not by editing the status"
 	case to == StatusOffered:
-		return fail(CodeUseOfferRoute, "a lead is offered with the assign route, not by editing the status")
+		return CodeUseOfferRoute, "a lead is offered with the assign route, not by editing the status"
 	case to == StatusAccepted:
-		return fail(CodeUseOfferRoute, "a lead is accepted with the accept route, not by editing the status")
+		return CodeUseOfferRoute, "a lead is accepted with the accept route, not by editing the status"
 	case kind == roles.Integration || len(effectiveEdges(roleName, kind)) == 0:
-		return fail(CodeNotAllowed, "this role cannot change a lead's status")
+		return CodeNotAllowed, "this role cannot change a lead's status"
 	case Closed(from) && (roleName == roles.Admin || roleName == roles.ChannelManager) && kind == roles.Internal:
-		return fail(CodeNotAllowed, "a won or lost lead can only be recycled")
+		return CodeNotAllowed, "a won or lost lead can only be recycled"
 	case roleName == roles.Teleoperator && kind == roles.Internal:
-		return fail(CodeNotAllowed, "the prospecting team only moves leads within the central pool")
+		return CodeNotAllowed, "the prospecting team only moves leads within the central pool"
 	}
-	return fail(CodeNotAllowed, "this status move is not part of the lead lifecycle for this role")
+	return CodeNotAllowed, "this status move is not part of the lead lifecycle for this role"
 }
 
 // Targets returns the statuses a role may move a lead to from status from,

@@ -70,65 +70,99 @@ func Validate(m Matrix) error {
 	return nil
 }
 
+// validateCell checks one cell of the matrix against the invariants of
+// SPEC §3.3 for its role's kind: its three levels, then create, then
+// export. The error names the action.
 func validateCell(role Role, c Cell, s spec) error {
-	fail := func(action, reason string) error {
-		return &CellError{Role: role.Name, Resource: c.Resource, Action: action, Reason: reason}
-	}
 	levels := []struct {
 		action string
 		level  Level
 	}{{"read", c.Read}, {"update", c.Update}, {"delete", c.Delete}}
 	for _, a := range levels {
-		l := a.level
-		if !l.Valid() {
-			return fail(a.action, fmt.Sprintf("unknown level %q", l))
-		}
-		if l == Org && role.Kind != roles.Partner {
-			return fail(a.action, "level \"org\" means the user's partner company; only partner roles have one")
-		}
-		if a.action != "read" && l != None && (s.readOnly || s.noCollection) {
-			return fail(a.action, c.Resource+" cannot be changed through the API by anyone")
-		}
-		if a.action != "read" && l.rank() > c.Read.rank() {
-			return fail(a.action, fmt.Sprintf("level %q is wider than the read level %q", l, c.Read))
-		}
-		switch role.Kind {
-		case roles.Partner:
-			if l != None && s.partnerCeiling == "" && !s.noCollection {
-				return fail(a.action, "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
-			}
-			if max := s.partnerMax; l != None && (max == "" || l.rank() > max.rank()) {
-				return fail(a.action, fmt.Sprintf("level %q exceeds the partner ceiling %q (SPEC §3.3.1)", l, max))
-			}
-		case roles.Integration:
-			if l.rank() > Own.rank() {
-				return fail(a.action, fmt.Sprintf("level %q exceeds the integration ceiling \"own\"", l))
-			}
-		}
-		if !s.allows(l) {
-			return fail(a.action, fmt.Sprintf("level %q has no meaning for %s", l, c.Resource))
+		if reason := levelRefusal(role.Kind, a.action, a.level, c, s); reason != "" {
+			return &CellError{Role: role.Name, Resource: c.Resource, Action: a.action, Reason: reason}
 		}
 	}
-	if c.Create {
-		if s.readOnly || s.noCollection {
-			return fail("create", c.Resource+" cannot be created through the API by anyone")
-		}
-		if role.Kind == roles.Partner && s.partnerCeiling == "" {
-			return fail("create", "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
-		}
-		if _, ok := s.createScopes[c.Read]; !ok {
-			return fail("create", fmt.Sprintf("creating needs a read level among %s (now %q)", levelList(s.createScopes), c.Read))
-		}
+	if reason := createRefusal(role.Kind, c, s); reason != "" {
+		return &CellError{Role: role.Name, Resource: c.Resource, Action: "create", Reason: reason}
 	}
-	if c.Export {
-		if c.Read == None {
-			return fail("export", "export needs a read level")
-		}
-		if role.Kind == roles.Partner && s.partnerCeiling == "" && !s.noCollection {
-			return fail("export", "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
-		}
+	if reason := exportRefusal(role.Kind, c, s); reason != "" {
+		return &CellError{Role: role.Name, Resource: c.Resource, Action: "export", Reason: reason}
 	}
 	return nil
+}
+
+// levelRefusal says why level l of action (read, update, delete) is
+// refused for a role of kind on cell c ("" when it is allowed).
+func levelRefusal(kind roles.Kind, action string, l Level, c Cell, s spec) string {
+	switch {
+	case !l.Valid():
+		return fmt.Sprintf("unknown level %q", l)
+	case l == Org && kind != roles.Partner:
+		return "level \"org\" means the user's partner company; only partner roles have one"
+	case action != "read" && l != None && (s.readOnly || s.noCollection):
+		return c.Resource + " cannot be changed through the API by anyone"
+	case action != "read" && l.rank() > c.Read.rank():
+		return fmt.Sprintf("level %q is wider than the read level %q", l, c.Read)
+	}
+	if reason := kindCeiling(kind, l, c, s); reason != "" {
+		return reason
+	}
+	if !s.allows(l) {
+		return fmt.Sprintf("level %q has no meaning for %s", l, c.Resource)
+	}
+	return ""
+}
+
+// kindCeiling says why level l exceeds the ceiling of a role kind on the
+// resource of c ("" when it does not): partner roles stay within the
+// resource's partner ceiling, integrations at own.
+func kindCeiling(kind roles.Kind, l Level, c Cell, s spec) string {
+	switch kind {
+	case roles.Partner:
+		if l != None && s.partnerCeiling == "" && !s.noCollection {
+			return "partner roles may never reach " + c.Resource + " (SPEC §3.3.1)"
+		}
+		if max := s.partnerMax; l != None && (max == "" || l.rank() > max.rank()) {
+			return fmt.Sprintf("level %q exceeds the partner ceiling %q (SPEC §3.3.1)", l, max)
+		}
+	case roles.Integration:
+		if l.rank() > Own.rank() {
+			return fmt.Sprintf("level %q exceeds the integration ceiling \"own\"", l)
+		}
+	}
+	return ""
+}
+
+// createRefusal says why the create flag of c is refused ("" when it is
+// allowed or not set).
+func createRefusal(kind roles.Kind, c Cell, s spec) string {
+	switch {
+	case !c.Create:
+		return ""
+	case s.readOnly || s.noCollection:
+		return c.Resource + " cannot be created through the API by anyone"
+	case kind == roles.Partner && s.partnerCeiling == "":
+		return "partner roles may never reach " + c.Resource + " (SPEC §3.3.1)"
+	}
+	if _, ok := s.createScopes[c.Read]; !ok {
+		return fmt.Sprintf("creating needs a read level among %s (now %q)", levelList(s.createScopes), c.Read)
+	}
+	return ""
+}
+
+// exportRefusal says why the export flag of c is refused ("" when it is
+// allowed or not set).
+func exportRefusal(kind roles.Kind, c Cell, s spec) string {
+	switch {
+	case !c.Export:
+		return ""
+	case c.Read == None:
+		return "export needs a read level"
+	case kind == roles.Partner && s.partnerCeiling == "" && !s.noCollection:
+		return "partner roles may never reach " + c.Resource + " (SPEC §3.3.1)"
+	}
+	return ""
 }
 
 func levelList(m map[Level]string) string {

@@ -1,0 +1,69 @@
+package deals
+
+import (
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/intake"
+)
+
+func AccountKeys(a *core.Record) []string {
+	return dedup.Keys(dedup.Input{Company: a.GetString("name"), PostalCode: a.GetString("postal_code"), SIRET: a.GetString("siren")})
+}
+
+// RefreshAccountKeys rewrites the duplicate keys of an account (kind
+// account, with the account's partner) and its primary dedup_key.
+func RefreshAccountKeys(app core.App, account *core.Record) error {
+	if err := intake.DeleteKeys(app, "account", account.Id); err != nil {
+		return err
+	}
+	keys := AccountKeys(account)
+	if _, err := app.DB().NewQuery("UPDATE accounts SET dedup_key = {:k} WHERE id = {:id}").
+		Bind(dbx.Params{"k": dedup.Primary(keys), "id": account.Id}).Execute(); err != nil {
+		return err
+	}
+	return intake.SaveKeys(app, "account", account.Id, account.GetString("partner"), keys)
+}
+
+// accountKeyFields are the account fields its duplicate keys come from.
+var accountKeyFields = []string{"name", "siren", "postal_code", "partner"}
+
+// AccountCreated keeps the duplicate keys of a new account (SIREN, company
+// + postal code) in dedup_keys, so that leads and deal registrations
+// matching an account entrusted to a partner are detected (SPEC §4.2).
+// Bind it to OnRecordCreate of accounts.
+func AccountCreated(e *core.RecordEvent) error {
+	e.Record.Set("dedup_key", dedup.Primary(AccountKeys(e.Record)))
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return RefreshAccountKeys(e.App, e.Record)
+}
+
+// AccountUpdated rewrites the duplicate keys of an account whose key
+// fields changed. Bind it to OnRecordUpdate of accounts.
+func AccountUpdated(e *core.RecordEvent) error {
+	changed := false
+	for _, f := range accountKeyFields {
+		if e.Record.Original().GetString(f) != e.Record.GetString(f) {
+			changed = true
+		}
+	}
+	if changed {
+		e.Record.Set("dedup_key", dedup.Primary(AccountKeys(e.Record)))
+	}
+	if err := e.Next(); err != nil || !changed {
+		return err
+	}
+	return RefreshAccountKeys(e.App, e.Record)
+}
+
+// AccountDeleted removes the duplicate keys of a deleted account. Bind it
+// to OnRecordDelete of accounts.
+func AccountDeleted(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return intake.DeleteKeys(e.App, "account", e.Record.Id)
+}
