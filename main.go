@@ -1,5 +1,6 @@
 // Command relais is the Relais PRM appliance: PocketBase with the Relais
-// schema, access policy, hooks, web UI and commands, in one binary.
+// schema, access policy, hooks, REST API, web UI and commands, in one
+// binary.
 package main
 
 import (

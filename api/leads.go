@@ -154,7 +154,7 @@ func acceptLead(e *core.RequestEvent) error {
 
 // savedLeadJSON renders a lead an action just saved as the caller may see
 // it, like leadJSON but without reading it again: the ViewRule is decided
-// in memory on the saved record (rulecheck.go) and the record is enriched
+// in memory on the saved record (access.RuleView) and the record is enriched
 // like the REST API does (hidden fields stay hidden, OnRecordEnrich
 // unhides per role, expand/fields apply). When the rule cannot be decided
 // in memory, leadJSON's rule query answers.

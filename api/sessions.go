@@ -96,7 +96,7 @@ func tieRealtimeSession(e *core.RealtimeSubscribeRequestEvent) error {
 }
 
 // startAuthSession gives the token of an auth response a session: a new
-// one for a login (SessionViaAPI) or an impersonation (SessionViaStatic),
+// one for a login (sessions.ViaAPI) or an impersonation (sessions.ViaStatic),
 // the session of the renewed token for a refresh. A new session is ended
 // again if the response fails after it (MFA required, a later refusal).
 func startAuthSession(e *core.RecordAuthRequestEvent) error {

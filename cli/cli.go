@@ -1,5 +1,6 @@
-// Package cli adds the Relais commands (demo, import, audit, access-review,
-// gdpr, policy) to PocketBase's cobra root command.
+// Package cli adds the Relais commands to PocketBase's cobra root command,
+// one file per command (Register lists them); PocketBase's own (serve,
+// migrate, superuser) stay.
 package cli
 
 import (

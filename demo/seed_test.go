@@ -114,7 +114,7 @@ func TestSeedIsDeterministicAndDocumented(t *testing.T) {
 }
 
 // On the demo data, installer001.sales logs in through the REST API and
-// lists only the leads assigned to them; admin lists all (issue 2).
+// lists only the leads assigned to them; admin lists all.
 func TestDemoLoginsThroughREST(t *testing.T) {
 	app := testapp.New(t, "")
 	_, err := demo.Seed(app, demo.Options{Now: anchor, Leads: 600, Installers: 20})

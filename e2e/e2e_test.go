@@ -1,7 +1,7 @@
 // Package e2e drives the Relais web UI in a real headless Chromium
 // (Debian's `chromium`) through chromedp, against a real HTTP server on
 // 127.0.0.1 running the real router over a small seeded demo: the partner
-// and manager journeys of issue 5. Screenshots go to artifacts/ (not
+// and manager journeys. Screenshots go to artifacts/ (not
 // committed); RELAIS_UPDATE_DOCS=1 also refreshes docs/partner-inbox.png
 // and docs/report-map.png.
 //
@@ -193,8 +193,9 @@ func screenshotOf(t *testing.T, ctx context.Context, sel, name string) []byte {
 	return buf
 }
 
-// TestJourneys runs the acceptance journeys (a)–(e) of issue 5 and the
-// report journey (f) of issue 6 against one server and one Chromium.
+// TestJourneys runs the acceptance journeys (a)–(e) of the partner and
+// manager UI and the report journey (f) against one server and one
+// Chromium.
 func TestJourneys(t *testing.T) {
 	s := startSite(t)
 	b := browser(t)

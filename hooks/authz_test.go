@@ -15,7 +15,7 @@ import (
 	"github.com/relais/relais/hooks/policy"
 )
 
-// expected is the reference scenario written out by hand (SPEC §3, issue 2),
+// expected is the reference scenario written out by hand (SPEC §3),
 // independent of the compiler: for each default role and each resource, the
 // outcome of list, view, update, delete and create on a record of the
 // role's own scope and on a foreign one.

@@ -23,7 +23,7 @@ func permissionCell(t *testing.T, app core.App, role, resource string) *core.Rec
 	return rec
 }
 
-// The matrix is cached in memory (issue 8), and the very next request after
+// The matrix is cached in memory, and the very next request after
 // a change of a permission sees the new matrix: through app.Save, through
 // the REST API, and inside a transaction.
 func TestMatrixCacheFollowsPermissionChanges(t *testing.T) {

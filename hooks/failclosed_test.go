@@ -15,7 +15,7 @@ import (
 	"github.com/relais/relais/hooks/sessions"
 )
 
-// Fail closed on the integrity paths (issue 12, item 6): each test breaks
+// Fail closed on the integrity paths: each test breaks
 // the database for real (a corrupt row, a missing table, a refusing
 // trigger) and checks that the operation refuses instead of going on.
 

@@ -13,7 +13,7 @@ import (
 )
 
 // Partner and territory lists use an index of the listed table, never a
-// scan (issue 8), and the hint never changes the result.
+// scan, and the hint never changes the result.
 func TestListHintsUseIndexes(t *testing.T) {
 	w := newWorld(t)
 	for i := 0; i < 30; i++ {

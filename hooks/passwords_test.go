@@ -18,7 +18,7 @@ import (
 )
 
 // loginAttempts are the kinds of REST login attempt whose cost must not
-// tell them apart (issue 12: a wrong password took ~160 ms, an unknown
+// tell them apart (a wrong password took ~160 ms, an unknown
 // e-mail ~91 ms, because the password was compared twice).
 var loginAttempts = []struct {
 	name     string
@@ -82,7 +82,7 @@ func TestPocketBaseNeverComparesTheLoginPasswordAgain(t *testing.T) {
 	assert.Contains(t, body, "Failed to authenticate.")
 }
 
-// Passwords are compared in one place (hooks.CheckPassword): another call
+// Passwords are compared in one place (sessions.CheckPassword): another call
 // of ValidatePassword or bcrypt.CompareHashAndPassword would add an
 // uncounted comparison to some attempts only.
 func TestPasswordsAreComparedInOnePlace(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"github.com/relais/relais/hooks/reports"
 )
 
-// rollupPriority: the rollups' handlers are the only Relais handlers of
+// rollupPriority is 0: the rollups' handlers are the only Relais handlers of
 // the Execute events of leads and offers; they wrap PocketBase's own SQL
 // write (the end of the chain), so that they run in its transaction.
 const rollupPriority = 0

@@ -45,7 +45,7 @@ var (
 
 // rulecheckProvenOn are the module versions on which the full sweep of
 // TestRuleViewEqualsSQLRule was last run and found no difference. They
-// must match hooks.RuleViewProvenOn (the versions rulecheck answers on).
+// must match access.RuleViewProvenOn (the versions rulecheck answers on).
 var rulecheckProvenOn = map[string]string{
 	"github.com/pocketbase/pocketbase": "v0.40.4",
 	"github.com/ganigeorgiev/fexpr":    "v0.6.0",

@@ -17,7 +17,7 @@ func requestInfoOf(w *world, who string) *core.RequestInfo {
 	return &core.RequestInfo{Auth: w.users[who], Method: "GET"}
 }
 
-// pageCap is hooks.PageCapFor, failing the test on error.
+// pageCap is access.PageCapFor, failing the test on error.
 func pageCap(t testing.TB, app core.App, auth *core.Record) int {
 	t.Helper()
 	n, err := access.PageCapFor(app, auth)
@@ -25,7 +25,7 @@ func pageCap(t testing.TB, app core.App, auth *core.Record) int {
 	return n
 }
 
-// settingsOf is hooks.LoadSettings, failing the test on error.
+// settingsOf is access.LoadSettings, failing the test on error.
 func settingsOf(t testing.TB, app core.App) access.Settings {
 	t.Helper()
 	s, err := access.LoadSettings(app)

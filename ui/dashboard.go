@@ -40,7 +40,7 @@ type deptRef struct {
 }
 
 // expiringWindow is how close to its deadline an offer counts as about to
-// expire (hooks.DashboardReport uses the same).
+// expire (reports.DashboardFor uses the same).
 const expiringWindow = 6 * time.Hour
 
 // dashboard renders the dashboard.

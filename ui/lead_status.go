@@ -23,7 +23,7 @@ type statusForm struct {
 }
 
 // changeStatus moves a lead along the allowed transitions of the user's
-// role (the same checks as the REST API run in hooks.UpdateFor).
+// role (the same checks as the REST API run in writepath.UpdateFor).
 func (h *handlers) changeStatus(e *core.RequestEvent) error {
 	s := sess(e)
 	id := e.Request.PathValue("id")

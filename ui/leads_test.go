@@ -63,7 +63,7 @@ func apiLeadIDs(t *testing.T, e *env, email string) []string {
 }
 
 // TestLeadsPageShowsWhatTheAPIListsForEachRole is the read-path contract of
-// issue 5: for every role of the demo, the leads page lists exactly the
+// For every role of the demo, the leads page lists exactly the
 // leads the REST API lists for that user.
 func TestLeadsPageShowsWhatTheAPIListsForEachRole(t *testing.T) {
 	e := newEnv(t)

@@ -35,7 +35,7 @@ func (h *handlers) showLogin(e *core.RequestEvent) error {
 
 // login checks e-mail and password against the users collection and sets
 // the session cookie. Unknown e-mail and wrong password get the same
-// message and cost one bcrypt comparison each (hooks.CheckPassword); a
+// message and cost one bcrypt comparison each (sessions.CheckPassword); a
 // blocked account with the right password is told why, as the REST API
 // does. Attempts are rate limited per IP and per e-mail, and audited.
 func (h *handlers) login(e *core.RequestEvent) error {

@@ -20,7 +20,7 @@ import (
 // and read a backslash as a slash: each of these would become //host or
 // another scheme.
 var hostileNext = []string{
-	// the report of issue 12 and its relatives: control characters
+	// the reported redirect and its relatives: control characters
 	"/\t/evil.example/phish", "/\n/evil.example", "/\r\n/evil.example", "/\x00/evil.example", "/\x0b/evil.example",
 	"/\x0c/evil.example", "/\x1f/evil.example", "/\x7f/evil.example", "\t//evil.example", "//evil.example\t",
 	" /\t/evil.example", "/ /evil.example", "\x00/leads",

@@ -24,7 +24,7 @@ import (
 	"github.com/relais/relais/internal/testapp"
 )
 
-// The canary-name acceptance test of issue 12 (SPEC §3.3.3): a private
+// The canary-name acceptance test of private customers (SPEC §3.3.3): a private
 // customer's name is a contact detail. Three residential leads with unique
 // names come in through the web form, the ingest API and a CSV import; each
 // is offered to partner A, declined by A, offered to partner B and accepted

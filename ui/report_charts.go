@@ -75,7 +75,7 @@ func (h *handlers) chartsReport(e *core.RequestEvent) error {
 	return h.render(e, http.StatusOK, "report_charts", p)
 }
 
-// funnelCounts reads the stage counts of hooks.FunnelReport, in the order
+// funnelCounts reads the stage counts of reports.Funnel, in the order
 // of reportcalc.FunnelStages.
 func funnelCounts(funnel map[string]any) ([]int, error) {
 	stages, ok := funnel["stages"].([]map[string]any)

@@ -19,12 +19,12 @@ import (
 // The report pages (SPEC §4.7): the dashboard, the partner scorecard, the
 // funnel and trend charts and the map by département. Their figures come
 // from the report functions of package hooks, which scope every query by
-// the matrix's `reports` cell (hooks.ScopeForReports): admins see the whole
+// the matrix's `reports` cell (reports.ScopeFor): admins see the whole
 // network, channel managers their territories, a partner manager their
 // company, a salesperson or a teleoperator their own leads. This file holds
 // what the pages share: the scope middleware, the filters and the links.
 
-// reportScopeKey stores the request's hooks.ReportScope.
+// reportScopeKey stores the request's reports.Scope.
 const reportScopeKey = "relais.ui.reportScope"
 
 // mwReports resolves the user's report scope once per request; a role
@@ -47,9 +47,9 @@ func (h *handlers) mwReports() *hook.Handler[*core.RequestEvent] {
 	}}
 }
 
-// reportsAllowed mirrors the conditions of hooks.ScopeForReports on a
+// reportsAllowed mirrors the conditions of reports.ScopeFor on a
 // role's `reports` read level and kind, for the menu (the session has the
-// matrix cells at hand; the pages themselves ask ScopeForReports).
+// matrix cells at hand; the pages themselves ask reports.ScopeFor).
 // TestReportsMenuFollowsScopeForReports keeps the two in step.
 func reportsAllowed(level, kind string) bool {
 	switch policy.Level(level) {

@@ -15,7 +15,7 @@ import (
 	"github.com/relais/relais/internal/testapp"
 )
 
-// The report pages must render in under 200 ms on the demo data (issue 6).
+// The report pages must render in under 200 ms on the demo data.
 // These benchmarks seed the full reference demo once (3,600 leads over 12
 // months, 120 installers: what `relais demo` seeds) and time each page
 // through the real router, session and templates, as the admin (the whole

@@ -84,7 +84,7 @@ func TestReportPagesAnswerPerRole(t *testing.T) {
 }
 
 // TestReportsMenuFollowsScopeForReports checks that the menu shows the
-// report pages exactly to the users hooks.ScopeForReports accepts, and the
+// report pages exactly to the users reports.ScopeFor accepts, and the
 // dashboard first to management.
 func TestReportsMenuFollowsScopeForReports(t *testing.T) {
 	e := newEnv(t)

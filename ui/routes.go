@@ -48,7 +48,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 
 	// Reports (SPEC §4.7): dashboard, partner scorecard and its CSV, funnel
 	// and trend, map by département. The scope is the matrix's reports cell
-	// (hooks.ScopeForReports), resolved by mwReports: none gets 403.
+	// (reports.ScopeFor), resolved by mwReports: none gets 403.
 	reports := ui.Group("").Bind(h.mwReports())
 	reports.GET("/dashboard", h.dashboard)
 	reports.GET("/reports", h.partnersReport)

@@ -118,7 +118,7 @@ func (h *handlers) mwSameOrigin() *hook.Handler[*core.RequestEvent] {
 // an Authorization header is ignored here. A token that no longer
 // authenticates (key rotated: deactivation, expiry, partner suspended),
 // whose session has ended (logout, idle or absolute timeout:
-// hooks.CheckSession) or of an account blocked right now is dropped with a
+// sessions.Check) or of an account blocked right now is dropped with a
 // notice.
 func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{Id: "relaisUISession", Func: func(e *core.RequestEvent) error {

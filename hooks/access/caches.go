@@ -172,7 +172,7 @@ func ResetCaches(app core.App) {
 }
 
 // CachedMatrix returns the permission matrix like LoadMatrix, from memory
-// when it can (see caches.go): for the hot read paths (list hints, ingest,
+// when it can (see the top of this file): for the hot read paths (list hints, ingest,
 // report and assignment checks). Code that validates a change of the
 // matrix must use LoadMatrix. The result is the caller's own copy.
 func CachedMatrix(app core.App) (policy.Matrix, error) {
@@ -183,7 +183,7 @@ func CachedMatrix(app core.App) (policy.Matrix, error) {
 	return policy.Matrix{Roles: slices.Clone(m.Roles), Cells: slices.Clone(m.Cells)}, nil
 }
 
-// sharedMatrix is CachedMatrix without the copy: the result may be the
+// SharedMatrix is CachedMatrix without the copy: the result may be the
 // cached value itself and must only be read (Role, Cell), never modified.
 func SharedMatrix(app core.App) (policy.Matrix, error) {
 	c := cachesOf(app)
@@ -193,8 +193,8 @@ func SharedMatrix(app core.App) (policy.Matrix, error) {
 	return c.matrix.get(func() (policy.Matrix, error) { return LoadMatrix(app) })
 }
 
-// roleKind returns the kind of a role ("" when the role does not exist),
-// from the cached matrix (sharedMatrix: the generation-guarded cache reset
+// RoleKind returns the kind of a role ("" when the role does not exist),
+// from the cached matrix (SharedMatrix: the generation-guarded cache reset
 // on any change of roles or permissions and by ResetCaches). It is the one
 // lookup of role kinds for every hook and route; an error reading the
 // matrix is returned, never taken for "no kind".
@@ -210,7 +210,7 @@ func RoleKind(app core.App, roleID string) (roles.Kind, error) {
 	return r.Kind, nil
 }
 
-// roleKindOf returns the kind of a user's role ("" for guests, superusers
+// RoleKindOf returns the kind of a user's role ("" for guests, superusers
 // and unknown roles).
 func RoleKindOf(app core.App, u *core.Record) (roles.Kind, error) {
 	if u == nil || u.Collection().Name != "users" {
@@ -219,7 +219,7 @@ func RoleKindOf(app core.App, u *core.Record) (roles.Kind, error) {
 	return RoleKind(app, u.GetString("role"))
 }
 
-// hasKind reports whether u is a user whose role is of kind k.
+// HasKind reports whether u is a user whose role is of kind k.
 func HasKind(app core.App, u *core.Record, k roles.Kind) (bool, error) {
 	got, err := RoleKindOf(app, u)
 	return err == nil && got == k, err
@@ -247,7 +247,7 @@ func cachedSettings(app core.App) (Settings, error) {
 	return c.settings.get(load)
 }
 
-// partnerStatus returns the status of a partner ("" when it does not
+// PartnerStatus returns the status of a partner ("" when it does not
 // exist), from memory when it can.
 func PartnerStatus(app core.App, id string) (string, error) {
 	load := func() (string, error) {

@@ -10,7 +10,7 @@ import (
 	"github.com/relais/relais/hooks/roles"
 )
 
-// Relation targets (issue 12, item 7). A collection's CreateRule and
+// Relation targets. A collection's CreateRule and
 // UpdateRule decide on the record being written, not on what its relation
 // fields point to: an activity on the partner's own lead passed the rule
 // with `opportunity` set to a competitor's opportunity, which that
@@ -33,8 +33,8 @@ import (
 // user may not use, so that it tells nothing about other companies' data.
 const CodeUnknownRelation = "unknown_relation"
 
-// checkRelations refuses a write by user that adds, to any relation field
-// of rec, the id of a record the user may not link (see mayLink). rec holds
+// CheckRelations refuses a write by user that adds, to any relation field
+// of rec, the id of a record the user may not link (see MayLink). rec holds
 // the values to save; rec.Original() the stored ones (empty for a new
 // record).
 func CheckRelations(app core.App, user *core.Record, rec *core.Record) error {
@@ -64,12 +64,12 @@ func CheckRelations(app core.App, user *core.Record, rec *core.Record) error {
 	return nil
 }
 
-// unknownRelation is the refusal of a relation id, naming the field.
+// UnknownRelation is the refusal of a relation id, naming the field.
 func UnknownRelation(field string) *domain.Error {
 	return domain.Invalid(CodeUnknownRelation, field, field+": no record you may link has this id")
 }
 
-// mayLink reports whether user may point a relation at the record id of
+// MayLink reports whether user may point a relation at the record id of
 // the collection: a record the user may view (its ViewRule), and for a
 // partner role one of its own company (a partner, or a record whose
 // `partner` is the user's). Every user may name itself.

@@ -32,7 +32,8 @@ import (
 // compares it with app.CanAccessRecord for custom roles of every kind at
 // every leads read level, users and leads of every shape, territory grants
 // running, expired and future. It is proven for the leads ViewRule only
-// (the one its callers ask: visibleLead, savedLeadJSON): for any other
+// (the one its callers ask: distribution's visibleLead, the api's
+// savedLeadJSON): for any other
 // collection it answers unknown and SQL decides. It is proven on the
 // module versions of ruleViewProvenOn: TestRuleViewProvenOnTheseVersions
 // fails when go.mod moves away from them, until the full sweep is run

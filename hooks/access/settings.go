@@ -26,7 +26,7 @@ type Settings struct {
 	WonValidationAmount float64
 	WebFormKeys         []string
 	// SessionIdleMinutes and SessionMaxHours end a UI or API session
-	// unused for that long, or that old (session_store.go).
+	// unused for that long, or that old (package sessions).
 	SessionIdleMinutes int
 	SessionMaxHours    int
 }

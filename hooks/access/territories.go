@@ -23,9 +23,9 @@ func loadTerritories(app core.App) ([]geo.Territory, error) {
 }
 
 // CachedTerritories returns every territory like a fresh read of the
-// territories collection, from memory when it can (caches.go; issue 8:
-// NewIntake read the whole table for every single ingest). The slice and
-// its elements are shared with the cache: callers must only read them.
+// territories collection, from memory when it can (caches.go: an ingest
+// must not read the whole table). The slice and its elements are shared
+// with the cache: callers must only read them.
 func CachedTerritories(app core.App) ([]geo.Territory, error) {
 	c := cachesOf(app)
 	if c == nil {

@@ -214,7 +214,7 @@ var rowChecks = []func(row *Row, fail func(field, reason string)){
 	checkCompany, checkScore, checkAmount, checkSIRET, checkEmail, checkPostalCode,
 }
 
-// checkCompany: a company is required, except on a private customer's row
+// checkCompany requires a company, except on a private customer's row
 // (residential), which names the person in the contact columns instead.
 func checkCompany(row *Row, fail func(field, reason string)) {
 	if row.Lead["company"] == "" && row.Lead["segment"] != "residential" {
@@ -222,7 +222,7 @@ func checkCompany(row *Row, fail func(field, reason string)) {
 	}
 }
 
-// checkScore: a whole number from 0 to 100.
+// checkScore requires a whole number from 0 to 100.
 func checkScore(row *Row, fail func(field, reason string)) {
 	v, ok := row.Lead["score"]
 	if !ok {
@@ -236,7 +236,7 @@ func checkScore(row *Row, fail func(field, reason string)) {
 	row.Lead["score"] = strconv.Itoa(n)
 }
 
-// checkAmount: a number (ParseAmount), not negative.
+// checkAmount requires a number (ParseAmount), not negative.
 func checkAmount(row *Row, fail func(field, reason string)) {
 	v, ok := row.Lead["estimated_value"]
 	if !ok {
@@ -253,7 +253,7 @@ func checkAmount(row *Row, fail func(field, reason string)) {
 	}
 }
 
-// checkSIRET: 14 or 9 digits, separators dropped.
+// checkSIRET requires 14 or 9 digits, separators dropped.
 func checkSIRET(row *Row, fail func(field, reason string)) {
 	v, ok := row.Lead["siret"]
 	if !ok {
@@ -272,14 +272,14 @@ func checkSIRET(row *Row, fail func(field, reason string)) {
 	row.Lead["siret"] = digits
 }
 
-// checkEmail: a valid address.
+// checkEmail requires a valid address.
 func checkEmail(row *Row, fail func(field, reason string)) {
 	if v, ok := row.Contact["email"]; ok && !ValidEmail(v) {
 		fail("email", fmt.Sprintf("e-mail %s is not a valid address", quoteValue(v)))
 	}
 }
 
-// checkPostalCode: required, of 5 digits, for France.
+// checkPostalCode requires a postal code of 5 digits for France.
 func checkPostalCode(row *Row, fail func(field, reason string)) {
 	if !IsFrance(row.Lead["country"]) {
 		return

@@ -97,7 +97,7 @@ func dealError(err error) error {
 // opportunity, not what its relations point to (a sales creating
 // {account: own, lead: another partner's} copied that lead's company), and
 // the lead and the account are read for the user, through their ViewRule
-// (relations.go refuses the same ids earlier on the REST API).
+// (access.CheckRelations refuses the same ids earlier on the REST API).
 func PrepareOpportunity(app core.App, user *core.Record, rec *core.Record) error {
 	if rec.GetString("stage") == "" {
 		rec.Set("stage", Prospecting)

@@ -23,7 +23,7 @@ import (
 	"github.com/relais/relais/hooks/roles"
 )
 
-// Deal registration (issue 7): a partner registers a deal it found itself.
+// Deal registration: a partner registers a deal it found itself.
 // The registration becomes an opportunity of the partner with
 // registration_status = pending; its normalised keys (the same as lead
 // duplicates: SIREN, e-mail, company + postal code, e-mail domain + postal

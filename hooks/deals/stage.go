@@ -1,7 +1,17 @@
-// Package deals holds the opportunity stage machine of SPEC §2
-// (opportunities.stage) and issue 7: which stage moves a user may make,
-// what a closing move needs, and when a win must be validated by a channel
-// manager before it counts.
+package deals
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/relais/relais/hooks/roles"
+)
+
+// The opportunity stage machine of SPEC §2 (opportunities.stage): which
+// stage moves a user may make, what a closing move needs, and when a win
+// must be validated by a channel manager before it counts.
 //
 // It is pure logic: the caller (a PocketBase hook, a route or a UI handler)
 // tells [Decide] who acts (the kind of their role and whether they validate
@@ -21,17 +31,7 @@
 //	                       validators only (a win must not grow past the
 //	                       validation amount afterwards)
 //
-// roles.Integration roles never move opportunities.
-package deals
-
-import (
-	"fmt"
-	"math"
-	"slices"
-	"strings"
-
-	"github.com/relais/relais/hooks/roles"
-)
+// Integration roles never move opportunities.
 
 // Stages of an opportunity, in pipeline order.
 const (

@@ -34,7 +34,7 @@ func pendingOffer(app core.App, leadID, partnerID string) (*core.Record, error) 
 
 // visibleLead returns the lead if user may view it (the leads ViewRule),
 // domain.ErrNotVisible otherwise. The rule is decided in memory on a plain read
-// when rulecheck.go can (partner roles: always with the compiled matrix),
+// when access.RuleView can (partner roles: always with the compiled matrix),
 // else by ViewFor's rule query: the same answer either way.
 func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, error) {
 	lead, err := app.FindRecordById("leads", leadID)
@@ -59,7 +59,7 @@ func visibleLead(app core.App, user *core.Record, leadID string) (*core.Record, 
 // the lead to a colleague (dispatchTo) or keep the offer's assignee. A lead
 // the user may not view is domain.ErrNotVisible (a 404, like a missing lead). The
 // returned record is the lead as saved, not yet checked against the rules
-// for the response (acceptRoute renders it with savedLeadJSON).
+// for the response (the api renders it as the caller may see it).
 func Accept(app core.App, by access.By, leadID, dispatchTo string) (*core.Record, error) {
 	user := by.User
 	if ok, err := access.HasKind(app, user, roles.Partner); err != nil {

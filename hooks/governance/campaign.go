@@ -87,7 +87,7 @@ func OpenReviewCampaign(app core.App, now time.Time) (review *core.Record, creat
 	return review, true, nil
 }
 
-// Review decisions.
+// reviewDecisions are the decisions of a review item.
 var reviewDecisions = []string{"keep", "revoke", "change"}
 
 // DecideReviewItem records a reviewer's decision on one item of an open

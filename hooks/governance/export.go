@@ -125,7 +125,7 @@ type ExportDenied struct{ Resource string }
 // Error implements error.
 func (d *ExportDenied) Error() string { return "the export of " + d.Resource + " is not allowed" }
 
-// ErrInvalidQuery: the filter or the sort of an export cannot be run.
+// ErrInvalidQuery refuses an export whose filter or sort cannot run.
 var ErrInvalidQuery = errors.New("invalid filter or sort")
 
 // Exportable reports whether resource can be exported at all (a matrix

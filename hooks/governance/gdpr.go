@@ -282,7 +282,7 @@ type EraseReport struct {
 // erasedName is the last name left on an anonymised contact.
 const erasedName = "(anonymised)"
 
-// protectedTables are never rewritten by the erasure: the audit log is
+// protectedTable reports the tables never rewritten by the erasure: the audit log is
 // append-only (its entries never hold contact values), user accounts are
 // managed by their own lifecycle, and PocketBase's system tables start
 // with "_".

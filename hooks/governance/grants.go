@@ -31,7 +31,7 @@ import (
 //
 // Grants are created by CreateGrant (route POST /api/prm/grants, admins)
 // or by approving an access request; superusers may also create them in
-// /_/ (audited as grants.create by bindAudit). The suspension job records
+// /_/ (audited as grants.create by the REST API's audit). The suspension job records
 // the expiry of each grant (grants.expire).
 
 // MaxGrantDuration bounds how long a grant may run.

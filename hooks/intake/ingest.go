@@ -214,8 +214,8 @@ type Intake struct {
 }
 
 // NewIntake prepares an intake over the current territories and settings
-// (both from the in-memory caches outside a transaction: caches.go,
-// caches_territories.go). The territories are shared: read them only.
+// (both from the in-memory caches of package access outside a
+// transaction). The territories are shared: read them only.
 func NewIntake(app core.App) (*Intake, error) {
 	ts, err := access.CachedTerritories(app)
 	if err != nil {
@@ -259,7 +259,8 @@ func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, 
 	return res, err
 }
 
-// sourceRefLookup is the idempotency lookup of findBySourceRef.
+// SourceRefLookup is the idempotency lookup of findBySourceRef (its plan
+// is tested).
 const SourceRefLookup = "SELECT id FROM leads WHERE source = {:s} AND source_ref = {:r} AND created_by = {:c} AND source_ref != '' LIMIT 1"
 
 // creatorID is the created_by of the leads a creator sends ("" for the web
@@ -273,7 +274,7 @@ func creatorID(creator *core.Record) string {
 
 // findBySourceRef finds the lead a creator (creatorID) sent with a source
 // reference: references are the sender's own, so another sender's lead is
-// never found (nor revealed) by a replay (issue 12). The literal
+// never found (nor revealed) by a replay. The literal
 // "source_ref is not empty" term lets SQLite use the partial unique index
 // idx_leads_source_ref (without it, a lookup scans every lead).
 //

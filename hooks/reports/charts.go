@@ -9,7 +9,7 @@ import (
 	"github.com/relais/relais/hooks/reportcalc"
 )
 
-// FunnelReport counts the leads created in the period reaching each stage.
+// Funnel counts the leads created in the period reaching each stage.
 func Funnel(app core.App, s Scope, f Filter) (map[string]any, error) {
 	lw, lp := s.leadsWhere(f)
 	lp = withPeriod(lp, f)

@@ -26,7 +26,7 @@ type FallingRow struct {
 	BeforeOffered     int     `json:"before_offered"`
 }
 
-// DashboardReport computes the dashboard for a scope.
+// DashboardFor computes the dashboard for a scope.
 func DashboardFor(app core.App, s Scope, now time.Time) (Dashboard, error) {
 	var d Dashboard
 	lw, lp := s.leadsWhere(Filter{})

@@ -13,8 +13,8 @@ import (
 	"github.com/relais/relais/hooks/reportcalc"
 )
 
-// The report figures read from the rollups (hooks/rollups.go): the same
-// numbers as the queries over offers and leads in reports.go, in a few
+// The report figures read from the rollups (rollups.go): the same numbers
+// as the queries over offers and leads (ScorecardRaw, DepartmentsRaw), in a few
 // hundred rows per partner-year instead of every offer.
 
 // rollupScoped reports whether the rollups can answer for scope s and

@@ -21,7 +21,7 @@ import (
 // territories a user manages or holds a running grant on), org (the user's
 // partner company), own (leads assigned to or created by the user).
 
-// ReportScope is whose figures a user may see.
+// Scope is whose figures a user may see.
 type Scope struct {
 	Level       policy.Level
 	UserID      string
@@ -30,14 +30,14 @@ type Scope struct {
 	Internal    bool
 }
 
-// ReportFilter narrows a report.
+// Filter narrows a report.
 type Filter struct {
 	From, To   time.Time
 	Partner    string // only this partner (admins, channel managers; a partner only its own)
 	Department string
 }
 
-// ScopeForReports returns the report scope of a user, or domain.ErrForbidden.
+// ScopeFor returns the report scope of a user, or domain.ErrForbidden.
 func ScopeFor(app core.App, user *core.Record, now time.Time) (Scope, error) {
 	if user == nil || user.Collection().Name != "users" {
 		return Scope{}, domain.ErrForbidden
@@ -133,7 +133,7 @@ func withPeriod(p dbx.Params, f Filter) dbx.Params {
 	return p
 }
 
-// ReportPeriod is the default period of a report: the last `months`
+// Period is the default period of a report: the last `months`
 // months in whole UTC days, from the same day `months` months ago to the
 // end of today (what the rollups answer).
 func Period(now time.Time, months int) Filter {

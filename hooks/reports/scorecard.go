@@ -33,7 +33,7 @@ type ScorecardRow struct {
 }
 
 // Scorecard computes one row per partner with figures in the period: from
-// the rollups (hooks/rollups.go) when the scope is the whole network or
+// the rollups (rollups.go) when the scope is the whole network or
 // territories, the period whole UTC days and no département is named;
 // otherwise (a company, a salesperson, a département, a period cut inside
 // a day) from the offers and leads themselves, which the indexes serve.

@@ -23,23 +23,23 @@ import (
 // with the same key: PocketBase still verifies the token). A token is
 // accepted only while its session's row exists and is within its timeouts:
 //
-//   - a session starts at each login: the UI's (NewSessionToken) and the
+//   - a session starts at each login: the UI's (NewToken) and the
 //     REST API's (password, OTP, OAuth2; the api package's
 //     OnRecordAuthRequest hook re-signs PocketBase's token with a new
-//     session id: StartSession); an
+//     session id: Start); an
 //     auth-refresh gives its new token the session of the token it renews,
 //     keeping the session's start;
 //   - a UI or API session ends when unused for settings_prm
 //     session_idle_minutes (default 8 h) or older than session_max_hours
 //     (default 24 h); its last use is written at most once a minute;
-//   - logout ends it (EndSession: every token of the session, nothing
+//   - logout ends it (End: every token of the session, nothing
 //     else); a token key rotation (deactivation, password change, "log out
 //     everywhere") or the deletion of the account ends all of the account's
-//     sessions (EndRecordSessions);
+//     sessions (EndAll);
 //   - a token without a session is refused: a token made by other means
 //     (Record.NewAuthToken in Go code, tokens issued before this table
 //     existed) cannot be logged out, so it is not accepted. Go code issues
-//     tokens with NewSessionToken.
+//     tokens with NewToken.
 //
 // Static tokens (impersonation by a superuser, the installer link) are
 // sessions of their own without idle or absolute timeout: a superuser
@@ -73,13 +73,13 @@ type Session struct {
 	LastSeen   time.Time
 }
 
-// SessionLimits are the idle and absolute timeouts of UI and API sessions.
+// Limits are the idle and absolute timeouts of UI and API sessions.
 type Limits struct {
 	Idle time.Duration
 	Max  time.Duration
 }
 
-// LoadSessionLimits returns the timeouts of settings_prm (an error when
+// LoadLimits returns the timeouts of settings_prm (an error when
 // the settings cannot be read: callers fail closed).
 func LoadLimits(app core.App) (Limits, error) {
 	s, err := access.LoadSettings(app)
@@ -131,8 +131,8 @@ func sessionIDOf(token string) string {
 	return id
 }
 
-// StartSession opens a session for token, an auth token PocketBase just
-// issued to user (via: SessionViaUI, SessionViaAPI or SessionViaStatic),
+// Start opens a session for token, an auth token PocketBase just
+// issued to user (via: ViaUI, ViaAPI or ViaStatic),
 // and returns the token to hand out instead: the same with the session id.
 func Start(app core.App, user *core.Record, token, via string, now time.Time) (string, Session, error) {
 	s := Session{ID: security.RandomString(24), Collection: user.Collection().Id, Record: user.Id, Via: via, Created: now, LastSeen: now}
@@ -151,7 +151,7 @@ func Start(app core.App, user *core.Record, token, via string, now time.Time) (s
 	return signed, s, nil
 }
 
-// NewSessionToken issues an auth token of user in a new session: how Go
+// NewToken issues an auth token of user in a new session: how Go
 // code (the UI login, tests, benchmarks) makes tokens, since a token
 // without a session is refused.
 func NewToken(app core.App, user *core.Record, via string) (string, error) {
@@ -198,7 +198,7 @@ func sessionOf(app core.App, auth *core.Record, token string) (s Session, ok boo
 	return s, s.Record == auth.Id && s.Collection == auth.Collection().Id, nil
 }
 
-// CheckSession tells whether token, which authenticated auth (PocketBase
+// Check tells whether token, which authenticated auth (PocketBase
 // verified it), opens a live session at now. It returns the session and
 // "" when it does (and records the use, at most once a minute);
 // SessionRevoked when the token has no session (logged out, ended
@@ -233,10 +233,10 @@ func Check(app core.App, auth *core.Record, token string, now time.Time) (Sessio
 	return s, "", nil
 }
 
-// errSessionGone refuses to renew a token whose session has ended.
+// ErrGone refuses to renew a token whose session has ended.
 var ErrGone = errors.New("sessions: the session of this token has ended")
 
-// renewSession returns token, a renewal PocketBase just issued for old
+// Renew returns token, a renewal PocketBase just issued for old
 // (auth-refresh), in old's session: the session keeps its start (the
 // absolute timeout holds across refreshes), is used now and lasts as long
 // as its newest token.
@@ -257,7 +257,7 @@ func Renew(app core.App, user *core.Record, old, token string, now time.Time) (s
 	return signed, err
 }
 
-// EndSession ends the session of token, which authenticated auth: every
+// End ends the session of token, which authenticated auth: every
 // token of it (a login and its refreshes), no other session of the
 // account. Its realtime subscriptions lose their authentication. Ending a
 // session that no longer exists is not an error.
@@ -269,7 +269,7 @@ func End(app core.App, auth *core.Record, token string) error {
 	return endSessions(app, []string{s.ID})
 }
 
-// EndRecordSessions ends every session of an auth record (log out
+// EndAll ends every session of an auth record (log out
 // everywhere).
 func EndAll(app core.App, record *core.Record) error {
 	var ids []string
@@ -301,7 +301,7 @@ func endSessions(app core.App, ids []string) error {
 	return nil
 }
 
-// PurgeSessions ends at now the sessions whose newest token has expired
+// Purge ends at now the sessions whose newest token has expired
 // or that are over a timeout, and returns how many ended.
 func Purge(app core.App, now time.Time) (int, error) {
 	l, err := LoadLimits(app)

@@ -96,7 +96,7 @@ func (c *Client) Do(method, url, token string, body any, headers ...map[string]s
 }
 
 // Token returns a fresh auth token of a user, recorded as a session of
-// its own (hooks.NewSessionToken: a token without a session is refused).
+// its own (sessions.NewToken: a token without a session is refused).
 func Token(tb testing.TB, app core.App, u *core.Record) string {
 	tb.Helper()
 	t, err := sessions.NewToken(app, u, sessions.ViaAPI)

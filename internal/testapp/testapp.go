@@ -1,5 +1,7 @@
-// Package testapp builds PocketBase test apps with the Relais migrations
-// and hooks: real SQLite, real rules, real routes.
+// Package testapp builds PocketBase test apps with the Relais migrations,
+// hooks and REST API: real SQLite, real rules, real routes. It is for
+// tests (and the benchmarks) only; it builds PocketBase's router, which
+// nothing under hooks/ may import.
 package testapp
 
 import (
@@ -55,7 +57,7 @@ type Options struct {
 }
 
 // New returns a fresh app cloned from dir (Template when empty) with the
-// Relais hooks registered. The app is cleaned up with the test.
+// Relais hooks and API registered. The app is cleaned up with the test.
 func New(tb testing.TB, dir string, opts ...Options) *tests.TestApp {
 	tb.Helper()
 	if dir == "" {
@@ -70,7 +72,7 @@ func New(tb testing.TB, dir string, opts ...Options) *tests.TestApp {
 	return app
 }
 
-// Setup registers the Relais hooks on an app made by tests.NewTestApp
+// Setup registers the Relais hooks and API on an app made by tests.NewTestApp
 // (for ApiScenario factories) and applies the test options.
 func Setup(tb testing.TB, app core.App, opts ...Options) {
 	tb.Helper()
