@@ -1,4 +1,4 @@
-// Package bench is the Relais benchmark suite of SPEC §7 (issue 8): a fast
+// Package bench is the Relais benchmark suite of SPEC §7: a fast
 // generator of large, realistic data dirs (Generate: direct SQL in
 // transactions, the demo's distributions, up to 1M leads / 1,000 partners)
 // and the measurements (Run) that compare what Relais does — the REST API

@@ -13,7 +13,7 @@ func init() {
 	m.Register(addGovernanceFields, dropGovernanceFields)
 }
 
-// governanceFields are the fields the governance features (issue 4) add to
+// governanceFields are the fields the governance features (SPEC §5) add to
 // existing collections:
 //   - users.inactive_flagged_at: set by the suspension job when an account
 //     has been inactive for more than settings_prm.inactivity_days; cleared

@@ -14,7 +14,7 @@ func init() {
 	m.Register(addDealFields, dropDealFields)
 }
 
-// dealFields are the fields issue 7 (opportunities, deal registration)
+// dealFields are the fields the deals (opportunities, deal registration)
 // adds to existing collections.
 //
 // Visible fields:

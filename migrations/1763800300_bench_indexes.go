@@ -9,8 +9,8 @@ func init() {
 	m.Register(addBenchIndexes, dropBenchIndexes)
 }
 
-// benchIndexes are the indexes the 1M-lead benchmarks (issue 8,
-// BENCHMARKS.md) showed missing: leads.conflict_partner for the
+// benchIndexes are the indexes the 1M-lead benchmarks (BENCHMARKS.md)
+// showed missing: leads.conflict_partner for the
 // scorecard's "duplicates" count per partner (a non-empty conflict_partner
 // equal to the partner), which scanned every lead of the period: a partner
 // manager's own scorecard took 767 ms at 1M leads, 42 ms with the index.

@@ -5,7 +5,7 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Server-side sessions (issue 12, hooks/session_store.go): one row per
+// Server-side sessions (package hooks/sessions): one row per
 // session, keyed by the session id that every token of the session carries
 // (claim "sid"); expires is the expiry of its newest token. A plain table,
 // not a collection: the REST API and the admin panel never reach it (with

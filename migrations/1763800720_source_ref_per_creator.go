@@ -9,7 +9,7 @@ import (
 // idempotent per sender (source, source_ref, created_by), not across
 // senders. With one key for everybody, an integration replaying a
 // reference another sender used got a different answer than for a fresh
-// one, which told it that a lead it may not see exists (issue 12, item 9).
+// one, which told it that a lead it may not see exists.
 
 func init() {
 	m.Register(sourceRefPerCreator(true), sourceRefPerCreator(false))
