@@ -29,7 +29,8 @@ func bindJSON(e *core.RequestEvent, v any) error {
 	return nil
 }
 
-// listPendingRequests serves GET /api/prm/access-requests/pending: the requests the caller may decide (governance.PendingAccessRequests).
+// listPendingRequests serves GET /api/prm/access-requests/pending: the
+// requests the caller may decide (governance.PendingAccessRequests).
 func listPendingRequests(e *core.RequestEvent) error {
 	recs, err := governance.PendingAccessRequests(e.App, e.Auth)
 	if err != nil {
@@ -38,7 +39,8 @@ func listPendingRequests(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"items": recs})
 }
 
-// approveRequest serves POST /api/prm/access-requests/{id}/approve {expires, reason}: the grant (governance.ApproveAccessRequest).
+// approveRequest serves POST /api/prm/access-requests/{id}/approve {expires,
+// reason}: the grant (governance.ApproveAccessRequest).
 func approveRequest(e *core.RequestEvent) error {
 	var body struct {
 		Expires string `json:"expires"`
@@ -61,7 +63,8 @@ func approveRequest(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, grant)
 }
 
-// rejectRequest serves POST /api/prm/access-requests/{id}/reject {reason} (governance.RejectAccessRequest).
+// rejectRequest serves POST /api/prm/access-requests/{id}/reject {reason}
+// (governance.RejectAccessRequest).
 func rejectRequest(e *core.RequestEvent) error {
 	var body struct {
 		Reason string `json:"reason"`
@@ -75,7 +78,8 @@ func rejectRequest(e *core.RequestEvent) error {
 	return e.NoContent(http.StatusNoContent)
 }
 
-// createGrant serves POST /api/prm/grants {user, kind, territory|resource, starts?, expires, reason}, admins only (governance.CreateGrant).
+// createGrant serves POST /api/prm/grants {user, kind, territory|resource,
+// starts?, expires, reason}, admins only (governance.CreateGrant).
 func createGrant(e *core.RequestEvent) error {
 	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
@@ -112,7 +116,8 @@ func createGrant(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, g)
 }
 
-// revokeGrant serves POST /api/prm/grants/{id}/revoke, admins only (governance.RevokeGrant).
+// revokeGrant serves POST /api/prm/grants/{id}/revoke, admins only
+// (governance.RevokeGrant).
 func revokeGrant(e *core.RequestEvent) error {
 	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
@@ -123,7 +128,8 @@ func revokeGrant(e *core.RequestEvent) error {
 	return e.NoContent(http.StatusNoContent)
 }
 
-// accessReview serves GET /api/prm/access-review: the "who sees what" rows, admins only (governance.AccessReview).
+// accessReview serves GET /api/prm/access-review: the "who sees what" rows,
+// admins only (governance.AccessReview).
 func accessReview(e *core.RequestEvent) error {
 	if !governance.IsAdmin(e.App, e.Auth) {
 		return APIError(e, domain.ErrForbidden)
@@ -135,7 +141,8 @@ func accessReview(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"items": rows})
 }
 
-// decideReviewItem serves POST /api/prm/access-reviews/items/{id}/decide {decision, note} (governance.DecideReviewItem).
+// decideReviewItem serves POST /api/prm/access-reviews/items/{id}/decide
+// {decision, note} (governance.DecideReviewItem).
 func decideReviewItem(e *core.RequestEvent) error {
 	var body struct {
 		Decision string `json:"decision"`

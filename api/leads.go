@@ -25,7 +25,9 @@ func leadJSON(e *core.RequestEvent, id string) (*core.Record, error) {
 	return rec, nil
 }
 
-// ingestLead serves POST /api/prm/leads/ingest: one lead (intake.Intake.Ingest), 201 with the lead as the caller may see it, 200 with the existing lead on a replay.
+// ingestLead serves POST /api/prm/leads/ingest: one lead
+// (intake.Intake.Ingest), 201 with the lead as the caller may see it, 200 with
+// the existing lead on a replay.
 func ingestLead(e *core.RequestEvent) error {
 	if !intake.MayIngest(e.App, e.Auth) {
 		return e.ForbiddenError("Your role may not create leads.", nil)
@@ -74,7 +76,8 @@ func ingestLead(e *core.RequestEvent) error {
 	return e.JSON(http.StatusCreated, rec)
 }
 
-// ingestLeads serves POST /api/prm/leads/ingest/batch: up to MaxBatch leads in one transaction (intake.Intake.IngestBatch), a result per lead.
+// ingestLeads serves POST /api/prm/leads/ingest/batch: up to MaxBatch leads in
+// one transaction (intake.Intake.IngestBatch), a result per lead.
 func ingestLeads(e *core.RequestEvent) error {
 	if !intake.MayIngest(e.App, e.Auth) {
 		return e.ForbiddenError("Your role may not create leads.", nil)
@@ -105,7 +108,8 @@ func ingestLeads(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"created": created, "items": items})
 }
 
-// webformLead serves POST /api/prm/webform/{formKey}: the public quote-request form of the maker's site (intake.SubmitWebForm).
+// webformLead serves POST /api/prm/webform/{formKey}: the public quote-request
+// form of the maker's site (intake.SubmitWebForm).
 func webformLead(e *core.RequestEvent) error {
 	if err := intake.CheckFormKey(e.App, e.Request.PathValue("formKey")); err != nil {
 		return APIError(e, err) // no key is valid when the settings cannot be read

@@ -19,10 +19,10 @@ import (
 // settings_prm record and the status of partners.
 //
 // Each cache is reset by a hook bound in hooks.Register (CacheResets)
-// whenever a record of its collections is created, updated or deleted. PocketBase runs these
-// "after success" hooks once the change is committed (after the commit of
-// the enclosing transaction), before the saving call returns: any read that
-// starts after a change returns sees it.
+// whenever a record of its collections is created, updated or deleted.
+// PocketBase runs these "after success" hooks once the change is committed
+// (after the commit of the enclosing transaction), before the saving call
+// returns: any read that starts after a change returns sees it.
 //
 // Races: a load that read the database before a change committed must not
 // be stored after the reset that follows the change. Every reset bumps a

@@ -15,7 +15,9 @@ func fill(q string, markerText ...string) string {
 }
 
 const (
-	// qFunnel is the leads created in the period by status, whether they were offered and accepted ({offers}: the partner of those offers for a company's scope).
+	// qFunnel is the leads created in the period by status, whether they were
+	// offered and accepted ({offers}: the partner of those offers for a
+	// company's scope).
 	qFunnel = `SELECT l.status AS status,
 	EXISTS (SELECT 1 FROM lead_offers o WHERE o.lead = l.id{offers}) AS offered,
 	EXISTS (SELECT 1 FROM lead_offers o WHERE o.lead = l.id AND o.outcome = 'accepted'{offers}) AS accepted,
@@ -46,7 +48,8 @@ const (
 	// qConflictsWaiting is the leads held as channel conflicts.
 	qConflictsWaiting = `SELECT COUNT(*) FROM leads l WHERE l.held = 1 AND {scope}`
 
-	// qDepartments is the leads created in the period per département, and how many were accepted.
+	// qDepartments is the leads created in the period per département, and how
+	// many were accepted.
 	qDepartments = `SELECT l.department AS d, COUNT(*) AS n, SUM(l.accepted_at != '') AS accepted FROM leads l
 	WHERE l.department != '' AND l.created >= {:from} AND l.created < {:to} AND {scope} GROUP BY 1`
 
@@ -69,16 +72,21 @@ const (
 	FROM lead_offers o JOIN leads l ON l.id = o.lead
 	WHERE o.outcome = 'declined' AND o.offered_at >= {:from} AND o.offered_at < {:to} AND {scope} GROUP BY o.partner, o.reason`
 
-	// qScorecardWon is each partner's leads accepted in the period, how many were won and for how much.
+	// qScorecardWon is each partner's leads accepted in the period, how many
+	// were won and for how much.
 	qScorecardWon = `SELECT l.partner AS partner, COUNT(*) AS accepted, SUM(l.status = 'won') AS won,
 	COALESCE(SUM(CASE WHEN l.status = 'won' THEN l.won_amount ELSE 0 END), 0) AS revenue
 	FROM leads l WHERE l.partner != '' AND l.accepted_at != '' AND l.accepted_at >= {:from} AND l.accepted_at < {:to} AND {scope} GROUP BY l.partner`
 
-	// qScorecardPipeline is each partner's open pipeline now (the estimated value of its leads in lifecycle.PipelineStatuses).
+	// qScorecardPipeline is each partner's open pipeline now (the estimated
+	// value of its leads in lifecycle.PipelineStatuses).
 	qScorecardPipeline = `SELECT l.partner AS partner, COALESCE(SUM(l.estimated_value), 0) AS v FROM leads l
 	WHERE l.partner != '' AND l.status IN ({pipeline}) AND {scope} GROUP BY l.partner`
 
-	// qScorecardDuplicates is the duplicates raised against each partner in the period (+l.created: the few conflict leads come from the partial index on conflict_partner, never from a walk of the period's leads by date).
+	// qScorecardDuplicates is the duplicates raised against each partner in
+	// the period (+l.created: the few conflict leads come from the partial
+	// index on conflict_partner, never from a walk of the period's leads by
+	// date).
 	qScorecardDuplicates = `SELECT l.conflict_partner AS partner, COUNT(*) AS n FROM leads l
 	WHERE l.conflict_partner != '' AND +l.created >= {:from} AND +l.created < {:to} AND {scope} GROUP BY l.conflict_partner`
 
@@ -86,7 +94,8 @@ const (
 	qRollupAcceptance = `SELECT partner, SUM(offered) AS offered, SUM(accepted) AS accepted, SUM(accepted + declined + expired) AS decided
 	FROM rollup_offers WHERE {scope} GROUP BY partner HAVING SUM(offered) > 0`
 
-	// qRollupHasPeriods is whether a rollup table ({table}) holds rows for periods between {:a} and {:b}.
+	// qRollupHasPeriods is whether a rollup table ({table}) holds rows for
+	// periods between {:a} and {:b}.
 	qRollupHasPeriods = `SELECT EXISTS (SELECT 1 FROM {table} WHERE period >= {:a} AND period <= {:b})`
 
 	// qRollupOffers is the offer rows of rollup_offers (counts and delay multisets).
