@@ -18,8 +18,8 @@ import (
 )
 
 // Open opens a data dir the way `relais serve` does — Relais migrations
-// applied, Relais hooks and web UI registered, synchronous=FULL
-// (hooks.DBConnect) —
+// applied, Relais hooks and web UI registered, the start-up step done
+// (hooks.Reconcile), synchronous=FULL (hooks.DBConnect) —
 // for the Go benchmarks. Close it with app.ClearBootstrap().
 func Open(dir string) (*core.BaseApp, error) {
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, DBConnect: hooks.DBConnect})
@@ -32,6 +32,10 @@ func Open(dir string) (*core.BaseApp, error) {
 	}
 	hooks.Register(app)
 	ui.Register(app)
+	if _, err := hooks.Reconcile(app); err != nil { // as serve does
+		_ = app.ClearBootstrap()
+		return nil, err
+	}
 	return app, nil
 }
 

@@ -6,6 +6,9 @@ import (
 	"os"
 
 	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks"
 )
 
 // Register adds every Relais command to the app's root command. Each one
@@ -30,4 +33,17 @@ func Register(app *pocketbase.PocketBase) {
 	for _, c := range benchCommands(app) {
 		app.RootCmd.AddCommand(exitOnError(c, exit))
 	}
+}
+
+// Migrate applies the pending migrations and then the start-up step
+// (hooks.Reconcile: rebuilds the migrations ask for, policy drift repair),
+// as `relais serve` does before serving: the commands that work on the
+// data call it first (`policy check` and `policy apply` only migrate: they
+// are the tools that show and repair drift).
+func Migrate(app core.App) error {
+	if err := app.RunAllMigrations(); err != nil {
+		return err
+	}
+	_, err := hooks.Reconcile(app)
+	return err
 }

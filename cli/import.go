@@ -28,7 +28,7 @@ func importCommand(app *pocketbase.PocketBase) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			if err := app.RunAllMigrations(); err != nil {
+			if err := Migrate(app); err != nil {
 				return err
 			}
 			total, err := countDataLines(path)

@@ -12,6 +12,9 @@ import (
 // Register binds every Relais hook to the app. It must be called before
 // the app starts (and in tests, right after tests.NewTestApp).
 func Register(app core.App) {
+	// at start-up, before the other serve handlers: rebuilds and policy
+	// drift repair that the frozen migrations leave to the code (bootstrap.go)
+	bindBootstrap(app)
 	// first: the in-memory caches and their resets (caches.go)
 	// (role kinds are read from the cached matrix: roleKind in caches.go)
 	bindCaches(app)
