@@ -6,16 +6,15 @@ import (
 	"os"
 	"strings"
 
-	"github.com/mattn/go-isatty"
-	"github.com/pocketbase/pocketbase"
-	"github.com/schollz/progressbar/v3"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"github.com/relais/relais/cli/progress"
 	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/csvimport"
 )
 
-func importCommand(app *pocketbase.PocketBase) *cobra.Command {
+func importCommand(app core.App) *cobra.Command {
 	var source string
 	var dryRun bool
 	cmd := &cobra.Command{
@@ -41,26 +40,13 @@ func importCommand(app *pocketbase.PocketBase) *cobra.Command {
 			}
 			defer f.Close()
 			out := cmd.OutOrStdout()
-			var bar *progressbar.ProgressBar
-			if isatty.IsTerminal(os.Stderr.Fd()) {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("import"),
-					progressbar.OptionShowCount(), progressbar.OptionSetItsString("rows"), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
-			}
-			last := 0
+			// on stderr: in place on a terminal, a line per 10 % in a log
+			bar := progress.New(cmd.ErrOrStderr(), "import", "rows", total, progress.IsTerminal(cmd.ErrOrStderr()))
 			sum, rowErrs, err := hooks.ImportCSV(app, f, hooks.ImportOptions{
 				Source: source, DryRun: dryRun, Actor: hooks.SystemActor("import"),
-				Progress: func(done int) {
-					if bar != nil {
-						_ = bar.Set(done)
-					} else if done-last >= 1000 || done == total {
-						fmt.Fprintf(cmd.ErrOrStderr(), "import: %d/%d rows\n", done, total)
-						last = done
-					}
-				},
+				Progress: bar.Set,
 			})
-			if bar != nil {
-				_ = bar.Finish()
-			}
+			bar.Finish()
 			if err != nil {
 				return err
 			}
@@ -97,7 +83,7 @@ func importCommand(app *pocketbase.PocketBase) *cobra.Command {
 }
 
 // countDataLines counts the lines after the header (an upper bound of the
-// rows, for the progress bar).
+// rows, for the progress line).
 func countDataLines(path string) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
