@@ -7,13 +7,15 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
 
 	"github.com/relais/relais/hooks"
 )
 
-// Register adds every Relais command to the app's root command. Each one
-// exits with a non-zero status when it fails (1 on failure; 2 when a check cannot run).
-func Register(app *pocketbase.PocketBase) {
+// Register adds every Relais command, then the extra ones (those of the
+// relais-bench binary), to the app's root command. Each one exits with a
+// non-zero status when it fails (1 on failure; 2 when a check cannot run).
+func Register(app *pocketbase.PocketBase, extra ...*cobra.Command) {
 	app.RootCmd.Use = "relais"
 	app.RootCmd.Short = "Relais: self-hosted partner relationship management"
 	// PocketBase (v0.40) sends the commands' stderr nowhere, so that cobra
@@ -30,7 +32,7 @@ func Register(app *pocketbase.PocketBase) {
 	app.RootCmd.AddCommand(policyCommand(app, exit))
 	app.RootCmd.AddCommand(exitOnError(accessReviewCommand(app), exit))
 	app.RootCmd.AddCommand(exitOnError(gdprCommand(app), exit))
-	for _, c := range benchCommands(app) {
+	for _, c := range extra {
 		app.RootCmd.AddCommand(exitOnError(c, exit))
 	}
 }
