@@ -19,8 +19,8 @@ import (
 )
 
 // Open opens a data dir the way `relais serve` does — Relais migrations
-// applied, Relais hooks and web UI registered, synchronous=FULL
-// (hooks.DBConnect) —
+// applied, Relais hooks and web UI registered, the start-up step done
+// (hooks.Reconcile), synchronous=FULL (hooks.DBConnect) —
 // for the Go benchmarks. Close it with app.ClearBootstrap().
 func Open(dir string) (*core.BaseApp, error) {
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, DBConnect: hooks.DBConnect})
@@ -34,6 +34,10 @@ func Open(dir string) (*core.BaseApp, error) {
 	hooks.Register(app)
 	api.Register(app)
 	ui.Register(app)
+	if _, err := hooks.Reconcile(app); err != nil { // as serve does
+		_ = app.ClearBootstrap()
+		return nil, err
+	}
 	return app, nil
 }
 
@@ -54,20 +58,11 @@ type Client struct {
 	mux http.Handler
 }
 
-// NewClient triggers the app's serve event once and keeps the mux, like
-// hooks/testapp.NewClient (which needs a testing.TB).
-func NewClient(app core.App) (*Client, error) {
-	cs, err := NewClients(app)
-	if err != nil {
-		return nil, err
-	}
-	return cs[0], nil
-}
-
-// NewClients triggers the app's serve event once (a second trigger on the
-// same app would register PocketBase's routes twice) and returns a client
-// with every middleware, then one client per middleware id given, with
-// that middleware unbound (to measure without it).
+// NewClients triggers the app's serve event once, like
+// hooks/testapp.NewClient (which needs a testing.TB; a second trigger on
+// the same app would register PocketBase's routes twice), and returns a
+// client with every middleware, then one client per middleware id given,
+// with that middleware unbound (to measure without it).
 func NewClients(app core.App, unbind ...string) ([]*Client, error) {
 	r, err := apis.NewRouter(app)
 	if err != nil {
@@ -136,4 +131,4 @@ func expect(status, want int, body []byte, what string) error {
 }
 
 // errNoFixture is returned when the data dir lacks the bench accounts.
-var errNoFixture = errors.New("bench: the data dir holds no bench data (generate it with `relais bench-data`)")
+var errNoFixture = errors.New("bench: the data dir holds no bench data (generate it with `relais-bench bench-data`)")

@@ -11,9 +11,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// The Go benchmarks mirror `relais bench`: each figure has a rest and a raw
+// The Go benchmarks mirror `relais-bench bench`: each figure has a rest and a raw
 // sub-benchmark (compare their ns/op for the ratio). They run against the
-// data dir in RELAIS_BENCH_DIR (made by `relais bench-data`; opened in
+// data dir in RELAIS_BENCH_DIR (made by `relais-bench bench-data`; opened in
 // place with synchronous=FULL, what they write is removed at the end), or
 // against 10k leads / 50 partners generated once into a temporary dir:
 //

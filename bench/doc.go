@@ -5,8 +5,9 @@
 // through the real router, rules and hooks — with the raw SQL a perfect
 // implementation would run for the same rows ("the limit").
 //
-// The same scenarios back three entry points: `relais bench-data` and
-// `relais bench` (cli/bench.go), the Go benchmarks of bench_test.go
+// The same scenarios back three entry points: `relais-bench bench-data`
+// and `relais-bench bench` (cmd/relais-bench, a binary of its own: the
+// appliance links none of this package), the Go benchmarks of bench_test.go
 // (`go test ./bench -bench .`), and the smoke test of smoke_test.go, which
 // runs in the default `go test ./...` and checks that every scenario returns
 // the same rows as its raw SQL (correctness, never timing).

@@ -25,7 +25,7 @@ import (
 const Password = "relais-bench-2026"
 
 // Domain is the e-mail domain of bench accounts; a data dir whose users all
-// use it is bench data, which `relais bench` may write to.
+// use it is bench data, which `relais-bench bench` may write to.
 const Domain = "bench.test"
 
 // Internal bench logins (the partner logins are PartnerEmail(p, u)).

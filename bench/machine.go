@@ -56,7 +56,7 @@ func Sizes(app core.App) (leads, partners, users int, err error) {
 }
 
 // IsBenchData reports whether every account of the data dir is a bench
-// account (and there is at least one): `relais bench` writes only there.
+// account (and there is at least one): `relais-bench bench` writes only there.
 func IsBenchData(app core.App) (bool, error) {
 	var all, bench int
 	err := app.DB().NewQuery("SELECT COUNT(*), COALESCE(SUM(email LIKE {:d}), 0) FROM users").

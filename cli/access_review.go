@@ -26,7 +26,7 @@ func accessReviewCommand(app core.App) *cobra.Command {
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := app.RunAllMigrations(); err != nil {
+			if err := Migrate(app); err != nil {
 				return err
 			}
 			now := time.Now()

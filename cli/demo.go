@@ -29,7 +29,7 @@ func demoCommand(app *pocketbase.PocketBase) *cobra.Command {
 				}
 				opts.Now = t.Add(8 * time.Hour)
 			}
-			if err := app.RunAllMigrations(); err != nil {
+			if err := Migrate(app); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()

@@ -38,7 +38,7 @@ func gdprCommand(app core.App) *cobra.Command {
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := app.RunAllMigrations(); err != nil {
+			if err := Migrate(app); err != nil {
 				return err
 			}
 			data, err := governance.GDPRExport(app, cliActor(), args[0], time.Now())
@@ -60,7 +60,7 @@ func gdprCommand(app core.App) *cobra.Command {
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := app.RunAllMigrations(); err != nil {
+			if err := Migrate(app); err != nil {
 				return err
 			}
 			rep, err := governance.GDPRErase(app, cliActor(), args[0], time.Now())

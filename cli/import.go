@@ -6,17 +6,16 @@ import (
 	"os"
 	"strings"
 
-	"github.com/mattn/go-isatty"
-	"github.com/pocketbase/pocketbase"
-	"github.com/schollz/progressbar/v3"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
+	"github.com/relais/relais/cli/progress"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/csvimport"
 	"github.com/relais/relais/hooks/intake"
 )
 
-func importCommand(app *pocketbase.PocketBase) *cobra.Command {
+func importCommand(app core.App) *cobra.Command {
 	var source string
 	var dryRun bool
 	cmd := &cobra.Command{
@@ -29,7 +28,7 @@ func importCommand(app *pocketbase.PocketBase) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			if err := app.RunAllMigrations(); err != nil {
+			if err := Migrate(app); err != nil {
 				return err
 			}
 			total, err := countDataLines(path)
@@ -42,26 +41,13 @@ func importCommand(app *pocketbase.PocketBase) *cobra.Command {
 			}
 			defer f.Close()
 			out := cmd.OutOrStdout()
-			var bar *progressbar.ProgressBar
-			if isatty.IsTerminal(os.Stderr.Fd()) {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription("import"),
-					progressbar.OptionShowCount(), progressbar.OptionSetItsString("rows"), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
-			}
-			last := 0
+			// on stderr: in place on a terminal, a line per 10 % in a log
+			bar := progress.New(cmd.ErrOrStderr(), "import", "rows", total, progress.IsTerminal(cmd.ErrOrStderr()))
 			sum, rowErrs, err := intake.ImportCSV(app, f, intake.ImportOptions{
 				Source: source, DryRun: dryRun, Actor: audit.SystemActor("import"),
-				Progress: func(done int) {
-					if bar != nil {
-						_ = bar.Set(done)
-					} else if done-last >= 1000 || done == total {
-						fmt.Fprintf(cmd.ErrOrStderr(), "import: %d/%d rows\n", done, total)
-						last = done
-					}
-				},
+				Progress: bar.Set,
 			})
-			if bar != nil {
-				_ = bar.Finish()
-			}
+			bar.Finish()
 			if err != nil {
 				return err
 			}
@@ -98,7 +84,7 @@ func importCommand(app *pocketbase.PocketBase) *cobra.Command {
 }
 
 // countDataLines counts the lines after the header (an upper bound of the
-// rows, for the progress bar).
+// rows, for the progress line).
 func countDataLines(path string) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -18,6 +18,9 @@ import (
 // before the app starts (and in tests, right after tests.NewTestApp), with
 // api.Register for the routes.
 func Register(app core.App) {
+	// at start-up, before the other serve handlers: rebuilds and policy
+	// drift repair that the frozen migrations leave to the code (bootstrap.go)
+	bindBootstrap(app)
 	// the in-memory caches of package access, reset before any other
 	// after-success hook of a change (caches.go)
 	bindCaches(app)

@@ -5,15 +5,13 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"github.com/relais/relais/hooks/access"
 )
 
 func init() {
 	m.Register(addGovernanceFields, dropGovernanceFields)
 }
 
-// governanceFields are the fields the governance features (SPEC §5) add to
+// governanceFields are the fields the governance features add to
 // existing collections:
 //   - users.inactive_flagged_at: set by the suspension job when an account
 //     has been inactive for more than settings_prm.inactivity_days; cleared
@@ -32,6 +30,16 @@ func governanceFields() map[string][]core.Field {
 	}
 }
 
+// governanceGuards is the edit the policy compiler made to the users update
+// rule for users.inactive_flagged_at: the partner roles (whose guards end
+// with tokenKey) may not send it.
+var governanceGuards = []ruleEdit{{
+	old: "@request.body.emailVisibility:isset = false && @request.body.partner:isset = false && " +
+		"@request.body.role:isset = false && @request.body.territories:isset = false && @request.body.tokenKey:isset = false",
+	new: "@request.body.emailVisibility:isset = false && @request.body.inactive_flagged_at:isset = false && @request.body.partner:isset = false && " +
+		"@request.body.role:isset = false && @request.body.territories:isset = false && @request.body.tokenKey:isset = false",
+}}
+
 func addGovernanceFields(app core.App) error {
 	for name, fields := range governanceFields() {
 		c, err := app.FindCollectionByNameOrId(name)
@@ -42,14 +50,14 @@ func addGovernanceFields(app core.App) error {
 		if name == "grants" {
 			c.AddIndex("idx_grants_open", false, "kind, expires", "ended_at = ''")
 		}
+		if name == "users" {
+			c.UpdateRule = editRule(c.UpdateRule, governanceGuards)
+		}
 		if err := app.Save(c); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	// The compiled rules list the fields each role may send: recompile so
-	// that the new fields are covered by the guards.
-	_, err := access.ApplyPolicy(app)
-	return err
+	return nil
 }
 
 func dropGovernanceFields(app core.App) error {
@@ -64,10 +72,12 @@ func dropGovernanceFields(app core.App) error {
 		if name == "grants" {
 			c.RemoveIndex("idx_grants_open")
 		}
+		if name == "users" {
+			c.UpdateRule = editRule(c.UpdateRule, undoEdits(governanceGuards))
+		}
 		if err := app.Save(c); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	_, err := access.ApplyPolicy(app)
-	return err
+	return nil
 }

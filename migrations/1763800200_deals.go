@@ -5,9 +5,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"github.com/relais/relais/hooks/access"
-	"github.com/relais/relais/hooks/deals"
 )
 
 func init() {
@@ -50,12 +47,30 @@ func dealFields() []core.Field {
 }
 
 // dealIndexes are the indexes the registration and validation queues and
-// the `own` scope (registered_by) use.
-var dealIndexes = map[string][2]string{
-	"idx_opps_registration":  {"registration_status, protected_until", "registration_status != ''"},
-	"idx_opps_registered_by": {"registered_by", "registered_by != ''"},
-	"idx_opps_won_pending":   {"won_pending", "won_pending = 1"},
+// the `own` scope (registered_by) use: name, columns, condition (a list,
+// not a map, so that every install lists them in the same order).
+var dealIndexes = [][3]string{
+	{"idx_opps_registration", "registration_status, protected_until", "registration_status != ''"},
+	{"idx_opps_registered_by", "registered_by", "registered_by != ''"},
+	{"idx_opps_won_pending", "won_pending", "won_pending = 1"},
 }
+
+// dealGuards is the edit the policy compiler made to the opportunities
+// create and update rules for the new fields: the partner roles (whose
+// branches end with the pinned partner guard) may not send them.
+var dealGuards = []ruleEdit{{
+	old: "(@request.body.partner:isset = false || @request.body.partner = @request.auth.partner)",
+	new: "@request.body.company:isset = false && @request.body.conflict_details:isset = false && @request.body.conflict_kind:isset = false && " +
+		"@request.body.conflict_partner:isset = false && @request.body.conflict_ref:isset = false && @request.body.lost_reason:isset = false && " +
+		"@request.body.registration_decided_at:isset = false && @request.body.registration_decided_by:isset = false && " +
+		"@request.body.registration_keys:isset = false && @request.body.rejection_reason:isset = false && @request.body.siret:isset = false && " +
+		"@request.body.validation_note:isset = false && @request.body.won_pending:isset = false && @request.body.won_requested_at:isset = false && " +
+		"@request.body.won_requested_by:isset = false && @request.body.won_validated_at:isset = false && @request.body.won_validated_by:isset = false && " +
+		"(@request.body.partner:isset = false || @request.body.partner = @request.auth.partner)",
+}}
+
+// accountKeys names the duplicate keys of the accounts for rebuildAtStart.
+const accountKeys = "account_keys"
 
 func addDealFields(app core.App) error {
 	opps, err := app.FindCollectionByNameOrId("opportunities")
@@ -63,9 +78,11 @@ func addDealFields(app core.App) error {
 		return err
 	}
 	opps.Fields.Add(dealFields()...)
-	for name, idx := range dealIndexes {
-		opps.AddIndex(name, false, idx[0], idx[1])
+	for _, idx := range dealIndexes {
+		opps.AddIndex(idx[0], false, idx[1], idx[2])
 	}
+	opps.CreateRule = editRule(opps.CreateRule, dealGuards)
+	opps.UpdateRule = editRule(opps.UpdateRule, dealGuards)
 	if err := app.Save(opps); err != nil {
 		return fmt.Errorf("opportunities: %w", err)
 	}
@@ -79,19 +96,9 @@ func addDealFields(app core.App) error {
 		return fmt.Errorf("tickets: %w", err)
 	}
 	// accounts entrusted to partners take part in conflict detection
-	// through their duplicate keys: index the accounts that exist already
-	accounts, err := app.FindAllRecords("accounts")
-	if err != nil {
-		return err
-	}
-	for _, a := range accounts {
-		if err := deals.RefreshAccountKeys(app, a); err != nil {
-			return fmt.Errorf("account %s keys: %w", a.Id, err)
-		}
-	}
-	// new fields change the compiled write guards
-	_, err = access.ApplyPolicy(app)
-	return err
+	// through their duplicate keys: the keys of the accounts that exist
+	// already are computed at the next start (by the live normalisation)
+	return rebuildAtStart(app, accountKeys)
 }
 
 func dropDealFields(app core.App) error {
@@ -102,9 +109,11 @@ func dropDealFields(app core.App) error {
 	for _, f := range dealFields() {
 		opps.Fields.RemoveByName(f.GetName())
 	}
-	for name := range dealIndexes {
-		opps.RemoveIndex(name)
+	for _, idx := range dealIndexes {
+		opps.RemoveIndex(idx[0])
 	}
+	opps.CreateRule = editRule(opps.CreateRule, undoEdits(dealGuards))
+	opps.UpdateRule = editRule(opps.UpdateRule, undoEdits(dealGuards))
 	if err := app.Save(opps); err != nil {
 		return fmt.Errorf("opportunities: %w", err)
 	}
@@ -117,6 +126,5 @@ func dropDealFields(app core.App) error {
 	if _, err := app.DB().NewQuery("DELETE FROM dedup_keys WHERE kind IN ('account', 'registration')").Execute(); err != nil {
 		return err
 	}
-	_, err = access.ApplyPolicy(app)
-	return err
+	return cancelRebuild(app, accountKeys)
 }

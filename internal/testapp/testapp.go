@@ -5,6 +5,7 @@
 package testapp
 
 import (
+	"errors"
 	"os"
 	"sync"
 	"testing"
@@ -24,8 +25,9 @@ var (
 	templateErr  error
 )
 
-// Template returns a data dir with every migration applied, built once per
-// test binary so that each test app only copies it.
+// Template returns a data dir with every migration applied and the
+// start-up step done (hooks.Reconcile), built once per test binary so that
+// each test app only copies it.
 func Template(tb testing.TB) string {
 	tb.Helper()
 	templateOnce.Do(func() {
@@ -37,6 +39,11 @@ func Template(tb testing.TB) string {
 		app, err := tests.NewTestApp(empty)
 		if err != nil {
 			templateErr = err
+			return
+		}
+		// what `relais serve` does after the migrations
+		if _, err := hooks.Reconcile(app); err != nil {
+			templateErr = errors.Join(err, app.ClearBootstrap())
 			return
 		}
 		// keep the migrated clone as the template (Cleanup would remove it)

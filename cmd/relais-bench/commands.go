@@ -1,26 +1,30 @@
-package cli
+package main
 
 import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
 	"github.com/relais/relais/bench"
+	"github.com/relais/relais/cli"
+	"github.com/relais/relais/cli/progress"
 )
 
-// benchCommands are `relais bench-data` (generate a bench data dir) and
-// `relais bench` (measure it against the raw SQL limit), see BENCHMARKS.md.
-func benchCommands(app *pocketbase.PocketBase) []*cobra.Command {
+// benchCommands are `relais-bench bench-data` (generate a bench data dir)
+// and `relais-bench bench` (measure it against the raw SQL limit), see
+// BENCHMARKS.md.
+func benchCommands(app core.App) []*cobra.Command {
 	return []*cobra.Command{benchDataCommand(app), benchCommand(app)}
 }
 
-func benchDataCommand(app *pocketbase.PocketBase) *cobra.Command {
+func benchDataCommand(app core.App) *cobra.Command {
 	var opts bench.Options
 	cmd := &cobra.Command{
 		Use:   "bench-data",
@@ -31,18 +35,19 @@ func benchDataCommand(app *pocketbase.PocketBase) *cobra.Command {
 			"contacts, offers and activities. Password for all: " + bench.Password + ". Deterministic for a given --seed.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := app.RunAllMigrations(); err != nil {
+			if opts.Leads <= 0 || opts.Partners <= 0 {
+				return errors.New("bench-data: --leads and --partners must be positive")
+			}
+			if err := cli.Migrate(app); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
-			start, next := time.Now(), 0
-			opts.Progress = func(done, total int) {
-				if done*10/total >= next || done == total {
-					next = done*10/total + 1
-					fmt.Fprintf(out, "  %d / %d leads (%.0f leads/s)\n", done, total, float64(done)/time.Since(start).Seconds())
-				}
-			}
+			// on stderr, apart from the summary: in place on a terminal, a
+			// line per 10 % in a log
+			bar := progress.New(cmd.ErrOrStderr(), "bench-data", "leads", opts.Leads, progress.IsTerminal(cmd.ErrOrStderr()))
+			opts.Progress = func(done, _ int) { bar.Set(done) }
 			st, err := bench.Generate(app, opts)
+			bar.Finish()
 			if err != nil {
 				return err
 			}
@@ -60,20 +65,22 @@ func benchDataCommand(app *pocketbase.PocketBase) *cobra.Command {
 	return cmd
 }
 
-func benchCommand(app *pocketbase.PocketBase) *cobra.Command {
+func benchCommand(app core.App) *cobra.Command {
 	var opts bench.RunOptions
 	var noProcess, explain bool
+	var appliance string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure Relais on a bench data dir against the raw SQLite limit and print the table",
 		Long: "Runs every benchmark scenario in-process through the real router (lists, ingest, accept, reports),\n" +
-			"each with the raw SQL a perfect implementation would run for the same rows, then starts `relais serve`\n" +
-			"on the data dir for the cold start and idle RSS. Refuses a data dir that holds non-bench accounts: it\n" +
-			"writes (ingests, accepts) and removes what it wrote at the end (audit entries stay).",
+			"each with the raw SQL a perfect implementation would run for the same rows, then starts the appliance\n" +
+			"binary (--relais) with `serve` on the data dir for the cold start, idle RSS and binary size. Refuses a\n" +
+			"data dir that holds non-bench accounts: it writes (ingests, accepts) and removes what it wrote at the\n" +
+			"end (audit entries stay).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out := cmd.OutOrStdout()
-			if err := app.RunAllMigrations(); err != nil { // as serve would
+			if err := cli.Migrate(app); err != nil { // as serve would
 				return err
 			}
 			for _, g := range opts.Only {
@@ -86,7 +93,7 @@ func benchCommand(app *pocketbase.PocketBase) *cobra.Command {
 				return err
 			}
 			if !ok {
-				return errors.New("bench: " + app.DataDir() + " holds no bench data or real accounts; generate one with `relais bench-data --dir DIR`")
+				return errors.New("bench: " + app.DataDir() + " holds no bench data or real accounts; generate one with `relais-bench bench-data --dir DIR`")
 			}
 			leads, partners, users, err := bench.Sizes(app)
 			if err != nil {
@@ -98,7 +105,7 @@ func benchCommand(app *pocketbase.PocketBase) *cobra.Command {
 				return err
 			}
 			if !noProcess {
-				if opts.Binary, err = os.Executable(); err != nil {
+				if opts.Binary, err = applianceBinary(appliance); err != nil {
 					return err
 				}
 				opts.DataDir = app.DataDir()
@@ -123,7 +130,26 @@ func benchCommand(app *pocketbase.PocketBase) *cobra.Command {
 	cmd.Flags().IntVar(&opts.Starts, "starts", 3, "number of starts of relais serve for the cold start and RSS")
 	cmd.Flags().DurationVar(&opts.Budget, "budget", 30*time.Second, "time bound of each slow scenario (ingest, batch, reports): it stops after the run that spends it")
 	cmd.Flags().BoolVar(&noProcess, "no-process", false, "skip the cold start, RSS and binary size")
+	cmd.Flags().StringVar(&appliance, "relais", "", "the appliance binary to start for the cold start, RSS and binary size (default: relais next to relais-bench)")
 	cmd.Flags().StringSliceVar(&opts.Only, "only", nil, "run only these groups: "+strings.Join(bench.Groups, ","))
 	cmd.Flags().BoolVar(&explain, "explain", true, "print the EXPLAIN QUERY PLAN of the list scenarios")
 	return cmd
+}
+
+// applianceBinary is the relais binary whose cold start, memory and size
+// are measured: path, or `relais` in the directory of this executable. The
+// appliance, not relais-bench, which also holds the benchmark harness.
+func applianceBinary(path string) (string, error) {
+	if path == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return "", err
+		}
+		path = filepath.Join(filepath.Dir(self), "relais")
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.IsDir() {
+		return "", fmt.Errorf("bench: no appliance binary at %s: build it (`go build -o relais .` next to relais-bench), pass --relais PATH, or --no-process", path)
+	}
+	return path, nil
 }
