@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/csvimport"
+	"github.com/relais/relais/hooks/money"
 )
 
 // ImportOptions tune ImportCSV.
@@ -59,7 +60,7 @@ func inputOf(r csvimport.Row, source string) IngestInput {
 		}
 	}
 	if v := r.Lead["estimated_value"]; v != "" {
-		if f, err := csvimport.ParseAmount(v); err == nil {
+		if f, err := money.Parse(v); err == nil {
 			in.EstimatedValue = f
 		}
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/relais/relais/hooks/money"
 )
 
 //go:embed locales/*.json
@@ -159,9 +161,13 @@ func (l *locale) Ratio(part, whole int) string {
 	return l.Pct(float64(part) / float64(whole))
 }
 
-// Money formats euros without cents.
+// Money formats euros, with the cents when there are some ("12 480,50 €",
+// "€12,480.50"; "12 480 €").
 func (l *locale) Money(v float64) string {
 	n := l.num.Sprintf("%d", int64(math.Round(v)))
+	if money.HasCents(v) {
+		n = l.num.Sprintf("%.2f", money.Round(v))
+	}
 	if l.Lang == "fr" {
 		return n + "\u00a0€"
 	}
