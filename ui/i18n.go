@@ -56,11 +56,18 @@ func newTranslator() (*translator, error) {
 			return nil, fmt.Errorf("ui: locale %s: %w", f, err)
 		}
 		base, _ := mf.Tag.Base()
-		ids := map[string]bool{}
+		ids := t.ids[base.String()]
+		if ids == nil {
+			ids = map[string]bool{}
+			t.ids[base.String()] = ids
+		}
 		for _, m := range mf.Messages {
+			// a message lives in one catalogue file per language
+			if ids[m.ID] {
+				return nil, fmt.Errorf("ui: locale %s: %q is also in another file", f, m.ID)
+			}
 			ids[m.ID] = true
 		}
-		t.ids[base.String()] = ids
 	}
 	for _, l := range uiLanguages {
 		base, _ := l.Base()

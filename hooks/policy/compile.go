@@ -24,17 +24,83 @@ type Rules struct {
 // Schema lists the field names of each collection, as stored in the database.
 type Schema map[string][]string
 
-// CellError names the matrix cell that breaks an invariant.
+// CellError names the matrix cell that breaks an invariant. Code is a
+// stable key of the reason and Params its values (level, read, ceiling,
+// levels, kind), so that a page can word it in its reader's language;
+// Reason is the English wording.
 type CellError struct {
 	Role     string
 	Resource string
 	Action   string
+	Code     string
+	Params   map[string]string
 	Reason   string
 }
 
 // Error implements error.
 func (e *CellError) Error() string {
 	return fmt.Sprintf("permissions: role %q, resource %q, %s: %s", e.Role, e.Resource, e.Action, e.Reason)
+}
+
+// Reason codes of CellError.
+const (
+	ErrUnknownKind        = "unknown_kind"
+	ErrUnknownRole        = "unknown_role"
+	ErrUnknownResource    = "unknown_resource"
+	ErrDuplicateCell      = "duplicate_cell"
+	ErrUnknownLevel       = "unknown_level"
+	ErrOrgNeedsPartner    = "org_needs_partner"
+	ErrReadOnly           = "read_only"
+	ErrWiderThanRead      = "wider_than_read"
+	ErrPartnerNever       = "partner_never"
+	ErrPartnerCeiling     = "partner_ceiling"
+	ErrIntegrationCeiling = "integration_ceiling"
+	ErrLevelMeaningless   = "level_meaningless"
+	ErrNotCreatable       = "not_creatable"
+	ErrCreateNeedsLevel   = "create_needs_level"
+	ErrExportNeedsRead    = "export_needs_read"
+)
+
+// reasons are the English wordings of the codes; {x} is Params["x"].
+var reasons = map[string]string{
+	ErrUnknownKind:        "unknown role kind {kind}",
+	ErrUnknownRole:        "unknown role",
+	ErrUnknownResource:    "unknown resource",
+	ErrDuplicateCell:      "duplicate cell",
+	ErrUnknownLevel:       "unknown level {level}",
+	ErrOrgNeedsPartner:    `level "org" means the user's partner company; only partner roles have one`,
+	ErrReadOnly:           "{resource} cannot be changed through the API by anyone",
+	ErrWiderThanRead:      `level "{level}" is wider than the read level "{read}"`,
+	ErrPartnerNever:       "partner roles may never reach {resource} (SPEC §3.3.1)",
+	ErrPartnerCeiling:     `level "{level}" exceeds the partner ceiling "{ceiling}" (SPEC §3.3.1)`,
+	ErrIntegrationCeiling: `level "{level}" exceeds the integration ceiling "own"`,
+	ErrLevelMeaningless:   `level "{level}" has no meaning for {resource}`,
+	ErrNotCreatable:       "{resource} cannot be created through the API by anyone",
+	ErrCreateNeedsLevel:   `creating needs a read level among {levels} (now "{read}")`,
+	ErrExportNeedsRead:    "export needs a read level",
+}
+
+// ReasonCodes lists every reason code of CellError, sorted.
+func ReasonCodes() []string {
+	out := make([]string, 0, len(reasons))
+	for c := range reasons {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// cellError builds a CellError and its English reason.
+func cellError(role, resource, action, code string, params map[string]string) *CellError {
+	p := map[string]string{"resource": resource}
+	for k, v := range params {
+		p[k] = v
+	}
+	reason := reasons[code]
+	for k, v := range p {
+		reason = strings.ReplaceAll(reason, "{"+k+"}", v)
+	}
+	return &CellError{Role: role, Resource: resource, Action: action, Code: code, Params: p, Reason: reason}
 }
 
 // Validate checks a matrix against SPEC §3.3 and returns the first offending
@@ -44,21 +110,21 @@ func Validate(m Matrix) error {
 	seen := map[string]bool{}
 	for _, r := range m.Roles {
 		if !r.Kind.Valid() {
-			return &CellError{Role: r.ID, Resource: "-", Action: "kind", Reason: fmt.Sprintf("unknown role kind %q", r.Kind)}
+			return cellError(r.ID, "-", "kind", ErrUnknownKind, map[string]string{"kind": string(r.Kind)})
 		}
 	}
 	for _, c := range m.Cells {
 		role, ok := m.Role(c.Role)
 		if !ok {
-			return &CellError{Role: c.Role, Resource: c.Resource, Action: "role", Reason: "unknown role"}
+			return cellError(c.Role, c.Resource, "role", ErrUnknownRole, nil)
 		}
 		s, ok := specs[c.Resource]
 		if !ok {
-			return &CellError{Role: role.Name, Resource: c.Resource, Action: "resource", Reason: "unknown resource"}
+			return cellError(role.Name, c.Resource, "resource", ErrUnknownResource, nil)
 		}
 		key := c.Role + "/" + c.Resource
 		if seen[key] {
-			return &CellError{Role: role.Name, Resource: c.Resource, Action: "cell", Reason: "duplicate cell"}
+			return cellError(role.Name, c.Resource, "cell", ErrDuplicateCell, nil)
 		}
 		seen[key] = true
 		if err := validateCell(role, c, s); err != nil {
@@ -69,62 +135,70 @@ func Validate(m Matrix) error {
 }
 
 func validateCell(role Role, c Cell, s spec) error {
-	fail := func(action, reason string) error {
-		return &CellError{Role: role.Name, Resource: c.Resource, Action: action, Reason: reason}
+	fail := func(action, code string, params map[string]string) error {
+		return cellError(role.Name, c.Resource, action, code, params)
 	}
 	levels := []struct {
 		action string
 		level  Level
 	}{{"read", c.Read}, {"update", c.Update}, {"delete", c.Delete}}
 	for _, a := range levels {
-		l := a.level
-		if !l.Valid() {
-			return fail(a.action, fmt.Sprintf("unknown level %q", l))
-		}
-		if l == Org && role.Kind != Partner {
-			return fail(a.action, "level \"org\" means the user's partner company; only partner roles have one")
-		}
-		if a.action != "read" && l != None && (s.readOnly || s.noCollection) {
-			return fail(a.action, c.Resource+" cannot be changed through the API by anyone")
-		}
-		if a.action != "read" && l.rank() > c.Read.rank() {
-			return fail(a.action, fmt.Sprintf("level %q is wider than the read level %q", l, c.Read))
-		}
-		switch role.Kind {
-		case Partner:
-			if l != None && s.partnerCeiling == "" && !s.noCollection {
-				return fail(a.action, "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
-			}
-			if max := s.partnerMax; l != None && (max == "" || l.rank() > max.rank()) {
-				return fail(a.action, fmt.Sprintf("level %q exceeds the partner ceiling %q (SPEC §3.3.1)", l, max))
-			}
-		case Integration:
-			if l.rank() > Own.rank() {
-				return fail(a.action, fmt.Sprintf("level %q exceeds the integration ceiling \"own\"", l))
-			}
-		}
-		if !s.allows(l) {
-			return fail(a.action, fmt.Sprintf("level %q has no meaning for %s", l, c.Resource))
+		if err := validateLevel(role, c, s, a.action, a.level, fail); err != nil {
+			return err
 		}
 	}
 	if c.Create {
 		if s.readOnly || s.noCollection {
-			return fail("create", c.Resource+" cannot be created through the API by anyone")
+			return fail("create", ErrNotCreatable, nil)
 		}
 		if role.Kind == Partner && s.partnerCeiling == "" {
-			return fail("create", "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
+			return fail("create", ErrPartnerNever, nil)
 		}
 		if _, ok := s.createScopes[c.Read]; !ok {
-			return fail("create", fmt.Sprintf("creating needs a read level among %s (now %q)", levelList(s.createScopes), c.Read))
+			return fail("create", ErrCreateNeedsLevel, map[string]string{"levels": levelList(s.createScopes), "read": string(c.Read)})
 		}
 	}
 	if c.Export {
 		if c.Read == None {
-			return fail("export", "export needs a read level")
+			return fail("export", ErrExportNeedsRead, nil)
 		}
 		if role.Kind == Partner && s.partnerCeiling == "" && !s.noCollection {
-			return fail("export", "partner roles may never reach "+c.Resource+" (SPEC §3.3.1)")
+			return fail("export", ErrPartnerNever, nil)
 		}
+	}
+	return nil
+}
+
+// validateLevel checks one level of a cell (read, update or delete).
+func validateLevel(role Role, c Cell, s spec, action string, l Level, fail func(action, code string, params map[string]string) error) error {
+	lv := map[string]string{"level": string(l)}
+	if !l.Valid() {
+		return fail(action, ErrUnknownLevel, lv)
+	}
+	if l == Org && role.Kind != Partner {
+		return fail(action, ErrOrgNeedsPartner, lv)
+	}
+	if action != "read" && l != None && (s.readOnly || s.noCollection) {
+		return fail(action, ErrReadOnly, lv)
+	}
+	if action != "read" && l.rank() > c.Read.rank() {
+		return fail(action, ErrWiderThanRead, map[string]string{"level": string(l), "read": string(c.Read)})
+	}
+	switch role.Kind {
+	case Partner:
+		if l != None && s.partnerCeiling == "" && !s.noCollection {
+			return fail(action, ErrPartnerNever, lv)
+		}
+		if max := s.partnerMax; l != None && (max == "" || l.rank() > max.rank()) {
+			return fail(action, ErrPartnerCeiling, map[string]string{"level": string(l), "ceiling": string(max)})
+		}
+	case Integration:
+		if l.rank() > Own.rank() {
+			return fail(action, ErrIntegrationCeiling, lv)
+		}
+	}
+	if !s.allows(l) {
+		return fail(action, ErrLevelMeaningless, lv)
 	}
 	return nil
 }
