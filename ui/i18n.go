@@ -17,6 +17,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/relais/relais/hooks/money"
 )
 
 //go:embed locales/*.json
@@ -54,11 +56,18 @@ func newTranslator() (*translator, error) {
 			return nil, fmt.Errorf("ui: locale %s: %w", f, err)
 		}
 		base, _ := mf.Tag.Base()
-		ids := map[string]bool{}
+		ids := t.ids[base.String()]
+		if ids == nil {
+			ids = map[string]bool{}
+			t.ids[base.String()] = ids
+		}
 		for _, m := range mf.Messages {
+			// a message lives in one catalogue file per language
+			if ids[m.ID] {
+				return nil, fmt.Errorf("ui: locale %s: %q is also in another file", f, m.ID)
+			}
 			ids[m.ID] = true
 		}
-		t.ids[base.String()] = ids
 	}
 	for _, l := range uiLanguages {
 		base, _ := l.Base()
@@ -159,9 +168,13 @@ func (l *locale) Ratio(part, whole int) string {
 	return l.Pct(float64(part) / float64(whole))
 }
 
-// Money formats euros without cents.
+// Money formats euros, with the cents when there are some ("12 480,50 €",
+// "€12,480.50"; "12 480 €").
 func (l *locale) Money(v float64) string {
 	n := l.num.Sprintf("%d", int64(math.Round(v)))
+	if money.HasCents(v) {
+		n = l.num.Sprintf("%.2f", money.Round(v))
+	}
 	if l.Lang == "fr" {
 		return n + "\u00a0€"
 	}

@@ -91,8 +91,9 @@ func readQualifyForm(e *core.RequestEvent, p *leadPage) (qualifyForm, map[string
 	}
 	value := 0.0
 	if f.Value != "" {
-		if value, err = strconv.ParseFloat(strings.ReplaceAll(f.Value, ",", "."), 64); err != nil || value < 0 {
-			f.Errors["estimated_value"] = p.T("form.invalid_number")
+		var msg string
+		if value, msg = amountField(p.locale, f.Value); msg != "" {
+			f.Errors["estimated_value"] = msg
 		}
 	}
 	if f.Status != p.Lead.Status && !slices.Contains(p.Targets, f.Status) {

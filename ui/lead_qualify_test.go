@@ -41,3 +41,20 @@ func TestQualifyIsForThePoolTeam(t *testing.T) {
 	r := e.signedIn("sales@demo.test").post("/leads/"+lead.Id+"/qualify", url.Values{"score": {"90"}, "status": {"ready"}})
 	assert.Equal(t, http.StatusNotFound, r.Status)
 }
+
+// The qualification form reads "14 500" (and every other amount format)
+// with the same parser as the won form.
+func TestQualifyReadsAmountsWithSpaces(t *testing.T) {
+	e := newEnv(t)
+	lead := e.leadWhere(dbx.And(dbx.In("status", "new", "qualifying", "recycled"), dbx.HashExp{"partner": ""}), "")
+	b := e.signedIn("teleop@demo.test")
+	b.get("/leads/" + lead.Id)
+	r := b.post("/leads/"+lead.Id+"/qualify", url.Values{"score": {"45"}, "estimated_value": {"14 500"}, "status": {"qualifying"}}, hx)
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	got, err := e.app.FindRecordById("leads", lead.Id)
+	require.NoError(t, err)
+	assert.Equal(t, 14500.0, got.GetFloat("estimated_value"))
+	r = b.post("/leads/"+lead.Id+"/qualify", url.Values{"score": {"45"}, "estimated_value": {"quatorze"}, "status": {"qualifying"}}, hx)
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	has(t, r.Body, "pas un montant")
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -36,11 +35,10 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 	body := map[string]any{"status": f.Status}
 	amount := 0.0
 	if f.Amount != "" {
-		a, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(f.Amount, " ", ""), ",", "."), 64)
-		if err != nil {
-			f.Errors["amount"] = p.T("form.invalid_number")
+		var msg string
+		if amount, msg = amountField(p.locale, f.Amount); msg != "" {
+			f.Errors["amount"] = msg
 		}
-		amount = a
 	}
 	switch {
 	case !p.CanUpdate:
@@ -48,7 +46,8 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 	case lifecycle.CanTransition(s.role, roles.Kind(s.kind), p.Lead.Status, f.Status) != nil:
 		f.Errors["status"] = p.T("status.not_allowed")
 	case f.Status == lifecycle.StatusWon:
-		if lifecycle.RequireOutcome(f.Status, amount, "") != nil {
+		// an amount that does not read keeps its own message
+		if f.Errors["amount"] == "" && lifecycle.RequireOutcome(f.Status, amount, "") != nil {
 			f.Errors["amount"] = p.T("status.won_needs_amount")
 		}
 		body["won_amount"] = amount

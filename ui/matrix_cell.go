@@ -47,7 +47,7 @@ func (h *handlers) saveCell(e *core.RequestEvent) error {
 	switch {
 	case errors.As(err, &verrs):
 		for _, fe := range verrs {
-			cell.Error = fe.Error()
+			cell.Error = matrixError(p, fe)
 			break
 		}
 		status = htmlStatusInvalid
@@ -63,4 +63,35 @@ func (h *handlers) saveCell(e *core.RequestEvent) error {
 		return e.Redirect(http.StatusSeeOther, "/matrix")
 	}
 	return h.fragment(e, status, "matrix", "cell", &cell)
+}
+
+// matrixError words a refused cell in the page's language from the
+// compiler's reason code and parameters (policy.CellError, carried by the
+// validation error's params); an error without them keeps its message.
+func matrixError(p *page, err error) string {
+	var ve validation.Error
+	if !errors.As(err, &ve) {
+		return err.Error()
+	}
+	params := ve.Params()
+	reason, _ := params["reason"].(string)
+	if reason == "" {
+		return err.Error()
+	}
+	str := func(k string) string { s, _ := params[k].(string); return s }
+	action := str("action")
+	if v := p.T("matrix." + action); v != "matrix."+action {
+		action = v
+	}
+	args := []any{
+		"Role", p.RoleLabel(str("role")), "Resource", p.Label("resource", str("resource")), "Action", action,
+		"Level", p.Label("level", str("level")), "Read", p.Label("level", str("read")), "Ceiling", p.Label("level", str("ceiling")),
+		"Kind", str("kind"), "Levels", str("levels"),
+	}
+	cell := p.T("matrix.error.cell", args...)
+	msg := p.T("matrix.error."+reason, args...)
+	if msg == "matrix.error."+reason {
+		return err.Error()
+	}
+	return cell + msg
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks/policy"
 )
 
 func TestSavingACellThatBreaksAnInvariantShowsTheError(t *testing.T) {
@@ -19,10 +21,35 @@ func TestSavingACellThatBreaksAnInvariantShowsTheError(t *testing.T) {
 	r := b.post("/matrix/"+cell.Id, url.Values{"read": {"all"}, "update": {"none"}, "delete": {"none"}}, hx)
 	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
 	has(t, r.Body, "cell-error")
-	has(t, r.Body, "deal_terms", "the compiler's message names the cell")
+	// the compiler's reason, worded in the reader's language and naming the
+	// cell by its labels, not the developer's English
+	has(t, r.Body, "Commercial partenaire, Conditions commerciales, Lire : un rôle partenaire n&#39;accède jamais à Conditions commerciales")
+	lacks(t, r.Body, "permissions: role", "no raw compiler text")
+	lacks(t, r.Body, "partner roles may never")
 	got, err := e.app.FindRecordById("permissions", cell.Id)
 	require.NoError(t, err)
 	assert.Equal(t, "none", got.GetString("read"), "refused, not stored")
+
+	// the same refusal for an English-speaking admin
+	admin := e.user("admin@demo.test")
+	admin.Set("locale", "en")
+	require.NoError(t, e.app.Save(admin))
+	b = e.signedIn("admin@demo.test")
+	b.get("/matrix")
+	r = b.post("/matrix/"+cell.Id, url.Values{"read": {"all"}, "update": {"none"}, "delete": {"none"}}, hx)
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
+	has(t, r.Body, "Partner salesperson, Deal terms, Read: a partner role never reaches Deal terms")
+}
+
+// Every reason the compiler can give has its wording in both languages.
+func TestEveryMatrixReasonIsTranslated(t *testing.T) {
+	tr, err := newTranslator()
+	require.NoError(t, err)
+	for _, code := range policy.ReasonCodes() {
+		for _, lang := range []string{"fr", "en"} {
+			assert.True(t, tr.ids[lang]["matrix.error."+code], "%s: matrix.error.%s", lang, code)
+		}
+	}
 }
 
 func TestSavingAValidCellRecompilesAndAudits(t *testing.T) {

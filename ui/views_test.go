@@ -174,6 +174,10 @@ func TestLocaleFormatsNumbersAndDates(t *testing.T) {
 	assert.Equal(t, "Nov 22, 2026, 2:05 PM", en.DateTime(at))
 	assert.Equal(t, "12\u00a0345\u00a0€", fr.Money(12345))
 	assert.Equal(t, "€12,345", en.Money(12345))
+	// cents when there are some, never rounded away
+	assert.Equal(t, "12\u00a0480,50\u00a0€", fr.Money(12480.5))
+	assert.Equal(t, "€12,480.50", en.Money(12480.50))
+	assert.Equal(t, "€12,480", en.Money(12480.004))
 	assert.Equal(t, "1\u00a0234", fr.Num(1234))
 	assert.Equal(t, "dans 3\u00a0h 20\u00a0min", fr.Left(at.Add(200*time.Minute), at))
 	assert.Equal(t, "expired 2\u00a0d 1\u00a0h ago", en.Left(at.Add(-49*time.Hour), at))

@@ -60,7 +60,13 @@ func validateProspective(app core.App, change func(*policy.Matrix)) error {
 			default:
 				field = "resource"
 			}
-			return validation.Errors{field: validation.NewError("invalid_matrix", ce.Error())}
+			// the reason code and its parameters let a page word it in its
+			// reader's language (ui/matrix_cell.go)
+			params := map[string]any{"reason": ce.Code, "role": ce.Role, "resource": ce.Resource, "action": ce.Action}
+			for k, v := range ce.Params {
+				params[k] = v
+			}
+			return validation.Errors{field: validation.NewError("invalid_matrix", ce.Error()).SetParams(params)}
 		}
 		return err
 	}

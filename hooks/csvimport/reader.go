@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/relais/relais/hooks/money"
 )
 
 // Row is one data line of the file, with empty cells left out.
@@ -236,18 +238,21 @@ func checkScore(row *Row, fail func(field, reason string)) {
 	row.Lead["score"] = strconv.Itoa(n)
 }
 
-// checkAmount requires a number (ParseAmount), not negative.
+// checkAmount requires an amount (money.Parse: not negative, not over
+// money.Max).
 func checkAmount(row *Row, fail func(field, reason string)) {
 	v, ok := row.Lead["estimated_value"]
 	if !ok {
 		return
 	}
-	n, err := ParseAmount(v)
+	n, err := money.Parse(v)
 	switch {
+	case errors.Is(err, money.ErrNegative):
+		fail("estimated_value", fmt.Sprintf("estimated value %s must not be negative", quoteValue(v)))
+	case errors.Is(err, money.ErrTooLarge):
+		fail("estimated_value", fmt.Sprintf("estimated value %s is over %d €", quoteValue(v), money.Max))
 	case err != nil:
 		fail("estimated_value", fmt.Sprintf("estimated value %s is not a number", quoteValue(v)))
-	case n < 0:
-		fail("estimated_value", fmt.Sprintf("estimated value %s must not be negative", quoteValue(v)))
 	default:
 		row.Lead["estimated_value"] = strconv.FormatFloat(n, 'f', -1, 64)
 	}

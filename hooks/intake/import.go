@@ -13,6 +13,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/csvimport"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/money"
 )
 
 // ImportOptions tune ImportCSV.
@@ -61,7 +62,7 @@ func inputOf(r csvimport.Row, source string) IngestInput {
 		}
 	}
 	if v := r.Lead["estimated_value"]; v != "" {
-		if f, err := csvimport.ParseAmount(v); err == nil {
+		if f, err := money.Parse(v); err == nil {
 			in.EstimatedValue = f
 		}
 	}

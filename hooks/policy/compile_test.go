@@ -78,6 +78,10 @@ func TestValidateRefusesInvariantBreaks(t *testing.T) {
 			assert.Equal(t, tc.action, ce.Action)
 			assert.Contains(t, ce.Reason, tc.reason)
 			assert.Contains(t, err.Error(), tc.cell.Resource, "the message names the cell")
+			// a stable code with its parameters, for pages in other languages
+			assert.Contains(t, ReasonCodes(), ce.Code)
+			assert.NotContains(t, ce.Reason, "{", "every parameter of the wording is filled")
+			assert.Equal(t, tc.cell.Resource, ce.Params["resource"])
 			_, cerr := Compile(withCell(base, tc.cell), testSchema)
 			require.Error(t, cerr, "Compile refuses what Validate refuses")
 		})
