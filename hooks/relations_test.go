@@ -24,7 +24,7 @@ import (
 	"github.com/relais/relais/hooks/writepath"
 )
 
-// Issue 12, item 7: a relation a user writes must point at a record the
+// A relation a user writes must point at a record the
 // user may view (and, for a partner role, one of its own company). The
 // generated test below walks every collection × relation field of the
 // schema × default role × candidate target (own, foreign and pool records)
