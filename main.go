@@ -8,19 +8,12 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 
-	"github.com/relais/relais/api"
 	"github.com/relais/relais/cli"
-	"github.com/relais/relais/hooks"
 	_ "github.com/relais/relais/migrations"
-	"github.com/relais/relais/ui"
 )
 
 func main() {
-	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DBConnect})
-	hooks.Register(app)
-	api.Register(app)
-	ui.Register(app)
-	cli.Register(app)
+	app := cli.NewApp(pocketbase.Config{}, nil)
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/pocketbase"
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,4 +66,11 @@ func TestApplianceBinary(t *testing.T) {
 	if _, statErr := os.Stat(filepath.Join(filepath.Dir(self), "relais")); statErr != nil {
 		require.ErrorContains(t, err, filepath.Join(filepath.Dir(self), "relais"), "by default, relais next to this executable")
 	}
+}
+
+// relais-bench serves what the appliance serves: `relais-bench bench`
+// measures the REST API and the web UI through this app's router, so a
+// part missing here (the REST API was, once) makes every figure a 404.
+func TestBenchAppServesEveryPart(t *testing.T) {
+	testapp.CheckServes(t, newApp(pocketbase.Config{DefaultDataDir: t.TempDir()}))
 }

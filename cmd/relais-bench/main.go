@@ -12,17 +12,18 @@ import (
 	"github.com/pocketbase/pocketbase"
 
 	"github.com/relais/relais/cli"
-	"github.com/relais/relais/hooks"
 	_ "github.com/relais/relais/migrations"
-	"github.com/relais/relais/ui"
 )
 
-func main() {
-	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DBConnect})
-	hooks.Register(app)
-	ui.Register(app)
-	cli.Register(app, benchCommands(app)...)
+// newApp is the relais-bench app: the appliance's, plus the bench commands.
+func newApp(cfg pocketbase.Config) *pocketbase.PocketBase {
+	app := cli.NewApp(cfg, benchCommands)
 	app.RootCmd.Use = "relais-bench"
+	return app
+}
+
+func main() {
+	app := newApp(pocketbase.Config{})
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
