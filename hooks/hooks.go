@@ -36,6 +36,8 @@ func Register(app core.App) {
 	// offer expiry and distribution, session purge, suspensions, access
 	// reviews (jobs.go)
 	bindJobs(app)
+	// the audit anchor recorded with every backup (backups.go)
+	bindBackups(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with
