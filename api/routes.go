@@ -45,6 +45,9 @@ const (
 	// UI session is loaded later, by the UI's own middleware, so the UI
 	// pages are not counted here.
 	userRateLimitPriority = apis.DefaultRateLimitMiddlewarePriority + 1
+	// writeGatePriority: right after PocketBase's limiter and the per-user
+	// one (a refused request costs no write slot), before the routes.
+	writeGatePriority = apis.DefaultRateLimitMiddlewarePriority + 2
 	// proxyWarningPriority: before anything can answer, so that the first
 	// request through an untrusted proxy is seen whatever its route.
 	proxyWarningPriority = apis.DefaultLoadAuthTokenMiddlewarePriority - 100
@@ -155,6 +158,7 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: ListHintMiddlewareID, Priority: listHintPriority, Func: addListHint})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: PageCapMiddlewareID, Priority: pageCapPriority, Func: capListPage})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: UserRateLimitMiddlewareID, Priority: userRateLimitPriority, Func: limitPerUser(throttle.NewWindow())})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: WriteGateMiddlewareID, Priority: writeGatePriority, Func: gateWrites(writeLimitsOf(se.App))})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: "relaisTruncateGuard", Priority: truncateGuardPriority, Func: guardTruncate(guard)})
 	// the installer link a first `serve` prints holds a recorded session,
 	// and the console of `serve` shows the untrusted-proxy warning (under
