@@ -45,5 +45,7 @@ func APIError(e *core.RequestEvent, err error) error {
 		return apiErr
 	}
 	e.App.Logger().Error("relais request failed", "path", e.Request.URL.Path, "error", err)
-	return e.InternalServerError("", nil)
+	// the cause is kept (never sent): the write gate answers 503 for a
+	// database another process holds
+	return e.InternalServerError("", err)
 }

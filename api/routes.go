@@ -11,6 +11,7 @@
 package api
 
 import (
+	"io"
 	"os"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/reports"
+	"github.com/relais/relais/hooks/throttle"
 )
 
 // Priorities of the middlewares Relais binds to PocketBase's router (a
@@ -38,6 +40,17 @@ const (
 	// pageCapPriority: after the list hint (they change different
 	// parameters).
 	pageCapPriority = apis.DefaultLoadAuthTokenMiddlewarePriority + 4
+	// userRateLimitPriority: right after PocketBase's limiter (which counts
+	// the anonymous requests per address), once the token is loaded; the
+	// UI session is loaded later, by the UI's own middleware, so the UI
+	// pages are not counted here.
+	userRateLimitPriority = apis.DefaultRateLimitMiddlewarePriority + 1
+	// writeGatePriority: right after PocketBase's limiter and the per-user
+	// one (a refused request costs no write slot), before the routes.
+	writeGatePriority = apis.DefaultRateLimitMiddlewarePriority + 2
+	// proxyWarningPriority: before anything can answer, so that the first
+	// request through an untrusted proxy is seen whatever its route.
+	proxyWarningPriority = apis.DefaultLoadAuthTokenMiddlewarePriority - 100
 	// truncateGuardPriority: after PocketBase's superuser IP allow-list.
 	truncateGuardPriority = apis.DefaultSuperuserIPsWhitelistMiddlewarePriority + 1
 )
@@ -56,6 +69,11 @@ const (
 	derivePriority = -1
 	// auditPriority: the audit wrapper, around the save.
 	auditPriority = 0
+	// loginThrottlePriority: the login throttle answers an attempt that
+	// must wait before anything else runs (no audit entry, no password
+	// comparison: a guesser's flood costs nothing), and counts the outcome
+	// of the others.
+	loginThrottlePriority = -200
 	// loginAuditPriority: the login audit wraps every other auth handler,
 	// so that a refused login (a blocked account) is recorded too.
 	loginAuditPriority = -100
@@ -88,20 +106,31 @@ const (
 // bound with a lower priority (the audit of failed logins) still wrap it.
 const PasswordAuthPriority = 1000
 
-// rateLimitRules are the rate limits PocketBase's limiter applies to the
-// routes (settings, set by the migrations; `/_/` → Settings → Rate limits
-// changes them): label, requests, seconds. TestRateLimitRulesListed keeps
-// this list and the stored settings equal.
+// rateLimitRules are the rate limits PocketBase's limiter applies, per
+// address, to anonymous requests (settings, set by the migrations; `/_/` →
+// Settings → Rate limits changes them): label, audience, requests,
+// seconds. Every one is "@guest": a signed-in user's requests are counted
+// per account (userRateLimitRules). TestRateLimitRulesListed keeps this
+// list and the stored settings equal.
 var rateLimitRules = []struct {
-	Label         string
-	Max, Duration int
+	Label, Audience string
+	Max, Duration   int
 }{
-	{"POST /api/prm/leads/ingest", 6000, 10}, // per IP, authenticated callers (integrations)
-	{"*:auth", 10, 60},                       // logins
-	{"POST /api/prm/webform/", 5, 60},        // the public web form
-	{"*:create", 50, 5},                      // record creations
-	{"/api/batch", 3, 1},                     // PocketBase's batch API (off)
-	{"/api/", 600, 10},                       // everything else under /api/
+	{"*:auth", "@guest", 120, 60},               // logins (guessing is slowed per account: login_throttle.go)
+	{"POST /api/prm/webform/", "@guest", 5, 60}, // the public web form
+	{"*:create", "@guest", 50, 5},               // record creations
+	{"/api/batch", "@guest", 3, 1},              // PocketBase's batch API (off)
+	{"/api/", "@guest", 600, 10},                // everything else under /api/
+}
+
+// userRateLimitRules are the rate limits of signed-in users, counted per
+// account by limitPerUser (rate_limit.go); PocketBase's rule matching:
+// "METHOD /path" exactly or as a prefix ending in "/", then "/path".
+var userRateLimitRules = []core.RateLimitRule{
+	{Label: "POST /api/prm/leads/ingest", MaxRequests: 6000, Duration: 10}, // an integration pushes ≥ 500 leads/s (SPEC §7)
+	{Label: "/api/batch", MaxRequests: 3, Duration: 1},                     // PocketBase's batch API (off)
+	{Label: "POST /api/collections/", MaxRequests: 50, Duration: 5},        // record creations, auth refreshes
+	{Label: "/api/", MaxRequests: 600, Duration: 10},                       // everything else under /api/
 }
 
 // Register binds the REST API to the app: the routes and router
@@ -128,12 +157,20 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: FilterGuardMiddlewareID, Priority: filterGuardPriority, Func: guardListFilter})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: ListHintMiddlewareID, Priority: listHintPriority, Func: addListHint})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: PageCapMiddlewareID, Priority: pageCapPriority, Func: capListPage})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: UserRateLimitMiddlewareID, Priority: userRateLimitPriority, Func: limitPerUser(throttle.NewWindow())})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: WriteGateMiddlewareID, Priority: writeGatePriority, Func: gateWrites(writeLimitsOf(se.App))})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: "relaisTruncateGuard", Priority: truncateGuardPriority, Func: guardTruncate(guard)})
-	// the installer link a first `serve` prints holds a recorded session
-	// (under serve only: se.Server is nil when tests build the router)
-	if se.Server != nil && se.InstallerFunc != nil {
-		se.InstallerFunc = SessionInstaller(os.Stdout)
+	// the installer link a first `serve` prints holds a recorded session,
+	// and the console of `serve` shows the untrusted-proxy warning (under
+	// serve only: se.Server is nil when tests build the router)
+	var console io.Writer
+	if se.Server != nil {
+		console = os.Stderr
+		if se.InstallerFunc != nil {
+			se.InstallerFunc = SessionInstaller(os.Stdout)
+		}
 	}
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: ProxyWarningMiddlewareID, Priority: proxyWarningPriority, Func: warnUntrustedProxy(console)})
 
 	users := apis.RequireAuth("users")
 
@@ -214,8 +251,9 @@ func bindRecordRequests(app core.App) {
 }
 
 // bindAuthRequests binds the request hooks of logins, refreshes and
-// impersonations (auth.go, sessions.go).
+// impersonations (login_throttle.go, auth.go, sessions.go).
 func bindAuthRequests(app core.App) {
+	app.OnRecordAuthWithPasswordRequest().Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisLoginThrottle", Priority: loginThrottlePriority, Func: throttleLogin})
 	app.OnRecordAuthWithPasswordRequest().Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisAuditLoginFailure", Priority: loginAuditPriority, Func: auditLoginFailure})
 	app.OnRecordAuthWithPasswordRequest("users").Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisPasswordAuth", Priority: PasswordAuthPriority, Func: passwordAuth})
 	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisAuditLogin", Priority: loginAuditPriority, Func: auditLogin})

@@ -16,15 +16,15 @@ func TestRateLimitRulesListed(t *testing.T) {
 	require.NoError(t, err)
 	defer app.Cleanup()
 	type rule struct {
-		Label         string
-		Max, Duration int
+		Label, Audience string
+		Max, Duration   int
 	}
 	var stored, listed []rule
 	for _, r := range app.Settings().RateLimits.Rules {
-		stored = append(stored, rule{r.Label, r.MaxRequests, int(r.Duration)})
+		stored = append(stored, rule{r.Label, r.Audience, r.MaxRequests, int(r.Duration)})
 	}
 	for _, r := range rateLimitRules {
-		listed = append(listed, rule{r.Label, r.Max, r.Duration})
+		listed = append(listed, rule{r.Label, r.Audience, r.Max, r.Duration})
 	}
 	assert.True(t, app.Settings().RateLimits.Enabled)
 	assert.Equal(t, stored, listed)

@@ -15,15 +15,6 @@ import (
 	"github.com/relais/relais/hooks/audit"
 )
 
-// auditAnchor is the head of the chain recorded outside the database by
-// `audit verify --anchor FILE`.
-type auditAnchor struct {
-	Seq        int    `json:"seq"`
-	Hash       string `json:"hash"`
-	Count      int    `json:"count"`
-	VerifiedAt string `json:"verified_at"`
-}
-
 func auditCommand(app core.App, exit exitFunc) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit",
@@ -39,7 +30,10 @@ func auditCommand(app core.App, exit exitFunc) *cobra.Command {
 			"the previous one: an entry edited, deleted, inserted or moved in raw SQL is reported with its seq.\n" +
 			"The chain alone cannot see entries cut off its end: with --anchor FILE the head (seq, hash) is\n" +
 			"recorded in FILE (keep it outside the data dir, e.g. with the backups) and checked on the next run;\n" +
-			"a head that is gone means the log was truncated.\n\n" +
+			"a head that is gone means the log was truncated. Every backup holds the anchor of its own chain in\n" +
+			"audit_anchor.json at the root of the data dir: after a restore, --anchor pb_data/audit_anchor.json checks\n" +
+			"the restored log against the backup's head (an anchor kept from after the backup reports the entries the\n" +
+			"restore took away as a truncation).\n\n" +
 			"Exit status: 0 intact, 1 broken or truncated, 2 when the log could not be verified (a missing table\n" +
 			"or column, an unreadable anchor, a database error).",
 		Args:         cobra.NoArgs,
@@ -74,7 +68,7 @@ func auditCommand(app core.App, exit exitFunc) *cobra.Command {
 				}
 				return withCode(exitError, err)
 			}
-			b, err := json.MarshalIndent(auditAnchor{Seq: rep.LastSeq, Hash: rep.LastHash, Count: rep.Count,
+			b, err := json.MarshalIndent(audit.Anchor{Seq: rep.LastSeq, Hash: rep.LastHash, Count: rep.Count,
 				VerifiedAt: time.Now().UTC().Format(time.RFC3339)}, "", "  ")
 			if err != nil {
 				return withCode(exitError, err)
@@ -108,7 +102,7 @@ func checkAnchor(app core.App, path string, rep audit.Report) error {
 	if err != nil {
 		return err
 	}
-	var a auditAnchor
+	var a audit.Anchor
 	if err := json.Unmarshal(raw, &a); err != nil {
 		return fmt.Errorf("anchor %s: %w", path, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -18,13 +19,19 @@ import (
 func importCommand(app core.App) *cobra.Command {
 	var source string
 	var dryRun bool
+	var chunk int
+	var pause, txTarget time.Duration
 	cmd := &cobra.Command{
 		Use:   "import FILE.csv",
 		Short: "Import leads from a CSV file (French or English headers)",
 		Long: "Imports leads and their contacts from a CSV file (delimiter , ; or tab detected; UTF-8 or Windows-1252).\n" +
 			"Rows with errors are skipped and listed in FILE.errors.csv (line, column, reason). Re-running the same\n" +
 			"file creates nothing twice: rows are keyed by their reference column or a hash of their content.\n" +
-			"Leads at or above the score threshold are offered by the distribution job of `relais serve`.",
+			"Leads at or above the score threshold are offered by the distribution job of `relais serve`.\n\n" +
+			"It may run while `relais serve` runs on the same data dir: it writes in short transactions (about\n" +
+			"--tx-time each) and pauses between them (--pause) so that the server's writes get in between.\n\n" +
+			"Exit status: 0 when every row was imported (or already was), 1 when the file cannot be read, has no\n" +
+			"rows, has rejected rows (the valid ones are imported; see FILE.errors.csv), or the database fails.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
@@ -45,7 +52,7 @@ func importCommand(app core.App) *cobra.Command {
 			bar := progress.New(cmd.ErrOrStderr(), "import", "rows", total, progress.IsTerminal(cmd.ErrOrStderr()))
 			sum, rowErrs, err := intake.ImportCSV(app, f, intake.ImportOptions{
 				Source: source, DryRun: dryRun, Actor: audit.SystemActor("import"),
-				Progress: bar.Set,
+				Progress: bar.Set, Chunk: chunk, Pause: pause, TxTarget: txTarget,
 			})
 			bar.Finish()
 			if err != nil {
@@ -74,12 +81,23 @@ func importCommand(app core.App) *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(out, "row errors written to %s\n", report)
+				done := "imported"
+				if dryRun {
+					done = "checked"
+				}
+				return fmt.Errorf("%d rows rejected (listed in %s); the valid rows were %s", sum.Rejected, report, done)
+			}
+			if sum.Rows == 0 {
+				return fmt.Errorf("no rows in %s: nothing imported", path)
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&source, "source", "import", "lead source (web, phone, campaign, import, api, partner)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate the file and report, without writing anything")
+	cmd.Flags().IntVar(&chunk, "chunk", 100, "rows written in the first transaction (then adapted to --tx-time)")
+	cmd.Flags().DurationVar(&txTarget, "tx-time", 250*time.Millisecond, "how long one transaction may hold the database's write lock (0: --chunk rows each)")
+	cmd.Flags().DurationVar(&pause, "pause", 100*time.Millisecond, "wait after each chunk, so that a running `relais serve` writes in between")
 	return cmd
 }
 

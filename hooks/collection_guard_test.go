@@ -323,7 +323,7 @@ func TestSettingsChangesAudited(t *testing.T) {
 		"smtp": map[string]any{"enabled": true, "host": "smtp.guard.test", "port": 587,
 			"username": "mailer-account", "password": "smtp-pa55word-canary"},
 		"s3":           map[string]any{"accessKey": "s3-access-canary", "secret": "s3-secret-canary"},
-		"backups":      map[string]any{"cron": "0 3 * * *", "s3": map[string]any{"secret": "backup-secret-canary"}},
+		"backups":      map[string]any{"cron": "30 2 * * *", "s3": map[string]any{"secret": "backup-secret-canary"}},
 		"trustedProxy": map[string]any{"headers": []string{"X-Forwarded-For"}},
 		"logs":         map[string]any{"maxDays": 9},
 	})
@@ -337,7 +337,7 @@ func TestSettingsChangesAudited(t *testing.T) {
 	assert.Equal(t, "smtp.guard.test", ch["smtp.host"].(map[string]any)["to"])
 	assert.Equal(t, float64(9), ch["logs.maxDays"].(map[string]any)["to"])
 	assert.Equal(t, []any{"X-Forwarded-For"}, ch["trustedProxy.headers"].(map[string]any)["to"])
-	assert.Equal(t, "0 3 * * *", ch["backups.cron"].(map[string]any)["to"])
+	assert.Equal(t, "30 2 * * *", ch["backups.cron"].(map[string]any)["to"])
 	keys := make([]string, 0, len(ch))
 	for k := range ch {
 		keys = append(keys, k)

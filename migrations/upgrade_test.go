@@ -125,7 +125,8 @@ func stateOf(t *testing.T, app core.App) installState {
 	s.Settings = string(b)
 	ps := app.Settings()
 	b, err = json.Marshal(map[string]any{"meta": []string{ps.Meta.AppName, ps.Meta.SenderName, ps.Meta.SenderAddress},
-		"batch": ps.Batch.Enabled, "rateLimits": ps.RateLimits})
+		"batch": ps.Batch.Enabled, "rateLimits": ps.RateLimits,
+		"backups": []any{ps.Backups.Cron, ps.Backups.CronMaxKeep}})
 	require.NoError(t, err)
 	s.AppSettings = string(b)
 	require.NoError(t, app.DB().NewQuery("SELECT file FROM _migrations ORDER BY file").Column(&s.Migrations))

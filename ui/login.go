@@ -37,17 +37,21 @@ func (h *handlers) showLogin(e *core.RequestEvent) error {
 // the session cookie. Unknown e-mail and wrong password get the same
 // message and cost one bcrypt comparison each (sessions.CheckPassword); a
 // blocked account with the right password is told why, as the REST API
-// does. Attempts are rate limited per IP and per e-mail, and audited.
+// does. Attempts are audited and, while the rate limits are on, throttled
+// (sessions.LoginWait): the failures of an account from one address or
+// one known browser (the device cookie) and those of an address slow the
+// next attempts, without ever locking the account.
 func (h *handlers) login(e *core.RequestEvent) error {
 	email := strings.TrimSpace(strings.ToLower(e.Request.FormValue("email")))
 	password := e.Request.FormValue("password")
 	p := &loginPage{page: h.page(e, "", "login.title"), Email: email, Next: safeNext(e.Request.FormValue("next"))}
-	fail := func(status int, msgID string) error {
-		p.Error = p.T(msgID)
+	fail := func(status int, msgID string, args ...any) error {
+		p.Error = p.T(msgID, args...)
 		return h.render(e, status, "login", p)
 	}
-	if e.App.Settings().RateLimits.Enabled && (!h.logins.allow("ip:"+e.RealIP(), 10, time.Minute) || !h.logins.allow("email:"+email, 10, 15*time.Minute)) {
-		return fail(http.StatusTooManyRequests, "login.too_many")
+	limited := e.App.Settings().RateLimits.Enabled
+	if ok, retry := h.logins.Allow("ip:"+e.RealIP(), loginFloodMax, time.Minute, h.now()); limited && !ok {
+		return h.tooManyLogins(e, fail, retry)
 	}
 	if email == "" || password == "" {
 		return fail(http.StatusUnprocessableEntity, "login.failed")
@@ -61,7 +65,12 @@ func (h *handlers) login(e *core.RequestEvent) error {
 	if err != nil {
 		user = nil // unknown e-mail: CheckPassword compares with a dummy hash
 	}
+	attempt := sessions.LoginAttempt{Collection: "users", Identity: email, IP: e.RealIP(), Device: deviceOf(e, user)}
+	if wait := sessions.LoginWait(e.App, attempt, h.now()); limited && wait > 0 {
+		return h.tooManyLogins(e, fail, wait)
+	}
 	if !sessions.CheckPassword(e.App, "users", user, password) {
+		sessions.LoginFailed(e.App, attempt, h.now())
 		a := audit.ActorOf(e)
 		var rec string
 		if user != nil {
@@ -72,6 +81,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		}
 		return fail(http.StatusUnauthorized, "login.failed")
 	}
+	sessions.LoginSucceeded(e.App, attempt)
 	if reason := access.AccountBlock(e.App, user, h.now()); reason != "" {
 		if aerr := audit.Append(e.App, audit.ActorOf(e), audit.ActionLoginFailed, "users", user.Id, map[string]any{"email": email, "reason": reason, "via": "ui"}); aerr != nil {
 			return aerr
@@ -102,6 +112,9 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		return err
 	}
 	setSessionCookie(e, token, min(time.Duration(user.Collection().AuthToken.Duration)*time.Second, limits.Max))
+	if err := setDeviceCookie(e, user); err != nil {
+		return err
+	}
 	clearCookie(e, guestCSRF)
 	return e.Redirect(http.StatusSeeOther, p.Next)
 }

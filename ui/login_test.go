@@ -126,3 +126,48 @@ func TestEveryUILoginAttemptCostsOnePasswordComparison(t *testing.T) {
 		assert.Equal(t, int64(1), sessions.PasswordComparisons(e.app)-before, a.name)
 	}
 }
+
+// An attacker's wrong passwords slow the attacker, not the owner: ten
+// failures from the office's address (shared with the owner: a NAT, or a
+// reverse proxy whose headers are not trusted) leave the owner's browser,
+// known from an earlier sign-in, able to sign in at once, and the owner at
+// another address too. Only a new browser at the attacker's address waits.
+func TestUILoginAttackerDoesNotLockOutTheOwner(t *testing.T) {
+	e := newEnv(t, testappRateLimits())
+	e.app.Settings().TrustedProxy.Headers = []string{"X-Forwarded-For"}
+	const email = "installer001.sales@demo.test"
+	office := header("X-Forwarded-For", "203.0.113.50")
+	owner := e.browser()
+	owner.get("/login", office)
+	r := owner.post("/login", url.Values{"email": {email}, "password": {demo.Password}}, office)
+	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+	require.NotNil(t, owner.jar[deviceCookie], "the browser is now known")
+	delete(owner.jar, sessionCookie)
+
+	attacker := e.browser()
+	attacker.get("/login", office)
+	for range 10 {
+		r = attacker.post("/login", url.Values{"email": {email}, "password": {"guess-123"}}, office)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, r.Status)
+	assert.NotEmpty(t, r.Header.Get("Retry-After"))
+	r = attacker.post("/login", url.Values{"email": {email}, "password": {demo.Password}}, office)
+	assert.Equal(t, http.StatusTooManyRequests, r.Status, "a waiting attempt is refused before the password is compared")
+
+	owner.get("/login", office)
+	r = owner.post("/login", url.Values{"email": {email}, "password": {demo.Password}}, office)
+	assert.Equal(t, http.StatusSeeOther, r.Status, "the owner's known browser signs in")
+
+	home := header("X-Forwarded-For", "198.51.100.9")
+	elsewhere := e.browser()
+	elsewhere.get("/login", home)
+	r = elsewhere.post("/login", url.Values{"email": {email}, "password": {demo.Password}}, home)
+	assert.Equal(t, http.StatusSeeOther, r.Status, "the owner at another address signs in")
+
+	// a device cookie of another account, or a forged one, counts for nothing
+	forged := e.browser()
+	forged.get("/login", office)
+	forged.jar[deviceCookie] = &http.Cookie{Name: deviceCookie, Value: owner.jar[deviceCookie].Value + "x"}
+	r = forged.post("/login", url.Values{"email": {email}, "password": {demo.Password}}, office)
+	assert.Equal(t, http.StatusTooManyRequests, r.Status)
+}

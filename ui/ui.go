@@ -16,6 +16,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/throttle"
 	pbpublic "github.com/relais/relais/pb_public"
 )
 
@@ -26,7 +27,7 @@ type handlers struct {
 	views  *views
 	i18n   *translator
 	assets *assets
-	logins *limiter
+	logins *throttle.Window
 	now    func() time.Time
 }
 
@@ -58,7 +59,7 @@ func newHandlers(app core.App) (*handlers, error) {
 	}
 	return &handlers{
 		app: app, views: v, i18n: tr, assets: a,
-		logins: newLimiter(),
+		logins: throttle.NewWindow(),
 		now:    time.Now,
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -22,6 +23,16 @@ type ImportOptions struct {
 	DryRun bool   // validate only, write nothing
 	// Chunk is the number of rows written per transaction (default 500).
 	Chunk int
+	// Pause is a wait after each written chunk: the database has one
+	// writer at a time, and another process waiting for it (a serving
+	// Relais) retries every 100 ms at most, so a pause of that length lets
+	// its writes in between two chunks (0: none).
+	Pause time.Duration
+	// TxTarget, when set, adapts Chunk after each write so that a
+	// transaction holds the database's write lock for about that long
+	// (between 10 and 1,000 rows): short on a loaded machine, larger on a
+	// fast one.
+	TxTarget time.Duration
 	// Progress is called after each chunk with the rows done.
 	Progress func(done int)
 	// Actor is recorded in the audit log.
@@ -158,14 +169,30 @@ func (im *importer) flush() error {
 	}
 	if im.opts.DryRun {
 		im.check()
-	} else if err := im.ingest(); err != nil {
-		return err
+	} else {
+		start := time.Now()
+		if err := im.ingest(); err != nil {
+			return err
+		}
+		if im.opts.TxTarget > 0 {
+			im.opts.Chunk = nextChunk(len(im.chunk), time.Since(start), im.opts.TxTarget)
+		}
+		time.Sleep(im.opts.Pause)
 	}
 	if im.opts.Progress != nil {
 		im.opts.Progress(im.sum.Rows)
 	}
 	im.chunk, im.lines = im.chunk[:0], im.lines[:0]
 	return nil
+}
+
+// nextChunk is the number of rows to write in the next transaction so
+// that it takes about target, given that rows took took (10 to 1,000).
+func nextChunk(rows int, took, target time.Duration) int {
+	if took <= 0 {
+		return 1000
+	}
+	return min(1000, max(10, int(float64(rows)*float64(target)/float64(took))))
 }
 
 // check counts what the chunk would do: rows refused, leads already

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -94,4 +95,22 @@ func TestInitialStatus(t *testing.T) {
 	assert.Equal(t, "ready", initialStatus(n(60), 60))
 	assert.Equal(t, "ready", initialStatus(n(0), 0))
 	assert.Equal(t, "new", initialStatus(nil, 0), "a lead sent without a score is not ready")
+}
+
+func TestNextChunk(t *testing.T) {
+	for _, c := range []struct {
+		rows         int
+		took, target time.Duration
+		want         int
+	}{
+		{100, time.Second, 250 * time.Millisecond, 25},
+		{100, 100 * time.Millisecond, 250 * time.Millisecond, 250},
+		{100, 10 * time.Second, 250 * time.Millisecond, 10},
+		{500, time.Millisecond, 250 * time.Millisecond, 1000},
+		{100, 0, 250 * time.Millisecond, 1000},
+	} {
+		if got := nextChunk(c.rows, c.took, c.target); got != c.want {
+			t.Errorf("nextChunk(%d, %v, %v) = %d, want %d", c.rows, c.took, c.target, got, c.want)
+		}
+	}
 }

@@ -79,6 +79,20 @@ func New(tb testing.TB, dir string, opts ...Options) *tests.TestApp {
 	return app
 }
 
+// NewServing is New on a clone of Template with the databases opened as
+// `relais serve` opens them (hooks.DBConnect), for tests where another
+// process (a command) shares the data dir.
+func NewServing(tb testing.TB, opts ...Options) *tests.TestApp {
+	tb.Helper()
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: Template(tb), EncryptionEnv: "pb_test_env", DBConnect: hooks.DBConnect})
+	if err != nil {
+		tb.Fatalf("test app: %v", err)
+	}
+	tb.Cleanup(app.Cleanup)
+	Setup(tb, app, opts...)
+	return app
+}
+
 // Setup registers the Relais hooks and API on an app made by tests.NewTestApp
 // (for ApiScenario factories) and applies the test options.
 func Setup(tb testing.TB, app core.App, opts ...Options) {
