@@ -34,7 +34,7 @@ func recordErrorFields(t *testing.T, body string) []string {
 // 400 must name.
 type restCase struct {
 	name, role, method, url, field string
-	body                            map[string]any
+	body                           map[string]any
 }
 
 func runRESTCases(t *testing.T, w *world, cases []restCase) {
