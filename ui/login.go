@@ -49,7 +49,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 	if e.App.Settings().RateLimits.Enabled && (!h.logins.allow("ip:"+e.RealIP(), 10, time.Minute) || !h.logins.allow("email:"+email, 10, 15*time.Minute)) {
 		return fail(http.StatusTooManyRequests, "login.too_many")
 	}
-	if email == "" || password == "" {
+	if email == "" || password == "" || len(email) > 254 { // no e-mail address is longer
 		return fail(http.StatusUnprocessableEntity, "login.failed")
 	}
 	user, err := e.App.FindAuthRecordByEmail("users", email)
