@@ -28,6 +28,9 @@ func TestFormsRefuseBadInputNextToTheField(t *testing.T) {
 	guest.get("/login")
 	partnerEN := partnerB // the same user: each case sets its language
 
+	offer := offerRe.FindStringSubmatch(partnerB.get("/inbox").Body)[1]
+	cell, err := e.app.FindFirstRecordByFilter("permissions", "role = 'sales' && resource = 'accounts'")
+	require.NoError(t, err)
 	activity := "/leads/" + contacted.Id + "/activities"
 	status := "/leads/" + contacted.Id + "/status"
 	qualify := "/leads/" + pool.Id + "/qualify"
@@ -60,6 +63,9 @@ func TestFormsRefuseBadInputNextToTheField(t *testing.T) {
 		{"qualification report 5001 chars", teleopB, qualify, qualifyForm("report", long(5001)), 422, "report", "5000 caractères"},
 		{"qualification score abc", teleopB, qualify, qualifyForm("score", "abc"), 422, "score", ""},
 		{"qualification value 1e17", teleopB, qualify, qualifyForm("estimated_value", "1e17"), 422, "estimated_value", ""},
+		{"decline reason NUL", partnerB, "/leads/" + offer + "/decline", url.Values{"reason": {"Trop loin"}, "details": {"\x00"}}, 400, "", "caractères de contrôle"},
+		{"decline details 1 MB", partnerB, "/leads/" + offer + "/decline", url.Values{"reason": {"Trop loin"}, "details": {long(1 << 20)}}, 400, "", ""},
+		{"matrix cell garbage level", adminB, "/matrix/" + cell.Id, url.Values{"read": {"everything\x00"}, "update": {"none"}, "delete": {"none"}}, 400, "", ""},
 		{"user active maybe", adminB, "/users/" + user.Id + "/active", url.Values{"active": {"maybe"}}, 400, "", ""},
 		{"user active empty", adminB, "/users/" + user.Id + "/active", url.Values{}, 400, "", ""},
 		{"partner status garbage", managerB, "/partners/" + seller.GetString("partner") + "/status", url.Values{"status": {"garbage\x00"}}, 400, "", ""},
@@ -82,6 +88,9 @@ func TestFormsRefuseBadInputNextToTheField(t *testing.T) {
 			}
 		})
 	}
+	declined, err := e.app.CountRecords("lead_offers", dbx.HashExp{"lead": offer, "outcome": "declined"})
+	require.NoError(t, err)
+	assert.Zero(t, declined, "no decline stored")
 	got, err := e.app.FindRecordById("leads", contacted.Id)
 	require.NoError(t, err)
 	assert.Equal(t, "contacted", got.GetString("status"), "nothing stored")
