@@ -31,7 +31,7 @@ import (
 const (
 	CodeInvalidChars  = "invalid_characters"
 	CodeTooLong       = "too_long"
-	CodeInvalidPostal = "invalid_postal_code"
+	CodeInvalidPostal = "invalid_value" // the code the intake always used
 	CodeOutOfRange    = "out_of_range"
 	CodeInvalidNumber = "validation_invalid_number"
 	CodeInvalidDate   = "validation_invalid_date"
