@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -23,10 +24,12 @@ func HTTPStatus(de *domain.Error) int {
 }
 
 // APIError converts any error of the domain into PocketBase's API error
-// (JSON `{status, message, data}`); unknown errors become a 500 without
-// detail.
+// (JSON `{status, message, data}`); the field errors of a record's
+// validation (validation.Errors) are a 400 naming each field; unknown
+// errors become a 500 without detail.
 func APIError(e *core.RequestEvent, err error) error {
 	var de *domain.Error
+	var ve validation.Errors
 	switch {
 	case errors.As(err, &de):
 		data := map[string]any{"code": de.Code}
@@ -35,6 +38,8 @@ func APIError(e *core.RequestEvent, err error) error {
 		}
 		status := HTTPStatus(de)
 		return e.JSON(status, map[string]any{"status": status, "message": de.Message, "data": data})
+	case errors.As(err, &ve):
+		return e.BadRequestError("Failed to validate the submitted data.", ve)
 	case errors.Is(err, domain.ErrNotVisible):
 		return e.NotFoundError("", nil)
 	case errors.Is(err, domain.ErrForbidden):

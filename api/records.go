@@ -34,7 +34,7 @@ func checkLeadUpdate(e *core.RecordRequestEvent) error {
 // API (intake.PrepareLead).
 func prepareLead(e *core.RecordRequestEvent) error {
 	if err := intake.PrepareLead(e.App, e.Auth, e.Record); err != nil {
-		return err
+		return APIError(e.RequestEvent, err)
 	}
 	return e.Next()
 }

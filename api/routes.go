@@ -58,6 +58,9 @@ const (
 // Priorities of the request hooks of PocketBase's API (a lower priority
 // runs first, and wraps the later ones).
 const (
+	// bodyCheckPriority: the raw types of the body are checked first,
+	// before any hook reads the values PocketBase cast from them.
+	bodyCheckPriority = -20
 	// relationGuardPriority: before every other Relais record request
 	// hook, so that the relation check sees exactly what the client sent
 	// and nothing the hooks derive.
@@ -223,9 +226,11 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 }
 
 // bindRecordRequests binds the request hooks of PocketBase's record API
-// (records.go, relations.go) and the enrich hooks of the records it sends
+// (fieldcheck.go, records.go, relations.go) and the enrich hooks of the records it sends
 // (enrich.go).
 func bindRecordRequests(app core.App) {
+	app.OnRecordCreateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisBodyCheck", Priority: bodyCheckPriority, Func: checkRecordBody})
+	app.OnRecordUpdateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisBodyCheck", Priority: bodyCheckPriority, Func: checkRecordBody})
 	app.OnRecordCreateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisRelationGuard", Priority: relationGuardPriority, Func: guardRelations})
 	app.OnRecordUpdateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisRelationGuard", Priority: relationGuardPriority, Func: guardRelations})
 

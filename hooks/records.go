@@ -6,6 +6,7 @@ import (
 
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/fieldcheck"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/reports"
@@ -40,6 +41,16 @@ func bindRecords(app core.App) {
 	app.OnRecordUpdate("accounts").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAccountKeys", Func: deals.AccountUpdated})
 	app.OnRecordDelete("accounts").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAccountKeys", Func: deals.AccountDeleted})
 	app.OnRecordDelete("opportunities").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRegistrationKeys", Func: deals.OpportunityDeleted})
+
+	// the values of every write: clean texts, French postal codes with a
+	// département, amounts within bounds (fieldcheck.Record, on the fields
+	// the write changes)
+	app.OnRecordValidate().Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisFieldCheck", Func: func(e *core.RecordEvent) error {
+		if err := fieldcheck.Record(e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	}})
 
 	// documents name their audience
 	app.OnRecordValidate("documents").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisDocumentAudience", Func: func(e *core.RecordEvent) error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/fieldcheck"
 )
 
 // uiError is an error page: a status and a message id.
@@ -57,6 +58,9 @@ func (h *handlers) mwErrors() *hook.Handler[*core.RequestEvent] {
 		var se *statusError
 		var de *domain.Error
 		var ae *router.ApiError
+		// a record's field errors (a save's validation) are a domain error
+		// naming the field
+		err = fieldcheck.AsDomain(err)
 		switch {
 		case errors.As(err, &ue):
 			p.Status, p.Message = ue.status, p.T(ue.msg)

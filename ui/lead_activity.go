@@ -66,7 +66,7 @@ func (h *handlers) logActivity(e *core.RequestEvent) error {
 			if !errors.As(err, &de) {
 				return err
 			}
-			f.Errors["summary"] = p.Err(de)
+			f.Errors[formField(de, activityFields, "summary")] = p.Err(de)
 		}
 	}
 	if len(f.Errors) == 0 && f.Kind == "meeting" {
@@ -93,6 +93,10 @@ func (h *handlers) logActivity(e *core.RequestEvent) error {
 	}
 	return h.fragment(e, status, "lead", "activities", p)
 }
+
+// activityFields are the activity form's fields named as the activities
+// fields they write.
+var activityFields = map[string]string{"kind": "kind", "summary": "summary", "outcome": "outcome", "at": "at"}
 
 // setMeeting stores the meeting date on the lead when the rules let the
 // user change it (a partner on its accepted lead); otherwise the activity

@@ -116,6 +116,6 @@ func (h *handlers) saveQualification(e *core.RequestEvent, id string, body map[s
 		_, err := writepath.CreateFor(tx, access.ByRequest(e), "activities", map[string]any{
 			"lead": id, "kind": "call", "summary": report, "at": h.now().UTC(), "internal": true,
 		})
-		return err
+		return renamedField(err, "summary", "report") // the report is the activity's summary
 	})
 }

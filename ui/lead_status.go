@@ -21,6 +21,9 @@ type statusForm struct {
 	Errors                 map[string]string
 }
 
+// statusFields are the status form's fields by the lead field they write.
+var statusFields = map[string]string{"status": "status", "won_amount": "amount", "lost_reason": "reason"}
+
 // changeStatus moves a lead along the allowed transitions of the user's
 // role (the same checks as the REST API run in writepath.UpdateFor).
 func (h *handlers) changeStatus(e *core.RequestEvent) error {
@@ -63,7 +66,7 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 			if !errors.As(err, &de) {
 				return err
 			}
-			f.Errors["status"] = p.Err(de)
+			f.Errors[formField(de, statusFields, "status")] = p.Err(de)
 		}
 	}
 	if len(f.Errors) > 0 {

@@ -53,7 +53,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 	if ok, retry := h.logins.Allow("ip:"+e.RealIP(), loginFloodMax, time.Minute, h.now()); limited && !ok {
 		return h.tooManyLogins(e, fail, retry)
 	}
-	if email == "" || password == "" {
+	if email == "" || password == "" || len(email) > 254 { // no e-mail address is longer
 		return fail(http.StatusUnprocessableEntity, "login.failed")
 	}
 	user, err := e.App.FindAuthRecordByEmail("users", email)

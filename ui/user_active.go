@@ -18,9 +18,16 @@ import (
 func (h *handlers) setUserActive(e *core.RequestEvent) error {
 	s := sess(e)
 	id := e.Request.PathValue("id")
-	active := e.Request.FormValue("active") == "true"
 	if id == s.user.Id {
 		return errForbidden
+	}
+	var active bool
+	switch e.Request.FormValue("active") {
+	case "true":
+		active = true
+	case "false":
+	default: // never read a typo or an empty form as "deactivate"
+		return &uiError{status: http.StatusBadRequest, msg: "form.invalid"}
 	}
 	var de *domain.Error
 	_, err := writepath.UpdateFor(e.App, access.ByRequest(e), "users", id, map[string]any{"active": active})

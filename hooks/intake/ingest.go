@@ -1,18 +1,21 @@
 package intake
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/fieldcheck"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/privacy"
@@ -67,11 +70,61 @@ var (
 // (the first one, in the order of the steps).
 func (in *IngestInput) normalize() error {
 	in.Company = strings.TrimSpace(in.Company)
-	if len([]rune(in.Company)) > 200 {
-		return domain.Invalid("too_long", "company", "company is longer than 200 characters")
-	}
-	for _, step := range []func() error{in.separatePrivateName, in.normalizeSource, in.checkValues, in.normalizePlace, in.normalizeDetails, in.normalizeContact} {
+	for _, step := range []func() error{in.checkTexts, in.separatePrivateName, in.normalizeSource, in.checkValues, in.normalizePlace, in.normalizeDetails, in.normalizeContact} {
 		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// textLimits are the longest values of the input's texts (the leads' and
+// lead_contacts' field sizes); checkTexts checks them in this order.
+var textLimits = []struct {
+	field string
+	max   int
+	value func(in *IngestInput) string
+}{
+	{"company", 200, func(in *IngestInput) string { return in.Company }},
+	{"segment", 40, func(in *IngestInput) string { return in.Segment }},
+	{"company_size", 10, func(in *IngestInput) string { return in.CompanySize }},
+	{"country", 40, func(in *IngestInput) string { return in.Country }},
+	{"postal_code", 10, func(in *IngestInput) string { return strings.TrimSpace(in.PostalCode) }},
+	{"city", 120, func(in *IngestInput) string { return strings.TrimSpace(in.City) }},
+	{"source", 40, func(in *IngestInput) string { return in.Source }},
+	{"source_ref", 120, func(in *IngestInput) string { return strings.TrimSpace(in.SourceRef) }},
+	{"campaign", 40, func(in *IngestInput) string { return in.Campaign }},
+	{"interest", 2000, func(in *IngestInput) string { return strings.TrimSpace(in.Interest) }},
+	{"siret", 20, func(in *IngestInput) string { return strings.TrimSpace(in.SIRET) }},
+}
+
+// contactLimits are the longest values of the contact's texts.
+var contactLimits = []struct {
+	field string
+	max   int
+	value func(ct *ContactInput) string
+}{
+	{"contact.first_name", 100, func(ct *ContactInput) string { return strings.TrimSpace(ct.FirstName) }},
+	{"contact.last_name", 100, func(ct *ContactInput) string { return strings.TrimSpace(ct.LastName) }},
+	{"contact.title", 120, func(ct *ContactInput) string { return strings.TrimSpace(ct.Title) }},
+	{"contact.email", 254, func(ct *ContactInput) string { return strings.TrimSpace(ct.Email) }},
+	{"contact.phone", 30, func(ct *ContactInput) string { return strings.TrimSpace(ct.Phone) }},
+	{"contact.mobile", 30, func(ct *ContactInput) string { return strings.TrimSpace(ct.Mobile) }},
+}
+
+// checkTexts checks every text of the input (fieldcheck.Text: clean
+// characters, the field's size) before anything else reads it.
+func (in *IngestInput) checkTexts() error {
+	for _, l := range textLimits {
+		if err := fieldcheck.Text(l.field, l.value(in), l.max); err != nil {
+			return err
+		}
+	}
+	if in.Contact == nil {
+		return nil
+	}
+	for _, l := range contactLimits {
+		if err := fieldcheck.Text(l.field, l.value(in.Contact), l.max); err != nil {
 			return err
 		}
 	}
@@ -103,10 +156,7 @@ func (in *IngestInput) checkValues() error {
 	if in.Score != nil && (*in.Score < 0 || *in.Score > 100) {
 		return domain.Invalid("out_of_range", "score", "score must be between 0 and 100")
 	}
-	if in.EstimatedValue < 0 {
-		return domain.Invalid("out_of_range", "estimated_value", "estimated_value cannot be negative")
-	}
-	return nil
+	return fieldcheck.Amount("estimated_value", in.EstimatedValue)
 }
 
 // normalizePlace checks the country (FR by default) and, in France, the
@@ -122,9 +172,9 @@ func (in *IngestInput) normalizePlace() error {
 		return domain.Invalid("invalid_value", "country", "country must be an ISO 3166 alpha-2 code such as FR")
 	}
 	if in.Country == "FR" {
-		pc, err := geo.NormalizePostalCode(in.PostalCode)
+		pc, _, err := fieldcheck.PostalCode("postal_code", in.PostalCode)
 		if err != nil {
-			return domain.Invalid("invalid_value", "postal_code", "postal_code must be a French postal code of 5 digits")
+			return err
 		}
 		in.PostalCode = pc
 	}
@@ -133,9 +183,6 @@ func (in *IngestInput) normalizePlace() error {
 
 // normalizeDetails checks the interest and the SIRET.
 func (in *IngestInput) normalizeDetails() error {
-	if len([]rune(in.Interest)) > 2000 {
-		return domain.Invalid("too_long", "interest", "interest is longer than 2000 characters")
-	}
 	if s := strings.TrimSpace(in.SIRET); s != "" {
 		if _, err := dedup.NormalizeSIREN(s); err != nil {
 			return domain.Invalid("invalid_value", "siret", "siret is not a valid SIREN or SIRET number")
@@ -311,11 +358,27 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 		hold(lead, conflict)
 	}
 	lead.Set("status", status)
-	if err := tx.Save(lead); err != nil {
+	// both records are validated before either is written: a refused
+	// contact must not leave its lead behind (a batch shares one
+	// transaction)
+	lead.Id = core.GenerateDefaultRandomId()
+	contact, err := contactRecord(tx, lead.Id, in.Contact)
+	if err != nil {
 		return IngestResult{}, err
 	}
-	if err := saveContact(tx, lead.Id, in.Contact); err != nil {
+	if err := tx.Validate(lead); err != nil {
+		return IngestResult{}, fieldcheck.AsDomain(err)
+	}
+	if err := validateContact(tx, contact); err != nil {
 		return IngestResult{}, err
+	}
+	if err := tx.Save(lead); err != nil {
+		return IngestResult{}, fieldcheck.AsDomain(err)
+	}
+	if contact != nil {
+		if err := tx.Save(contact); err != nil {
+			return IngestResult{}, fmt.Errorf("contact: %w", fieldcheck.AsDomain(prefixed(contact, err)))
+		}
 	}
 	if err := SaveKeys(tx, "lead", lead.Id, "", keys); err != nil {
 		return IngestResult{}, err
@@ -395,15 +458,15 @@ func hold(lead *core.Record, conflict *Conflict) {
 	}
 }
 
-// saveContact saves the contact of a new lead (none when ct is nil or
-// empty).
-func saveContact(tx core.App, leadID string, ct *ContactInput) error {
+// contactRecord builds the contact of a new lead, not saved (nil when ct is
+// nil or empty).
+func contactRecord(tx core.App, leadID string, ct *ContactInput) (*core.Record, error) {
 	if ct == nil || *ct == (ContactInput{}) {
-		return nil
+		return nil, nil
 	}
 	cc, err := tx.FindCachedCollectionByNameOrId("lead_contacts")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rec := core.NewRecord(cc)
 	rec.Set("lead", leadID)
@@ -413,8 +476,37 @@ func saveContact(tx core.App, leadID string, ct *ContactInput) error {
 	rec.Set("email", dedup.NormalizeEmail(ct.Email))
 	rec.Set("phone", ct.Phone)
 	rec.Set("mobile", ct.Mobile)
-	if err := tx.Save(rec); err != nil {
-		return fmt.Errorf("contact: %w", err)
+	return rec, nil
+}
+
+// validateContact validates a contact before its lead is saved: every
+// field but the relation to the lead, which does not exist yet.
+func validateContact(tx core.App, contact *core.Record) error {
+	if contact == nil {
+		return nil
 	}
-	return nil
+	err := tx.Validate(contact)
+	var ve validation.Errors
+	if errors.As(err, &ve) {
+		delete(ve, "lead")
+		if len(ve) == 0 {
+			return nil
+		}
+		return fieldcheck.AsDomain(prefixed(contact, ve))
+	}
+	return err
+}
+
+// prefixed names the fields of a contact's validation errors as the input
+// does ("contact.first_name"); other errors are returned as they are.
+func prefixed(rec *core.Record, err error) error {
+	var ve validation.Errors
+	if rec.Collection().Name != "lead_contacts" || !errors.As(err, &ve) {
+		return err
+	}
+	out := validation.Errors{}
+	for k, v := range ve {
+		out["contact."+k] = v
+	}
+	return out
 }

@@ -3,19 +3,23 @@ package intake
 import (
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/privacy"
 )
 
 // PrepareLead fills the derived fields of a lead created through the
-// API or the UI: creator, default status, département and territory.
+// API or the UI: creator, default status, département and territory. A
+// new lead starts in the pool (initialStatusOf).
 func PrepareLead(app core.App, user *core.Record, lead *core.Record) error {
 	if user != nil && user.Collection().Name == "users" {
 		lead.Set("created_by", user.Id)
 	}
-	if lead.GetString("status") == "" {
-		lead.Set("status", "new")
+	if err := initialStatusOf(app, lead); err != nil {
+		return err
 	}
 	if lead.GetString("country") == "" {
 		lead.Set("country", "FR")
@@ -55,4 +59,27 @@ func TerritoryOf(app core.App, postal string) (string, error) {
 		return t.ID, nil
 	}
 	return "", nil
+}
+
+// initialStatusOf checks the status a lead is created with: new (the
+// default), qualifying, or ready when its score reaches the threshold. A
+// lead is never created offered, accepted, won or lost: those statuses
+// come from the distribution and the partner's work.
+func initialStatusOf(app core.App, lead *core.Record) error {
+	switch lead.GetString("status") {
+	case "":
+		lead.Set("status", lifecycle.StatusNew)
+	case lifecycle.StatusNew, lifecycle.StatusQualifying:
+	case lifecycle.StatusReady:
+		settings, err := access.LoadSettings(app)
+		if err != nil {
+			return err
+		}
+		if lead.GetInt("score") < settings.ScoreThreshold {
+			return domain.Invalid("below_threshold", "status", "a lead is created ready only when its score reaches the threshold")
+		}
+	default:
+		return domain.Invalid("invalid_initial_status", "status", "a lead is created new, qualifying or ready")
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"crypto/subtle"
+	"errors"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -82,5 +83,16 @@ func SubmitWebForm(app core.App, actor audit.Actor, f WebForm) error {
 	}
 	actor.ID = "webform"
 	_, err = it.Ingest(app, actor, nil, in)
-	return err
+	return formField(err)
+}
+
+// formField names an intake error by the form's field: the contact's
+// fields are top-level in the form ("contact.first_name" → "first_name").
+func formField(err error) error {
+	var de *domain.Error
+	if !errors.As(err, &de) || !strings.HasPrefix(de.Field, "contact.") {
+		return err
+	}
+	field := strings.TrimPrefix(de.Field, "contact.")
+	return &domain.Error{Code: de.Code, Kind: de.Kind, Field: field, Message: strings.Replace(de.Message, de.Field, field, 1)}
 }

@@ -7,6 +7,9 @@ import "strings"
 // l, Scope.offersWhere on offers o joined to their lead l, rollupWhere on a
 // rollup table); {:from} and {:to} bound the period (withPeriod). The
 // queries that keep the rollups themselves up to date are in rollups.go.
+// Amounts are summed with total() (a float: no integer overflow) and an
+// amount outside [0, money.Max], stored before amounts were bounded, counts
+// as 0.
 
 // fill replaces each marker of q ({scope}, {offers}, …) with its text:
 // fill(q, "{scope}", w).
@@ -28,7 +31,7 @@ const (
 	WHERE l.created >= {:from} AND l.created < {:to} AND {scope} GROUP BY 1`
 
 	// qTrendWon is the leads won per month and their amount.
-	qTrendWon = `SELECT substr(l.closed_at, 1, 7) AS m, COUNT(*) AS n, COALESCE(SUM(l.won_amount), 0) AS v FROM leads l
+	qTrendWon = `SELECT substr(l.closed_at, 1, 7) AS m, COUNT(*) AS n, total(CASE WHEN l.won_amount BETWEEN 0 AND 1000000000 THEN l.won_amount ELSE 0 END) AS v FROM leads l
 	WHERE l.status = 'won' AND l.closed_at >= {:from} AND l.closed_at < {:to} AND {scope} GROUP BY 1`
 
 	// qTrendOffered is the offers made per month.
@@ -75,12 +78,12 @@ const (
 	// qScorecardWon is each partner's leads accepted in the period, how many
 	// were won and for how much.
 	qScorecardWon = `SELECT l.partner AS partner, COUNT(*) AS accepted, SUM(l.status = 'won') AS won,
-	COALESCE(SUM(CASE WHEN l.status = 'won' THEN l.won_amount ELSE 0 END), 0) AS revenue
+	total(CASE WHEN l.status = 'won' AND l.won_amount BETWEEN 0 AND 1000000000 THEN l.won_amount ELSE 0 END) AS revenue
 	FROM leads l WHERE l.partner != '' AND l.accepted_at != '' AND l.accepted_at >= {:from} AND l.accepted_at < {:to} AND {scope} GROUP BY l.partner`
 
 	// qScorecardPipeline is each partner's open pipeline now (the estimated
 	// value of its leads in lifecycle.PipelineStatuses).
-	qScorecardPipeline = `SELECT l.partner AS partner, COALESCE(SUM(l.estimated_value), 0) AS v FROM leads l
+	qScorecardPipeline = `SELECT l.partner AS partner, total(CASE WHEN l.estimated_value BETWEEN 0 AND 1000000000 THEN l.estimated_value ELSE 0 END) AS v FROM leads l
 	WHERE l.partner != '' AND l.status IN ({pipeline}) AND {scope} GROUP BY l.partner`
 
 	// qScorecardDuplicates is the duplicates raised against each partner in
@@ -105,11 +108,11 @@ const (
 	qRollupDeclines = `SELECT partner, reason, n FROM rollup_declines WHERE {scope}`
 
 	// qRollupWon is each partner's accepted leads, wins and revenue, from rollup_accepts.
-	qRollupWon = `SELECT partner, SUM(accepted) AS accepted, SUM(won) AS won, SUM(revenue_cents) AS cents
+	qRollupWon = `SELECT partner, SUM(accepted) AS accepted, SUM(won) AS won, total(revenue_cents) AS cents
 	FROM rollup_accepts WHERE {scope} GROUP BY partner HAVING SUM(accepted) > 0`
 
 	// qRollupPipeline is each partner's open pipeline, from rollup_pipeline.
-	qRollupPipeline = `SELECT partner, SUM(open_cents) AS cents FROM rollup_pipeline WHERE {scope}
+	qRollupPipeline = `SELECT partner, total(open_cents) AS cents FROM rollup_pipeline WHERE {scope}
 	GROUP BY partner HAVING SUM(open_n) > 0`
 
 	// qRollupDepartments is the leads created per département, from rollup_leads.

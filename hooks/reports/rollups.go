@@ -74,8 +74,13 @@ const (
 	// contributes ('' when none).
 	delayOf = "(CASE WHEN R.outcome = 'accepted' AND R.decided_at != '' AND R.offered_at != '' THEN " +
 		"CAST(CAST(round((julianday(R.decided_at) - julianday(R.offered_at)) * 86400.0) AS INTEGER) AS TEXT) ELSE '' END)"
-	// centsOf converts a number field to integer cents.
-	centsOf = "CAST(round(COALESCE(X, 0) * 100) AS INTEGER)"
+	// centsOf converts an amount field to integer cents; an amount outside
+	// [0, money.Max] (a row stored before amounts were bounded) counts as
+	// 0, so that no sum of cents overflows.
+	centsOf = "CAST(round(" + boundedAmount + " * 100) AS INTEGER)"
+	// boundedAmount is the amount X when it lies in [0, money.Max], else 0
+	// (NULL included).
+	boundedAmount = "(CASE WHEN X BETWEEN 0 AND 1000000000 THEN X ELSE 0 END)"
 )
 
 func sqlRow(sql, r string) string { return strings.ReplaceAll(sql, "R.", r+".") }

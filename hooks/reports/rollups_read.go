@@ -2,6 +2,7 @@ package reports
 
 import (
 	"database/sql"
+	"math"
 	"strconv"
 	"strings"
 
@@ -141,29 +142,29 @@ func scorecardRollup(app core.App, s Scope, f Filter, periods []string) ([]Score
 	}
 	aw, ap := rollupWhere(s, f, acceptPeriods)
 	won := []struct {
-		P        string `db:"partner"`
-		Accepted int    `db:"accepted"`
-		Won      int    `db:"won"`
-		Cents    int64  `db:"cents"`
+		P        string  `db:"partner"`
+		Accepted int     `db:"accepted"`
+		Won      int     `db:"won"`
+		Cents    float64 `db:"cents"` // total(): never overflows
 	}{}
 	if err := app.DB().NewQuery(fill(qRollupWon, "{scope}", aw)).Bind(ap).All(&won); err != nil {
 		return nil, err
 	}
 	for _, x := range won {
 		r := rows.get(x.P)
-		r.Won, r.Revenue = x.Won, float64(x.Cents)/100
+		r.Won, r.Revenue = x.Won, math.Round(x.Cents)/100
 		r.ConversionPct = reportcalc.Rate(x.Won, x.Accepted)
 	}
 	pw, pp := rollupWhere(s, f, nil)
 	pipe := []struct {
-		P     string `db:"partner"`
-		Cents int64  `db:"cents"`
+		P     string  `db:"partner"`
+		Cents float64 `db:"cents"`
 	}{}
 	if err := app.DB().NewQuery(fill(qRollupPipeline, "{scope}", pw)).Bind(pp).All(&pipe); err != nil {
 		return nil, err
 	}
 	for _, x := range pipe {
-		rows.get(x.P).OpenPipeline = float64(x.Cents) / 100
+		rows.get(x.P).OpenPipeline = math.Round(x.Cents) / 100
 	}
 	return finishScorecard(app, s, f, rows)
 }

@@ -3,7 +3,8 @@
 // the same rules as the REST API (the collection's UpdateRule or
 // CreateRule evaluated with the request body, access.CanDo and
 // access.CheckCreateRule), the same relation check
-// (access.CheckRelations), the same domain checks as the REST API's
+// (access.CheckRelations), the same value checks (fieldcheck.Body; a
+// refused value is a domain error naming the field), the same domain checks as the REST API's
 // request hooks (the lead lifecycle, the opportunity stages, the derived
 // fields) and the same audit entry. It sits above the domain packages
 // whose checks it runs.
@@ -17,6 +18,7 @@ import (
 	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/fieldcheck"
 	"github.com/relais/relais/hooks/intake"
 )
 
@@ -32,6 +34,9 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 	}
 	if !ok {
 		return nil, domain.Forbidden("not_allowed", "you may not change this record this way")
+	}
+	if err := fieldcheck.Body(rec.Collection(), body); err != nil {
+		return nil, fieldcheck.AsDomain(err)
 	}
 	access.LoadBody(rec, body)
 	if err := access.CheckRelations(app, by.User, rec); err != nil {
@@ -53,7 +58,7 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 	changes := audit.Diff(rec)
 	err = app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(rec); err != nil {
-			return err
+			return fieldcheck.AsDomain(err)
 		}
 		if pendingWin {
 			if err := deals.NotifyWinToValidate(tx, rec, by.User); err != nil {
@@ -82,6 +87,9 @@ func CreateFor(app core.App, by access.By, collection string, body map[string]an
 		if coll.CreateRule == nil {
 			return nil, domain.ErrForbidden
 		}
+	}
+	if err := fieldcheck.Body(coll, body); err != nil {
+		return nil, fieldcheck.AsDomain(err)
 	}
 	rec := core.NewRecord(coll)
 	access.LoadBody(rec, body)
@@ -112,7 +120,7 @@ func CreateFor(app core.App, by access.By, collection string, body map[string]an
 	changes := audit.Diff(rec)
 	err = app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(rec); err != nil {
-			return err
+			return fieldcheck.AsDomain(err)
 		}
 		return audit.Append(tx, by.Actor, collection+".create", collection, rec.Id, changes)
 	})
