@@ -44,7 +44,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 
 	// A partner company's own figures (partner managers).
 	figures := ui.Group("").Bind(h.mwNeed("Figures", func(c caps) bool { return c.Figures }))
-	figures.GET("/figures", h.figures)
+	figures.GET("/figures", h.figures).Bind(h.mwReports()) // the scorecard's scope and period
 
 	// Reports (SPEC §4.7): dashboard, partner scorecard and its CSV, funnel
 	// and trend, map by département. The scope is the matrix's reports cell

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/relais/relais/hooks/reports"
 	"io/fs"
 	"regexp"
 	"sort"
@@ -44,7 +45,8 @@ func sampleData(t *testing.T, view string) viewData {
 	case "notifications":
 		return &notificationsPage{page: p, Unread: 1, Items: []notificationView{{ID: "n", Title: "T", Lead: "l1"}}}
 	case "figures":
-		return &figuresPage{page: p, ByStatus: []statusCount{{"won", 3}}, Offers: map[string]int{"accepted": 1}, HasAnswers: true, HasClosed: true}
+		rp := &reportPage{page: p, Tab: "figures", Periods: []string{"month", "year"}, HasFilter: true, Filter: reportFilter{Period: "year"}}
+		return &figuresPage{reportPage: rp, ByStatus: []statusCount{{"won", 3}}, Row: reports.ScorecardRow{Offered: 4, Accepted: 3, Won: 1, ConversionPct: 33.3}}
 	case "pool":
 		return &poolPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, Next: "?page=2"}
 	case "board":

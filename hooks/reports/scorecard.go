@@ -122,7 +122,7 @@ func ScorecardRaw(app core.App, s Scope, f Filter) ([]ScorecardRow, error) {
 	for _, w := range won {
 		r := get(w.P)
 		r.Won, r.Revenue = w.Won, w.Revenue
-		r.ConversionPct = reportcalc.Rate(w.Won, w.Accepted)
+		r.ConversionPct = reportcalc.Conversion(w.Won, w.Accepted)
 	}
 	pipe := []struct {
 		P string  `db:"partner"`
