@@ -64,6 +64,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	// Notifications.
 	notes := ui.Group("").Bind(h.mwNeed("Notifications", func(c caps) bool { return c.Notifications }))
 	notes.GET("/notifications", h.notifications)
+	notes.GET("/notifications/{id}/open", h.openNotification) // the link of a notification and its e-mail
 	notes.POST("/notifications/{id}/read", h.readNotification)
 
 	// Central pool and qualification (prospecting team).

@@ -43,7 +43,7 @@ func sampleData(t *testing.T, view string) viewData {
 	case "documents":
 		return &documentsPage{page: p, Docs: []docView{{ID: "d", Title: "T", File: "f.pdf", Tiers: []string{"pilot"}}}}
 	case "notifications":
-		return &notificationsPage{page: p, Unread: 1, Items: []notificationView{{ID: "n", Title: "T", Lead: "l1"}}}
+		return &notificationsPage{page: p, Unread: 1, Items: []notificationView{{ID: "n", Title: "T", Link: "/notifications/n/open", Lead: true, Body: "a\nb"}}}
 	case "figures":
 		rp := &reportPage{page: p, Tab: "figures", Periods: []string{"month", "year"}, HasFilter: true, Filter: reportFilter{Period: "year"}}
 		return &figuresPage{reportPage: rp, ByStatus: []statusCount{{"won", 3}}, Row: reports.ScorecardRow{Offered: 4, Accepted: 3, Won: 1, ConversionPct: 33.3}}
