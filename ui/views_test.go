@@ -31,7 +31,7 @@ func sampleData(t *testing.T, view string) viewData {
 	case "error":
 		return &errorPage{page: p, Status: 404, Message: "not found"}
 	case "inbox":
-		return &inboxPage{page: p, Offers: []offerCard{{page: p, Lead: l, State: "open", Colleagues: []option{{"u2", "Bob"}}, Reasons: []string{"x"}},
+		return &inboxPage{page: p, Offers: []offerCard{{page: p, Lead: l, State: "open", Colleagues: []option{{"u2", "Bob"}}, Reasons: []option{{"zone", "Z"}}},
 			{page: p, Lead: l, State: "accepted", Contact: &contactView{Email: "a@b.c"}}, {page: p, Lead: l, State: "declined"}, {page: p, Lead: l, State: "closed", Error: "late"}}}
 	case "leads":
 		return &leadsPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, PageNo: 2, Prev: "/leads?page=1", Next: "/leads?page=3"}

@@ -24,7 +24,7 @@ type ScorecardRow struct {
 	P90AcceptH      float64        `json:"p90_accept_hours"`
 	SLABreaches     int            `json:"sla_breaches"`
 	Declined        int            `json:"declined"`
-	DeclineReasons  map[string]int `json:"decline_reasons"`
+	DeclineReasons  map[string]int `json:"decline_reasons"` // by reason code (package reasons)
 	Won             int            `json:"won"`
 	ConversionPct   float64        `json:"conversion_pct"`
 	Revenue         float64        `json:"revenue"`
