@@ -91,7 +91,10 @@ func TestDeclineAPIAcceptsCodes(t *testing.T) {
 	r := e.apiPost("/api/prm/leads/"+ids[0]+"/decline", pm.Email(), map[string]any{"reason": "other"})
 	assert.Equal(t, http.StatusBadRequest, r.Status)
 	assert.Contains(t, r.Body, "note")
-	for i, c := range []struct{ body map[string]any; code, note string }{
+	for i, c := range []struct {
+		body       map[string]any
+		code, note string
+	}{
 		{map[string]any{"reason": "zone", "note": "trop loin de Brest"}, "zone", "trop loin de Brest"},
 		{map[string]any{"reason": "Plus de stock"}, "other", "Plus de stock"},
 	} {
