@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -11,6 +12,7 @@ import (
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/intake"
+	"github.com/relais/relais/hooks/reasons"
 )
 
 // leadJSON renders a lead as the caller may see it (rules, hidden fields).
@@ -190,15 +192,27 @@ func respondLead(e *core.RequestEvent) func(*core.Record, error) error {
 	}
 }
 
-// declineLead serves POST /api/prm/leads/{id}/decline {reason} (distribution.Decline).
+// declineLead serves POST /api/prm/leads/{id}/decline {reason, note}
+// (distribution.Decline): reason is a code (capacity, zone, segment, size,
+// other); a text as clients sent before codes existed is read as one
+// (reasons.ParseDecline: a label of either language, else "other" with the
+// text as note).
 func declineLead(e *core.RequestEvent) error {
 	var body struct {
 		Reason string `json:"reason"`
+		Note   string `json:"note"`
 	}
 	if err := e.BindBody(&body); err != nil {
 		return e.BadRequestError("Invalid body.", nil)
 	}
-	if err := distribution.Decline(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Reason); err != nil {
+	code, note := reasons.ParseDecline(body.Reason)
+	if n := strings.TrimSpace(body.Note); n != "" {
+		if note != "" {
+			note += ": "
+		}
+		note += n
+	}
+	if err := distribution.Decline(e.App, access.ByRequest(e), e.Request.PathValue("id"), code, note); err != nil {
 		return APIError(e, err)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"status": "declined"})

@@ -1,11 +1,8 @@
 package api
 
 import (
-	"encoding/csv"
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -78,6 +75,9 @@ func report(compute func(core.App, reports.Scope, reports.Filter) (any, error)) 
 			if !ok {
 				return APIError(e, domain.Invalid("invalid_value", "format", "CSV is available for the partner scorecard"))
 			}
+			q := e.Request.URL.Query()
+			key, dir := reports.ScorecardSortParams(q.Get("sort"), q.Get("dir"))
+			reports.SortScorecard(rows, key, dir)
 			return scorecardCSV(e, s, f, rows)
 		}
 		return e.JSON(http.StatusOK, map[string]any{"from": f.From.Format("2006-01-02"), "to": f.To.AddDate(0, 0, -1).Format("2006-01-02"), "scope": s.Level, "data": data})
@@ -101,13 +101,5 @@ func scorecardCSV(e *core.RequestEvent, s reports.Scope, f reports.Filter, rows 
 	}
 	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	e.Response.Header().Set("Content-Disposition", `attachment; filename="relais-scorecard.csv"`)
-	w := csv.NewWriter(e.Response)
-	_ = w.Write([]string{"partner", "name", "tier", "offered", "accepted", "accepted_pct", "median_accept_hours", "p90_accept_hours", "sla_breaches", "declined", "won", "conversion_pct", "revenue", "open_pipeline", "duplicates"})
-	for _, r := range rows {
-		_ = w.Write([]string{r.Partner, governance.NeutraliseCell(r.Name), r.Tier, strconv.Itoa(r.Offered), strconv.Itoa(r.Accepted), fmt.Sprint(r.AcceptedPct),
-			fmt.Sprint(r.MedianAcceptH), fmt.Sprint(r.P90AcceptH), strconv.Itoa(r.SLABreaches), strconv.Itoa(r.Declined), strconv.Itoa(r.Won),
-			fmt.Sprint(r.ConversionPct), fmt.Sprint(r.Revenue), fmt.Sprint(r.OpenPipeline), strconv.Itoa(r.DuplicatesRaise)})
-	}
-	w.Flush()
-	return w.Error()
+	return governance.WriteScorecardCSV(e.Response, rows)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/relais/relais/demo"
 	"github.com/relais/relais/hooks/dedup"
+	"github.com/relais/relais/hooks/reasons"
 )
 
 const leadColumns = "id, company, private, segment, company_size, country, postal_code, city, department, territory, source, source_ref, campaign, " +
@@ -29,7 +30,7 @@ func prepareLeadStmts(tx *sql.Tx) (*leadStmts, error) {
 	}{
 		{&st.lead, "INSERT INTO leads (" + leadColumns + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", 33), ", ") + ")"},
 		{&st.contact, "INSERT INTO lead_contacts (id, lead, first_name, last_name, title, email, phone, mobile, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-		{&st.offer, "INSERT INTO lead_offers (id, lead, partner, assignee, offered_at, accept_by, outcome, reason, decided_at, decided_by, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+		{&st.offer, "INSERT INTO lead_offers (id, lead, partner, assignee, offered_at, accept_by, outcome, reason, reason_code, decided_at, decided_by, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 		{&st.activity, "INSERT INTO activities (id, lead, opportunity, kind, summary, at, outcome, author, internal, recording, created, updated) VALUES (?, ?, '', ?, ?, ?, ?, ?, 0, '', ?, ?)"},
 	} {
 		stmt, err := tx.Prepare(p.query)
@@ -209,7 +210,7 @@ func (g *generator) workLead(st *leadStmts, d leadDraw, id string) (leadWork, er
 		outcome, decidedAt, decidedBy, offerUpdated = "accepted", dbTime(decided), w.assignee, decided
 		w.acceptedAt, w.updated = decidedAt, decided
 	}
-	if _, err := st.offer.Exec(g.id(), id, p.id, w.assignee, w.offeredAt, w.acceptBy, outcome, "", decidedAt, decidedBy, dbTime(at), dbTime(offerUpdated)); err != nil {
+	if _, err := st.offer.Exec(g.id(), id, p.id, w.assignee, w.offeredAt, w.acceptBy, outcome, "", "", decidedAt, decidedBy, dbTime(at), dbTime(offerUpdated)); err != nil {
 		return w, fmt.Errorf("lead_offers: %w", err)
 	}
 	g.stats.Offers++
@@ -243,7 +244,8 @@ func (g *generator) earlierOffer(st *leadStmts, d leadDraw, id string, at time.T
 	if outcome == "declined" {
 		decidedBy = other.sales[0]
 	}
-	if _, err := st.offer.Exec(g.id(), id, other.id, other.sales[0], dbTime(at), dbTime(at.Add(48*time.Hour)), outcome, reason,
+	code, _ := reasons.ParseDecline(reason) // the form's labels: a code, no note
+	if _, err := st.offer.Exec(g.id(), id, other.id, other.sales[0], dbTime(at), dbTime(at.Add(48*time.Hour)), outcome, reason, code,
 		dbTime(decided), decidedBy, dbTime(at), dbTime(decided)); err != nil {
 		return at, fmt.Errorf("lead_offers: %w", err)
 	}

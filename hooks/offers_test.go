@@ -205,14 +205,15 @@ func TestDeclineAndExpiryMoveToTheNextCandidate(t *testing.T) {
 	assert.NotEqual(t, first, second, "never back to the partner that let it expire")
 	assert.Contains(t, []string{w.P1, p3}, second)
 
-	// the second declines (with a reason): max offers (2) reached → back to the pool
+	// the second declines (with a reason given as free text: "other" with
+	// it as note): max offers (2) reached → back to the pool
 	res = w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/decline", assigneeToken(t, w, rec), map[string]any{"reason": "Capacité atteinte"})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	rec = leadRec(t, w, rec.Id)
 	assert.Equal(t, "recycled", rec.GetString("status"))
 	assert.Empty(t, rec.GetString("partner"))
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM lead_offers WHERE lead = {:l} AND outcome = 'expired'", dbx.Params{"l": rec.Id}))
-	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM lead_offers WHERE lead = {:l} AND outcome = 'declined' AND reason = 'Capacité atteinte'", dbx.Params{"l": rec.Id}))
+	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM lead_offers WHERE lead = {:l} AND outcome = 'declined' AND reason_code = 'other' AND reason_note = 'Capacité atteinte'", dbx.Params{"l": rec.Id}))
 	// the channel manager of T1 is alerted
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM notifications WHERE user = {:u} AND kind = 'lead_back_to_pool'", dbx.Params{"u": w.uid("channel_manager")}))
 	for _, a := range []string{"offer.expire", "offer.decline", "lead.back_to_pool"} {

@@ -231,7 +231,7 @@ func TestIntakeSeparatesPrivateNames(t *testing.T) {
 }
 
 // Offer notifications and their e-mails name a private customer's lead by
-// a neutral noun (they are stored once, bilingual, for every reader).
+// a neutral noun, in the recipient's language.
 func TestOfferNotificationOfAPrivateLead(t *testing.T) {
 	t.Parallel()
 	w, _ := distWorld(t)
@@ -241,14 +241,20 @@ func TestOfferNotificationOfAPrivateLead(t *testing.T) {
 	})
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	var n []struct {
-		Title string `db:"title"`
-		Body  string `db:"body"`
+		Title  string `db:"title"`
+		Body   string `db:"body"`
+		Locale string `db:"locale"`
 	}
-	require.NoError(t, w.app.DB().NewQuery("SELECT title, body FROM notifications WHERE kind = 'offer'").All(&n))
+	require.NoError(t, w.app.DB().NewQuery("SELECT n.title, n.body, u.locale FROM notifications n JOIN users u ON u.id = n.user WHERE n.kind = 'offer'").All(&n))
 	require.NotEmpty(t, n, "the lead was offered")
 	for _, x := range n {
-		assert.Equal(t, "Nouvelle offre / New offer: Particulier / Private customer (Rennes)", x.Title)
-		assert.True(t, strings.HasPrefix(x.Body, "Particulier / Private customer — 35000 Rennes"), x.Body)
+		// written in the recipient's language
+		noun := map[string]string{"en": "Private customer"}[x.Locale]
+		if noun == "" {
+			noun = "Particulier"
+		}
+		assert.Contains(t, []string{"Nouvelle offre : " + noun + " (Rennes)", "New offer: " + noun + " (Rennes)"}, x.Title)
+		assert.True(t, strings.HasPrefix(x.Body, noun+" — 35000 Rennes"), x.Body)
 	}
 	require.NotEmpty(t, w.app.TestMailer.Messages())
 	for _, m := range w.app.TestMailer.Messages() {

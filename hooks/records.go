@@ -6,6 +6,7 @@ import (
 
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/fieldcheck"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/intake"
@@ -23,6 +24,10 @@ func bindRecords(app core.App) {
 	// a private customer's name never in a lead (SPEC §3.3.3)
 	app.OnRecordCreate("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisPrivateLead", Func: intake.GuardPrivateLead})
 	app.OnRecordUpdate("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisPrivateLead", Func: intake.GuardPrivateLead})
+
+	// a declined offer's reason is counted by code, whoever wrote it
+	app.OnRecordCreate("lead_offers").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisDeclineReason", Func: distribution.CodeDeclineReason})
+	app.OnRecordUpdate("lead_offers").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisDeclineReason", Func: distribution.CodeDeclineReason})
 
 	// the report rollups, in the transaction of each lead and offer write
 	for _, table := range reports.RolledUp {

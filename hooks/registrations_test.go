@@ -187,7 +187,7 @@ func TestRegistrationConflictDetection(t *testing.T) {
 			require.Equal(t, http.StatusOK, cmView.Status, cmView.Body)
 			assert.Equal(t, tc.kind, dealJSON(t, cmView)["conflict_kind"], "internal roles see the conflict")
 			if tc.kind != "" && rec.GetString("conflict_partner") == "" {
-				assert.Contains(t, note, "(pool)", "a pool lead belongs to nobody")
+				assert.Contains(t, note, "(pool central)", "a pool lead belongs to nobody (in the reader's language)")
 			}
 			if rec.GetString("conflict_partner") == w.P2 {
 				assert.Contains(t, note, "Provence Solaire", "the channel manager learns who collides")

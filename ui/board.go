@@ -50,6 +50,7 @@ type partnerChoice struct {
 // may not see the lead.
 type answerView struct {
 	LeadID, Partner, Outcome, Reason string
+	ReasonCode, ReasonNote           string
 	Lead                             leadView
 	DecidedAt                        types.DateTime
 }
@@ -251,7 +252,8 @@ func (h *handlers) recentAnswers(s *session) ([]answerView, error) {
 	out := make([]answerView, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, answerView{LeadID: r.GetString("lead"), Lead: leads[r.GetString("lead")], Partner: pn[r.GetString("partner")],
-			Outcome: r.GetString("outcome"), Reason: r.GetString("reason"), DecidedAt: r.GetDateTime("decided_at")})
+			Outcome: r.GetString("outcome"), Reason: r.GetString("reason"), ReasonCode: r.GetString("reason_code"), ReasonNote: r.GetString("reason_note"),
+			DecidedAt: r.GetDateTime("decided_at")})
 	}
 	return out, nil
 }

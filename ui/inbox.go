@@ -27,7 +27,7 @@ type offerCard struct {
 	State      string // open | accepted | declined | closed
 	Contact    *contactView
 	Error      string
-	Reasons    []string
+	Reasons    []option
 }
 
 // inbox lists the offers (leads in status offered) the user may see.
@@ -59,11 +59,6 @@ func (h *handlers) inbox(e *core.RequestEvent) error {
 
 func (h *handlers) offerCard(p *page, l leadView, colleagues []option) offerCard {
 	return offerCard{page: p, Lead: l, Colleagues: colleagues, State: "open", Reasons: declineReasons(p)}
-}
-
-// declineReasons are the usual reasons offered in the decline form.
-func declineReasons(p *page) []string {
-	return []string{p.T("decline.reason.capacity"), p.T("decline.reason.zone"), p.T("decline.reason.segment"), p.T("decline.reason.size")}
 }
 
 // colleagues lists the active users of a partner manager's company (the

@@ -48,6 +48,7 @@ type activityView struct {
 // offerView is one offer of the lead's history (internal roles).
 type offerView struct {
 	Partner, Outcome, Reason string
+	ReasonCode, ReasonNote   string
 	OfferedAt, DecidedAt     types.DateTime
 }
 
@@ -165,6 +166,7 @@ func (h *handlers) offersOf(s *session, leadID string) ([]offerView, error) {
 	for _, r := range recs {
 		out = append(out, offerView{
 			Partner: names[r.GetString("partner")], Outcome: r.GetString("outcome"), Reason: r.GetString("reason"),
+			ReasonCode: r.GetString("reason_code"), ReasonNote: r.GetString("reason_note"),
 			OfferedAt: r.GetDateTime("offered_at"), DecidedAt: r.GetDateTime("decided_at"),
 		})
 	}

@@ -10,19 +10,24 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/reasons"
 )
 
-// declineLead declines an offer with a reason (a usual reason, a free text
-// or both); htmx swaps the card for a short "declined" note.
+// declineLead declines an offer with a reason code (the form's choice;
+// none is "other") and the details as note; htmx swaps the card for a
+// short "declined" note.
 func (h *handlers) declineLead(e *core.RequestEvent) error {
 	s := sess(e)
 	id := e.Request.PathValue("id")
-	reason := strings.TrimSpace(e.Request.FormValue("reason"))
+	code, note := reasons.ParseDecline(e.Request.FormValue("reason"))
 	if details := strings.TrimSpace(e.Request.FormValue("details")); details != "" {
-		if reason != "" {
-			reason += ": "
+		if code == "" {
+			code = reasons.Other
 		}
-		reason += details
+		if note != "" {
+			note += ": "
+		}
+		note += details
 	}
 	// keep the lead's company for the note: after the decline the lead is
 	// no longer visible to this partner
@@ -30,7 +35,7 @@ func (h *handlers) declineLead(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if err := distribution.Decline(e.App, access.ByRequest(e), id, reason); err != nil {
+	if err := distribution.Decline(e.App, access.ByRequest(e), id, code, note); err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) && isHX(e) {
 			return h.offerError(e, s, id, de)

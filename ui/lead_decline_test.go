@@ -23,6 +23,7 @@ func TestDeclineNeedsAReasonAndSwapsTheCard(t *testing.T) {
 	has(t, r.Body, "state-declined")
 	offer, err := e.app.FindFirstRecordByFilter("lead_offers", "lead = {:l} && outcome = 'declined'", map[string]any{"l": id})
 	require.NoError(t, err)
-	assert.Equal(t, "Capacité atteinte ce mois-ci: retour en janvier", offer.GetString("reason"))
+	assert.Equal(t, "capacity", offer.GetString("reason_code"), "the reason is stored as a code")
+	assert.Equal(t, "retour en janvier", offer.GetString("reason_note"))
 	assert.NotContains(t, b.get("/inbox").Body, `id="offer-`+id+`"`)
 }

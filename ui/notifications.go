@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/pocketbase/dbx"
@@ -8,6 +9,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/writepath"
 )
 
@@ -19,7 +22,8 @@ type notificationsPage struct {
 }
 
 type notificationView struct {
-	ID, Kind, Title, Body, Lead string
+	ID, Kind, Title, Body, Link string
+	Lead                        bool // about a lead: the title links to it
 	Read                        bool
 	Created                     types.DateTime
 }
@@ -42,8 +46,10 @@ func (h *handlers) loadNotifications(e *core.RequestEvent, p *notificationsPage)
 	}
 	p.Items, p.Unread = nil, 0
 	for _, r := range recs {
-		n := notificationView{ID: r.Id, Kind: r.GetString("kind"), Title: r.GetString("title"), Body: r.GetString("body"),
-			Lead: r.GetString("lead"), Read: r.GetBool("read"), Created: r.GetDateTime("created")}
+		// written in the reader's language (the stored text for older ones)
+		title, body := notify.Text(r, p.Lang)
+		n := notificationView{ID: r.Id, Kind: r.GetString("kind"), Title: title, Body: body,
+			Link: notify.Link(r.Id), Lead: r.GetString("lead") != "", Read: r.GetBool("read"), Created: r.GetDateTime("created")}
 		if !n.Read {
 			p.Unread++
 		}
@@ -77,4 +83,27 @@ func (h *handlers) readNotification(e *core.RequestEvent) error {
 		return e.Redirect(http.StatusSeeOther, "/notifications")
 	}
 	return h.notifications(e)
+}
+
+// openNotification follows a notification's link (the e-mail's and the
+// page's): to its lead's page while the reader may see the lead, else to
+// the notifications page with a note that the lead is no longer theirs.
+// Any id that is not the reader's notification, or whose lead they no
+// longer see, gets the same answer: the link never ends on a 404 and
+// tells nothing about records the reader may not see.
+func (h *handlers) openNotification(e *core.RequestEvent) error {
+	s := sess(e)
+	n, err := access.ViewFor(e.App, s.user, "notifications", e.Request.PathValue("id"))
+	if err == nil && n.GetString("lead") != "" {
+		if _, err = access.ViewFor(e.App, s.user, "leads", n.GetString("lead")); err == nil {
+			return e.Redirect(http.StatusSeeOther, "/leads/"+n.GetString("lead"))
+		}
+	}
+	if err != nil && !errors.Is(err, domain.ErrNotVisible) {
+		return err
+	}
+	if err != nil {
+		setFlash(e, "flash.notification_gone")
+	}
+	return e.Redirect(http.StatusSeeOther, "/notifications")
 }

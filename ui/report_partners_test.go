@@ -136,7 +136,7 @@ func TestScorecardCSVFollowsTheExportRight(t *testing.T) {
 	recs, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
 	require.NoError(t, err)
 	require.Greater(t, len(recs), 1)
-	assert.Equal(t, scorecardCSVHeader, recs[0])
+	assert.Equal(t, governance.ScorecardCSVHeader, recs[0])
 	page := b.get("/reports?sort=revenue")
 	assert.Equal(t, rowIDs(page.Body)[0], recs[1][0], "the CSV has the page's rows in the page's order")
 	assert.Len(t, recs, len(rowIDs(page.Body))+1)
@@ -163,7 +163,7 @@ func TestScorecardCSVFollowsTheExportRight(t *testing.T) {
 	} {
 		r := e.signedIn(email).get("/reports/partners.csv")
 		assert.Equal(t, want, r.Status, email)
-		assert.Equal(t, want == http.StatusOK, strings.HasPrefix(r.Body, strings.Join(scorecardCSVHeader, ",")), email)
+		assert.Equal(t, want == http.StatusOK, strings.HasPrefix(r.Body, strings.Join(governance.ScorecardCSVHeader, ",")), email)
 	}
 }
 

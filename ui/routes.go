@@ -44,7 +44,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 
 	// A partner company's own figures (partner managers).
 	figures := ui.Group("").Bind(h.mwNeed("Figures", func(c caps) bool { return c.Figures }))
-	figures.GET("/figures", h.figures)
+	figures.GET("/figures", h.figures).Bind(h.mwReports()) // the scorecard's scope and period
 
 	// Reports (SPEC §4.7): dashboard, partner scorecard and its CSV, funnel
 	// and trend, map by département. The scope is the matrix's reports cell
@@ -64,6 +64,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	// Notifications.
 	notes := ui.Group("").Bind(h.mwNeed("Notifications", func(c caps) bool { return c.Notifications }))
 	notes.GET("/notifications", h.notifications)
+	notes.GET("/notifications/{id}/open", h.openNotification) // the link of a notification and its e-mail
 	notes.POST("/notifications/{id}/read", h.readNotification)
 
 	// Central pool and qualification (prospecting team).

@@ -71,7 +71,7 @@ func setFlash(e *core.RequestEvent, id string) {
 
 // flashIDs are the only message ids a flash cookie may carry.
 var flashIDs = map[string]bool{
-	"flash.session_ended": true, "flash.logged_out": true, "flash.lang_saved": true,
+	"flash.session_ended": true, "flash.logged_out": true, "flash.lang_saved": true, "flash.notification_gone": true,
 }
 
 // takeFlash reads and clears the flash cookie.

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/relais/relais/hooks/reports"
 	"io/fs"
 	"regexp"
 	"sort"
@@ -30,7 +31,7 @@ func sampleData(t *testing.T, view string) viewData {
 	case "error":
 		return &errorPage{page: p, Status: 404, Message: "not found"}
 	case "inbox":
-		return &inboxPage{page: p, Offers: []offerCard{{page: p, Lead: l, State: "open", Colleagues: []option{{"u2", "Bob"}}, Reasons: []string{"x"}},
+		return &inboxPage{page: p, Offers: []offerCard{{page: p, Lead: l, State: "open", Colleagues: []option{{"u2", "Bob"}}, Reasons: []option{{"zone", "Z"}}},
 			{page: p, Lead: l, State: "accepted", Contact: &contactView{Email: "a@b.c"}}, {page: p, Lead: l, State: "declined"}, {page: p, Lead: l, State: "closed", Error: "late"}}}
 	case "leads":
 		return &leadsPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, PageNo: 2, Prev: "/leads?page=1", Next: "/leads?page=3"}
@@ -42,9 +43,10 @@ func sampleData(t *testing.T, view string) viewData {
 	case "documents":
 		return &documentsPage{page: p, Docs: []docView{{ID: "d", Title: "T", File: "f.pdf", Tiers: []string{"pilot"}}}}
 	case "notifications":
-		return &notificationsPage{page: p, Unread: 1, Items: []notificationView{{ID: "n", Title: "T", Lead: "l1"}}}
+		return &notificationsPage{page: p, Unread: 1, Items: []notificationView{{ID: "n", Title: "T", Link: "/notifications/n/open", Lead: true, Body: "a\nb"}}}
 	case "figures":
-		return &figuresPage{page: p, ByStatus: []statusCount{{"won", 3}}, Offers: map[string]int{"accepted": 1}, HasAnswers: true, HasClosed: true}
+		rp := &reportPage{page: p, Tab: "figures", Periods: []string{"month", "year"}, HasFilter: true, Filter: reportFilter{Period: "year"}}
+		return &figuresPage{reportPage: rp, ByStatus: []statusCount{{"won", 3}}, Row: reports.ScorecardRow{Offered: 4, Accepted: 3, Won: 1, ConversionPct: 33.3}}
 	case "pool":
 		return &poolPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, Next: "?page=2"}
 	case "board":

@@ -275,27 +275,37 @@ func RegisterDeal(app core.App, by access.By, in RegistrationInput) (*core.Recor
 	return rec, nil
 }
 
-// conflictText describes conflicts for the channel manager (internal: it
+// conflictList describes conflicts for the channel manager (internal: it
 // may name the other partner). The partner's name is read without the
 // rules on purpose: the text goes to the validators (validatorsOf), who
 // arbitrate between partners (SPEC §4.2), never to the registrant.
-func conflictText(app core.App, conflicts []RegistrationConflict) string {
-	var lines []string
+func conflictList(app core.App, conflicts []RegistrationConflict) notify.Arg {
+	items := make([]map[string]notify.Arg, 0, len(conflicts))
 	for _, c := range conflicts {
-		who := "pool"
+		who := notify.Label("who", "pool")
 		if c.Partner != "" {
-			who = c.Partner
+			who = notify.Arg{V: c.Partner}
 			if p, err := app.FindRecordById("partners", c.Partner); err == nil {
-				who = p.GetString("name")
+				who = notify.Arg{V: p.GetString("name")}
 			}
 		}
-		what := c.Kind
+		kind := c.Kind
 		if c.Pending {
-			what = "pending registration"
+			kind = "pending"
 		}
-		lines = append(lines, "Conflit / conflict: "+what+" "+c.Record+" ("+who+"), "+strings.Join(c.Keys, "+"))
+		items = append(items, map[string]notify.Arg{"kind": notify.Label("conflict", kind), "record": {V: c.Record}, "who": who,
+			"keys": {V: strings.Join(c.Keys, "+")}})
 	}
-	return strings.Join(lines, "\n")
+	return notify.List("conflict.item", items)
+}
+
+// oppArgs are the name and amount of an opportunity in a message.
+func oppArgs(rec *core.Record) []any {
+	name := rec.GetString("name")
+	if name == "" {
+		name = rec.GetString("company")
+	}
+	return []any{"opportunity", name, "amount", notify.Money(rec.GetFloat("amount")), "company", rec.GetString("company"), "id", rec.Id}
 }
 
 // notifyRegistration tells the channel managers a registration waits for
@@ -305,16 +315,13 @@ func notifyRegistration(tx core.App, rec *core.Record, conflicts []RegistrationC
 	if err != nil {
 		return err
 	}
-	title := "Enregistrement d'affaire / Deal registration: " + rec.GetString("company")
+	args := append(oppArgs(rec), "postal_code", rec.GetString("postal_code"))
 	if len(conflicts) > 0 {
-		title = "Conflit — " + title
+		args = append(args, "conflicts", conflictList(tx, conflicts))
 	}
-	body := oppLabel(rec) + " — " + rec.GetString("postal_code") + "\nopportunity " + rec.Id
-	if len(conflicts) > 0 {
-		body += "\n" + conflictText(tx, conflicts)
-	}
+	msg := notify.Msg("registration", args...)
 	for _, id := range ids {
-		if err := notify.Send(tx, id, "registration", "", title, body); err != nil {
+		if err := notify.Send(tx, id, "registration", "", msg); err != nil {
 			return err
 		}
 	}
@@ -381,9 +388,8 @@ func ApproveRegistration(app core.App, by access.By, id string) (*core.Record, e
 		if err := audit.Append(tx, by.Actor, "registration.approve", "opportunities", rec.Id, changes); err != nil {
 			return err
 		}
-		title := "Enregistrement approuvé / Registration approved: " + rec.GetString("company")
-		body := oppLabel(rec) + "\nProtégé jusqu'au / protected until " + until.UTC().Format("2006-01-02")
-		if err := notifyPartner(tx, rec, "registration_approved", title, body); err != nil {
+		msg := notify.Msg("registration_approved", append(oppArgs(rec), "until", notify.Day(until))...)
+		if err := notifyPartner(tx, rec, "registration_approved", msg); err != nil {
 			return err
 		}
 		out = rec
@@ -422,8 +428,8 @@ func RejectRegistration(app core.App, by access.By, id, reason string) (*core.Re
 		if err := audit.Append(tx, by.Actor, "registration.reject", "opportunities", rec.Id, changes); err != nil {
 			return err
 		}
-		title := "Enregistrement refusé / Registration rejected: " + rec.GetString("company")
-		if err := notifyPartner(tx, rec, "registration_rejected", title, oppLabel(rec)+"\n"+reason); err != nil {
+		msg := notify.Msg("registration_rejected", append(oppArgs(rec), "reason", reason)...)
+		if err := notifyPartner(tx, rec, "registration_rejected", msg); err != nil {
 			return err
 		}
 		out = rec
@@ -459,13 +465,13 @@ func pendingRegistration(tx core.App, id string) (*core.Record, error) {
 }
 
 // notifyPartner notifies the registrant and its company's partner managers.
-func notifyPartner(tx core.App, rec *core.Record, kind, title, body string) error {
+func notifyPartner(tx core.App, rec *core.Record, kind string, msg notify.Message) error {
 	ids, err := partnerRecipients(tx, rec)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		if err := notify.Send(tx, id, kind, "", title, body); err != nil {
+		if err := notify.Send(tx, id, kind, "", msg); err != nil {
 			return err
 		}
 	}

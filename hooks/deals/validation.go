@@ -1,7 +1,6 @@
 package deals
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -77,7 +76,7 @@ func ValidateWin(app core.App, by access.By, id string, approve bool, note strin
 			return domain.Conflict("no_pending_win", "this opportunity has no win waiting for validation")
 		}
 		now := types.NowDateTime()
-		action, title := "opportunity.win_reject", "Gain refusé / Win not validated: "
+		action, msgID := "opportunity.win_reject", "win_rejected"
 		rec.Set("won_pending", false)
 		rec.Set("won_validated_by", by.User.Id)
 		rec.Set("won_validated_at", now)
@@ -90,7 +89,7 @@ func ValidateWin(app core.App, by access.By, id string, approve bool, note strin
 			if rec.GetDateTime("close_date").IsZero() {
 				rec.Set("close_date", now)
 			}
-			action, title = "opportunity.win_validate", "Gain validé / Win validated: "
+			action, msgID = "opportunity.win_validate", "win_validated"
 		}
 		changes := audit.Diff(rec)
 		if err := tx.Save(rec); err != nil {
@@ -100,11 +99,8 @@ func ValidateWin(app core.App, by access.By, id string, approve bool, note strin
 			return err
 		}
 		if req := rec.GetString("won_requested_by"); req != "" {
-			body := oppLabel(rec)
-			if note != "" {
-				body += "\n" + note
-			}
-			if err := notify.Send(tx, req, "win_decision", rec.GetString("lead"), title+oppLabel(rec), body); err != nil {
+			msg := notify.Msg(msgID, append(oppArgs(rec), "note", note)...)
+			if err := notify.Send(tx, req, "win_decision", rec.GetString("lead"), msg); err != nil {
 				return err
 			}
 		}
@@ -112,16 +108,6 @@ func ValidateWin(app core.App, by access.By, id string, approve bool, note strin
 		return nil
 	})
 	return out, err
-}
-
-// oppLabel is the short description of an opportunity in notifications:
-// its name (or company) and amount; nothing about other partners.
-func oppLabel(rec *core.Record) string {
-	name := rec.GetString("name")
-	if name == "" {
-		name = rec.GetString("company")
-	}
-	return fmt.Sprintf("%s (%.0f €)", name, rec.GetFloat("amount"))
 }
 
 // validatorsOf returns the users who arbitrate an opportunity: the active
@@ -168,12 +154,12 @@ func NotifyWinToValidate(tx core.App, rec *core.Record, by *core.Record) error {
 	if err != nil {
 		return err
 	}
-	title := "Gain à valider / Win to validate: " + oppLabel(rec)
+	msg := notify.Msg("win_to_validate", oppArgs(rec)...)
 	for _, id := range ids {
 		if by != nil && by.Id == id {
 			continue
 		}
-		if err := notify.Send(tx, id, "win_validation", rec.GetString("lead"), title, "opportunity "+rec.Id); err != nil {
+		if err := notify.Send(tx, id, "win_validation", rec.GetString("lead"), msg); err != nil {
 			return err
 		}
 	}

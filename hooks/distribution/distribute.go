@@ -16,8 +16,8 @@ import (
 	"github.com/relais/relais/hooks/assign"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
-	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -403,5 +403,5 @@ func backToPool(tx core.App, lead *core.Record, actor audit.Actor, reason string
 		return err
 	}
 	return notifyChannelManagers(tx, lead, "lead_back_to_pool",
-		"Lead revenu au pool / Lead back to the pool: "+intake.LeadName(lead)+" ("+lead.GetString("city")+")")
+		notify.Msg("back_to_pool", "lead", leadName(lead), "city", lead.GetString("city")))
 }

@@ -1,30 +1,37 @@
 package distribution
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/roles"
 )
 
-// offerText is the public description of an offered lead: company (a
+// offerMessage is the public description of an offered lead: company (a
 // neutral noun for a private customer), town, segment, interest and score
 // — never the contact (SPEC §3.3.2, §3.3.3).
-func offerText(lead *core.Record, acceptBy time.Time) string {
-	return fmt.Sprintf("%s — %s %s\nSegment: %s · Score: %d\n%s\nÀ accepter avant / accept before: %s UTC",
-		intake.LeadName(lead), lead.GetString("postal_code"), lead.GetString("city"),
-		lead.GetString("segment"), lead.GetInt("score"), lead.GetString("interest"), acceptBy.UTC().Format("2006-01-02 15:04"))
+func offerMessage(lead *core.Record, acceptBy time.Time) notify.Message {
+	return notify.Msg("offer", "lead", leadName(lead), "postal_code", lead.GetString("postal_code"), "city", lead.GetString("city"),
+		"segment", notify.Label("segment", lead.GetString("segment")), "score", lead.GetInt("score"),
+		"interest", lead.GetString("interest"), "accept_by", notify.Time(acceptBy))
 }
 
-// notifyOffer tells the assignee and the partner managers of a new offer.
+// leadName names a lead in a message: its company, or the neutral noun
+// of a private customer in the reader's language.
+func leadName(lead *core.Record) notify.Arg {
+	if lead.GetBool("private") {
+		return notify.Private()
+	}
+	return notify.Arg{V: lead.GetString("company")}
+}
+
+// notifyOffer tells the assignee and the partner managers of a new offer;
+// the assignee's e-mail is copied to the partner's notify_email.
 func notifyOffer(tx core.App, lead, partner, assignee *core.Record, acceptBy time.Time) error {
-	title := "Nouvelle offre / New offer: " + intake.LeadName(lead) + " (" + lead.GetString("city") + ")"
-	body := offerText(lead, acceptBy)
+	msg := offerMessage(lead, acceptBy)
 	recipients := []string{assignee.Id}
 	managers := []struct {
 		ID string `db:"id"`
@@ -38,8 +45,12 @@ func notifyOffer(tx core.App, lead, partner, assignee *core.Record, acceptBy tim
 			recipients = append(recipients, m.ID)
 		}
 	}
-	for _, u := range recipients {
-		if err := notify.Send(tx, u, "offer", lead.Id, title, body); err != nil {
+	for i, u := range recipients {
+		m := msg
+		if i == 0 {
+			m.CopyPartner = partner.Id
+		}
+		if err := notify.Send(tx, u, "offer", lead.Id, m); err != nil {
 			return err
 		}
 	}
@@ -48,7 +59,7 @@ func notifyOffer(tx core.App, lead, partner, assignee *core.Record, acceptBy tim
 
 // notifyChannelManagers alerts the channel managers of the lead's territory
 // (all admins when nobody manages it).
-func notifyChannelManagers(tx core.App, lead *core.Record, kind, title string) error {
+func notifyChannelManagers(tx core.App, lead *core.Record, kind string, msg notify.Message) error {
 	rows := []struct {
 		ID string `db:"id"`
 	}{}
@@ -63,7 +74,7 @@ func notifyChannelManagers(tx core.App, lead *core.Record, kind, title string) e
 		}
 	}
 	for _, r := range rows {
-		if err := notify.Send(tx, r.ID, kind, lead.Id, title, intake.LeadName(lead)+" — "+lead.GetString("city")); err != nil {
+		if err := notify.Send(tx, r.ID, kind, lead.Id, msg); err != nil {
 			return err
 		}
 	}

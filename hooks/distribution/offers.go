@@ -15,6 +15,7 @@ import (
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/reasons"
 	"github.com/relais/relais/hooks/roles"
 )
 
@@ -125,22 +126,21 @@ func Accept(app core.App, by access.By, leadID, dispatchTo string) (*core.Record
 	return out, err
 }
 
-// Decline declines the pending offer of a lead with a reason; the lead goes
-// to the next candidate (never back to a partner that declined or let it
-// expire) or back to the pool after the maximum number of offers.
-func Decline(app core.App, by access.By, leadID, reason string) error {
+// Decline declines the pending offer of a lead with a reason code
+// (reasons.DeclineCodes) and an optional note (required for "other"); the
+// lead goes to the next candidate (never back to a partner that declined
+// or let it expire) or back to the pool after the maximum number of
+// offers.
+func Decline(app core.App, by access.By, leadID, code, note string) error {
 	user := by.User
-	reason = strings.TrimSpace(reason)
+	code, note = strings.TrimSpace(code), strings.TrimSpace(note)
 	if ok, err := access.HasKind(app, user, roles.Partner); err != nil {
 		return err
 	} else if !ok {
 		return domain.Forbidden("not_a_partner", "only partner users decline offers")
 	}
-	if len([]rune(reason)) < 3 {
-		return domain.Invalid("required", "reason", "a reason is required to decline an offer")
-	}
-	if len([]rune(reason)) > 500 {
-		return domain.Invalid("too_long", "reason", "the reason is longer than 500 characters")
+	if err := checkDeclineReason(code, note); err != nil {
+		return err
 	}
 	if _, err := access.ViewFor(app, user, "leads", leadID); err != nil {
 		return err
@@ -157,8 +157,47 @@ func Decline(app core.App, by access.By, leadID, reason string) error {
 		if err != nil {
 			return domain.Conflict("offer_not_pending", "this offer is no longer open")
 		}
-		return closeOffer(tx, lead, o, "declined", reason, user, by.Actor, "offer.decline")
+		o.Set("reason_code", code)
+		o.Set("reason_note", note)
+		return closeOffer(tx, lead, o, "declined", "", user, by.Actor, "offer.decline")
 	})
+}
+
+// checkDeclineReason checks a decline's reason: a known code, a note of
+// at most 500 characters, and for "other" a note of at least 3.
+func checkDeclineReason(code, note string) error {
+	if code == "" {
+		return domain.Invalid("required", "reason", "a reason is required to decline an offer")
+	}
+	if !reasons.IsDecline(code) {
+		return domain.Invalid("invalid_value", "reason", "the reason must be one of "+strings.Join(reasons.DeclineCodes, ", "))
+	}
+	if len([]rune(note)) > 500 {
+		return domain.Invalid("too_long", "note", "the note is longer than 500 characters")
+	}
+	if code == reasons.Other && len([]rune(note)) < 3 {
+		return domain.Invalid("required", "note", "a note is required when the reason is other")
+	}
+	return nil
+}
+
+// CodeDeclineReason gives a declined offer written with a text reason and
+// no code (by code that predates the codes, or raw writes) its code and
+// note (reasons.ParseDecline), so that every decline is counted by code.
+// Bound to the creation and update of lead_offers, before the write.
+func CodeDeclineReason(e *core.RecordEvent) error {
+	o := e.Record
+	if o.GetString("outcome") == "declined" && o.GetString("reason_code") == "" && strings.TrimSpace(o.GetString("reason")) != "" {
+		code, note := reasons.ParseDecline(o.GetString("reason"))
+		o.Set("reason_code", code)
+		if o.GetString("reason_note") == "" {
+			if len([]rune(note)) > 500 {
+				note = string([]rune(note)[:500])
+			}
+			o.Set("reason_note", note)
+		}
+	}
+	return e.Next()
 }
 
 // closeOffer ends a pending offer (declined, expired or withdrawn), returns
@@ -183,7 +222,11 @@ func closeOffer(tx core.App, lead, o *core.Record, outcome, reason string, by *c
 	if err := tx.Save(lead); err != nil {
 		return err
 	}
-	if err := audit.Append(tx, actor, action, "leads", lead.Id, map[string]any{"offer": o.Id, "partner": partner, "reason": reason}); err != nil {
+	changes := map[string]any{"offer": o.Id, "partner": partner, "reason": reason}
+	if outcome == "declined" {
+		changes["reason"], changes["note"] = o.GetString("reason_code"), o.GetString("reason_note")
+	}
+	if err := audit.Append(tx, actor, action, "leads", lead.Id, changes); err != nil {
 		return err
 	}
 	if outcome == "withdrawn" {

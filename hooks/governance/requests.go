@@ -69,8 +69,8 @@ func NotifyApprovers(app core.App, r *core.Record) error {
 		if u.Id == requester || !mayDecide(u, r) {
 			continue
 		}
-		title := "Demande d'accès / Access request: " + r.GetString("kind")
-		if err := notify.Send(app, u.Id, "access_request", "", title, r.GetString("details")); err != nil {
+		msg := notify.Msg("access_request", "kind", notify.Label("request_kind", r.GetString("kind")), "details", r.GetString("details"))
+		if err := notify.Send(app, u.Id, "access_request", "", msg); err != nil {
 			return err
 		}
 	}
@@ -157,11 +157,8 @@ func ApproveAccessRequest(app core.App, approver *core.Record, by audit.Actor, i
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		body := "Valable jusqu'au / valid until " + expires.UTC().Format("2006-01-02 15:04") + " UTC"
-		if reason != "" {
-			body += "\n" + reason
-		}
-		if err := notify.Send(tx, r.GetString("requester"), "access_request", "", "Demande d'accès acceptée / Access request approved", body); err != nil {
+		msg := notify.Msg("access_approved", "expires", notify.Time(expires), "reason", reason)
+		if err := notify.Send(tx, r.GetString("requester"), "access_request", "", msg); err != nil {
 			return err
 		}
 		return audit.Append(tx, by, ActionRequestApprove, "access_requests", r.Id, map[string]any{
@@ -190,7 +187,7 @@ func RejectAccessRequest(app core.App, approver *core.Record, by audit.Actor, id
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		if err := notify.Send(tx, r.GetString("requester"), "access_request", "", "Demande d'accès refusée / Access request rejected", reason); err != nil {
+		if err := notify.Send(tx, r.GetString("requester"), "access_request", "", notify.Msg("access_rejected", "reason", reason)); err != nil {
 			return err
 		}
 		return audit.Append(tx, by, ActionRequestReject, "access_requests", r.Id, map[string]any{

@@ -1,8 +1,11 @@
 // Package notify owns the notifications collection: in-app notifications
 // (Send) and the e-mail sent for the kinds that are mailed (Mail), after
 // the commit of the transaction that created the notification. A
-// notification's text is built by its sender from what the recipient may
-// see, never with contact details.
+// notification's text is a Message (a catalogue id and its values) stored
+// with it and written in its reader's language (Render): the recipient's
+// `locale` for the stored title, body and e-mail, the viewer's on the
+// page. It is built by its sender from what the recipient may see, never
+// with contact details.
 package notify
 
 import (
@@ -10,8 +13,11 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
+
+	"github.com/relais/relais/hooks/roles"
 )
 
 // mailedKinds are the notification kinds also sent by e-mail.
@@ -20,11 +26,33 @@ var mailedKinds = map[string]bool{"offer": true, "lead_back_to_pool": true, "off
 // Mailed reports whether notifications of kind are also sent by e-mail.
 func Mailed(kind string) bool { return mailedKinds[kind] }
 
-// Send creates one in-app notification for userID (leadID may be ""). Its
-// text is built only from what the recipient may see; the e-mail of a
-// mailed kind is sent from it after the commit (Mail).
-func Send(tx core.App, userID, kind, leadID, title, body string) error {
+// Link is the path a notification leads to, in the app and in its
+// e-mail: the UI's /notifications/{id}/open, which goes on to the lead's
+// page while the reader may see the lead, else to the notifications page
+// (a link never ends on a 404, even after the offer went elsewhere).
+func Link(notificationID string) string { return "/notifications/" + notificationID + "/open" }
+
+// LeadLink is the path of a lead's page, for the e-mail sent to a company
+// address (no user: the reader signs in first).
+func LeadLink(leadID string) string { return "/leads/" + leadID }
+
+// Send creates one in-app notification for userID (leadID may be ""),
+// written in the user's language; the message is stored with it, and
+// the e-mail of a mailed kind is sent from it after the commit (Mail).
+func Send(tx core.App, userID, kind, leadID string, m Message) error {
 	c, err := tx.FindCachedCollectionByNameOrId("notifications")
+	if err != nil {
+		return err
+	}
+	u, err := tx.FindRecordById("users", userID)
+	if err != nil {
+		return err
+	}
+	title, body, err := Render(u.GetString("locale"), m)
+	if err != nil {
+		return err
+	}
+	raw, err := m.encode()
 	if err != nil {
 		return err
 	}
@@ -34,25 +62,86 @@ func Send(tx core.App, userID, kind, leadID, title, body string) error {
 	n.Set("lead", leadID)
 	n.Set("title", title)
 	n.Set("body", body)
+	n.Set("message", raw)
 	return tx.Save(n)
 }
 
-// Mail sends the e-mail of notification n to its user: its title, its body
-// and a link to the lead's page.
+// Text is a notification's title and body for a reader of language lang:
+// rendered from its stored message, or as stored when it has none (or
+// when the message no longer renders).
+func Text(n *core.Record, lang string) (title, body string) {
+	if m, ok := decodeMessage(n.GetString("message")); ok {
+		if t, b, err := Render(lang, m); err == nil {
+			return t, b
+		}
+	}
+	return n.GetString("title"), n.GetString("body")
+}
+
+// Mail sends the e-mail of notification n to its user, in their language:
+// its title, its body and a link to its page; for an offer, a copy to the
+// partner's notify_email when set (in the language of the user with that
+// address, else of the company's partner managers).
 func Mail(app core.App, n *core.Record) error {
 	u, err := app.FindRecordById("users", n.GetString("user"))
 	if err != nil {
 		return err
 	}
+	lang := Lang(u.GetString("locale"))
+	title, body := Text(n, lang)
+	if err := sendMail(app, u.Email(), lang, title, body, Link(n.Id)); err != nil {
+		return err
+	}
+	m, ok := decodeMessage(n.GetString("message"))
+	if !ok || m.CopyPartner == "" {
+		return nil
+	}
+	p, err := app.FindRecordById("partners", m.CopyPartner)
+	if err != nil {
+		return err
+	}
+	to := strings.TrimSpace(p.GetString("notify_email"))
+	if to == "" || strings.EqualFold(to, u.Email()) {
+		return nil
+	}
+	lang, err = addressLang(app, p.Id, to)
+	if err != nil {
+		return err
+	}
+	title, body, err = Render(lang, m)
+	if err != nil {
+		return err
+	}
+	return sendMail(app, to, lang, title, body, LeadLink(n.GetString("lead")))
+}
+
+// addressLang is the language of a company address: the locale of the
+// user who has it, else of the company's first active partner manager,
+// else French.
+func addressLang(app core.App, partnerID, address string) (string, error) {
+	var locales []string
+	err := app.DB().NewQuery(`SELECT locale FROM users WHERE email = {:a} COLLATE NOCASE
+		UNION ALL SELECT * FROM (SELECT locale FROM users WHERE partner = {:p} AND role = {:role} AND active = 1 ORDER BY created, id)`).
+		Bind(dbx.Params{"a": address, "p": partnerID, "role": roles.PartnerManager}).Column(&locales)
+	if err != nil || len(locales) == 0 {
+		return "fr", err
+	}
+	return Lang(locales[0]), nil
+}
+
+// sendMail sends one notification e-mail: the body's lines kept in the
+// text part and as <br> in the HTML part, then the link to the page.
+func sendMail(app core.App, to, lang, title, body, path string) error {
 	s := app.Settings()
-	link := strings.TrimRight(s.Meta.AppURL, "/") + "/ui/leads/" + n.GetString("lead")
-	text := n.GetString("body") + "\n\n" + link + "\n"
+	link := strings.TrimRight(s.Meta.AppURL, "/") + path
+	open := catalogue[Lang(lang)]["mail.open"]
 	msg := &mailer.Message{
 		From:    mail.Address{Name: s.Meta.SenderName, Address: s.Meta.SenderAddress},
-		To:      []mail.Address{{Address: u.Email()}},
-		Subject: n.GetString("title"),
-		Text:    text,
-		HTML:    "<p>" + strings.ReplaceAll(html.EscapeString(n.GetString("body")), "\n", "<br>") + `</p><p><a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + "</a></p>",
+		To:      []mail.Address{{Address: to}},
+		Subject: title,
+		Text:    body + "\n\n" + open + "\n" + link + "\n",
+		HTML: "<p>" + strings.ReplaceAll(html.EscapeString(body), "\n", "<br>\n") + "</p>\n<p>" + html.EscapeString(open) +
+			` <a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + "</a></p>",
 	}
 	return app.NewMailClient().Send(msg)
 }

@@ -30,6 +30,14 @@ func Rate(part, whole int) float64 {
 	return math.Round(float64(part)*1000/float64(whole)) / 10
 }
 
+// Conversion is the one definition of a partner's conversion in Relais,
+// used by every page, the report API and the CSV: of the leads the partner
+// accepted in the period (by date of acceptance), the share it won —
+// won ÷ accepted, as a percentage rounded to one decimal; 0 when it
+// accepted none. Leads still open count in the denominator: a partner
+// that sits on its leads converts less.
+func Conversion(won, accepted int) float64 { return Rate(won, accepted) }
+
 // FunnelStages are the funnel steps in order.
 var FunnelStages = []string{"new", "qualified", "offered", "accepted", "meeting", "won"}
 

@@ -37,6 +37,18 @@ func TestRate(t *testing.T) {
 	assert.Equal(t, 100.0, Rate(5, 5))
 }
 
+// Conversion is won ÷ accepted: open leads count, lost ones too.
+func TestConversion(t *testing.T) {
+	for _, c := range []struct {
+		won, accepted int
+		want          float64
+	}{
+		{0, 0, 0}, {3, 0, 0}, {6, 10, 60}, {6, 15, 40}, {1, 3, 33.3}, {2, 3, 66.7}, {7, 7, 100},
+	} {
+		assert.Equal(t, c.want, Conversion(c.won, c.accepted), "%d/%d", c.won, c.accepted)
+	}
+}
+
 func TestFunnel(t *testing.T) {
 	leads := []FunnelLead{
 		{Status: "new"},

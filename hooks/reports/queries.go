@@ -70,10 +70,11 @@ const (
 	FROM lead_offers o JOIN leads l ON l.id = o.lead
 	WHERE o.outcome = 'accepted' AND o.decided_at != '' AND o.offered_at >= {:from} AND o.offered_at < {:to} AND {scope}`
 
-	// qScorecardDeclines is each partner's declined offers of the period by reason.
-	qScorecardDeclines = `SELECT o.partner AS partner, o.reason AS reason, COUNT(*) AS n
+	// qScorecardDeclines is each partner's declined offers of the period by
+	// reason code.
+	qScorecardDeclines = `SELECT o.partner AS partner, o.reason_code AS reason, COUNT(*) AS n
 	FROM lead_offers o JOIN leads l ON l.id = o.lead
-	WHERE o.outcome = 'declined' AND o.offered_at >= {:from} AND o.offered_at < {:to} AND {scope} GROUP BY o.partner, o.reason`
+	WHERE o.outcome = 'declined' AND o.offered_at >= {:from} AND o.offered_at < {:to} AND {scope} GROUP BY o.partner, o.reason_code`
 
 	// qScorecardWon is each partner's leads accepted in the period, how many
 	// were won and for how much.

@@ -20,7 +20,7 @@ import (
 //	rollup_offers    offers by offered_at: offered, accepted, declined,
 //	                 expired, and the accepted offers' delays in seconds
 //	                 (a comma-separated multiset, for exact percentiles)
-//	rollup_declines  declined offers by offered_at and reason
+//	rollup_declines  declined offers by offered_at and reason code
 //	rollup_accepts   leads by accepted_at: accepted, won, revenue (cents)
 //	rollup_pipeline  open leads now (accepted, contacted, meeting): count
 //	                 and estimated value (cents); no period
@@ -107,7 +107,7 @@ func (r rowRecord) str(k string) string {
 // leadRollupCols and offerRollupCols are the columns read from the rows.
 var (
 	leadRollupCols  = []string{"partner", "territory", "department", "status", "created", "accepted_at", "won_amount", "estimated_value"}
-	offerRollupCols = []string{"lead", "partner", "offered_at", "outcome", "decided_at", "reason"}
+	offerRollupCols = []string{"lead", "partner", "offered_at", "outcome", "decided_at", "reason_code"}
 )
 
 // readRollupRow reads the columns of one row (nil when it does not exist).
@@ -305,11 +305,11 @@ func recomputeOffers(db dbx.Builder, keys []offerKey, terr []string) error {
 		GROUP BY k.period, o.partner, l.territory`,
 		"DELETE FROM rollup_declines WHERE territory IN (" + tl + ") AND (period, partner) IN (" + keySel + ")",
 		`INSERT INTO rollup_declines (period, partner, territory, reason, n)
-		SELECT k.period, o.partner, l.territory, o.reason, COUNT(*)
+		SELECT k.period, o.partner, l.territory, o.reason_code, COUNT(*)
 		FROM (` + keySel + `) k JOIN lead_offers o ON o.partner = k.partner AND o.offered_at >= k.period AND o.offered_at < k.period || '~'
 		JOIN leads l ON l.id = o.lead AND l.territory IN (` + tl + `)
 		WHERE o.outcome = 'declined' AND substr(o.offered_at, 1, length(k.period)) = k.period
-		GROUP BY k.period, o.partner, l.territory, o.reason`,
+		GROUP BY k.period, o.partner, l.territory, o.reason_code`,
 	}
 	for _, s := range stmts {
 		if _, err := db.NewQuery(s).Bind(p).Execute(); err != nil {
@@ -345,7 +345,7 @@ func addOffer(db dbx.Builder, r rowRecord, decidedOnly bool) error {
 		return nil
 	}
 	_, err := db.NewQuery(`INSERT INTO rollup_declines (period, partner, territory, reason, n)
-		SELECT p.period, R.partner, l.territory, R.reason, 1 FROM ` + from + ` WHERE l.id = {:lead}
+		SELECT p.period, R.partner, l.territory, R.reason_code, 1 FROM ` + from + ` WHERE l.id = {:lead}
 		ON CONFLICT (period, partner, territory, reason) DO UPDATE SET n = n + 1`).Bind(p).Execute()
 	return err
 }
@@ -377,7 +377,7 @@ func offerRollupChange(db dbx.Builder, old, new rowRecord, oldTerr string) error
 		}
 		return addOffer(db, new, true)
 	}
-	if new != nil && sameKeys && !changed(old, new, "outcome", "decided_at", "reason") {
+	if new != nil && sameKeys && !changed(old, new, "outcome", "decided_at", "reason_code") {
 		return nil
 	}
 	if err := recomputeOffers(db, offerKeysOf(old), []string{oldTerr}); err != nil {

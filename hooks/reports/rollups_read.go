@@ -153,7 +153,7 @@ func scorecardRollup(app core.App, s Scope, f Filter, periods []string) ([]Score
 	for _, x := range won {
 		r := rows.get(x.P)
 		r.Won, r.Revenue = x.Won, math.Round(x.Cents)/100
-		r.ConversionPct = reportcalc.Rate(x.Won, x.Accepted)
+		r.ConversionPct = reportcalc.Conversion(x.Won, x.Accepted)
 	}
 	pw, pp := rollupWhere(s, f, nil)
 	pipe := []struct {

@@ -85,7 +85,7 @@ func offerRebuildSQL(table string, since bool) []string {
 	for _, n := range []string{"7", "10"} {
 		if table == "rollup_declines" {
 			out = append(out, `INSERT INTO rollup_declines (period, partner, territory, reason, n)
-			SELECT substr(o.offered_at, 1, `+n+`), o.partner, l.territory, o.reason, COUNT(*)
+			SELECT substr(o.offered_at, 1, `+n+`), o.partner, l.territory, o.reason_code, COUNT(*)
 			FROM lead_offers o JOIN leads l ON l.id = o.lead WHERE o.outcome = 'declined' AND `+cond+` GROUP BY 1, 2, 3, 4`)
 			continue
 		}

@@ -24,7 +24,7 @@ type ScorecardRow struct {
 	P90AcceptH      float64        `json:"p90_accept_hours"`
 	SLABreaches     int            `json:"sla_breaches"`
 	Declined        int            `json:"declined"`
-	DeclineReasons  map[string]int `json:"decline_reasons"`
+	DeclineReasons  map[string]int `json:"decline_reasons"` // by reason code (package reasons)
 	Won             int            `json:"won"`
 	ConversionPct   float64        `json:"conversion_pct"`
 	Revenue         float64        `json:"revenue"`
@@ -122,7 +122,7 @@ func ScorecardRaw(app core.App, s Scope, f Filter) ([]ScorecardRow, error) {
 	for _, w := range won {
 		r := get(w.P)
 		r.Won, r.Revenue = w.Won, w.Revenue
-		r.ConversionPct = reportcalc.Rate(w.Won, w.Accepted)
+		r.ConversionPct = reportcalc.Conversion(w.Won, w.Accepted)
 	}
 	pipe := []struct {
 		P string  `db:"partner"`

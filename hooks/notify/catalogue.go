@@ -1,0 +1,92 @@
+package notify
+
+// catalogue holds the texts of notifications and their e-mails, per
+// language: text/template sources over the message's args (message.go),
+// each value already written in the language. "<id>.title" and
+// "<id>.body" for each message id; "label.<group>.<value>" for the
+// labels of select values; the list items of a "list:<id>" arg.
+// TestCatalogueIsComplete keeps the two languages in step.
+var catalogue = map[string]map[string]string{
+	"fr": {
+		"offer.title": "Nouvelle offre : {{.lead}} ({{.city}})",
+		"offer.body":  "{{.lead}} — {{.postal_code}} {{.city}}\nSegment : {{.segment}} · Score : {{.score}}\n{{if .interest}}{{.interest}}\n{{end}}À accepter avant le {{.accept_by}} (heure de Paris)",
+
+		"back_to_pool.title": "Lead revenu au pool : {{.lead}} ({{.city}})",
+		"back_to_pool.body":  "{{.lead}} — {{.city}}\nAucun partenaire ne l'a accepté : à redistribuer.",
+
+		"registration.title": "{{if .conflicts}}Conflit — {{end}}Enregistrement d'affaire : {{.company}}",
+		"registration.body":  "{{.opportunity}} ({{.amount}}) — {{.postal_code}}\nOpportunité {{.id}}{{if .conflicts}}\n{{.conflicts}}{{end}}",
+		"conflict.item":      "Conflit : {{.kind}} {{.record}} ({{.who}}), {{.keys}}",
+
+		"registration_approved.title": "Enregistrement approuvé : {{.company}}",
+		"registration_approved.body":  "{{.opportunity}} ({{.amount}})\nProtégé jusqu'au {{.until}}",
+		"registration_rejected.title": "Enregistrement refusé : {{.company}}",
+		"registration_rejected.body":  "{{.opportunity}} ({{.amount}})\n{{.reason}}",
+
+		"win_to_validate.title": "Gain à valider : {{.opportunity}} ({{.amount}})",
+		"win_to_validate.body":  "Opportunité {{.id}}",
+		"win_validated.title":   "Gain validé : {{.opportunity}} ({{.amount}})",
+		"win_validated.body":    "{{.opportunity}} ({{.amount}}){{if .note}}\n{{.note}}{{end}}",
+		"win_rejected.title":    "Gain refusé : {{.opportunity}} ({{.amount}})",
+		"win_rejected.body":     "{{.opportunity}} ({{.amount}}){{if .note}}\n{{.note}}{{end}}",
+
+		"access_request.title":  "Demande d'accès : {{.kind}}",
+		"access_request.body":   "{{.details}}",
+		"access_approved.title": "Demande d'accès acceptée",
+		"access_approved.body":  "Valable jusqu'au {{.expires}} (heure de Paris){{if .reason}}\n{{.reason}}{{end}}",
+		"access_rejected.title": "Demande d'accès refusée",
+		"access_rejected.body":  "{{.reason}}",
+
+		"mail.open": "Ouvrir dans Relais :",
+
+		"label.segment.residential": "Particulier", "label.segment.business": "Entreprise", "label.segment.farm": "Agricole",
+		"label.segment.industry": "Industrie", "label.segment.public": "Collectivité", "label.segment.collective": "Habitat collectif",
+		"label.request_kind.territory": "territoire", "label.request_kind.export": "export", "label.request_kind.role": "rôle",
+		"label.conflict.lead": "lead", "label.conflict.account": "compte", "label.conflict.registration": "enregistrement",
+		"label.conflict.pending": "enregistrement en attente", "label.who.pool": "pool central",
+	},
+	"en": {
+		"offer.title": "New offer: {{.lead}} ({{.city}})",
+		"offer.body":  "{{.lead}} — {{.postal_code}} {{.city}}\nSegment: {{.segment}} · Score: {{.score}}\n{{if .interest}}{{.interest}}\n{{end}}Accept before {{.accept_by}} (Paris time)",
+
+		"back_to_pool.title": "Lead back to the pool: {{.lead}} ({{.city}})",
+		"back_to_pool.body":  "{{.lead}} — {{.city}}\nNo partner accepted it: to be distributed again.",
+
+		"registration.title": "{{if .conflicts}}Conflict — {{end}}Deal registration: {{.company}}",
+		"registration.body":  "{{.opportunity}} ({{.amount}}) — {{.postal_code}}\nOpportunity {{.id}}{{if .conflicts}}\n{{.conflicts}}{{end}}",
+		"conflict.item":      "Conflict: {{.kind}} {{.record}} ({{.who}}), {{.keys}}",
+
+		"registration_approved.title": "Registration approved: {{.company}}",
+		"registration_approved.body":  "{{.opportunity}} ({{.amount}})\nProtected until {{.until}}",
+		"registration_rejected.title": "Registration rejected: {{.company}}",
+		"registration_rejected.body":  "{{.opportunity}} ({{.amount}})\n{{.reason}}",
+
+		"win_to_validate.title": "Win to validate: {{.opportunity}} ({{.amount}})",
+		"win_to_validate.body":  "Opportunity {{.id}}",
+		"win_validated.title":   "Win validated: {{.opportunity}} ({{.amount}})",
+		"win_validated.body":    "{{.opportunity}} ({{.amount}}){{if .note}}\n{{.note}}{{end}}",
+		"win_rejected.title":    "Win not validated: {{.opportunity}} ({{.amount}})",
+		"win_rejected.body":     "{{.opportunity}} ({{.amount}}){{if .note}}\n{{.note}}{{end}}",
+
+		"access_request.title":  "Access request: {{.kind}}",
+		"access_request.body":   "{{.details}}",
+		"access_approved.title": "Access request approved",
+		"access_approved.body":  "Valid until {{.expires}} (Paris time){{if .reason}}\n{{.reason}}{{end}}",
+		"access_rejected.title": "Access request rejected",
+		"access_rejected.body":  "{{.reason}}",
+
+		"mail.open": "Open in Relais:",
+
+		"label.segment.residential": "Residential", "label.segment.business": "Business", "label.segment.farm": "Farm",
+		"label.segment.industry": "Industry", "label.segment.public": "Public sector", "label.segment.collective": "Collective housing",
+		"label.request_kind.territory": "territory", "label.request_kind.export": "export", "label.request_kind.role": "role",
+		"label.conflict.lead": "lead", "label.conflict.account": "account", "label.conflict.registration": "registration",
+		"label.conflict.pending": "pending registration", "label.who.pool": "central pool",
+	},
+}
+
+// months are the abbreviated month names per language.
+var months = map[string][12]string{
+	"fr": {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+	"en": {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+}
