@@ -195,6 +195,8 @@ func bindRecordRequests(app core.App) {
 
 	app.OnRecordCreateRequest("leads").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisLeadCreate", Priority: derivePriority, Func: prepareLead})
 	app.OnRecordUpdateRequest("leads").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisLeadLifecycle", Priority: derivePriority, Func: checkLeadUpdate})
+	app.OnRecordCreateRequest("accounts").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAccountCreate", Priority: derivePriority, Func: prepareAccount})
+	app.OnRecordUpdateRequest("accounts").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAccountConflict", Priority: derivePriority, Func: checkAccountUpdate})
 	app.OnRecordCreateRequest("activities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisActivityAuthor", Priority: derivePriority, Func: prepareActivity})
 	app.OnRecordCreateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisOpportunityCreate", Priority: derivePriority, Func: prepareOpportunity})
 	app.OnRecordUpdateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisOpportunityStage", Priority: derivePriority, Func: applyStage})

@@ -11,7 +11,6 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/notify"
-	"github.com/relais/relais/hooks/roles"
 )
 
 // PartnerLeftResult tells what PartnerLeft did.
@@ -92,7 +91,7 @@ func notifyToReassign(tx core.App, partner *core.Record, open []string) error {
 		if err := tx.DB().NewQuery("SELECT territory FROM leads WHERE id = {:id}").Bind(dbx.Params{"id": id}).Row(&territory); err != nil {
 			return err
 		}
-		ids, err := channelManagersOf(tx, territory)
+		ids, err := notify.ChannelManagers(tx, territory)
 		if err != nil {
 			return err
 		}
@@ -114,27 +113,4 @@ func notifyToReassign(tx core.App, partner *core.Record, open []string) error {
 		}
 	}
 	return nil
-}
-
-// channelManagersOf lists the active channel managers of a territory, or
-// the active admins when nobody manages it.
-func channelManagersOf(tx core.App, territory string) ([]string, error) {
-	rows := []struct {
-		ID string `db:"id"`
-	}{}
-	err := tx.DB().NewQuery(`SELECT DISTINCT u.id AS id FROM users u, json_each(CASE WHEN json_valid(u.territories) THEN u.territories ELSE '[]' END) t
-		WHERE u.role = {:role} AND u.active = 1 AND t.value = {:t}`).Bind(dbx.Params{"t": territory, "role": roles.ChannelManager}).All(&rows)
-	if err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		if err := tx.DB().NewQuery("SELECT id FROM users WHERE role = {:role} AND active = 1").Bind(dbx.Params{"role": roles.Admin}).All(&rows); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.ID
-	}
-	return out, nil
 }
