@@ -143,7 +143,8 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	leads.POST("/leads/ingest/batch", ingestLeads).Bind(users)
 	leads.POST("/webform/{formKey}", webformLead) // public: form key, honeypot, rate limit
 	leads.POST("/leads/{id}/assign", assignLead).Bind(users)
-	leads.POST("/leads/{id}/reassign", reassignLead).Bind(users) // reassign.go
+	leads.POST("/leads/{id}/reassign", reassignLead).Bind(users)     // reassign.go
+	leads.POST("/leads/{id}/recording", attachRecording).Bind(users) // recordings.go
 	leads.POST("/leads/{id}/accept", acceptLead).Bind(users)
 	leads.POST("/leads/{id}/decline", declineLead).Bind(users)
 

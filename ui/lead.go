@@ -38,11 +38,13 @@ type leadPage struct {
 	StatusError string
 }
 
-// activityView is one activity of a lead.
+// activityView is one activity of a lead. Recording is the activity's id
+// when it carries a call recording the user may play (internal roles).
 type activityView struct {
 	Kind, Summary, Outcome, Author string
 	At                             types.DateTime
 	Internal                       bool
+	Recording                      string
 }
 
 // offerView is one offer of the lead's history (internal roles).
@@ -137,10 +139,14 @@ func (h *handlers) activitiesOf(s *session, leadID string) ([]activityView, erro
 	}
 	out := make([]activityView, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, activityView{
+		v := activityView{
 			Kind: r.GetString("kind"), Summary: r.GetString("summary"), Outcome: r.GetString("outcome"),
 			Author: names[r.GetString("author")], At: r.GetDateTime("at"), Internal: r.GetBool("internal"),
-		})
+		}
+		if r.GetString("recording") != "" && access.MayDownloadHidden(h.app, s.user, r, "recording") {
+			v.Recording = r.Id
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }

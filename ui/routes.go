@@ -33,6 +33,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	leads.GET("/leads", h.listLeads)
 	leads.GET("/leads/{id}", h.showLead)
 	leads.POST("/leads/{id}/status", h.changeStatus)
+	leads.GET("/leads/{id}/recordings/{activity}", h.playRecording)
 	leads.POST("/leads/{id}/activities", h.logActivity).Bind(h.mwNeed("LogActivity", func(c caps) bool { return c.LogActivity }))
 
 	// Partner portal: inbox, accept / decline in place, countdown.
