@@ -36,6 +36,7 @@ type leadPage struct {
 	Sizes       []string
 	ActKinds    []string
 	StatusError string
+	Reassign    *reassignForm // lead_reassign.go
 }
 
 // activityView is one activity of a lead. Recording is the activity's id
@@ -108,6 +109,9 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 	if p.CanUpdate {
 		p.Targets = lifecycle.Targets(s.role, roles.Kind(s.kind), p.Lead.Status)
 		p.CanQualify = s.kind == "internal" && s.caps.Pool && lifecycle.InPool(p.Lead.Status) && p.Lead.PartnerID == ""
+	}
+	if p.Reassign, err = h.reassignFormFor(s, p.Lead, p.CanUpdate); err != nil {
+		return nil, err
 	}
 	p.CanLog = s.caps.LogActivity
 	p.CanAccept = s.kind == "partner" && p.Lead.Status == "offered"
