@@ -29,7 +29,9 @@ func leadJSON(e *core.RequestEvent, id string) (*core.Record, error) {
 
 // ingestLead serves POST /api/prm/leads/ingest: one lead
 // (intake.Intake.Ingest), 201 with the lead as the caller may see it, 200 with
-// the existing lead on a replay.
+// the existing lead on a replay. A multipart body carries the lead as JSON
+// in @jsonPayload and may carry the call's `recording` (attached to a new
+// lead, not on a replay: the upload route adds one later).
 func ingestLead(e *core.RequestEvent) error {
 	if !intake.MayIngest(e.App, e.Auth) {
 		return e.ForbiddenError("Your role may not create leads.", nil)
@@ -41,6 +43,10 @@ func ingestLead(e *core.RequestEvent) error {
 	if in.Source == "" {
 		in.Source = "api"
 	}
+	recording, summary, err := uploadedRecording(e) // multipart: recordings.go
+	if err != nil {
+		return APIError(e, err)
+	}
 	it, err := intake.NewIntake(e.App)
 	if err != nil {
 		return APIError(e, err)
@@ -48,6 +54,11 @@ func ingestLead(e *core.RequestEvent) error {
 	res, err := it.Ingest(e.App, audit.ActorOf(e), e.Auth, in)
 	if err != nil {
 		return APIError(e, err)
+	}
+	if recording != nil && res.Created {
+		if _, err := intake.AttachRecording(e.App, access.ByRequest(e), res.Lead.Id, recording, summary); err != nil {
+			return APIError(e, err)
+		}
 	}
 	if !res.Created {
 		rec, err := leadJSON(e, res.Lead.Id)

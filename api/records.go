@@ -39,6 +39,33 @@ func prepareLead(e *core.RecordRequestEvent) error {
 	return e.Next()
 }
 
+// prepareAccount completes an account created through the REST API:
+// owner or partner, place, conflict check (deals.PrepareAccount); a
+// partner user's conflict is reported once the account is saved.
+func prepareAccount(e *core.RecordRequestEvent) error {
+	c, err := deals.PrepareAccount(e.App, e.Auth, e.Record)
+	if err != nil {
+		return APIError(e.RequestEvent, err)
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return deals.ReportAccountConflict(e.App, e.Auth, e.Record, c)
+}
+
+// checkAccountUpdate runs the conflict check of a REST update of an
+// account (deals.CheckAccountConflict).
+func checkAccountUpdate(e *core.RecordRequestEvent) error {
+	c, err := deals.CheckAccountConflict(e.App, e.Auth, e.Record)
+	if err != nil {
+		return APIError(e.RequestEvent, err)
+	}
+	if err := e.Next(); err != nil {
+		return err
+	}
+	return deals.ReportAccountConflict(e.App, e.Auth, e.Record, c)
+}
+
 // prepareActivity makes the caller the author of an activity.
 func prepareActivity(e *core.RecordRequestEvent) error {
 	distribution.PrepareActivity(e.Auth, e.Record)

@@ -183,6 +183,8 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	leads.POST("/leads/ingest/batch", ingestLeads).Bind(users)
 	leads.POST("/webform/{formKey}", webformLead) // public: form key, honeypot, rate limit
 	leads.POST("/leads/{id}/assign", assignLead).Bind(users)
+	leads.POST("/leads/{id}/reassign", reassignLead).Bind(users)     // reassign.go
+	leads.POST("/leads/{id}/recording", attachRecording).Bind(users) // recordings.go
 	leads.POST("/leads/{id}/accept", acceptLead).Bind(users)
 	leads.POST("/leads/{id}/decline", declineLead).Bind(users)
 
@@ -236,6 +238,8 @@ func bindRecordRequests(app core.App) {
 
 	app.OnRecordCreateRequest("leads").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisLeadCreate", Priority: derivePriority, Func: prepareLead})
 	app.OnRecordUpdateRequest("leads").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisLeadLifecycle", Priority: derivePriority, Func: checkLeadUpdate})
+	app.OnRecordCreateRequest("accounts").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAccountCreate", Priority: derivePriority, Func: prepareAccount})
+	app.OnRecordUpdateRequest("accounts").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisAccountConflict", Priority: derivePriority, Func: checkAccountUpdate})
 	app.OnRecordCreateRequest("activities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisActivityAuthor", Priority: derivePriority, Func: prepareActivity})
 	app.OnRecordCreateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisOpportunityCreate", Priority: derivePriority, Func: prepareOpportunity})
 	app.OnRecordUpdateRequest("opportunities").Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "relaisOpportunityStage", Priority: derivePriority, Func: applyStage})

@@ -28,6 +28,9 @@ func Register(app core.App) {
 	bindPolicy(app)
 	// accounts: revocation, sessions, partners (accounts.go)
 	bindAccounts(app)
+	// a partner that stops being active: offers withdrawn, leads to
+	// reassign (partners.go)
+	bindPartnerLeads(app)
 	// leads, offers, accounts, opportunities, documents, access requests,
 	// the audit log (records.go)
 	bindRecords(app)

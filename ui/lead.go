@@ -36,13 +36,16 @@ type leadPage struct {
 	Sizes       []string
 	ActKinds    []string
 	StatusError string
+	Reassign    *reassignForm // lead_reassign.go
 }
 
-// activityView is one activity of a lead.
+// activityView is one activity of a lead. Recording is the activity's id
+// when it carries a call recording the user may play (internal roles).
 type activityView struct {
 	Kind, Summary, Outcome, Author string
 	At                             types.DateTime
 	Internal                       bool
+	Recording                      string
 }
 
 // offerView is one offer of the lead's history (internal roles).
@@ -108,6 +111,9 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 		p.Targets = lifecycle.Targets(s.role, roles.Kind(s.kind), p.Lead.Status)
 		p.CanQualify = s.kind == "internal" && s.caps.Pool && lifecycle.InPool(p.Lead.Status) && p.Lead.PartnerID == ""
 	}
+	if p.Reassign, err = h.reassignFormFor(s, p.Lead, p.CanUpdate); err != nil {
+		return nil, err
+	}
 	p.CanLog = s.caps.LogActivity
 	p.CanAccept = s.kind == "partner" && p.Lead.Status == "offered"
 	if p.CanAccept {
@@ -138,10 +144,14 @@ func (h *handlers) activitiesOf(s *session, leadID string) ([]activityView, erro
 	}
 	out := make([]activityView, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, activityView{
+		v := activityView{
 			Kind: r.GetString("kind"), Summary: r.GetString("summary"), Outcome: r.GetString("outcome"),
 			Author: names[r.GetString("author")], At: r.GetDateTime("at"), Internal: r.GetBool("internal"),
-		})
+		}
+		if r.GetString("recording") != "" && access.MayDownloadHidden(h.app, s.user, r, "recording") {
+			v.Recording = r.Id
+		}
+		out = append(out, v)
 	}
 	return out, nil
 }

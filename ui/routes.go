@@ -33,6 +33,8 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	leads.GET("/leads", h.listLeads)
 	leads.GET("/leads/{id}", h.showLead)
 	leads.POST("/leads/{id}/status", h.changeStatus)
+	leads.POST("/leads/{id}/reassign", h.reassignLead)
+	leads.GET("/leads/{id}/recordings/{activity}", h.playRecording)
 	leads.POST("/leads/{id}/activities", h.logActivity).Bind(h.mwNeed("LogActivity", func(c caps) bool { return c.LogActivity }))
 
 	// Partner portal: inbox, accept / decline in place, countdown.
@@ -76,6 +78,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	board := ui.Group("").Bind(h.mwNeed("Board", func(c caps) bool { return c.Board }))
 	board.GET("/board", h.board)
 	board.POST("/leads/{id}/assign", h.assignLead)
+	board.GET("/reassign", h.reassignList) // leads of partners no longer active
 
 	// Partners.
 	partners := ui.Group("").Bind(h.mwNeed("Partners", func(c caps) bool { return c.Partners }))

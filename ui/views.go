@@ -24,7 +24,7 @@ var templateFS embed.FS
 var viewNames = []string{
 	"login", "error",
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
-	"pool", "board", "partners", "partner", "users", "matrix", "audit", "access_review",
+	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
 	"dashboard", "report_partners", "report_charts", "report_map",
 }
 

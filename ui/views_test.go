@@ -36,8 +36,9 @@ func sampleData(t *testing.T, view string) viewData {
 	case "leads":
 		return &leadsPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, PageNo: 2, Prev: "/leads?page=1", Next: "/leads?page=3"}
 	case "lead":
-		return &leadPage{page: p, Lead: l, Contact: &contactView{Email: "a@b.c"}, Activities: []activityView{{Kind: "call", Internal: true}},
-			Offers: []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
+		return &leadPage{page: p, Lead: l, Contact: &contactView{Email: "a@b.c"}, Activities: []activityView{{Kind: "call", Internal: true, Recording: "a1"}},
+			Reassign: &reassignForm{Partners: []option{{"p", "P"}}, Partner: "p", Reason: "r", Error: "x"},
+			Offers:   []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
 			Colleagues: []option{{"u", "U"}}, Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
 			Form: activityForm{Errors: map[string]string{"summary": "x"}, Saved: true}, StatusForm: statusForm{Errors: map[string]string{"status": "x"}}}
 	case "documents":
@@ -53,6 +54,8 @@ func sampleData(t *testing.T, view string) viewData {
 		bl := boardLead{Lead: l, Partners: []partnerChoice{{ID: "p", Name: "P", Answered: 2, Accepted: 1}}}
 		return &boardPage{page: p, Ready: []boardLead{bl}, Pending: []leadView{l}, Answers: []answerView{{LeadID: "l1", Lead: l}}, Conflicts: []boardLead{bl},
 			HasConflicts: true, AssignError: "no", AssignLead: "l1"}
+	case "reassign":
+		return &reassignPage{page: p, Leads: []leadView{l}, Partners: []option{{"p", "P"}}, Partner: "p"}
 	case "partners":
 		return &partnersPage{page: p, Partners: []partnerRow{{ID: "p", Name: "P"}}}
 	case "partner":

@@ -8,6 +8,8 @@ import (
 	"github.com/relais/relais/hooks/intake"
 )
 
+// AccountKeys are the duplicate keys of an account: SIREN, and company
+// name with postal code.
 func AccountKeys(a *core.Record) []string {
 	return dedup.Keys(dedup.Input{Company: a.GetString("name"), PostalCode: a.GetString("postal_code"), SIRET: a.GetString("siren")})
 }
@@ -32,8 +34,12 @@ var accountKeyFields = []string{"name", "siren", "postal_code", "partner"}
 // AccountCreated keeps the duplicate keys of a new account (SIREN, company
 // + postal code) in dedup_keys, so that leads and deal registrations
 // matching an account entrusted to a partner are detected (SPEC §4.2).
-// Bind it to OnRecordCreate of accounts.
+// Its département and territory are derived from its postal code first
+// (derivePlace). Bind it to OnRecordCreate of accounts.
 func AccountCreated(e *core.RecordEvent) error {
+	if err := derivePlace(e.App, e.Record); err != nil {
+		return err
+	}
 	e.Record.Set("dedup_key", dedup.Primary(AccountKeys(e.Record)))
 	if err := e.Next(); err != nil {
 		return err
@@ -42,8 +48,14 @@ func AccountCreated(e *core.RecordEvent) error {
 }
 
 // AccountUpdated rewrites the duplicate keys of an account whose key
-// fields changed. Bind it to OnRecordUpdate of accounts.
+// fields changed, and derives its place again when its postal code
+// changed. Bind it to OnRecordUpdate of accounts.
 func AccountUpdated(e *core.RecordEvent) error {
+	if e.Record.Original().GetString("postal_code") != e.Record.GetString("postal_code") {
+		if err := derivePlace(e.App, e.Record); err != nil {
+			return err
+		}
+	}
 	changed := false
 	for _, f := range accountKeyFields {
 		if e.Record.Original().GetString(f) != e.Record.GetString(f) {
@@ -66,4 +78,19 @@ func AccountDeleted(e *core.RecordEvent) error {
 		return err
 	}
 	return intake.DeleteKeys(e.App, "account", e.Record.Id)
+}
+
+// derivePlace sets the département and territory of an account from its
+// postal code, like a lead's (intake.DerivePlace), on every write path:
+// territory is a system field that no API client sends, and the channel
+// managers' rules read it. A postal code that names no département leaves
+// both as they are.
+func derivePlace(app core.App, account *core.Record) error {
+	dept, territory, ok, err := intake.DerivePlace(app, account.GetString("postal_code"))
+	if err != nil || !ok {
+		return err
+	}
+	account.Set("department", dept)
+	account.Set("territory", territory)
+	return nil
 }

@@ -277,6 +277,9 @@ type EraseReport struct {
 	// "table.column" after the erasure, in tables Relais does not rewrite
 	// (audit_log, users, PocketBase system tables). Empty in a normal run.
 	Residual map[string]int `json:"residual"`
+	// Recordings lists the call activities of the subject's leads whose
+	// recording was deleted (the file with it).
+	Recordings []string `json:"recordings"`
 }
 
 // erasedName is the last name left on an anonymised contact.
@@ -343,6 +346,9 @@ func GDPRErase(app core.App, by audit.Actor, email string, now time.Time) (*Eras
 			}
 		}
 		rep.LeadContacts, rep.Contacts = ids(s.leadContacts), ids(s.contacts)
+		if rep.Recordings, err = eraseRecordings(tx, s.leadContacts); err != nil {
+			return err
+		}
 		if err := blankPrivateCompanies(tx, s.leadContacts, rep.Scrubbed); err != nil {
 			return err
 		}
@@ -360,7 +366,7 @@ func GDPRErase(app core.App, by audit.Actor, email string, now time.Time) (*Eras
 			return err
 		}
 		return audit.Append(tx, by, ActionGDPRErase, "gdpr", "", map[string]any{
-			"lead_contacts": rep.LeadContacts, "contacts": rep.Contacts, "scrubbed": rep.Scrubbed, "residual": rep.Residual,
+			"lead_contacts": rep.LeadContacts, "contacts": rep.Contacts, "scrubbed": rep.Scrubbed, "residual": rep.Residual, "recordings": rep.Recordings,
 		})
 	})
 	if err != nil {
@@ -378,6 +384,27 @@ func GDPRErase(app core.App, by audit.Actor, email string, now time.Time) (*Eras
 		app.Logger().Warn("gdpr erase: WAL checkpoint failed", "error", err)
 	}
 	return rep, nil
+}
+
+// eraseRecordings deletes the call recordings of the leads of the
+// subject's contacts: the field is emptied and PocketBase deletes the
+// file once the transaction commits. It returns the activities changed.
+func eraseRecordings(tx core.App, contacts []*core.Record) ([]string, error) {
+	var out []string
+	for _, c := range contacts {
+		acts, err := tx.FindAllRecords("activities", dbx.HashExp{"lead": c.GetString("lead")}, dbx.NewExp("recording != ''"))
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range acts {
+			a.Set("recording", nil)
+			if err := tx.Save(a); err != nil {
+				return nil, err
+			}
+			out = append(out, a.Id)
+		}
+	}
+	return out, nil
 }
 
 // blankPrivateCompanies empties the company of the subject's private

@@ -77,6 +77,13 @@ func findConflict(app core.App, keys []string, exclude string) (*Conflict, error
 	return nil, nil
 }
 
+// FindConflict is the duplicate check of leads (findConflict) for the
+// other records that hold a customer: the first record sharing one of keys
+// that holds its customer, exclude skipped; nil when none.
+func FindConflict(app core.App, keys []string, exclude string) (*Conflict, error) {
+	return findConflict(app, keys, exclude)
+}
+
 // SaveKeys records the duplicate keys of a record. The keys of a record
 // without partner (every ingested lead) go in as one multi-row INSERT (one
 // PocketBase Save per key cost more than the lead itself);

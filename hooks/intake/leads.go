@@ -25,14 +25,14 @@ func PrepareLead(app core.App, user *core.Record, lead *core.Record) error {
 		lead.Set("country", "FR")
 	}
 	if geo.IsFrance(lead.GetString("country")) {
-		if d, err := geo.DepartementFromPostalCode("FR", lead.GetString("postal_code")); err == nil {
+		d, t, ok, err := DerivePlace(app, lead.GetString("postal_code"))
+		if err != nil {
+			return err
+		}
+		if ok {
 			lead.Set("department", d)
-			it, err := NewIntake(app)
-			if err != nil {
-				return err
-			}
-			if t, ok := geo.Match("FR", lead.GetString("postal_code"), d, it.territories); ok {
-				lead.Set("territory", t.ID)
+			if t != "" {
+				lead.Set("territory", t)
 			}
 		}
 	}
@@ -45,20 +45,29 @@ func PrepareLead(app core.App, user *core.Record, lead *core.Record) error {
 	return nil
 }
 
-// TerritoryOf derives the territory of a French postal code.
-func TerritoryOf(app core.App, postal string) (string, error) {
+// DerivePlace derives the département and the territory (the first whose
+// départements or postal prefixes match; "" for none) of a French postal
+// code, as for every lead. ok is false when the postal code names no
+// département.
+func DerivePlace(app core.App, postal string) (dept, territory string, ok bool, err error) {
+	dept, derr := geo.DepartementFromPostalCode("FR", postal)
+	if derr != nil {
+		return "", "", false, nil
+	}
 	it, err := NewIntake(app)
 	if err != nil {
-		return "", err
+		return "", "", false, err
 	}
-	dept, err := geo.DepartementFromPostalCode("FR", postal)
-	if err != nil {
-		return "", nil
+	if t, found := geo.Match("FR", postal, dept, it.territories); found {
+		territory = t.ID
 	}
-	if t, ok := geo.Match("FR", postal, dept, it.territories); ok {
-		return t.ID, nil
-	}
-	return "", nil
+	return dept, territory, true, nil
+}
+
+// TerritoryOf derives the territory of a French postal code.
+func TerritoryOf(app core.App, postal string) (string, error) {
+	_, t, _, err := DerivePlace(app, postal)
+	return t, err
 }
 
 // initialStatusOf checks the status a lead is created with: new (the

@@ -43,9 +43,14 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 		return nil, err
 	}
 	pendingWin := false
+	var conflict *intake.Conflict
 	switch collection {
 	case "leads":
 		if err := distribution.CheckLeadUpdate(app, by.User, rec); err != nil {
+			return nil, err
+		}
+	case "accounts":
+		if conflict, err = deals.CheckAccountConflict(app, by.User, rec); err != nil {
 			return nil, err
 		}
 	case "opportunities":
@@ -64,6 +69,9 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 			if err := deals.NotifyWinToValidate(tx, rec, by.User); err != nil {
 				return err
 			}
+		}
+		if err := deals.ReportAccountConflict(tx, by.User, rec, conflict); err != nil {
+			return err
 		}
 		return audit.Append(tx, by.Actor, audit.Action(collection, "update", changes), collection, rec.Id, changes)
 	})
@@ -105,9 +113,14 @@ func CreateFor(app core.App, by access.By, collection string, body map[string]an
 	if err := access.CheckRelations(app, by.User, rec); err != nil {
 		return nil, err
 	}
+	var conflict *intake.Conflict
 	switch collection {
 	case "leads":
 		if err := intake.PrepareLead(app, by.User, rec); err != nil {
+			return nil, err
+		}
+	case "accounts":
+		if conflict, err = deals.PrepareAccount(app, by.User, rec); err != nil {
 			return nil, err
 		}
 	case "activities":
@@ -121,6 +134,9 @@ func CreateFor(app core.App, by access.By, collection string, body map[string]an
 	err = app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(rec); err != nil {
 			return fieldcheck.AsDomain(err)
+		}
+		if err := deals.ReportAccountConflict(tx, by.User, rec, conflict); err != nil {
+			return err
 		}
 		return audit.Append(tx, by.Actor, collection+".create", collection, rec.Id, changes)
 	})
