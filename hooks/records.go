@@ -6,6 +6,7 @@ import (
 
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/reports"
@@ -29,6 +30,9 @@ func bindRecords(app core.App) {
 		app.OnRecordUpdateExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupUpdate})
 		app.OnRecordDeleteExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupDelete})
 	}
+
+	// a lead made ready is distributed right after the commit of its update
+	app.OnRecordAfterUpdateSuccess("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisDistributeReady", Func: distribution.LeadUpdated})
 
 	// the audit log is append-only, for Go code too
 	refuse := func(e *core.RecordEvent) error { return audit.ErrAppendOnly }
