@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"testing"
@@ -59,7 +60,7 @@ func TestTeleoperatorQualifiesReadyWithAReport(t *testing.T) {
 	assert.Equal(t, "offered", got.GetString("status"), "offered right after the qualifying commit")
 	partner, err := e.app.FindRecordById("partners", got.GetString("partner"))
 	require.NoError(t, err)
-	has(t, r.Body, "Lead prêt : proposé à "+partner.GetString("name"))
+	has(t, r.Body, "Lead prêt : proposé à "+html.EscapeString(partner.GetString("name")))
 	assert.Equal(t, "/pool", r.Header.Get("HX-Push-Url"), "the lead left the pool: the pool is shown")
 	n, err := e.app.CountRecords("activities", dbx.HashExp{"lead": lead.Id, "summary": "Appel : toiture 36 kWc, décideur joint", "internal": true})
 	require.NoError(t, err)
