@@ -100,6 +100,13 @@ func boardJourney(t *testing.T, s *site, ctx context.Context) {
 		require.Contains(t, l, search, "the search narrows the list")
 	}
 	screenshot(t, ctx, "distribution-board-picker.png")
+	// on a phone, the board and its picker fit the width
+	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	require.NoError(t, err)
+	require.LessOrEqual(t, width, 390, "no horizontal scroll on a phone")
+	screenshot(t, ctx, "distribution-board-mobile.png")
+	do(t, ctx, chromedp.EmulateViewport(1100, 800))
 	do(t, ctx,
 		chromedp.Click(chromedp.CSS(form+` .picks input[value="`+partner.Id+`"]`)),
 		chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)),
