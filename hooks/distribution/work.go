@@ -120,9 +120,11 @@ const jobBatch = 200
 
 // ReadyQueueSQL selects the next ready leads for the distribution job:
 // those that do not wait for a partner first, then those whose retry time
-// came, oldest first. It reads the partial index idx_leads_ready_queue
-// (migration 1763800910: same status and held terms).
-const ReadyQueueSQL = `SELECT l.id AS id FROM leads l LEFT JOIN ` + WaitsCollection + ` w ON w.lead = l.id
+// came, oldest first. It walks the partial index idx_leads_ready_queue
+// (migration 1763800910: same status and held terms), named explicitly:
+// without statistics SQLite prefers idx_leads_status, which also holds
+// the held leads.
+const ReadyQueueSQL = `SELECT l.id AS id FROM leads l INDEXED BY idx_leads_ready_queue LEFT JOIN ` + WaitsCollection + ` w ON w.lead = l.id
 	WHERE l.status = 'ready' AND l.held = 0 AND (l.score >= {:t} OR l.forced = 1) AND (w.retry_at IS NULL OR w.retry_at <= {:now})
 	ORDER BY w.retry_at IS NOT NULL, l.created LIMIT {:n}`
 
