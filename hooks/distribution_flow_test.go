@@ -1,13 +1,16 @@
 package hooks_test
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/logger"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -19,6 +22,7 @@ import (
 // same request, not at the next run of the job.
 func TestReadyThroughRESTIsOfferedBeforeThePatchReturns(t *testing.T) {
 	w, _ := distWorld(t)
+	keepLogs(w.app)
 	for _, who := range []string{"teleoperator", "channel_manager", "admin"} {
 		lead := w.lead(leadShape{territory: "T1", status: "qualifying", createdBy: "integration"})
 		res := w.client.Do(http.MethodPatch, url("leads", lead.Id), w.tokens[who], map[string]any{"status": "ready", "score": 80})
@@ -30,6 +34,29 @@ func TestReadyThroughRESTIsOfferedBeforeThePatchReturns(t *testing.T) {
 		require.NoError(t, err)
 		assert.EqualValues(t, 1, n, "%s: one pending offer", who)
 	}
+	assert.Empty(t, errorLogs(t, w.app), "no distribution error (\"transaction has already been committed\") logged")
+}
+
+// keepLogs makes the test app store its logs (tests.NewTestApp keeps
+// none), for errorLogs.
+func keepLogs(app core.App) { app.Settings().Logs.MaxDays = 1 }
+
+// errorLogs flushes the app's log buffer and returns the messages and
+// data of the error entries.
+func errorLogs(t *testing.T, app core.App) []string {
+	h, ok := app.Logger().Handler().(*logger.BatchHandler)
+	require.True(t, ok, "PocketBase's batch log handler")
+	require.NoError(t, h.WriteAll(context.WithValue(context.Background(), logger.BlockKey, true)))
+	rows := []struct {
+		Message string `db:"message"`
+		Data    string `db:"data"`
+	}{}
+	require.NoError(t, app.AuxDB().NewQuery("SELECT message, data FROM _logs WHERE level >= {:l}").Bind(dbx.Params{"l": int(slog.LevelError)}).All(&rows))
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Message+" "+r.Data)
+	}
+	return out
 }
 
 // corse adds a territory no partner serves, its channel manager, and n

@@ -140,6 +140,36 @@ func TestBoardShowsLeadsNoPartnerCanTake(t *testing.T) {
 		has(t, d.Body, lang.kpi)
 		assert.Regexp(t, `id="kpi-no-partner"><span>[^<]*</span><strong>1</strong>`, d.Body)
 	}
+	// the west manager does not see the Corse lead, nor count it
+	m := e.signedIn("manager.ouest@demo.test")
+	r := m.get("/board")
+	assert.NotContains(t, r.Body, lead.Id)
+	assert.Equal(t, 0, countOf(t, r.Body, "no-partner"))
+	assert.Regexp(t, `id="kpi-no-partner"><span>[^<]*</span><strong>0</strong>`, m.get("/dashboard").Body)
+}
+
+// An assignment made from a filtered board answers with the board under
+// the same filter (the page the browser shows, htmx's HX-Current-URL).
+func TestBoardKeepsItsFilterAfterAnAssignment(t *testing.T) {
+	e := newEnv(t)
+	west := e.user("manager.ouest@demo.test").GetStringSlice("territories")[0]
+	e.moreReadyLeads(west, 3)
+	b := e.signedIn("admin@demo.test")
+	filtered := "/board?territory=" + west + "&min_score=61"
+	r := b.get(filtered)
+	ids := assignRe.FindAllStringSubmatch(boardColumn(t, r.Body, "ready"), -1)
+	require.NotEmpty(t, ids)
+	picks := b.get("/board/partners?lead="+ids[0][1], hx)
+	partner := pickRe.FindStringSubmatch(picks.Body)[1]
+	r = b.post("/leads/"+ids[0][1]+"/assign", url.Values{"partner": {partner}}, hx, header("HX-Current-URL", "http://relais.test"+filtered))
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	has(t, r.Body, `value="61"`)
+	for _, m := range assignRe.FindAllStringSubmatch(boardColumn(t, r.Body, "ready"), -1) {
+		l, err := e.app.FindRecordById("leads", m[1])
+		require.NoError(t, err)
+		assert.Equal(t, west, l.GetString("territory"))
+		assert.GreaterOrEqual(t, l.GetInt("score"), 61)
+	}
 }
 
 // The partner picker lists the lead's territory's partners first, least
