@@ -17,17 +17,14 @@ import (
 // the audited diff holds what the checks derive.
 
 // checkLeadUpdate applies the lead lifecycle to a REST update
-// (distribution.CheckLeadUpdate) and distributes a lead that became ready,
-// after the commit.
+// (distribution.CheckLeadUpdate). A lead that became ready is distributed
+// right after the commit by the model hook every write path shares
+// (distribution.LeadUpdated), before this request returns.
 func checkLeadUpdate(e *core.RecordRequestEvent) error {
 	if err := distribution.CheckLeadUpdate(e.App, e.Auth, e.Record); err != nil {
 		return APIError(e.RequestEvent, err)
 	}
-	if err := e.Next(); err != nil {
-		return err
-	}
-	distribution.AfterLeadSaved(e.App, e.Record)
-	return nil
+	return e.Next()
 }
 
 // prepareLead fills the derived fields of a lead created through the REST

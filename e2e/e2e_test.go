@@ -287,24 +287,7 @@ func TestJourneys(t *testing.T) {
 	t.Run("c_channel_manager_assigns_a_ready_lead", func(t *testing.T) {
 		ctx := tab(t, b)
 		login(t, ctx, s, "manager.ouest@demo.test")
-		do(t, ctx, chromedp.Navigate(s.url+"/board"), chromedp.WaitVisible(chromedp.CSS("#ready form.assign")))
-		screenshot(t, ctx, "distribution-board.png")
-		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#ready form.assign").dataset.leadId`))
-		require.NoError(t, err)
-		partner, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-			`document.querySelector("#ready form.assign select[name=partner] option:not([value=''])").value`))
-		require.NoError(t, err)
-		form := "#assign-" + id
-		do(t, ctx,
-			chromedp.SetValue(chromedp.CSS(form+` select[name="partner"]`), partner),
-			chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#pending tr[data-lead-id="`+id+`"]`)),
-		)
-		lead, err := s.app.FindRecordById("leads", id)
-		require.NoError(t, err)
-		require.Equal(t, "offered", lead.GetString("status"))
-		require.Equal(t, partner, lead.GetString("partner"))
-		screenshot(t, ctx, "distribution-board-assigned.png")
+		boardJourney(t, s, ctx)
 	})
 
 	t.Run("d_deactivated_user_is_rejected_on_next_click", func(t *testing.T) {

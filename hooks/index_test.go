@@ -17,7 +17,7 @@ func TestDistributionIndexesSurviveCollectionSaves(t *testing.T) {
 	require.NoError(t, err)
 	leads.Fields.Add(leads.Fields.GetByName("city")) // a no-op change
 	require.NoError(t, w.app.Save(leads))
-	for _, idx := range []string{"idx_leads_partner_open", "idx_leads_partner_won", "idx_lead_offers_partner_at"} {
+	for _, idx := range []string{"idx_leads_partner_open", "idx_leads_partner_won", "idx_lead_offers_partner_at", "idx_leads_ready_queue"} {
 		n := countRows(t, w, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = {:n}", map[string]any{"n": idx})
 		require.Equal(t, 1, n, idx)
 	}
@@ -36,4 +36,16 @@ func TestDistributionCountsUseThePartialIndexes(t *testing.T) {
 		require.NotEmpty(t, rows)
 		require.Contains(t, rows[0].Detail, idx)
 	}
+}
+
+// The distribution job's queue of ready leads walks its partial index.
+func TestReadyQueueUsesItsPartialIndex(t *testing.T) {
+	w := newWorld(t)
+	rows := []struct {
+		Detail string `db:"detail"`
+	}{}
+	require.NoError(t, w.app.DB().NewQuery("EXPLAIN QUERY PLAN "+distribution.ReadyQueueSQL).
+		Bind(map[string]any{"t": 60, "now": "2026-01-01 00:00:00.000Z", "n": 200}).All(&rows))
+	require.NotEmpty(t, rows)
+	require.Contains(t, rows[0].Detail, "idx_leads_ready_queue")
 }

@@ -36,6 +36,9 @@ func bindRecords(app core.App) {
 		app.OnRecordDeleteExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupDelete})
 	}
 
+	// a lead made ready is distributed right after the commit of its update
+	app.OnRecordAfterUpdateSuccess("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisDistributeReady", Func: distribution.LeadUpdated})
+
 	// the audit log is append-only, for Go code too
 	refuse := func(e *core.RecordEvent) error { return audit.ErrAppendOnly }
 	app.OnRecordUpdate("audit_log").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAuditLogAppendOnly", Func: refuse})

@@ -156,6 +156,11 @@ func (w *world) relationBase(role, collection string, pick func(collection strin
 	case "dedup_keys":
 		body := map[string]any{"key": "company:rel" + n, "kind": "lead", "record": "r" + n}
 		return relBase{create: clone(body), own: w.mk("dedup_keys", maps.Clone(body))}
+	case "distribution_waits":
+		l := w.lead(leadShape{territory: "T1", status: "ready"}).Id
+		body := map[string]any{"lead": l, "since": later, "retry_at": later, "reason": "no_candidate"}
+		return relBase{create: clone(map[string]any{"lead": w.lead(leadShape{territory: "T1", status: "ready"}).Id, "since": later, "retry_at": later}),
+			own: w.mk("distribution_waits", maps.Clone(body))}
 	}
 	w.t.Fatalf("no relation base for collection %s: add one", collection)
 	return relBase{}

@@ -3,47 +3,49 @@ package ui
 import (
 	"errors"
 	"net/http"
-	"slices"
-	"sort"
+	neturl "net/url"
+	"strconv"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 )
 
 // boardPage is the channel manager's distribution board: ready leads to
-// assign, offers waiting for an answer with their time left, recent
-// declines and expiries, and the conflicts queue to arbitrate. Everything
-// comes through the read path, so a manager sees their territories only.
+// assign, ready leads no partner can take, offers waiting for an answer
+// with their time left, the conflicts queue to arbitrate, and recent
+// declines and expiries. Each column shows its real count and pages
+// through its leads; the filters (territory, minimum score) and the pages
+// are in the URL. Everything comes through the read path, so a manager
+// sees their territories only. A row carries no partner list: the picker
+// asks /board/partners for a short one (board_picker.go).
 type boardPage struct {
 	*page
-	Ready        []boardLead
-	Pending      []leadView
+	Filter       boardFilter
+	Territories  []territoryOption
+	Ready        boardSection
+	Waiting      boardSection
+	Pending      boardSection
+	Conflicts    boardSection
 	Answers      []answerView
-	Conflicts    []boardLead
 	HasConflicts bool
 	AssignError  string
 	AssignLead   string
 }
 
-// boardLead is a lead with the partners it can be assigned to.
-type boardLead struct {
-	Lead     leadView
-	Partners []partnerChoice
-}
-
-// partnerChoice is a partner in the assign select, with its load and
-// acceptance rate.
-type partnerChoice struct {
-	ID, Name           string
-	Open, Capacity     int
-	Accepted, Answered int
-	Serves             bool
-	Territories        []string
+// boardSection is one column of the board: a page of its leads, the real
+// count, and the links to the pages around.
+type boardSection struct {
+	ID          string
+	Leads       []leadView
+	Total       int
+	Page, Pages int
+	Prev, Next  string
 }
 
 // answerView is a declined or expired offer; Lead is empty when the user
@@ -53,6 +55,81 @@ type answerView struct {
 	ReasonCode, ReasonNote           string
 	Lead                             leadView
 	DecidedAt                        types.DateTime
+}
+
+// boardPageSize is how many leads a column of the board shows at a time.
+const boardPageSize = 25
+
+// boardFilter is the board's state in the URL: territory, minimum score,
+// and the page of each column.
+type boardFilter struct {
+	Territory string
+	MinScore  int
+	Pages     map[string]int
+}
+
+// boardSections are the paged columns of the board, by URL parameter.
+var boardSections = []string{"ready", "waiting", "pending", "conflicts"}
+
+// territoryOption is a territory of the board's filter.
+type territoryOption struct {
+	ID, Name string
+}
+
+// boardFilterOf reads the board's filter from the query of the board's
+// URL: the request's own, or for an action posted from the board (an
+// assignment) the page the browser shows (htmx's HX-Current-URL).
+func boardFilterOf(e *core.RequestEvent) boardFilter {
+	q := e.Request.URL.Query()
+	if e.Request.URL.Path != "/board" {
+		q = neturl.Values{}
+		if u, err := neturl.Parse(e.Request.Header.Get("HX-Current-URL")); err == nil && u.Path == "/board" {
+			q = u.Query()
+		}
+	}
+	f := boardFilter{Territory: q.Get("territory"), Pages: map[string]int{}}
+	if n, err := strconv.Atoi(q.Get("min_score")); err == nil && n > 0 && n <= 100 {
+		f.MinScore = n
+	}
+	for _, s := range boardSections {
+		if n, err := strconv.Atoi(q.Get(s)); err == nil && n > 1 {
+			f.Pages[s] = n
+		}
+	}
+	return f
+}
+
+// query is the filter in a URL query, with section moved to page.
+func (f boardFilter) query(section string, page int) string {
+	v := neturl.Values{}
+	if f.Territory != "" {
+		v.Set("territory", f.Territory)
+	}
+	if f.MinScore > 0 {
+		v.Set("min_score", strconv.Itoa(f.MinScore))
+	}
+	for _, s := range boardSections {
+		n := f.Pages[s]
+		if s == section {
+			n = page
+		}
+		if n > 1 {
+			v.Set(s, strconv.Itoa(n))
+		}
+	}
+	return "/board?" + v.Encode()
+}
+
+// where is the filter's condition on leads.
+func (f boardFilter) where() dbx.Expression {
+	var conds []dbx.Expression
+	if f.Territory != "" {
+		conds = append(conds, dbx.HashExp{"leads.territory": f.Territory})
+	}
+	if f.MinScore > 0 {
+		conds = append(conds, dbx.NewExp("leads.score >= {:minScore}", dbx.Params{"minScore": f.MinScore}))
+	}
+	return dbx.And(conds...)
 }
 
 // board renders the distribution board.
@@ -66,56 +143,116 @@ func (h *handlers) board(e *core.RequestEvent) error {
 
 func (h *handlers) boardPage(e *core.RequestEvent) (*boardPage, error) {
 	s := sess(e)
-	p := &boardPage{page: h.page(e, "board", "board.title")}
-	partners, err := h.activePartners(s)
-	if err != nil {
+	p := &boardPage{page: h.page(e, "board", "board.title"), Filter: boardFilterOf(e)}
+	var err error
+	if p.Territories, err = h.boardTerritories(s); err != nil {
 		return nil, err
 	}
-	ready := dbx.And(dbx.HashExp{"leads.status": "ready", "leads.partner": ""})
 	p.HasConflicts = h.hasField("leads", "held")
+	waiting := dbx.NewExp("leads.id IN (" + distribution.WaitingLeadIDsSQL + ")")
+	ready := dbx.HashExp{"leads.status": "ready", "leads.partner": ""}
+	columns := []struct {
+		dst   *boardSection
+		where dbx.Expression
+		sort  string
+	}{
+		{&p.Ready, dbx.And(ready, dbx.Not(waiting)), "-score,created"},
+		{&p.Waiting, dbx.And(ready, waiting), "created"},
+		{&p.Pending, dbx.HashExp{"leads.status": "offered"}, "accept_by"},
+	}
 	if p.HasConflicts {
-		ready = dbx.And(ready, dbx.HashExp{"leads.held": false})
+		columns[0].where = dbx.And(columns[0].where, dbx.HashExp{"leads.held": false})
+		columns[1].where = dbx.And(columns[1].where, dbx.HashExp{"leads.held": false})
+		columns = append(columns, struct {
+			dst   *boardSection
+			where dbx.Expression
+			sort  string
+		}{&p.Conflicts, dbx.HashExp{"leads.held": true}, "created"})
 	}
-	recs, _, err := access.ListFor(e.App, s.user, "leads", access.ListQuery{Where: ready, Sort: "-score,created", PerPage: 50})
-	if err != nil {
-		return nil, err
+	for i, c := range columns {
+		if *c.dst, err = h.boardSection(s, p.Filter, boardSections[i], c.where, c.sort); err != nil {
+			return nil, err
+		}
 	}
-	leads, err := h.leadViews(s, recs)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range leads {
-		p.Ready = append(p.Ready, boardLead{Lead: l, Partners: choicesFor(l, partners)})
-	}
-	recs, _, err = access.ListFor(e.App, s.user, "leads", access.ListQuery{Where: dbx.HashExp{"leads.status": "offered"}, Sort: "accept_by", PerPage: 50})
-	if err != nil {
-		return nil, err
-	}
-	if p.Pending, err = h.leadViews(s, recs); err != nil {
+	if err := h.nameConflictPartners(s, p.Conflicts.Leads); err != nil {
 		return nil, err
 	}
 	if p.Answers, err = h.recentAnswers(s); err != nil {
 		return nil, err
 	}
-	if p.HasConflicts {
-		recs, _, err = access.ListFor(e.App, s.user, "leads", access.ListQuery{Where: dbx.HashExp{"leads.held": true}, Sort: "created", PerPage: 50})
-		if err != nil {
-			return nil, err
-		}
-		leads, err := h.leadViews(s, recs)
-		if err != nil {
-			return nil, err
-		}
-		pn, err := h.names(s, "partners", conflictPartners(leads))
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range leads {
-			l.ConflictPartner = pn[l.ConflictPartner]
-			p.Conflicts = append(p.Conflicts, boardLead{Lead: l, Partners: choicesFor(l, partners)})
-		}
-	}
 	return p, nil
+}
+
+// boardSection reads one page of a column through the read path, with the
+// real count of its leads.
+func (h *handlers) boardSection(s *session, f boardFilter, id string, where dbx.Expression, sort string) (boardSection, error) {
+	sec := boardSection{ID: id, Page: max(f.Pages[id], 1)}
+	recs, res, err := access.ListFor(h.app, s.user, "leads", access.ListQuery{Where: dbx.And(where, f.where()), Sort: sort,
+		Page: sec.Page, PerPage: boardPageSize, Count: true})
+	if err != nil {
+		return sec, err
+	}
+	if res != nil {
+		sec.Total = res.TotalItems
+		sec.Pages = res.TotalPages
+	}
+	if sec.Leads, err = h.leadViews(s, recs); err != nil {
+		return sec, err
+	}
+	if sec.Page > 1 {
+		sec.Prev = f.query(id, sec.Page-1)
+	}
+	if sec.Page < sec.Pages {
+		sec.Next = f.query(id, sec.Page+1)
+	}
+	return sec, nil
+}
+
+// nameConflictPartners replaces, in held leads, the id of the partner in
+// conflict with its name.
+func (h *handlers) nameConflictPartners(s *session, leads []leadView) error {
+	if len(leads) == 0 {
+		return nil
+	}
+	pn, err := h.names(s, "partners", conflictPartners(leads))
+	if err != nil {
+		return err
+	}
+	for i := range leads {
+		leads[i].ConflictPartner = pn[leads[i].ConflictPartner]
+	}
+	return nil
+}
+
+// boardTerritories are the territories of the board's filter: the user's
+// own when they manage some, else every territory they may read.
+func (h *handlers) boardTerritories(s *session) ([]territoryOption, error) {
+	q := access.ListQuery{Sort: "name", PerPage: access.MaxPerPage}
+	if mine := managedTerritories(s.user); len(mine) > 0 {
+		q.Where = dbx.In("territories.id", mine...)
+	}
+	recs, _, err := access.ListFor(h.app, s.user, "territories", q)
+	if errors.Is(err, domain.ErrForbidden) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]territoryOption, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, territoryOption{ID: r.Id, Name: r.GetString("name")})
+	}
+	return out, nil
+}
+
+// managedTerritories are the territories a user manages (a channel
+// manager's), as query values; none for an admin.
+func managedTerritories(user *core.Record) []any {
+	var out []any
+	for _, t := range user.GetStringSlice("territories") {
+		out = append(out, t)
+	}
+	return out
 }
 
 func conflictPartners(leads []leadView) []string {
@@ -124,50 +261,6 @@ func conflictPartners(leads []leadView) []string {
 		ids = append(ids, l.ConflictPartner)
 	}
 	return ids
-}
-
-// activePartners lists the active partners the user may see with their
-// territories, open load and offer answers.
-func (h *handlers) activePartners(s *session) ([]partnerChoice, error) {
-	recs, _, err := access.ListFor(h.app, s.user, "partners", access.ListQuery{Where: dbx.HashExp{"partners.status": "active"}, Sort: "name", PerPage: access.MaxPerPage})
-	if errors.Is(err, domain.ErrForbidden) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(recs))
-	for _, r := range recs {
-		ids = append(ids, r.Id)
-	}
-	stats, err := h.partnerStats(ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]partnerChoice, 0, len(recs))
-	for _, r := range recs {
-		st := stats[r.Id]
-		out = append(out, partnerChoice{ID: r.Id, Name: r.GetString("name"), Capacity: r.GetInt("capacity"),
-			Open: st.open, Accepted: st.accepted, Answered: st.answered, Territories: r.GetStringSlice("territories")})
-	}
-	return out, nil
-}
-
-// choicesFor orders the partners for a lead: those serving its territory
-// first (the others only when none does), least loaded first.
-func choicesFor(l leadView, all []partnerChoice) []partnerChoice {
-	var serving []partnerChoice
-	for _, c := range all {
-		if slices.Contains(c.Territories, l.TerritoryID) {
-			c.Serves = true
-			serving = append(serving, c)
-		}
-	}
-	if len(serving) == 0 {
-		serving = append(serving, all...)
-	}
-	sort.SliceStable(serving, func(i, j int) bool { return serving[i].Open < serving[j].Open })
-	return serving
 }
 
 // partnerLoad is the open load and offer answers of a partner.

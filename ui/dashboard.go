@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/reports"
 )
@@ -24,6 +25,9 @@ type dashboardPage struct {
 	Falling  []fallingRow
 	Gaps     []deptRef
 	CanBoard bool // the distribution board is in the menu
+	// NoPartner counts the ready leads of the user's scope that no partner
+	// can take (internal roles).
+	NoPartner int
 }
 
 // fallingRow is a partner whose acceptance rate fell: the 30 days before
@@ -67,6 +71,11 @@ func (h *handlers) dashboard(e *core.RequestEvent) error {
 	if p.Expiring, err = h.leadViews(s, recs); err != nil {
 		return err
 	}
+	if p.Internal {
+		if p.NoPartner, err = h.noPartnerCount(s); err != nil {
+			return err
+		}
+	}
 	for _, r := range p.D.FallingAcceptance {
 		p.Falling = append(p.Falling, fallingRow{Partner: r.Partner, Name: r.Name, Now: r.AcceptedPct, Offered: r.Offered, Before: r.BeforeAcceptedPct})
 	}
@@ -78,4 +87,17 @@ func (h *handlers) dashboard(e *core.RequestEvent) error {
 		p.Gaps = append(p.Gaps, deptRef{Code: d.Code, Name: d.Name})
 	}
 	return h.render(e, http.StatusOK, "dashboard", p)
+}
+
+// noPartnerCount counts, through the read path, the ready leads the user
+// may see that no partner can take (distribution.WaitingLeadIDsSQL).
+func (h *handlers) noPartnerCount(s *session) (int, error) {
+	_, res, err := access.ListFor(h.app, s.user, "leads", access.ListQuery{
+		Where:   dbx.And(dbx.HashExp{"leads.status": "ready", "leads.held": false}, dbx.NewExp("leads.id IN ("+distribution.WaitingLeadIDsSQL+")")),
+		PerPage: 1, Count: true,
+	})
+	if err != nil || res == nil {
+		return 0, err
+	}
+	return res.TotalItems, nil
 }

@@ -16,8 +16,10 @@ func TestManagerAssignsAReadyLead(t *testing.T) {
 	b := e.signedIn("manager.ouest@demo.test")
 	board := b.get("/board").Body
 	id := assignRe.FindStringSubmatch(board)[1]
-	form := board[regexp.MustCompile(`id="assign-` + id + `"`).FindStringIndex(board)[0]:]
-	partner := regexp.MustCompile(`<option value="([a-z0-9]{15})">`).FindStringSubmatch(form)[1]
+	// the partner the picker offers first for this lead
+	picks := b.get("/board/partners?lead="+id, hx)
+	require.Equal(t, http.StatusOK, picks.Status)
+	partner := regexp.MustCompile(`<input type="radio" name="partner" value="([a-z0-9]{15})"`).FindStringSubmatch(picks.Body)[1]
 
 	r := b.post("/leads/"+id+"/assign", url.Values{"partner": {""}}, hx)
 	assert.Equal(t, http.StatusBadRequest, r.Status)

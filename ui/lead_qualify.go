@@ -10,7 +10,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/writepath"
 )
 
@@ -56,18 +58,57 @@ func (h *handlers) qualifyLead(e *core.RequestEvent) error {
 		p.Qualify = f
 		return h.render(e, htmlStatusInvalid, "lead", p)
 	}
+	msg, err := h.readyMessage(e, p.page, id, p.Lead.Status, f.Status)
+	if err != nil {
+		return err
+	}
+	return h.afterQualify(e, id, msg)
+}
+
+// afterQualify answers a saved qualification: the lead page again while
+// the lead is in the pool, else (distributed) the pool, with the message.
+func (h *handlers) afterQualify(e *core.RequestEvent, id, msg string) error {
+	p, err := h.leadPage(e, id)
+	if errors.Is(err, domain.ErrNotVisible) { // distributed: out of the pool
+		pp, err := h.poolPage(e)
+		if err != nil {
+			return err
+		}
+		pp.Flash = msg
+		e.Response.Header().Set("HX-Push-Url", "/pool")
+		return h.render(e, http.StatusOK, "pool", pp)
+	}
+	if err != nil {
+		return err
+	}
 	if !isHX(e) {
 		return e.Redirect(http.StatusSeeOther, "/leads/"+id)
 	}
-	if p, err = h.leadPage(e, id); err != nil {
-		if errors.Is(err, domain.ErrNotVisible) { // distributed: out of the pool
-			e.Response.Header().Set("HX-Redirect", "/pool")
-			return e.NoContent(http.StatusNoContent)
-		}
-		return err
+	p.Flash = msg
+	if msg == "" {
+		p.Flash = p.T("qualify.saved")
 	}
-	p.Flash = p.T("qualify.saved")
 	return h.render(e, http.StatusOK, "lead", p)
+}
+
+// readyMessage tells the user what became of a lead they just made ready
+// (the distribution ran right after the commit): offered to which
+// partner, or that no partner can take it; "" for another move.
+func (h *handlers) readyMessage(e *core.RequestEvent, p *page, id, from, to string) (string, error) {
+	if to != lifecycle.StatusReady || from == to {
+		return "", nil
+	}
+	out, err := distribution.OutcomeOf(e.App, id)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case out.Offered:
+		return p.T("ready.offered", "Partner", out.PartnerName), nil
+	case out.Waiting:
+		return p.T("ready.no_partner"), nil
+	}
+	return p.T("ready.queued"), nil
 }
 
 // readQualifyForm reads and checks the qualification form: the form with
@@ -102,20 +143,22 @@ func readQualifyForm(e *core.RequestEvent, p *leadPage) (qualifyForm, map[string
 	return f, map[string]any{"score": score, "segment": f.Segment, "company_size": f.Size, "interest": f.Interest, "estimated_value": value, "status": f.Status}
 }
 
-// saveQualification updates the lead through the rule-checked write path
-// and records the call report (if any) as an internal activity, in one
-// transaction.
+// saveQualification records the call report (if any) as an internal
+// activity and updates the lead, through the rule-checked write path, in
+// one transaction. The report comes first: it is written while the lead
+// is still in the pool, where the prospecting team may write, whatever
+// the status the update then moves the lead to. A lead made ready is
+// distributed once this transaction committed (distribution.LeadUpdated).
 func (h *handlers) saveQualification(e *core.RequestEvent, id string, body map[string]any, report string) error {
 	return e.App.RunInTransaction(func(tx core.App) error {
-		if _, err := writepath.UpdateFor(tx, access.ByRequest(e), "leads", id, body); err != nil {
-			return err
+		if report != "" {
+			if _, err := writepath.CreateFor(tx, access.ByRequest(e), "activities", map[string]any{
+				"lead": id, "kind": "call", "summary": report, "at": h.now().UTC(), "internal": true,
+			}); err != nil {
+				return renamedField(err, "summary", "report") // the report is the activity's summary
+			}
 		}
-		if report == "" {
-			return nil
-		}
-		_, err := writepath.CreateFor(tx, access.ByRequest(e), "activities", map[string]any{
-			"lead": id, "kind": "call", "summary": report, "at": h.now().UTC(), "internal": true,
-		})
-		return renamedField(err, "summary", "report") // the report is the activity's summary
+		_, err := writepath.UpdateFor(tx, access.ByRequest(e), "leads", id, body)
+		return err
 	})
 }

@@ -76,6 +76,10 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 	if !isHX(e) {
 		return e.Redirect(http.StatusSeeOther, "/leads/"+id)
 	}
+	msg, err := h.readyMessage(e, p.page, id, p.Lead.Status, f.Status)
+	if err != nil {
+		return err
+	}
 	if p, err = h.leadPage(e, id); err != nil {
 		// after a move the lead may leave the user's sight (e.g. recycled)
 		if errors.Is(err, domain.ErrNotVisible) {
@@ -85,5 +89,8 @@ func (h *handlers) changeStatus(e *core.RequestEvent) error {
 		return err
 	}
 	p.Flash = p.T("status.saved")
+	if msg != "" {
+		p.Flash = msg
+	}
 	return h.render(e, http.StatusOK, "lead", p)
 }

@@ -25,10 +25,19 @@ type poolPage struct {
 
 // pool lists the unassigned pool leads the user may see, newest first.
 func (h *handlers) pool(e *core.RequestEvent) error {
+	p, err := h.poolPage(e)
+	if err != nil {
+		return err
+	}
+	return h.render(e, http.StatusOK, "pool", p)
+}
+
+// poolPage builds the pool page of the request's user.
+func (h *handlers) poolPage(e *core.RequestEvent) (*poolPage, error) {
 	s := sess(e)
 	settings, err := access.LoadSettings(e.App)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := &poolPage{page: h.page(e, "pool", "pool.title"), Statuses: lifecycle.PoolStatuses(), PageNo: pageParam(e),
 		Threshold: settings.ScoreThreshold}
@@ -43,13 +52,13 @@ func (h *handlers) pool(e *core.RequestEvent) error {
 	q := access.ListQuery{Where: dbx.And(dbx.In("leads.status", statuses...), dbx.HashExp{"leads.partner": ""}), Sort: "-created", Page: p.PageNo, PerPage: 50}
 	recs, _, err := access.ListFor(e.App, s.user, "leads", q)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if p.Leads, err = h.leadViews(s, recs); err != nil {
-		return err
+		return nil, err
 	}
 	if len(recs) == q.PerPage {
 		p.Next = "?status=" + p.Status + "&page=" + itoa(p.PageNo+1)
 	}
-	return h.render(e, http.StatusOK, "pool", p)
+	return p, nil
 }

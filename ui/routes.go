@@ -77,6 +77,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	// Distribution board and manual assignment (channel managers, admins).
 	board := ui.Group("").Bind(h.mwNeed("Board", func(c caps) bool { return c.Board }))
 	board.GET("/board", h.board)
+	board.GET("/board/partners", h.boardPartners)
 	board.POST("/leads/{id}/assign", h.assignLead)
 	board.GET("/reassign", h.reassignList) // leads of partners no longer active
 

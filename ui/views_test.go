@@ -51,8 +51,9 @@ func sampleData(t *testing.T, view string) viewData {
 	case "pool":
 		return &poolPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, Next: "?page=2"}
 	case "board":
-		bl := boardLead{Lead: l, Partners: []partnerChoice{{ID: "p", Name: "P", Answered: 2, Accepted: 1}}}
-		return &boardPage{page: p, Ready: []boardLead{bl}, Pending: []leadView{l}, Answers: []answerView{{LeadID: "l1", Lead: l}}, Conflicts: []boardLead{bl},
+		sec := boardSection{ID: "ready", Leads: []leadView{l}, Total: 60, Page: 2, Pages: 3, Prev: "/board?ready=1", Next: "/board?ready=3"}
+		return &boardPage{page: p, Ready: sec, Waiting: sec, Pending: sec, Answers: []answerView{{LeadID: "l1", Lead: l}}, Conflicts: sec,
+			Territories: []territoryOption{{ID: "t", Name: "T"}}, Filter: boardFilter{Territory: "t", MinScore: 50},
 			HasConflicts: true, AssignError: "no", AssignLead: "l1"}
 	case "reassign":
 		return &reassignPage{page: p, Leads: []leadView{l}, Partners: []option{{"p", "P"}}, Partner: "p"}

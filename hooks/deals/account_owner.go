@@ -102,10 +102,10 @@ func ReportAccountConflict(app core.App, user, account *core.Record, c *intake.C
 	if err != nil {
 		return err
 	}
-	title := "Conflit de compte / Account conflict: " + account.GetString("name")
-	body := "SIREN " + account.GetString("siren") + " — " + account.GetString("postal_code") + "\n" + c.Kind + " " + c.Record
+	msg := notify.Msg("account_conflict", "account", account.GetString("name"), "siren", account.GetString("siren"),
+		"postal_code", account.GetString("postal_code"), "kind", notify.Label("conflict", c.Kind), "record", c.Record)
 	for _, id := range ids {
-		if err := notify.Send(app, id, "account_conflict", "", title, body); err != nil {
+		if err := notify.Send(app, id, "account_conflict", "", msg); err != nil {
 			return err
 		}
 	}

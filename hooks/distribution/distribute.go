@@ -273,7 +273,7 @@ func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (D
 	}
 	dec, err := assign.Select(rules, al, partners, excluded, now)
 	if errors.Is(err, assign.ErrNoRule) || errors.Is(err, assign.ErrNoCandidate) {
-		return noCandidate(tx, lead, actor, err, dec, offers)
+		return noCandidate(tx, lead, actor, err, dec, offers, now)
 	}
 	if err != nil {
 		return DistributeResult{}, err
@@ -307,8 +307,9 @@ func offersExhausted(rule *assign.Rule, offers, maxOffers int) bool {
 
 // noCandidate ends a distribution that found no rule or no candidate
 // (err): a lead offered before goes back to the pool, its channel
-// managers alerted; a lead never offered waits where it is.
-func noCandidate(tx core.App, lead *core.Record, actor audit.Actor, err error, dec assign.Decision, offers int) (DistributeResult, error) {
+// managers alerted; a lead never offered waits where it is, marked as
+// waiting for a partner (markWaiting: its managers alerted once).
+func noCandidate(tx core.App, lead *core.Record, actor audit.Actor, err error, dec assign.Decision, offers int, now time.Time) (DistributeResult, error) {
 	res := DistributeResult{Reason: "no_candidate", Skipped: dec.Skipped, RuleName: dec.Rule.Name}
 	if errors.Is(err, assign.ErrNoRule) {
 		res.Reason = "no_rule"
@@ -317,7 +318,7 @@ func noCandidate(tx core.App, lead *core.Record, actor audit.Actor, err error, d
 		res.ToPool = true
 		return res, backToPool(tx, lead, actor, res.Reason)
 	}
-	return res, nil
+	return res, markWaiting(tx, lead, actor, res.Reason, now)
 }
 
 // pickAssignee chooses who receives the offer in the partner company: the
@@ -378,6 +379,9 @@ func offer(tx core.App, lead *core.Record, partnerID string, hours int, actor au
 	lead.Set("accepted_at", "")
 	lead.Set("offers_count", lead.GetInt("offers_count")+1)
 	if err := tx.Save(lead); err != nil {
+		return err
+	}
+	if err := clearWaiting(tx, lead.Id); err != nil {
 		return err
 	}
 	if err := audit.Append(tx, actor, action, "leads", lead.Id, map[string]any{

@@ -1,7 +1,6 @@
 package distribution
 
 import (
-	"fmt"
 	"sort"
 	"time"
 
@@ -106,9 +105,8 @@ func notifyToReassign(tx core.App, partner *core.Record, open []string) error {
 	sort.Strings(users)
 	name := partner.GetString("name")
 	for _, u := range users {
-		title := fmt.Sprintf("Partenaire %s indisponible : %d lead(s) à réattribuer / Partner %s unavailable: %d lead(s) to reassign", name, counts[u], name, counts[u])
-		body := "/reassign?partner=" + partner.Id
-		if err := notify.Send(tx, u, "partner_left", "", title, body); err != nil {
+		msg := notify.Msg("partner_left", "partner", name, "count", counts[u], "link", "/reassign?partner="+partner.Id)
+		if err := notify.Send(tx, u, "partner_left", "", msg); err != nil {
 			return err
 		}
 	}

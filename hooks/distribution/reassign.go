@@ -11,7 +11,6 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
-	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/roles"
@@ -217,10 +216,9 @@ func tellWithdrawn(tx core.App, lead *core.Record, partnerID, assignee string) e
 			recipients = append(recipients, m.ID)
 		}
 	}
-	title := "Lead retiré / Lead withdrawn: " + intake.LeadName(lead) + " (" + lead.GetString("city") + ")"
-	body := "Ce lead a été réattribué par le responsable de réseau. / The channel manager reassigned this lead."
+	msg := notify.Msg("lead_withdrawn", "lead", leadName(lead), "city", lead.GetString("city"))
 	for _, u := range recipients {
-		if err := notify.Send(tx, u, "lead_withdrawn", "", title, body); err != nil {
+		if err := notify.Send(tx, u, "lead_withdrawn", "", msg); err != nil {
 			return err
 		}
 	}
@@ -282,7 +280,7 @@ func Redispatch(app core.App, by access.By, leadID, assigneeID, reason string) (
 		}
 		out = lead
 		return notify.Send(tx, colleague.Id, "lead_dispatched", lead.Id,
-			"Lead confié / Lead dispatched to you: "+intake.LeadName(lead)+" ("+lead.GetString("city")+")", reason)
+			notify.Msg("lead_dispatched", "lead", leadName(lead), "city", lead.GetString("city"), "reason", reason))
 	})
 	return out, err
 }

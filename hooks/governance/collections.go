@@ -35,8 +35,9 @@ const auditResourceCollections = "collections"
 // internalCollections are Relais collections whose rules the policy does
 // not compile (superusers only, set by a migration) but whose schema and
 // rules Relais code relies on: dedup_keys holds normalised e-mails and
-// phones read in raw SQL by intake and deal registration.
-var internalCollections = []string{"dedup_keys"}
+// phones read in raw SQL by intake and deal registration;
+// distribution_waits the ready leads no partner can take.
+var internalCollections = []string{"dedup_keys", "distribution_waits"}
 
 // GovernedCollections returns, sorted, the collections whose rules and
 // schema only Relais changes: every collection the policy compiles rules

@@ -11,6 +11,17 @@ var catalogue = map[string]map[string]string{
 		"offer.title": "Nouvelle offre : {{.lead}} ({{.city}})",
 		"offer.body":  "{{.lead}} — {{.postal_code}} {{.city}}\nSegment : {{.segment}} · Score : {{.score}}\n{{if .interest}}{{.interest}}\n{{end}}À accepter avant le {{.accept_by}} (heure de Paris)",
 
+		"no_candidate.title":     "Aucun partenaire ne peut prendre ce lead : {{.lead}} ({{.city}})",
+		"no_candidate.body":      "{{.lead}} — {{.city}}\nAucun partenaire actif ne couvre ce lead{{if .reason}} ({{.reason}}){{end}} : à attribuer à la main ou à couvrir.",
+		"lead_withdrawn.title":   "Lead retiré : {{.lead}} ({{.city}})",
+		"lead_withdrawn.body":    "{{.lead}} — {{.city}}\nCe lead a été réattribué par le responsable de réseau.",
+		"lead_dispatched.title":  "Lead qui vous est confié : {{.lead}} ({{.city}})",
+		"lead_dispatched.body":   "{{.lead}} — {{.city}}{{if .reason}}\n{{.reason}}{{end}}",
+		"partner_left.title":     "Partenaire {{.partner}} indisponible : {{.count}} lead(s) à réattribuer",
+		"partner_left.body":      "Les offres en attente de {{.partner}} sont retirées.\nLeads à réattribuer : {{.link}}",
+		"account_conflict.title": "Conflit de compte : {{.account}}",
+		"account_conflict.body":  "SIREN {{.siren}} — {{.postal_code}}\nDéjà connu : {{.kind}} {{.record}}",
+
 		"back_to_pool.title": "Lead revenu au pool : {{.lead}} ({{.city}})",
 		"back_to_pool.body":  "{{.lead}} — {{.city}}\nAucun partenaire ne l'a accepté : à redistribuer.",
 
@@ -48,6 +59,17 @@ var catalogue = map[string]map[string]string{
 	"en": {
 		"offer.title": "New offer: {{.lead}} ({{.city}})",
 		"offer.body":  "{{.lead}} — {{.postal_code}} {{.city}}\nSegment: {{.segment}} · Score: {{.score}}\n{{if .interest}}{{.interest}}\n{{end}}Accept before {{.accept_by}} (Paris time)",
+
+		"no_candidate.title":     "No partner can take this lead: {{.lead}} ({{.city}})",
+		"no_candidate.body":      "{{.lead}} — {{.city}}\nNo active partner covers this lead{{if .reason}} ({{.reason}}){{end}}: assign it by hand or cover the area.",
+		"lead_withdrawn.title":   "Lead withdrawn: {{.lead}} ({{.city}})",
+		"lead_withdrawn.body":    "{{.lead}} — {{.city}}\nThe channel manager reassigned this lead.",
+		"lead_dispatched.title":  "Lead dispatched to you: {{.lead}} ({{.city}})",
+		"lead_dispatched.body":   "{{.lead}} — {{.city}}{{if .reason}}\n{{.reason}}{{end}}",
+		"partner_left.title":     "Partner {{.partner}} unavailable: {{.count}} lead(s) to reassign",
+		"partner_left.body":      "{{.partner}}'s pending offers are withdrawn.\nLeads to reassign: {{.link}}",
+		"account_conflict.title": "Account conflict: {{.account}}",
+		"account_conflict.body":  "SIREN {{.siren}} — {{.postal_code}}\nAlready known: {{.kind}} {{.record}}",
 
 		"back_to_pool.title": "Lead back to the pool: {{.lead}} ({{.city}})",
 		"back_to_pool.body":  "{{.lead}} — {{.city}}\nNo partner accepted it: to be distributed again.",

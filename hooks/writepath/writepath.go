@@ -78,9 +78,8 @@ func UpdateFor(app core.App, by access.By, collection, id string, body map[strin
 	if err != nil {
 		return nil, err
 	}
-	if collection == "leads" {
-		distribution.AfterLeadSaved(app, rec)
-	}
+	// a lead made ready is distributed after the commit of the outermost
+	// transaction (distribution.LeadUpdated, bound to the model event)
 	return rec, nil
 }
 
