@@ -72,6 +72,7 @@ func setFlash(e *core.RequestEvent, id string) {
 // flashIDs are the only message ids a flash cookie may carry.
 var flashIDs = map[string]bool{
 	"flash.session_ended": true, "flash.logged_out": true, "flash.lang_saved": true,
+	"flash.password_reset": true, "flash.password_changed": true, "flash.profile_saved": true, "flash.logged_out_everywhere": true,
 }
 
 // takeFlash reads and clears the flash cookie.

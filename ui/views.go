@@ -22,7 +22,7 @@ var templateFS embed.FS
 // layout.html and partials.html, and must define "title" and "content".
 // A missing or broken view fails the start (and TestEveryViewRenders).
 var viewNames = []string{
-	"login", "error",
+	"login", "error", "forgot_password", "reset_password", "profile",
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "partners", "partner", "users", "matrix", "audit", "access_review",
 	"dashboard", "report_partners", "report_charts", "report_map",

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/governance"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // sampleData gives every view data with each optional block filled, so
@@ -29,6 +30,13 @@ func sampleData(t *testing.T, view string) viewData {
 		return &loginPage{page: p, Error: "no"}
 	case "error":
 		return &errorPage{page: p, Status: 404, Message: "not found"}
+	case "forgot_password":
+		return &forgotPage{page: p, Email: "a@b.c", Error: "no"}
+	case "reset_password":
+		return &resetPage{page: p, Token: "t", Email: "a@b.c", Error: "no"}
+	case "profile":
+		return &profilePage{page: p, Editable: true, Name: "Ada", Locale: "en", MailOff: []string{"offer"}, MailKinds: []string{"offer", "offer_reminder"},
+			Devices: []deviceView{{Device: sessions.Device{Via: "ui", IP: "127.0.0.1", Current: true}, Label: "Firefox"}}, ProfileError: "x", PasswordError: "y"}
 	case "inbox":
 		return &inboxPage{page: p, Offers: []offerCard{{page: p, Lead: l, State: "open", Colleagues: []option{{"u2", "Bob"}}, Reasons: []string{"x"}},
 			{page: p, Lead: l, State: "accepted", Contact: &contactView{Email: "a@b.c"}}, {page: p, Lead: l, State: "declined"}, {page: p, Lead: l, State: "closed", Error: "late"}}}
