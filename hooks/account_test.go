@@ -12,6 +12,7 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/account"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/writepath"
 )
 
@@ -168,3 +169,22 @@ func TestConfirmResetEndsSessionsAndIsSingleUse(t *testing.T) {
 
 // actor is an unauthenticated caller (a reset link is opened signed out).
 func (w *world) actor() audit.Actor { return audit.Actor{IP: "127.0.0.1"} }
+
+// A user who unticked a kind of e-mail on the profile page still gets the
+// notification in the app, but no e-mail; others still get both.
+func TestMailOffKeepsTheNotificationInTheAppOnly(t *testing.T) {
+	w := newWorld(t)
+	quiet := w.users["partner_user"]
+	quiet.Set("mail_off", []string{"offer"})
+	require.NoError(t, w.app.Save(quiet))
+	before := w.app.TestMailer.TotalSend()
+	require.NoError(t, notify.Send(w.app, quiet.Id, "offer", "", "Nouvelle offre", "Une offre"))
+	n, err := w.app.FindFirstRecordByData("notifications", "user", quiet.Id)
+	require.NoError(t, err)
+	assert.Equal(t, "offer", n.GetString("kind"))
+	assert.Equal(t, before, w.app.TestMailer.TotalSend(), "no e-mail")
+	require.NoError(t, notify.Send(w.app, quiet.Id, "lead_back_to_pool", "", "Retour au vivier", "Un lead"))
+	assert.Equal(t, before+1, w.app.TestMailer.TotalSend(), "the kinds left ticked are mailed")
+	require.NoError(t, notify.Send(w.app, w.uid("partner_user_b"), "offer", "", "Nouvelle offre", "Une offre"))
+	assert.Equal(t, before+2, w.app.TestMailer.TotalSend(), "other users still get the e-mail")
+}
