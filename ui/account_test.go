@@ -194,3 +194,21 @@ func TestDeviceLabel(t *testing.T) {
 		assert.Equal(t, want, deviceLabel(ua), ua)
 	}
 }
+
+// The account page renders for every demo role, in both languages.
+func TestProfileRendersForEveryRole(t *testing.T) {
+	e := newEnv(t)
+	for _, email := range []string{"admin@demo.test", "manager@demo.test", "teleop@demo.test", "sales@demo.test", "installer001@demo.test", "installer001.sales@demo.test"} {
+		u := e.user(email)
+		for lang, title := range map[string]string{"fr": "Mon compte", "en": "My account"} {
+			u.Set("locale", lang)
+			require.NoError(t, e.app.Save(u))
+			b := e.signedIn(email)
+			r := b.get("/profile")
+			require.Equal(t, http.StatusOK, r.Status, email)
+			has(t, r.Body, "<h1>"+title+"</h1>", email)
+			has(t, r.Body, `id="sessions"`, email)
+			has(t, r.Body, `href="/profile"`, email)
+		}
+	}
+}
