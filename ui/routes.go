@@ -76,6 +76,8 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	notes := ui.Group("").Bind(h.mwNeed("Notifications", func(c caps) bool { return c.Notifications }))
 	notes.GET("/notifications", h.notifications)
 	notes.POST("/notifications/{id}/read", h.readNotification)
+	notes.GET(unreadPath, h.unreadBadge)
+	notes.GET("/notifications/latest", h.showLatestNotifications)
 
 	// Central pool and qualification (prospecting team).
 	pool := ui.Group("").Bind(h.mwNeed("Pool", func(c caps) bool { return c.Pool }))

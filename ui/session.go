@@ -131,7 +131,11 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 		user, err := e.App.FindAuthRecordByToken(c.Value, core.TokenTypeAuth)
 		live := err == nil && user.Collection().Name == "users" && access.AccountBlock(e.App, user, h.now()) == ""
 		if live {
-			_, reason, err := sessions.Check(e.App, user, c.Value, h.now())
+			check := sessions.Check
+			if isPoll(e) {
+				check = sessions.Peek // a background poll is not a use
+			}
+			_, reason, err := check(e.App, user, c.Value, h.now())
 			if err != nil {
 				return err
 			}
