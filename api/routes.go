@@ -98,6 +98,7 @@ var rateLimitRules = []struct {
 }{
 	{"POST /api/prm/leads/ingest", 6000, 10}, // per IP, authenticated callers (integrations)
 	{"*:auth", 10, 60},                       // logins
+	{"*:requestPasswordReset", 5, 60},        // password-reset e-mails (REST; the UI limits its form itself)
 	{"POST /api/prm/webform/", 5, 60},        // the public web form
 	{"*:create", 50, 5},                      // record creations
 	{"/api/batch", 3, 1},                     // PocketBase's batch API (off)
@@ -213,14 +214,16 @@ func bindRecordRequests(app core.App) {
 	app.OnRecordEnrich("opportunities").Bind(&hook.Handler[*core.RecordEnrichEvent]{Id: "relaisOpportunityFields", Func: showOpportunityFields})
 }
 
-// bindAuthRequests binds the request hooks of logins, refreshes and
-// impersonations (auth.go, sessions.go).
+// bindAuthRequests binds the request hooks of logins, refreshes,
+// impersonations and password resets (auth.go, sessions.go,
+// password_reset.go).
 func bindAuthRequests(app core.App) {
 	app.OnRecordAuthWithPasswordRequest().Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisAuditLoginFailure", Priority: loginAuditPriority, Func: auditLoginFailure})
 	app.OnRecordAuthWithPasswordRequest("users").Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisPasswordAuth", Priority: PasswordAuthPriority, Func: passwordAuth})
 	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisAuditLogin", Priority: loginAuditPriority, Func: auditLogin})
 	app.OnRecordAuthRequest("users").Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisLastLogin", Priority: lastLoginPriority, Func: recordLastLogin})
 	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisSessionStart", Priority: sessionStartPriority, Func: startAuthSession})
+	app.OnRecordConfirmPasswordResetRequest("users").Bind(&hook.Handler[*core.RecordConfirmPasswordResetRequestEvent]{Id: "relaisPasswordResetAudit", Func: auditPasswordReset})
 }
 
 // bindOtherRequests binds the request hooks of realtime subscriptions,

@@ -188,3 +188,25 @@ func TestMailOffKeepsTheNotificationInTheAppOnly(t *testing.T) {
 	require.NoError(t, notify.Send(w.app, w.uid("partner_user_b"), "offer", "", "Nouvelle offre", "Une offre"))
 	assert.Equal(t, before+2, w.app.TestMailer.TotalSend(), "other users still get the e-mail")
 }
+
+// PocketBase's REST confirm-password-reset is audited like the UI's page,
+// and its request is rate limited (5 per minute per IP).
+func TestRESTPasswordResetIsAuditedAndLimited(t *testing.T) {
+	w := newWorld(t)
+	u := w.users["sales"]
+	token, err := u.NewPasswordResetToken()
+	require.NoError(t, err)
+	r := w.client.Do(http.MethodPost, "/api/collections/users/confirm-password-reset", "",
+		map[string]any{"token": token, "password": "a-new-password-1", "passwordConfirm": "a-new-password-1"})
+	require.Equal(t, http.StatusNoContent, r.Status, r.Body)
+	rec, err := w.app.FindFirstRecordByData("audit_log", "action", account.ActionPasswordReset)
+	require.NoError(t, err)
+	assert.Equal(t, u.Id, rec.GetString("record"))
+
+	w.app.Settings().RateLimits.Enabled = true
+	statuses := []int{}
+	for range 6 {
+		statuses = append(statuses, w.client.Do(http.MethodPost, "/api/collections/users/request-password-reset", "", map[string]any{"email": "nobody@world.test"}).Status)
+	}
+	assert.Equal(t, []int{204, 204, 204, 204, 204, 429}, statuses)
+}
