@@ -120,6 +120,7 @@ var rateLimitRules = []struct {
 	Max, Duration   int
 }{
 	{"*:auth", "@guest", 120, 60},               // logins (guessing is slowed per account: login_throttle.go)
+	{"*:requestPasswordReset", "@guest", 5, 60}, // password-reset e-mails (REST; the UI limits its form itself)
 	{"POST /api/prm/webform/", "@guest", 5, 60}, // the public web form
 	{"*:create", "@guest", 50, 5},               // record creations
 	{"/api/batch", "@guest", 3, 1},              // PocketBase's batch API (off)
@@ -259,8 +260,9 @@ func bindRecordRequests(app core.App) {
 	app.OnRecordEnrich("opportunities").Bind(&hook.Handler[*core.RecordEnrichEvent]{Id: "relaisOpportunityFields", Func: showOpportunityFields})
 }
 
-// bindAuthRequests binds the request hooks of logins, refreshes and
-// impersonations (login_throttle.go, auth.go, sessions.go).
+// bindAuthRequests binds the request hooks of logins, refreshes,
+// impersonations and password resets (login_throttle.go, auth.go,
+// sessions.go, password_reset.go).
 func bindAuthRequests(app core.App) {
 	app.OnRecordAuthWithPasswordRequest().Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisLoginThrottle", Priority: loginThrottlePriority, Func: throttleLogin})
 	app.OnRecordAuthWithPasswordRequest().Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisAuditLoginFailure", Priority: loginAuditPriority, Func: auditLoginFailure})
@@ -268,6 +270,7 @@ func bindAuthRequests(app core.App) {
 	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisAuditLogin", Priority: loginAuditPriority, Func: auditLogin})
 	app.OnRecordAuthRequest("users").Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisLastLogin", Priority: lastLoginPriority, Func: recordLastLogin})
 	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisSessionStart", Priority: sessionStartPriority, Func: startAuthSession})
+	app.OnRecordConfirmPasswordResetRequest("users").Bind(&hook.Handler[*core.RecordConfirmPasswordResetRequestEvent]{Id: "relaisPasswordResetAudit", Func: auditPasswordReset})
 }
 
 // bindOtherRequests binds the request hooks of realtime subscriptions,

@@ -122,6 +122,10 @@ func startAuthSession(e *core.RecordAuthRequestEvent) error {
 	default:
 		token, fresh, err = sessions.Start(e.App, e.Record, e.Token, sessions.ViaAPI, now)
 	}
+	if err == nil && fresh.ID != "" {
+		// the profile page lists the sessions by device
+		err = sessions.SetDevice(e.App, token, e.Request.UserAgent(), e.RealIP())
+	}
 	if err != nil {
 		return e.InternalServerError("", err)
 	}

@@ -36,6 +36,8 @@ func Register(app core.App) {
 	bindRecords(app)
 	// the e-mail of a notification, after its commit (mail.go)
 	bindMail(app)
+	// the password-reset e-mail in the user's language (self_service.go)
+	bindSelfService(app)
 	// offer expiry and distribution, session purge, suspensions, access
 	// reviews (jobs.go)
 	bindJobs(app)

@@ -29,9 +29,14 @@ func bindJobs(app core.App) {
 	}})
 }
 
-// runOffers expires the offers past their deadline and offers the ready
-// leads (every minute).
+// runOffers reminds the offers close to their deadline, expires the
+// offers past it and offers the ready leads (every minute).
 func runOffers(app core.App, now time.Time) {
+	if n, err := distribution.RemindOffers(app, now); err != nil {
+		app.Logger().Error("offer reminder job failed", "error", err)
+	} else if n > 0 {
+		app.Logger().Info("offers reminded", "count", n)
+	}
 	if n, err := distribution.ExpireOffers(app, now); err != nil {
 		app.Logger().Error("offer expiry job failed", "error", err)
 	} else if n > 0 {

@@ -92,6 +92,9 @@ func (h *handlers) login(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	if err := sessions.SetDevice(e.App, token, e.Request.UserAgent(), e.RealIP()); err != nil {
+		return err
+	}
 	now := types.NowDateTime()
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		// a direct update, as for API logins: recording a login is not a change of the account

@@ -82,6 +82,9 @@ func (h *handlers) readNotification(e *core.RequestEvent) error {
 	if !isHX(e) {
 		return e.Redirect(http.StatusSeeOther, "/notifications")
 	}
+	if e.Request.URL.Query().Get("in") == "menu" {
+		return h.latestNotifications(e, true)
+	}
 	return h.notifications(e)
 }
 

@@ -22,11 +22,22 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	guest.GET("/login", h.showLogin)
 	guest.POST("/login", h.login)
 	guest.POST("/lang", h.setLang)
+	// forgotten password: the reset link's e-mail and the page it opens
+	guest.GET("/forgot-password", h.showForgot)
+	guest.POST("/forgot-password", h.forgot)
+	guest.GET("/reset-password/{token}", h.showReset)
+	guest.POST("/reset-password/{token}", h.reset)
 
 	// Signed-in pages.
 	ui := r.Group("").Bind(base...).Bind(h.mwSignedIn())
 	ui.GET("/{$}", h.home)
 	ui.POST("/logout", h.logout)
+
+	// The user's own account: profile, password, sessions (every role).
+	ui.GET("/profile", h.profile)
+	ui.POST("/profile", h.saveProfile)
+	ui.POST("/profile/password", h.changePassword)
+	ui.POST("/profile/logout-everywhere", h.logoutEverywhere)
 
 	// Leads of every role (the read path decides which).
 	leads := ui.Group("").Bind(h.mwNeed("Leads", func(c caps) bool { return c.Leads }))
@@ -68,6 +79,8 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	notes.GET("/notifications", h.notifications)
 	notes.GET("/notifications/{id}/open", h.openNotification) // the link of a notification and its e-mail
 	notes.POST("/notifications/{id}/read", h.readNotification)
+	notes.GET(unreadPath, h.unreadBadge)
+	notes.GET("/notifications/latest", h.showLatestNotifications)
 
 	// Central pool and qualification (prospecting team).
 	pool := ui.Group("").Bind(h.mwNeed("Pool", func(c caps) bool { return c.Pool }))

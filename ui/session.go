@@ -72,6 +72,7 @@ func setFlash(e *core.RequestEvent, id string) {
 // flashIDs are the only message ids a flash cookie may carry.
 var flashIDs = map[string]bool{
 	"flash.session_ended": true, "flash.logged_out": true, "flash.lang_saved": true, "flash.notification_gone": true,
+	"flash.password_reset": true, "flash.password_changed": true, "flash.profile_saved": true, "flash.logged_out_everywhere": true,
 }
 
 // takeFlash reads and clears the flash cookie.
@@ -130,7 +131,11 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 		user, err := e.App.FindAuthRecordByToken(c.Value, core.TokenTypeAuth)
 		live := err == nil && user.Collection().Name == "users" && access.AccountBlock(e.App, user, h.now()) == ""
 		if live {
-			_, reason, err := sessions.Check(e.App, user, c.Value, h.now())
+			check := sessions.Check
+			if isPoll(e) {
+				check = sessions.Peek // a background poll is not a use
+			}
+			_, reason, err := check(e.App, user, c.Value, h.now())
 			if err != nil {
 				return err
 			}

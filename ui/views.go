@@ -19,17 +19,21 @@ import (
 var templateFS embed.FS
 
 // viewNames declares every view; each is templates/<name>.html parsed with
-// layout.html and partials.html, and must define "title" and "content".
+// the base views (baseViews), and must define "title" and "content".
 // A missing or broken view fails the start (and TestEveryViewRenders).
 var viewNames = []string{
-	"login", "error",
+	"login", "error", "forgot_password", "reset_password", "profile",
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
 	"dashboard", "report_partners", "report_charts", "report_map",
 }
 
+// baseViews are the template files every view is parsed with: the page
+// layout, the shared partials, the header's notification menu.
+var baseViews = []string{"layout", "partials", "notes_menu"}
+
 // viewParts lists, per view, the shared template files it is parsed with
-// besides layout.html and partials.html (the report pages share their tabs
+// besides the base views (the report pages share their tabs
 // and filters).
 var viewParts = map[string][]string{
 	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
@@ -61,7 +65,10 @@ var templateFuncs = template.FuncMap{
 func parseViews() (*views, error) {
 	v := &views{sets: map[string]*template.Template{}}
 	for _, name := range viewNames {
-		files := []string{"templates/layout.html", "templates/partials.html"}
+		files := []string{}
+		for _, b := range baseViews {
+			files = append(files, "templates/"+b+".html")
+		}
 		for _, part := range viewParts[name] {
 			files = append(files, "templates/"+part+".html")
 		}
@@ -138,6 +145,7 @@ type page struct {
 	Icon     string
 	Now      time.Time
 	Path     string
+	Unread   int // unread notifications (the header's count)
 }
 
 // CSRFHeaders is the hx-headers value that sends the CSRF token with every
@@ -170,6 +178,7 @@ func (h *handlers) page(e *core.RequestEvent, active, titleID string) *page {
 		p.UserID, p.UserName, p.Email = s.user.Id, s.user.GetString("name"), s.user.Email()
 		p.Role, p.Kind, p.Caps = s.role, s.kind, s.caps
 		p.Menu = menuFor(s.caps)
+		h.withUnread(e, p)
 	}
 	if titleID != "" {
 		p.Title = p.T(titleID)

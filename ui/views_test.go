@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/governance"
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // sampleData gives every view data with each optional block filled, so
@@ -23,13 +24,21 @@ func sampleData(t *testing.T, view string) viewData {
 	tr, err := newTranslator()
 	require.NoError(t, err)
 	p := &page{locale: tr.locale("en"), UserID: "u1", UserName: "Ada", Role: "admin", Kind: "internal", CSRF: "tok", Now: time.Now(),
-		Menu: menuFor(caps{Leads: true, Board: true, Matrix: true}), Active: "leads", Flash: "hello"}
+		Menu: menuFor(caps{Leads: true, Board: true, Matrix: true}), Active: "leads", Flash: "hello",
+		Caps: caps{Notifications: true}, Unread: 2}
 	l := leadView{ID: "l1", Company: "ACME", Status: "offered", Segment: "farm", Internal: true, Held: true, ConflictKind: "lead"}
 	switch view {
 	case "login":
 		return &loginPage{page: p, Error: "no"}
 	case "error":
 		return &errorPage{page: p, Status: 404, Message: "not found"}
+	case "forgot_password":
+		return &forgotPage{page: p, Email: "a@b.c", Error: "no"}
+	case "reset_password":
+		return &resetPage{page: p, Token: "t", Email: "a@b.c", Error: "no"}
+	case "profile":
+		return &profilePage{page: p, Editable: true, Name: "Ada", Locale: "en", MailOff: []string{"offer"}, MailKinds: []string{"offer", "offer_reminder"},
+			Devices: []deviceView{{Device: sessions.Device{Via: "ui", IP: "127.0.0.1", Current: true}, Label: "Firefox"}}, ProfileError: "x", PasswordError: "y"}
 	case "inbox":
 		return &inboxPage{page: p, Offers: []offerCard{{page: p, Lead: l, State: "open", Colleagues: []option{{"u2", "Bob"}}, Reasons: []option{{"zone", "Z"}}},
 			{page: p, Lead: l, State: "accepted", Contact: &contactView{Email: "a@b.c"}}, {page: p, Lead: l, State: "declined"}, {page: p, Lead: l, State: "closed", Error: "late"}}}
@@ -89,7 +98,10 @@ func TestEveryViewRenders(t *testing.T) {
 	}
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	require.NoError(t, err)
-	declared := map[string]bool{"layout": true, "partials": true}
+	declared := map[string]bool{}
+	for _, b := range baseViews {
+		declared[b] = true
+	}
 	for _, n := range viewNames {
 		declared[n] = true
 		for _, part := range viewParts[n] {

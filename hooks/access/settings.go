@@ -29,6 +29,9 @@ type Settings struct {
 	// unused for that long, or that old (package sessions).
 	SessionIdleMinutes int
 	SessionMaxHours    int
+	// OfferReminderHours is how long before an offer's deadline its
+	// assignee and partner managers are reminded (once).
+	OfferReminderHours int
 }
 
 // Defaults of the partner page cap and the export row cap (also used by
@@ -46,7 +49,7 @@ func DefaultSettings() Settings {
 	return Settings{
 		ScoreThreshold: 60, DefaultAcceptHours: 48, MaxOffers: 3, ExportRowCap: DefaultExportRowCap,
 		PartnerPageCap: DefaultPartnerPageCap, ProtectionDays: 90, WonValidationAmount: 50000,
-		SessionIdleMinutes: 480, SessionMaxHours: 24,
+		SessionIdleMinutes: 480, SessionMaxHours: 24, OfferReminderHours: 4,
 	}
 }
 
@@ -84,6 +87,7 @@ func settingsFrom(r *core.Record) Settings {
 	setInt(&s.ProtectionDays, "protection_days")
 	setInt(&s.SessionIdleMinutes, "session_idle_minutes")
 	setInt(&s.SessionMaxHours, "session_max_hours")
+	setInt(&s.OfferReminderHours, "offer_reminder_hours")
 	if v := r.GetFloat("won_validation_amount"); v > 0 {
 		s.WonValidationAmount = v
 	}

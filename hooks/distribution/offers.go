@@ -237,7 +237,8 @@ func closeOffer(tx core.App, lead, o *core.Record, outcome, reason string, by *c
 }
 
 // ExpireOffers expires every offer past its deadline and re-offers the
-// leads; it is what the cron job runs every minute under serve.
+// leads, telling the channel managers (escalateExpiry); it is what the
+// cron job runs every minute under serve.
 func ExpireOffers(app core.App, now time.Time) (int, error) {
 	rows := []struct {
 		ID string `db:"id"`
@@ -262,7 +263,11 @@ func ExpireOffers(app core.App, now time.Time) (int, error) {
 				return err
 			}
 			n++
-			return closeOffer(tx, lead, o, "expired", "", nil, audit.SystemActor("offer-expiry"), "offer.expire")
+			partner := lead.GetString("partner")
+			if err := closeOffer(tx, lead, o, "expired", "", nil, audit.SystemActor("offer-expiry"), "offer.expire"); err != nil {
+				return err
+			}
+			return escalateExpiry(tx, lead.Id, partner)
 		})
 		if err != nil {
 			app.Logger().Error("expiring an offer failed", "lead", r.ID, "error", err)

@@ -21,7 +21,7 @@ import (
 )
 
 // mailedKinds are the notification kinds also sent by e-mail.
-var mailedKinds = map[string]bool{"offer": true, "lead_back_to_pool": true, "offer_accepted": false}
+var mailedKinds = map[string]bool{"offer": true, "lead_back_to_pool": true, "offer_accepted": false, "offer_reminder": true}
 
 // Mailed reports whether notifications of kind are also sent by e-mail.
 func Mailed(kind string) bool { return mailedKinds[kind] }

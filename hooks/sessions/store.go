@@ -206,6 +206,17 @@ func sessionOf(app core.App, auth *core.Record, token string) (s Session, ok boo
 // session is over a timeout (it is then ended). An error is a database
 // error: the caller must fail closed.
 func Check(app core.App, auth *core.Record, token string, now time.Time) (Session, string, error) {
+	return check(app, auth, token, now, true)
+}
+
+// Peek is Check without recording a use: what a background poll of a
+// page (the unread count) calls, so that a tab left open does not keep
+// its session from going idle.
+func Peek(app core.App, auth *core.Record, token string, now time.Time) (Session, string, error) {
+	return check(app, auth, token, now, false)
+}
+
+func check(app core.App, auth *core.Record, token string, now time.Time, use bool) (Session, string, error) {
 	s, ok, err := sessionOf(app, auth, token)
 	if err != nil {
 		return Session{}, "", err
@@ -223,7 +234,7 @@ func Check(app core.App, auth *core.Record, token string, now time.Time) (Sessio
 		}
 		return Session{}, Expired, nil
 	}
-	if now.Sub(s.LastSeen) >= lastSeenEvery {
+	if use && now.Sub(s.LastSeen) >= lastSeenEvery {
 		if _, err := app.DB().NewQuery("UPDATE relais_sessions SET last_seen = {:t} WHERE id = {:id}").
 			Bind(dbx.Params{"t": now.Unix(), "id": s.ID}).Execute(); err != nil {
 			return Session{}, "", err

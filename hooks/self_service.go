@@ -1,0 +1,16 @@
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/relais/relais/hooks/account"
+)
+
+// bindSelfService words PocketBase's password-reset e-mail of users (sent
+// by the UI's "forgot password" and by the REST API's
+// request-password-reset) in the user's language, with a link to the
+// Relais page that sets the new password.
+func bindSelfService(app core.App) {
+	app.OnMailerRecordPasswordResetSend("users").Bind(&hook.Handler[*core.MailerRecordEvent]{Id: "relaisResetMail", Func: account.LocalizeResetMail})
+}
