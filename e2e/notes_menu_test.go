@@ -57,7 +57,7 @@ func TestUnreadBadgeJourney(t *testing.T) {
 	for _, u := range users {
 		rec, err := s.app.FindAuthRecordByEmail("users", u.email)
 		require.NoError(t, err)
-		require.NoError(t, notify.Send(s.app, rec.Id, "offer", "", u.title, "e2e"))
+		require.NoError(t, notify.Send(s.app, rec.Id, "offer", "", notify.Msg("back_to_pool", "lead", u.title, "city", "e2e")))
 	}
 	deadline := time.Now().Add(45 * time.Second)
 	for _, u := range users {

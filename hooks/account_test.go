@@ -178,14 +178,14 @@ func TestMailOffKeepsTheNotificationInTheAppOnly(t *testing.T) {
 	quiet.Set("mail_off", []string{"offer"})
 	require.NoError(t, w.app.Save(quiet))
 	before := w.app.TestMailer.TotalSend()
-	require.NoError(t, notify.Send(w.app, quiet.Id, "offer", "", "Nouvelle offre", "Une offre"))
+	require.NoError(t, notify.Send(w.app, quiet.Id, "offer", "", notify.Msg("back_to_pool", "lead", "Nouvelle offre", "city", "Une offre")))
 	n, err := w.app.FindFirstRecordByData("notifications", "user", quiet.Id)
 	require.NoError(t, err)
 	assert.Equal(t, "offer", n.GetString("kind"))
 	assert.Equal(t, before, w.app.TestMailer.TotalSend(), "no e-mail")
-	require.NoError(t, notify.Send(w.app, quiet.Id, "lead_back_to_pool", "", "Retour au vivier", "Un lead"))
+	require.NoError(t, notify.Send(w.app, quiet.Id, "lead_back_to_pool", "", notify.Msg("back_to_pool", "lead", "Retour au vivier", "city", "Un lead")))
 	assert.Equal(t, before+1, w.app.TestMailer.TotalSend(), "the kinds left ticked are mailed")
-	require.NoError(t, notify.Send(w.app, w.uid("partner_user_b"), "offer", "", "Nouvelle offre", "Une offre"))
+	require.NoError(t, notify.Send(w.app, w.uid("partner_user_b"), "offer", "", notify.Msg("back_to_pool", "lead", "Nouvelle offre", "city", "Une offre")))
 	assert.Equal(t, before+2, w.app.TestMailer.TotalSend(), "other users still get the e-mail")
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/notify"
 )
 
 // latestNotes is how many notifications the header's menu shows.
@@ -65,8 +66,10 @@ func (h *handlers) latestNotifications(e *core.RequestEvent, oob bool) error {
 		return err
 	}
 	for _, r := range recs {
-		m.Latest = append(m.Latest, notificationView{ID: r.Id, Kind: r.GetString("kind"), Title: r.GetString("title"),
-			Lead: r.GetString("lead"), Read: r.GetBool("read"), Created: r.GetDateTime("created")})
+		// written in the reader's language (the stored text for older ones)
+		title, _ := notify.Text(r, m.Lang)
+		m.Latest = append(m.Latest, notificationView{ID: r.Id, Kind: r.GetString("kind"), Title: title,
+			Link: notify.Link(r.Id), Lead: r.GetString("lead") != "", Read: r.GetBool("read"), Created: r.GetDateTime("created")})
 	}
 	return h.fragment(e, http.StatusOK, "notifications", "notes_latest", m)
 }

@@ -47,8 +47,8 @@ func TestUnreadCountInTheHeader(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.Equal(t, want, unreadIn(t, r.Body))
 
-	require.NoError(t, notify.Send(e.app, u.Id, "offer", "", "Offre test du badge", "corps"))
-	require.NoError(t, notify.Send(e.app, e.user("installer008.sales@demo.test").Id, "offer", "", "Offre d'un autre", "corps"))
+	require.NoError(t, notify.Send(e.app, u.Id, "offer", "", notify.Msg("back_to_pool", "lead", "Offre test du badge", "city", "corps")))
+	require.NoError(t, notify.Send(e.app, e.user("installer008.sales@demo.test").Id, "offer", "", notify.Msg("back_to_pool", "lead", "Offre d'un autre", "city", "corps")))
 	r = b.get("/notifications/unread", hx)
 	assert.Equal(t, want+1, unreadIn(t, r.Body), "the new notification counts, another user's does not")
 

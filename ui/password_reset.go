@@ -36,7 +36,7 @@ func (h *handlers) showForgot(e *core.RequestEvent) error {
 func (h *handlers) forgot(e *core.RequestEvent) error {
 	email := strings.TrimSpace(strings.ToLower(e.Request.FormValue("email")))
 	p := &forgotPage{page: h.page(e, "", "forgot.title"), Email: email}
-	if e.App.Settings().RateLimits.Enabled && (!h.logins.allow("reset-ip:"+e.RealIP(), 5, 15*time.Minute) || !h.logins.allow("reset-email:"+email, 3, time.Hour)) {
+	if e.App.Settings().RateLimits.Enabled && (!h.allowed("reset-ip:"+e.RealIP(), 5, 15*time.Minute) || !h.allowed("reset-email:"+email, 3, time.Hour)) {
 		p.Error = p.T("forgot.too_many")
 		return h.render(e, http.StatusTooManyRequests, "forgot_password", p)
 	}

@@ -119,7 +119,7 @@ func (h *handlers) changePassword(e *core.RequestEvent) error {
 		p.PasswordError = msg(p)
 		return h.render(e, status, "profile", p)
 	}
-	if e.App.Settings().RateLimits.Enabled && !h.logins.allow("password:"+s.user.Id, 5, 15*time.Minute) {
+	if e.App.Settings().RateLimits.Enabled && !h.allowed("password:"+s.user.Id, 5, 15*time.Minute) {
 		return fail(http.StatusTooManyRequests, func(p *profilePage) string { return p.T("profile.too_many") })
 	}
 	err := account.ChangePassword(e.App, access.ByRequest(e), e.Request.FormValue("oldPassword"),
@@ -174,4 +174,11 @@ func (h *handlers) logoutEverywhere(e *core.RequestEvent) error {
 		return e.NoContent(http.StatusNoContent)
 	}
 	return e.Redirect(http.StatusSeeOther, "/login")
+}
+
+// allowed counts one attempt under key in the UI's throttle window and
+// reports whether it stays within max per period.
+func (h *handlers) allowed(key string, max int, period time.Duration) bool {
+	ok, _ := h.logins.Allow(key, max, period, h.now())
+	return ok
 }
