@@ -56,7 +56,7 @@ func TestUnreadCountInTheHeader(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status)
 	has(t, r.Body, "Offre test du badge")
 	lacks(t, r.Body, "Offre d'un autre")
-	n, err := e.app.FindFirstRecordByData("notifications", "title", "Offre test du badge")
+	n, err := e.app.FindFirstRecordByFilter("notifications", "title ~ {:t}", dbx.Params{"t": "Offre test du badge"})
 	require.NoError(t, err)
 	r = b.post("/notifications/"+n.Id+"/read?in=menu", nil, hx)
 	require.Equal(t, http.StatusOK, r.Status)

@@ -11,6 +11,10 @@ var catalogue = map[string]map[string]string{
 		"offer.title": "Nouvelle offre : {{.lead}} ({{.city}})",
 		"offer.body":  "{{.lead}} — {{.postal_code}} {{.city}}\nSegment : {{.segment}} · Score : {{.score}}\n{{if .interest}}{{.interest}}\n{{end}}À accepter avant le {{.accept_by}} (heure de Paris)",
 
+		"offer_reminder.title":   "Offre bientôt expirée : {{.lead}} ({{.city}})",
+		"offer_reminder.body":    "{{.lead}} — {{.postal_code}} {{.city}}\nSegment : {{.segment}} · Score : {{.score}}\n{{if .interest}}{{.interest}}\n{{end}}À accepter avant le {{.accept_by}} (heure de Paris)",
+		"offer_expired.title":    "Offre expirée sans réponse : {{.lead}} ({{.city}})",
+		"offer_expired.body":     "{{.lead}} — {{.city}}\n{{.partner}} n'a pas répondu à temps ; le lead a été proposé à nouveau.",
 		"no_candidate.title":     "Aucun partenaire ne peut prendre ce lead : {{.lead}} ({{.city}})",
 		"no_candidate.body":      "{{.lead}} — {{.city}}\nAucun partenaire actif ne couvre ce lead{{if .reason}} ({{.reason}}){{end}} : à attribuer à la main ou à couvrir.",
 		"lead_withdrawn.title":   "Lead retiré : {{.lead}} ({{.city}})",
@@ -60,6 +64,10 @@ var catalogue = map[string]map[string]string{
 		"offer.title": "New offer: {{.lead}} ({{.city}})",
 		"offer.body":  "{{.lead}} — {{.postal_code}} {{.city}}\nSegment: {{.segment}} · Score: {{.score}}\n{{if .interest}}{{.interest}}\n{{end}}Accept before {{.accept_by}} (Paris time)",
 
+		"offer_reminder.title":   "Offer expiring soon: {{.lead}} ({{.city}})",
+		"offer_reminder.body":    "{{.lead}} — {{.postal_code}} {{.city}}\nSegment: {{.segment}} · Score: {{.score}}\n{{if .interest}}{{.interest}}\n{{end}}Accept before {{.accept_by}} (Paris time)",
+		"offer_expired.title":    "Offer expired unanswered: {{.lead}} ({{.city}})",
+		"offer_expired.body":     "{{.lead}} — {{.city}}\n{{.partner}} did not answer in time; the lead was offered again.",
 		"no_candidate.title":     "No partner can take this lead: {{.lead}} ({{.city}})",
 		"no_candidate.body":      "{{.lead}} — {{.city}}\nNo active partner covers this lead{{if .reason}} ({{.reason}}){{end}}: assign it by hand or cover the area.",
 		"lead_withdrawn.title":   "Lead withdrawn: {{.lead}} ({{.city}})",
