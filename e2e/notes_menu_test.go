@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"github.com/pocketbase/dbx"
 	"strconv"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func TestUnreadBadgeJourney(t *testing.T) {
 		require.Contains(t, list, u.title)
 		fitsWidth(t, u.ctx, "the open notification menu")
 		screenshot(t, u.ctx, "notification-menu-"+u.lang+"-mobile.png")
-		n, err := s.app.FindFirstRecordByData("notifications", "title", u.title)
+		n, err := s.app.FindFirstRecordByFilter("notifications", "title ~ {:t}", dbx.Params{"t": u.title})
 		require.NoError(t, err)
 		do(t, u.ctx, chromedp.Click(chromedp.CSS("#menu-note-"+n.Id+" button")))
 		require.Eventually(t, func() bool { return unread(t, u.ctx) == u.before }, 10*time.Second, 100*time.Millisecond, "%s: marked read", u.lang)
