@@ -1,7 +1,11 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -33,8 +37,8 @@ func ingestLead(e *core.RequestEvent) error {
 		return e.ForbiddenError("Your role may not create leads.", nil)
 	}
 	var in intake.IngestInput
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("The body must be a JSON lead.", nil)
+	if err := bindIntake(e, &in); err != nil {
+		return bodyError(e, err, "The body must be a JSON lead.")
 	}
 	if in.Source == "" {
 		in.Source = "api"
@@ -82,11 +86,13 @@ func ingestLeads(e *core.RequestEvent) error {
 	if !intake.MayIngest(e.App, e.Auth) {
 		return e.ForbiddenError("Your role may not create leads.", nil)
 	}
+	// each lead is decoded alone: one with a value of the wrong type
+	// fails alone, naming its field
 	var body struct {
-		Leads []intake.IngestInput `json:"leads"`
+		Leads []json.RawMessage `json:"leads"`
 	}
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError(`The body must be {"leads": [...]}.`, nil)
+	if err := bindIntake(e, &body); err != nil {
+		return bodyError(e, err, `The body must be {"leads": [...]}.`)
 	}
 	if err := intake.CheckBatch(len(body.Leads)); err != nil {
 		return APIError(e, err)
@@ -95,7 +101,7 @@ func ingestLeads(e *core.RequestEvent) error {
 	if err != nil {
 		return APIError(e, err)
 	}
-	items, err := it.IngestBatch(e.App, audit.ActorOf(e), e.Auth, body.Leads)
+	items, err := it.IngestJSONBatch(e.App, audit.ActorOf(e), e.Auth, body.Leads)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -115,13 +121,43 @@ func webformLead(e *core.RequestEvent) error {
 		return APIError(e, err) // no key is valid when the settings cannot be read
 	}
 	var f intake.WebForm
-	if err := e.BindBody(&f); err != nil {
-		return e.BadRequestError("Invalid form.", nil)
+	if err := bindIntake(e, &f); err != nil {
+		return bodyError(e, err, "Invalid form.")
 	}
 	if err := intake.SubmitWebForm(e.App, audit.ActorOf(e), f); err != nil {
 		return APIError(e, err)
 	}
 	return e.JSON(http.StatusCreated, map[string]any{"status": "received"})
+}
+
+// bindIntake reads the body of an intake route: JSON through
+// intake.DecodeJSON (a value of the wrong type is refused naming its
+// field), a form through PocketBase's binder; an empty body leaves v as it
+// is.
+func bindIntake(e *core.RequestEvent, v any) error {
+	if !strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json") {
+		return e.BindBody(v)
+	}
+	// the request info first (PocketBase's parse of the body, which the
+	// enrich step reads later), then the raw body again (re-readable)
+	if _, err := e.RequestInfo(); err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(e.Request.Body)
+	if err != nil || len(raw) == 0 {
+		return err
+	}
+	return intake.DecodeJSON(raw, v)
+}
+
+// bodyError answers an unreadable body: the field a domain error names,
+// else msg.
+func bodyError(e *core.RequestEvent, err error, msg string) error {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Field != "" {
+		return APIError(e, de)
+	}
+	return e.BadRequestError(msg, nil)
 }
 
 // assignLead serves POST /api/prm/leads/{id}/assign {partner} (distribution.Assign).
