@@ -2,10 +2,7 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -37,7 +34,7 @@ func ingestLead(e *core.RequestEvent) error {
 		return e.ForbiddenError("Your role may not create leads.", nil)
 	}
 	var in intake.IngestInput
-	if err := bindIntake(e, &in); err != nil {
+	if err := bindBody(e, &in); err != nil {
 		return bodyError(e, err, "The body must be a JSON lead.")
 	}
 	if in.Source == "" {
@@ -91,7 +88,7 @@ func ingestLeads(e *core.RequestEvent) error {
 	var body struct {
 		Leads []json.RawMessage `json:"leads"`
 	}
-	if err := bindIntake(e, &body); err != nil {
+	if err := bindBody(e, &body); err != nil {
 		return bodyError(e, err, `The body must be {"leads": [...]}.`)
 	}
 	if err := intake.CheckBatch(len(body.Leads)); err != nil {
@@ -121,7 +118,7 @@ func webformLead(e *core.RequestEvent) error {
 		return APIError(e, err) // no key is valid when the settings cannot be read
 	}
 	var f intake.WebForm
-	if err := bindIntake(e, &f); err != nil {
+	if err := bindBody(e, &f); err != nil {
 		return bodyError(e, err, "Invalid form.")
 	}
 	if err := intake.SubmitWebForm(e.App, audit.ActorOf(e), f); err != nil {
@@ -130,43 +127,13 @@ func webformLead(e *core.RequestEvent) error {
 	return e.JSON(http.StatusCreated, map[string]any{"status": "received"})
 }
 
-// bindIntake reads the body of an intake route: JSON through
-// intake.DecodeJSON (a value of the wrong type is refused naming its
-// field), a form through PocketBase's binder; an empty body leaves v as it
-// is.
-func bindIntake(e *core.RequestEvent, v any) error {
-	if !strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json") {
-		return e.BindBody(v)
-	}
-	// the request info first (PocketBase's parse of the body, which the
-	// enrich step reads later), then the raw body again (re-readable)
-	if _, err := e.RequestInfo(); err != nil {
-		return err
-	}
-	raw, err := io.ReadAll(e.Request.Body)
-	if err != nil || len(raw) == 0 {
-		return err
-	}
-	return intake.DecodeJSON(raw, v)
-}
-
-// bodyError answers an unreadable body: the field a domain error names,
-// else msg.
-func bodyError(e *core.RequestEvent, err error, msg string) error {
-	var de *domain.Error
-	if errors.As(err, &de) && de.Field != "" {
-		return APIError(e, de)
-	}
-	return e.BadRequestError(msg, nil)
-}
-
 // assignLead serves POST /api/prm/leads/{id}/assign {partner} (distribution.Assign).
 func assignLead(e *core.RequestEvent) error {
 	var body struct {
 		Partner string `json:"partner"`
 	}
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, &body); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	return respondLead(e)(distribution.Assign(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Partner))
 }
@@ -177,8 +144,8 @@ func acceptLead(e *core.RequestEvent) error {
 		Assignee string `json:"assignee"`
 	}
 	if e.Request.ContentLength > 0 {
-		if err := e.BindBody(&body); err != nil {
-			return e.BadRequestError("Invalid body.", nil)
+		if err := bindBody(e, &body); err != nil {
+			return bodyError(e, err, "Invalid body.")
 		}
 	}
 	lead, err := distribution.Accept(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Assignee)
@@ -231,8 +198,8 @@ func declineLead(e *core.RequestEvent) error {
 	var body struct {
 		Reason string `json:"reason"`
 	}
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, &body); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	if err := distribution.Decline(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Reason); err != nil {
 		return APIError(e, err)
