@@ -36,8 +36,8 @@ func respondOpportunity(e *core.RequestEvent, status int, id string) error {
 func openOpportunity(e *core.RequestEvent) error {
 	var in deals.OpportunityInput
 	if e.Request.ContentLength != 0 {
-		if err := e.BindBody(&in); err != nil {
-			return e.BadRequestError("Invalid body.", nil)
+		if err := bindBody(e, &in); err != nil {
+			return bodyError(e, err, "Invalid body.")
 		}
 	}
 	rec, err := deals.OpportunityFromLead(e.App, access.ByRequest(e), e.Request.PathValue("id"), in)
@@ -52,8 +52,8 @@ func openOpportunity(e *core.RequestEvent) error {
 // 202 when a win waits for a validator.
 func moveStage(e *core.RequestEvent) error {
 	var in deals.StageInput
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, &in); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	rec, outcome, err := deals.MoveStage(e.App, access.ByRequest(e), e.Request.PathValue("id"), in)
 	if err != nil {
@@ -73,8 +73,8 @@ func validateWin(e *core.RequestEvent) error {
 		Approve bool   `json:"approve"`
 		Note    string `json:"note"`
 	}
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, &in); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	rec, err := deals.ValidateWin(e.App, access.ByRequest(e), e.Request.PathValue("id"), in.Approve, in.Note)
 	if err != nil {
@@ -94,8 +94,8 @@ type RegistrationReceipt struct {
 // registerDeal serves POST /api/prm/registrations.
 func registerDeal(e *core.RequestEvent) error {
 	var in deals.RegistrationInput
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, &in); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	rec, err := deals.RegisterDeal(e.App, access.ByRequest(e), in)
 	if err != nil {
@@ -126,8 +126,8 @@ func rejectRegistration(e *core.RequestEvent) error {
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, &in); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	rec, err := deals.RejectRegistration(e.App, access.ByRequest(e), e.Request.PathValue("id"), in.Reason)
 	if err != nil {

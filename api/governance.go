@@ -23,8 +23,8 @@ func parseTime(field, s string) (time.Time, error) {
 }
 
 func bindJSON(e *core.RequestEvent, v any) error {
-	if err := e.BindBody(v); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, v); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -37,8 +38,8 @@ func ingestLead(e *core.RequestEvent) error {
 		return e.ForbiddenError("Your role may not create leads.", nil)
 	}
 	var in intake.IngestInput
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("The body must be a JSON lead.", nil)
+	if err := bindBody(e, &in); err != nil {
+		return bodyError(e, err, "The body must be a JSON lead.")
 	}
 	if in.Source == "" {
 		in.Source = "api"
@@ -95,11 +96,13 @@ func ingestLeads(e *core.RequestEvent) error {
 	if !intake.MayIngest(e.App, e.Auth) {
 		return e.ForbiddenError("Your role may not create leads.", nil)
 	}
+	// each lead is decoded alone: one with a value of the wrong type
+	// fails alone, naming its field
 	var body struct {
-		Leads []intake.IngestInput `json:"leads"`
+		Leads []json.RawMessage `json:"leads"`
 	}
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError(`The body must be {"leads": [...]}.`, nil)
+	if err := bindBody(e, &body); err != nil {
+		return bodyError(e, err, `The body must be {"leads": [...]}.`)
 	}
 	if err := intake.CheckBatch(len(body.Leads)); err != nil {
 		return APIError(e, err)
@@ -108,7 +111,7 @@ func ingestLeads(e *core.RequestEvent) error {
 	if err != nil {
 		return APIError(e, err)
 	}
-	items, err := it.IngestBatch(e.App, audit.ActorOf(e), e.Auth, body.Leads)
+	items, err := it.IngestJSONBatch(e.App, audit.ActorOf(e), e.Auth, body.Leads)
 	if err != nil {
 		return APIError(e, err)
 	}
@@ -128,8 +131,8 @@ func webformLead(e *core.RequestEvent) error {
 		return APIError(e, err) // no key is valid when the settings cannot be read
 	}
 	var f intake.WebForm
-	if err := e.BindBody(&f); err != nil {
-		return e.BadRequestError("Invalid form.", nil)
+	if err := bindBody(e, &f); err != nil {
+		return bodyError(e, err, "Invalid form.")
 	}
 	if err := intake.SubmitWebForm(e.App, audit.ActorOf(e), f); err != nil {
 		return APIError(e, err)
@@ -142,8 +145,8 @@ func assignLead(e *core.RequestEvent) error {
 	var body struct {
 		Partner string `json:"partner"`
 	}
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, &body); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	return respondLead(e)(distribution.Assign(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Partner))
 }
@@ -154,8 +157,8 @@ func acceptLead(e *core.RequestEvent) error {
 		Assignee string `json:"assignee"`
 	}
 	if e.Request.ContentLength > 0 {
-		if err := e.BindBody(&body); err != nil {
-			return e.BadRequestError("Invalid body.", nil)
+		if err := bindBody(e, &body); err != nil {
+			return bodyError(e, err, "Invalid body.")
 		}
 	}
 	lead, err := distribution.Accept(e.App, access.ByRequest(e), e.Request.PathValue("id"), body.Assignee)
@@ -213,8 +216,8 @@ func declineLead(e *core.RequestEvent) error {
 		Reason string `json:"reason"`
 		Note   string `json:"note"`
 	}
-	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError("Invalid body.", nil)
+	if err := bindBody(e, &body); err != nil {
+		return bodyError(e, err, "Invalid body.")
 	}
 	code, note := reasons.ParseDecline(body.Reason)
 	if n := strings.TrimSpace(body.Note); n != "" {

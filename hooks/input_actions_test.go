@@ -39,6 +39,10 @@ func TestActionRoutesRefuseBadInputNamingTheField(t *testing.T) {
 		{"registration amount 1e17", "partner_manager", "/api/prm/registrations", "amount", reg("amount", 1e17)},
 		{"registration company 1 MB", "partner_manager", "/api/prm/registrations", "company", reg("company", strings.Repeat("a", megabyte))},
 		{"registration company NUL", "partner_manager", "/api/prm/registrations", "company", reg("company", "Client\x00")},
+		{"decline reason a number", decliner, decline, "reason", map[string]any{"reason": 12}},
+		{"registration amount a text", "partner_manager", "/api/prm/registrations", "amount", reg("amount", "lots")},
+		{"registration company a number", "partner_manager", "/api/prm/registrations", "company", reg("company", 42)},
+		{"grant expires a number", "admin", "/api/prm/grants", "expires", map[string]any{"user": w.uid("sales"), "kind": "export", "resource": "leads", "expires": 12, "reason": "audit"}},
 		{"grant expires garbage", "admin", "/api/prm/grants", "expires", map[string]any{"user": w.uid("sales"), "kind": "export", "resource": "leads", "expires": "garbage", "reason": "audit"}},
 		{"grant reason NUL", "admin", "/api/prm/grants", "reason", map[string]any{"user": w.uid("sales"), "kind": "export", "resource": "leads", "expires": time.Now().AddDate(0, 1, 0).UTC().Format("2006-01-02 15:04:05.000Z"), "reason": "au\x00dit"}},
 	}

@@ -56,6 +56,12 @@ var badIngestInputs = []badInput{
 	{"bidi override in city", "city", func(b map[string]any) { b["city"] = "Rennes\u202egnp.exe" }},
 	{"bidi isolate in first name", "contact.first_name", func(b map[string]any) { contactIn(b)["first_name"] = "Jea\u2066nne" }},
 	{"escape in source_ref", "source_ref", func(b map[string]any) { b["source_ref"] = "REF\x1b[31m" }},
+	{"score abc", "score", func(b map[string]any) { b["score"] = "abc" }},
+	{"score 1.5", "score", func(b map[string]any) { b["score"] = 1.5 }},
+	{"company a number", "company", func(b map[string]any) { b["company"] = 12 }},
+	{"estimated_value text", "estimated_value", func(b map[string]any) { b["estimated_value"] = "12k" }},
+	{"first name a number", "contact.first_name", func(b map[string]any) { contactIn(b)["first_name"] = 3 }},
+	{"consent maybe", "consent", func(b map[string]any) { b["consent"] = "maybe" }},
 }
 
 // errorField is the field a 400 of the /api/prm routes names: the key of
@@ -155,6 +161,8 @@ func TestWebFormRefusesBadInputNamingTheField(t *testing.T) {
 		{"NUL in last name", "last_name", func(b map[string]any) { b["last_name"] = "Mar\x00tin" }},
 		{"bidi override in interest", "interest", func(b map[string]any) { b["interest"] = "6 kWc \u202e" }},
 		{"segment unknown", "segment", func(b map[string]any) { b["segment"] = "spaceship" }},
+		{"consent yes", "consent", func(b map[string]any) { b["consent"] = "yes" }},
+		{"phone a number", "phone", func(b map[string]any) { b["phone"] = 612345678 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := form()

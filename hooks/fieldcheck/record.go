@@ -50,20 +50,9 @@ func Record(rec *core.Record) error {
 	if coll.System || slices.Contains(derived, coll.Name) {
 		return nil
 	}
-	errs := validation.Errors{}
 	orig := rec.Original()
 	changed := func(name string) bool { return rec.IsNew() || rec.Get(name) != orig.Get(name) }
-	for _, f := range coll.Fields {
-		switch f.(type) {
-		case *core.TextField, *core.EditorField, *core.EmailField, *core.URLField:
-			if f.GetName() == core.FieldNamePassword || !changed(f.GetName()) {
-				continue
-			}
-			if !CleanText(rec.GetString(f.GetName())) {
-				errs[f.GetName()] = validation.NewError(CodeInvalidChars, "Control or bidirectional-override characters are not allowed.")
-			}
-		}
-	}
+	errs := texts(rec, changed)
 	if name, ok := PostalFields[coll.Name]; ok && changed(name) {
 		if pc := rec.GetString(name); pc != "" && frenchRecord(rec) {
 			if _, _, err := PostalCode(name, pc); err != nil || strings.TrimSpace(pc) != pc || len(pc) != 5 {
@@ -78,6 +67,21 @@ func Record(rec *core.Record) error {
 	}
 	if len(errs) == 0 {
 		return nil
+	}
+	return errs
+}
+
+// texts checks the characters of the record's changed texts.
+func texts(rec *core.Record, changed func(string) bool) validation.Errors {
+	errs := validation.Errors{}
+	for _, f := range rec.Collection().Fields {
+		switch f.(type) {
+		case *core.TextField, *core.EditorField, *core.EmailField, *core.URLField:
+			name := f.GetName()
+			if name != core.FieldNamePassword && changed(name) && !CleanText(rec.GetString(name)) {
+				errs[name] = validation.NewError(CodeInvalidChars, "Control or bidirectional-override characters are not allowed.")
+			}
+		}
 	}
 	return errs
 }

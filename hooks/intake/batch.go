@@ -49,11 +49,21 @@ type BatchItem struct {
 // lead; an invalid lead does not stop the others. Distribution is left to
 // the distribution job.
 func (it *Intake) IngestBatch(app core.App, actor audit.Actor, creator *core.Record, leads []IngestInput) ([]BatchItem, error) {
+	return it.ingestBatch(app, actor, creator, leads, nil)
+}
+
+// ingestBatch is IngestBatch where bad[i], when set, is the error of a lead
+// that could not be read (it fails alone).
+func (it *Intake) ingestBatch(app core.App, actor audit.Actor, creator *core.Record, leads []IngestInput, bad []error) ([]BatchItem, error) {
 	items := make([]BatchItem, len(leads))
 	err := app.RunInTransaction(func(tx core.App) error {
 		seen := map[string]int{}
 		for i, in := range leads {
 			items[i] = BatchItem{Index: i}
+			if bad != nil && bad[i] != nil {
+				items[i].Status, items[i].Error = "error", errorData(bad[i])
+				continue
+			}
 			if err := in.normalize(); err != nil {
 				items[i].Status, items[i].Error = "error", errorData(err)
 				continue
