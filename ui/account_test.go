@@ -99,7 +99,7 @@ func TestProfilePageSavesOnlyItsFields(t *testing.T) {
 	has(t, r.Body, `action="/profile/password"`)
 	has(t, r.Body, `id="logout-everywhere"`)
 	r = b.post("/profile", url.Values{
-		"name": {"Jeanne Martin"}, "phone": {"06 12 34 56 78"}, "locale": {"en"}, "mail_on": {"offer"},
+		"name": {"Jeanne Martin"}, "phone": {"06 12 34 56 78"}, "locale": {"en"}, "mail_on": {"offer"}, "digest": {"on"},
 		"role": {"relais_admin"}, "partner": {""}, "active": {"false"}, "email": {"x@demo.test"},
 	})
 	require.Equal(t, http.StatusSeeOther, r.Status)
@@ -108,6 +108,7 @@ func TestProfilePageSavesOnlyItsFields(t *testing.T) {
 	assert.Equal(t, "06 12 34 56 78", after.GetString("phone"))
 	assert.Equal(t, "en", after.GetString("locale"))
 	assert.ElementsMatch(t, []string{"lead_back_to_pool", "offer_reminder"}, after.GetStringSlice("mail_off"))
+	assert.True(t, after.GetBool("digest"))
 	for _, f := range []string{"role", "partner", "active", "email", "tokenKey"} {
 		assert.Equal(t, before.Get(f), after.Get(f), f)
 	}

@@ -22,6 +22,7 @@ type profilePage struct {
 	Locale        string
 	MailOff       []string
 	MailKinds     []string
+	Digest        bool
 	Devices       []deviceView
 	ProfileError  string
 	PasswordError string
@@ -50,6 +51,7 @@ func (h *handlers) profilePage(e *core.RequestEvent) (*profilePage, error) {
 		return nil, err
 	}
 	p.Name, p.Phone, p.Locale, p.MailOff = u.GetString("name"), u.GetString("phone"), u.GetString("locale"), u.GetStringSlice("mail_off")
+	p.Digest = u.GetBool("digest")
 	if p.Locale == "" {
 		p.Locale = p.Lang
 	}
@@ -87,7 +89,7 @@ func (h *handlers) saveProfile(e *core.RequestEvent) error {
 			off = append(off, k)
 		}
 	}
-	in := account.Profile{Name: f.Get("name"), Phone: f.Get("phone"), Locale: f.Get("locale"), MailOff: off}
+	in := account.Profile{Name: f.Get("name"), Phone: f.Get("phone"), Locale: f.Get("locale"), MailOff: off, Digest: f.Get("digest") == "on"}
 	_, err := account.UpdateProfile(e.App, access.ByRequest(e), in)
 	var de *domain.Error
 	if errors.As(err, &de) && de.Kind == domain.KindInvalid {
@@ -95,7 +97,7 @@ func (h *handlers) saveProfile(e *core.RequestEvent) error {
 		if perr != nil {
 			return perr
 		}
-		p.Name, p.Phone, p.Locale, p.MailOff = in.Name, in.Phone, in.Locale, in.MailOff
+		p.Name, p.Phone, p.Locale, p.MailOff, p.Digest = in.Name, in.Phone, in.Locale, in.MailOff, in.Digest
 		p.ProfileError = p.Err(de)
 		return h.render(e, htmlStatusInvalid, "profile", p)
 	}
