@@ -169,6 +169,7 @@ func (h *handlers) logoutEverywhere(e *core.RequestEvent) error {
 	if _, err := account.LogoutEverywhere(e.App, access.ByRequest(e)); err != nil {
 		return err
 	}
+	rememberLang(e, sess(e).user.GetString("locale"))
 	clearCookie(e, sessionCookie)
 	setFlash(e, "flash.logged_out_everywhere")
 	if isHX(e) {
@@ -176,4 +177,15 @@ func (h *handlers) logoutEverywhere(e *core.RequestEvent) error {
 		return e.NoContent(http.StatusNoContent)
 	}
 	return e.Redirect(http.StatusSeeOther, "/login")
+}
+
+// rememberLang keeps the language of an account for the signed-out pages
+// that follow (the login page after "log out everywhere", the reset page
+// and the login after it), as the footer's switch does for guests.
+func rememberLang(e *core.RequestEvent, lang string) {
+	if lang != "fr" && lang != "en" {
+		return
+	}
+	e.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", HttpOnly: true, Secure: e.IsTLS(), SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+	e.Request.AddCookie(&http.Cookie{Name: langCookie, Value: lang})
 }
