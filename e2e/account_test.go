@@ -95,3 +95,49 @@ func TestForgottenPasswordJourney(t *testing.T) {
 		})
 	}
 }
+
+// TestProfileJourney: on a phone, in French and in English, a partner
+// manager opens "my account" from the header, fits the screen, saves the
+// daily digest choice, and logs out everywhere.
+func TestProfileJourney(t *testing.T) {
+	s := startSite(t)
+	b := browser(t)
+	for _, tc := range []struct{ lang, email, saved, ended string }{
+		{"fr", "installer011@demo.test", "Votre profil est enregistré", "Vous êtes déconnecté de tous vos appareils"},
+		{"en", "installer012@demo.test", "Your profile is saved", "You are logged out on every device"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			u, err := s.app.FindAuthRecordByEmail("users", tc.email)
+			require.NoError(t, err)
+			u.Set("locale", tc.lang)
+			require.NoError(t, s.app.Save(u))
+			ctx := tab(t, b)
+			do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+			login(t, ctx, s, tc.email)
+			do(t, ctx,
+				chromedp.Click(chromedp.CSS("#profile-link")),
+				chromedp.WaitVisible(chromedp.CSS("#profile-save")),
+			)
+			fitsWidth(t, ctx, "the account page")
+			screenshot(t, ctx, "profile-"+tc.lang+"-mobile.png")
+			do(t, ctx,
+				chromedp.Click(chromedp.CSS(`input[name="digest"]`)),
+				chromedp.Click(chromedp.CSS("#profile-save")),
+				chromedp.WaitVisible(chromedp.CSS("#messages .flash")),
+			)
+			flash, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#messages")))
+			require.NoError(t, err)
+			require.Contains(t, flash, tc.saved)
+			u, err = s.app.FindAuthRecordByEmail("users", tc.email)
+			require.NoError(t, err)
+			require.True(t, u.GetBool("digest"))
+			do(t, ctx,
+				chromedp.Click(chromedp.CSS("#logout-everywhere")),
+				chromedp.WaitVisible(chromedp.CSS("#login-submit")),
+			)
+			flash, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#messages")))
+			require.NoError(t, err)
+			require.Contains(t, flash, tc.ended)
+		})
+	}
+}

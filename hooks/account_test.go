@@ -54,7 +54,7 @@ func TestProfileEditsCannotEscalate(t *testing.T) {
 			ok, err := account.MayEditProfile(w.app, me)
 			require.NoError(t, err)
 			require.True(t, ok)
-			_, err = account.UpdateProfile(w.app, access.ByUser(me), account.Profile{Name: "New " + key, Phone: "+33 6 12 34 56 78", Locale: "en", MailOff: []string{"offer"}})
+			_, err = account.UpdateProfile(w.app, access.ByUser(me), account.Profile{Name: "New " + key, Phone: "+33 6 12 34 56 78", Locale: "en", MailOff: []string{"offer"}, Digest: true})
 			require.NoError(t, err)
 			after, err := w.app.FindRecordById("users", u.Id)
 			require.NoError(t, err)
@@ -62,6 +62,7 @@ func TestProfileEditsCannotEscalate(t *testing.T) {
 			assert.Equal(t, "+33 6 12 34 56 78", after.GetString("phone"))
 			assert.Equal(t, "en", after.GetString("locale"))
 			assert.Equal(t, []string{"offer"}, after.GetStringSlice("mail_off"))
+			assert.True(t, after.GetBool("digest"))
 			assert.Equal(t, me.GetString("role"), after.GetString("role"))
 		})
 	}

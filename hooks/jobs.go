@@ -8,6 +8,7 @@ import (
 
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/governance"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/hooks/sessions"
 )
 
@@ -15,7 +16,7 @@ import (
 const OffersCronID = "relais_offers"
 
 // bindJobs schedules the jobs. PocketBase's cron runs only under `serve`;
-// the session, suspension and review jobs are added when the app serves
+// the session, suspension, review and digest jobs are added when the app serves
 // (se.Server is nil when tests build the router without a server).
 func bindJobs(app core.App) {
 	app.Cron().MustAdd(OffersCronID, "* * * * *", func() { runOffers(app, time.Now()) })
@@ -24,6 +25,7 @@ func bindJobs(app core.App) {
 			se.App.Cron().MustAdd(sessions.PurgeCronID, "*/10 * * * *", func() { purgeSessions(se.App, time.Now()) })
 			se.App.Cron().MustAdd(governance.SuspensionsCronID, "*/5 * * * *", func() { runSuspensions(se.App, time.Now()) })
 			se.App.Cron().MustAdd(governance.AccessReviewCronID, "0 6 1 1,4,7,10 *", func() { openReviewCampaign(se.App, time.Now()) })
+			se.App.Cron().MustAdd(notify.DigestCronID, "0 6 * * *", func() { sendDigests(se.App, time.Now()) })
 		}
 		return se.Next()
 	}})
@@ -77,5 +79,15 @@ func openReviewCampaign(app core.App, now time.Time) {
 		app.Logger().Error("access review campaign", "error", err)
 	} else if created {
 		app.Logger().Info("access review campaign opened", "review", review.Id, "period", review.GetString("period"))
+	}
+}
+
+// sendDigests sends the daily digests (every day at 06:00 UTC: 7 or 8 in
+// Paris).
+func sendDigests(app core.App, now time.Time) {
+	if n, err := notify.SendDigests(app, now); err != nil {
+		app.Logger().Error("daily digest", "error", err)
+	} else if n > 0 {
+		app.Logger().Info("daily digests sent", "count", n)
 	}
 }

@@ -64,11 +64,14 @@ func TestForgottenPasswordIsResetThroughTheEmail(t *testing.T) {
 			page := guest.get(path)
 			require.Equal(t, http.StatusOK, page.Status)
 			has(t, page.Body, email)
+			// in the account's language, whatever the browser's (French here)
+			has(t, page.Body, map[string]string{"fr": "<h1>Nouveau mot de passe</h1>", "en": "<h1>New password</h1>"}[lang])
 			r := guest.post(path, url.Values{"password": {"new-password-2026"}, "passwordConfirm": {"other-password-2026"}})
 			assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
 			r = guest.post(path, url.Values{"password": {"new-password-2026"}, "passwordConfirm": {"new-password-2026"}})
 			require.Equal(t, http.StatusSeeOther, r.Status)
 			assert.Equal(t, "/login", r.Header.Get("Location"))
+			has(t, guest.get("/login").Body, map[string]string{"fr": "Votre nouveau mot de passe est enregistré", "en": "Your new password is set"}[lang])
 
 			r = guest.loginWith(email, demo.Password)
 			assert.Equal(t, http.StatusUnauthorized, r.Status, "the old password fails")
@@ -99,7 +102,7 @@ func TestProfilePageSavesOnlyItsFields(t *testing.T) {
 	has(t, r.Body, `action="/profile/password"`)
 	has(t, r.Body, `id="logout-everywhere"`)
 	r = b.post("/profile", url.Values{
-		"name": {"Jeanne Martin"}, "phone": {"06 12 34 56 78"}, "locale": {"en"}, "mail_on": {"offer"},
+		"name": {"Jeanne Martin"}, "phone": {"06 12 34 56 78"}, "locale": {"en"}, "mail_on": {"offer"}, "digest": {"on"},
 		"role": {"relais_admin"}, "partner": {""}, "active": {"false"}, "email": {"x@demo.test"},
 	})
 	require.Equal(t, http.StatusSeeOther, r.Status)
@@ -108,6 +111,7 @@ func TestProfilePageSavesOnlyItsFields(t *testing.T) {
 	assert.Equal(t, "06 12 34 56 78", after.GetString("phone"))
 	assert.Equal(t, "en", after.GetString("locale"))
 	assert.ElementsMatch(t, []string{"lead_back_to_pool", "offer_reminder"}, after.GetStringSlice("mail_off"))
+	assert.True(t, after.GetBool("digest"))
 	for _, f := range []string{"role", "partner", "active", "email", "tokenKey"} {
 		assert.Equal(t, before.Get(f), after.Get(f), f)
 	}

@@ -66,8 +66,13 @@ type resetPage struct {
 // showReset renders the new-password form of a reset link (or says that
 // the link is no longer valid).
 func (h *handlers) showReset(e *core.RequestEvent) error {
-	p := &resetPage{page: h.page(e, "", "reset.title"), Token: e.Request.PathValue("token")}
-	u, err := account.ResetAccount(e.App, p.Token, h.now())
+	token := e.Request.PathValue("token")
+	u, err := account.ResetAccount(e.App, token, h.now())
+	if err == nil {
+		// the page, and the login after it, in the account's language
+		rememberLang(e, u.GetString("locale"))
+	}
+	p := &resetPage{page: h.page(e, "", "reset.title"), Token: token}
 	if err != nil {
 		return h.resetError(e, p, err)
 	}

@@ -22,6 +22,7 @@ type profilePage struct {
 	Locale        string
 	MailOff       []string
 	MailKinds     []string
+	Digest        bool
 	Devices       []deviceView
 	ProfileError  string
 	PasswordError string
@@ -50,6 +51,7 @@ func (h *handlers) profilePage(e *core.RequestEvent) (*profilePage, error) {
 		return nil, err
 	}
 	p.Name, p.Phone, p.Locale, p.MailOff = u.GetString("name"), u.GetString("phone"), u.GetString("locale"), u.GetStringSlice("mail_off")
+	p.Digest = u.GetBool("digest")
 	if p.Locale == "" {
 		p.Locale = p.Lang
 	}
@@ -87,7 +89,7 @@ func (h *handlers) saveProfile(e *core.RequestEvent) error {
 			off = append(off, k)
 		}
 	}
-	in := account.Profile{Name: f.Get("name"), Phone: f.Get("phone"), Locale: f.Get("locale"), MailOff: off}
+	in := account.Profile{Name: f.Get("name"), Phone: f.Get("phone"), Locale: f.Get("locale"), MailOff: off, Digest: f.Get("digest") == "on"}
 	_, err := account.UpdateProfile(e.App, access.ByRequest(e), in)
 	var de *domain.Error
 	if errors.As(err, &de) && de.Kind == domain.KindInvalid {
@@ -95,7 +97,7 @@ func (h *handlers) saveProfile(e *core.RequestEvent) error {
 		if perr != nil {
 			return perr
 		}
-		p.Name, p.Phone, p.Locale, p.MailOff = in.Name, in.Phone, in.Locale, in.MailOff
+		p.Name, p.Phone, p.Locale, p.MailOff, p.Digest = in.Name, in.Phone, in.Locale, in.MailOff, in.Digest
 		p.ProfileError = p.Err(de)
 		return h.render(e, htmlStatusInvalid, "profile", p)
 	}
@@ -167,6 +169,7 @@ func (h *handlers) logoutEverywhere(e *core.RequestEvent) error {
 	if _, err := account.LogoutEverywhere(e.App, access.ByRequest(e)); err != nil {
 		return err
 	}
+	rememberLang(e, sess(e).user.GetString("locale"))
 	clearCookie(e, sessionCookie)
 	setFlash(e, "flash.logged_out_everywhere")
 	if isHX(e) {
@@ -181,4 +184,15 @@ func (h *handlers) logoutEverywhere(e *core.RequestEvent) error {
 func (h *handlers) allowed(key string, max int, period time.Duration) bool {
 	ok, _ := h.logins.Allow(key, max, period, h.now())
 	return ok
+}
+
+// rememberLang keeps the language of an account for the signed-out pages
+// that follow (the login page after "log out everywhere", the reset page
+// and the login after it), as the footer's switch does for guests.
+func rememberLang(e *core.RequestEvent, lang string) {
+	if lang != "fr" && lang != "en" {
+		return
+	}
+	e.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", HttpOnly: true, Secure: e.IsTLS(), SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+	e.Request.AddCookie(&http.Cookie{Name: langCookie, Value: lang})
 }

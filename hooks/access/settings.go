@@ -32,6 +32,9 @@ type Settings struct {
 	// OfferReminderHours is how long before an offer's deadline its
 	// assignee and partner managers are reminded (once).
 	OfferReminderHours int
+	// DigestStaleDays: the daily digest lists the pipeline leads unchanged
+	// for that long.
+	DigestStaleDays int
 }
 
 // Defaults of the partner page cap and the export row cap (also used by
@@ -49,7 +52,7 @@ func DefaultSettings() Settings {
 	return Settings{
 		ScoreThreshold: 60, DefaultAcceptHours: 48, MaxOffers: 3, ExportRowCap: DefaultExportRowCap,
 		PartnerPageCap: DefaultPartnerPageCap, ProtectionDays: 90, WonValidationAmount: 50000,
-		SessionIdleMinutes: 480, SessionMaxHours: 24, OfferReminderHours: 4,
+		SessionIdleMinutes: 480, SessionMaxHours: 24, OfferReminderHours: 4, DigestStaleDays: 7,
 	}
 }
 
@@ -88,6 +91,7 @@ func settingsFrom(r *core.Record) Settings {
 	setInt(&s.SessionIdleMinutes, "session_idle_minutes")
 	setInt(&s.SessionMaxHours, "session_max_hours")
 	setInt(&s.OfferReminderHours, "offer_reminder_hours")
+	setInt(&s.DigestStaleDays, "digest_stale_days")
 	if v := r.GetFloat("won_validation_amount"); v > 0 {
 		s.WonValidationAmount = v
 	}

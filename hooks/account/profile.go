@@ -16,7 +16,7 @@ import (
 // UpdateRule's decision (the role, partner, territories, activity, expiry
 // and e-mail of an account are not among them and are refused by the
 // rules of every non-admin role anyway).
-var ProfileFields = []string{"name", "phone", "locale", "mail_off"}
+var ProfileFields = []string{"name", "phone", "locale", "mail_off", "digest"}
 
 // MailKinds are the notification kinds a user may choose not to receive
 // by e-mail (the values of users.mail_off).
@@ -28,6 +28,7 @@ type Profile struct {
 	Phone   string
 	Locale  string
 	MailOff []string
+	Digest  bool // the daily digest e-mail
 }
 
 // MayEditProfile reports whether the users UpdateRule lets user change
@@ -66,6 +67,6 @@ func UpdateProfile(app core.App, by access.By, p Profile) (*core.Record, error) 
 			off = append(off, k)
 		}
 	}
-	body := map[string]any{"name": name, "phone": phone, "locale": p.Locale, "mail_off": off}
+	body := map[string]any{"name": name, "phone": phone, "locale": p.Locale, "mail_off": off, "digest": p.Digest}
 	return writepath.UpdateFor(app, by, "users", by.User.Id, body)
 }

@@ -243,7 +243,7 @@ func specs() map[string]spec {
 			createScopes:    map[Level]string{All: ""},
 			system:          []string{"last_login"},
 			owned:           []string{"role", "partner", "territories", "active", "access_expires", "email", "verified", "emailVisibility"},
-			partnerWritable: []string{"name", "locale", "avatar", "password", "phone", "mail_off"},
+			partnerWritable: []string{"name", "locale", "avatar", "password", "phone", "mail_off", "digest"},
 		},
 	}
 }
