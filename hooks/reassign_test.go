@@ -74,7 +74,7 @@ func TestReassignAcceptedLeadRemovesEveryAccess(t *testing.T) {
 	ct, err := w.app.FindFirstRecordByFilter("lead_contacts", "lead = {:l}", dbx.Params{"l": id})
 	require.NoError(t, err)
 	// the partner works the lead: a call logged, an opportunity opened
-	res := w.client.Do(http.MethodPost, url("activities"), w.tokens["partner_user"], map[string]any{"lead": id, "kind": "call", "summary": "Appel " + canaryPhone})
+	res := w.client.Do(http.MethodPost, url("activities"), w.tokens["partner_user"], map[string]any{"lead": id, "kind": "call", "summary": "Appel " + canaryPhone + " P1-NOTE"})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	var act map[string]any
 	res.JSON(t, &act)
@@ -153,8 +153,16 @@ func TestReassignAcceptedLeadRemovesEveryAccess(t *testing.T) {
 		noCanary(t, "realtime "+who, got)
 		assert.NotContains(t, got, `"id":"`+id+`"`, "realtime %s", who)
 	}
-	// the new partner now has it
+	// the new partner now has it, without the former partner's notes and
+	// opportunity (kept for internal roles)
 	assert.Contains(t, w.client.Do(http.MethodGet, url("leads", id)+"?expand=lead_contacts_via_lead", w.tokens["pu3"], nil).Body, canaryEmail)
+	for _, p := range []string{url("activities") + "?perPage=200", url("leads", id) + "?expand=activities_via_lead,opportunities_via_lead", url("opportunities") + "?perPage=200"} {
+		body := w.client.Do(http.MethodGet, p, w.tokens["pu3"], nil).Body
+		assert.NotContains(t, body, "P1-NOTE", p)
+		assert.NotContains(t, body, "Toiture "+canaryName, p)
+	}
+	assert.Contains(t, w.client.Do(http.MethodGet, url("activities", act["id"].(string)), w.tokens["channel_manager"], nil).Body, "P1-NOTE")
+	assert.Contains(t, w.client.Do(http.MethodGet, url("opportunities", opp["id"].(string)), w.tokens["admin"], nil).Body, "Toiture "+canaryName)
 	// the former users were told, without a link to the lead
 	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM notifications WHERE user = {:u} AND kind = 'lead_withdrawn' AND lead = ''", dbx.Params{"u": w.uid("partner_user")}))
 }
