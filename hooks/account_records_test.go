@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/writepath"
@@ -158,4 +159,32 @@ func TestAccountDuplicateOfAPartnersAccountConflicts(t *testing.T) {
 	}
 	assert.Equal(t, 2, countRows(t, w, "SELECT COUNT(*) FROM notifications WHERE user = {:u} AND kind = 'account_conflict'", dbx.Params{"u": w.uid("channel_manager")}))
 	assert.Equal(t, 2, countRows(t, w, "SELECT COUNT(*) FROM audit_log WHERE action = 'accounts.conflict'"))
+}
+
+// The accounts saved before their place was derived get it at the start
+// that follows the upgrade (the migration asks Reconcile for it).
+func TestAccountPlacesDerivedAtStartAfterUpgrade(t *testing.T) {
+	w := newWorld(t)
+	acc := w.mk("accounts", map[string]any{"name": "Ancien compte", "postal_code": "29200"})
+	none := w.mk("accounts", map[string]any{"name": "Sans code postal"})
+	for _, q := range []string{
+		"UPDATE accounts SET department = '', territory = ''", // as an older release saved them
+		"CREATE TABLE IF NOT EXISTS relais_rebuild (name TEXT PRIMARY KEY NOT NULL)",
+		"INSERT INTO relais_rebuild (name) VALUES ('account_places')",
+	} {
+		_, err := w.app.DB().NewQuery(q).Execute()
+		require.NoError(t, err, q)
+	}
+	assert.Equal(t, http.StatusNotFound, w.client.Do(http.MethodGet, url("accounts", acc.Id), w.tokens["channel_manager"], nil).Status)
+	r, err := hooks.Reconcile(w.app)
+	require.NoError(t, err)
+	assert.Equal(t, []string{hooks.RebuildAccountPlacesName}, r.Rebuilt)
+	fresh, err := w.app.FindRecordById("accounts", acc.Id)
+	require.NoError(t, err)
+	assert.Equal(t, "29", fresh.GetString("department"))
+	assert.Equal(t, w.T1, fresh.GetString("territory"))
+	assert.Equal(t, http.StatusOK, w.client.Do(http.MethodGet, url("accounts", acc.Id), w.tokens["channel_manager"], nil).Status)
+	untouched, err := w.app.FindRecordById("accounts", none.Id)
+	require.NoError(t, err)
+	assert.Empty(t, untouched.GetString("territory"))
 }
