@@ -107,7 +107,7 @@ func notifyToReassign(tx core.App, partner *core.Record, open []string) error {
 	name := partner.GetString("name")
 	for _, u := range users {
 		title := fmt.Sprintf("Partenaire %s indisponible : %d lead(s) à réattribuer / Partner %s unavailable: %d lead(s) to reassign", name, counts[u], name, counts[u])
-		body := "/reassign?partner=" + partner.Id
+		body := "Ses leads en cours sont listés dans « Leads à réattribuer ». / Its leads in progress are listed under \"Leads to reassign\"."
 		if err := notify.Send(tx, u, "partner_left", "", title, body); err != nil {
 			return err
 		}
