@@ -57,8 +57,9 @@ func reassignStep(status, partner, target string) error {
 // is withdrawn, the opportunities it opened from the lead are detached from
 // it, the activities its users logged become internal (kept for internal
 // roles, not shown to the next partner), its users' notifications about the
-// lead are removed and they are told the lead was withdrawn; the lead is then offered to the new partner (its
-// contact details stay hidden until that partner accepts). From the commit
+// lead are removed and they are told the lead was withdrawn; the lead is
+// then offered to the new partner (its contact details stay hidden until
+// that partner accepts). From the commit
 // on, the rules give the former partner nothing of the lead: not the lead,
 // its contact, its activities or its opportunities. Audited as
 // lead.reassign (from, to, reason) followed by the offer (lead.assign).
