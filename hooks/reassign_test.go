@@ -181,9 +181,15 @@ func TestReassignAtEveryStage(t *testing.T) {
 			if status == "offered" {
 				w.mk("lead_offers", map[string]any{"lead": l.Id, "partner": w.P1, "outcome": "pending", "assignee": w.uid("partner_user")})
 			}
-			res := w.client.Do(http.MethodPost, "/api/prm/leads/"+l.Id+"/reassign", w.tokens[who], map[string]any{"partner": p3, "reason": "Rééquilibrage de charge"})
+			res := w.client.Do(http.MethodPost, "/api/prm/leads/"+l.Id+"/reassign", w.tokens[who], map[string]any{"partner": p3, "reason": "Rééquilibrage de charge SECRET-MOTIF"})
 			require.Equal(t, http.StatusOK, res.Status, "%s %s: %s", who, status, res.Body)
 			assert.Equal(t, p3, leadRec(t, w, l.Id).GetString("partner"))
+			if status == "offered" {
+				assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM lead_offers WHERE lead = {:l} AND partner = {:p} AND outcome = 'withdrawn' AND reason = 'reassigned'", dbx.Params{"l": l.Id, "p": w.P1}))
+				// the former partner reads its offer history, not the manager's words
+				body := w.client.Do(http.MethodGet, url("lead_offers")+"?perPage=200", w.tokens["partner_manager"], nil).Body
+				assert.NotContains(t, body, "SECRET-MOTIF")
+			}
 		}
 	}
 	// a closed lead is not reassigned; a lead outside the manager's territories is not visible

@@ -92,7 +92,7 @@ func Reassign(app core.App, by access.By, leadID, partnerID, reason string) (*co
 		changes := map[string]any{"from_partner": from, "from_assignee": lead.GetString("assignee"), "from_status": lead.GetString("status"),
 			"to_partner": partnerID, "reason": reason}
 		if from != "" {
-			released, err := releaseFromPartner(tx, lead, by, reason, now)
+			released, err := releaseFromPartner(tx, lead, by, now)
 			if err != nil {
 				return err
 			}
@@ -122,12 +122,13 @@ func Reassign(app core.App, by access.By, leadID, partnerID, reason string) (*co
 }
 
 // releaseFromPartner takes a lead away from its partner inside the
-// reassignment's transaction: its pending offer withdrawn (with the
-// reason), the opportunities the partner opened from it detached, the
+// reassignment's transaction: its pending offer withdrawn (reason
+// "reassigned": the partner reads its offers, the manager's reason stays
+// in the audit log), the opportunities the partner opened from it detached, the
 // activities its users logged made internal, the notifications of the
 // partner's users about it removed, and those users told, without the
 // lead's details. It returns what the audit entry adds.
-func releaseFromPartner(tx core.App, lead *core.Record, by access.By, reason string, now time.Time) (map[string]any, error) {
+func releaseFromPartner(tx core.App, lead *core.Record, by access.By, now time.Time) (map[string]any, error) {
 	partner, assignee := lead.GetString("partner"), lead.GetString("assignee")
 	changes := map[string]any{}
 	if o, err := pendingOffer(tx, lead.Id, partner); err == nil {
@@ -136,7 +137,8 @@ func releaseFromPartner(tx core.App, lead *core.Record, by access.By, reason str
 		if by.User != nil && by.User.Collection().Name == "users" {
 			o.Set("decided_by", by.User.Id)
 		}
-		o.Set("reason", reason)
+		// the partner reads its offers: the manager's words stay in the audit log
+		o.Set("reason", "reassigned")
 		if err := tx.Save(o); err != nil {
 			return nil, err
 		}
