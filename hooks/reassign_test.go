@@ -110,6 +110,9 @@ func TestReassignAcceptedLeadRemovesEveryAccess(t *testing.T) {
 	}
 	assert.Equal(t, w.P1, leadRec(t, w, id).GetString("partner"), "refusals change nothing")
 
+	pm := w.users["partner_manager"]
+	pm.Set("locale", "en")
+	require.NoError(t, w.app.Save(pm))
 	res = w.client.Do(http.MethodPost, "/api/prm/leads/"+id+"/reassign", w.tokens["channel_manager"], map[string]any{"partner": p3, "reason": "Client sans nouvelles depuis 3 semaines"})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	rec := leadRec(t, w, id)
@@ -163,8 +166,15 @@ func TestReassignAcceptedLeadRemovesEveryAccess(t *testing.T) {
 	}
 	assert.Contains(t, w.client.Do(http.MethodGet, url("activities", act["id"].(string)), w.tokens["channel_manager"], nil).Body, "P1-NOTE")
 	assert.Contains(t, w.client.Do(http.MethodGet, url("opportunities", opp["id"].(string)), w.tokens["admin"], nil).Body, "Toiture "+canaryName)
-	// the former users were told, without a link to the lead
-	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM notifications WHERE user = {:u} AND kind = 'lead_withdrawn' AND lead = ''", dbx.Params{"u": w.uid("partner_user")}))
+	// the former users were told, without a link to the lead, each in
+	// their language
+	for who, want := range map[string]string{"partner_user": "Lead retiré : Ferme du Canari", "partner_manager": "Lead withdrawn: Ferme du Canari"} {
+		var title string
+		require.NoError(t, w.app.DB().NewQuery("SELECT title FROM notifications WHERE user = {:u} AND kind = 'lead_withdrawn' AND lead = ''").
+			Bind(dbx.Params{"u": w.uid(who)}).Row(&title))
+		assert.True(t, strings.HasPrefix(title, want), "%s: %q", who, title)
+		assert.NotContains(t, title, " / ", who)
+	}
 }
 
 // Admins and channel managers reassign at every stage of the work: the

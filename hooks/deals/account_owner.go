@@ -117,10 +117,11 @@ func ReportAccountConflict(app core.App, user, account *core.Record, c *intake.C
 	if err != nil {
 		return err
 	}
-	title := "Conflit de compte / Account conflict: " + account.GetString("name")
-	body := "SIREN " + account.GetString("siren") + " — " + account.GetString("postal_code") + "\n" + c.Kind + " " + c.Record
+	title := notify.Text{FR: "Conflit de compte : " + account.GetString("name"), EN: "Account conflict: " + account.GetString("name")}
+	detail := "SIREN " + account.GetString("siren") + " — " + account.GetString("postal_code") + "\n" + c.Kind + " " + c.Record
+	body := notify.Text{FR: detail, EN: detail}
 	for _, id := range ids {
-		if err := notify.Send(app, id, "account_conflict", "", title, body); err != nil {
+		if err := notify.SendText(app, id, "account_conflict", "", title, body); err != nil {
 			return err
 		}
 	}

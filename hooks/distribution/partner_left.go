@@ -106,9 +106,12 @@ func notifyToReassign(tx core.App, partner *core.Record, open []string) error {
 	sort.Strings(users)
 	name := partner.GetString("name")
 	for _, u := range users {
-		title := fmt.Sprintf("Partenaire %s indisponible : %d lead(s) à réattribuer / Partner %s unavailable: %d lead(s) to reassign", name, counts[u], name, counts[u])
-		body := "Ses leads en cours sont listés dans « Leads à réattribuer ». / Its leads in progress are listed under \"Leads to reassign\"."
-		if err := notify.Send(tx, u, "partner_left", "", title, body); err != nil {
+		title := notify.Text{
+			FR: fmt.Sprintf("Partenaire %s indisponible : %d lead(s) à réattribuer", name, counts[u]),
+			EN: fmt.Sprintf("Partner %s unavailable: %d lead(s) to reassign", name, counts[u]),
+		}
+		body := notify.Text{FR: "Ses leads en cours sont listés dans « Leads à réattribuer ».", EN: "Its leads in progress are listed under “Leads to reassign”."}
+		if err := notify.SendText(tx, u, "partner_left", "", title, body); err != nil {
 			return err
 		}
 	}

@@ -251,10 +251,11 @@ func tellWithdrawn(tx core.App, lead *core.Record, partnerID, assignee string) e
 			recipients = append(recipients, m.ID)
 		}
 	}
-	title := "Lead retiré / Lead withdrawn: " + intake.LeadName(lead) + " (" + lead.GetString("city") + ")"
-	body := "Ce lead a été réattribué par le responsable de réseau. / The channel manager reassigned this lead."
+	what := intake.LeadName(lead) + " (" + lead.GetString("city") + ")"
+	title := notify.Text{FR: "Lead retiré : " + what, EN: "Lead withdrawn: " + what}
+	body := notify.Text{FR: "Ce lead a été réattribué par le responsable de réseau.", EN: "The channel manager reassigned this lead."}
 	for _, u := range recipients {
-		if err := notify.Send(tx, u, "lead_withdrawn", "", title, body); err != nil {
+		if err := notify.SendText(tx, u, "lead_withdrawn", "", title, body); err != nil {
 			return err
 		}
 	}
@@ -315,8 +316,9 @@ func Redispatch(app core.App, by access.By, leadID, assigneeID, reason string) (
 			return err
 		}
 		out = lead
-		return notify.Send(tx, colleague.Id, "lead_dispatched", lead.Id,
-			"Lead confié / Lead dispatched to you: "+intake.LeadName(lead)+" ("+lead.GetString("city")+")", reason)
+		what := intake.LeadName(lead) + " (" + lead.GetString("city") + ")"
+		return notify.SendText(tx, colleague.Id, "lead_dispatched", lead.Id,
+			notify.Text{FR: "Lead qui vous est confié : " + what, EN: "Lead handed to you: " + what}, notify.Text{FR: reason, EN: reason})
 	})
 	return out, err
 }
