@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/writepath"
@@ -48,6 +49,23 @@ func TestAccountPlaceIsDerived(t *testing.T) {
 	}
 	w.client.Do(http.MethodGet, url("accounts"), w.tokens["channel_manager"], nil).JSON(t, &list)
 	assert.Equal(t, len(accountCreators), list.TotalItems, "the channel manager lists the accounts of his territory")
+
+	// every role that edits accounts: a new postal code re-derives the place
+	editors := map[string]map[string]any{
+		"admin":           {"name": "Compte admin"},
+		"channel_manager": {"name": "Compte cm", "postal_code": "35000"},
+		"sales":           {"name": "Compte sales", "owner": w.uid("sales")},
+		"partner_manager": {"name": "Compte pm", "partner": w.P1},
+	}
+	for who, f := range editors {
+		acc := w.mk("accounts", f)
+		res := w.client.Do(http.MethodPatch, url("accounts", acc.Id), w.tokens[who], map[string]any{"postal_code": "29200"})
+		require.Equal(t, http.StatusOK, res.Status, "%s: %s", who, res.Body)
+		acc, err := w.app.FindRecordById("accounts", acc.Id)
+		require.NoError(t, err)
+		assert.Equal(t, "29", acc.GetString("department"), who)
+		assert.Equal(t, w.T1, acc.GetString("territory"), who)
+	}
 
 	// a new postal code moves the account (the territory itself stays derived)
 	acc := w.mk("accounts", map[string]any{"name": "Mas Provençal", "postal_code": "35200"})
@@ -101,6 +119,12 @@ func TestAccountOwnedByItsCreator(t *testing.T) {
 // and the channel manager is told.
 func TestAccountDuplicateOfAPartnersAccountConflicts(t *testing.T) {
 	w := newWorld(t)
+	// an older lead of the central pool shares the key: it holds nobody's
+	// customer, and does not hide the partner's account behind it
+	pool := ingestBody("POOL-SIREN")
+	pool["siret"] = "443061841"
+	res := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["integration"], pool)
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	w.mk("accounts", map[string]any{"name": "Boulangerie Le Fournil SARL", "postal_code": "35000", "siren": "443061841", "partner": w.P2})
 	for _, who := range []string{"sales", "admin", "channel_manager"} {
 		res := w.client.Do(http.MethodPost, url("accounts"), w.tokens[who], map[string]any{"name": "Le Fournil", "siren": "443061841", "postal_code": "35000"})
@@ -110,7 +134,7 @@ func TestAccountDuplicateOfAPartnersAccountConflicts(t *testing.T) {
 	}
 	assert.Zero(t, countRows(t, w, "SELECT COUNT(*) FROM accounts WHERE partner = ''"), "no duplicate saved")
 	// the same partner's second account is not a conflict
-	res := w.client.Do(http.MethodPost, url("accounts"), w.tokens["admin"], map[string]any{"name": "Fournil site 2", "siren": "443061841", "partner": w.P2})
+	res = w.client.Do(http.MethodPost, url("accounts"), w.tokens["admin"], map[string]any{"name": "Fournil site 2", "siren": "443061841", "partner": w.P2})
 	assert.Equal(t, http.StatusOK, res.Status, res.Body)
 	// an update that makes an account a duplicate
 	res = w.client.Do(http.MethodPost, url("accounts"), w.tokens["sales"], map[string]any{"name": "Autre client", "siren": "552100554"})
@@ -135,4 +159,32 @@ func TestAccountDuplicateOfAPartnersAccountConflicts(t *testing.T) {
 	}
 	assert.Equal(t, 2, countRows(t, w, "SELECT COUNT(*) FROM notifications WHERE user = {:u} AND kind = 'account_conflict'", dbx.Params{"u": w.uid("channel_manager")}))
 	assert.Equal(t, 2, countRows(t, w, "SELECT COUNT(*) FROM audit_log WHERE action = 'accounts.conflict'"))
+}
+
+// The accounts saved before their place was derived get it at the start
+// that follows the upgrade (the migration asks Reconcile for it).
+func TestAccountPlacesDerivedAtStartAfterUpgrade(t *testing.T) {
+	w := newWorld(t)
+	acc := w.mk("accounts", map[string]any{"name": "Ancien compte", "postal_code": "29200"})
+	none := w.mk("accounts", map[string]any{"name": "Sans code postal"})
+	for _, q := range []string{
+		"UPDATE accounts SET department = '', territory = ''", // as an older release saved them
+		"CREATE TABLE IF NOT EXISTS relais_rebuild (name TEXT PRIMARY KEY NOT NULL)",
+		"INSERT INTO relais_rebuild (name) VALUES ('account_places')",
+	} {
+		_, err := w.app.DB().NewQuery(q).Execute()
+		require.NoError(t, err, q)
+	}
+	assert.Equal(t, http.StatusNotFound, w.client.Do(http.MethodGet, url("accounts", acc.Id), w.tokens["channel_manager"], nil).Status)
+	r, err := hooks.Reconcile(w.app)
+	require.NoError(t, err)
+	assert.Equal(t, []string{hooks.RebuildAccountPlacesName}, r.Rebuilt)
+	fresh, err := w.app.FindRecordById("accounts", acc.Id)
+	require.NoError(t, err)
+	assert.Equal(t, "29", fresh.GetString("department"))
+	assert.Equal(t, w.T1, fresh.GetString("territory"))
+	assert.Equal(t, http.StatusOK, w.client.Do(http.MethodGet, url("accounts", acc.Id), w.tokens["channel_manager"], nil).Status)
+	untouched, err := w.app.FindRecordById("accounts", none.Id)
+	require.NoError(t, err)
+	assert.Empty(t, untouched.GetString("territory"))
 }

@@ -41,6 +41,9 @@ const (
 	RebuildRollupsName = "rollups"
 	// RebuildAccountKeysName recomputes the duplicate keys of every account.
 	RebuildAccountKeysName = "account_keys"
+	// RebuildAccountPlacesName derives the département and territory of
+	// every account from its postal code.
+	RebuildAccountPlacesName = "account_places"
 )
 
 // ActorStartup is the audit actor of the start-up repairs.
@@ -145,7 +148,7 @@ func pendingRebuilds(app core.App) ([]string, error) {
 		}
 	}
 	for _, n := range names {
-		if n != RebuildRollupsName && n != RebuildAccountKeysName {
+		if n != RebuildRollupsName && n != RebuildAccountKeysName && n != RebuildAccountPlacesName {
 			return nil, fmt.Errorf("%s: unknown rebuild %q (written by a newer migration?)", rebuildTable, n)
 		}
 	}
@@ -174,6 +177,8 @@ func rebuild(tx core.App, what string) error {
 			}
 		}
 		return nil
+	case RebuildAccountPlacesName:
+		return deals.DeriveAccountPlaces(tx)
 	}
 	return errors.New("unknown rebuild " + what)
 }

@@ -74,7 +74,7 @@ func TestReassignAcceptedLeadRemovesEveryAccess(t *testing.T) {
 	ct, err := w.app.FindFirstRecordByFilter("lead_contacts", "lead = {:l}", dbx.Params{"l": id})
 	require.NoError(t, err)
 	// the partner works the lead: a call logged, an opportunity opened
-	res := w.client.Do(http.MethodPost, url("activities"), w.tokens["partner_user"], map[string]any{"lead": id, "kind": "call", "summary": "Appel " + canaryPhone})
+	res := w.client.Do(http.MethodPost, url("activities"), w.tokens["partner_user"], map[string]any{"lead": id, "kind": "call", "summary": "Appel " + canaryPhone + " P1-NOTE"})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	var act map[string]any
 	res.JSON(t, &act)
@@ -110,6 +110,9 @@ func TestReassignAcceptedLeadRemovesEveryAccess(t *testing.T) {
 	}
 	assert.Equal(t, w.P1, leadRec(t, w, id).GetString("partner"), "refusals change nothing")
 
+	pm := w.users["partner_manager"]
+	pm.Set("locale", "en")
+	require.NoError(t, w.app.Save(pm))
 	res = w.client.Do(http.MethodPost, "/api/prm/leads/"+id+"/reassign", w.tokens["channel_manager"], map[string]any{"partner": p3, "reason": "Client sans nouvelles depuis 3 semaines"})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
 	rec := leadRec(t, w, id)
@@ -153,10 +156,25 @@ func TestReassignAcceptedLeadRemovesEveryAccess(t *testing.T) {
 		noCanary(t, "realtime "+who, got)
 		assert.NotContains(t, got, `"id":"`+id+`"`, "realtime %s", who)
 	}
-	// the new partner now has it
+	// the new partner now has it, without the former partner's notes and
+	// opportunity (kept for internal roles)
 	assert.Contains(t, w.client.Do(http.MethodGet, url("leads", id)+"?expand=lead_contacts_via_lead", w.tokens["pu3"], nil).Body, canaryEmail)
-	// the former users were told, without a link to the lead
-	assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM notifications WHERE user = {:u} AND kind = 'lead_withdrawn' AND lead = ''", dbx.Params{"u": w.uid("partner_user")}))
+	for _, p := range []string{url("activities") + "?perPage=200", url("leads", id) + "?expand=activities_via_lead,opportunities_via_lead", url("opportunities") + "?perPage=200"} {
+		body := w.client.Do(http.MethodGet, p, w.tokens["pu3"], nil).Body
+		assert.NotContains(t, body, "P1-NOTE", p)
+		assert.NotContains(t, body, "Toiture "+canaryName, p)
+	}
+	assert.Contains(t, w.client.Do(http.MethodGet, url("activities", act["id"].(string)), w.tokens["channel_manager"], nil).Body, "P1-NOTE")
+	assert.Contains(t, w.client.Do(http.MethodGet, url("opportunities", opp["id"].(string)), w.tokens["admin"], nil).Body, "Toiture "+canaryName)
+	// the former users were told, without a link to the lead, each in
+	// their language
+	for who, want := range map[string]string{"partner_user": "Lead retiré : Ferme du Canari", "partner_manager": "Lead withdrawn: Ferme du Canari"} {
+		var title string
+		require.NoError(t, w.app.DB().NewQuery("SELECT title FROM notifications WHERE user = {:u} AND kind = 'lead_withdrawn' AND lead = ''").
+			Bind(dbx.Params{"u": w.uid(who)}).Row(&title))
+		assert.True(t, strings.HasPrefix(title, want), "%s: %q", who, title)
+		assert.NotContains(t, title, " / ", who)
+	}
 }
 
 // Admins and channel managers reassign at every stage of the work: the
@@ -173,9 +191,15 @@ func TestReassignAtEveryStage(t *testing.T) {
 			if status == "offered" {
 				w.mk("lead_offers", map[string]any{"lead": l.Id, "partner": w.P1, "outcome": "pending", "assignee": w.uid("partner_user")})
 			}
-			res := w.client.Do(http.MethodPost, "/api/prm/leads/"+l.Id+"/reassign", w.tokens[who], map[string]any{"partner": p3, "reason": "Rééquilibrage de charge"})
+			res := w.client.Do(http.MethodPost, "/api/prm/leads/"+l.Id+"/reassign", w.tokens[who], map[string]any{"partner": p3, "reason": "Rééquilibrage de charge SECRET-MOTIF"})
 			require.Equal(t, http.StatusOK, res.Status, "%s %s: %s", who, status, res.Body)
 			assert.Equal(t, p3, leadRec(t, w, l.Id).GetString("partner"))
+			if status == "offered" {
+				assert.Equal(t, 1, countRows(t, w, "SELECT COUNT(*) FROM lead_offers WHERE lead = {:l} AND partner = {:p} AND outcome = 'withdrawn' AND reason = 'reassigned'", dbx.Params{"l": l.Id, "p": w.P1}))
+				// the former partner reads its offer history, not the manager's words
+				body := w.client.Do(http.MethodGet, url("lead_offers")+"?perPage=200", w.tokens["partner_manager"], nil).Body
+				assert.NotContains(t, body, "SECRET-MOTIF")
+			}
 		}
 	}
 	// a closed lead is not reassigned; a lead outside the manager's territories is not visible

@@ -20,6 +20,9 @@ func declineReasons(p *page) []option {
 // (a withdrawal's system reason) shows its stored reason.
 func (l *locale) DeclineReason(code, note, stored string) string {
 	if code == "" {
+		if stored == "reassigned" { // an offer withdrawn by a reassignment
+			return l.T("offer.reason.reassigned")
+		}
 		return stored
 	}
 	label := l.T("decline.reason." + code)

@@ -109,6 +109,8 @@ func TestReassignListAfterSuspension(t *testing.T) {
 		}
 	}
 	has(t, b.get("/board").Body, `href="/reassign"`)
+	has(t, b.get("/partners/"+partnerID).Body, `href="/reassign?partner=`+partnerID+`"`)
+	has(t, b.get("/notifications").Body, `<a href="/reassign">`, "the channel manager's notification links to the list")
 	var target string
 	require.NoError(t, e.app.DB().NewQuery("SELECT id FROM partners WHERE status = 'active' AND id != {:p} ORDER BY name LIMIT 1").Bind(dbx.Params{"p": partnerID}).Row(&target))
 	b.get("/reassign")

@@ -33,6 +33,8 @@ func TestLeadPagePlaysRecordingsForInternalRolesOnly(t *testing.T) {
 			require.Equal(t, http.StatusOK, r.Status, who)
 			has(t, r.Body, `<audio controls preload="none" src="`+src+`"`, who)
 			has(t, r.Body, src+"?download=1", who)
+			// the page's CSP lets the player load it (default-src is 'none')
+			assert.Contains(t, r.Header.Get("Content-Security-Policy"), "media-src 'self'", who)
 		}
 		r := b.get(src)
 		assert.Equal(t, http.StatusOK, r.Status, who)

@@ -54,7 +54,7 @@ var accountConflictFields = []string{"name", "siren", "postal_code", "partner"}
 // CheckAccountConflict refuses, for an internal user, an account whose
 // duplicate keys (AccountKeys) match a customer a partner holds — an
 // account entrusted to a partner, a lead a partner works or a protected
-// registration (intake.FindConflict, the leads' check) — unless the
+// registration (intake.FindConflicts, the leads' check) — unless the
 // account goes to that same partner: a 409 "account_entrusted". A partner
 // user's write is not refused (the refusal would tell it that another
 // partner holds the customer): the channel managers of the account's
@@ -65,9 +65,13 @@ func CheckAccountConflict(app core.App, user, account *core.Record) (*intake.Con
 	if !account.IsNew() && !keyFieldChanged(account) {
 		return nil, nil
 	}
-	c, err := intake.FindConflict(app, AccountKeys(account), account.Id)
-	if err != nil || c == nil || c.Partner == "" || c.Partner == account.GetString("partner") {
+	all, err := intake.FindConflicts(app, AccountKeys(account), account.Id)
+	if err != nil {
 		return nil, err
+	}
+	c := heldByAnotherPartner(all, account.GetString("partner"))
+	if c == nil {
+		return nil, nil
 	}
 	kind, err := access.RoleKindOf(app, user)
 	if err != nil {
@@ -77,6 +81,17 @@ func CheckAccountConflict(app core.App, user, account *core.Record) (*intake.Con
 		return nil, domain.Conflict("account_entrusted", "this customer is already entrusted to a partner: the channel manager arbitrates")
 	}
 	return c, nil
+}
+
+// heldByAnotherPartner returns the first conflict held by a partner other
+// than partner (nil: none; records of the central pool hold nobody's).
+func heldByAnotherPartner(all []intake.Conflict, partner string) *intake.Conflict {
+	for i := range all {
+		if all[i].Partner != "" && all[i].Partner != partner {
+			return &all[i]
+		}
+	}
+	return nil
 }
 
 // keyFieldChanged reports whether an update changes a field of the

@@ -1,6 +1,8 @@
 package deals
 
 import (
+	"fmt"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -92,5 +94,29 @@ func derivePlace(app core.App, account *core.Record) error {
 	}
 	account.Set("department", dept)
 	account.Set("territory", territory)
+	return nil
+}
+
+// DeriveAccountPlaces derives the département and territory of every
+// account with a postal code (the start-up rebuild of the accounts saved
+// before the derivation existed); an account whose place does not change
+// is not written.
+func DeriveAccountPlaces(tx core.App) error {
+	accounts, err := tx.FindAllRecords("accounts", dbx.NewExp("postal_code != ''"))
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		dept, territory := a.GetString("department"), a.GetString("territory")
+		if err := derivePlace(tx, a); err != nil {
+			return err
+		}
+		if a.GetString("department") == dept && a.GetString("territory") == territory {
+			continue
+		}
+		if err := tx.Save(a); err != nil {
+			return fmt.Errorf("account %s: %w", a.Id, err)
+		}
+	}
 	return nil
 }

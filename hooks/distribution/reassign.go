@@ -54,9 +54,11 @@ func reassignStep(status, partner, target string) error {
 // their territories and admins anywhere (the same check as Assign), with a
 // mandatory reason. In one transaction, the former partner's pending offer
 // is withdrawn, the opportunities it opened from the lead are detached from
-// it, its users' notifications about the lead are removed and they are told
-// the lead was withdrawn; the lead is then offered to the new partner (its
-// contact details stay hidden until that partner accepts). From the commit
+// it, the activities its users logged become internal (kept for internal
+// roles, not shown to the next partner), its users' notifications about the
+// lead are removed and they are told the lead was withdrawn; the lead is
+// then offered to the new partner (its contact details stay hidden until
+// that partner accepts). From the commit
 // on, the rules give the former partner nothing of the lead: not the lead,
 // its contact, its activities or its opportunities. Audited as
 // lead.reassign (from, to, reason) followed by the offer (lead.assign).
@@ -89,7 +91,7 @@ func Reassign(app core.App, by access.By, leadID, partnerID, reason string) (*co
 		changes := map[string]any{"from_partner": from, "from_assignee": lead.GetString("assignee"), "from_status": lead.GetString("status"),
 			"to_partner": partnerID, "reason": reason}
 		if from != "" {
-			released, err := releaseFromPartner(tx, lead, by, reason, now)
+			released, err := releaseFromPartner(tx, lead, by, now)
 			if err != nil {
 				return err
 			}
@@ -119,11 +121,13 @@ func Reassign(app core.App, by access.By, leadID, partnerID, reason string) (*co
 }
 
 // releaseFromPartner takes a lead away from its partner inside the
-// reassignment's transaction: its pending offer withdrawn (with the
-// reason), the opportunities the partner opened from it detached, the
-// notifications of the partner's users about it removed, and those users
-// told, without the lead's details. It returns what the audit entry adds.
-func releaseFromPartner(tx core.App, lead *core.Record, by access.By, reason string, now time.Time) (map[string]any, error) {
+// reassignment's transaction: its pending offer withdrawn (reason
+// "reassigned": the partner reads its offers, the manager's reason stays
+// in the audit log), the opportunities the partner opened from it detached, the
+// activities its users logged made internal, the notifications of the
+// partner's users about it removed, and those users told, without the
+// lead's details. It returns what the audit entry adds.
+func releaseFromPartner(tx core.App, lead *core.Record, by access.By, now time.Time) (map[string]any, error) {
 	partner, assignee := lead.GetString("partner"), lead.GetString("assignee")
 	changes := map[string]any{}
 	if o, err := pendingOffer(tx, lead.Id, partner); err == nil {
@@ -132,7 +136,8 @@ func releaseFromPartner(tx core.App, lead *core.Record, by access.By, reason str
 		if by.User != nil && by.User.Collection().Name == "users" {
 			o.Set("decided_by", by.User.Id)
 		}
-		o.Set("reason", reason)
+		// the partner reads its offers: the manager's words stay in the audit log
+		o.Set("reason", "reassigned")
 		if err := tx.Save(o); err != nil {
 			return nil, err
 		}
@@ -160,7 +165,36 @@ func releaseFromPartner(tx core.App, lead *core.Record, by access.By, reason str
 	if err := forgetNotifications(tx, lead.Id, users); err != nil {
 		return nil, err
 	}
+	kept, err := keepActivitiesInternal(tx, lead.Id, users)
+	if err != nil {
+		return nil, err
+	}
+	if len(kept) > 0 {
+		changes["internal_activities"] = kept
+	}
 	return changes, tellWithdrawn(tx, lead, partner, assignee)
+}
+
+// keepActivitiesInternal marks internal the activities the former
+// partner's users logged on the lead: the history stays for internal
+// roles, and the new partner does not read the former one's notes.
+func keepActivitiesInternal(tx core.App, leadID string, users []any) ([]string, error) {
+	if len(users) == 0 {
+		return nil, nil
+	}
+	recs, err := tx.FindAllRecords("activities", dbx.HashExp{"lead": leadID, "internal": false}, dbx.In("author", users...))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(recs))
+	for _, a := range recs {
+		a.Set("internal", true)
+		if err := tx.Save(a); err != nil {
+			return nil, err
+		}
+		out = append(out, a.Id)
+	}
+	return out, nil
 }
 
 // partnerUserIDs lists the ids of a partner's users (any status).

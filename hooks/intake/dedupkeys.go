@@ -29,6 +29,16 @@ type Conflict struct {
 // entrusted to a partner, or an approved registration still protected.
 // exclude skips one record id.
 func findConflict(app core.App, keys []string, exclude string) (*Conflict, error) {
+	all, err := conflicts(app, keys, exclude, true)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	return &all[0], nil
+}
+
+// conflicts returns the records sharing a key that hold their customer
+// (see findConflict), oldest key first; only the first when first is set.
+func conflicts(app core.App, keys []string, exclude string, first bool) ([]Conflict, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -48,6 +58,7 @@ func findConflict(app core.App, keys []string, exclude string) (*Conflict, error
 		return nil, err
 	}
 	now := time.Now().UTC().Format(types.DefaultDateLayout)
+	var out []Conflict
 	for _, r := range rows {
 		var ok int
 		var q string
@@ -71,17 +82,20 @@ func findConflict(app core.App, keys []string, exclude string) (*Conflict, error
 					return nil, err
 				}
 			}
-			return &c, nil
+			out = append(out, c)
+			if first {
+				return out, nil
+			}
 		}
 	}
-	return nil, nil
+	return out, nil
 }
 
-// FindConflict is the duplicate check of leads (findConflict) for the
-// other records that hold a customer: the first record sharing one of keys
-// that holds its customer, exclude skipped; nil when none.
-func FindConflict(app core.App, keys []string, exclude string) (*Conflict, error) {
-	return findConflict(app, keys, exclude)
+// FindConflicts is the duplicate check of leads (findConflict) for the
+// other records that hold a customer: every record sharing one of keys
+// that holds its customer, exclude skipped, oldest first.
+func FindConflicts(app core.App, keys []string, exclude string) ([]Conflict, error) {
+	return conflicts(app, keys, exclude, false)
 }
 
 // SaveKeys records the duplicate keys of a record. The keys of a record

@@ -22,7 +22,7 @@ var catalogue = map[string]map[string]string{
 		"lead_dispatched.title":  "Lead qui vous est confié : {{.lead}} ({{.city}})",
 		"lead_dispatched.body":   "{{.lead}} — {{.city}}{{if .reason}}\n{{.reason}}{{end}}",
 		"partner_left.title":     "Partenaire {{.partner}} indisponible : {{.count}} lead(s) à réattribuer",
-		"partner_left.body":      "Les offres en attente de {{.partner}} sont retirées.\nLeads à réattribuer : {{.link}}",
+		"partner_left.body":      "Ses offres en attente sont retirées ; ses leads en cours sont listés dans « Leads à réattribuer » ({{.link}}).",
 		"account_conflict.title": "Conflit de compte : {{.account}}",
 		"account_conflict.body":  "SIREN {{.siren}} — {{.postal_code}}\nDéjà connu : {{.kind}} {{.record}}",
 
@@ -72,10 +72,10 @@ var catalogue = map[string]map[string]string{
 		"no_candidate.body":      "{{.lead}} — {{.city}}\nNo active partner covers this lead{{if .reason}} ({{.reason}}){{end}}: assign it by hand or cover the area.",
 		"lead_withdrawn.title":   "Lead withdrawn: {{.lead}} ({{.city}})",
 		"lead_withdrawn.body":    "{{.lead}} — {{.city}}\nThe channel manager reassigned this lead.",
-		"lead_dispatched.title":  "Lead dispatched to you: {{.lead}} ({{.city}})",
+		"lead_dispatched.title":  "Lead handed to you: {{.lead}} ({{.city}})",
 		"lead_dispatched.body":   "{{.lead}} — {{.city}}{{if .reason}}\n{{.reason}}{{end}}",
 		"partner_left.title":     "Partner {{.partner}} unavailable: {{.count}} lead(s) to reassign",
-		"partner_left.body":      "{{.partner}}'s pending offers are withdrawn.\nLeads to reassign: {{.link}}",
+		"partner_left.body":      "Its pending offers are withdrawn; its leads in progress are listed under “Leads to reassign” ({{.link}}).",
 		"account_conflict.title": "Account conflict: {{.account}}",
 		"account_conflict.body":  "SIREN {{.siren}} — {{.postal_code}}\nAlready known: {{.kind}} {{.record}}",
 
