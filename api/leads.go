@@ -12,6 +12,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/fieldcheck"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/reasons"
 )
@@ -218,6 +219,13 @@ func declineLead(e *core.RequestEvent) error {
 	}
 	if err := bindBody(e, &body); err != nil {
 		return bodyError(e, err, "Invalid body.")
+	}
+	// the fields as sent are checked before a text reason becomes a note,
+	// so that the error names the field the client wrote
+	for _, f := range []struct{ name, value string }{{"reason", body.Reason}, {"note", body.Note}} {
+		if err := fieldcheck.Text(f.name, f.value, 500); err != nil {
+			return APIError(e, err)
+		}
 	}
 	code, note := reasons.ParseDecline(body.Reason)
 	if n := strings.TrimSpace(body.Note); n != "" {

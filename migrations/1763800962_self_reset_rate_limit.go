@@ -9,11 +9,12 @@ import (
 
 // resetRateLimit limits the REST API's password-reset requests
 // (POST /api/collections/{auth}/request-password-reset, PocketBase's tag
-// requestPasswordReset) to 5 per minute per IP, like the UI's form:
+// requestPasswordReset) to 5 per minute per IP for guests (the audience of every per-IP rule
+// since 1763800950), like the UI's form:
 // PocketBase itself sends one e-mail per account every two minutes, but
 // without this rule only the general /api/ limit (600 per 10 s) bounds how
 // many addresses one client can have mailed.
-var resetRateLimit = core.RateLimitRule{Label: "*:requestPasswordReset", MaxRequests: 5, Duration: 60}
+var resetRateLimit = core.RateLimitRule{Label: "*:requestPasswordReset", Audience: core.RateLimitRuleAudienceGuest, MaxRequests: 5, Duration: 60}
 
 func init() {
 	m.Register(func(app core.App) error {
