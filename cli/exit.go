@@ -58,10 +58,24 @@ func exitCode(err error) int {
 }
 
 // exitOnError makes cmd and its sub-commands print their error and end the
-// process with a non-zero status (exitCode) when they fail.
+// process with a non-zero status (exitCode) when they fail. A group of
+// sub-commands (`policy`, `audit`, `gdpr`) fails when it is run without
+// one or with an unknown one (cobra would print its help and exit 0).
 func exitOnError(cmd *cobra.Command, exit exitFunc) *cobra.Command {
 	for _, c := range cmd.Commands() {
 		exitOnError(c, exit)
+	}
+	if cmd.RunE == nil && cmd.Run == nil && cmd.HasSubCommands() {
+		cmd.Args = cobra.ArbitraryArgs
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown command %q for %q", args[0], c.CommandPath())
+			}
+			if err := c.Help(); err != nil {
+				return err
+			}
+			return fmt.Errorf("%s needs a sub-command", c.CommandPath())
+		}
 	}
 	if cmd.RunE == nil {
 		return cmd

@@ -42,6 +42,12 @@ func TestFailingCommandsExitNonZero(t *testing.T) {
 		{"an unknown command", []string{"imprt", invalid}, "unknown command"},
 		{"an unknown flag", []string{"audit", "verify", "--anchr", "x"}, "unknown flag"},
 		{"demo on a data dir with data", []string{"demo"}, ""},
+		{"gdpr erase without an e-mail", []string{"gdpr", "erase"}, "accepts 1 arg"},
+		{"access-review with an argument", []string{"access-review", "now"}, "unknown command"},
+		{"policy with an unknown sub-command", []string{"policy", "chek"}, `unknown command "chek" for "relais policy"`},
+		{"audit without a sub-command", []string{"audit"}, "relais audit needs a sub-command"},
+		{"gdpr with an unknown sub-command", []string{"gdpr", "forget", "a@b.test"}, `unknown command "forget"`},
+		{"PocketBase's superuser with an invalid e-mail", []string{"superuser", "create", "not-an-email", "pass-1234567890"}, "email"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out, code := relais(t, append([]string{"--dir", dir}, c.args...)...)

@@ -30,8 +30,8 @@ type ImportOptions struct {
 	Pause time.Duration
 	// TxTarget, when set, adapts Chunk after each write so that a
 	// transaction holds the database's write lock for about that long
-	// (between 10 and 1,000 rows): short on a loaded machine, larger on a
-	// fast one.
+	// (between 1 and 1,000 rows): short on a loaded machine or for slow
+	// rows, larger on a fast one.
 	TxTarget time.Duration
 	// Progress is called after each chunk with the rows done.
 	Progress func(done int)
@@ -187,12 +187,12 @@ func (im *importer) flush() error {
 }
 
 // nextChunk is the number of rows to write in the next transaction so
-// that it takes about target, given that rows took took (10 to 1,000).
+// that it takes about target, given that rows took took (1 to 1,000).
 func nextChunk(rows int, took, target time.Duration) int {
 	if took <= 0 {
 		return 1000
 	}
-	return min(1000, max(10, int(float64(rows)*float64(target)/float64(took))))
+	return min(1000, max(1, int(float64(rows)*float64(target)/float64(took))))
 }
 
 // check counts what the chunk would do: rows refused, leads already

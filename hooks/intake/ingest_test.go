@@ -105,7 +105,8 @@ func TestNextChunk(t *testing.T) {
 	}{
 		{100, time.Second, 250 * time.Millisecond, 25},
 		{100, 100 * time.Millisecond, 250 * time.Millisecond, 250},
-		{100, 10 * time.Second, 250 * time.Millisecond, 10},
+		{100, 10 * time.Second, 250 * time.Millisecond, 2},
+		{10, 10 * time.Second, 250 * time.Millisecond, 1},
 		{500, time.Millisecond, 250 * time.Millisecond, 1000},
 		{100, 0, 250 * time.Millisecond, 1000},
 	} {
