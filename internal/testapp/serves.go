@@ -32,7 +32,7 @@ var serveChecks = []struct {
 func CheckServes(t *testing.T, app *pocketbase.PocketBase) {
 	t.Helper()
 	require.NoError(t, app.Bootstrap())
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	t.Cleanup(func() { _ = app.ClearBootstrap() })
 	require.NoError(t, app.RunAllMigrations())
 	_, err := hooks.Reconcile(app)
 	require.NoError(t, err)
