@@ -157,20 +157,7 @@ func TestRESTCreateOfEveryCollectionRefusesBadValues(t *testing.T) {
 				body[f.GetName()] = v
 				cases = append(cases, restCase{c.Name + "." + f.GetName() + " " + kind, "superuser", http.MethodPost, url(c.Name), f.GetName(), body})
 			}
-			switch ff := f.(type) {
-			case *core.NumberField:
-				add("abc", "abc")
-			case *core.DateField:
-				add("not a date", "not a date")
-			case *core.BoolField:
-				add("maybe", "maybe")
-			case *core.TextField:
-				add("NUL", "a\x00b")
-				add("bidi", "a\u202eb")
-				if ff.Max > 0 {
-					add("too long", strings.Repeat("a", ff.Max+1))
-				}
-			}
+			badValues(f, "a\u202eb", add)
 		}
 	}
 	require.Greater(t, len(cases), 100)
@@ -209,20 +196,7 @@ func TestRESTUpdateOfEveryCollectionRefusesBadValues(t *testing.T) {
 			add := func(kind string, v any) {
 				cases = append(cases, restCase{name + "." + f.GetName() + " " + kind, "superuser", http.MethodPatch, url(name, id), f.GetName(), map[string]any{f.GetName(): v}})
 			}
-			switch ff := f.(type) {
-			case *core.NumberField:
-				add("abc", "abc")
-			case *core.DateField:
-				add("not a date", "not a date")
-			case *core.BoolField:
-				add("maybe", "maybe")
-			case *core.TextField:
-				add("NUL", "a\x00b")
-				add("bidi", "a\u2066b")
-				if ff.Max > 0 {
-					add("too long", strings.Repeat("a", ff.Max+1))
-				}
-			}
+			badValues(f, "a\u2066b", add)
 		}
 	}
 	require.Greater(t, len(cases), 100)
@@ -241,5 +215,25 @@ func TestRESTUpdateOfEveryCollectionRefusesBadValues(t *testing.T) {
 		raw, err := json.Marshal(r)
 		require.NoError(t, err)
 		assert.Equal(t, before[name], string(raw), "%s unchanged", name)
+	}
+}
+
+// badValues adds, through add, the bad values of a field's type: a text
+// for a number, a date or a bool, and NUL, a bidi character and one
+// character too many for a text.
+func badValues(f core.Field, bidi string, add func(kind string, v any)) {
+	switch ff := f.(type) {
+	case *core.NumberField:
+		add("abc", "abc")
+	case *core.DateField:
+		add("not a date", "not a date")
+	case *core.BoolField:
+		add("maybe", "maybe")
+	case *core.TextField:
+		add("NUL", "a\x00b")
+		add("bidi", bidi)
+		if ff.Max > 0 {
+			add("too long", strings.Repeat("a", ff.Max+1))
+		}
 	}
 }

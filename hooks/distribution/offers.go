@@ -301,11 +301,7 @@ func Assign(app core.App, by access.By, leadID, partnerID string) (*core.Record,
 			}
 		}
 		// re-read in the write transaction (checked through the rules above)
-		p, err := tx.FindRecordById("partners", partnerID)
-		if err != nil {
-			return access.UnknownRelation("partner")
-		}
-		if err := partnerRefusal(p.GetString("status"), p.GetDateTime("contract_end").Time(), now); err != nil {
+		if err := checkTakingPartner(tx, partnerID, now); err != nil {
 			return err
 		}
 		if lead.GetBool("held") {
@@ -385,6 +381,17 @@ func assignStep(status, partner, target string) (withdraw bool, err error) {
 		return false, nil
 	}
 	return false, domain.Conflict("not_assignable", "a lead in status "+status+" cannot be assigned")
+}
+
+// checkTakingPartner reads the partner a lead is handed to, in the write
+// transaction: an unknown id is an unknown relation, and a partner that is
+// not active or whose contract ended is refused (partnerRefusal).
+func checkTakingPartner(tx core.App, partnerID string, now time.Time) error {
+	p, err := tx.FindRecordById("partners", partnerID)
+	if err != nil {
+		return access.UnknownRelation("partner")
+	}
+	return partnerRefusal(p.GetString("status"), p.GetDateTime("contract_end").Time(), now)
 }
 
 // partnerRefusal refuses a partner that cannot receive an offer at now:

@@ -81,11 +81,7 @@ func Reassign(app core.App, by access.By, leadID, partnerID, reason string) (*co
 		if err := reassignStep(lead.GetString("status"), from, partnerID); err != nil {
 			return err
 		}
-		p, err := tx.FindRecordById("partners", partnerID)
-		if err != nil {
-			return access.UnknownRelation("partner")
-		}
-		if err := partnerRefusal(p.GetString("status"), p.GetDateTime("contract_end").Time(), now); err != nil {
+		if err := checkTakingPartner(tx, partnerID, now); err != nil {
 			return err
 		}
 		changes := map[string]any{"from_partner": from, "from_assignee": lead.GetString("assignee"), "from_status": lead.GetString("status"),
