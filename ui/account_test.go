@@ -91,7 +91,8 @@ func TestForgottenPasswordIsResetThroughTheEmail(t *testing.T) {
 
 // The profile form saves name, phone, language and e-mail choices; fields
 // that are not on the form (role, partner, activity…) are never sent, and
-// a read-only role (users.update none) gets 403.
+// a read-only role (users.update none: the integration) gets 403; a
+// channel manager edits his own.
 func TestProfilePageSavesOnlyItsFields(t *testing.T) {
 	e := newEnv(t)
 	const email = "installer003@demo.test"
@@ -121,12 +122,26 @@ func TestProfilePageSavesOnlyItsFields(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, r.Status)
 	has(t, r.Body, `id="profile-error"`)
 
-	cm := e.signedIn("manager@demo.test")
+	// a channel manager edits his own profile (users.update own), never
+	// his territories
+	cm := e.signedIn("manager.ouest@demo.test")
+	cmBefore := e.user("manager.ouest@demo.test")
 	r = cm.get("/profile")
+	require.Equal(t, http.StatusOK, r.Status)
+	has(t, r.Body, `action="/profile/password"`)
+	r = cm.post("/profile", url.Values{"name": {"Responsable Ouest"}, "locale": {"en"}, "territories": {"x"}})
+	require.Equal(t, http.StatusSeeOther, r.Status)
+	cmAfter := e.user("manager.ouest@demo.test")
+	assert.Equal(t, "Responsable Ouest", cmAfter.GetString("name"))
+	assert.Equal(t, cmBefore.GetStringSlice("territories"), cmAfter.GetStringSlice("territories"))
+
+	// a role whose cell is none (the integration's) has a read-only profile
+	api := e.signedIn("api@demo.test")
+	r = api.get("/profile")
 	require.Equal(t, http.StatusOK, r.Status)
 	has(t, r.Body, `id="profile-read-only"`)
 	lacks(t, r.Body, `action="/profile/password"`)
-	r = cm.post("/profile", url.Values{"name": {"Boss"}, "locale": {"fr"}})
+	r = api.post("/profile", url.Values{"name": {"Boss"}, "locale": {"fr"}})
 	assert.Equal(t, http.StatusForbidden, r.Status)
 }
 

@@ -51,7 +51,7 @@ func DefaultMatrix() Matrix {
 			"tickets":       {Territory, Territory, n, true, false},
 			"partners":      {All, Territory, n, false, true},
 			"reports":       {Territory, n, n, false, true},
-			"users":         {Territory, n, n, false, false},
+			"users":         {Territory, Own, n, false, false},
 		},
 		roles.Sales: {
 			"leads":         {Own, Own, n, true, false},
