@@ -28,6 +28,9 @@ type leadsPage struct {
 	Pages       []pageLink
 	All         string
 	StatusLinks []statusLink
+	// Sort is the chosen sort; SortBy the header links (by column).
+	Sort   string
+	SortBy map[string]string
 }
 
 // statusLink is one status chip of the leads list.
@@ -48,7 +51,10 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	q := access.ListQuery{Sort: "-updated,-created", Page: p.PageNo, PerPage: perPage, Count: true}
+	q := access.ListQuery{Sort: leadSorts[""], Page: p.PageNo, PerPage: perPage, Count: true}
+	if st := e.Request.URL.Query().Get("sort"); st != "" && leadSorts[st] != "" {
+		p.Sort, q.Sort = st, leadSorts[st]
+	}
 	where := []dbx.Expression{}
 	if st := e.Request.URL.Query().Get("status"); lifecycle.Valid(st) {
 		p.Status = st
@@ -72,10 +78,15 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if p.Leads, err = h.leadViews(s, recs); err != nil {
 		return err
 	}
-	link := func(page int) string { return leadsLink(p.Q, p.Status, page) }
-	p.All = leadsLink(p.Q, "", 1)
+	state := leadsState{Q: p.Q, Status: p.Status, Sort: p.Sort}
+	link := state.link
+	p.All = leadsState{Q: p.Q, Sort: p.Sort}.link(1)
 	for _, st := range p.Statuses {
-		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: leadsLink(p.Q, st, 1)})
+		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: leadsState{Q: p.Q, Status: st, Sort: p.Sort}.link(1)})
+	}
+	p.SortBy = map[string]string{}
+	for _, col := range []string{"company", "city", "score"} {
+		p.SortBy[col] = state.sortLink(col)
 	}
 	p.Total = res.TotalItems
 	p.Pages = pageLinks(p.PageNo, res.TotalPages, link)

@@ -142,14 +142,35 @@ func pageLinks(cur, total int, link func(int) string) []pageLink {
 	return out
 }
 
-// leadsLink is the URL of a leads list state (search, status, page).
-func leadsLink(q, status string, page int) string {
+// leadSorts are the sorts of the leads list (the lead's own visible
+// fields; a private customer's company is empty, so a sort on it says
+// nothing about a name); "" is the default, latest change first.
+var leadSorts = map[string]string{
+	"":         "-updated,-created",
+	"company":  "company,-created",
+	"-company": "-company,-created",
+	"city":     "city,-created",
+	"-city":    "-city,-created",
+	"score":    "score,-created",
+	"-score":   "-score,-created",
+}
+
+// leadsState is the state of the leads list kept in its URL.
+type leadsState struct {
+	Q, Status, Sort string
+}
+
+// link is the URL of the state at a page.
+func (s leadsState) link(page int) string {
 	v := url.Values{}
-	if q != "" {
-		v.Set("q", q)
+	if s.Q != "" {
+		v.Set("q", s.Q)
 	}
-	if status != "" {
-		v.Set("status", status)
+	if s.Status != "" {
+		v.Set("status", s.Status)
+	}
+	if s.Sort != "" {
+		v.Set("sort", s.Sort)
 	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
@@ -158,4 +179,14 @@ func leadsLink(q, status string, page int) string {
 		return "/leads"
 	}
 	return "/leads?" + v.Encode()
+}
+
+// sortLink is the URL sorting by a column: ascending first, descending
+// when already ascending.
+func (s leadsState) sortLink(col string) string {
+	if s.Sort == col {
+		col = "-" + col
+	}
+	s.Sort = col
+	return s.link(1)
 }
