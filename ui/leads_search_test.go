@@ -263,3 +263,20 @@ func TestLeadsSortFollowsTheAPI(t *testing.T) {
 		assert.NotContains(t, r.Body, `aria-sort=`)
 	}
 }
+
+// TestLeadsBackButtonGetsTheWholePage: htmx restores a history entry
+// that is not in its cache by requesting the URL and swapping the whole
+// body, so that request gets the full page (menu included), while a
+// search or a page link gets the list's content only.
+func TestLeadsBackButtonGetsTheWholePage(t *testing.T) {
+	e := newEnv(t)
+	b := e.signedIn("admin@demo.test")
+	r := b.get("/leads?q=e&page=2", hx, header("HX-History-Restore-Request", "true"))
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Contains(t, r.Body, "<html")
+	assert.Contains(t, r.Body, `<main id="main">`)
+	assert.Contains(t, r.Body, `<span aria-current="page">2</span>`)
+	r = b.get("/leads?q=e&page=2", hx)
+	assert.NotContains(t, r.Body, "<html")
+	assert.Contains(t, r.Body, `<span aria-current="page">2</span>`)
+}
