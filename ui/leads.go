@@ -2,8 +2,7 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -22,6 +21,22 @@ type leadsPage struct {
 	PageNo   int
 	Prev     string
 	Next     string
+	// Q is the search text; Total the number of matching leads; Pages
+	// the numbered pager; All and StatusLinks keep the search.
+	Q           string
+	Total       int
+	Pages       []pageLink
+	All         string
+	StatusLinks []statusLink
+	// Sort is the chosen sort; SortBy the header links (by column).
+	Sort   string
+	SortBy map[string]string
+}
+
+// statusLink is one status chip of the leads list.
+type statusLink struct {
+	Status string
+	URL    string
 }
 
 // listLeads shows exactly what GET /api/collections/leads/records would
@@ -36,30 +51,49 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	q := access.ListQuery{Sort: "-updated,-created", Page: p.PageNo, PerPage: perPage}
+	q := access.ListQuery{Sort: leadSorts[""], Page: p.PageNo, PerPage: perPage, Count: true}
+	if st := e.Request.URL.Query().Get("sort"); st != "" && leadSorts[st] != "" {
+		p.Sort, q.Sort = st, leadSorts[st]
+	}
+	where := []dbx.Expression{}
 	if st := e.Request.URL.Query().Get("status"); lifecycle.Valid(st) {
 		p.Status = st
-		q.Where = dbx.HashExp{"leads.status": st}
+		where = append(where, dbx.HashExp{"leads.status": st})
 	}
-	recs, _, err := access.ListFor(e.App, s.user, "leads", q)
+	p.Q = strings.TrimSpace(e.Request.URL.Query().Get("q"))
+	search, err := leadSearchWhere(e.App, s.user, p.Q)
+	if err != nil {
+		return err
+	}
+	if search != nil {
+		where = append(where, search)
+	}
+	if len(where) > 0 {
+		q.Where = dbx.And(where...)
+	}
+	recs, res, err := access.ListFor(e.App, s.user, "leads", q)
 	if err != nil {
 		return err
 	}
 	if p.Leads, err = h.leadViews(s, recs); err != nil {
 		return err
 	}
-	link := func(page int) string {
-		v := url.Values{}
-		if p.Status != "" {
-			v.Set("status", p.Status)
-		}
-		v.Set("page", strconv.Itoa(page))
-		return "/leads?" + v.Encode()
+	state := leadsState{Q: p.Q, Status: p.Status, Sort: p.Sort}
+	link := state.link
+	p.All = leadsState{Q: p.Q, Sort: p.Sort}.link(1)
+	for _, st := range p.Statuses {
+		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: leadsState{Q: p.Q, Status: st, Sort: p.Sort}.link(1)})
 	}
+	p.SortBy = map[string]string{}
+	for _, col := range []string{"company", "city", "score"} {
+		p.SortBy[col] = state.sortLink(col)
+	}
+	p.Total = res.TotalItems
+	p.Pages = pageLinks(p.PageNo, res.TotalPages, link)
 	if p.PageNo > 1 {
 		p.Prev = link(p.PageNo - 1)
 	}
-	if len(recs) == q.PerPage {
+	if p.PageNo < res.TotalPages {
 		p.Next = link(p.PageNo + 1)
 	}
 	return h.render(e, http.StatusOK, "leads", p)

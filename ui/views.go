@@ -105,7 +105,9 @@ func (p *page) base() *page { return p }
 // htmx request (STYLE §6).
 func (h *handlers) render(e *core.RequestEvent, status int, view string, data viewData) error {
 	name := "layout"
-	if isHX(e) {
+	// htmx restores a page of the history (back button) by swapping the
+	// whole body: it needs the full page
+	if isHX(e) && e.Request.Header.Get("HX-History-Restore-Request") != "true" {
 		name = "content"
 	}
 	return h.fragment(e, status, view, name, data)
