@@ -220,6 +220,16 @@ func (p *page) Label(prefix, value string) string {
 	return value
 }
 
+// Employees shows a company size band with its noun ("1 salarié",
+// "10-49 salariés"): only the band "1" is singular.
+func (p *page) Employees(size string) string {
+	n := 2
+	if size == "1" {
+		n = 1
+	}
+	return p.T("lead.employees", "Size", size, "Count", n)
+}
+
 // Err translates a domain error by its code (and field), falling back to
 // the domain's own (English) message for codes the UI does not know.
 func (p *page) Err(de *domain.Error) string {
