@@ -142,6 +142,7 @@ type page struct {
 	Flash    string
 	CSS      string
 	JS       string
+	AppJS    string // the double-submit guard of plain forms
 	Icon     string
 	Now      time.Time
 	Path     string
@@ -167,6 +168,7 @@ func (h *handlers) page(e *core.RequestEvent, active, titleID string) *page {
 		CSRF:   h.csrfToken(e),
 		CSS:    h.assets.URL("relais.css"),
 		JS:     h.assets.URL("htmx.js"),
+		AppJS:  h.assets.URL("relais.js"),
 		Icon:   h.assets.URL("icon.svg"),
 		Now:    h.now(),
 		Path:   e.Request.URL.Path,
