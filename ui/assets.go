@@ -66,7 +66,7 @@ func loadAssets(fsys fs.FS) (*assets, error) {
 		a.byName[logical] = as
 		a.byFile[hashed] = as
 	}
-	for _, need := range []string{"htmx.js", "relais.css", "icon.svg"} {
+	for _, need := range []string{"htmx.js", "relais.js", "relais.css", "icon.svg"} {
 		if a.byName[need] == nil {
 			return nil, fmt.Errorf("ui: asset %s missing from pb_public", need)
 		}

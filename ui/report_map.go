@@ -132,9 +132,9 @@ func (h *handlers) mapReport(e *core.RequestEvent) error {
 	areas := make([]charts.Area, 0, len(rows))
 	for _, r := range rows {
 		href := p.TabLink("/reports", "department", r.Code)
-		title := p.T("report.map.area", "Code", r.Code, "Name", r.Name, "Leads", p.Num(r.Leads), "Rate", p.Ratio(r.Accepted, r.Leads))
+		title := p.T("report.map.area", "Code", r.Code, "Name", r.Name, "Leads", p.Num(r.Leads), "Count", r.Leads, "Rate", p.Ratio(r.Accepted, r.Leads))
 		if rp.Internal {
-			title += p.T("report.map.area_partners", "N", p.Num(r.Partners))
+			title += p.T("report.map.area_partners", "N", p.Num(r.Partners), "Count", r.Partners)
 		}
 		if r.Gap {
 			title += p.T("report.map.area_gap")

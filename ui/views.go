@@ -144,6 +144,7 @@ type page struct {
 	Flash    string
 	CSS      string
 	JS       string
+	AppJS    string // the double-submit guard of plain forms
 	Icon     string
 	Now      time.Time
 	Path     string
@@ -169,6 +170,7 @@ func (h *handlers) page(e *core.RequestEvent, active, titleID string) *page {
 		CSRF:   h.csrfToken(e),
 		CSS:    h.assets.URL("relais.css"),
 		JS:     h.assets.URL("htmx.js"),
+		AppJS:  h.assets.URL("relais.js"),
 		Icon:   h.assets.URL("icon.svg"),
 		Now:    h.now(),
 		Path:   e.Request.URL.Path,
@@ -220,6 +222,16 @@ func (p *page) Label(prefix, value string) string {
 		return v
 	}
 	return value
+}
+
+// Employees shows a company size band with its noun ("1 salarié",
+// "10-49 salariés"): only the band "1" is singular.
+func (p *page) Employees(size string) string {
+	n := 2
+	if size == "1" {
+		n = 1
+	}
+	return p.T("lead.employees", "Size", size, "Count", n)
 }
 
 // Err translates a domain error by its code (and field), falling back to
