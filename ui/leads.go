@@ -78,11 +78,11 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if p.Leads, err = h.leadViews(s, recs); err != nil {
 		return err
 	}
-	state := leadsState{Q: p.Q, Status: p.Status, Sort: p.Sort}
+	state := listState{Path: "/leads", Q: p.Q, Status: p.Status, Sort: p.Sort}
 	link := state.link
-	p.All = leadsState{Q: p.Q, Sort: p.Sort}.link(1)
+	p.All = listState{Path: "/leads", Q: p.Q, Sort: p.Sort}.link(1)
 	for _, st := range p.Statuses {
-		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: leadsState{Q: p.Q, Status: st, Sort: p.Sort}.link(1)})
+		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: listState{Path: "/leads", Q: p.Q, Status: st, Sort: p.Sort}.link(1)})
 	}
 	p.SortBy = map[string]string{}
 	for _, col := range []string{"company", "city", "score"} {

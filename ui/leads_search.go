@@ -2,9 +2,6 @@ package ui
 
 import (
 	"errors"
-	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -22,33 +19,9 @@ import (
 // accepted, nor a private customer's name (SPEC §3.3.3: a private lead's
 // company is empty, its name lives in the contact).
 
-// maxSearchWords caps the words of a search (each one must match).
-const maxSearchWords = 5
-
 // maxContactPages caps the pages of contacts read to match a word (at
 // most MaxPerPage each).
 const maxContactPages = 5
-
-// searchWords splits a search text into at most maxSearchWords words of at
-// most 100 runes.
-func searchWords(q string) []string {
-	words := strings.Fields(q)
-	if len(words) > maxSearchWords {
-		words = words[:maxSearchWords]
-	}
-	for i, w := range words {
-		words[i] = cut(w, 100)
-	}
-	return words
-}
-
-// cut shortens s to n runes.
-func cut(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
-}
 
 // leadSearchWhere is the condition of a search for auth: every word
 // matches the company, the town or the postal code of the lead, or the
@@ -105,43 +78,6 @@ func contactLeadIDs(app core.App, auth *core.Record, w string) ([]any, error) {
 	return ids, nil
 }
 
-// pageLink is one link of the numbered pager (Gap: an ellipsis).
-type pageLink struct {
-	N       int
-	URL     string
-	Current bool
-	Gap     bool
-}
-
-// pageLinks numbers the pages around cur (first, last, two either side),
-// with gaps between.
-func pageLinks(cur, total int, link func(int) string) []pageLink {
-	if total <= 1 {
-		return nil
-	}
-	// the window around cur; a gap of a single page shows that page
-	lo, hi := cur-2, cur+2
-	if lo == 3 {
-		lo = 2
-	}
-	if hi == total-2 {
-		hi = total - 1
-	}
-	var out []pageLink
-	last := 0
-	for n := 1; n <= total; n++ {
-		if n != 1 && n != total && (n < lo || n > hi) {
-			continue
-		}
-		if last != 0 && n > last+1 {
-			out = append(out, pageLink{Gap: true})
-		}
-		out = append(out, pageLink{N: n, URL: link(n), Current: n == cur})
-		last = n
-	}
-	return out
-}
-
 // leadSorts are the sorts of the leads list (the lead's own visible
 // fields; a private customer's company is empty, so a sort on it says
 // nothing about a name); "" is the default, latest change first.
@@ -153,40 +89,4 @@ var leadSorts = map[string]string{
 	"-city":    "-city,-created",
 	"score":    "score,-created",
 	"-score":   "-score,-created",
-}
-
-// leadsState is the state of the leads list kept in its URL.
-type leadsState struct {
-	Q, Status, Sort string
-}
-
-// link is the URL of the state at a page.
-func (s leadsState) link(page int) string {
-	v := url.Values{}
-	if s.Q != "" {
-		v.Set("q", s.Q)
-	}
-	if s.Status != "" {
-		v.Set("status", s.Status)
-	}
-	if s.Sort != "" {
-		v.Set("sort", s.Sort)
-	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return "/leads"
-	}
-	return "/leads?" + v.Encode()
-}
-
-// sortLink is the URL sorting by a column: ascending first, descending
-// when already ascending.
-func (s leadsState) sortLink(col string) string {
-	if s.Sort == col {
-		col = "-" + col
-	}
-	s.Sort = col
-	return s.link(1)
 }
