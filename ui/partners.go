@@ -2,12 +2,11 @@ package ui
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
-
-	"github.com/relais/relais/hooks/access"
 )
 
 // partnersPage lists the partners the user may see with their load.
@@ -15,6 +14,18 @@ type partnersPage struct {
 	*page
 	Partners []partnerRow
 	Status   string
+	// Q is the search text; Total the number of matching partners; Pages
+	// the numbered pager; All and StatusLinks keep the search and sort.
+	Q           string
+	Total       int
+	PageNo      int
+	Prev, Next  string
+	Pages       []pageLink
+	All         string
+	StatusLinks []statusLink
+	// Sort is the chosen sort; SortBy the header links (by column).
+	Sort   string
+	SortBy map[string]string
 }
 
 type partnerRow struct {
@@ -26,33 +37,66 @@ type partnerRow struct {
 
 var partnerStatuses = []string{"active", "suspended", "ended"}
 
-// partners lists partners (filtered by status).
+// partners lists the partners the user may see (what GET
+// /api/collections/partners/records lists), searched, filtered by status,
+// sorted and paged.
 func (h *handlers) partners(e *core.RequestEvent) error {
 	s := sess(e)
-	p := &partnersPage{page: h.page(e, "partners", "partners.title")}
-	q := access.ListQuery{Sort: "name", PerPage: access.MaxPerPage}
-	if st := e.Request.URL.Query().Get("status"); st == "active" || st == "suspended" || st == "ended" {
+	query := e.Request.URL.Query()
+	p := &partnersPage{page: h.page(e, "partners", "partners.title"), PageNo: pageParam(e)}
+	where := []dbx.Expression{}
+	if st := query.Get("status"); st == "active" || st == "suspended" || st == "ended" {
 		p.Status = st
-		q.Where = dbx.HashExp{"partners.status": st}
+		where = append(where, dbx.HashExp{"partners.status": st})
 	}
-	recs, _, err := access.ListFor(e.App, s.user, "partners", q)
+	if st := query.Get("sort"); partnerSortable(st) {
+		p.Sort = st
+	}
+	p.Q = strings.TrimSpace(query.Get("q"))
+	search, err := partnerSearchWhere(e.App, s.user, p.Q)
 	if err != nil {
 		return err
 	}
-	ids := make([]string, 0, len(recs))
-	for _, r := range recs {
-		ids = append(ids, r.Id)
+	if search != nil {
+		where = append(where, search)
 	}
-	stats, err := h.partnerStats(ids)
+	var cond dbx.Expression
+	if len(where) > 0 {
+		cond = dbx.And(where...)
+	}
+	res, err := h.listPartners(s.user, cond, p.Sort, p.PageNo)
 	if err != nil {
 		return err
 	}
-	for _, r := range recs {
-		st := stats[r.Id]
+	for _, r := range res.recs {
+		st := res.stats[r.Id]
 		p.Partners = append(p.Partners, partnerRow{
 			ID: r.Id, Name: r.GetString("name"), Kind: r.GetString("kind"), Tier: r.GetString("tier"), Status: r.GetString("status"),
 			ContractEnd: r.GetDateTime("contract_end"), Capacity: r.GetInt("capacity"), Open: st.open, Accepted: st.accepted, Answered: st.answered,
 		})
 	}
+	p.links(res.total)
 	return h.render(e, http.StatusOK, "partners", p)
+}
+
+// links fills the total, pager, status and sort links of the page.
+func (p *partnersPage) links(total int) {
+	state := listState{Path: "/partners", Q: p.Q, Status: p.Status, Sort: p.Sort}
+	p.All = listState{Path: "/partners", Q: p.Q, Sort: p.Sort}.link(1)
+	for _, st := range partnerStatuses {
+		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: listState{Path: "/partners", Q: p.Q, Status: st, Sort: p.Sort}.link(1)})
+	}
+	p.SortBy = map[string]string{}
+	for _, col := range []string{"name", "tier", "contract_end", "rate"} {
+		p.SortBy[col] = state.sortLink(col)
+	}
+	p.Total = total
+	pages := (total + partnersPerPage - 1) / partnersPerPage
+	p.Pages = pageLinks(p.PageNo, pages, state.link)
+	if p.PageNo > 1 {
+		p.Prev = state.link(p.PageNo - 1)
+	}
+	if p.PageNo < pages {
+		p.Next = state.link(p.PageNo + 1)
+	}
 }
