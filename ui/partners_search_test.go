@@ -290,3 +290,23 @@ func TestPartnersChannelManagerSeesOnlyHisPartners(t *testing.T) {
 	}
 	require.NotEmpty(t, foreign, "a partner outside his territories")
 }
+
+func TestSortByRate(t *testing.T) {
+	col := core.NewBaseCollection("partners")
+	rec := func(id string) *core.Record {
+		r := core.NewRecord(col)
+		r.Id = id
+		return r
+	}
+	stats := map[string]partnerLoad{
+		"half": {accepted: 1, answered: 2}, "all": {accepted: 3, answered: 3},
+		"none": {accepted: 0, answered: 4}, "half2": {accepted: 2, answered: 4},
+	}
+	order := func(desc bool) []string {
+		recs := []*core.Record{rec("new"), rec("half"), rec("all"), rec("none"), rec("half2")}
+		sortByRate(recs, stats, desc)
+		return recordIDs(recs)
+	}
+	assert.Equal(t, []string{"all", "half", "half2", "none", "new"}, order(true), "no answered offer last, ties keep their order")
+	assert.Equal(t, []string{"none", "half", "half2", "all", "new"}, order(false))
+}
