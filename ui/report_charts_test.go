@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 	"github.com/relais/relais/hooks/reports"
 )
 
-var trendRowRe = regexp.MustCompile(`<tr><th scope="row">[^<]+</th><td class="num">([0-9\x{00a0} ]+)</td>`)
+var trendRowRe = regexp.MustCompile(`<tr><th scope="row">[^<]+</th><td class="num" data-label="[^"]+">([0-9\x{00a0} ]+)</td>`)
 
 func TestChartsDrawTheFunnelAndTrendOfTheScope(t *testing.T) {
 	e := newEnv(t)
@@ -43,8 +44,12 @@ func TestChartsDrawTheFunnelAndTrendOfTheScope(t *testing.T) {
 			label := fr.T("funnel." + reportcalc.FunnelStages[i])
 			has(t, r.Body, ">"+esc(label)+"</text>", email)
 			has(t, r.Body, ">"+fr.Num(n)+" · "+fr.Ratio(n, counts[0])+"</text>", email, label)
+			// the funnel's table (shown instead of the chart on a phone)
+			has(t, r.Body, `<tr><th scope="row">`+esc(label)+`</th><td class="num" data-label="Leads">`+fr.Num(n)+`</td>`, email, label)
 		}
-		rows := trendRowRe.FindAllStringSubmatch(r.Body, -1)
+		at := strings.Index(r.Body, `id="trend-table"`)
+		require.GreaterOrEqual(t, at, 0, email)
+		rows := trendRowRe.FindAllStringSubmatch(r.Body[at:], -1)
 		require.Len(t, rows, len(trend), "one table row per month")
 		for i, m := range trend {
 			assert.Equal(t, fr.Num(m.Created), rows[i][1], "%s %s", email, m.Month)
