@@ -33,6 +33,7 @@ func TestProfileEditsCannotEscalate(t *testing.T) {
 		"verified":        true,
 		"emailVisibility": true,
 		"last_login":      future,
+		"guide_seen":      future,
 	}
 	for _, key := range []string{"partner_user", "partner_manager", "sales", "teleoperator", "channel_manager"} {
 		u := w.users[key]

@@ -32,6 +32,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	ui := r.Group("").Bind(base...).Bind(h.mwSignedIn())
 	ui.GET("/{$}", h.home)
 	ui.POST("/logout", h.logout)
+	ui.GET("/help", h.help) // the role's help page and guide
 
 	// The user's own account: profile, password, sessions (every role).
 	ui.GET("/profile", h.profile)

@@ -29,6 +29,8 @@ type handlers struct {
 	assets *assets
 	logins *throttle.Window
 	now    func() time.Time
+	// helpHTML are the help pages and first-login guides (help.go)
+	helpHTML helpDocs
 }
 
 // Register builds the UI when the server starts and binds its routes; a
@@ -57,8 +59,12 @@ func newHandlers(app core.App) (*handlers, error) {
 	if err != nil {
 		return nil, err
 	}
+	hd, err := loadHelp()
+	if err != nil {
+		return nil, err
+	}
 	return &handlers{
-		app: app, views: v, i18n: tr, assets: a,
+		app: app, views: v, i18n: tr, assets: a, helpHTML: hd,
 		logins: throttle.NewWindow(),
 		now:    time.Now,
 	}, nil

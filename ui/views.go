@@ -25,12 +25,12 @@ var viewNames = []string{
 	"login", "error", "forgot_password", "reset_password", "profile",
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
-	"dashboard", "report_partners", "report_charts", "report_map",
+	"dashboard", "report_partners", "report_charts", "report_map", "help",
 }
 
 // baseViews are the template files every view is parsed with: the page
 // layout, the shared partials, the header's notification menu.
-var baseViews = []string{"layout", "partials", "notes_menu"}
+var baseViews = []string{"layout", "partials", "notes_menu", "guide"}
 
 // viewParts lists, per view, the shared template files it is parsed with
 // besides the base views (the report pages share their tabs
@@ -149,6 +149,10 @@ type page struct {
 	Now      time.Time
 	Path     string
 	Unread   int // unread notifications (the header's count)
+	// Guide is the first-login guide of the user's role (help.go): set on
+	// the first full page the user sees, and on the Help page.
+	Guide     template.HTML
+	GuideOnce bool // the guide shows because this is the user's first page
 }
 
 // CSRFHeaders is the hx-headers value that sends the CSRF token with every
@@ -183,6 +187,7 @@ func (h *handlers) page(e *core.RequestEvent, active, titleID string) *page {
 		p.Role, p.Kind, p.Caps = s.role, s.kind, s.caps
 		p.Menu = menuFor(s.caps)
 		h.withUnread(e, p)
+		h.showGuideOnce(e, p)
 	}
 	if titleID != "" {
 		p.Title = p.T(titleID)

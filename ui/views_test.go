@@ -50,6 +50,9 @@ func sampleData(t *testing.T, view string) viewData {
 			Offers:   []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
 			Colleagues: []option{{"u", "U"}}, Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
 			Form: activityForm{Errors: map[string]string{"summary": "x"}, Saved: true}, StatusForm: statusForm{Errors: map[string]string{"status": "x"}}}
+	case "help":
+		p.Guide, p.GuideOnce = "<ol><li>step</li></ol>", true
+		return &helpPage{page: p, Help: "<h1>Help</h1>"}
 	case "documents":
 		return &documentsPage{page: p, Docs: []docView{{ID: "d", Title: "T", File: "f.pdf", Tiers: []string{"pilot"}}}}
 	case "notifications":
