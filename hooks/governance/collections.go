@@ -314,19 +314,7 @@ func AuditTruncate(tx core.App, actor audit.Actor, collection string) error {
 // OnCreate refuses the creation of a governed collection inside a
 // collection API request (bind it to OnCollectionCreate).
 func (g *CollectionGuard) OnCreate(e *core.CollectionEvent) error {
-	st := g.lookup(e.App)
-	if st == nil {
-		return e.Next()
-	}
-	if g.governed[e.Collection.Name] {
-		st.denial = &CollectionDenial{op: "create", collection: e.Collection.Name}
-		return errGoverned
-	}
-	if err := e.Next(); err != nil {
-		return err
-	}
-	st.created = append(st.created, e.Collection.Name)
-	return nil
+	return g.createOrDelete(e, "create", func(st *collectionTx) *[]string { return &st.created })
 }
 
 // OnUpdate refuses a change of the rules or the schema of a governed
@@ -383,18 +371,26 @@ func updateDenial(old, new *core.Collection, changed []string) *CollectionDenial
 // OnDelete refuses the deletion of a governed collection inside a
 // collection API request (bind it to OnCollectionDelete).
 func (g *CollectionGuard) OnDelete(e *core.CollectionEvent) error {
+	return g.createOrDelete(e, "delete", func(st *collectionTx) *[]string { return &st.deleted })
+}
+
+// createOrDelete is OnCreate and OnDelete: inside a collection API request,
+// a governed collection is refused (op, for the audit), another one is
+// recorded in the list done picks once the write succeeded.
+func (g *CollectionGuard) createOrDelete(e *core.CollectionEvent, op string, done func(*collectionTx) *[]string) error {
 	st := g.lookup(e.App)
 	if st == nil {
 		return e.Next()
 	}
 	if g.governed[e.Collection.Name] {
-		st.denial = &CollectionDenial{op: "delete", collection: e.Collection.Name}
+		st.denial = &CollectionDenial{op: op, collection: e.Collection.Name}
 		return errGoverned
 	}
 	if err := e.Next(); err != nil {
 		return err
 	}
-	st.deleted = append(st.deleted, e.Collection.Name)
+	list := done(st)
+	*list = append(*list, e.Collection.Name)
 	return nil
 }
 
