@@ -86,14 +86,21 @@ func exportRecords(e *core.RequestEvent) error {
 	if err != nil {
 		return exportError(e, err)
 	}
+	return WriteExport(e, x, now)
+}
+
+// WriteExport sends an export that governance.StartExport allowed and
+// recorded: the CSV headers, then the rows (the REST route and the web
+// UI's export button share it).
+func WriteExport(e *core.RequestEvent, x governance.Export, now time.Time) error {
 	h := e.Response.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, resource, now.UTC().Format("20060102-150405")))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, x.Resource, now.UTC().Format("20060102-150405")))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Export-Rows", strconv.Itoa(x.Rows))
 	h.Set("X-Export-Capped", strconv.FormatBool(x.Capped))
 	e.Response.WriteHeader(http.StatusOK)
-	return streamExport(e, resource, filter, x.Order, x.Rows)
+	return streamExport(e, x.Resource, x.Filter, x.Order, x.Rows)
 }
 
 // exportError answers a refused export: 403 naming the resource, 400 for

@@ -24,6 +24,9 @@ type caps struct {
 	Matrix        bool // the admin role
 	Audit         bool
 	AccessReview  bool // the admin role
+	Requests      bool // file and follow one's own access requests (every signed-in person)
+	Approvals     bool // decide access requests (admins; channel managers for their territories)
+	Grants        bool // create and revoke time-boxed grants (the admin role)
 	Documents     bool
 	Notifications bool
 	LogActivity   bool // activities create
@@ -44,6 +47,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 	var c caps
 	c.Leads = read("leads") != "" && read("leads") != "none"
 	c.Notifications = kind != "integration"
+	c.Requests = kind != "integration"
 	c.LogActivity = create["activities"] && kind != "integration"
 	c.Documents = kind != "integration" && read("documents") != "" && read("documents") != "none"
 	c.Reports = reportsAllowed(read("reports"), kind)
@@ -60,6 +64,8 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 		c.ManageUsers = update("users") == "all"
 		c.Matrix = role == roles.Admin
 		c.AccessReview = role == roles.Admin
+		c.Grants = role == roles.Admin
+		c.Approvals = role == roles.Admin || role == roles.ChannelManager
 		c.Audit = read("audit_log") != "" && read("audit_log") != "none"
 	}
 	return c
@@ -86,9 +92,11 @@ func menuFor(c caps) []menuItem {
 	add(c.Reports, "reports", "/reports")
 	add(c.Partners, "partners", "/partners")
 	add(c.Users, "users", "/users")
+	add(c.Approvals, "approvals", "/approvals")
 	add(c.Matrix, "matrix", "/matrix")
 	add(c.Audit, "audit", "/audit")
 	add(c.AccessReview, "access_review", "/access-review")
+	add(c.Grants, "grants", "/grants")
 	add(c.Documents, "documents", "/documents")
 	add(c.Notifications, "notifications", "/notifications")
 	return m

@@ -10,8 +10,8 @@ const flatMenuMax = 6
 var menuGroupOf = map[string]string{
 	"inbox": "leads", "board": "leads", "pool": "leads", "leads": "leads",
 	"figures": "reports", "reports": "reports",
-	"partners": "network", "users": "network",
-	"matrix": "admin", "audit": "admin", "access_review": "admin",
+	"partners": "network", "users": "network", "approvals": "network",
+	"matrix": "admin", "audit": "admin", "access_review": "admin", "grants": "admin",
 }
 
 // menuEntry is one top-level entry of the navigation: a link (Items has one

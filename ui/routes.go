@@ -119,4 +119,22 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	// Access review: who sees what (admins).
 	review := ui.Group("").Bind(h.mwNeed("AccessReview", func(c caps) bool { return c.AccessReview }))
 	review.GET("/access-review", h.accessReview)
+	review.POST("/access-review/campaign", h.openCampaign)
+	review.POST("/access-review/items/{id}", h.decideReviewItem)
+
+	// Governance (SPEC §5): one's own access requests, grants and the
+	// single-use export (every person); the requests to decide (admins,
+	// channel managers); time-boxed grants (admins).
+	mine := ui.Group("").Bind(h.mwNeed("Requests", func(c caps) bool { return c.Requests }))
+	mine.GET("/access-requests", h.accessRequests)
+	mine.POST("/access-requests", h.fileAccessRequest)
+	mine.POST("/exports/{resource}", h.exportRecords)
+	approvals := ui.Group("").Bind(h.mwNeed("Approvals", func(c caps) bool { return c.Approvals }))
+	approvals.GET("/approvals", h.approvals)
+	approvals.POST("/approvals/{id}/approve", h.approveRequest)
+	approvals.POST("/approvals/{id}/reject", h.rejectRequest)
+	grants := ui.Group("").Bind(h.mwNeed("Grants", func(c caps) bool { return c.Grants }))
+	grants.GET("/grants", h.grants)
+	grants.POST("/grants", h.createGrant)
+	grants.POST("/grants/{id}/revoke", h.revokeGrant)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -79,7 +80,27 @@ func sampleData(t *testing.T, view string) viewData {
 		c := matrixCell{page: p, ID: "c", Role: "admin", Resource: "leads", Read: "all", Update: "all", Del: "none", Levels: []string{"none", "all"}, Error: "bad"}
 		return &matrixPage{page: p, Resources: []string{"leads"}, Cells: map[string]map[string]matrixCell{"leads": {"admin": c}}}
 	case "access_review":
-		return &accessReviewPage{page: p, Rows: []governance.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, Grants: []governance.ReviewGrant{{Kind: "territory"}}}}}
+		item := reviewItemView{ID: "i", Access: governance.ReviewRow{Email: "a@b.c", Flags: []string{"inactive"}, Territories: []string{"35"}, Grants: []governance.ReviewGrant{{Kind: "export", Resource: "leads"}}},
+			CampaignOpen: true, Error: "x", FormDecision: "change", FormNote: "n"}
+		decided := reviewItemView{ID: "j", Decision: "keep", Note: "ok", Reviewer: "Ada", DecidedAt: types.NowDateTime()}
+		return &accessReviewPage{page: p, Rows: []governance.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, LastLogin: "2026-01-02 10:00:00.000Z",
+			Grants: []governance.ReviewGrant{{Kind: "territory", Expires: "2026-03-01 10:00:00.000Z"}}}},
+			Campaign: &campaignView{ID: "c", Period: "2026-Q1", Status: "open", OpenedAt: types.NowDateTime(), ClosedAt: types.NowDateTime(), Decided: 1, Total: 3,
+				Items: []reviewItemView{item, decided, {ID: "k", Own: true}}}, CanOpen: true, Period: "2026-Q2"}
+	case "access_requests":
+		now := types.NowDateTime()
+		return &requestsPage{page: p, Requests: []requestView{{ID: "r", Kind: "export", What: "Leads", Status: "approved", Expires: now, UsedAt: now},
+			{ID: "s", Kind: "territory", Status: "rejected", Reason: "no", Details: "d"}, {ID: "t", Status: "pending"}},
+			Running:   []grantView{{ID: "g", Kind: "export", Resource: "leads", Expires: now, Running: true}, {ID: "h", Kind: "territory", What: "Bretagne"}},
+			Ended:     []grantView{{ID: "e", Kind: "export", UsedAt: now}, {ID: "f", EndedAt: now}, {ID: "x"}},
+			Resources: []option{{"leads", "Leads"}}, Territories: []option{{"t", "T"}}, Form: requestForm{Kind: "territory"}, FormError: "x"}
+	case "approvals":
+		return &approvalsPage{page: p, Items: []approvalView{{ID: "r", Kind: "export", What: "Leads", Details: "d", Requester: governance.Requester{Name: "N", Partner: "P"}, Error: "x", Days: "1"}}}
+	case "grants":
+		now := types.NowDateTime()
+		return &grantsPage{page: p, Running: []grantView{{ID: "g", Kind: "export", Resource: "leads", Expires: now, Running: true, UserName: "U"}},
+			Ended:     []grantView{{ID: "e", Kind: "territory", What: "T", UsedAt: now}, {ID: "f", EndedAt: now}},
+			Resources: []option{{"leads", "Leads"}}, Territories: []option{{"t", "T"}}, Form: grantForm{Kind: "export", Days: "1"}, FormError: "x"}
 	case "audit":
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
 	case "dashboard", "report_partners", "report_charts", "report_map":
@@ -145,7 +166,8 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 		sources = append(sources, string(b))
 	}
 	for _, f := range []string{"session.go", "login.go", "errors.go", "menu.go", "inbox.go", "lead_activity.go", "lead_status.go", "lead_qualify.go", "board.go", "lead_assign.go", "partner.go",
-		"reports.go", "dashboard.go", "report_partners.go", "report_charts.go", "report_map.go"} {
+		"reports.go", "dashboard.go", "report_partners.go", "report_charts.go", "report_map.go",
+		"access_requests.go", "approvals.go", "grants.go", "export.go", "review_campaign.go"} {
 		b, err := readSource(f)
 		require.NoError(t, err)
 		sources = append(sources, b)
@@ -160,7 +182,7 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 		}
 	}
 	for _, m := range menuFor(caps{Inbox: true, Board: true, Pool: true, Leads: true, Figures: true, Partners: true, Users: true, Matrix: true, Audit: true, AccessReview: true, Documents: true, Notifications: true,
-		Reports: true, Dashboard: true}) {
+		Reports: true, Dashboard: true, Requests: true, Approvals: true, Grants: true}) {
 		assert.True(t, tr.ids["en"][m.Label], m.Label)
 	}
 	for id := range flashIDs {

@@ -238,3 +238,39 @@ func RequestCreated(e *core.RecordEvent) error {
 	}
 	return NotifyApprovers(e.App, e.Record)
 }
+
+// Requester is who filed an access request, as the deciders of the
+// request see it: to decide they must know who asks.
+type Requester struct {
+	Name, Email, Role, Partner string // Partner: the partner company's name
+}
+
+// RequestersOf returns, by user id, the requesters of the requests among
+// reqs that approver may decide (the others are left out: a decider
+// learns nothing about a request that is not theirs to decide).
+func RequestersOf(app core.App, approver *core.Record, reqs []*core.Record) (map[string]Requester, error) {
+	out := map[string]Requester{}
+	if !IsApprover(app, approver) {
+		return out, nil
+	}
+	for _, r := range reqs {
+		id := r.GetString("requester")
+		if _, done := out[id]; done || !mayDecide(approver, r) {
+			continue
+		}
+		u, err := app.FindRecordById("users", id)
+		if err != nil {
+			return nil, domain.MissingAsNotVisible(err)
+		}
+		who := Requester{Name: u.GetString("name"), Email: u.Email(), Role: u.GetString("role")}
+		if pid := u.GetString("partner"); pid != "" {
+			p, err := app.FindRecordById("partners", pid)
+			if err != nil {
+				return nil, domain.MissingAsNotVisible(err)
+			}
+			who.Partner = p.GetString("name")
+		}
+		out[id] = who
+	}
+	return out, nil
+}

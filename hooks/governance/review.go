@@ -95,6 +95,9 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 	}
 	sort.Slice(supers, func(i, j int) bool { return supers[i].Email() < supers[j].Email() })
 	for _, su := range supers {
+		if IsInstallerPlaceholder(su) {
+			continue
+		}
 		row, err := rv.superuserRow(su)
 		if err != nil {
 			return nil, err
@@ -113,6 +116,14 @@ func AccessReview(app core.App, now time.Time) ([]ReviewRow, error) {
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// IsInstallerPlaceholder reports whether su is the placeholder superuser
+// PocketBase's installer creates on a fresh data dir (and deletes once a
+// real superuser exists): nobody can sign in with it, so the review does
+// not list it as an account.
+func IsInstallerPlaceholder(su *core.Record) bool {
+	return su.IsSuperuser() && su.Email() == core.DefaultInstallerEmail
 }
 
 // reviewer reads what the rows of one review need: the inactivity
