@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -329,4 +330,103 @@ func TestAccessReviewCampaignOnThePage(t *testing.T) {
 	last = e.user("admin@demo.test").GetDateTime("last_login")
 	has(t, page.Body, tr.locale("en").DateTime(last))
 	assert.True(t, strings.Contains(page.Body, "Keep"))
+}
+
+// TestGovernanceWriteRoutesPerRole is the authorization table of the
+// governance actions of the UI: every role tries each one; those who may
+// not get 404 (or 403 for an export without a right) and change nothing;
+// then one who may succeeds.
+func TestGovernanceWriteRoutesPerRole(t *testing.T) {
+	e := newEnv(t)
+	exportReq := e.fileRequest("teleop@demo.test", map[string]any{"kind": "export", "resource": "leads", "justification": "Appels"})
+	terrReq := e.fileRequest("sales@demo.test", map[string]any{"kind": "territory", "territory": e.managedTerritory(), "justification": "Renfort"})
+	admin := e.user("admin@demo.test")
+	g, err := governance.CreateGrant(e.app, audit.ActorOfUser(admin), governance.GrantSpec{User: e.user("sales@demo.test").Id, Kind: "export", Resource: "leads",
+		Expires: time.Now().Add(time.Hour), GrantedBy: admin.Id}, time.Now())
+	require.NoError(t, err)
+	review, _, err := governance.OpenReviewCampaign(e.app, time.Now())
+	require.NoError(t, err)
+	item, err := e.app.FindFirstRecordByFilter("access_review_items", "review = {:r} && user = {:u}", dbx.Params{"r": review.Id, "u": e.user("sales@demo.test").Id})
+	require.NoError(t, err)
+	status := func(coll, id, field string) string {
+		r, err := e.app.FindRecordById(coll, id)
+		require.NoError(t, err)
+		return r.GetString(field)
+	}
+	grants := func() int {
+		n, err := e.app.CountRecords("grants")
+		require.NoError(t, err)
+		return int(n)
+	}
+	reviews := func() int {
+		n, err := e.app.CountRecords("access_reviews")
+		require.NoError(t, err)
+		return int(n)
+	}
+	routes := []struct {
+		path    string
+		form    url.Values
+		allowed []string // the last one performs the action
+		denied  int      // status for the others
+		changed func() string
+	}{
+		{"/approvals/" + exportReq + "/approve", url.Values{"days": {"1"}}, []string{"admin@demo.test"}, http.StatusNotFound,
+			func() string { return status("access_requests", exportReq, "status") }},
+		{"/approvals/" + terrReq + "/reject", url.Values{"reason": {"Non"}}, []string{"admin@demo.test", "manager.ouest@demo.test"}, http.StatusNotFound,
+			func() string { return status("access_requests", terrReq, "status") }},
+		{"/grants", url.Values{"email": {"teleop@demo.test"}, "kind": {"export"}, "resource": {"leads"}, "days": {"1"}}, []string{"admin@demo.test"}, http.StatusNotFound,
+			func() string { return itoa(grants()) }},
+		{"/grants/" + g.Id + "/revoke", nil, []string{"admin@demo.test"}, http.StatusNotFound,
+			func() string { return status("grants", g.Id, "expires") }},
+		{"/access-review/items/" + item.Id, url.Values{"decision": {"keep"}}, []string{"admin@demo.test"}, http.StatusNotFound,
+			func() string { return status("access_review_items", item.Id, "decision") }},
+		{"/access-review/campaign", nil, nil, http.StatusNotFound, func() string { return itoa(reviews()) }},
+	}
+	for _, r := range routes {
+		before := r.changed()
+		for _, email := range govRoles {
+			if slices.Contains(r.allowed, email) {
+				continue
+			}
+			if email == "admin@demo.test" && r.path == "/access-review/campaign" {
+				continue // the admin's: the quarter's campaign exists, nothing to open (checked below)
+			}
+			got := e.signedIn(email).post(r.path, cloneForm(r.form))
+			assert.Equal(t, r.denied, got.Status, "%s %s", email, r.path)
+			assert.Equal(t, before, r.changed(), "%s %s changed something", email, r.path)
+		}
+		if len(r.allowed) > 0 {
+			who := r.allowed[len(r.allowed)-1]
+			got := e.signedIn(who).post(r.path, cloneForm(r.form))
+			assert.Equal(t, http.StatusSeeOther, got.Status, "%s %s: %s", who, r.path, got.Body)
+			assert.NotEqual(t, before, r.changed(), "%s %s did it", who, r.path)
+		}
+	}
+	// the campaign of the quarter is opened once
+	assert.Equal(t, http.StatusSeeOther, e.signedIn("admin@demo.test").post("/access-review/campaign", nil).Status)
+	assert.Equal(t, 1, reviews())
+
+	// exports: the matrix's export flag (admin, channel manager) or a
+	// running export grant (teleop's, approved above: used up at once;
+	// sales' was revoked above); the others get 403
+	want := map[string]int{"admin@demo.test": 200, "manager.ouest@demo.test": 200, "teleop@demo.test": 200,
+		"installer001.sales@demo.test": 403, "installer001@demo.test": 403, "sales@demo.test": 403}
+	for _, email := range govRoles {
+		got := e.signedIn(email).post("/exports/leads", nil)
+		assert.Equal(t, want[email], got.Status, email)
+	}
+	// teleop holds a second grant (the admin's form above), then none
+	assert.Equal(t, http.StatusOK, e.signedIn("teleop@demo.test").post("/exports/leads", nil).Status, "the second grant")
+	assert.Equal(t, http.StatusForbidden, e.signedIn("teleop@demo.test").post("/exports/leads", nil).Status, "both grants are used up")
+	assert.Equal(t, http.StatusNotFound, e.signedIn("admin@demo.test").post("/exports/nothing", nil).Status)
+	assert.Equal(t, http.StatusForbidden, e.signedIn("admin@demo.test").post("/exports/leads", url.Values{"_csrf": {"forged"}}).Status)
+}
+
+// cloneForm copies a form (post adds the page's CSRF token to it).
+func cloneForm(f url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range f {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }
