@@ -13,7 +13,11 @@ import (
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // TestExportRightJourney: a partner salesperson asks for an export right
@@ -140,4 +144,55 @@ func TestExportRightJourney(t *testing.T) {
 	nav, err := chromedp.Run(user, chromedp.NavigateResponse(s.url+"/approvals"))
 	require.NoError(t, err)
 	require.Equal(t, int64(http.StatusNotFound), nav.Status, "a salesperson decides nothing")
+}
+
+// TestGovernancePagesFitAPhoneJourney: at 390 px, in French and in
+// English, the governance pages (with a pending request, a running grant
+// and an open review campaign) never scroll sideways, for the admin and
+// for a partner salesperson.
+func TestGovernancePagesFitAPhoneJourney(t *testing.T) {
+	s := startSite(t)
+	b := browser(t)
+	admin, err := s.app.FindAuthRecordByEmail("users", "admin@demo.test")
+	require.NoError(t, err)
+	sales, err := s.app.FindAuthRecordByEmail("users", "installer001.sales@demo.test")
+	require.NoError(t, err)
+	req := core.NewRecord(mustCollection(t, s, "access_requests"))
+	req.Load(map[string]any{"requester": sales.Id, "kind": "export", "resource": "leads", "justification": "Une justification assez longue pour passer sur plusieurs lignes d'un téléphone (e2e)"})
+	require.NoError(t, s.app.Save(req))
+	_, err = governance.CreateGrant(s.app, audit.ActorOfUser(admin), governance.GrantSpec{User: sales.Id, Kind: "export", Resource: "leads",
+		Expires: time.Now().Add(24 * time.Hour), Reason: "Relance", GrantedBy: admin.Id}, time.Now())
+	require.NoError(t, err)
+	_, _, err = governance.OpenReviewCampaign(s.app, time.Now())
+	require.NoError(t, err)
+
+	pages := map[string][]string{
+		"admin@demo.test":              {"/approvals", "/grants", "/access-review", "/access-requests"},
+		"installer001.sales@demo.test": {"/access-requests"},
+	}
+	for email, paths := range pages {
+		for _, lang := range []string{"Français", "English"} {
+			ctx := tab(t, b)
+			do(t, ctx, chromedp.EmulateViewport(390, 844))
+			login(t, ctx, s, email)
+			for _, p := range paths {
+				do(t, ctx, chromedp.Navigate(s.url+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
+				if lang == "English" && p == paths[0] {
+					do(t, ctx, chromedp.Click(chromedp.CSS(`footer button[value="en"]`)), chromedp.WaitVisible(chromedp.CSS(`footer button[value="en"][aria-pressed="true"]`)))
+				}
+				fitsWidth(t, ctx, email+" "+p+" "+lang)
+				wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.list")].filter(t => t.offsetWidth > 0 && t.parentElement.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.id || t.className)`))
+				require.NoError(t, err)
+				require.Empty(t, wide, "%s %s: lists wider than the phone", email, p)
+				screenshot(t, ctx, "gov-phone-"+strings.TrimPrefix(p, "/")+"-"+strings.ToLower(lang[:2])+".png")
+			}
+		}
+	}
+}
+
+func mustCollection(t *testing.T, s *site, name string) *core.Collection {
+	t.Helper()
+	c, err := s.app.FindCachedCollectionByNameOrId(name)
+	require.NoError(t, err)
+	return c
 }
