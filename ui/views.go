@@ -26,6 +26,7 @@ var viewNames = []string{
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
 	"dashboard", "report_partners", "report_charts", "report_map", "help",
+	"accounts", "account", "account_new", "lead_new", "lead_import",
 }
 
 // baseViews are the template files every view is parsed with: the page
@@ -37,6 +38,7 @@ var baseViews = []string{"layout", "partials", "notes_menu", "guide"}
 // and filters).
 var viewParts = map[string][]string{
 	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
+	"account": {"account_parts"}, "account_new": {"account_parts"}, "lead_new": {"account_parts"},
 }
 
 // views are the parsed templates, one set per view.
