@@ -99,6 +99,11 @@ func (h *handlers) createAccount(e *core.RequestEvent) error {
 	if len(f.Errors) > 0 {
 		return h.render(e, htmlStatusInvalid, "account_new", p)
 	}
+	if s.kind == "partner" {
+		// a partner's account belongs to its company: the CreateRule
+		// reads the partner of the submitted record
+		body["partner"] = s.user.GetString("partner")
+	}
 	draft, err := h.accountDraft(s, body)
 	if err != nil {
 		return err
@@ -191,8 +196,7 @@ func accountWriteError(l *locale, f *accountForm, err error) bool {
 	return true
 }
 
-// accountDraft is the account the form would create, not saved: with the
-// partner a partner user's account gets (deals.PrepareAccount), so that
+// accountDraft is the account the form would create, not saved, so that
 // its matches are those of the account written.
 func (h *handlers) accountDraft(s *session, body map[string]any) (*core.Record, error) {
 	coll, err := h.app.FindCachedCollectionByNameOrId("accounts")
@@ -201,9 +205,6 @@ func (h *handlers) accountDraft(s *session, body map[string]any) (*core.Record, 
 	}
 	rec := core.NewRecord(coll)
 	access.LoadBody(rec, body)
-	if s.kind == "partner" {
-		rec.Set("partner", s.user.GetString("partner"))
-	}
 	return rec, nil
 }
 
