@@ -2,14 +2,17 @@ package ui
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/csvimport"
 	"github.com/relais/relais/hooks/intake"
 )
 
@@ -60,6 +63,7 @@ func (h *handlers) importDryRun(e *core.RequestEvent) error {
 		p.Error = p.T("import.unreadable", "Reason", err.Error())
 		return h.render(e, htmlStatusInvalid, "lead_import", p)
 	}
+	sortByLine(rowErrs)
 	j := &importJob{ID: newJobID(), UserID: s.user.Id, FileName: name, data: data, Created: h.now(), Check: sum, CheckErrs: rowErrs, State: jobChecked}
 	h.imports.add(j, h.now())
 	p.Job = j
@@ -110,6 +114,7 @@ func (h *handlers) importConfirm(e *core.RequestEvent) error {
 		if err != nil {
 			h.app.Logger().Error("CSV import failed", "job", id, "error", err)
 		}
+		sortByLine(rowErrs)
 		h.imports.finish(id, sum, rowErrs, err)
 	}()
 	return e.Redirect(http.StatusSeeOther, "/leads/import/"+id)
@@ -131,4 +136,10 @@ func (h *handlers) importProgress(e *core.RequestEvent) error {
 		return h.fragment(e, http.StatusOK, "lead_import", "import_job", p)
 	}
 	return h.render(e, http.StatusOK, "lead_import", p)
+}
+
+// sortByLine orders the refused lines of a report by line number (the
+// reader's refusals and the intake's come in two passes).
+func sortByLine(errs []csvimport.RowError) {
+	slices.SortStableFunc(errs, func(a, b csvimport.RowError) int { return cmp.Compare(a.Line, b.Line) })
 }

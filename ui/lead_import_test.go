@@ -75,8 +75,10 @@ func TestCSVImportDryRunThenConfirm(t *testing.T) {
 	has(t, r.Body, `data-count="rows">9<`)
 	has(t, r.Body, `data-count="ok">6<`)
 	has(t, r.Body, `data-count="rejected">3<`)
-	for _, line := range []string{"3", "5", "7"} {
-		has(t, r.Body, `<tr data-line="`+line+`">`)
+	lines := regexp.MustCompile(`<tr data-line="(\d+)">`).FindAllStringSubmatch(r.Body, -1)
+	require.Len(t, lines, 3)
+	for i, line := range []string{"3", "5", "7"} {
+		assert.Equal(t, line, lines[i][1], "the refused lines, in the order of the file")
 	}
 	assert.Zero(t, countWhere(t, e, dbx.Like("company", "Import tst")), "a dry run writes nothing")
 	m := jobRe.FindStringSubmatch(r.Body)
