@@ -171,6 +171,13 @@ func TestAccountCreateShowsWhichRecordMatched(t *testing.T) {
 	// a partner user: not refused, and nothing about the other company
 	other := e.signedIn("installer002@demo.test")
 	other.get("/accounts/new")
+	// told nothing when its form comes back with an error
+	r = other.post("/accounts", url.Values{"name": {"Kerlann Ter"}, "siren": {sirenP1}, "postal_code": {"00000"}})
+	require.Equal(t, htmlStatusInvalid, r.Status, r.Body)
+	has(t, r.Body, `data-field="postal_code"`)
+	for _, leak := range []string{"Ferme Kerlann", esc(p1Partner.GetString("name")), "data-match-kind", "confié à un partenaire"} {
+		lacks(t, r.Body, leak)
+	}
 	r = other.post("/accounts", url.Values{"name": {"Kerlann Bis"}, "siren": {sirenP1}, "postal_code": {"35000"}})
 	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
 	page := other.get(r.Header.Get("Location"))
