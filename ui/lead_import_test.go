@@ -139,3 +139,53 @@ func TestCSVImportRoles(t *testing.T) {
 	cm.get("/leads/import")
 	assert.Equal(t, htmlStatusInvalid, cm.post("/leads/import", url.Values{}).Status)
 }
+
+// TestCSVImportShowsProgressAndLetsWritesIn: a large import shows its
+// progress while it runs (rows done of the total, polled), and does not
+// hold the database's writer for the whole file: a lead created from a
+// call while it runs is written before the import's last lead.
+func TestCSVImportShowsProgressAndLetsWritesIn(t *testing.T) {
+	e := newEnv(t)
+	b := e.signedIn("admin@demo.test")
+	b.get("/leads/import")
+	var csv strings.Builder
+	csv.WriteString("Société;Code postal;Ville;E-mail\n")
+	const rows = 1000
+	for i := range rows {
+		fmt.Fprintf(&csv, "Gros Import %04d;35%03d;Rennes;gros%d@example.fr\n", i, i%100, i)
+	}
+	r := b.upload("/leads/import", "file", "gros.csv", []byte(csv.String()))
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	job := jobRe.FindStringSubmatch(r.Body)[1]
+	require.Equal(t, http.StatusSeeOther, b.post("/leads/import/"+job+"/confirm", nil).Status)
+
+	progressRe := regexp.MustCompile(`id="import-progress">(\d+) lignes sur (\d+)<`)
+	sawProgress, wrote := false, false
+	var page resp
+	for i := 0; i < 3000; i++ {
+		page = b.get("/leads/import/"+job+"?part=job", hx)
+		if !strings.Contains(page.Body, `data-state="running"`) {
+			break
+		}
+		if m := progressRe.FindStringSubmatch(page.Body); m != nil && m[1] != "0" && m[1] != m[2] {
+			sawProgress = true
+			assert.Equal(t, "1000", m[2])
+			if !wrote {
+				call := e.signedIn("teleop@demo.test")
+				call.get("/leads/new")
+				require.Equal(t, http.StatusCreated, call.post("/leads/new", callForm("Appel Pendant Import", "35000", "")).Status)
+				wrote = true
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	has(t, page.Body, `data-state="done"`)
+	require.True(t, sawProgress, "the progress of the running import is shown")
+	require.True(t, wrote)
+	call := e.leadWhere(dbx.HashExp{"company": "Appel Pendant Import"}, "")
+	last := e.leadWhere(dbx.Like("company", "Gros Import"), "created DESC")
+	assert.EqualValues(t, rows, countWhere(t, e, dbx.Like("company", "Gros Import")))
+	assert.True(t, call.GetDateTime("created").Time().Before(last.GetDateTime("created").Time()) ||
+		call.GetDateTime("created").Equal(last.GetDateTime("created")),
+		"a write during the import gets in before its end (call %s, import's last %s)", call.GetDateTime("created"), last.GetDateTime("created"))
+}
