@@ -144,7 +144,7 @@ func (h *handlers) accountContacts(s *session, id string) ([]accountContact, err
 
 // accountLeads lists the leads of an account that the user may list: the
 // leads its opportunities came from, and the leads of the same customer
-// (its SIREN, or its name and postal code).
+// (its name and postal code, or for internal roles its SIREN).
 func (h *handlers) accountLeads(s *session, rec *core.Record, opps []oppRow) ([]leadView, error) {
 	or := []dbx.Expression{}
 	var ids []any
@@ -156,7 +156,9 @@ func (h *handlers) accountLeads(s *session, rec *core.Record, opps []oppRow) ([]
 	if len(ids) > 0 {
 		or = append(or, dbx.In("leads.id", ids...))
 	}
-	if siren := rec.GetString("siren"); len(siren) == 9 {
+	// the SIRET is an internal lead field (access.InternalLeadFields): a
+	// partner's page never matches on it, it would tell its value
+	if siren := rec.GetString("siren"); len(siren) == 9 && s.kind == "internal" {
 		or = append(or, dbx.NewExp("leads.siret LIKE {:siren}", dbx.Params{"siren": siren + "%"}))
 	}
 	if name, pc := rec.GetString("name"), rec.GetString("postal_code"); name != "" && pc != "" {

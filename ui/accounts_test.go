@@ -134,6 +134,16 @@ func TestAccountPageShowsItsContactsToItsHolder(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.Status, email)
 		has(t, r.Body, "Le Bihan-Contactfixture", email)
 	}
+	// a lead of the same customer by its SIRET: shown to internal roles;
+	// never to the partner, whose rules hide the lead's SIRET
+	lead := e.leadWhere(dbx.HashExp{"partner": f.p1.GetString("partner"), "status": "accepted"}, "created")
+	lead.Set("siret", sirenP1+"00012")
+	require.NoError(t, e.app.Save(lead))
+	has(t, e.signedIn("admin@demo.test").get("/accounts/"+f.p1.Id).Body, `data-lead-id="`+lead.Id+`"`)
+	pm := e.signedIn("installer001@demo.test")
+	require.Equal(t, http.StatusOK, pm.get("/leads/"+lead.Id).Status, "the partner sees the lead itself")
+	lacks(t, pm.get("/accounts/"+f.p1.Id).Body, `data-lead-id="`+lead.Id+`"`)
+
 	r := e.signedIn("installer002@demo.test").get("/accounts/" + f.p2.Id)
 	require.Equal(t, http.StatusOK, r.Status)
 	lacks(t, r.Body, "Le Bihan-Contactfixture")
