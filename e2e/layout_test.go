@@ -79,7 +79,8 @@ func TestPhoneListsAsCardsJourney(t *testing.T) {
 	b := browser(t)
 	pages := map[string][]string{
 		"installer001@demo.test": {"/inbox", "/leads", "/reports/charts", "/reports", "/figures"},
-		"admin@demo.test":        {"/leads", "/reports/charts", "/reports", "/dashboard", "/board", "/pool", "/partners", "/users", "/audit", "/access-review", "/documents", "/notifications"},
+		"admin@demo.test": {"/leads", "/reports/charts", "/reports", "/dashboard", "/board", "/pool", "/partners", "/users", "/audit", "/access-review", "/documents", "/notifications",
+			"/accounts", "/accounts/new", "/leads/new", "/leads/import"},
 	}
 	for email, paths := range pages {
 		ctx := tab(t, b)

@@ -32,6 +32,12 @@ type caps struct {
 	LogActivity   bool // activities create
 	Reports       bool // report pages (a report scope: see reportsAllowed)
 	Dashboard     bool // the management dashboard as landing page (reports read all)
+	// Customer accounts: the list and pages (accounts read), the new
+	// account form (accounts create), internal sales' own opportunities
+	// on the accounts page (opportunities read own, internal kind)
+	Accounts, CreateAccounts, Book bool
+	NewLead                        bool // a lead from a phone call (leads create, not a partner role)
+	Import                         bool // the CSV import (leads create, read territory or all)
 }
 
 func capsOf(role, kind string, cells []policy.Cell) caps {
@@ -52,6 +58,8 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 	c.Documents = kind != "integration" && read("documents") != "" && read("documents") != "none"
 	c.Reports = reportsAllowed(read("reports"), kind)
 	c.Dashboard = c.Reports && kind == "internal" && read("reports") == "all"
+	c.Accounts = kind != "integration" && read("accounts") != "" && read("accounts") != "none"
+	c.CreateAccounts = c.Accounts && create["accounts"]
 	switch kind {
 	case "partner":
 		c.Inbox = c.Leads
@@ -67,6 +75,9 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 		c.Grants = role == roles.Admin
 		c.Approvals = role == roles.Admin || role == roles.ChannelManager
 		c.Audit = read("audit_log") != "" && read("audit_log") != "none"
+		c.Book = c.Accounts && read("opportunities") == "own"
+		c.NewLead = create["leads"]
+		c.Import = create["leads"] && wide(read("leads"))
 	}
 	return c
 }
@@ -87,7 +98,10 @@ func menuFor(c caps) []menuItem {
 	add(c.Inbox, "inbox", "/inbox")
 	add(c.Board, "board", "/board")
 	add(c.Pool, "pool", "/pool")
+	add(c.Accounts, "accounts", "/accounts")
 	add(c.Leads, "leads", "/leads")
+	add(c.NewLead, "lead_new", "/leads/new")
+	add(c.Import, "lead_import", "/leads/import")
 	add(c.Figures, "figures", "/figures")
 	add(c.Reports, "reports", "/reports")
 	add(c.Partners, "partners", "/partners")

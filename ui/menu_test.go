@@ -10,18 +10,19 @@ import (
 )
 
 var menuRe = regexp.MustCompile(`<nav class="menu"[^>]*>((?s).*?)</nav>`)
-var menuLinkRe = regexp.MustCompile(`href="(/[a-z-]+)"`)
+var menuLinkRe = regexp.MustCompile(`href="(/[a-z/-]+)"`)
 
 func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 	e := newEnv(t)
 	want := map[string][]string{
-		"installer001.sales@demo.test": {"/inbox", "/leads", "/reports", "/documents", "/notifications"},
-		"installer001@demo.test":       {"/inbox", "/leads", "/figures", "/reports", "/documents", "/notifications"},
-		"teleop@demo.test":             {"/pool", "/leads", "/reports", "/documents", "/notifications"},
-		"manager.ouest@demo.test":      {"/board", "/leads", "/reports", "/partners", "/users", "/approvals", "/documents", "/notifications"},
-		"sales@demo.test":              {"/leads", "/reports", "/partners", "/documents", "/notifications"},
-		"admin@demo.test":              {"/dashboard", "/board", "/pool", "/leads", "/reports", "/partners", "/users", "/approvals", "/matrix", "/audit", "/access-review", "/grants", "/documents", "/notifications"},
-		"api@demo.test":                {"/leads"},
+		"installer001.sales@demo.test": {"/inbox", "/accounts", "/leads", "/reports", "/documents", "/notifications"},
+		"installer001@demo.test":       {"/inbox", "/accounts", "/leads", "/figures", "/reports", "/documents", "/notifications"},
+		"teleop@demo.test":             {"/pool", "/leads", "/leads/new", "/reports", "/documents", "/notifications"},
+		"manager.ouest@demo.test":      {"/board", "/accounts", "/leads", "/leads/new", "/leads/import", "/reports", "/partners", "/users", "/approvals", "/documents", "/notifications"},
+		"sales@demo.test":              {"/accounts", "/leads", "/leads/new", "/reports", "/partners", "/documents", "/notifications"},
+		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/leads/new", "/leads/import", "/reports", "/partners", "/users", "/approvals", "/matrix", "/audit",
+			"/access-review", "/grants", "/documents", "/notifications"},
+		"api@demo.test": {"/leads"},
 	}
 	for email, links := range want {
 		b := e.signedIn(email)

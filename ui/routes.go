@@ -49,6 +49,28 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	leads.GET("/leads/{id}/recordings/{activity}", h.playRecording)
 	leads.POST("/leads/{id}/activities", h.logActivity).Bind(h.mwNeed("LogActivity", func(c caps) bool { return c.LogActivity }))
 
+	// Customer accounts: list, page, create and edit, contacts, and an
+	// opportunity opened from the account (the rules decide each write).
+	accounts := ui.Group("").Bind(h.mwNeed("Accounts", func(c caps) bool { return c.Accounts }))
+	accounts.GET("/accounts", h.accounts)
+	accounts.GET("/accounts/new", h.newAccount)
+	accounts.POST("/accounts", h.createAccount)
+	accounts.GET("/accounts/{id}", h.showAccount)
+	accounts.POST("/accounts/{id}", h.saveAccount)
+	accounts.POST("/accounts/{id}/contacts", h.addContact)
+	accounts.POST("/accounts/{id}/opportunities", h.addOpportunity)
+
+	// A lead from a phone call (the ingest of the REST API) and the CSV
+	// import: dry run, confirmation, progress.
+	newLead := ui.Group("").Bind(h.mwNeed("NewLead", func(c caps) bool { return c.NewLead }))
+	newLead.GET("/leads/new", h.newLead)
+	newLead.POST("/leads/new", h.createLead)
+	imports := ui.Group("").Bind(h.mwNeed("Import", func(c caps) bool { return c.Import }))
+	imports.GET("/leads/import", h.importForm)
+	imports.POST("/leads/import", h.importDryRun)
+	imports.POST("/leads/import/{job}/confirm", h.importConfirm)
+	imports.GET("/leads/import/{job}", h.importProgress)
+
 	// Partner portal: inbox, accept / decline in place, countdown.
 	portal := ui.Group("").Bind(h.mwNeed("Inbox", func(c caps) bool { return c.Inbox }))
 	portal.GET("/inbox", h.inbox)

@@ -31,6 +31,8 @@ type handlers struct {
 	now    func() time.Time
 	// helpHTML are the help pages and first-login guides (help.go)
 	helpHTML helpDocs
+	// imports are the CSV imports in progress (import_jobs.go)
+	imports *importJobs
 }
 
 // Register builds the UI when the server starts and binds its routes; a
@@ -66,6 +68,6 @@ func newHandlers(app core.App) (*handlers, error) {
 	return &handlers{
 		app: app, views: v, i18n: tr, assets: a, helpHTML: hd,
 		logins: throttle.NewWindow(),
-		now:    time.Now,
+		now:    time.Now, imports: newImportJobs(),
 	}, nil
 }

@@ -27,6 +27,7 @@ var viewNames = []string{
 	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
 	"dashboard", "report_partners", "report_charts", "report_map", "help",
 	"access_requests", "approvals", "grants",
+	"accounts", "account", "account_new", "lead_new", "lead_import",
 }
 
 // baseViews are the template files every view is parsed with: the page
@@ -38,6 +39,7 @@ var baseViews = []string{"layout", "partials", "notes_menu", "guide"}
 // and filters).
 var viewParts = map[string][]string{
 	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
+	"account": {"account_parts"}, "account_new": {"account_parts"}, "lead_new": {"account_parts"},
 }
 
 // views are the parsed templates, one set per view.

@@ -105,6 +105,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
 	case "dashboard", "report_partners", "report_charts", "report_map":
 		return sampleReport(p, view)
+	case "accounts", "account", "account_new", "lead_new", "lead_import":
+		return sampleAccounts(p, view)
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil
@@ -165,7 +167,7 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 		b, _ := fs.ReadFile(templateFS, f)
 		sources = append(sources, string(b))
 	}
-	for _, f := range []string{"session.go", "login.go", "errors.go", "menu.go", "inbox.go", "lead_activity.go", "lead_status.go", "lead_qualify.go", "board.go", "lead_assign.go", "partner.go",
+	for _, f := range []string{"account_form.go", "account_children.go", "lead_new.go", "lead_import.go", "session.go", "login.go", "errors.go", "menu.go", "inbox.go", "lead_activity.go", "lead_status.go", "lead_qualify.go", "board.go", "lead_assign.go", "partner.go",
 		"reports.go", "dashboard.go", "report_partners.go", "report_charts.go", "report_map.go",
 		"access_requests.go", "approvals.go", "grants.go", "export.go", "review_campaign.go"} {
 		b, err := readSource(f)
@@ -182,7 +184,7 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 		}
 	}
 	for _, m := range menuFor(caps{Inbox: true, Board: true, Pool: true, Leads: true, Figures: true, Partners: true, Users: true, Matrix: true, Audit: true, AccessReview: true, Documents: true, Notifications: true,
-		Reports: true, Dashboard: true, Requests: true, Approvals: true, Grants: true}) {
+		Reports: true, Dashboard: true, Requests: true, Approvals: true, Grants: true, Accounts: true, NewLead: true, Import: true}) {
 		assert.True(t, tr.ids["en"][m.Label], m.Label)
 	}
 	for id := range flashIDs {
