@@ -26,6 +26,7 @@ var viewNames = []string{
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
 	"dashboard", "report_partners", "report_charts", "report_map", "help",
+	"welcome", "team", "user_new", "partner_form", "document_form",
 }
 
 // baseViews are the template files every view is parsed with: the page

@@ -99,3 +99,25 @@ func teamMember(app core.App, by access.By, id string, now time.Time) (*core.Rec
 	}
 	return rec, nil
 }
+
+// CanManage reports whether a partner manager may deactivate, reactivate
+// or re-invite target (an account it already sees): the team ceiling, not
+// itself.
+func CanManage(app core.App, user, target *core.Record, now time.Time) (bool, error) {
+	if user == nil || target.Id == user.Id {
+		return false, nil
+	}
+	ok, err := Manages(app, user, now)
+	if err != nil || !ok {
+		return false, err
+	}
+	me, err := MemberOf(app, user)
+	if err != nil {
+		return false, err
+	}
+	them, err := MemberOf(app, target)
+	if err != nil {
+		return false, err
+	}
+	return Ceiling(me, them) == nil, nil
+}
