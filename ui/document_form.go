@@ -7,7 +7,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/writepath"
@@ -132,7 +131,7 @@ func (h *handlers) documentFormError(e *core.RequestEvent, p *documentFormPage, 
 		return err
 	}
 	p.Error, p.Field = p.Err(de), de.Field
-	return h.render(e, api.HTTPStatus(de), "document_form", p)
+	return h.render(e, formStatus(de), "document_form", p)
 }
 
 // readDocumentForm reads the multipart form: the values shown again, and

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/team"
@@ -19,6 +20,7 @@ type inviteForm struct {
 	Territories                                 []string
 	Error                                       string
 	Field                                       string // the form field the error names
+	Status                                      int    // the answer's status with the error
 }
 
 // parseInvite reads the invitation form (expires: a bare date, the end of
@@ -73,7 +75,7 @@ func inviteResult(e *core.RequestEvent, p *page, f *inviteForm, in team.NewUser,
 	if !errors.As(err, &de) {
 		return false, err
 	}
-	f.Error, f.Field = p.Err(de), de.Field
+	f.Error, f.Field, f.Status = p.Err(de), de.Field, formStatus(de)
 	return created, nil
 }
 
@@ -107,10 +109,20 @@ func listOptions(e *core.RequestEvent, collection string) ([]option, error) {
 	return out, nil
 }
 
+// formStatus is the status of a form re-rendered with a domain error:
+// 422 for a refused value, else the error's own (403 forbidden, 409
+// conflict).
+func formStatus(de *domain.Error) int {
+	if de.Kind == domain.KindInvalid {
+		return htmlStatusInvalid
+	}
+	return api.HTTPStatus(de)
+}
+
 // inviteStatus is the status of a re-rendered invitation form.
 func inviteStatus(f inviteForm) int {
-	if f.Error != "" {
-		return htmlStatusInvalid
+	if f.Status != 0 {
+		return f.Status
 	}
 	return http.StatusOK
 }

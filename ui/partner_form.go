@@ -10,7 +10,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
@@ -149,7 +148,7 @@ func (h *handlers) partnerFormError(e *core.RequestEvent, p *partnerFormPage, er
 		return err
 	}
 	p.Error, p.Field = p.Err(de), de.Field
-	return h.render(e, api.HTTPStatus(de), "partner_form", p)
+	return h.render(e, formStatus(de), "partner_form", p)
 }
 
 // readPartnerForm reads the submitted form; a contract field left out
