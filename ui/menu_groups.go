@@ -11,7 +11,7 @@ var menuGroupOf = map[string]string{
 	"inbox": "leads", "board": "leads", "pool": "leads", "leads": "leads",
 	"figures": "reports", "reports": "reports",
 	"partners": "network", "users": "network",
-	"team": "leads", // a partner manager's salespeople, who work its leads
+	"team":   "leads", // a partner manager's salespeople, who work its leads
 	"matrix": "admin", "audit": "admin", "access_review": "admin",
 }
 

@@ -26,7 +26,7 @@ var (
 // partnerForm is the partner form's values (dates as YYYY-MM-DD).
 type partnerForm struct {
 	ID, Name, SIREN, Kind, Tier, ContractEnd, NotifyEmail, Capacity string
-	Territories                                                    []string
+	Territories                                                     []string
 }
 
 // partnerFormPage creates (ID empty) or edits a partner. Contract is

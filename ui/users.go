@@ -15,12 +15,12 @@ import (
 // usersPage lists the accounts the user may see.
 type usersPage struct {
 	*page
-	Users  []userRow
-	Query  string
+	Users []userRow
+	Query string
 	// Partner filters the list on one partner company (its page links here).
 	Partner string
 	PageNo  int
-	Next   string
+	Next    string
 }
 
 // userRow is one account with what an admin reviews.
