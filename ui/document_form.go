@@ -55,7 +55,7 @@ func (h *handlers) createDocument(e *core.RequestEvent) error {
 	}
 	if err == nil {
 		if _, err = writepath.CreateFor(e.App, access.ByRequest(e), "documents", body); err == nil {
-			setFlash(e, "documents.saved")
+			setFlash(e, "flash.document_saved")
 			return e.Redirect(http.StatusSeeOther, "/documents")
 		}
 	}
@@ -92,7 +92,7 @@ func (h *handlers) updateDocument(e *core.RequestEvent) error {
 	f.ID, f.File = rec.Id, rec.GetString("file")
 	if err == nil {
 		if _, err = writeDocument(e, rec.Id, body); err == nil {
-			setFlash(e, "documents.saved")
+			setFlash(e, "flash.document_saved")
 			return e.Redirect(http.StatusSeeOther, "/documents")
 		}
 	}

@@ -162,6 +162,6 @@ func (h *handlers) withdrawDocument(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	setFlash(e, "documents.withdrawn")
+	setFlash(e, "flash.document_withdrawn")
 	return e.Redirect(http.StatusSeeOther, "/documents")
 }

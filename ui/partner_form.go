@@ -73,7 +73,7 @@ func (h *handlers) createPartner(e *core.RequestEvent) error {
 		body["status"] = "active"
 		var rec *core.Record
 		if rec, err = writepath.CreateFor(e.App, access.ByRequest(e), "partners", body); err == nil {
-			setFlash(e, "partner.saved")
+			setFlash(e, "flash.partner_saved")
 			return e.Redirect(http.StatusSeeOther, "/partners/"+rec.Id)
 		}
 	}
@@ -107,7 +107,7 @@ func (h *handlers) updatePartner(e *core.RequestEvent) error {
 		_, err = writepath.UpdateFor(e.App, access.ByRequest(e), "partners", rec.Id, body)
 	}
 	if err == nil {
-		setFlash(e, "partner.saved")
+		setFlash(e, "flash.partner_saved")
 		return e.Redirect(http.StatusSeeOther, "/partners/"+rec.Id)
 	}
 	p.Form = f

@@ -87,6 +87,7 @@ func TestTeamPageAndInvitation(t *testing.T) {
 	assert.Equal(t, "Relais: your account is waiting", e.app.TestMailer.LastMessage().Subject)
 	link := e.lastWelcome("lea.recrue@demo.test")
 	page = b.get("/team")
+	has(t, page.Body, `<p class="flash">`+esc("L'invitation est envoyée.")+`</p>`)
 	has(t, page.Body, "lea.recrue@demo.test")
 	has(t, page.Body, "data-pending")
 
@@ -235,6 +236,7 @@ func TestDocumentLibraryManagement(t *testing.T) {
 	r := admin.multipartPost("/documents/new", url.Values{"title": {"Tarifs pilotes 2027"}, "category": {"price_list"}, "audience": {"tiers"}, "tiers": {"pilot"}, "sensitive": {"on"}},
 		"tarifs.pdf", []byte("%PDF-1.4 tarifs v1"))
 	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+	has(t, admin.get(r.Header.Get("Location")).Body, `<p class="flash">Le document est enregistré.</p>`)
 	doc, err := e.app.FindFirstRecordByData("documents", "title", "Tarifs pilotes 2027")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"pilot"}, doc.GetStringSlice("tiers"))

@@ -62,7 +62,7 @@ func (h *handlers) createUser(e *core.RequestEvent) error {
 		if f.Error == "" {
 			setFlash(e, "flash.invited")
 		} else {
-			setFlash(e, "err.invite_not_sent")
+			setFlash(e, "flash.invite_not_sent")
 		}
 		return e.Redirect(http.StatusSeeOther, "/users?q="+url.QueryEscape(f.Email))
 	}
