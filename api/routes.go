@@ -199,6 +199,12 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	deals.POST("/registrations/{id}/reject", rejectRegistration).Bind(users)
 	deals.GET("/documents/{id}/download", downloadDocument).Bind(users)
 
+	// accounts and teams: team.go
+	accounts := r.Group("/api/prm")
+	accounts.POST("/users/invite", inviteUser).Bind(users)
+	accounts.POST("/users/{id}/invite", resendInvite).Bind(users)
+	accounts.POST("/users/{id}/active", setUserActive).Bind(users)
+
 	// governance (SPEC §5): any authenticated, unblocked account,
 	// superusers included (guests get 401): export.go, governance.go
 	gov := r.Group("/api/prm")

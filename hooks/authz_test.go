@@ -31,7 +31,7 @@ var expected = map[string]map[string]string{
 	},
 	"channel_manager": {
 		"leads": "OOO-B", "lead_contacts": "OOO-O", "deal_terms": "-----", "accounts": "OOO-B", "contacts": "OOO-O",
-		"opportunities": "OOO-O", "activities": "OOOOO", "documents": "BB---", "campaigns": "BB---", "tickets": "OOO-O",
+		"opportunities": "OOO-O", "activities": "OOOOO", "documents": "BBB-B", "campaigns": "BB---", "tickets": "OOO-O",
 		"partners": "BBO--", "audit_log": "-----", "users": "OO---",
 	},
 	"sales": {

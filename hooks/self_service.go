@@ -13,4 +13,7 @@ import (
 // Relais page that sets the new password.
 func bindSelfService(app core.App) {
 	app.OnMailerRecordPasswordResetSend("users").Bind(&hook.Handler[*core.MailerRecordEvent]{Id: "relaisResetMail", Func: account.LocalizeResetMail})
+	// the invitation of a new account (and a verification asked through
+	// the REST API): PocketBase's verification e-mail, linking to /welcome
+	app.OnMailerRecordVerificationSend("users").Bind(&hook.Handler[*core.MailerRecordEvent]{Id: "relaisInviteMail", Func: account.LocalizeInviteMail})
 }

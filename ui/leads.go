@@ -31,6 +31,8 @@ type leadsPage struct {
 	// Sort is the chosen sort; SortBy the header links (by column).
 	Sort   string
 	SortBy map[string]string
+	// Partner filters the list on one partner (its page links here).
+	Partner, PartnerName string
 }
 
 // statusLink is one status chip of the leads list.
@@ -61,6 +63,9 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 		where = append(where, dbx.HashExp{"leads.status": st})
 	}
 	p.Q = strings.TrimSpace(e.Request.URL.Query().Get("q"))
+	if err := h.leadPartnerFilter(e, p, &where); err != nil {
+		return err
+	}
 	search, err := leadSearchWhere(e.App, s.user, p.Q)
 	if err != nil {
 		return err
@@ -78,11 +83,11 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if p.Leads, err = h.leadViews(s, recs); err != nil {
 		return err
 	}
-	state := listState{Path: "/leads", Q: p.Q, Status: p.Status, Sort: p.Sort}
+	state := listState{Path: "/leads", Q: p.Q, Status: p.Status, Sort: p.Sort, Partner: p.Partner}
 	link := state.link
-	p.All = listState{Path: "/leads", Q: p.Q, Sort: p.Sort}.link(1)
+	p.All = listState{Path: "/leads", Q: p.Q, Sort: p.Sort, Partner: p.Partner}.link(1)
 	for _, st := range p.Statuses {
-		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: listState{Path: "/leads", Q: p.Q, Status: st, Sort: p.Sort}.link(1)})
+		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: listState{Path: "/leads", Q: p.Q, Status: st, Sort: p.Sort, Partner: p.Partner}.link(1)})
 	}
 	p.SortBy = map[string]string{}
 	for _, col := range []string{"company", "city", "score"} {

@@ -74,6 +74,7 @@ func pageLinks(cur, total int, link func(int) string) []pageLink {
 // filter and a sort, on the list's path.
 type listState struct {
 	Path, Q, Status, Sort string
+	Partner               string // a partner filter (the leads of one partner)
 }
 
 // link is the URL of the state at a page.
@@ -87,6 +88,9 @@ func (s listState) link(page int) string {
 	}
 	if s.Sort != "" {
 		v.Set("sort", s.Sort)
+	}
+	if s.Partner != "" {
+		v.Set("partner", s.Partner)
 	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))

@@ -21,6 +21,10 @@ type caps struct {
 	Partners      bool
 	Users         bool
 	ManageUsers   bool // deactivate / reactivate (users update all)
+	InviteUsers   bool // create and invite accounts (users create)
+	Team          bool // a partner manager's team (users read org)
+	ManageDocs    bool // upload, replace, withdraw documents (documents create)
+	NewPartners   bool // create partners (partners create)
 	Matrix        bool // the admin role
 	Audit         bool
 	AccessReview  bool // the admin role
@@ -64,12 +68,16 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 	case "partner":
 		c.Inbox = c.Leads
 		c.Figures = read("reports") == "org"
+		c.Team = read("users") == "org"
 	case "internal":
 		c.Pool = read("leads") == "pool" || read("leads") == "all"
 		c.Board = wide(read("leads")) && wide(update("leads"))
 		c.Partners = read("partners") != "" && read("partners") != "none"
 		c.Users = wide(read("users"))
 		c.ManageUsers = update("users") == "all"
+		c.InviteUsers = c.Users && create["users"]
+		c.ManageDocs = c.Documents && create["documents"]
+		c.NewPartners = c.Partners && create["partners"]
 		c.Matrix = role == roles.Admin
 		c.AccessReview = role == roles.Admin
 		c.Grants = role == roles.Admin
@@ -102,6 +110,7 @@ func menuFor(c caps) []menuItem {
 	add(c.Leads, "leads", "/leads")
 	add(c.NewLead, "lead_new", "/leads/new")
 	add(c.Import, "lead_import", "/leads/import")
+	add(c.Team, "team", "/team")
 	add(c.Figures, "figures", "/figures")
 	add(c.Reports, "reports", "/reports")
 	add(c.Partners, "partners", "/partners")

@@ -16,7 +16,7 @@ func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 	e := newEnv(t)
 	want := map[string][]string{
 		"installer001.sales@demo.test": {"/inbox", "/accounts", "/leads", "/reports", "/documents", "/notifications"},
-		"installer001@demo.test":       {"/inbox", "/accounts", "/leads", "/figures", "/reports", "/documents", "/notifications"},
+		"installer001@demo.test":       {"/inbox", "/accounts", "/leads", "/team", "/figures", "/reports", "/documents", "/notifications"},
 		"teleop@demo.test":             {"/pool", "/leads", "/leads/new", "/reports", "/documents", "/notifications"},
 		"manager.ouest@demo.test":      {"/board", "/accounts", "/leads", "/leads/new", "/leads/import", "/reports", "/partners", "/users", "/approvals", "/documents", "/notifications"},
 		"sales@demo.test":              {"/accounts", "/leads", "/leads/new", "/reports", "/partners", "/documents", "/notifications"},

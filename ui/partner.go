@@ -22,6 +22,7 @@ type partnerPage struct {
 	Territories []string
 	Users       []userRow
 	CanStatus   bool
+	CanEdit     bool // the partner form (partners update)
 	Statuses    []string
 	Error       string
 }
@@ -73,6 +74,9 @@ func (h *handlers) partnerPage(e *core.RequestEvent, id string) (*partnerPage, e
 		other = "active"
 	}
 	if p.CanStatus, err = access.CanDo(e.App, s.user, rec, "update", map[string]any{"status": other}); err != nil {
+		return nil, err
+	}
+	if p.CanEdit, err = access.CanDo(e.App, s.user, rec, "update", map[string]any{"name": rec.GetString("name")}); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -101,14 +101,24 @@ func (h *handlers) reset(e *core.RequestEvent) error {
 // resetError renders the reset view with a domain error: an invalid link
 // replaces the form, a refused password is shown above it.
 func (h *handlers) resetError(e *core.RequestEvent, p *resetPage, err error) error {
+	if err := h.resetErrorData(p, err, account.ErrResetLink); err != nil {
+		return err
+	}
+	status := htmlStatusInvalid
+	if p.Invalid {
+		status = http.StatusBadRequest
+	}
+	return h.render(e, status, "reset_password", p)
+}
+
+// resetErrorData sets the error of a reset or welcome view from a domain
+// error (invalid: the link's error); any other error is returned.
+func (h *handlers) resetErrorData(p *resetPage, err, invalid error) error {
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		return err
 	}
 	p.Error = p.Err(de)
-	status := htmlStatusInvalid
-	if errors.Is(err, account.ErrResetLink) {
-		p.Invalid, status = true, http.StatusBadRequest
-	}
-	return h.render(e, status, "reset_password", p)
+	p.Invalid = errors.Is(err, invalid)
+	return nil
 }

@@ -27,6 +27,9 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	guest.POST("/forgot-password", h.forgot)
 	guest.GET("/reset-password/{token}", h.showReset)
 	guest.POST("/reset-password/{token}", h.reset)
+	// an invitation's link: the new account chooses its password
+	guest.GET("/welcome/{token}", h.showWelcome)
+	guest.POST("/welcome/{token}", h.welcome)
 
 	// Signed-in pages.
 	ui := r.Group("").Bind(base...).Bind(h.mwSignedIn())
@@ -96,6 +99,12 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	docs := ui.Group("").Bind(h.mwNeed("Documents", func(c caps) bool { return c.Documents }))
 	docs.GET("/documents", h.documents)
 	docs.GET("/documents/{id}/file", h.downloadDocument)
+	manageDocs := docs.Group("").Bind(h.mwNeed("ManageDocs", func(c caps) bool { return c.ManageDocs }))
+	manageDocs.GET("/documents/new", h.newDocument)
+	manageDocs.POST("/documents/new", h.createDocument)
+	manageDocs.GET("/documents/{id}/edit", h.editDocument) // the documents UpdateRule decides
+	manageDocs.POST("/documents/{id}/edit", h.updateDocument)
+	manageDocs.POST("/documents/{id}/withdraw", h.withdrawDocument)
 
 	// Notifications.
 	notes := ui.Group("").Bind(h.mwNeed("Notifications", func(c caps) bool { return c.Notifications }))
@@ -122,11 +131,25 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	partners.GET("/partners", h.partners)
 	partners.GET("/partners/{id}", h.showPartner)
 	partners.POST("/partners/{id}/status", h.setPartnerStatus)
+	partners.GET("/partners/new", h.newPartner).Bind(h.mwNeed("NewPartners", func(c caps) bool { return c.NewPartners }))
+	partners.POST("/partners/new", h.createPartner).Bind(h.mwNeed("NewPartners", func(c caps) bool { return c.NewPartners }))
+	partners.GET("/partners/{id}/edit", h.editPartner) // the partners UpdateRule decides (partnerToEdit)
+	partners.POST("/partners/{id}/edit", h.updatePartner)
 
 	// Users.
 	users := ui.Group("").Bind(h.mwNeed("Users", func(c caps) bool { return c.Users }))
 	users.GET("/users", h.users)
 	users.POST("/users/{id}/active", h.setUserActive).Bind(h.mwNeed("ManageUsers", func(c caps) bool { return c.ManageUsers }))
+	users.POST("/users/{id}/invite", h.resendInvite).Bind(h.mwNeed("ManageUsers", func(c caps) bool { return c.ManageUsers }))
+	users.GET("/users/new", h.newUser).Bind(h.mwNeed("InviteUsers", func(c caps) bool { return c.InviteUsers }))
+	users.POST("/users/new", h.createUser).Bind(h.mwNeed("InviteUsers", func(c caps) bool { return c.InviteUsers }))
+
+	// A partner manager's team: its salespeople, invitations.
+	team := ui.Group("").Bind(h.mwNeed("Team", func(c caps) bool { return c.Team }))
+	team.GET("/team", h.showTeam)
+	team.POST("/team/invite", h.inviteToTeam)
+	team.POST("/team/{id}/active", h.setTeamActive)
+	team.POST("/team/{id}/invite", h.resendTeamInvite)
 
 	// Permission matrix (admins).
 	matrix := ui.Group("").Bind(h.mwNeed("Matrix", func(c caps) bool { return c.Matrix }))

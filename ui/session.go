@@ -74,6 +74,8 @@ var flashIDs = map[string]bool{
 	"flash.session_ended": true, "flash.logged_out": true, "flash.lang_saved": true, "flash.notification_gone": true,
 	"flash.password_reset": true, "flash.password_changed": true, "flash.profile_saved": true, "flash.logged_out_everywhere": true,
 	"flash.account_created": true, "flash.account_saved": true, "flash.contact_added": true, "flash.opportunity_created": true,
+	"flash.invited": true, "flash.invite_not_sent": true, "flash.team_saved": true, "flash.welcome": true,
+	"flash.document_saved": true, "flash.document_withdrawn": true, "flash.partner_saved": true,
 }
 
 // takeFlash reads and clears the flash cookie.

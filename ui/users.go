@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -14,16 +15,19 @@ import (
 // usersPage lists the accounts the user may see.
 type usersPage struct {
 	*page
-	Users  []userRow
-	Query  string
-	PageNo int
-	Next   string
+	Users []userRow
+	Query string
+	// Partner filters the list on one partner company (its page links here).
+	Partner string
+	PageNo  int
+	Next    string
 }
 
 // userRow is one account with what an admin reviews.
 type userRow struct {
 	ID, Name, Email, Role, Partner, PartnerID string
 	Active, CanToggle                         bool
+	Pending                                   bool // invited, no password chosen yet
 	Expires, LastLogin                        types.DateTime
 	Error                                     string
 }
@@ -33,8 +37,15 @@ func (h *handlers) users(e *core.RequestEvent) error {
 	s := sess(e)
 	p := &usersPage{page: h.page(e, "users", "users.title"), PageNo: pageParam(e), Query: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
 	q := access.ListQuery{Sort: "name", Page: p.PageNo, PerPage: 100}
+	var where []dbx.Expression
 	if p.Query != "" {
-		q.Where = dbx.Or(dbx.Like("users.name", p.Query), dbx.Like("users.email", p.Query))
+		where = append(where, dbx.Or(dbx.Like("users.name", p.Query), dbx.Like("users.email", p.Query)))
+	}
+	if p.Partner = e.Request.URL.Query().Get("partner"); p.Partner != "" {
+		where = append(where, dbx.HashExp{"users.partner": p.Partner})
+	}
+	if len(where) > 0 {
+		q.Where = dbx.And(where...)
 	}
 	recs, _, err := access.ListFor(e.App, s.user, "users", q)
 	if err != nil {
@@ -44,7 +55,7 @@ func (h *handlers) users(e *core.RequestEvent) error {
 		return err
 	}
 	if len(recs) == q.PerPage {
-		p.Next = "/users?q=" + p.Query + "&page=" + itoa(p.PageNo+1)
+		p.Next = "/users?" + url.Values{"q": {p.Query}, "partner": {p.Partner}, "page": {itoa(p.PageNo + 1)}}.Encode()
 	}
 	return h.render(e, http.StatusOK, "users", p)
 }
@@ -63,6 +74,7 @@ func (h *handlers) userRows(s *session, recs []*core.Record) ([]userRow, error) 
 		row := userRow{
 			ID: r.Id, Name: r.GetString("name"), Email: r.Email(), Role: r.GetString("role"), PartnerID: r.GetString("partner"),
 			Partner: pn[r.GetString("partner")], Active: r.GetBool("active"), Expires: r.GetDateTime("access_expires"), LastLogin: r.GetDateTime("last_login"),
+			Pending: !r.Verified(),
 		}
 		if s.caps.ManageUsers && r.Id != s.user.Id {
 			ok, err := access.CanDo(h.app, s.user, r, "update", map[string]any{"active": !row.Active})

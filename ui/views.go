@@ -28,6 +28,7 @@ var viewNames = []string{
 	"dashboard", "report_partners", "report_charts", "report_map", "help",
 	"access_requests", "approvals", "grants",
 	"accounts", "account", "account_new", "lead_new", "lead_import",
+	"welcome", "team", "user_new", "partner_form", "document_form",
 }
 
 // baseViews are the template files every view is parsed with: the page

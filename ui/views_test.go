@@ -55,7 +55,8 @@ func sampleData(t *testing.T, view string) viewData {
 		p.Guide, p.GuideOnce = "<ol><li>step</li></ol>", true
 		return &helpPage{page: p, Help: "<h1>Help</h1>"}
 	case "documents":
-		return &documentsPage{page: p, Docs: []docView{{ID: "d", Title: "T", File: "f.pdf", Tiers: []string{"pilot"}}}}
+		docs := []docView{{ID: "d", Title: "T", File: "f.pdf", Tiers: []string{"pilot"}, Kinds: []string{"installer"}, CanEdit: true, Sensitive: true, Category: "guide"}}
+		return &documentsPage{page: p, Docs: docs, Groups: groupDocs(docs), Categories: documentCategories, Partner: "p", PartnerName: "P"}
 	case "notifications":
 		return &notificationsPage{page: p, Unread: 1, Items: []notificationView{{ID: "n", Title: "T", Link: "/notifications/n/open", Lead: true, Body: "a\nb"}}}
 	case "figures":
@@ -103,6 +104,17 @@ func sampleData(t *testing.T, view string) viewData {
 			Resources: []option{{"leads", "Leads"}}, Territories: []option{{"t", "T"}}, Form: grantForm{Kind: "export", Days: "1"}, FormError: "x"}
 	case "audit":
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
+	case "welcome":
+		return &resetPage{page: p, Token: "t", Email: "a@b.c", Error: "x"}
+	case "team":
+		return &teamPage{page: p, Members: []teamRow{{userRow: userRow{ID: "u", Active: true}, Pending: true, CanManage: true}}, Roles: []option{{"partner_user", "S"}, {"x", "X"}},
+			Form: inviteForm{Error: "x", Field: "email"}, Error: "x"}
+	case "user_new":
+		return &userFormPage{page: p, Form: inviteForm{Error: "x", Territories: []string{"t"}}, Roles: []option{{"admin", "A"}}, Partners: []option{{"p", "P"}}, Territories: []option{{"t", "T"}}}
+	case "partner_form":
+		return &partnerFormPage{page: p, Form: partnerForm{ID: "p", Territories: []string{"t"}}, Kinds: partnerKinds, Tiers: partnerTiers, Territories: []option{{"t", "T"}}, Contract: true, Error: "x"}
+	case "document_form":
+		return &documentFormPage{page: p, Form: documentForm{ID: "d", File: "f.pdf", Tiers: []string{"pilot"}}, Categories: documentCategories, Audiences: documentAudiences, Tiers: partnerTiers, Kinds: partnerKinds, Error: "x"}
 	case "dashboard", "report_partners", "report_charts", "report_map":
 		return sampleReport(p, view)
 	case "accounts", "account", "account_new", "lead_new", "lead_import":

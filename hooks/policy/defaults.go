@@ -46,7 +46,7 @@ func DefaultMatrix() Matrix {
 			"contacts":      {Territory, Territory, n, true, false},
 			"opportunities": {Territory, Territory, n, true, true},
 			"activities":    {Territory, Own, Own, true, false},
-			"documents":     {All, n, n, false, false},
+			"documents":     {All, All, n, true, false},
 			"campaigns":     {All, n, n, false, false},
 			"tickets":       {Territory, Territory, n, true, false},
 			"partners":      {All, Territory, n, false, true},

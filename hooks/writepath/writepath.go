@@ -128,6 +128,10 @@ func CreateFor(app core.App, by access.By, collection string, body map[string]an
 		if err := deals.PrepareOpportunity(app, by.User, rec); err != nil {
 			return nil, err
 		}
+	case "users":
+		// the password is never sent through the write path: a new account
+		// gets a random one and sets its own from its invitation
+		rec.SetRandomPassword()
 	}
 	changes := audit.Diff(rec)
 	err = app.RunInTransaction(func(tx core.App) error {
