@@ -29,6 +29,10 @@ type caps struct {
 	LogActivity   bool // activities create
 	Reports       bool // report pages (a report scope: see reportsAllowed)
 	Dashboard     bool // the management dashboard as landing page (reports read all)
+	Deals         bool // opportunities: the pipeline and the opportunity page (deals.go)
+	Registrations bool // deal registrations: a partner's own, or the queue to decide
+	DecideDeals   bool // decide registrations and validate wins (opportunities update territory or all)
+	OpenDeal      bool // open an opportunity from a worked lead (opportunities create)
 }
 
 func capsOf(role, kind string, cells []policy.Cell) caps {
@@ -48,6 +52,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 	c.Documents = kind != "integration" && read("documents") != "" && read("documents") != "none"
 	c.Reports = reportsAllowed(read("reports"), kind)
 	c.Dashboard = c.Reports && kind == "internal" && read("reports") == "all"
+	dealCaps(&c, kind, read("opportunities"), update("opportunities"), create["opportunities"])
 	switch kind {
 	case "partner":
 		c.Inbox = c.Leads
@@ -82,6 +87,8 @@ func menuFor(c caps) []menuItem {
 	add(c.Board, "board", "/board")
 	add(c.Pool, "pool", "/pool")
 	add(c.Leads, "leads", "/leads")
+	add(c.Registrations, "registrations", "/registrations")
+	add(c.Deals, "opportunities", "/opportunities")
 	add(c.Figures, "figures", "/figures")
 	add(c.Reports, "reports", "/reports")
 	add(c.Partners, "partners", "/partners")

@@ -9,6 +9,7 @@ const flatMenuMax = 6
 // grouped; keys not listed stay top-level links.
 var menuGroupOf = map[string]string{
 	"inbox": "leads", "board": "leads", "pool": "leads", "leads": "leads",
+	"registrations": "leads", "opportunities": "leads",
 	"figures": "reports", "reports": "reports",
 	"partners": "network", "users": "network",
 	"matrix": "admin", "audit": "admin", "access_review": "admin",

@@ -15,12 +15,12 @@ var menuLinkRe = regexp.MustCompile(`href="(/[a-z-]+)"`)
 func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 	e := newEnv(t)
 	want := map[string][]string{
-		"installer001.sales@demo.test": {"/inbox", "/leads", "/reports", "/documents", "/notifications"},
-		"installer001@demo.test":       {"/inbox", "/leads", "/figures", "/reports", "/documents", "/notifications"},
+		"installer001.sales@demo.test": {"/inbox", "/leads", "/registrations", "/opportunities", "/reports", "/documents", "/notifications"},
+		"installer001@demo.test":       {"/inbox", "/leads", "/registrations", "/opportunities", "/figures", "/reports", "/documents", "/notifications"},
 		"teleop@demo.test":             {"/pool", "/leads", "/reports", "/documents", "/notifications"},
-		"manager.ouest@demo.test":      {"/board", "/leads", "/reports", "/partners", "/users", "/documents", "/notifications"},
-		"sales@demo.test":              {"/leads", "/reports", "/partners", "/documents", "/notifications"},
-		"admin@demo.test":              {"/dashboard", "/board", "/pool", "/leads", "/reports", "/partners", "/users", "/matrix", "/audit", "/access-review", "/documents", "/notifications"},
+		"manager.ouest@demo.test":      {"/board", "/leads", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/documents", "/notifications"},
+		"sales@demo.test":              {"/leads", "/opportunities", "/reports", "/partners", "/documents", "/notifications"},
+		"admin@demo.test":              {"/dashboard", "/board", "/pool", "/leads", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/matrix", "/audit", "/access-review", "/documents", "/notifications"},
 		"api@demo.test":                {"/leads"},
 	}
 	for email, links := range want {

@@ -46,8 +46,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return &leadsPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, PageNo: 2, Prev: "/leads?page=1", Next: "/leads?page=3"}
 	case "lead":
 		return &leadPage{page: p, Lead: l, Contact: &contactView{Email: "a@b.c"}, Activities: []activityView{{Kind: "call", Internal: true, Recording: "a1"}},
-			Reassign: &reassignForm{Partners: []option{{"p", "P"}}, Partner: "p", Reason: "r", Error: "x"},
-			Offers:   []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
+			Reassign: &reassignForm{Partners: []option{{"p", "P"}}, Partner: "p", Reason: "r", Error: "x"}, Deal: &leadDeal{CanOpen: true, Error: "x"},
+			Offers: []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
 			Colleagues: []option{{"u", "U"}}, Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
 			Form: activityForm{Errors: map[string]string{"summary": "x"}, Saved: true}, StatusForm: statusForm{Errors: map[string]string{"status": "x"}}}
 	case "help":
@@ -84,6 +84,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
 	case "dashboard", "report_partners", "report_charts", "report_map":
 		return sampleReport(p, view)
+	case "registrations", "opportunities", "opportunity":
+		return sampleDeals(p, view)
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil
