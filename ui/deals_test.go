@@ -16,6 +16,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/dedup"
 )
 
 // dealWorld is the deal data of the deal page tests, made through the
@@ -321,4 +322,30 @@ func TestTheRegistrationViewShowsThePartnersSide(t *testing.T) {
 	}
 	has(t, buf.String(), "déjà suivi")
 	has(t, buf.String(), "En cours d&#39;examen")
+}
+
+// TestDealLabelsExist: every value the deal pages translate at run time
+// (stages, registration statuses, conflict and key kinds) has its message
+// in both languages.
+func TestDealLabelsExist(t *testing.T) {
+	tr, err := newTranslator()
+	require.NoError(t, err)
+	ids := []string{}
+	for _, s := range deals.Stages() {
+		ids = append(ids, "stage."+s)
+	}
+	for _, s := range []string{"pending", "approved", "rejected"} {
+		ids = append(ids, "deals.reg."+s)
+	}
+	for _, k := range []string{"lead", "account", "registration"} {
+		ids = append(ids, "deals.conflict."+k)
+	}
+	for _, k := range []string{dedup.KindSIREN, dedup.KindEmail, dedup.KindPhone, dedup.KindCompany, dedup.KindDomain} {
+		ids = append(ids, "deals.key."+k)
+	}
+	for _, id := range ids {
+		for _, lang := range []string{"en", "fr"} {
+			assert.True(t, tr.ids[lang][id], "%s: %s", lang, id)
+		}
+	}
 }

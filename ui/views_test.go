@@ -147,7 +147,8 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 		sources = append(sources, string(b))
 	}
 	for _, f := range []string{"session.go", "login.go", "errors.go", "menu.go", "inbox.go", "lead_activity.go", "lead_status.go", "lead_qualify.go", "board.go", "lead_assign.go", "partner.go",
-		"reports.go", "dashboard.go", "report_partners.go", "report_charts.go", "report_map.go"} {
+		"reports.go", "dashboard.go", "report_partners.go", "report_charts.go", "report_map.go",
+		"registrations.go", "registration_queue.go", "opportunities.go", "opportunity.go"} {
 		b, err := readSource(f)
 		require.NoError(t, err)
 		sources = append(sources, b)
@@ -162,7 +163,7 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 		}
 	}
 	for _, m := range menuFor(caps{Inbox: true, Board: true, Pool: true, Leads: true, Figures: true, Partners: true, Users: true, Matrix: true, Audit: true, AccessReview: true, Documents: true, Notifications: true,
-		Reports: true, Dashboard: true}) {
+		Reports: true, Dashboard: true, Registrations: true, Deals: true}) {
 		assert.True(t, tr.ids["en"][m.Label], m.Label)
 	}
 	for id := range flashIDs {
