@@ -204,8 +204,9 @@ func TestTheQueueShowsTheConflictSideBySideAndDecides(t *testing.T) {
 	bad := b.post("/registrations/"+w.conflicting.Id+"/reject", url.Values{"reason": {"no"}})
 	assert.Equal(t, http.StatusBadRequest, bad.Status)
 	has(t, section(bad.Body, "reg-"+w.conflicting.Id), "Un motif d&#39;au moins 3 caractères")
-	ok := b.post("/registrations/"+w.conflicting.Id+"/reject", url.Values{"reason": {"Lead déjà chez un autre installateur"}})
+	ok := b.post("/registrations/"+w.conflicting.Id+"/reject", url.Values{"reason": {"Lead déjà chez un autre installateur"}}, hx)
 	require.Equal(t, http.StatusOK, ok.Status)
+	has(t, ok.Body, "Enregistrement refusé")
 	lacks(t, ok.Body, `data-reg-id="`+w.conflicting.Id+`"`)
 	rec, err := e.app.FindRecordById("opportunities", w.conflicting.Id)
 	require.NoError(t, err)
@@ -216,6 +217,15 @@ func TestTheQueueShowsTheConflictSideBySideAndDecides(t *testing.T) {
 	seen := e.signedIn("installer001.sales@demo.test").get("/registrations")
 	has(t, seen.Body, "Lead déjà chez un autre installateur")
 	lacks(t, seen.Body, esc(w.p2Name))
+
+	// a conflict with a lead of the central pool names the pool
+	pool := e.leadWhere(dbx.NewExp("partner = '' AND company != '' AND status IN ('new', 'qualifying', 'ready') AND department IN ('22', '29', '35', '56', '44', '49', '53', '72', '85', '14', '27', '50', '61', '76')"), "created")
+	onPool, err := deals.RegisterDeal(e.app, access.ByUser(e.user("installer001.sales@demo.test")),
+		deals.RegistrationInput{Company: pool.GetString("company"), PostalCode: pool.GetString("postal_code")})
+	require.NoError(t, err)
+	poolItem := section(b.get("/registrations").Body, "reg-"+onPool.Id)
+	has(t, poolItem, "Vivier central")
+	has(t, poolItem, `href="/leads/`+pool.Id+`"`)
 
 	// partners do not decide
 	p := e.signedIn("installer001@demo.test")
@@ -248,8 +258,11 @@ func TestTheRegistrationFormShowsEveryFieldError(t *testing.T) {
 	has(t, en.Body, "Enter the customer&#39;s company.", "in English for an English user")
 	u.Set("locale", "fr")
 	require.NoError(t, e.app.Save(u))
-	ok := b.post("/registrations", url.Values{"company": {"Ferme du Bocage"}, "siret": {"732 829 320 00074"}, "postal_code": {"35000"},
+	sent := b.post("/registrations", url.Values{"company": {"Ferme du Bocage"}, "siret": {"732 829 320 00074"}, "postal_code": {"35000"},
 		"amount": {"42 000 €"}, "close_date": {"2027-03-31"}, "need": {"Centrale en toiture 36 kWc"}})
+	require.Equal(t, http.StatusSeeOther, sent.Status, "a plain post is redirected")
+	require.Equal(t, "/registrations", sent.Header.Get("Location"))
+	ok := b.get("/registrations")
 	require.Equal(t, http.StatusOK, ok.Status)
 	has(t, ok.Body, "Enregistrement envoyé")
 	has(t, section(ok.Body, "registrations-table"), "Ferme du Bocage")
@@ -282,7 +295,7 @@ func TestOpenWinAndValidateFromThePages(t *testing.T) {
 	noAmount := b.post(loc+"/stage", url.Values{"stage": {"won"}, "amount": {"0"}})
 	assert.Equal(t, http.StatusUnprocessableEntity, noAmount.Status)
 	has(t, noAmount.Body, `data-field="amount"`)
-	won := b.post(loc+"/stage", url.Values{"stage": {"won"}, "amount": {"85 000"}})
+	won := b.post(loc+"/stage", url.Values{"stage": {"won"}, "amount": {"85 000"}}, hx)
 	require.Equal(t, http.StatusOK, won.Status)
 	has(t, won.Body, `id="win-pending"`, "a win above the validation amount waits")
 	rec, err := e.app.FindRecordById("opportunities", id)
@@ -298,9 +311,10 @@ func TestOpenWinAndValidateFromThePages(t *testing.T) {
 	refuse := m.post(loc+"/validate", url.Values{"approve": {"0"}, "note": {""}})
 	assert.Equal(t, http.StatusBadRequest, refuse.Status)
 	has(t, refuse.Body, "Une note d&#39;au moins 3 caractères")
-	ok := m.post(loc+"/validate", url.Values{"approve": {"1"}})
-	require.Equal(t, http.StatusOK, ok.Status)
-	has(t, ok.Body, "Gain validé.")
+	done := m.post(loc+"/validate", url.Values{"approve": {"1"}})
+	require.Equal(t, http.StatusSeeOther, done.Status)
+	require.Equal(t, loc, done.Header.Get("Location"))
+	has(t, m.get(loc).Body, "Gain validé.")
 	rec, err = e.app.FindRecordById("opportunities", id)
 	require.NoError(t, err)
 	assert.Equal(t, "won", rec.GetString("stage"))

@@ -66,12 +66,8 @@ func (h *handlers) opportunityPage(e *core.RequestEvent, id string) (*opportunit
 		p.Active = "registrations"
 	}
 	if s.kind == "internal" {
-		for _, c := range p.Opp.Conflicts {
-			v := conflictView{Kind: c.Kind, ID: c.Record, Keys: c.Keys, Pending: c.Pending}
-			if err := h.conflictRecord(s, &v); err != nil {
-				return nil, err
-			}
-			p.Conflicts = append(p.Conflicts, v)
+		if p.Conflicts, err = h.conflictViews(s, p.Opp.Conflicts); err != nil {
+			return nil, err
 		}
 	}
 	if p.CanUpdate, err = access.CanDo(e.App, s.user, rec, "update", map[string]any{}); err != nil {
@@ -120,14 +116,19 @@ func (h *handlers) moveStage(e *core.RequestEvent) error {
 		p.Form = f
 		return h.render(e, htmlStatusInvalid, "opportunity", p)
 	}
-	if p, err = h.opportunityPage(e, id); err != nil {
-		return err
-	}
-	p.Flash = p.T("deals.stage_saved")
+	flash := "deals.stage_saved"
 	if outcome == deals.Pending {
-		p.Flash = p.T("deals.win_pending_flash")
+		flash = "deals.win_pending_flash"
 	}
-	return h.render(e, http.StatusOK, "opportunity", p)
+	return h.done(e, "/opportunities/"+id, flash, h.reloadOpportunity(e, id))
+}
+
+// reloadOpportunity reads the opportunity page again after a change.
+func (h *handlers) reloadOpportunity(e *core.RequestEvent, id string) func() (viewData, string, error) {
+	return func() (viewData, string, error) {
+		p, err := h.opportunityPage(e, id)
+		return p, "opportunity", err
+	}
 }
 
 // validateWin decides a pending win (deals.ValidateWin): approve, or
@@ -141,19 +142,19 @@ func (h *handlers) validateWin(e *core.RequestEvent) error {
 	if err != nil && !errors.As(err, &de) {
 		return err
 	}
-	p, perr := h.opportunityPage(e, id)
-	if perr != nil {
-		return perr
+	if de == nil {
+		flash := "deals.win_refused"
+		if approve {
+			flash = "deals.win_validated"
+		}
+		return h.done(e, "/opportunities/"+id, flash, h.reloadOpportunity(e, id))
 	}
-	if de != nil {
-		p.Validate = decideForm{ID: id, Reason: note, Error: p.Err(renamedErr(de, "note", "win_note"))}
-		return h.render(e, api.HTTPStatus(de), "opportunity", p)
+	p, err := h.opportunityPage(e, id)
+	if err != nil {
+		return err
 	}
-	p.Flash = p.T("deals.win_refused")
-	if approve {
-		p.Flash = p.T("deals.win_validated")
-	}
-	return h.render(e, http.StatusOK, "opportunity", p)
+	p.Validate = decideForm{ID: id, Reason: note, Error: p.Err(renamedErr(de, "note", "win_note"))}
+	return h.render(e, api.HTTPStatus(de), "opportunity", p)
 }
 
 // renamedErr is de with its field renamed from → to (for the message of a

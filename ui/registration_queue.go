@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/deals"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -24,6 +25,7 @@ type conflictView struct {
 	Kind, ID, PartnerName string
 	Keys                  []string
 	Pending, Visible      bool
+	Pool                  bool // a lead of the central pool (no partner)
 	Title, Place, Status  string
 	Amount                float64
 	Link                  string
@@ -37,27 +39,36 @@ func (h *handlers) registrationQueue(s *session) ([]queueItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pids []string
+	out := make([]queueItem, 0, len(regs))
 	for _, r := range regs {
-		for _, c := range r.Conflicts {
-			pids = append(pids, c.Partner)
+		item := queueItem{Reg: r}
+		if item.Conflicts, err = h.conflictViews(s, r.Conflicts); err != nil {
+			return nil, err
 		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// conflictViews describes the conflicts of a registration for an internal
+// user: the partner's name when the user may read it (else "another
+// partner"), the record when the user may read it.
+func (h *handlers) conflictViews(s *session, conflicts []deals.RegistrationConflict) ([]conflictView, error) {
+	var pids []string
+	for _, c := range conflicts {
+		pids = append(pids, c.Partner)
 	}
 	names, err := h.names(s, "partners", pids)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]queueItem, 0, len(regs))
-	for _, r := range regs {
-		item := queueItem{Reg: r}
-		for _, c := range r.Conflicts {
-			v := conflictView{Kind: c.Kind, ID: c.Record, Keys: c.Keys, Pending: c.Pending, PartnerName: names[c.Partner]}
-			if err := h.conflictRecord(s, &v); err != nil {
-				return nil, err
-			}
-			item.Conflicts = append(item.Conflicts, v)
+	var out []conflictView
+	for _, c := range conflicts {
+		v := conflictView{Kind: c.Kind, ID: c.Record, Keys: c.Keys, Pending: c.Pending, PartnerName: names[c.Partner], Pool: c.Partner == ""}
+		if err := h.conflictRecord(s, &v); err != nil {
+			return nil, err
 		}
-		out = append(out, item)
+		out = append(out, v)
 	}
 	return out, nil
 }

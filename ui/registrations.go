@@ -109,12 +109,26 @@ func (h *handlers) registerDeal(e *core.RequestEvent) error {
 		}
 		return h.render(e, htmlStatusInvalid, "registrations", p)
 	}
-	p, err := h.registrationsPage(e, regForm{})
+	return h.done(e, "/registrations", "deals.registered", func() (viewData, string, error) {
+		p, err := h.registrationsPage(e, regForm{})
+		return p, "registrations", err
+	})
+}
+
+// done answers a successful form post: a plain post is redirected with
+// the flash message (no resubmission on reload), an htmx one gets the
+// page (page) with it.
+func (h *handlers) done(e *core.RequestEvent, to, flash string, page func() (viewData, string, error)) error {
+	if !isHX(e) {
+		setFlash(e, flash)
+		return e.Redirect(http.StatusSeeOther, to)
+	}
+	p, view, err := page()
 	if err != nil {
 		return err
 	}
-	p.Flash = p.T("deals.registered")
-	return h.render(e, http.StatusOK, "registrations", p)
+	p.base().Flash = p.base().T(flash)
+	return h.render(e, http.StatusOK, view, p)
 }
 
 // approveRegistration approves a registration of the queue
@@ -139,16 +153,16 @@ func (h *handlers) decided(e *core.RequestEvent, err error, flash, reason string
 	if err != nil && !errors.As(err, &de) {
 		return err
 	}
-	p, perr := h.registrationsPage(e, regForm{})
-	if perr != nil {
-		return perr
+	if de == nil {
+		return h.done(e, "/registrations", flash, func() (viewData, string, error) {
+			p, err := h.registrationsPage(e, regForm{})
+			return p, "registrations", err
+		})
 	}
-	status := http.StatusOK
-	if de != nil {
-		status = api.HTTPStatus(de)
-		p.Decide = decideForm{ID: e.Request.PathValue("id"), Reason: reason, Error: p.Err(de)}
-	} else {
-		p.Flash = p.T(flash)
+	p, err := h.registrationsPage(e, regForm{})
+	if err != nil {
+		return err
 	}
-	return h.render(e, status, "registrations", p)
+	p.Decide = decideForm{ID: e.Request.PathValue("id"), Reason: reason, Error: p.Err(de)}
+	return h.render(e, api.HTTPStatus(de), "registrations", p)
 }

@@ -73,6 +73,9 @@ func setFlash(e *core.RequestEvent, id string) {
 var flashIDs = map[string]bool{
 	"flash.session_ended": true, "flash.logged_out": true, "flash.lang_saved": true, "flash.notification_gone": true,
 	"flash.password_reset": true, "flash.password_changed": true, "flash.profile_saved": true, "flash.logged_out_everywhere": true,
+	// the deal pages (registrations.go, opportunity.go)
+	"deals.registered": true, "deals.approved": true, "deals.rejected": true, "deals.stage_saved": true, "deals.win_pending_flash": true,
+	"deals.win_validated": true, "deals.win_refused": true,
 }
 
 // takeFlash reads and clears the flash cookie.
