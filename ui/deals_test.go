@@ -363,3 +363,52 @@ func TestDealLabelsExist(t *testing.T) {
 		}
 	}
 }
+
+// TestDealActionsRefusedToOtherRoles: every deal action of the UI, by a
+// role that may not make it (or on another partner's record), is a 404
+// that changes nothing.
+func TestDealActionsRefusedToOtherRoles(t *testing.T) {
+	e := newEnv(t)
+	w := newDealWorld(t, e)
+	p1 := e.user("installer001@demo.test").GetString("partner")
+	lead := e.leadWhere(dbx.NewExp("partner = {:p} AND status IN ('accepted', 'contacted', 'meeting') AND id NOT IN (SELECT lead FROM opportunities WHERE lead != '')", dbx.Params{"p": p1}), "created")
+	reg := url.Values{"company": {"Scierie du Blavet"}, "postal_code": {"56000"}}
+	cases := []struct {
+		email, path string
+		form        url.Values
+	}{
+		{"sales@demo.test", "/registrations", reg},
+		{"manager.ouest@demo.test", "/registrations", reg},
+		{"teleop@demo.test", "/registrations", reg},
+		{"installer001.sales@demo.test", "/registrations/" + w.conflicting.Id + "/approve", nil},
+		{"installer002@demo.test", "/registrations/" + w.conflicting.Id + "/reject", url.Values{"reason": {"pas pour vous"}}},
+		{"sales@demo.test", "/registrations/" + w.conflicting.Id + "/approve", nil},
+		{"installer002@demo.test", "/opportunities/" + w.fromLead.Id + "/stage", url.Values{"stage": {"lost"}, "lost_reason": {"vu ailleurs"}}},
+		{"teleop@demo.test", "/opportunities/" + w.fromLead.Id + "/stage", url.Values{"stage": {"lost"}, "lost_reason": {"vu ailleurs"}}},
+		{"installer001@demo.test", "/opportunities/" + w.fromLead.Id + "/validate", url.Values{"approve": {"1"}}},
+		{"sales@demo.test", "/opportunities/" + w.fromLead.Id + "/validate", url.Values{"approve": {"1"}}},
+		{"installer001.sales@demo.test", "/leads/" + lead.Id + "/opportunity", nil},
+		{"teleop@demo.test", "/leads/" + lead.Id + "/opportunity", nil},
+		{"installer002@demo.test", "/leads/" + lead.Id + "/opportunity", nil},
+	}
+	before, err := e.app.CountRecords("opportunities")
+	require.NoError(t, err)
+	for _, c := range cases {
+		b := e.signedIn(c.email)
+		form := url.Values{}
+		for k, v := range c.form {
+			form[k] = v // post adds the user's own CSRF token to a copy
+		}
+		r := b.post(c.path, form)
+		assert.Equal(t, http.StatusNotFound, r.Status, "%s %s", c.email, c.path)
+	}
+	after, err := e.app.CountRecords("opportunities")
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "nothing was created")
+	for _, rec := range []*core.Record{w.conflicting, w.fromLead} {
+		fresh, err := e.app.FindRecordById("opportunities", rec.Id)
+		require.NoError(t, err)
+		assert.Equal(t, rec.GetString("registration_status"), fresh.GetString("registration_status"))
+		assert.Equal(t, rec.GetString("stage"), fresh.GetString("stage"))
+	}
+}
