@@ -29,7 +29,8 @@ func fitsPhone(t *testing.T, ctx context.Context, what string) {
 	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("nav.menu")))
 	width, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 	require.NoError(t, err)
-	require.LessOrEqual(t, width, 391.0, "%s fits a phone", what)
+	wide, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 391).slice(0, 8).map(e => e.tagName + "#" + e.id + "." + e.className + ":" + Math.round(e.getBoundingClientRect().right)).join(" | ")`))
+	require.LessOrEqual(t, width, 391.0, "%s fits a phone: %s", what, wide)
 	do(t, ctx, chromedp.EmulateViewport(1100, 800))
 }
 
@@ -133,11 +134,15 @@ func TestDealRegistrationJourney(t *testing.T) {
 	flash, err := chromedp.Run(pm, chromedp.Text(chromedp.CSS(".flash")))
 	require.NoError(t, err)
 	require.Contains(t, flash, "attend la validation")
+	fitsPhone(t, pm, "the opportunity page")
 	do(t, pm, chromedp.Navigate(s.url+"/opportunities"), chromedp.WaitVisible(chromedp.CSS(`#pipeline li[data-opp-id="`+mine.Id+`"] .win-pending`)))
 	screenshot(t, pm, "pipeline-partner.png")
 	fitsPhone(t, pm, "the pipeline")
 
-	// the channel manager validates the win
+	// the channel manager validates the win (a new tab: each tab has its
+	// own time limit)
+	cm = tab(t, b)
+	login(t, cm, s, "manager.ouest@demo.test")
 	do(t, cm,
 		chromedp.Navigate(s.url+"/opportunities"),
 		chromedp.WaitVisible(chromedp.CSS(`#pending-wins tr[data-opp-id="`+mine.Id+`"]`)),
