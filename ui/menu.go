@@ -42,6 +42,10 @@ type caps struct {
 	Accounts, CreateAccounts, Book bool
 	NewLead                        bool // a lead from a phone call (leads create, not a partner role)
 	Import                         bool // the CSV import (leads create, read territory or all)
+	Deals                          bool // opportunities: the pipeline and the opportunity page (deals.go)
+	Registrations                  bool // deal registrations: a partner's own, or the queue to decide
+	DecideDeals                    bool // decide registrations and validate wins (opportunities update territory or all)
+	OpenDeal                       bool // open an opportunity from a worked lead (opportunities create)
 }
 
 func capsOf(role, kind string, cells []policy.Cell) caps {
@@ -64,6 +68,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 	c.Dashboard = c.Reports && kind == "internal" && read("reports") == "all"
 	c.Accounts = kind != "integration" && read("accounts") != "" && read("accounts") != "none"
 	c.CreateAccounts = c.Accounts && create["accounts"]
+	dealCaps(&c, kind, read("opportunities"), update("opportunities"), create["opportunities"])
 	switch kind {
 	case "partner":
 		c.Inbox = c.Leads
@@ -111,6 +116,8 @@ func menuFor(c caps) []menuItem {
 	add(c.NewLead, "lead_new", "/leads/new")
 	add(c.Import, "lead_import", "/leads/import")
 	add(c.Team, "team", "/team")
+	add(c.Registrations, "registrations", "/registrations")
+	add(c.Deals, "opportunities", "/opportunities")
 	add(c.Figures, "figures", "/figures")
 	add(c.Reports, "reports", "/reports")
 	add(c.Partners, "partners", "/partners")

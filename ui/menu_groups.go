@@ -10,6 +10,7 @@ const flatMenuMax = 6
 var menuGroupOf = map[string]string{
 	"inbox": "leads", "board": "leads", "pool": "leads", "leads": "leads",
 	"accounts": "leads", "lead_new": "leads", "lead_import": "leads",
+	"registrations": "leads", "opportunities": "leads",
 	"figures": "reports", "reports": "reports",
 	"partners": "network", "users": "network", "approvals": "network",
 	"matrix": "admin", "audit": "admin", "access_review": "admin", "grants": "admin",

@@ -15,12 +15,13 @@ var menuLinkRe = regexp.MustCompile(`href="(/[a-z/-]+)"`)
 func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 	e := newEnv(t)
 	want := map[string][]string{
-		"installer001.sales@demo.test": {"/inbox", "/accounts", "/leads", "/reports", "/documents", "/notifications"},
-		"installer001@demo.test":       {"/inbox", "/accounts", "/leads", "/team", "/figures", "/reports", "/documents", "/notifications"},
+		"installer001.sales@demo.test": {"/inbox", "/accounts", "/leads", "/registrations", "/opportunities", "/reports", "/documents", "/notifications"},
+		"installer001@demo.test":       {"/inbox", "/accounts", "/leads", "/team", "/registrations", "/opportunities", "/figures", "/reports", "/documents", "/notifications"},
 		"teleop@demo.test":             {"/pool", "/leads", "/leads/new", "/reports", "/documents", "/notifications"},
-		"manager.ouest@demo.test":      {"/board", "/accounts", "/leads", "/leads/new", "/leads/import", "/reports", "/partners", "/users", "/approvals", "/documents", "/notifications"},
-		"sales@demo.test":              {"/accounts", "/leads", "/leads/new", "/reports", "/partners", "/documents", "/notifications"},
-		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/leads/new", "/leads/import", "/reports", "/partners", "/users", "/approvals", "/matrix", "/audit",
+		"manager.ouest@demo.test": {"/board", "/accounts", "/leads", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals",
+			"/documents", "/notifications"},
+		"sales@demo.test": {"/accounts", "/leads", "/leads/new", "/opportunities", "/reports", "/partners", "/documents", "/notifications"},
+		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals", "/matrix", "/audit",
 			"/access-review", "/grants", "/documents", "/notifications"},
 		"api@demo.test": {"/leads"},
 	}

@@ -73,6 +73,19 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	imports.POST("/leads/import", h.importDryRun)
 	imports.POST("/leads/import/{job}/confirm", h.importConfirm)
 	imports.GET("/leads/import/{job}", h.importProgress)
+	// Deals (SPEC §4.5): registrations (a partner's own, the queue to
+	// decide), the pipeline, an opportunity, its stage and win validation.
+	deals := ui.Group("").Bind(h.mwNeed("Deals", func(c caps) bool { return c.Deals }))
+	deals.GET("/opportunities", h.opportunities)
+	deals.GET("/opportunities/{id}", h.showOpportunity)
+	deals.POST("/opportunities/{id}/stage", h.moveStage)
+	deals.POST("/opportunities/{id}/validate", h.validateWin).Bind(h.mwNeed("DecideDeals", func(c caps) bool { return c.DecideDeals }))
+	deals.POST("/leads/{id}/opportunity", h.openOpportunity).Bind(h.mwNeed("OpenDeal", func(c caps) bool { return c.OpenDeal }))
+	regs := ui.Group("").Bind(h.mwNeed("Registrations", func(c caps) bool { return c.Registrations }))
+	regs.GET("/registrations", h.registrations)
+	regs.POST("/registrations", h.registerDeal)
+	regs.POST("/registrations/{id}/approve", h.approveRegistration).Bind(h.mwNeed("DecideDeals", func(c caps) bool { return c.DecideDeals }))
+	regs.POST("/registrations/{id}/reject", h.rejectRegistration).Bind(h.mwNeed("DecideDeals", func(c caps) bool { return c.DecideDeals }))
 
 	// Partner portal: inbox, accept / decline in place, countdown.
 	portal := ui.Group("").Bind(h.mwNeed("Inbox", func(c caps) bool { return c.Inbox }))

@@ -76,6 +76,9 @@ var flashIDs = map[string]bool{
 	"flash.account_created": true, "flash.account_saved": true, "flash.contact_added": true, "flash.opportunity_created": true,
 	"flash.invited": true, "flash.invite_not_sent": true, "flash.team_saved": true, "flash.welcome": true,
 	"flash.document_saved": true, "flash.document_withdrawn": true, "flash.partner_saved": true,
+	// the deal pages (registrations.go, opportunity.go)
+	"deals.registered": true, "deals.approved": true, "deals.rejected": true, "deals.stage_saved": true, "deals.win_pending_flash": true,
+	"deals.win_validated": true, "deals.win_refused": true,
 }
 
 // takeFlash reads and clears the flash cookie.

@@ -29,6 +29,7 @@ var viewNames = []string{
 	"access_requests", "approvals", "grants",
 	"accounts", "account", "account_new", "lead_new", "lead_import",
 	"welcome", "team", "user_new", "partner_form", "document_form",
+	"registrations", "opportunities", "opportunity",
 }
 
 // baseViews are the template files every view is parsed with: the page

@@ -47,8 +47,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return &leadsPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, PageNo: 2, Prev: "/leads?page=1", Next: "/leads?page=3"}
 	case "lead":
 		return &leadPage{page: p, Lead: l, Contact: &contactView{Email: "a@b.c"}, Activities: []activityView{{Kind: "call", Internal: true, Recording: "a1"}},
-			Reassign: &reassignForm{Partners: []option{{"p", "P"}}, Partner: "p", Reason: "r", Error: "x"},
-			Offers:   []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
+			Reassign: &reassignForm{Partners: []option{{"p", "P"}}, Partner: "p", Reason: "r", Error: "x"}, Deal: &leadDeal{CanOpen: true, Error: "x"},
+			Offers: []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
 			Colleagues: []option{{"u", "U"}}, Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
 			Form: activityForm{Errors: map[string]string{"summary": "x"}, Saved: true}, StatusForm: statusForm{Errors: map[string]string{"status": "x"}}}
 	case "help":
@@ -119,6 +119,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return sampleReport(p, view)
 	case "accounts", "account", "account_new", "lead_new", "lead_import":
 		return sampleAccounts(p, view)
+	case "registrations", "opportunities", "opportunity":
+		return sampleDeals(p, view)
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil
@@ -181,7 +183,8 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 	}
 	for _, f := range []string{"account_form.go", "account_children.go", "lead_new.go", "lead_import.go", "session.go", "login.go", "errors.go", "menu.go", "inbox.go", "lead_activity.go", "lead_status.go", "lead_qualify.go", "board.go", "lead_assign.go", "partner.go",
 		"reports.go", "dashboard.go", "report_partners.go", "report_charts.go", "report_map.go",
-		"access_requests.go", "approvals.go", "grants.go", "export.go", "review_campaign.go"} {
+		"access_requests.go", "approvals.go", "grants.go", "export.go", "review_campaign.go",
+		"registrations.go", "registration_queue.go", "opportunities.go", "opportunity.go"} {
 		b, err := readSource(f)
 		require.NoError(t, err)
 		sources = append(sources, b)
@@ -196,7 +199,7 @@ func TestMessagesExistInBothLanguages(t *testing.T) {
 		}
 	}
 	for _, m := range menuFor(caps{Inbox: true, Board: true, Pool: true, Leads: true, Figures: true, Partners: true, Users: true, Matrix: true, Audit: true, AccessReview: true, Documents: true, Notifications: true,
-		Reports: true, Dashboard: true, Requests: true, Approvals: true, Grants: true, Accounts: true, NewLead: true, Import: true}) {
+		Reports: true, Dashboard: true, Requests: true, Approvals: true, Grants: true, Accounts: true, NewLead: true, Import: true, Registrations: true, Deals: true}) {
 		assert.True(t, tr.ids["en"][m.Label], m.Label)
 	}
 	for id := range flashIDs {

@@ -14,7 +14,6 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/dedup"
 	"github.com/relais/relais/hooks/domain"
-	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/notify"
@@ -55,60 +54,6 @@ type RegistrationInput struct {
 	Name          string `json:"name"`
 
 	closeDate types.DateTime
-}
-
-func (in *RegistrationInput) normalize() error {
-	in.Company = strings.TrimSpace(in.Company)
-	if in.Company == "" {
-		return domain.Invalid("required", "company", "company is required")
-	}
-	if len([]rune(in.Company)) > 200 {
-		return domain.Invalid("too_long", "company", "company is longer than 200 characters")
-	}
-	in.Name = strings.TrimSpace(in.Name)
-	if len([]rune(in.Name)) > 200 {
-		return domain.Invalid("too_long", "name", "name is longer than 200 characters")
-	}
-	if in.SIRET == "" {
-		in.SIRET = in.SIREN
-	}
-	if s := strings.TrimSpace(in.SIRET); s != "" {
-		if _, err := dedup.NormalizeSIREN(s); err != nil {
-			return domain.Invalid("invalid_value", "siret", "siret is not a valid SIREN or SIRET number")
-		}
-		in.SIRET = strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, s)
-	}
-	pc, err := geo.NormalizePostalCode(in.PostalCode)
-	if err != nil {
-		return domain.Invalid("invalid_value", "postal_code", "postal_code must be a French postal code of 5 digits")
-	}
-	in.PostalCode = pc
-	in.City = strings.TrimSpace(in.City)
-	if len([]rune(in.City)) > 120 {
-		return domain.Invalid("too_long", "city", "city is longer than 120 characters")
-	}
-	if in.Email = strings.TrimSpace(in.Email); in.Email != "" && dedup.NormalizeEmail(in.Email) == "" {
-		return domain.Invalid("invalid_value", "email", "email is not a valid e-mail address")
-	}
-	if in.Amount < 0 {
-		return domain.Invalid("out_of_range", "amount", "amount cannot be negative")
-	}
-	if in.CloseDate == "" {
-		in.CloseDate = in.ExpectedClose
-	}
-	if in.CloseDate != "" {
-		d, err := types.ParseDateTime(in.CloseDate)
-		if err != nil || d.IsZero() {
-			return domain.Invalid("invalid_value", "close_date", "close_date must be a date such as 2026-12-31")
-		}
-		in.closeDate = d
-	}
-	return nil
 }
 
 func (in *RegistrationInput) keys() []string {
