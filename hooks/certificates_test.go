@@ -1,0 +1,155 @@
+package hooks_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks/access"
+)
+
+// certificate gives a partner a certificate of kind valid until until.
+func (w *world) certificate(partner, kind string, until time.Time) string {
+	return w.mk("partner_certificates", map[string]any{"partner": partner, "kind": kind, "number": "QPV-" + w.next(), "valid_until": until}).Id
+}
+
+// seqNext is the next number of the world's sequence.
+func (w *world) seqNext() int { w.seq++; return w.seq }
+
+// solarLead ingests a ready photovoltaic lead in T1 and returns it.
+func solarLead(t *testing.T, w *world, ref, interest string) map[string]any {
+	b := ingestBody(ref)
+	b["score"] = 80
+	b["interest"] = interest
+	n := w.seqNext()
+	name := []string{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"}[n%8] + " " + []string{"Menuiserie", "Garage", "Boulangerie", "Ferme"}[n%4]
+	b["company"] = name
+	b["contact"] = map[string]any{"first_name": "Jo", "last_name": name, "email": fmt.Sprintf("contact@client%d.test", n), "phone": fmt.Sprintf("06 11 22 33 %02d", n%100)}
+	res := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["integration"], b)
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	var lead map[string]any
+	res.JSON(t, &lead)
+	return lead
+}
+
+// A lead that needs a certificate (photovoltaics: RGE QualiPV or
+// Qualifelec by default) skips the partner whose certificate lapsed and
+// goes to the next candidate, through the real ingest; a lead that needs
+// none still reaches that partner; nobody left with a valid certificate
+// means no offer; the manual assignment refuses the uncertified partner.
+func TestExpiredCertificateRemovesPartnerFromCandidates(t *testing.T) {
+	w, p3 := distWorld(t)
+	now := time.Now()
+	w.certificate(w.P1, "rge_qualipv", now.AddDate(0, 0, -3)) // lapsed
+	w.certificate(p3, "qualifelec", now.AddDate(1, 0, 0))
+
+	for i, ref := range []string{"PV-1", "PV-2", "PV-3"} {
+		lead := solarLead(t, w, ref, "Installation photovoltaïque 6 kWc")
+		got := leadRec(t, w, lead["id"].(string))
+		require.Equal(t, "offered", got.GetString("status"), ref)
+		assert.Equal(t, p3, got.GetString("partner"), "lead %d goes to the certified partner, never to P1", i)
+	}
+
+	// a lead that needs no certificate: P1 is a candidate again (round
+	// robin: P3 has just had three offers)
+	plain := solarLead(t, w, "ROOF-1", "Rénovation de toiture")
+	assert.Equal(t, w.P1, leadRec(t, w, plain["id"].(string)).GetString("partner"), "no certificate needed: P1 is eligible")
+
+	// P3's certificate lapses as well: the next photovoltaic lead has no candidate
+	_, err := w.app.DB().NewQuery("UPDATE partner_certificates SET valid_until = '2020-01-01 00:00:00.000Z' WHERE partner = {:p}").
+		Bind(map[string]any{"p": p3}).Execute()
+	require.NoError(t, err)
+	none := solarLead(t, w, "PV-4", "Panneaux solaires sur le garage")
+	rec := leadRec(t, w, none["id"].(string))
+	assert.Equal(t, "ready", rec.GetString("status"), "no certified partner left: not offered")
+	assert.Empty(t, rec.GetString("partner"))
+
+	// the channel manager (of T1) cannot hand it to an uncertified partner either
+	res := w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/assign", w.tokens["channel_manager"], map[string]any{"partner": w.P1})
+	assert.Equal(t, http.StatusConflict, res.Status, res.Body)
+	assert.Contains(t, res.Body, "certificate_required")
+
+	// a renewed certificate makes P1 a candidate again
+	w.certificate(w.P1, "rge_qualipv", now.AddDate(2, 0, 0))
+	res = w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/assign", w.tokens["channel_manager"], map[string]any{"partner": w.P1})
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	assert.Equal(t, w.P1, leadRec(t, w, rec.Id).GetString("partner"))
+}
+
+// An empty certificate_rules setting requires no certificate of any lead.
+func TestCertificateRulesSetting(t *testing.T) {
+	w, p3 := distWorld(t)
+	w.certificate(w.P1, "rge_qualipv", time.Now().AddDate(0, 0, -3))
+	w.certificate(p3, "rge_qualipv", time.Now().AddDate(0, 0, -3))
+	s, err := w.app.FindRecordById("settings_prm", access.SettingsID)
+	require.NoError(t, err)
+	s.Set("certificate_rules", []any{})
+	require.NoError(t, w.app.Save(s))
+	lead := solarLead(t, w, "PV-S1", "Installation photovoltaïque")
+	assert.Equal(t, "offered", leadRec(t, w, lead["id"].(string)).GetString("status"), "no rule: offered despite the lapsed certificates")
+}
+
+// certificateExpected is the reference for partner_certificates, written
+// by hand (list view update delete create, own and foreign as in
+// TestAuthorizationMatrix): they follow the partners cell — readers of a
+// partner read its certificates, those who update it manage them (a
+// partner manager its own company's, a channel manager its territories'
+// partners'); another partner's never.
+var certificateExpected = map[string]string{
+	"admin": "BBBBB", "channel_manager": "BBOOO", "sales": "BB---", "teleoperator": "-----",
+	"partner_manager": "OOOOO", "partner_user": "OO---", "integration": "-----",
+}
+
+func TestCertificateAuthorization(t *testing.T) {
+	w := newWorld(t)
+	until := time.Now().AddDate(1, 0, 0).UTC().Format("2006-01-02 15:04:05.000Z")
+	var failures []string
+	for role, want := range certificateExpected {
+		own, foreign := w.P1, w.P2
+		if role == "admin" {
+			own = w.mk("partners", map[string]any{"name": "Tmp " + w.next(), "kind": "installer", "tier": "pilot", "status": "active"}).Id
+		}
+		mk := func(p string) map[string]any {
+			return map[string]any{"partner": p, "kind": "qualifelec", "number": "N" + w.next(), "valid_until": until}
+		}
+		ownRec, err := w.app.FindRecordById("partner_certificates", w.certificate(own, "rge_qualipv", time.Now().AddDate(1, 0, 0)))
+		require.NoError(t, err)
+		foreignRec, err := w.app.FindRecordById("partner_certificates", w.certificate(foreign, "rge_qualipv", time.Now().AddDate(1, 0, 0)))
+		require.NoError(t, err)
+		f := fixture{own: ownRec, foreign: foreignRec, update: map[string]any{"number": "RENEW-" + w.next()}, createOwn: mk(own), createForeign: mk(foreign)}
+		got := make([]byte, len(actions))
+		for i, action := range actions {
+			o, fr := w.outcome(role, "partner_certificates", action, f)
+			got[i] = symbol(o, fr)
+		}
+		if string(got) != want {
+			failures = append(failures, role+" want "+want+" got "+string(got))
+		}
+	}
+	require.Empty(t, failures)
+
+	// nobody moves a certificate to another company, not even its own
+	// manager, and a partner manager cannot create one for another partner
+	c := w.certificate(w.P1, "qualifelec", time.Now().AddDate(1, 0, 0))
+	for _, who := range []string{"partner_manager", "channel_manager"} {
+		res := w.client.Do(http.MethodPatch, url("partner_certificates", c), w.tokens[who], map[string]any{"partner": w.P2})
+		assert.NotEqual(t, http.StatusOK, res.Status, "%s moves a certificate: %s", who, res.Body)
+	}
+	rec, err := w.app.FindRecordById("partner_certificates", c)
+	require.NoError(t, err)
+	assert.Equal(t, w.P1, rec.GetString("partner"))
+
+	// another partner finds nothing of P1's, through list, filter, view or expand
+	for _, q := range []string{"", "?filter=" + urlQuery("partner='"+w.P1+"'"), "?expand=partner"} {
+		res := w.client.Do(http.MethodGet, url("partner_certificates")+q, w.tokens["pm2"], nil)
+		require.Equal(t, http.StatusOK, res.Status, res.Body)
+		assert.NotContains(t, res.Body, c, q)
+		assert.NotContains(t, res.Body, "Soleil Ouest", q)
+	}
+	res := w.client.Do(http.MethodGet, url("partner_certificates", c), w.tokens["pm2"], nil)
+	assert.Equal(t, http.StatusNotFound, res.Status)
+}
