@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/certificates"
 )
 
 // certificate gives a partner a certificate of kind valid until until.
@@ -152,4 +153,56 @@ func TestCertificateAuthorization(t *testing.T) {
 	}
 	res := w.client.Do(http.MethodGet, url("partner_certificates", c), w.tokens["pm2"], nil)
 	assert.Equal(t, http.StatusNotFound, res.Status)
+}
+
+// The expiry reminders go to the partner managers and the channel manager
+// 60, 30 and 7 days before the end, once each; a renewed certificate
+// stops the reminders of the one it replaces.
+func TestCertificateRemindersOncePerThreshold(t *testing.T) {
+	w := newWorld(t)
+	start := time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC)
+	until := start.AddDate(0, 0, 45).Truncate(24 * time.Hour)
+	w.certificate(w.P1, "rge_qualipv", until)
+	w.certificate(w.P2, "rge_qualipv", start.AddDate(0, 0, 200)) // far away: never reminded
+	pm, cm := w.uid("partner_manager"), w.uid("channel_manager")
+	count := func(user string) int64 { return notificationCount(t, w, user, certificates.NotifyExpiry) }
+
+	steps := []struct {
+		at       time.Time
+		sent     int
+		pm, cm   int64
+		daysLeft int
+	}{
+		{start, 1, 1, 1, 45},                   // within 60 days: the 60-day reminder
+		{start.Add(time.Hour), 0, 1, 1, 45},    // same day again: nothing
+		{start.AddDate(0, 0, 10), 0, 1, 1, 35}, // still the 60-day window
+		{start.AddDate(0, 0, 15), 1, 2, 2, 30}, // 30 days
+		{start.AddDate(0, 0, 20), 0, 2, 2, 25}, // nothing new
+		{start.AddDate(0, 0, 38), 1, 3, 3, 7},  // 7 days
+		{start.AddDate(0, 0, 44), 0, 3, 3, 1},  // nothing new
+		{start.AddDate(0, 0, 50), 0, 3, 3, -5}, // ended: no reminder
+	}
+	for i, s := range steps {
+		n, err := certificates.RemindExpiring(w.app, s.at)
+		require.NoError(t, err)
+		assert.Equal(t, s.sent, n, "step %d", i)
+		assert.Equal(t, s.pm, count(pm), "step %d: partner manager", i)
+		assert.Equal(t, s.cm, count(cm), "step %d: channel manager", i)
+	}
+	assert.Zero(t, count(w.uid("pm2")), "P2's manager gets nothing of P1's")
+	assert.Zero(t, count(w.uid("partner_user")), "partner users are not reminded")
+
+	// the texts, in the reader's language
+	n, err := w.app.FindFirstRecordByFilter("notifications", "user = {:u} && kind = {:k}", map[string]any{"u": pm, "k": certificates.NotifyExpiry})
+	require.NoError(t, err)
+	assert.Contains(t, n.GetString("title"), "RGE QualiPV")
+	assert.Contains(t, n.GetString("title"), "Soleil Ouest")
+
+	// a renewed certificate: the old one is not reminded any more
+	w.certificate(w.P2, "qualifelec", start.AddDate(0, 0, 100).AddDate(0, 0, -45))
+	w.certificate(w.P2, "qualifelec", start.AddDate(1, 0, 0))
+	n2, err := certificates.RemindExpiring(w.app, start.AddDate(0, 0, 30))
+	require.NoError(t, err)
+	assert.Zero(t, n2, "the renewed kind is not reminded")
+	assert.Zero(t, count(w.uid("pm2")))
 }
