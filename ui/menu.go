@@ -29,6 +29,7 @@ type caps struct {
 	LogActivity   bool // activities create
 	Reports       bool // report pages (a report scope: see reportsAllowed)
 	Dashboard     bool // the management dashboard as landing page (reports read all)
+	Certificates  bool // a partner's own certificates (partners update org)
 }
 
 func capsOf(role, kind string, cells []policy.Cell) caps {
@@ -52,6 +53,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 	case "partner":
 		c.Inbox = c.Leads
 		c.Figures = read("reports") == "org"
+		c.Certificates = update("partners") == "org"
 	case "internal":
 		c.Pool = read("leads") == "pool" || read("leads") == "all"
 		c.Board = wide(read("leads")) && wide(update("leads"))
@@ -89,6 +91,7 @@ func menuFor(c caps) []menuItem {
 	add(c.Matrix, "matrix", "/matrix")
 	add(c.Audit, "audit", "/audit")
 	add(c.AccessReview, "access_review", "/access-review")
+	add(c.Certificates, "certificates", "/certificates")
 	add(c.Documents, "documents", "/documents")
 	add(c.Notifications, "notifications", "/notifications")
 	return m

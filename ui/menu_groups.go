@@ -10,7 +10,7 @@ const flatMenuMax = 6
 var menuGroupOf = map[string]string{
 	"inbox": "leads", "board": "leads", "pool": "leads", "leads": "leads",
 	"figures": "reports", "reports": "reports",
-	"partners": "network", "users": "network",
+	"partners": "network", "users": "network", "certificates": "network",
 	"matrix": "admin", "audit": "admin", "access_review": "admin",
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -24,6 +25,7 @@ type partnerPage struct {
 	CanStatus   bool
 	Statuses    []string
 	Error       string
+	Certs       certSection
 }
 
 // showPartner renders a partner the user may view.
@@ -73,6 +75,9 @@ func (h *handlers) partnerPage(e *core.RequestEvent, id string) (*partnerPage, e
 		other = "active"
 	}
 	if p.CanStatus, err = access.CanDo(e.App, s.user, rec, "update", map[string]any{"status": other}); err != nil {
+		return nil, err
+	}
+	if p.Certs, err = certSectionFor(e, s.user, id, time.Now()); err != nil {
 		return nil, err
 	}
 	return p, nil

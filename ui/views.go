@@ -25,7 +25,7 @@ var viewNames = []string{
 	"login", "error", "forgot_password", "reset_password", "profile",
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
-	"dashboard", "report_partners", "report_charts", "report_map", "help",
+	"dashboard", "report_partners", "report_charts", "report_map", "help", "certificates",
 }
 
 // baseViews are the template files every view is parsed with: the page
@@ -37,6 +37,7 @@ var baseViews = []string{"layout", "partials", "notes_menu", "guide"}
 // and filters).
 var viewParts = map[string][]string{
 	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
+	"partner": {"cert_parts"}, "certificates": {"cert_parts"},
 }
 
 // views are the parsed templates, one set per view.

@@ -72,7 +72,10 @@ func sampleData(t *testing.T, view string) viewData {
 	case "partners":
 		return &partnersPage{page: p, Partners: []partnerRow{{ID: "p", Name: "P"}}}
 	case "partner":
-		return &partnerPage{page: p, Partner: partnerRow{ID: "p", Status: "active"}, Users: []userRow{{Name: "U"}}, CanStatus: true, Segments: []string{"farm"}, Error: "x"}
+		return &partnerPage{page: p, Partner: partnerRow{ID: "p", Status: "active"}, Users: []userRow{{Name: "U"}}, CanStatus: true, Segments: []string{"farm"}, Error: "x",
+			Certs: sampleCerts()}
+	case "certificates":
+		return &certificatesPage{page: p, Certs: sampleCerts()}
 	case "users":
 		return &usersPage{page: p, Users: []userRow{{ID: "u", Active: true, CanToggle: true, Error: "x"}}, Next: "/users?page=2"}
 	case "matrix":
@@ -87,6 +90,12 @@ func sampleData(t *testing.T, view string) viewData {
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil
+}
+
+// sampleCerts is a certificates section with every block filled.
+func sampleCerts() certSection {
+	return certSection{PartnerID: "p", Status: "lapsed", CanAdd: true, Kinds: []string{"rge_qualipv"}, Error: "x",
+		Certs: []certView{{ID: "c", Kind: "rge_qualipv", Number: "N", File: "f.pdf", Status: "valid", CanDelete: true}}}
 }
 
 func TestEveryViewRenders(t *testing.T) {
