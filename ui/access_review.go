@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/governance"
 )
 
@@ -15,6 +16,8 @@ import (
 type accessReviewPage struct {
 	*page
 	Rows []governance.ReviewRow
+	// Lapsed are the partners whose certificate lapsed.
+	Lapsed []certificates.LapsedPartner
 }
 
 // accessReview renders the access review.
@@ -24,5 +27,8 @@ func (h *handlers) accessReview(e *core.RequestEvent) error {
 		return err
 	}
 	p := &accessReviewPage{page: h.page(e, "access_review", "review.title"), Rows: rows}
+	if p.Lapsed, err = lapsedVisible(e.App, sess(e).user, h.now()); err != nil {
+		return err
+	}
 	return h.render(e, http.StatusOK, "access_review", p)
 }

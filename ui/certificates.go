@@ -211,3 +211,34 @@ func (h *handlers) certificateFile(e *core.RequestEvent) error {
 	e.Response.Header().Set("X-Content-Type-Options", "nosniff")
 	return fsys.Serve(e.Response, e.Request, rec.BaseFilesPath()+"/"+name, name)
 }
+
+// lapsedVisible lists the partners with a lapsed certificate that the
+// user may read (through the read path).
+func lapsedVisible(app core.App, user *core.Record, now time.Time) ([]certificates.LapsedPartner, error) {
+	all, err := certificates.Lapsed(app, nil, now)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	ids := make([]any, len(all))
+	for i, l := range all {
+		ids[i] = l.ID
+	}
+	recs, _, err := access.ListFor(app, user, "partners", access.ListQuery{Where: dbx.In("partners.id", ids...), PerPage: access.MaxPerPage})
+	if errors.Is(err, domain.ErrForbidden) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	visible := map[string]bool{}
+	for _, r := range recs {
+		visible[r.Id] = true
+	}
+	var out []certificates.LapsedPartner
+	for _, l := range all {
+		if visible[l.ID] {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}

@@ -13,6 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks/certificates"
 )
 
 // multipartBody replaces a request's body with a multipart form of fields
@@ -122,4 +124,43 @@ func TestCertificatesPages(t *testing.T) {
 		has(t, r.Body, `id="cert-status"`, who)
 		assert.Equal(t, http.StatusNotFound, b.get("/certificates").Status, "%s: the own-company page is for partners", who)
 	}
+}
+
+// The dashboard and the access review list the partners whose
+// certificate lapsed; the scorecard shows each partner's status; partner
+// roles see none of it.
+func TestLapsedCertificatesOnManagementPages(t *testing.T) {
+	e := newEnv(t)
+	west := e.partnerOf("installer002@demo.test")
+	p1 := e.partnerOf("installer001@demo.test")
+	mkCert(t, e, west, "QPV-LAPSED-1", time.Now().AddDate(0, 0, -2))
+	mkCert(t, e, p1, "QPV-OK-1", time.Now().AddDate(1, 0, 0))
+	pw, err := e.app.FindRecordById("partners", west)
+	require.NoError(t, err)
+	name := pw.GetString("name")
+	st, err := certificates.Statuses(e.app, time.Now())
+	require.NoError(t, err)
+	require.Equal(t, certificates.StatusLapsed, st[west].Status)
+	require.Equal(t, certificates.StatusValid, st[p1].Status)
+
+	admin := e.signedIn("admin@demo.test")
+	r := admin.get("/dashboard")
+	require.Equal(t, http.StatusOK, r.Status)
+	has(t, r.Body, `id="lapsed-certificates"`)
+	has(t, r.Body, `data-partner-id="`+west+`"`)
+	r = admin.get("/access-review")
+	require.Equal(t, http.StatusOK, r.Status)
+	has(t, r.Body, `href="/partners/`+west+`#certificates"`)
+	has(t, r.Body, "flag-certificate_lapsed")
+	r = admin.get("/reports?period=year")
+	require.Equal(t, http.StatusOK, r.Status)
+	has(t, r.Body, `data-cert="lapsed"`)
+	has(t, r.Body, esc(name))
+
+	// partner roles: no access review, no lapsed list of other partners
+	pm := e.signedIn("installer001@demo.test")
+	assert.Equal(t, http.StatusNotFound, pm.get("/access-review").Status)
+	r = pm.get("/dashboard")
+	lacks(t, r.Body, `id="lapsed-certificates"`)
+	lacks(t, r.Body, west)
 }

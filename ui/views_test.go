@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/sessions"
 )
@@ -82,7 +83,8 @@ func sampleData(t *testing.T, view string) viewData {
 		c := matrixCell{page: p, ID: "c", Role: "admin", Resource: "leads", Read: "all", Update: "all", Del: "none", Levels: []string{"none", "all"}, Error: "bad"}
 		return &matrixPage{page: p, Resources: []string{"leads"}, Cells: map[string]map[string]matrixCell{"leads": {"admin": c}}}
 	case "access_review":
-		return &accessReviewPage{page: p, Rows: []governance.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, Grants: []governance.ReviewGrant{{Kind: "territory"}}}}}
+		return &accessReviewPage{page: p, Rows: []governance.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, Grants: []governance.ReviewGrant{{Kind: "territory"}}}},
+			Lapsed: []certificates.LapsedPartner{{ID: "p", Name: "P", Kinds: []string{"rge_qualipv"}}}}
 	case "audit":
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
 	case "dashboard", "report_partners", "report_charts", "report_map":
