@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/certificates"
+	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/ui/charts"
 )
