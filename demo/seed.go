@@ -165,7 +165,8 @@ func (s *seeder) save(collection string, id string, fields map[string]any) (*cor
 }
 
 func (s *seeder) run() error {
-	steps := []func() error{s.seedTerritories, s.seedInternalUsers, s.seedPartners, s.seedRules, s.seedCampaigns, s.seedSettings, s.seedLeads}
+	steps := []func() error{s.seedTerritories, s.seedInternalUsers, s.seedPartners, s.seedRules, s.seedCampaigns, s.seedSettings, s.seedLeads,
+		s.seedCertificates}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
