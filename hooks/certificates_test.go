@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -132,6 +134,11 @@ func TestCertificateAuthorization(t *testing.T) {
 		}
 	}
 	require.Empty(t, failures)
+	for _, action := range []string{"partner_certificates.create", "partner_certificates.update", "partner_certificates.delete"} {
+		n, err := w.app.CountRecords("audit_log", dbx.HashExp{"action": action})
+		require.NoError(t, err)
+		assert.Positive(t, n, "REST changes of certificates are audited: %s", action)
+	}
 
 	// nobody moves a certificate to another company, not even its own
 	// manager, and a partner manager cannot create one for another partner
@@ -205,4 +212,35 @@ func TestCertificateRemindersOncePerThreshold(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n2, "the renewed kind is not reminded")
 	assert.Zero(t, count(w.uid("pm2")))
+}
+
+// A certificate's PDF is protected: with a file token, the users who may
+// view the certificate get it; another partner, a teleoperator and the
+// integration do not.
+func TestCertificateFileOnlyForItsReaders(t *testing.T) {
+	w := newWorld(t)
+	const canary = "%PDF-1.4 CANARY-CERTIFICATE"
+	f, err := filesystem.NewFileFromBytes([]byte(canary), "qualipv.pdf")
+	require.NoError(t, err)
+	c := w.mk("partner_certificates", map[string]any{"partner": w.P1, "kind": "rge_qualipv", "number": "QPV-9", "valid_until": time.Now().AddDate(1, 0, 0), "file": f})
+	path := "/api/files/partner_certificates/" + c.Id + "/" + c.GetString("file")
+	want := map[string]int{
+		"admin": http.StatusOK, "channel_manager": http.StatusOK, "sales": http.StatusOK, "partner_manager": http.StatusOK, "partner_user": http.StatusOK,
+		"pm2": http.StatusNotFound, "pu2": http.StatusNotFound, "teleoperator": http.StatusNotFound, "integration": http.StatusNotFound,
+	}
+	for key, status := range want {
+		res := w.client.Do(http.MethodPost, "/api/files/token", w.tokens[key], nil)
+		require.Equal(t, http.StatusOK, res.Status, res.Body)
+		var out struct {
+			Token string `json:"token"`
+		}
+		res.JSON(t, &out)
+		got := w.client.Do(http.MethodGet, path+"?token="+out.Token, "", nil)
+		assert.Equal(t, status, got.Status, key)
+		if status != http.StatusOK {
+			assert.NotContains(t, got.Body, "CANARY-CERTIFICATE", key)
+		}
+	}
+	// without a token, nobody
+	assert.Equal(t, http.StatusNotFound, w.client.Do(http.MethodGet, path, "", nil).Status)
 }

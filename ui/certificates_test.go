@@ -120,7 +120,22 @@ func TestCertificatesPages(t *testing.T) {
 		"_csrf": pu.csrf, "kind": "qualifelec", "valid_until": "2030-01-01"}, "x.pdf", []byte("%PDF")))
 	assert.Equal(t, http.StatusNotFound, r.Status)
 
-	// internal roles see the certificates on the partner page
+	// roles that do not read partners: no page, no PDF, no upload
+	for _, who := range []string{"teleop@demo.test", "api@demo.test"} {
+		b := e.signedIn(who)
+		for _, path := range []string{"/certificates", "/partners/" + p2, "/certificates/" + theirs.Id + "/file"} {
+			r := b.get(path)
+			assert.Equal(t, http.StatusNotFound, r.Status, "%s %s", who, path)
+			lacks(t, r.Body, "QPV-FOREIGN-222", who)
+		}
+	}
+
+	// internal roles see the certificates on the partner page (sales
+	// reads partners: it sees them, without the upload form)
+	sales := e.signedIn("sales@demo.test").get("/partners/" + p2)
+	require.Equal(t, http.StatusOK, sales.Status)
+	has(t, sales.Body, "QPV-FOREIGN-222")
+	lacks(t, sales.Body, `id="cert-form"`)
 	for _, who := range []string{"admin@demo.test", "manager@demo.test"} {
 		b := e.signedIn(who)
 		r := b.get("/partners/" + p2)

@@ -16,7 +16,7 @@ func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 	e := newEnv(t)
 	want := map[string][]string{
 		"installer001.sales@demo.test": {"/inbox", "/leads", "/reports", "/documents", "/notifications"},
-		"installer001@demo.test":       {"/inbox", "/leads", "/figures", "/reports", "/documents", "/notifications"},
+		"installer001@demo.test":       {"/inbox", "/leads", "/figures", "/reports", "/certificates", "/documents", "/notifications"},
 		"teleop@demo.test":             {"/pool", "/leads", "/reports", "/documents", "/notifications"},
 		"manager.ouest@demo.test":      {"/board", "/leads", "/reports", "/partners", "/users", "/documents", "/notifications"},
 		"sales@demo.test":              {"/leads", "/reports", "/partners", "/documents", "/notifications"},
