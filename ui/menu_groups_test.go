@@ -74,7 +74,7 @@ var menuGroupRe = regexp.MustCompile(`(?s)<details class="menu-group"[^>]*>\s*<s
 func TestTheGroupedMenuPerRole(t *testing.T) {
 	e := newEnv(t)
 	want := map[string]int{ // drop-downs per role
-		"installer001.sales@demo.test": 0, "installer001@demo.test": 0, "teleop@demo.test": 0,
+		"installer001.sales@demo.test": 0, "installer001@demo.test": 2, "teleop@demo.test": 0,
 		"manager.ouest@demo.test": 2, "sales@demo.test": 0, "admin@demo.test": 3, "api@demo.test": 0,
 	}
 	for email, groups := range want {
