@@ -167,6 +167,7 @@ func (s *seeder) save(collection string, id string, fields map[string]any) (*cor
 func (s *seeder) run() error {
 	steps := []func() error{s.seedTerritories, s.seedInternalUsers, s.seedPartners, s.seedRules, s.seedCampaigns, s.seedSettings, s.seedLeads}
 	steps = append(steps, s.seedTeamDocuments) // demo/teams.go: the document library
+	steps = append(steps, s.seedCertificates)  // demo/cert18.go: installers' certificates
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/notify"
@@ -26,6 +27,7 @@ func bindJobs(app core.App) {
 			se.App.Cron().MustAdd(governance.SuspensionsCronID, "*/5 * * * *", func() { runSuspensions(se.App, time.Now()) })
 			se.App.Cron().MustAdd(governance.AccessReviewCronID, "0 6 1 1,4,7,10 *", func() { openReviewCampaign(se.App, time.Now()) })
 			se.App.Cron().MustAdd(notify.DigestCronID, "0 6 * * *", func() { sendDigests(se.App, time.Now()) })
+			se.App.Cron().MustAdd(certificates.ReminderCronID, "30 6 * * *", func() { remindCertificates(se.App, time.Now()) })
 		}
 		return se.Next()
 	}})
@@ -89,5 +91,15 @@ func sendDigests(app core.App, now time.Time) {
 		app.Logger().Error("daily digest", "error", err)
 	} else if n > 0 {
 		app.Logger().Info("daily digests sent", "count", n)
+	}
+}
+
+// remindCertificates sends the certificate expiry reminders due (every
+// day at 06:30 UTC).
+func remindCertificates(app core.App, now time.Time) {
+	if n, err := certificates.RemindExpiring(app, now); err != nil {
+		app.Logger().Error("certificate reminders", "error", err)
+	} else if n > 0 {
+		app.Logger().Info("certificate reminders sent", "count", n)
 	}
 }

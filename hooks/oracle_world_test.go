@@ -51,5 +51,10 @@ func populateOracleWorld(w *world) {
 	for _, u := range []string{"pu2", "sales2"} {
 		w.mk("access_review_items", map[string]any{"review": review.Id, "user": w.uid(u), "decision": "keep", "note": "Note revue " + u})
 	}
+	// certificates of both partners, one valid and one lapsed each
+	for _, p := range []string{w.P1, w.P2} {
+		w.mk("partner_certificates", map[string]any{"partner": p, "kind": "rge_qualipv", "number": "QPV-" + w.next(), "valid_until": day(200)})
+		w.mk("partner_certificates", map[string]any{"partner": p, "kind": "qualifelec", "number": "QE-" + w.next(), "valid_until": day(-20)})
+	}
 	w.mk("assignment_rules", map[string]any{"name": "Règle " + w.next(), "priority": 3, "active": true, "territory": w.T2, "strategy": "weighted", "partners": []string{w.P2}, "min_score": 40})
 }

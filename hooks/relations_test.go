@@ -138,6 +138,10 @@ func (w *world) relationBase(role, collection string, pick func(collection strin
 			create: clone(map[string]any{"lead": l, "partner": w.P1, "outcome": "pending"}),
 			own:    w.mk("lead_offers", map[string]any{"lead": l, "partner": w.P1, "outcome": "declined"}),
 		}
+	case "partner_certificates":
+		// P1: the own company of partner roles, in the channel manager's T1
+		body := map[string]any{"partner": w.P1, "kind": "qualifelec", "number": "QE-" + n, "valid_until": later}
+		return relBase{create: clone(body), own: w.mk("partner_certificates", maps.Clone(body))}
 	case "grants":
 		body := map[string]any{"user": w.uid("sales2"), "kind": "export", "resource": "accounts", "expires": later}
 		return relBase{create: clone(body), own: w.mk("grants", maps.Clone(body))}

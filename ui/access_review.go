@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/governance"
 )
 
@@ -21,6 +22,8 @@ type accessReviewPage struct {
 	// CanOpen: the quarter has no campaign yet (the admin may open it)
 	CanOpen bool
 	Period  string
+	// Lapsed are the partners whose certificate lapsed.
+	Lapsed []certificates.LapsedPartner
 }
 
 // When formats a date stored as text in the review (a last login, a
@@ -52,5 +55,8 @@ func (h *handlers) accessReviewPage(e *core.RequestEvent) (*accessReviewPage, er
 		return nil, err
 	}
 	p.CanOpen = p.Campaign == nil || p.Campaign.Period != p.Period
+	if p.Lapsed, err = lapsedVisible(e.App, sess(e).user, h.now()); err != nil {
+		return nil, err
+	}
 	return p, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/reports"
@@ -28,6 +29,9 @@ type dashboardPage struct {
 	// NoPartner counts the ready leads of the user's scope that no partner
 	// can take (internal roles).
 	NoPartner int
+	// Lapsed are the partners the user may read whose certificate lapsed
+	// (internal roles).
+	Lapsed []certificates.LapsedPartner
 }
 
 // fallingRow is a partner whose acceptance rate fell: the 30 days before
@@ -73,6 +77,9 @@ func (h *handlers) dashboard(e *core.RequestEvent) error {
 	}
 	if p.Internal {
 		if p.NoPartner, err = h.noPartnerCount(s); err != nil {
+			return err
+		}
+		if p.Lapsed, err = lapsedVisible(e.App, s.user, now); err != nil {
 			return err
 		}
 	}

@@ -46,6 +46,7 @@ type caps struct {
 	Registrations                  bool // deal registrations: a partner's own, or the queue to decide
 	DecideDeals                    bool // decide registrations and validate wins (opportunities update territory or all)
 	OpenDeal                       bool // open an opportunity from a worked lead (opportunities create)
+	Certificates                   bool // a partner's own certificates (partners update org)
 }
 
 func capsOf(role, kind string, cells []policy.Cell) caps {
@@ -74,6 +75,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 		c.Inbox = c.Leads
 		c.Figures = read("reports") == "org"
 		c.Team = read("users") == "org"
+		c.Certificates = update("partners") == "org"
 	case "internal":
 		c.Pool = read("leads") == "pool" || read("leads") == "all"
 		c.Board = wide(read("leads")) && wide(update("leads"))
@@ -127,6 +129,7 @@ func menuFor(c caps) []menuItem {
 	add(c.Audit, "audit", "/audit")
 	add(c.AccessReview, "access_review", "/access-review")
 	add(c.Grants, "grants", "/grants")
+	add(c.Certificates, "certificates", "/certificates")
 	add(c.Documents, "documents", "/documents")
 	add(c.Notifications, "notifications", "/notifications")
 	return m

@@ -14,7 +14,8 @@ var menuGroupOf = map[string]string{
 	"figures": "reports", "reports": "reports",
 	"partners": "network", "users": "network", "approvals": "network",
 	"matrix": "admin", "audit": "admin", "access_review": "admin", "grants": "admin",
-	"team": "leads", // a partner manager's salespeople, who work its leads
+	"team":         "leads", // a partner manager's salespeople, who work its leads
+	"certificates": "network",
 }
 
 // menuEntry is one top-level entry of the navigation: a link (Items has one

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -25,6 +26,7 @@ type partnerPage struct {
 	CanEdit     bool // the partner form (partners update)
 	Statuses    []string
 	Error       string
+	Certs       certSection
 }
 
 // showPartner renders a partner the user may view.
@@ -77,6 +79,9 @@ func (h *handlers) partnerPage(e *core.RequestEvent, id string) (*partnerPage, e
 		return nil, err
 	}
 	if p.CanEdit, err = access.CanDo(e.App, s.user, rec, "update", map[string]any{"name": rec.GetString("name")}); err != nil {
+		return nil, err
+	}
+	if p.Certs, err = certSectionFor(e, s.user, id, time.Now()); err != nil {
 		return nil, err
 	}
 	return p, nil

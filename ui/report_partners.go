@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/reports"
 )
@@ -26,6 +27,8 @@ type partnersReportPage struct {
 type scoreRow struct {
 	reports.ScorecardRow
 	Reasons []reasonCount
+	// Cert is the partner's certificate status (certificates.Status*).
+	Cert string
 }
 
 type reasonCount struct {
@@ -63,8 +66,16 @@ func (h *handlers) partnersReport(e *core.RequestEvent) error {
 		return err
 	}
 	sortScorecard(rows, p.Sort, p.Dir)
+	certs, err := certificates.Statuses(e.App, h.now())
+	if err != nil {
+		return err
+	}
 	for _, r := range rows {
-		p.Rows = append(p.Rows, scoreRow{ScorecardRow: r, Reasons: sortedReasons(r.DeclineReasons)})
+		cert := certificates.StatusNone
+		if s, ok := certs[r.Partner]; ok {
+			cert = s.Status
+		}
+		p.Rows = append(p.Rows, scoreRow{ScorecardRow: r, Reasons: sortedReasons(r.DeclineReasons), Cert: cert})
 	}
 	for _, k := range scoreKeys {
 		c := scoreColumn{Key: k, Label: p.T("report.col." + k), Num: k != "name"}

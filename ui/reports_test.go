@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/ui/charts"
@@ -25,9 +26,9 @@ func sampleReport(p *page, view string) viewData {
 		rp.Tab, rp.HasFilter = "dashboard", false
 		return &dashboardPage{reportPage: rp, D: reports.Dashboard{WeekIntake: 3, ConflictsWaiting: 1}, CanBoard: true,
 			Expiring: []leadView{{ID: "l1", Company: "ACME"}}, Falling: []fallingRow{{Partner: "p1", Name: "P", Before: 80, Now: 40}},
-			Gaps: []deptRef{{"35", "Ille-et-Vilaine"}}}
+			Gaps: []deptRef{{"35", "Ille-et-Vilaine"}}, Lapsed: []certificates.LapsedPartner{{ID: "p", Name: "P", Kinds: []string{"qualifelec"}}}}
 	case "report_partners":
-		return &partnersReportPage{reportPage: rp, Rows: []scoreRow{{ScorecardRow: row, Reasons: []reasonCount{{"far", 1}}}},
+		return &partnersReportPage{reportPage: rp, Rows: []scoreRow{{ScorecardRow: row, Reasons: []reasonCount{{"far", 1}}, Cert: "lapsed"}},
 			Columns: []scoreColumn{{Key: "name", Label: "Name", AriaSort: "ascending", Href: "/reports?sort=name"}}, CSV: "/reports/partners.csv"}
 	case "report_charts":
 		rp.Tab = "charts"

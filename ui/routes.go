@@ -149,6 +149,15 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	partners.GET("/partners/{id}/edit", h.editPartner) // the partners UpdateRule decides (partnerToEdit)
 	partners.POST("/partners/{id}/edit", h.updatePartner)
 
+	// Installer certificates: a partner manager's own page; the partner
+	// page's section for internal roles (the collection's rules decide
+	// who reads, uploads and deletes).
+	certs := ui.Group("").Bind(h.mwNeed("Certificates", func(c caps) bool { return c.Certificates || c.Partners }))
+	certs.GET("/certificates", h.myCertificates).Bind(h.mwNeed("OwnCertificates", func(c caps) bool { return c.Certificates }))
+	certs.POST("/partners/{id}/certificates", h.addCertificate)
+	certs.POST("/partners/{id}/certificates/{cert}/delete", h.deleteCertificate)
+	certs.GET("/certificates/{cert}/file", h.certificateFile)
+
 	// Users.
 	users := ui.Group("").Bind(h.mwNeed("Users", func(c caps) bool { return c.Users }))
 	users.GET("/users", h.users)

@@ -30,6 +30,7 @@ var viewNames = []string{
 	"accounts", "account", "account_new", "lead_new", "lead_import",
 	"welcome", "team", "user_new", "partner_form", "document_form",
 	"registrations", "opportunities", "opportunity",
+	"dashboard", "report_partners", "report_charts", "report_map", "help", "certificates",
 }
 
 // baseViews are the template files every view is parsed with: the page
@@ -42,6 +43,7 @@ var baseViews = []string{"layout", "partials", "notes_menu", "guide"}
 var viewParts = map[string][]string{
 	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
 	"account": {"account_parts"}, "account_new": {"account_parts"}, "lead_new": {"account_parts"},
+	"partner": {"cert_parts"}, "certificates": {"cert_parts"},
 }
 
 // views are the parsed templates, one set per view.

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/sessions"
 )
@@ -74,7 +75,10 @@ func sampleData(t *testing.T, view string) viewData {
 	case "partners":
 		return &partnersPage{page: p, Partners: []partnerRow{{ID: "p", Name: "P"}}}
 	case "partner":
-		return &partnerPage{page: p, Partner: partnerRow{ID: "p", Status: "active"}, Users: []userRow{{Name: "U"}}, CanStatus: true, Segments: []string{"farm"}, Error: "x"}
+		return &partnerPage{page: p, Partner: partnerRow{ID: "p", Status: "active"}, Users: []userRow{{Name: "U"}}, CanStatus: true, Segments: []string{"farm"}, Error: "x",
+			Certs: sampleCerts()}
+	case "certificates":
+		return &certificatesPage{page: p, Certs: sampleCerts()}
 	case "users":
 		return &usersPage{page: p, Users: []userRow{{ID: "u", Active: true, CanToggle: true, Error: "x"}}, Next: "/users?page=2"}
 	case "matrix":
@@ -87,7 +91,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return &accessReviewPage{page: p, Rows: []governance.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, LastLogin: "2026-01-02 10:00:00.000Z",
 			Grants: []governance.ReviewGrant{{Kind: "territory", Expires: "2026-03-01 10:00:00.000Z"}}}},
 			Campaign: &campaignView{ID: "c", Period: "2026-Q1", Status: "open", OpenedAt: types.NowDateTime(), ClosedAt: types.NowDateTime(), Decided: 1, Total: 3,
-				Items: []reviewItemView{item, decided, {ID: "k", Own: true}}}, CanOpen: true, Period: "2026-Q2"}
+				Items: []reviewItemView{item, decided, {ID: "k", Own: true}}}, CanOpen: true, Period: "2026-Q2",
+			Lapsed: []certificates.LapsedPartner{{ID: "p", Name: "P", Kinds: []string{"rge_qualipv"}}}}
 	case "access_requests":
 		now := types.NowDateTime()
 		return &requestsPage{page: p, Requests: []requestView{{ID: "r", Kind: "export", What: "Leads", Status: "approved", Expires: now, UsedAt: now},
@@ -124,6 +129,12 @@ func sampleData(t *testing.T, view string) viewData {
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil
+}
+
+// sampleCerts is a certificates section with every block filled.
+func sampleCerts() certSection {
+	return certSection{PartnerID: "p", Status: "lapsed", CanAdd: true, Kinds: []string{"rge_qualipv"}, Error: "x",
+		Certs: []certView{{ID: "c", Kind: "rge_qualipv", Number: "N", File: "f.pdf", Status: "valid", CanDelete: true}}}
 }
 
 func TestEveryViewRenders(t *testing.T) {

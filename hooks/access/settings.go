@@ -1,9 +1,12 @@
 package access
 
 import (
+	"encoding/json"
 	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/assign"
 )
 
 // SettingsID is the id of the single settings_prm record.
@@ -35,6 +38,10 @@ type Settings struct {
 	// DigestStaleDays: the daily digest lists the pipeline leads unchanged
 	// for that long.
 	DigestStaleDays int
+	// CertRequirements say which leads need which installer certificate
+	// (settings_prm certificate_rules; unset or unreadable: the default,
+	// an empty list: none).
+	CertRequirements []assign.CertRequirement
 }
 
 // Defaults of the partner page cap and the export row cap (also used by
@@ -53,6 +60,7 @@ func DefaultSettings() Settings {
 		ScoreThreshold: 60, DefaultAcceptHours: 48, MaxOffers: 3, ExportRowCap: DefaultExportRowCap,
 		PartnerPageCap: DefaultPartnerPageCap, ProtectionDays: 90, WonValidationAmount: 50000,
 		SessionIdleMinutes: 480, SessionMaxHours: 24, OfferReminderHours: 4, DigestStaleDays: 7,
+		CertRequirements: assign.DefaultCertRequirements(),
 	}
 }
 
@@ -67,6 +75,7 @@ func LoadSettings(app core.App) (Settings, error) {
 		return Settings{}, err
 	}
 	s.WebFormKeys = slices.Clone(s.WebFormKeys)
+	s.CertRequirements = slices.Clone(s.CertRequirements)
 	return s, nil
 }
 
@@ -97,5 +106,23 @@ func settingsFrom(r *core.Record) Settings {
 	}
 	s.SuspendInactive = r.GetBool("suspend_inactive")
 	s.WebFormKeys = r.GetStringSlice("web_form_keys")
+	s.CertRequirements = certRequirements(r.GetString("certificate_rules"))
 	return s
+}
+
+// certRequirements reads settings_prm certificate_rules: the default when
+// unset (or not a list of requirements), else the stored list (empty:
+// no lead needs a certificate).
+func certRequirements(raw string) []assign.CertRequirement {
+	if raw == "" || raw == "null" {
+		return assign.DefaultCertRequirements()
+	}
+	var out []assign.CertRequirement
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		return assign.DefaultCertRequirements()
+	}
+	if out == nil {
+		out = []assign.CertRequirement{}
+	}
+	return out
 }

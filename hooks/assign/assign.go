@@ -90,6 +90,11 @@ type Lead struct {
 	Territory string // territory record ID ("" = unknown)
 	Segment   string
 	Score     int
+
+	// Certificates are the certificates the lead requires (see
+	// RequiredCertificates): for each list, one valid certificate of any
+	// of its kinds. nil: none.
+	Certificates [][]string
 }
 
 // Partner is a candidate partner company with its current state.
@@ -118,6 +123,10 @@ type Partner struct {
 
 	// LastOfferedAt is the time of the partner's latest offer (zero = never).
 	LastOfferedAt time.Time
+
+	// Certificates holds, per certificate kind, the latest valid-until
+	// date of the partner's certificates of that kind.
+	Certificates map[string]time.Time
 }
 
 // Rule mirrors an assignment_rules record.

@@ -16,6 +16,7 @@ import "time"
 //   - r.PartnerKinds non-empty and p.Kind not listed: ReasonKind
 //   - r.Tiers non-empty and p.Tier not listed: ReasonTier
 //   - p.Segments non-empty and l.Segment not listed: ReasonSegment
+//   - l.Certificates not all met by p.Certificates at now: ReasonCertificate
 //
 // A rule that lists its partners overrides the territory check: the channel
 // manager chose them explicitly. excluded may be nil.
@@ -33,6 +34,9 @@ func Eligible(p Partner, l Lead, r Rule, excluded map[string]bool, now time.Time
 	}
 	if reason := matchReason(p, l, r); reason != "" {
 		return false, reason
+	}
+	if MissingCertificate(l.Certificates, p.Certificates, now) != nil {
+		return false, ReasonCertificate
 	}
 	return true, ""
 }

@@ -74,6 +74,54 @@ func TestEligible(t *testing.T) {
 		{name: "segment not served", lead: func(l *Lead) { l.Segment = "industrial" }, want: ReasonSegment},
 		{name: "lead without segment, partner restricted", lead: func(l *Lead) { l.Segment = "" }, want: ReasonSegment},
 		{name: "partner serves all segments", partner: func(p *Partner) { p.Segments = nil }, lead: func(l *Lead) { l.Segment = "industrial" }},
+		{name: "no certificate required, none held"},
+		{
+			name: "certificate required, none held",
+			lead: func(l *Lead) { l.Certificates = [][]string{{CertQualiPV, CertQualifelec}} },
+			want: ReasonCertificate,
+		},
+		{
+			name:    "certificate required, one of the kinds valid",
+			lead:    func(l *Lead) { l.Certificates = [][]string{{CertQualiPV, CertQualifelec}} },
+			partner: func(p *Partner) { p.Certificates = map[string]time.Time{CertQualifelec: testNow.AddDate(0, 6, 0)} },
+		},
+		{
+			name:    "certificate required, expired yesterday",
+			lead:    func(l *Lead) { l.Certificates = [][]string{{CertQualiPV}} },
+			partner: func(p *Partner) { p.Certificates = map[string]time.Time{CertQualiPV: testNow.AddDate(0, 0, -1)} },
+			want:    ReasonCertificate,
+		},
+		{
+			name:    "certificate valid through its last day",
+			lead:    func(l *Lead) { l.Certificates = [][]string{{CertQualiPV}} },
+			partner: func(p *Partner) { p.Certificates = map[string]time.Time{CertQualiPV: testNow.Truncate(24 * time.Hour)} },
+		},
+		{
+			name:    "certificate of another kind only",
+			lead:    func(l *Lead) { l.Certificates = [][]string{{CertQualiPAC}} },
+			partner: func(p *Partner) { p.Certificates = map[string]time.Time{CertQualiPV: testNow.AddDate(1, 0, 0)} },
+			want:    ReasonCertificate,
+		},
+		{
+			name: "two requirements, one met",
+			lead: func(l *Lead) { l.Certificates = [][]string{{CertQualiPV}, {CertQualiPAC}} },
+			partner: func(p *Partner) {
+				p.Certificates = map[string]time.Time{CertQualiPV: testNow.AddDate(1, 0, 0)}
+			},
+			want: ReasonCertificate,
+		},
+		{
+			name: "two requirements, both met",
+			lead: func(l *Lead) { l.Certificates = [][]string{{CertQualiPV}, {CertQualiPAC}} },
+			partner: func(p *Partner) {
+				p.Certificates = map[string]time.Time{CertQualiPV: testNow.AddDate(1, 0, 0), CertQualiPAC: testNow.AddDate(0, 1, 0)}
+			},
+		},
+		{
+			name: "segment wins over certificate",
+			lead: func(l *Lead) { l.Segment = "industrial"; l.Certificates = [][]string{{CertQualiPV}} },
+			want: ReasonSegment,
+		},
 		// Precedence: the first failing check is reported.
 		{
 			name:    "suspended wins over at capacity",

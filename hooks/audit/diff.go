@@ -81,7 +81,7 @@ func isZero(v any) bool {
 var Collections = []string{
 	"leads", "lead_contacts", "deal_terms", "accounts", "contacts", "opportunities", "activities", "documents",
 	"campaigns", "tickets", "partners", "users", "roles", "permissions", "territories", "assignment_rules",
-	"grants", "access_requests", "settings_prm",
+	"grants", "access_requests", "settings_prm", "partner_certificates",
 }
 
 // Action names the audit entry of an API change. A change of a user's

@@ -84,7 +84,7 @@ func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory st
 			ID: r.Id, Kind: r.GetString("kind"), Tier: r.GetString("tier"), Status: r.GetString("status"),
 			Territories: append(r.GetStringSlice("territories"), extra[r.Id]...), Segments: r.GetStringSlice("segments"),
 			Capacity: r.GetInt("capacity"), OpenLeads: st.open[r.Id], Weight: r.GetFloat("weight"), ActiveUsers: st.users[r.Id],
-			Offered: st.offered[r.Id], Won: st.won[r.Id], LastOfferedAt: st.lastAt[r.Id],
+			Offered: st.offered[r.Id], Won: st.won[r.Id], LastOfferedAt: st.lastAt[r.Id], Certificates: st.certs[r.Id],
 		}
 		if ce := r.GetDateTime("contract_end"); !ce.IsZero() {
 			p.ContractEnd = ce.Time()
@@ -135,11 +135,12 @@ func candidatePool(recs []*core.Record, rule *assign.Rule, territory string, ext
 type candidateStats struct {
 	open, users, offered, won map[string]int
 	lastAt                    map[string]time.Time
+	certs                     map[string]map[string]time.Time
 }
 
 // loadStats counts, for the pool's partners only (through the partner
 // indexes), their entrusted leads, active users, offers and wins, and the
-// time of their latest offer.
+// time of their latest offer, and their certificates.
 func loadStats(app core.App, pool []*core.Record, nowS string) (candidateStats, error) {
 	var st candidateStats
 	ids := make([]any, len(pool))
@@ -189,7 +190,8 @@ func loadStats(app core.App, pool []*core.Record, nowS string) (candidateStats, 
 			st.lastAt[l.P] = d.Time()
 		}
 	}
-	return st, nil
+	st.certs, err = partnerCertificates(app, in, inParams)
+	return st, err
 }
 
 // inList renders {:prefix0},{:prefix1},… with their params.
@@ -257,7 +259,8 @@ func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (D
 	if err != nil {
 		return DistributeResult{}, err
 	}
-	al := assign.Lead{ID: lead.Id, Territory: lead.GetString("territory"), Segment: lead.GetString("segment"), Score: lead.GetInt("score")}
+	al := assign.Lead{ID: lead.Id, Territory: lead.GetString("territory"), Segment: lead.GetString("segment"), Score: lead.GetInt("score"),
+		Certificates: leadCertificates(settings, lead)}
 	matched := matchRule(rules, al)
 	offers := lead.GetInt("offers_count")
 	if offersExhausted(matched, offers, settings.MaxOffers) {

@@ -311,6 +311,9 @@ func Assign(app core.App, by access.By, leadID, partnerID string) (*core.Record,
 		if err != nil {
 			return err
 		}
+		if err := checkCertified(tx, settings, lead, partnerID, now); err != nil {
+			return err
+		}
 		err = offer(tx, lead, partnerID, settings.DefaultAcceptHours, by.Actor, "lead.assign", now)
 		var de *domain.Error
 		if errors.As(err, &de) {

@@ -103,6 +103,9 @@ func Reassign(app core.App, by access.By, leadID, partnerID, reason string) (*co
 		if err != nil {
 			return err
 		}
+		if err := checkCertified(tx, settings, lead, partnerID, now); err != nil {
+			return err
+		}
 		out = lead
 		return offer(tx, lead, partnerID, settings.DefaultAcceptHours, by.Actor, "lead.assign", now)
 	})

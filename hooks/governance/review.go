@@ -14,6 +14,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
 )
@@ -45,6 +46,9 @@ const (
 	FlagPartnerSuspended = "partner_suspended"
 	FlagInactive         = "inactive"
 	FlagNeverLoggedIn    = "never_logged_in"
+	// FlagCertificateLapsed: the account's partner holds a certificate
+	// kind whose latest certificate ended (package certificates).
+	FlagCertificateLapsed = "certificate_lapsed"
 )
 
 // ReviewGrant is a running grant as shown in the review.
@@ -135,6 +139,7 @@ type reviewer struct {
 	codes    map[string]string // territory id → code
 	kinds    map[string]string // role id → kind
 	partners map[string]*core.Record
+	certs    map[string]certificates.Summary // partner id → certificate status
 }
 
 func newReviewer(app core.App, now time.Time) (*reviewer, error) {
@@ -143,6 +148,9 @@ func newReviewer(app core.App, now time.Time) (*reviewer, error) {
 		return nil, err
 	}
 	rv := &reviewer{app: app, now: now, days: s.InactivityDays, codes: map[string]string{}, kinds: map[string]string{}, partners: map[string]*core.Record{}}
+	if rv.certs, err = certificates.Statuses(app, now); err != nil {
+		return nil, err
+	}
 	territories, err := app.FindAllRecords("territories")
 	if err != nil {
 		return nil, err
@@ -197,7 +205,8 @@ func (rv *reviewer) userRow(u *core.Record) (ReviewRow, error) {
 			row.PartnerName, row.PartnerStatus = p.GetString("name"), p.GetString("status")
 		}
 	}
-	facts := AccountFacts{Role: row.Role, Active: row.Active, PartnerStatus: row.PartnerStatus, LastLogin: row.LastLogin, Created: u.GetDateTime("created").Time()}
+	facts := AccountFacts{Role: row.Role, Active: row.Active, PartnerStatus: row.PartnerStatus, LastLogin: row.LastLogin, Created: u.GetDateTime("created").Time(),
+		CertificateLapsed: row.Partner != "" && rv.certs[row.Partner].Status == certificates.StatusLapsed}
 	if exp := u.GetDateTime("access_expires"); !exp.IsZero() {
 		facts.AccessExpires = exp.Time()
 	}
@@ -240,11 +249,13 @@ type AccountFacts struct {
 	PartnerStatus string    // "" for no partner
 	LastLogin     string    // as stored; "" for never
 	Created       time.Time
+	// CertificateLapsed: the account's partner has a lapsed certificate.
+	CertificateLapsed bool
 }
 
 // ReviewFlags decides the flags of an account at now, in the order the
 // review shows them: superuser, admin, deactivated, temporary or expired,
-// partner_ended or partner_suspended, never_logged_in, inactive (no login —
+// partner_ended or partner_suspended, certificate_lapsed, never_logged_in, inactive (no login —
 // or, never logged in, no creation — for more than inactivityDays; 0 turns
 // the check off).
 func ReviewFlags(a AccountFacts, inactivityDays int, now time.Time) []string {
@@ -263,6 +274,7 @@ func ReviewFlags(a AccountFacts, inactivityDays int, now time.Time) []string {
 	}
 	add(a.PartnerStatus == "ended", FlagPartnerEnded)
 	add(a.PartnerStatus == "suspended", FlagPartnerSuspended)
+	add(a.CertificateLapsed, FlagCertificateLapsed)
 	add(a.LastLogin == "", FlagNeverLoggedIn)
 	add(inactiveSince(a.LastLogin, a.Created, inactivityDays, now), FlagInactive)
 	return flags

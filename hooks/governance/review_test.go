@@ -28,6 +28,8 @@ func TestReviewFlags(t *testing.T) {
 		{"expired", AccountFacts{Role: roles.Sales, Active: true, AccessExpires: now, LastLogin: stored(ago(1))}, 90, []string{FlagExpired}},
 		{"partner ended", AccountFacts{Role: roles.PartnerUser, Active: true, PartnerStatus: "ended", LastLogin: stored(ago(1))}, 90, []string{FlagPartnerEnded}},
 		{"partner suspended", AccountFacts{Role: roles.PartnerUser, Active: true, PartnerStatus: "suspended", LastLogin: stored(ago(1))}, 90, []string{FlagPartnerSuspended}},
+		{"certificate lapsed", AccountFacts{Role: roles.PartnerManager, Active: true, PartnerStatus: "active", CertificateLapsed: true, LastLogin: stored(ago(1))}, 90, []string{FlagCertificateLapsed}},
+		{"suspended with a lapsed certificate", AccountFacts{Role: roles.PartnerUser, Active: true, PartnerStatus: "suspended", CertificateLapsed: true, LastLogin: stored(ago(1))}, 90, []string{FlagPartnerSuspended, FlagCertificateLapsed}},
 		{"an active partner", AccountFacts{Role: roles.PartnerUser, Active: true, PartnerStatus: "active", LastLogin: stored(ago(1))}, 90, []string{}},
 		{"no login for 91 days", AccountFacts{Role: roles.Sales, Active: true, LastLogin: stored(ago(91)), Created: ago(400)}, 90, []string{FlagInactive}},
 		{"no login for 89 days", AccountFacts{Role: roles.Sales, Active: true, LastLogin: stored(ago(89)), Created: ago(400)}, 90, []string{}},

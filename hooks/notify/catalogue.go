@@ -59,6 +59,11 @@ var catalogue = map[string]map[string]string{
 		"label.request_kind.territory": "territoire", "label.request_kind.export": "export", "label.request_kind.role": "rôle",
 		"label.conflict.lead": "lead", "label.conflict.account": "compte", "label.conflict.registration": "enregistrement",
 		"label.conflict.pending": "enregistrement en attente", "label.who.pool": "pool central",
+
+		"certificate_expiry.title":      "Certificat {{.kind}} de {{.partner}} : fin dans {{.days}} jour(s)",
+		"certificate_expiry.body":       "{{.kind}}{{if .number}} n° {{.number}}{{end}} — valable jusqu'au {{.until}}.\nSans certificat valide, les leads qui l'exigent ne sont plus proposés à {{.partner}} : déposez le certificat renouvelé.",
+		"label.certificate.rge_qualipv": "RGE QualiPV", "label.certificate.rge_qualipac": "RGE QualiPAC",
+		"label.certificate.qualifelec": "Qualifelec", "label.certificate.other": "autre certificat",
 	},
 	"en": {
 		"offer.title": "New offer: {{.lead}} ({{.city}})",
@@ -112,6 +117,11 @@ var catalogue = map[string]map[string]string{
 		"label.request_kind.territory": "territory", "label.request_kind.export": "export", "label.request_kind.role": "role",
 		"label.conflict.lead": "lead", "label.conflict.account": "account", "label.conflict.registration": "registration",
 		"label.conflict.pending": "pending registration", "label.who.pool": "central pool",
+
+		"certificate_expiry.title":      "{{.partner}}'s {{.kind}} certificate ends in {{.days}} day(s)",
+		"certificate_expiry.body":       "{{.kind}}{{if .number}} no. {{.number}}{{end}} — valid until {{.until}}.\nWithout a valid certificate, the leads that require one are no longer offered to {{.partner}}: upload the renewed certificate.",
+		"label.certificate.rge_qualipv": "RGE QualiPV", "label.certificate.rge_qualipac": "RGE QualiPAC",
+		"label.certificate.qualifelec": "Qualifelec", "label.certificate.other": "other certificate",
 	},
 }
 

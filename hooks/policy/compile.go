@@ -63,6 +63,7 @@ func Compile(m Matrix, schema Schema) (map[string]Rules, error) {
 	}
 	offers := leadOffersRules(m)
 	out["lead_offers"] = offers
+	out[CertificatesCollection] = certificateRules(m)
 	for name, r := range fixedRules() {
 		out[name] = r
 	}
@@ -274,7 +275,7 @@ func Collections() []string {
 			out = append(out, name)
 		}
 	}
-	out = append(out, "lead_offers")
+	out = append(out, "lead_offers", CertificatesCollection)
 	for name := range fixedRules() {
 		out = append(out, name)
 	}
