@@ -35,6 +35,9 @@ type Settings struct {
 	// DigestStaleDays: the daily digest lists the pipeline leads unchanged
 	// for that long.
 	DigestStaleDays int
+	// IntegrationPasswordOff refuses password logins of integration
+	// accounts (they use API keys: package apikeys).
+	IntegrationPasswordOff bool
 }
 
 // Defaults of the partner page cap and the export row cap (also used by
@@ -96,6 +99,7 @@ func settingsFrom(r *core.Record) Settings {
 		s.WonValidationAmount = v
 	}
 	s.SuspendInactive = r.GetBool("suspend_inactive")
+	s.IntegrationPasswordOff = r.GetBool("integration_password_off")
 	s.WebFormKeys = r.GetStringSlice("web_form_keys")
 	return s
 }
