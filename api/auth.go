@@ -20,9 +20,9 @@ import (
 // password on a blocked account (access.AccountBlock), and the messages of
 // a session refused for the same reasons.
 var blockMessages = map[string]string{
-	"account_inactive": "This account is deactivated. Ask your Relais administrator. / Ce compte est désactivé. Contactez votre administrateur Relais.",
-	"account_expired":  "This account has expired. Ask your Relais administrator. / Ce compte a expiré. Contactez votre administrateur Relais.",
-	"partner_inactive": "Your company's partner access is suspended. / L'accès partenaire de votre société est suspendu.",
+	"account_inactive":       "This account is deactivated. Ask your Relais administrator. / Ce compte est désactivé. Contactez votre administrateur Relais.",
+	"account_expired":        "This account has expired. Ask your Relais administrator. / Ce compte a expiré. Contactez votre administrateur Relais.",
+	"partner_inactive":       "Your company's partner access is suspended. / L'accès partenaire de votre société est suspendu.",
 	apikeys.PasswordLoginOff: "Integration accounts log in with an API key, not a password. / Les comptes d'intégration s'authentifient par clé d'API, pas par mot de passe.",
 }
 
