@@ -17,6 +17,8 @@ func TestEventFor(t *testing.T) {
 		{"reoffered to another partner", LeadState{Status: "offered", Partner: "p1", OfferedAt: "t1"}, LeadState{Status: "offered", Partner: "p2", OfferedAt: "t2"}, EventReoffered},
 		{"reoffered, same partner new offer", LeadState{Status: "offered", Partner: "p1", OfferedAt: "t1"}, LeadState{Status: "offered", Partner: "p1", OfferedAt: "t2"}, EventReoffered},
 		{"offered, other field changed", LeadState{Status: "offered", Partner: "p1", OfferedAt: "t1"}, LeadState{Status: "offered", Partner: "p1", OfferedAt: "t1", MeetingAt: "x"}, ""},
+		{"offered again after the pool", LeadState{Status: "ready"}, LeadState{Status: "offered", Offers: 2}, EventReoffered},
+		{"first offer", LeadState{Status: "ready"}, LeadState{Status: "offered", Offers: 1}, "lead.offered"},
 		{"accepted", LeadState{Status: "offered"}, LeadState{Status: "accepted"}, "lead.accepted"},
 		{"won", LeadState{Status: "meeting"}, LeadState{Status: "won", WonAmount: 9}, "lead.won"},
 		{"back to the pool", LeadState{Status: "offered"}, LeadState{Status: "ready"}, "lead.ready"},
@@ -26,6 +28,26 @@ func TestEventFor(t *testing.T) {
 	for _, c := range cases {
 		if got := EventFor(c.old, c.new); got != c.want {
 			t.Errorf("%s: EventFor = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestMergesInto(t *testing.T) {
+	cases := []struct {
+		prev, from, next string
+		want             bool
+	}{
+		{"lead.ready", "offered", EventReoffered, true},
+		{"lead.ready", "offered", "lead.offered", true},
+		{"lead.recycled", "offered", EventReoffered, true},
+		{"lead.ready", "qualifying", "lead.offered", false}, // a first offer after qualification
+		{"lead.ready", "offered", "lead.qualifying", false},
+		{"lead.accepted", "offered", "lead.contacted", false},
+		{"lead.offered", "ready", EventReoffered, false},
+	}
+	for _, c := range cases {
+		if got := MergesInto(c.prev, c.from, c.next); got != c.want {
+			t.Errorf("MergesInto(%s, %s, %s) = %v, want %v", c.prev, c.from, c.next, got, c.want)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/relais/relais/hooks/lifecycle"
 )
 
 // LeadWritten writes the outbox event of a lead's update, in the
@@ -65,7 +67,7 @@ func stateOf(r *core.Record) LeadState {
 	return LeadState{
 		Status: r.GetString("status"), Partner: r.GetString("partner"), OfferedAt: r.GetString("offered_at"),
 		SourceRef: r.GetString("source_ref"), Source: r.GetString("source"), WonAmount: r.GetFloat("won_amount"),
-		LostReason: r.GetString("lost_reason"), MeetingAt: r.GetString("meeting_at"),
+		LostReason: r.GetString("lost_reason"), MeetingAt: r.GetString("meeting_at"), Offers: r.GetInt("offers_count"),
 	}
 }
 
@@ -83,10 +85,30 @@ func readState(tx core.App, id string) (LeadState, error) {
 	return LeadState{Status: row.Status, Partner: row.Partner, OfferedAt: row.OfferedAt}, nil
 }
 
-// enqueue writes one pending event, next in its lead's order.
+// enqueue writes one pending event, next in its lead's order, or merges
+// it into the lead's last event (MergesInto).
 func enqueue(tx core.App, user, lead, event string, old, new LeadState, at time.Time) error {
-	var seq int
-	if err := tx.DB().NewQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM webhook_events WHERE lead = {:l}").Bind(dbx.Params{"l": lead}).Row(&seq); err != nil {
+	var last struct {
+		ID       string `db:"id"`
+		Seq      int    `db:"seq"`
+		Event    string `db:"event"`
+		Status   string `db:"status"`
+		Attempts int    `db:"attempts"`
+		Payload  string `db:"payload"`
+	}
+	err := tx.DB().NewQuery("SELECT id, seq, event, status, attempts, payload FROM webhook_events WHERE lead = {:l} ORDER BY seq DESC LIMIT 1").
+		Bind(dbx.Params{"l": lead}).One(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	ts := dateText(at)
+	if last.Status == StatusPending && last.Attempts == 0 && MergesInto(last.Event, previousStatus(last.Payload), event) {
+		body, err := json.Marshal(Body(last.ID, EventReoffered, lead, LeadState{Status: lifecycle.StatusOffered}, new, at))
+		if err != nil {
+			return err
+		}
+		_, err = tx.DB().NewQuery("UPDATE webhook_events SET event = {:e}, payload = {:p}, updated = {:at} WHERE id = {:id}").
+			Bind(dbx.Params{"e": EventReoffered, "p": string(body), "at": ts, "id": last.ID}).Execute()
 		return err
 	}
 	id := core.GenerateDefaultRandomId()
@@ -94,13 +116,25 @@ func enqueue(tx core.App, user, lead, event string, old, new LeadState, at time.
 	if err != nil {
 		return err
 	}
-	ts := dateText(at)
 	_, err = tx.DB().Insert("webhook_events", dbx.Params{
-		"id": id, "user": user, "lead": lead, "seq": seq, "event": event, "payload": string(body),
+		"id": id, "user": user, "lead": lead, "seq": last.Seq + 1, "event": event, "payload": string(body),
 		"status": StatusPending, "attempts": 0, "next_at": ts, "last_status": 0, "last_error": "", "delivered_at": "",
 		"created": ts, "updated": ts,
 	}).Execute()
 	return err
+}
+
+// previousStatus reads lead.previous_status of a stored body.
+func previousStatus(payload string) string {
+	var b struct {
+		Lead struct {
+			Previous string `json:"previous_status"`
+		} `json:"lead"`
+	}
+	if json.Unmarshal([]byte(payload), &b) != nil {
+		return ""
+	}
+	return b.Lead.Previous
 }
 
 // Delivery states of an event.
