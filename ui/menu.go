@@ -24,6 +24,7 @@ type caps struct {
 	Matrix        bool // the admin role
 	Audit         bool
 	AccessReview  bool // the admin role
+	Integrations  bool // the admin role: API keys, webhooks, deliveries
 	Documents     bool
 	Notifications bool
 	LogActivity   bool // activities create
@@ -60,6 +61,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 		c.ManageUsers = update("users") == "all"
 		c.Matrix = role == roles.Admin
 		c.AccessReview = role == roles.Admin
+		c.Integrations = role == roles.Admin
 		c.Audit = read("audit_log") != "" && read("audit_log") != "none"
 	}
 	return c
@@ -89,6 +91,7 @@ func menuFor(c caps) []menuItem {
 	add(c.Matrix, "matrix", "/matrix")
 	add(c.Audit, "audit", "/audit")
 	add(c.AccessReview, "access_review", "/access-review")
+	add(c.Integrations, "integrations", "/integrations")
 	add(c.Documents, "documents", "/documents")
 	add(c.Notifications, "notifications", "/notifications")
 	return m

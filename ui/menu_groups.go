@@ -11,7 +11,7 @@ var menuGroupOf = map[string]string{
 	"inbox": "leads", "board": "leads", "pool": "leads", "leads": "leads",
 	"figures": "reports", "reports": "reports",
 	"partners": "network", "users": "network",
-	"matrix": "admin", "audit": "admin", "access_review": "admin",
+	"matrix": "admin", "audit": "admin", "access_review": "admin", "integrations": "admin",
 }
 
 // menuEntry is one top-level entry of the navigation: a link (Items has one

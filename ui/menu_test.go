@@ -20,7 +20,7 @@ func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 		"teleop@demo.test":             {"/pool", "/leads", "/reports", "/documents", "/notifications"},
 		"manager.ouest@demo.test":      {"/board", "/leads", "/reports", "/partners", "/users", "/documents", "/notifications"},
 		"sales@demo.test":              {"/leads", "/reports", "/partners", "/documents", "/notifications"},
-		"admin@demo.test":              {"/dashboard", "/board", "/pool", "/leads", "/reports", "/partners", "/users", "/matrix", "/audit", "/access-review", "/documents", "/notifications"},
+		"admin@demo.test":              {"/dashboard", "/board", "/pool", "/leads", "/reports", "/partners", "/users", "/matrix", "/audit", "/access-review", "/integrations", "/documents", "/notifications"},
 		"api@demo.test":                {"/leads"},
 	}
 	for email, links := range want {

@@ -73,6 +73,7 @@ func setFlash(e *core.RequestEvent, id string) {
 var flashIDs = map[string]bool{
 	"flash.session_ended": true, "flash.logged_out": true, "flash.lang_saved": true, "flash.notification_gone": true,
 	"flash.password_reset": true, "flash.password_changed": true, "flash.profile_saved": true, "flash.logged_out_everywhere": true,
+	"flash.key_revoked": true, "flash.webhook_saved": true, "flash.password_login_saved": true, "flash.event_resent": true,
 }
 
 // takeFlash reads and clears the flash cookie.

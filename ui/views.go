@@ -26,6 +26,7 @@ var viewNames = []string{
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
 	"dashboard", "report_partners", "report_charts", "report_map", "help",
+	"integrations", "integration_deliveries",
 }
 
 // baseViews are the template files every view is parsed with: the page

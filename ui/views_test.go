@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/governance"
+	"github.com/relais/relais/hooks/webhooks"
 	"github.com/relais/relais/hooks/sessions"
 )
 
@@ -80,6 +81,12 @@ func sampleData(t *testing.T, view string) viewData {
 		return &matrixPage{page: p, Resources: []string{"leads"}, Cells: map[string]map[string]matrixCell{"leads": {"admin": c}}}
 	case "access_review":
 		return &accessReviewPage{page: p, Rows: []governance.ReviewRow{{Account: "user", Email: "a@b.c", Flags: []string{"inactive"}, Grants: []governance.ReviewGrant{{Kind: "territory"}}}}}
+	case "integrations":
+		row := integrationRow{ID: "u", Name: "CRM", Email: "c@x.test", Keys: []keyRow{{ID: "k", Name: "K", Scopes: []string{"ingest"}, Revoked: "2026-01-01 00:00:00.000Z"}, {ID: "k2", LastUsed: "2026-01-01 00:00:00.000Z"}},
+			Endpoint: webhooks.Endpoint{URL: "https://x.test", Active: true}, HasEndpoint: true}
+		return &integrationsPage{page: p, Rows: []integrationRow{row}, Scopes: []string{"ingest"}, PasswordOff: true, NewKey: "rlk_x", NewSecret: "whsec_x", NewFor: "u", Error: "x", ErrorFor: "u"}
+	case "integration_deliveries":
+		return &deliveriesPage{page: p, Status: "pending", Rows: []webhooks.Delivery{{ID: "e", Status: "pending", Attempts: 2, LastStatus: 503}, {ID: "e2", Status: "delivered"}}}
 	case "audit":
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
 	case "dashboard", "report_partners", "report_charts", "report_map":

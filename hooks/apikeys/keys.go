@@ -229,3 +229,9 @@ func NoteUse(app core.App, actor audit.Actor, k Key, method, path string, now ti
 
 // dateText is a time as PocketBase stores dates.
 func dateText(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
+
+// KeysOf returns the keys of an integration account, newest first
+// (revoked ones included), for the admin page.
+func KeysOf(app core.App, userID string) ([]*core.Record, error) {
+	return app.FindRecordsByFilter("api_keys", "user = {:u}", "-created", 0, 0, dbx.Params{"u": userID})
+}
