@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/governance"
-	"github.com/relais/relais/hooks/webhooks"
 	"github.com/relais/relais/hooks/sessions"
+	"github.com/relais/relais/hooks/webhooks"
 )
 
 // sampleData gives every view data with each optional block filled, so
