@@ -61,6 +61,14 @@ func TestAPIKeyIngestsAndSeesOnlyItsOwnLeads(t *testing.T) {
 	assert.NotContains(t, res.Body, foreign.GetString("company"))
 	res = w.client.Do(http.MethodGet, "/api/collections/leads/records/"+foreign.Id, status, nil)
 	assert.Equal(t, http.StatusNotFound, res.Status, res.Body)
+	// its own lead's status by id, and its leads changed last (the
+	// README's examples)
+	res = w.client.Do(http.MethodGet, "/api/collections/leads/records/"+own.Id+"?fields=id,source_ref,status,won_amount,lost_reason", status, nil)
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	assert.Contains(t, res.Body, `"source_ref":"KEY-1"`)
+	res = w.client.Do(http.MethodGet, "/api/collections/leads/records?sort=-updated&fields=id,source_ref,status", status, nil)
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	assert.Contains(t, res.Body, own.Id)
 	res = w.client.Do(http.MethodGet, "/api/collections/leads/records/"+own.Id, status, nil)
 	assert.Equal(t, http.StatusOK, res.Status, res.Body)
 	// a write the account's rules would allow is still outside the scopes
