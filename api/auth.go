@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/apikeys"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/sessions"
@@ -19,9 +20,10 @@ import (
 // password on a blocked account (access.AccountBlock), and the messages of
 // a session refused for the same reasons.
 var blockMessages = map[string]string{
-	"account_inactive": "This account is deactivated. Ask your Relais administrator. / Ce compte est désactivé. Contactez votre administrateur Relais.",
-	"account_expired":  "This account has expired. Ask your Relais administrator. / Ce compte a expiré. Contactez votre administrateur Relais.",
-	"partner_inactive": "Your company's partner access is suspended. / L'accès partenaire de votre société est suspendu.",
+	"account_inactive":       "This account is deactivated. Ask your Relais administrator. / Ce compte est désactivé. Contactez votre administrateur Relais.",
+	"account_expired":        "This account has expired. Ask your Relais administrator. / Ce compte a expiré. Contactez votre administrateur Relais.",
+	"partner_inactive":       "Your company's partner access is suspended. / L'accès partenaire de votre société est suspendu.",
+	apikeys.PasswordLoginOff: "Integration accounts log in with an API key, not a password. / Les comptes d'intégration s'authentifient par clé d'API, pas par mot de passe.",
 }
 
 // passwordAuth answers the users' auth-with-password requests with one
@@ -38,6 +40,12 @@ func passwordAuth(e *core.RecordAuthWithPasswordRequestEvent) error {
 	}
 	if reason := access.AccountBlock(e.App, e.Record, time.Now()); reason != "" {
 		return e.JSON(http.StatusForbidden, map[string]any{"status": http.StatusForbidden, "message": blockMessages[reason], "code": reason, "data": map[string]any{}})
+	}
+	if off, err := apikeys.PasswordLoginRefused(e.App, e.Record); err != nil || off {
+		if err != nil {
+			return e.InternalServerError("", err)
+		}
+		return e.JSON(http.StatusForbidden, map[string]any{"status": http.StatusForbidden, "message": blockMessages[apikeys.PasswordLoginOff], "code": apikeys.PasswordLoginOff, "data": map[string]any{}})
 	}
 	return apis.RecordAuthResponse(e.RequestEvent, e.Record, core.MFAMethodPassword, nil)
 }

@@ -149,6 +149,17 @@ func Register(app core.App) {
 			return se.Next()
 		},
 	})
+	// the webhooks' delivery worker, under `serve` only (se.Server is nil
+	// when tests build the router): webhooks.go
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "relaisWebhookWorker",
+		Func: func(se *core.ServeEvent) error {
+			if se.Server != nil {
+				startWebhookWorker(se.App)
+			}
+			return se.Next()
+		},
+	})
 	bindRecordRequests(app)
 	bindAuthRequests(app)
 	bindOtherRequests(app, guard)
@@ -188,6 +199,7 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	leads.POST("/leads/{id}/recording", attachRecording).Bind(users) // recordings.go
 	leads.POST("/leads/{id}/accept", acceptLead).Bind(users)
 	leads.POST("/leads/{id}/decline", declineLead).Bind(users)
+	leads.GET("/webhooks/events", listWebhookEvents).Bind(users) // webhooks.go (an integration's own events)
 
 	// opportunities, deal registration, documents: deals.go, documents.go
 	deals := r.Group("/api/prm")

@@ -13,6 +13,7 @@ import (
 	pbui "github.com/pocketbase/pocketbase/ui"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/apikeys"
 	"github.com/relais/relais/hooks/sessions"
 )
 
@@ -35,6 +36,9 @@ const sessionIDKey = "relais.sessionID"
 func guardSession(e *core.RequestEvent) error {
 	if !strings.HasPrefix(e.Request.URL.Path, "/api/") || e.Request.Header.Get("Authorization") == "" {
 		return e.Next()
+	}
+	if token := bearerToken(e.Request); apikeys.IsKey(token) {
+		return authenticateKey(e, token) // apikeys.go
 	}
 	reason := sessions.Revoked
 	if e.Auth != nil {

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -149,6 +151,80 @@ func BenchmarkIngest(b *testing.B) {
 			reportRate(b, 1, "req/s")
 		})
 	}
+}
+
+// BenchmarkIngestWebhooks alternates rounds of 20 ingests without and
+// with a webhook endpoint for the integration (the outbox event written in
+// the transaction of the offer), and reports the median rate of each.
+func BenchmarkIngestWebhooks(b *testing.B) {
+	e := env(b)
+	for _, assign := range []bool{false, true} {
+		name := "new"
+		if assign {
+			name = "ready_assigned"
+		}
+		b.Run(name, func(b *testing.B) {
+			defer func() {
+				if err := e.SetIntegrationWebhook(false); err != nil {
+					b.Error(err)
+				}
+			}()
+			var took [2][]time.Duration // without, with the webhook
+			i, events := 0, 0
+			for b.Loop() {
+				with := (i/20)%2 == 1
+				if i%20 == 0 {
+					b.StopTimer()
+					if !with && i > 0 {
+						events += outboxEvents(b, e) // the round with the webhook
+					}
+					if err := e.SetIntegrationWebhook(with); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				start := time.Now()
+				if err := e.IngestREST(assign); err != nil {
+					b.Fatal(err)
+				}
+				k := 0
+				if with {
+					k = 1
+				}
+				took[k] = append(took[k], time.Since(start))
+				i++
+			}
+			events += outboxEvents(b, e) // the last round (removed by the deferred switch)
+			if n := len(took[1]); n > 0 {
+				b.ReportMetric(float64(events)/float64(n), "events/ingest_with_webhook")
+			}
+			for k, unit := range []string{"req/s_without_webhook", "req/s_with_webhook"} {
+				if d := medianDuration(took[k]); d > 0 {
+					b.ReportMetric(float64(time.Second)/float64(d), unit)
+				}
+			}
+		})
+	}
+}
+
+// outboxEvents counts the outbox events of the bench integration.
+func outboxEvents(b *testing.B, e *Env) int {
+	var n int
+	if err := e.App.DB().NewQuery("SELECT COUNT(*) FROM webhook_events WHERE user = {:u}").
+		Bind(dbx.Params{"u": e.Integration.ID}).Row(&n); err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// medianDuration is the median of d (0 when empty).
+func medianDuration(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 func BenchmarkIngestBatch1000(b *testing.B) {

@@ -11,12 +11,18 @@ import (
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/reports"
+	"github.com/relais/relais/hooks/webhooks"
 )
 
 // rollupPriority is 0: the rollups' handlers are the only Relais handlers of
 // the Execute events of leads and offers; they wrap PocketBase's own SQL
 // write (the end of the chain), so that they run in its transaction.
 const rollupPriority = 0
+
+// outboxPriority is 1: the webhook outbox handler of the leads' update
+// Execute event runs inside the rollups' handler, in the same transaction
+// as the SQL write (webhooks.LeadWritten opens one itself otherwise).
+const outboxPriority = 1
 
 // bindRecords binds the rules that hold on every write of these records,
 // whatever the path.
@@ -35,6 +41,10 @@ func bindRecords(app core.App) {
 		app.OnRecordUpdateExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupUpdate})
 		app.OnRecordDeleteExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupDelete})
 	}
+
+	// the status events of an integration's leads, in the transaction of
+	// each lead update (webhooks outbox)
+	app.OnRecordUpdateExecute("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisWebhookOutbox", Priority: outboxPriority, Func: webhooks.LeadWritten})
 
 	// a lead made ready is distributed right after the commit of its update
 	app.OnRecordAfterUpdateSuccess("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisDistributeReady", Func: distribution.LeadUpdated})

@@ -165,6 +165,22 @@ func (w *world) relationBase(role, collection string, pick func(collection strin
 		body := map[string]any{"lead": l, "since": later, "retry_at": later, "reason": "no_candidate"}
 		return relBase{create: clone(map[string]any{"lead": w.lead(leadShape{territory: "T1", status: "ready"}).Id, "since": later, "retry_at": later}),
 			own: w.mk("distribution_waits", maps.Clone(body))}
+	case "api_keys":
+		body := map[string]any{"name": "Clé " + n, "user": w.uid("integration"), "scopes": []string{"ingest"}, "hash": fmt.Sprintf("%064d", w.seq)}
+		create := maps.Clone(body)
+		create["hash"] = fmt.Sprintf("%064d", w.seq+1)
+		return relBase{create: clone(create), own: w.mk("api_keys", body)}
+	case "integration_webhooks":
+		owner := w.addUser("hooks"+n, "integration", "") // one endpoint per account
+		body := map[string]any{"user": owner.Id, "url": "https://crm.test/" + n, "secret": "whsec_" + n, "active": true}
+		create := maps.Clone(body)
+		create["user"] = w.uid("sales") // the user is unique
+		return relBase{create: clone(create), own: w.mk("integration_webhooks", body)}
+	case "webhook_events":
+		body := map[string]any{"user": w.uid("integration"), "lead": "l" + n, "seq": 1, "event": "lead.offered", "status": "pending"}
+		create := maps.Clone(body)
+		create["lead"] = "m" + n
+		return relBase{create: clone(create), own: w.mk("webhook_events", body)}
 	}
 	w.t.Fatalf("no relation base for collection %s: add one", collection)
 	return relBase{}

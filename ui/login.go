@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/apikeys"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/sessions"
 )
@@ -87,6 +88,15 @@ func (h *handlers) login(e *core.RequestEvent) error {
 			return aerr
 		}
 		return fail(http.StatusForbidden, "login.blocked."+reason)
+	}
+	if off, err := apikeys.PasswordLoginRefused(e.App, user); err != nil || off {
+		if err != nil {
+			return err
+		}
+		if aerr := audit.Append(e.App, audit.ActorOf(e), audit.ActionLoginFailed, "users", user.Id, map[string]any{"email": email, "reason": apikeys.PasswordLoginOff, "via": "ui"}); aerr != nil {
+			return aerr
+		}
+		return fail(http.StatusForbidden, "login.blocked."+apikeys.PasswordLoginOff)
 	}
 	token, err := sessions.NewToken(e.App, user, sessions.ViaUI)
 	if err != nil {

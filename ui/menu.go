@@ -31,6 +31,7 @@ type caps struct {
 	Requests      bool // file and follow one's own access requests (every signed-in person)
 	Approvals     bool // decide access requests (admins; channel managers for their territories)
 	Grants        bool // create and revoke time-boxed grants (the admin role)
+	Integrations  bool // the admin role: API keys, webhooks, deliveries
 	Documents     bool
 	Notifications bool
 	LogActivity   bool // activities create
@@ -89,6 +90,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 		c.AccessReview = role == roles.Admin
 		c.Grants = role == roles.Admin
 		c.Approvals = role == roles.Admin || role == roles.ChannelManager
+		c.Integrations = role == roles.Admin
 		c.Audit = read("audit_log") != "" && read("audit_log") != "none"
 		c.Book = c.Accounts && read("opportunities") == "own"
 		c.NewLead = create["leads"]
@@ -130,6 +132,7 @@ func menuFor(c caps) []menuItem {
 	add(c.AccessReview, "access_review", "/access-review")
 	add(c.Grants, "grants", "/grants")
 	add(c.Certificates, "certificates", "/certificates")
+	add(c.Integrations, "integrations", "/integrations")
 	add(c.Documents, "documents", "/documents")
 	add(c.Notifications, "notifications", "/notifications")
 	return m

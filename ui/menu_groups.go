@@ -16,6 +16,7 @@ var menuGroupOf = map[string]string{
 	"matrix": "admin", "audit": "admin", "access_review": "admin", "grants": "admin",
 	"team":         "leads", // a partner manager's salespeople, who work its leads
 	"certificates": "network",
+	"integrations": "admin",
 }
 
 // menuEntry is one top-level entry of the navigation: a link (Items has one

@@ -22,7 +22,7 @@ func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 			"/documents", "/notifications"},
 		"sales@demo.test": {"/accounts", "/leads", "/leads/new", "/opportunities", "/reports", "/partners", "/documents", "/notifications"},
 		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals", "/matrix", "/audit",
-			"/access-review", "/grants", "/documents", "/notifications"},
+			"/access-review", "/grants", "/integrations", "/documents", "/notifications"},
 		"api@demo.test": {"/leads"},
 	}
 	for email, links := range want {

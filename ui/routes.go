@@ -204,4 +204,14 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	grants.GET("/grants", h.grants)
 	grants.POST("/grants", h.createGrant)
 	grants.POST("/grants/{id}/revoke", h.revokeGrant)
+
+	// Integrations: API keys, webhooks, the delivery log (admins).
+	integ := ui.Group("").Bind(h.mwNeed("Integrations", func(c caps) bool { return c.Integrations }))
+	integ.GET("/integrations", h.integrations)
+	integ.POST("/integrations/password-login", h.setIntegrationPasswordLogin)
+	integ.POST("/integrations/{id}/keys", h.createAPIKey)
+	integ.POST("/integrations/keys/{id}/revoke", h.revokeAPIKey)
+	integ.POST("/integrations/{id}/webhook", h.saveWebhook)
+	integ.GET("/integrations/deliveries", h.deliveries)
+	integ.POST("/integrations/deliveries/{id}/resend", h.resendDelivery)
 }

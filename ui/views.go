@@ -31,6 +31,7 @@ var viewNames = []string{
 	"welcome", "team", "user_new", "partner_form", "document_form",
 	"registrations", "opportunities", "opportunity",
 	"dashboard", "report_partners", "report_charts", "report_map", "help", "certificates",
+	"integrations", "integration_deliveries",
 }
 
 // baseViews are the template files every view is parsed with: the page

@@ -18,6 +18,7 @@ import (
 	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/sessions"
+	"github.com/relais/relais/hooks/webhooks"
 )
 
 // sampleData gives every view data with each optional block filled, so
@@ -107,6 +108,12 @@ func sampleData(t *testing.T, view string) viewData {
 		return &grantsPage{page: p, Running: []grantView{{ID: "g", Kind: "export", Resource: "leads", Expires: now, Running: true, UserName: "U"}},
 			Ended:     []grantView{{ID: "e", Kind: "territory", What: "T", UsedAt: now}, {ID: "f", EndedAt: now}},
 			Resources: []option{{"leads", "Leads"}}, Territories: []option{{"t", "T"}}, Form: grantForm{Kind: "export", Days: "1"}, FormError: "x"}
+	case "integrations":
+		row := integrationRow{ID: "u", Name: "CRM", Email: "c@x.test", Keys: []keyRow{{ID: "k", Name: "K", Scopes: []string{"ingest"}, Revoked: "2026-01-01 00:00:00.000Z"}, {ID: "k2", LastUsed: "2026-01-01 00:00:00.000Z"}},
+			Endpoint: webhooks.Endpoint{URL: "https://x.test", Active: true}, HasEndpoint: true}
+		return &integrationsPage{page: p, Rows: []integrationRow{row}, Scopes: []string{"ingest"}, PasswordOff: true, NewKey: "rlk_x", NewSecret: "whsec_x", NewFor: "u", Error: "x", ErrorFor: "u"}
+	case "integration_deliveries":
+		return &deliveriesPage{page: p, Status: "pending", Rows: []webhooks.Delivery{{ID: "e", Status: "pending", Attempts: 2, LastStatus: 503}, {ID: "e2", Status: "delivered"}}}
 	case "audit":
 		return &auditPage{page: p, Entries: []auditRow{{Seq: 1, Action: "x"}}, Verify: &verifyResult{page: p, OK: true}}
 	case "welcome":

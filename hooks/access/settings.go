@@ -42,6 +42,9 @@ type Settings struct {
 	// (settings_prm certificate_rules; unset or unreadable: the default,
 	// an empty list: none).
 	CertRequirements []assign.CertRequirement
+	// IntegrationPasswordOff refuses password logins of integration
+	// accounts (they use API keys: package apikeys).
+	IntegrationPasswordOff bool
 }
 
 // Defaults of the partner page cap and the export row cap (also used by
@@ -105,6 +108,7 @@ func settingsFrom(r *core.Record) Settings {
 		s.WonValidationAmount = v
 	}
 	s.SuspendInactive = r.GetBool("suspend_inactive")
+	s.IntegrationPasswordOff = r.GetBool("integration_password_off")
 	s.WebFormKeys = r.GetStringSlice("web_form_keys")
 	s.CertRequirements = certRequirements(r.GetString("certificate_rules"))
 	return s

@@ -36,8 +36,10 @@ const auditResourceCollections = "collections"
 // not compile (superusers only, set by a migration) but whose schema and
 // rules Relais code relies on: dedup_keys holds normalised e-mails and
 // phones read in raw SQL by intake and deal registration;
-// distribution_waits the ready leads no partner can take.
-var internalCollections = []string{"dedup_keys", "distribution_waits"}
+// distribution_waits the ready leads no partner can take; api_keys,
+// integration_webhooks and webhook_events the integrations' keys,
+// endpoints and outbox.
+var internalCollections = []string{"dedup_keys", "distribution_waits", "api_keys", "integration_webhooks", "webhook_events"}
 
 // GovernedCollections returns, sorted, the collections whose rules and
 // schema only Relais changes: every collection the policy compiles rules

@@ -1,0 +1,46 @@
+package apikeys
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/roles"
+)
+
+// ActionPasswordLogin is the audit action of the setting that refuses
+// password logins of integration accounts.
+const ActionPasswordLogin = "settings.integration_password_off"
+
+// PasswordLoginOff is the refusal code of a password login of an
+// integration account while settings_prm.integration_password_off is set.
+const PasswordLoginOff = "password_login_off"
+
+// PasswordLoginRefused reports whether u may not log in with a password:
+// an integration account while the setting is on (it uses API keys).
+func PasswordLoginRefused(app core.App, u *core.Record) (bool, error) {
+	s, err := access.LoadSettings(app)
+	if err != nil || !s.IntegrationPasswordOff {
+		return false, err
+	}
+	return access.HasKind(app, u, roles.Integration)
+}
+
+// SetPasswordLoginOff turns the refusal of integration password logins on
+// or off, audited in the same transaction.
+func SetPasswordLoginOff(app core.App, actor audit.Actor, off bool) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		r, err := tx.FindRecordById("settings_prm", access.SettingsID)
+		if err != nil {
+			return err
+		}
+		if r.GetBool("integration_password_off") == off {
+			return nil
+		}
+		r.Set("integration_password_off", off)
+		if err := tx.Save(r); err != nil {
+			return err
+		}
+		return audit.Append(tx, actor, ActionPasswordLogin, "settings_prm", r.Id, map[string]any{"integration_password_off": off})
+	})
+}
