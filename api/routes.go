@@ -20,6 +20,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/hooks/throttle"
@@ -188,6 +189,13 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	leads.POST("/leads/{id}/recording", attachRecording).Bind(users) // recordings.go
 	leads.POST("/leads/{id}/accept", acceptLead).Bind(users)
 	leads.POST("/leads/{id}/decline", declineLead).Bind(users)
+	// conflict arbitration of a held lead: arbitrate.go
+	leads.GET("/leads/{id}/conflict", showConflict).Bind(users)
+	leads.POST("/leads/{id}/conflict/assign-holder", arbitrateConflict(distribution.ArbitrateAssignHolder)).Bind(users)
+	leads.POST("/leads/{id}/conflict/assign", arbitrateConflict(distribution.ArbitrateAssignOther)).Bind(users)
+	leads.POST("/leads/{id}/conflict/merge", arbitrateConflict(distribution.ArbitrateMerge)).Bind(users)
+	leads.POST("/leads/{id}/conflict/return", arbitrateConflict(distribution.ArbitrateReturn)).Bind(users)
+	leads.POST("/leads/{id}/conflict/dismiss", arbitrateConflict(distribution.ArbitrateDismiss)).Bind(users)
 
 	// opportunities, deal registration, documents: deals.go, documents.go
 	deals := r.Group("/api/prm")
