@@ -36,7 +36,8 @@ type leadPage struct {
 	Sizes       []string
 	ActKinds    []string
 	StatusError string
-	Reassign    *reassignForm // lead_reassign.go
+	Reassign    *reassignForm    // lead_reassign.go
+	Arbitration *arbitrationView // lead_arbitrate.go
 }
 
 // activityView is one activity of a lead. Recording is the activity's id
@@ -112,6 +113,9 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 		p.CanQualify = s.kind == "internal" && s.caps.Pool && lifecycle.InPool(p.Lead.Status) && p.Lead.PartnerID == ""
 	}
 	if p.Reassign, err = h.reassignFormFor(s, p.Lead, p.CanUpdate); err != nil {
+		return nil, err
+	}
+	if p.Arbitration, err = h.arbitrationFor(s, p.Lead); err != nil {
 		return nil, err
 	}
 	p.CanLog = s.caps.LogActivity

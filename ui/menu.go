@@ -82,6 +82,7 @@ func menuFor(c caps) []menuItem {
 	add(c.Board, "board", "/board")
 	add(c.Pool, "pool", "/pool")
 	add(c.Leads, "leads", "/leads")
+	add(c.Board, "conflicts", "/conflicts")
 	add(c.Figures, "figures", "/figures")
 	add(c.Reports, "reports", "/reports")
 	add(c.Partners, "partners", "/partners")

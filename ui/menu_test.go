@@ -18,9 +18,9 @@ func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 		"installer001.sales@demo.test": {"/inbox", "/leads", "/reports", "/documents", "/notifications"},
 		"installer001@demo.test":       {"/inbox", "/leads", "/figures", "/reports", "/documents", "/notifications"},
 		"teleop@demo.test":             {"/pool", "/leads", "/reports", "/documents", "/notifications"},
-		"manager.ouest@demo.test":      {"/board", "/leads", "/reports", "/partners", "/users", "/documents", "/notifications"},
+		"manager.ouest@demo.test":      {"/board", "/leads", "/conflicts", "/reports", "/partners", "/users", "/documents", "/notifications"},
 		"sales@demo.test":              {"/leads", "/reports", "/partners", "/documents", "/notifications"},
-		"admin@demo.test":              {"/dashboard", "/board", "/pool", "/leads", "/reports", "/partners", "/users", "/matrix", "/audit", "/access-review", "/documents", "/notifications"},
+		"admin@demo.test":              {"/dashboard", "/board", "/pool", "/leads", "/conflicts", "/reports", "/partners", "/users", "/matrix", "/audit", "/access-review", "/documents", "/notifications"},
 		"api@demo.test":                {"/leads"},
 	}
 	for email, links := range want {

@@ -26,6 +26,7 @@ var viewNames = []string{
 	"inbox", "leads", "lead", "documents", "notifications", "figures",
 	"pool", "board", "reassign", "partners", "partner", "users", "matrix", "audit", "access_review",
 	"dashboard", "report_partners", "report_charts", "report_map", "help",
+	"conflicts",
 }
 
 // baseViews are the template files every view is parsed with: the page
@@ -36,6 +37,7 @@ var baseViews = []string{"layout", "partials", "notes_menu", "guide"}
 // besides the base views (the report pages share their tabs
 // and filters).
 var viewParts = map[string][]string{
+	"lead":      {"arbit_parts"},
 	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
 }
 
