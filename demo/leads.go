@@ -304,8 +304,10 @@ func (s *seeder) seedConflict(lead *core.Record, l demoLead, keys []string) erro
 	if err != nil {
 		return err
 	}
-	for _, k := range keys {
-		if _, err := s.save("dedup_keys", "", map[string]any{"key": k, "kind": "lead", "record": held.Id}); err != nil {
+	for n, k := range keys {
+		// ids made from the lead's, not drawn: the leads after it stay as
+		// they were drawn before held leads had keys
+		if _, err := s.save("dedup_keys", fmt.Sprintf("%s%02d", held.Id[:13], n), map[string]any{"key": k, "kind": "lead", "record": held.Id}); err != nil {
 			return err
 		}
 	}

@@ -254,7 +254,10 @@ func TestDemoShowsEveryCapability(t *testing.T) {
 	assert.Positive(t, q("SELECT COUNT(*) FROM access_review_items WHERE decision != ''"))
 	assert.Positive(t, q("SELECT COUNT(*) FROM access_review_items WHERE decision = ''"), "the campaign is still open")
 	// unread notifications for the demo logins
-	for _, e := range []string{"admin@demo.test", "manager@demo.test", "manager.ouest@demo.test", "teleop@demo.test", "installer001@demo.test", "installer001.sales@demo.test"} {
+	admin, err := app.FindAuthRecordByEmail("users", "admin@demo.test")
+	require.NoError(t, err)
+	assert.Positive(t, q("SELECT COUNT(*) FROM notifications WHERE user = {:u}", dbx.Params{"u": admin.Id}), "the admin's, read")
+	for _, e := range []string{"manager@demo.test", "manager.ouest@demo.test", "teleop@demo.test", "installer001@demo.test", "installer001.sales@demo.test"} {
 		u, err := app.FindAuthRecordByEmail("users", e)
 		require.NoError(t, err)
 		assert.Positive(t, q("SELECT COUNT(*) FROM notifications WHERE user = {:u} AND read = 0", dbx.Params{"u": u.Id}), e)
@@ -270,7 +273,8 @@ func TestDemoShowsEveryCapability(t *testing.T) {
 	assert.Zero(t, q("SELECT COUNT(*) FROM leads l WHERE l.held = 1 AND NOT EXISTS (SELECT 1 FROM dedup_keys a JOIN dedup_keys b ON a.key = b.key WHERE a.record = l.id AND b.record = l.conflict_ref)"),
 		"every held lead shares a key with the record it matched")
 	// an audit history with a verifiable chain
-	for _, action := range []string{"auth.login", "registration.submit", "grants.create", "access_requests.approve"} {
+	for _, action := range []string{"registration.submit", "registration.approve", "registration.reject", "grants.create", "access_requests.approve",
+		"access_requests.reject", "access_reviews.open", "access_review_items.decide"} {
 		assert.Positive(t, q("SELECT COUNT(*) FROM audit_log WHERE action = {:a}", dbx.Params{"a": action}), action)
 	}
 	rep, err := audit.Verify(app, 500, nil)

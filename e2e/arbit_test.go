@@ -46,6 +46,9 @@ func holdDuplicate(t *testing.T, s *site, ref string, not ...any) (held, own *co
 // lead is dismissed as not a duplicate and is offered at once.
 func TestArbitrationJourney(t *testing.T) {
 	s := startSite(t)
+	// room for one more lead at the installers (the small demo fills them)
+	_, err := s.app.DB().NewQuery("UPDATE partners SET capacity = 500").Execute()
+	require.NoError(t, err)
 	held, own := holdDuplicate(t, s, "merge")
 	other, _ := holdDuplicate(t, s, "dismiss", own.Id)
 	b := browser(t)

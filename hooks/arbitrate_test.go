@@ -102,6 +102,20 @@ func TestArbitrationAuthorization(t *testing.T) {
 	// the admin may
 	res = w.client.Do(http.MethodGet, "/api/prm/leads/"+t2.Id+"/conflict", w.tokens["admin"], nil)
 	assert.Equal(t, http.StatusOK, res.Status, res.Body)
+
+	// a manager whose role may not read contacts gets the key's kind, not
+	// the customer's e-mail
+	res = w.client.Do(http.MethodPatch, url("permissions", permissionID(t, w, "channel_manager", "lead_contacts")), w.tokens["admin"], map[string]any{"read": "none", "update": "none", "create": false, "export": false})
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	res = w.client.Do(http.MethodGet, "/api/prm/leads/"+held+"/conflict", w.tokens["channel_manager"], nil)
+	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	require.NoError(t, json.Unmarshal([]byte(res.Body), &sides))
+	require.Len(t, sides.Keys, 1)
+	assert.Equal(t, "email", sides.Keys[0].Kind)
+	assert.Empty(t, sides.Keys[0].Value)
+	keys, err := json.Marshal(sides.Keys)
+	require.NoError(t, err)
+	assert.NotContains(t, string(keys), "client-auth")
 }
 
 // Each decision, through the REST API: what it does to the lead, the

@@ -13,7 +13,8 @@ import (
 )
 
 // MatchedKey is one duplicate key a held lead shares with the record it
-// matched: its kind (siren, email, phone, company, domain) and value.
+// matched: its kind (siren, email, phone, company, domain) and value (empty
+// for a contact detail the user may not read).
 type MatchedKey struct {
 	Kind  string `json:"kind"`
 	Value string `json:"value"`
@@ -60,7 +61,31 @@ func ConflictOf(app core.App, user *core.Record, leadID string) (*ConflictSides,
 	if s.Keys, err = sharedKeys(app, lead.Id, s.Ref); err != nil {
 		return nil, err
 	}
+	// an e-mail, phone or e-mail domain key is a contact detail: its value
+	// only for who may read the lead's contact
+	contact, err := mayReadContact(app, user, lead.Id)
+	if err != nil {
+		return nil, err
+	}
+	for i := range s.Keys {
+		if !contact && contactKind(s.Keys[i].Kind) {
+			s.Keys[i].Value = ""
+		}
+	}
 	return s, nil
+}
+
+// contactKind tells the key kinds made of contact details.
+func contactKind(kind string) bool { return kind == "email" || kind == "phone" || kind == "domain" }
+
+// mayReadContact reports whether the rules let user read the contact of
+// a lead (false when it has none).
+func mayReadContact(app core.App, user *core.Record, leadID string) (bool, error) {
+	recs, _, err := access.ListFor(app, user, "lead_contacts", access.ListQuery{Where: dbx.HashExp{"lead_contacts.lead": leadID}, PerPage: 1})
+	if errors.Is(err, domain.ErrForbidden) {
+		return false, nil
+	}
+	return len(recs) > 0, err
 }
 
 // conflictCollection is the collection of a matched record's kind.
