@@ -32,7 +32,7 @@ func holdDuplicate(t *testing.T, s *site, ref string, not ...any) (held, own *co
 	api, err := s.app.FindAuthRecordByEmail("users", "api@demo.test")
 	require.NoError(t, err)
 	score := 90
-	res, err := it.Ingest(s.app, audit.ActorOfUser(api), api, intake.IngestInput{Company: "Serres de Kervern " + ref, Segment: "farm", Country: "FR",
+	res, err := it.Ingest(s.app, audit.ActorOfUser(api), api, intake.IngestInput{Company: "Serres de Kervern " + ref, Segment: "residential", Country: "FR",
 		PostalCode: own.GetString("postal_code"), City: own.GetString("city"), Source: "api", SourceRef: "E2E-ARB-" + ref, Score: &score, Consent: true,
 		Contact: &intake.ContactInput{FirstName: "Maëlle", LastName: "Kervern", Email: contact.GetString("email")}})
 	require.NoError(t, err)
@@ -46,9 +46,6 @@ func holdDuplicate(t *testing.T, s *site, ref string, not ...any) (held, own *co
 // lead is dismissed as not a duplicate and is offered at once.
 func TestArbitrationJourney(t *testing.T) {
 	s := startSite(t)
-	// room for one more lead at the installers (the small demo fills them)
-	_, err := s.app.DB().NewQuery("UPDATE partners SET capacity = 500").Execute()
-	require.NoError(t, err)
 	held, own := holdDuplicate(t, s, "merge")
 	other, _ := holdDuplicate(t, s, "dismiss", own.Id)
 	b := browser(t)

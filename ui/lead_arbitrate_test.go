@@ -34,7 +34,7 @@ func heldDuplicate(t *testing.T, e *env, ref string, skip ...string) (held, own 
 	require.NoError(t, err)
 	api := e.user("api@demo.test")
 	score := 90
-	res, err := it.Ingest(e.app, audit.ActorOfUser(api), api, intake.IngestInput{Company: "Rappel " + ref, Segment: "business", Country: "FR",
+	res, err := it.Ingest(e.app, audit.ActorOfUser(api), api, intake.IngestInput{Company: "Rappel " + ref, Segment: "residential", Country: "FR",
 		PostalCode: own.GetString("postal_code"), City: own.GetString("city"), Source: "api", SourceRef: "UI-ARB-" + ref, Score: &score, Consent: true,
 		Contact: &intake.ContactInput{FirstName: "Nolwenn", LastName: "Canary", Email: contact.GetString("email")}})
 	require.NoError(t, err)
@@ -114,9 +114,6 @@ func mustLead(t *testing.T, e *env, id string) *core.Record {
 // dismissal releases it, and it is offered.
 func TestArbitrationFromTheLeadPage(t *testing.T) {
 	e := newEnv(t)
-	// room for one more lead at the installers (the small demo fills them)
-	_, err := e.app.DB().NewQuery("UPDATE partners SET capacity = 500").Execute()
-	require.NoError(t, err)
 	held, own := heldDuplicate(t, e, "merge")
 	other, _ := heldDuplicate(t, e, "dismiss", own.Id)
 	b := e.signedIn("manager.ouest@demo.test")
