@@ -116,7 +116,6 @@ func (s *seeder) seedNotifications() error {
 		msg  notify.Message
 	}{
 		{s.salesOf[p0.Id], "lead_dispatched", lead.ID, notify.Msg("lead_dispatched", "lead", lead.Company, "city", lead.City, "reason", "Client de votre secteur, rappel souhaité avant vendredi.")},
-		{s.managerOf[p0.Id], "win_to_validate", "", notify.Msg("win_to_validate", "opportunity", "Centrale toiture "+lead.Company, "amount", notify.Money(64000), "id", lead.ID)},
 		{s.internal["manager.ouest"], "no_candidate", "", notify.Msg("no_candidate", "lead", "Ferme de Kerlann", "city", "Quimper", "reason", "capacité atteinte")},
 		{s.internal["manager"], "partner_left", "", notify.Msg("partner_left", "partner", s.partners[len(s.partners)-1].GetString("name"), "count", 3, "link", "/reassign")},
 		{s.internal["teleop"], "lead_withdrawn", "", notify.Msg("lead_withdrawn", "lead", "Camping Les Dunes", "city", "Carnac")},
