@@ -20,6 +20,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/hooks/throttle"
@@ -200,6 +201,13 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	leads.POST("/leads/{id}/accept", acceptLead).Bind(users)
 	leads.POST("/leads/{id}/decline", declineLead).Bind(users)
 	leads.GET("/webhooks/events", listWebhookEvents).Bind(users) // webhooks.go (an integration's own events)
+	// conflict arbitration of a held lead: arbitrate.go
+	leads.GET("/leads/{id}/conflict", showConflict).Bind(users)
+	leads.POST("/leads/{id}/conflict/assign-holder", arbitrateConflict(distribution.ArbitrateAssignHolder)).Bind(users)
+	leads.POST("/leads/{id}/conflict/assign", arbitrateConflict(distribution.ArbitrateAssignOther)).Bind(users)
+	leads.POST("/leads/{id}/conflict/merge", arbitrateConflict(distribution.ArbitrateMerge)).Bind(users)
+	leads.POST("/leads/{id}/conflict/return", arbitrateConflict(distribution.ArbitrateReturn)).Bind(users)
+	leads.POST("/leads/{id}/conflict/dismiss", arbitrateConflict(distribution.ArbitrateDismiss)).Bind(users)
 
 	// opportunities, deal registration, documents: deals.go, documents.go
 	deals := r.Group("/api/prm")

@@ -45,8 +45,10 @@ func demoCommand(app *pocketbase.PocketBase) *cobra.Command {
 			fmt.Fprintf(out, "Demo data seeded in %s:\n", app.DataDir())
 			fmt.Fprintf(out, "  %d territories, %d partners, %d users, %d assignment rules, %d campaigns\n",
 				sum.Territories, sum.Partners, sum.Users, sum.Rules, sum.Campaigns)
-			fmt.Fprintf(out, "  %d leads (%d held as channel conflicts), %d contacts, %d offers, %d activities, %d deal terms\n\n",
+			fmt.Fprintf(out, "  %d leads (%d held as channel conflicts), %d contacts, %d offers, %d activities, %d deal terms\n",
 				sum.Leads, sum.Conflicts, sum.Contacts, sum.Offers, sum.Activities, sum.DealTerms)
+			fmt.Fprintf(out, "  %d accounts (%d contacts), %d opportunities, %d deal registrations, %d documents, %d access requests, %d running grants, %d notifications\n\n",
+				sum.Accounts, sum.AccountContacts, sum.Opportunities, sum.Registrations, sum.Documents, sum.AccessRequests, sum.Grants, sum.Notifications)
 			printLogins(cmd, &sum)
 			return nil
 		},

@@ -137,7 +137,7 @@ func (s *seeder) seedLead(i int) error {
 		}
 	}
 	if l.partner != nil && withPartner[l.status] && i%300 == 150 {
-		if err := s.seedConflict(lead, l); err != nil {
+		if err := s.seedConflict(lead, l, keys); err != nil {
 			return err
 		}
 	}
@@ -291,16 +291,25 @@ func (s *seeder) saveLeadContact(lead *core.Record, l demoLead) error {
 }
 
 // seedConflict saves the same customer coming back through another
-// channel: a channel conflict for the manager.
-func (s *seeder) seedConflict(lead *core.Record, l demoLead) error {
+// channel: a channel conflict for the manager, with the duplicate keys it
+// shares with the lead it matched.
+func (s *seeder) seedConflict(lead *core.Record, l demoLead, keys []string) error {
 	now := s.opts.Now
-	if _, err := s.save("leads", "", map[string]any{
+	held, err := s.save("leads", "", map[string]any{
 		"company": l.company, "private": l.private, "segment": l.seg, "country": "FR", "postal_code": l.town.PostalCode, "city": l.town.Name, "department": l.dept,
 		"territory": s.territories[l.region].Id, "source": "web", "score": 75, "status": "ready", "interest": s.pick(interests[l.seg]),
 		"held": true, "duplicate_of": lead.Id, "conflict_kind": "lead", "conflict_ref": lead.Id, "conflict_partner": l.partner.Id,
 		"created_by": s.internal["teleop"].Id, "consent": true, "created": dt(now.Add(-6 * time.Hour)), "updated": dt(now.Add(-6 * time.Hour)),
-	}); err != nil {
+	})
+	if err != nil {
 		return err
+	}
+	for n, k := range keys {
+		// ids made from the lead's, not drawn: the leads after it stay as
+		// they were drawn before held leads had keys
+		if _, err := s.save("dedup_keys", fmt.Sprintf("%s%02d", held.Id[:13], n), map[string]any{"key": k, "kind": "lead", "record": held.Id}); err != nil {
+			return err
+		}
 	}
 	s.sum.Leads++
 	s.sum.Conflicts++

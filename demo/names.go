@@ -1,9 +1,13 @@
 package demo
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
-// firstNames, lastNames, companyPrefixes and installerNames are read-only
-// reference lists; the accessors below return copies.
+// firstNames, lastNames and companyPrefixes are read-only reference
+// lists; the accessors below return copies.
 var (
 	firstNames = []string{
 		"Marie", "Jean", "Pierre", "Nathalie", "Isabelle", "Philippe", "Michel", "Sylvie",
@@ -36,39 +40,6 @@ var (
 		"Laiterie", "EHPAD", "Collège", "Mairie de", "Salle des fêtes de", "Pharmacie",
 		"Restaurant", "Fromagerie", "Cave coopérative", "Salle de sport", "École primaire", "Hangar agricole",
 	}
-
-	installerNames = []string{
-		"Soleil d'Armor", "Breizh Énergie Solaire", "Photon Provence", "Lumière du Sud",
-		"Hélios Occitanie", "Rayon Vert Atlantique", "Solaire des Landes", "Azur Photovoltaïque",
-		"Alpes Solaire Énergies", "Savoie Soleil", "Normandie Énergies Nouvelles", "Cotentin Solaire",
-		"Flandres Photovoltaïque", "Nord Soleil Services", "Picardie Solaire", "Champagne Énergie Verte",
-		"Lorraine Photon", "Alsace Soleil Énergie", "Vosges Solaire", "Bourgogne Rayonnement",
-		"Jura Lumière", "Franche-Comté Solaire", "Auvergne Volcans Énergie", "Limousin Solaire",
-		"Périgord Soleil", "Gironde Énergies Solaires", "Aquitaine Photon", "Eguzki Énergie",
-		"Béarn Solaire", "Pyrénées Soleil", "Soleil Catalan", "Camargue Énergie",
-		"Luberon Solaire", "Ventoux Photovoltaïque", "Côte d'Azur Solaire", "Corsica Sole",
-		"Balagne Énergie", "Vendée Soleil", "Charente Lumière", "Poitou Énergies Renouvelables",
-		"Touraine Solaire", "Val de Loire Photon", "Anjou Soleil", "Maine Énergie Solaire",
-		"Beauce Photovoltaïque", "Sologne Énergie", "Berry Soleil", "Île-de-France Solaire",
-		"Paris Toits Solaires", "Seine Énergie Verte", "Oise Photon", "Ardennes Solaire",
-		"Morvan Énergie", "Lyon Solaire", "Rhône Photon", "Beaujolais Soleil",
-		"Dauphiné Énergies", "Vercors Solaire", "Drôme Provençale Soleil", "Ardèche Lumière",
-		"Cévennes Solaire", "Gard Photovoltaïque", "Hérault Soleil", "Montpellier Énergie Solaire",
-		"Toulouse Photon", "Gascogne Solaire", "Quercy Soleil", "Aveyron Énergie",
-		"Lozère Solaire", "Cantal Photovoltaïque", "Tarn Lumière", "Garonne Énergies",
-		"Médoc Solaire", "Bassin d'Arcachon Énergie", "Côte d'Émeraude Solaire", "Finistère Photon",
-		"Morbihan Soleil", "Iroise Énergie", "Mayenne Solaire", "Sarthe Énergie Verte",
-		"Calvados Photovoltaïque", "Pays d'Auge Solaire", "Caux Énergie", "Somme Soleil",
-		"Artois Photon", "Hainaut Solaire", "Meuse Énergie", "Moselle Photovoltaïque",
-		"Savoie Mont-Blanc Énergie", "Chablais Solaire", "Annecy Lumière", "Haute-Provence Soleil",
-		"Verdon Énergie", "Var Photovoltaïque", "Estérel Solaire", "Réunion Soleil Énergie",
-		"Antilles Solaire", "Guyane Photon", "Martinique Énergie Solaire", "Mayotte Soleil",
-		"Héliodor Énergies", "SolarisTech France", "Écowatt Solaire", "Voltaïa Installations",
-		"Sunélia Énergie", "Lumen Habitat", "Photonis Rénovation", "Éclat Solaire",
-		"Zénith Énergies", "Horizon Photovoltaïque", "Ciel Bleu Solaire", "Aube Énergie Solaire",
-		"Midi Soleil", "Énergie du Ponant", "Solaire & Toitures du Centre", "Les Compagnons du Soleil",
-		"Atelier Photon", "Toits d'Or", "Soleil Levant Énergie", "Terre et Soleil",
-	}
 )
 
 // FirstNames returns 60 common French first names, mixed genders, as a
@@ -83,6 +54,38 @@ func LastNames() []string { return slices.Clone(lastNames) }
 // surname is appended to each.
 func CompanyPrefixes() []string { return slices.Clone(companyPrefixes) }
 
-// InstallerNames returns 120 distinct names of solar installer companies
-// from every French region, as a fresh copy.
-func InstallerNames() []string { return slices.Clone(installerNames) }
+// installerPatterns make an installer's name from a place of the
+// territory it serves.
+var installerPatterns = []string{
+	"%s Solaire", "Soleil de %s", "%s Énergies", "Photovoltaïque de %s", "%s Toits Solaires",
+	"Lumière de %s", "Les Installateurs de %s", "%s Rénovation Énergie", "Héliotech %s", "%s Autoconsommation",
+}
+
+// InstallerName names an installer after a place of its territory (a town
+// or the territory's name) with the k-th pattern, eliding "de" as French
+// does ("Soleil d'Ajaccio", "Lumière du Puy-en-Velay").
+func InstallerName(place string, k int) string {
+	pattern := installerPatterns[k%len(installerPatterns)]
+	if !strings.Contains(pattern, "de %s") {
+		return fmt.Sprintf(pattern, place)
+	}
+	switch {
+	case strings.HasPrefix(place, "Le "):
+		return fmt.Sprintf(strings.Replace(pattern, "de %s", "du %s", 1), strings.TrimPrefix(place, "Le "))
+	case strings.HasPrefix(place, "Les "):
+		return fmt.Sprintf(strings.Replace(pattern, "de %s", "des %s", 1), strings.TrimPrefix(place, "Les "))
+	case startsWithVowel(place):
+		return fmt.Sprintf(strings.Replace(pattern, "de %s", "d'%s", 1), place)
+	}
+	return fmt.Sprintf(pattern, place)
+}
+
+// InstallerPatterns is the number of name patterns of InstallerName.
+func InstallerPatterns() int { return len(installerPatterns) }
+
+func startsWithVowel(s string) bool {
+	for _, r := range s {
+		return strings.ContainsRune("AEIOUYÉÈÎÂÔaeiouyéèîâô", r)
+	}
+	return false
+}

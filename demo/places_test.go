@@ -144,17 +144,29 @@ func TestNameLists(t *testing.T) {
 	assertDistinctNonEmpty(t, "first names", FirstNames(), 60)
 	assertDistinctNonEmpty(t, "last names", LastNames(), 100)
 	assertDistinctNonEmpty(t, "company prefixes", CompanyPrefixes(), 30)
-	assertDistinctNonEmpty(t, "installer names", InstallerNames(), 120)
 }
 
-func TestInstallerNamesDistinctIgnoringCase(t *testing.T) {
-	seen := map[string]string{}
-	for _, n := range InstallerNames() {
-		key := strings.ToLower(n)
-		prev, dup := seen[key]
-		assert.False(t, dup, "%q and %q differ only by case", n, prev)
-		seen[key] = n
+// An installer is named after a place, with French elision of "de".
+func TestInstallerName(t *testing.T) {
+	cases := []struct {
+		place string
+		k     int
+		want  string
+	}{
+		{"Brest", 0, "Brest Solaire"},
+		{"Brest", 1, "Soleil de Brest"},
+		{"Ajaccio", 1, "Soleil d'Ajaccio"},
+		{"Évreux", 5, "Lumière d'Évreux"},
+		{"Le Puy-en-Velay", 1, "Soleil du Puy-en-Velay"},
+		{"Les Abymes", 6, "Les Installateurs des Abymes"},
+		{"La Rochelle", 3, "Photovoltaïque de La Rochelle"},
+		{"Saint-Denis", 2, "Saint-Denis Énergies"},
+		{"Bastia", 10, "Bastia Solaire"}, // the patterns cycle
 	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, InstallerName(c.place, c.k), "%s %d", c.place, c.k)
+	}
+	assert.Equal(t, 10, InstallerPatterns())
 }
 
 func TestNameListsReturnCopies(t *testing.T) {
@@ -162,7 +174,6 @@ func TestNameListsReturnCopies(t *testing.T) {
 		"FirstNames":      FirstNames,
 		"LastNames":       LastNames,
 		"CompanyPrefixes": CompanyPrefixes,
-		"InstallerNames":  InstallerNames,
 	} {
 		list := get()
 		orig := list[0]

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -60,7 +61,10 @@ type Login struct {
 // Summary tells what Seed created.
 type Summary struct {
 	Territories, Partners, Users, Leads, Contacts, Offers, Activities, DealTerms, Rules, Campaigns, Conflicts int
-	Logins                                                                                                    []Login
+	// the accounts and deals (business.go), governance (governance.go)
+	Accounts, AccountContacts, Opportunities, Registrations, Documents int
+	AccessRequests, Grants, Notifications                              int
+	Logins                                                             []Login
 }
 
 // ErrNotEmpty is returned when the data dir already holds data that is not
@@ -127,6 +131,8 @@ type seeder struct {
 	managerOf   map[string]*core.Record   // partner id → partner_manager
 	internal    map[string]*core.Record   // login key → user
 	campaigns   []*core.Record
+	accounts    []*core.Record // business.go
+	approvedReg *core.Record   // the approved deal registration
 }
 
 // id returns a deterministic 15-character record id.
@@ -165,9 +171,19 @@ func (s *seeder) save(collection string, id string, fields map[string]any) (*cor
 }
 
 func (s *seeder) run() error {
-	steps := []func() error{s.seedTerritories, s.seedInternalUsers, s.seedPartners, s.seedRules, s.seedCampaigns, s.seedSettings, s.seedLeads}
-	steps = append(steps, s.seedTeamDocuments) // demo/teams.go: the document library
-	steps = append(steps, s.seedCertificates)  // demo/cert18.go: installers' certificates
+	// one step a line: a step of another file is one added line
+	steps := []func() error{
+		s.seedTerritories, s.seedInternalUsers, s.seedPartners, s.seedRules, s.seedCampaigns, s.seedSettings, s.seedLeads,
+		s.seedAccounts,      // business.go: accounts and contacts
+		s.seedOpportunities, // business.go: opportunities in every stage
+		s.seedRegistrations, // business.go: deal registrations
+		s.seedDocuments,     // business.go: the internal documents
+		s.seedHeldConflicts, // conflicts.go: leads held for arbitration
+		s.seedGovernance,    // governance.go: access requests, grants, review
+		s.seedNotifications, // governance.go
+		s.seedTeamDocuments, // teams.go: the partners' documents
+		s.seedCertificates,  // cert18.go: installers' certificates
+	}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -267,12 +283,65 @@ var regionWeights = map[string]int{
 	"NAQ": 13, "OCC": 13, "PDL": 7, "PAC": 10, "GP": 1, "MQ": 1, "GF": 1, "RE": 2, "YT": 1,
 }
 
+// coverageFirst is the order in which the installers after the west's
+// first ten get one région each, so that every région has an active
+// installer: Corse and the overseas régions first (the smallest markets,
+// which the weighted draw could leave without one).
+var coverageFirst = []string{"COR", "GP", "MQ", "GF", "RE", "YT"}
+
+// coverageOrder lists every région once: coverageFirst, then the others
+// in their order.
+func (s *seeder) coverageOrder() []string {
+	out := append([]string{}, coverageFirst...)
+	for _, code := range s.regionCodes {
+		if !slices.Contains(out, code) {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// covering reports whether installer i is the one that covers its région
+// (it stays active). A dataset too small to cover every région (tests)
+// draws every installer's région by the market weights instead.
+func (s *seeder) covering(i int) bool {
+	n := len(s.regionCodes)
+	return s.opts.Installers >= 10+n && i >= 10 && i < 10+n
+}
+
 func (s *seeder) regionFor(i int) string {
 	// the first ten installers are in the west (used by the journeys)
 	if i < 10 {
 		return westRegions[i%len(westRegions)]
 	}
+	if s.covering(i) {
+		return s.coverageOrder()[i-10]
+	}
 	return s.weightedRegion()
+}
+
+// installerName names the n-th installer of a région after one of its
+// places (its towns, préfectures first), unique in the dataset.
+func (s *seeder) installerName(region string, n int, used map[string]bool) string {
+	var places []string
+	depts := geo.DepartementsOf(region)
+	for k := 0; k < 3; k++ {
+		for _, d := range depts {
+			if towns := Towns(d); k < len(towns) {
+				places = append(places, towns[k].Name)
+			}
+		}
+	}
+	if r, ok := geo.RegionByCode(region); ok {
+		places = append(places, r.Name)
+	}
+	for j := n; ; j++ {
+		name := InstallerName(places[j%len(places)], j+j/len(places))
+		if !used[name] {
+			used[name] = true
+			return name
+		}
+	}
 }
 
 // weightedRegion draws a région by the market weights.
@@ -294,7 +363,7 @@ func (s *seeder) weightedRegion() string {
 var allSegments = []string{"residential", "farm", "business", "industry", "public", "collective"}
 
 func (s *seeder) seedPartners() error {
-	names := InstallerNames()
+	used, perRegion := map[string]bool{}, map[string]int{}
 	s.partnerReg = map[string]string{}
 	s.byRegion = map[string][]*core.Record{}
 	s.salesOf = map[string]*core.Record{}
@@ -311,10 +380,10 @@ func (s *seeder) seedPartners() error {
 		}
 		status := "active"
 		contractEnd := s.opts.Now.AddDate(1+s.rng.IntN(2), s.rng.IntN(12), 0)
-		if i >= 10 && i%40 == 17 {
+		if i >= 10 && !s.covering(i) && i%40 == 17 {
 			status = "suspended"
 		}
-		if i >= 10 && i%55 == 31 {
+		if i >= 10 && !s.covering(i) && i%55 == 31 {
 			status = "ended"
 			contractEnd = s.opts.Now.AddDate(0, -2, 0)
 		}
@@ -324,7 +393,8 @@ func (s *seeder) seedPartners() error {
 				segs = append(segs, seg)
 			}
 		}
-		name := names[i%len(names)]
+		name := s.installerName(region, perRegion[region], used)
+		perRegion[region]++
 		p, err := s.save("partners", "", map[string]any{
 			"name": name, "kind": "installer", "tier": tier, "status": status, "contract_end": dt(contractEnd),
 			"territories": []string{s.territories[region].Id}, "segments": segs,

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/demo"
+	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/internal/testapp"
 )
 
@@ -63,7 +65,11 @@ func TestSeedIsDeterministicAndDocumented(t *testing.T) {
 	assert.Equal(t, 3600+sumA.Conflicts, sumA.Leads)
 	assert.Positive(t, sumA.Conflicts, "a few channel conflicts wait for the managers")
 	assert.Equal(t, sumA.Leads, count(t, a, "leads"))
-	assert.Equal(t, 3600, count(t, a, "lead_contacts"))
+	var heldWithContact int
+	require.NoError(t, a.DB().NewQuery("SELECT COUNT(*) FROM lead_contacts c JOIN leads l ON l.id = c.lead WHERE l.source_ref LIKE 'DEMO-CONFLICT-%'").Row(&heldWithContact))
+	assert.Positive(t, heldWithContact, "the customers coming back have their contact")
+	assert.Equal(t, 3600+heldWithContact, count(t, a, "lead_contacts"))
+	assert.Equal(t, sumA.Contacts, count(t, a, "lead_contacts"))
 	assert.Equal(t, 6+2*120, count(t, a, "users"))
 	assert.GreaterOrEqual(t, count(t, a, "territories"), 13)
 	assert.Greater(t, count(t, a, "lead_offers"), 2000)
@@ -156,4 +162,123 @@ func TestDemoLoginsThroughREST(t *testing.T) {
 	var leads int
 	require.NoError(t, app.DB().NewQuery("SELECT COUNT(*) FROM leads").Row(&leads))
 	assert.Equal(t, leads, all.TotalItems)
+}
+
+// place is a town or région name of a territory, for the names check.
+func placesOf(t *testing.T, app core.App, territory string) []string {
+	t.Helper()
+	tr, err := app.FindRecordById("territories", territory)
+	require.NoError(t, err)
+	out := []string{tr.GetString("name")}
+	for _, d := range tr.GetStringSlice("departments") {
+		for _, town := range demo.Towns(d) {
+			out = append(out, town.Name, strings.TrimPrefix(strings.TrimPrefix(town.Name, "Le "), "Les "))
+		}
+	}
+	return out
+}
+
+// The demo shows every capability of the web UI: partners named after the
+// places they serve, every région (Corse and overseas included) with an
+// active installer, accounts and contacts, opportunities in every stage,
+// registrations in every state incl. a conflict, documents, access
+// requests, a running grant, an open access review, notifications for the
+// demo logins, held conflicts of every kind with their shared keys, and an
+// audit history.
+func TestDemoShowsEveryCapability(t *testing.T) {
+	app := testapp.New(t, "")
+	sum, err := demo.Seed(app, demo.Options{Now: anchor, Leads: 600, Installers: 30})
+	require.NoError(t, err)
+	q := func(sql string, params ...dbx.Params) int {
+		t.Helper()
+		var n int
+		query := app.DB().NewQuery(sql)
+		if len(params) > 0 {
+			query.Bind(params[0])
+		}
+		require.NoError(t, query.Row(&n), sql)
+		return n
+	}
+
+	// partner names come from their territory's places
+	partners, err := app.FindAllRecords("partners")
+	require.NoError(t, err)
+	names := map[string]bool{}
+	for _, p := range partners {
+		name := p.GetString("name")
+		assert.False(t, names[name], "duplicate partner name %q", name)
+		names[name] = true
+		ok := false
+		for _, place := range placesOf(t, app, p.GetStringSlice("territories")[0]) {
+			ok = ok || strings.Contains(name, place)
+		}
+		assert.True(t, ok, "%q is named after a place of its territory", name)
+	}
+	// every région has an active installer, Corse and overseas included
+	territories, err := app.FindAllRecords("territories")
+	require.NoError(t, err)
+	for _, tr := range territories {
+		assert.Positive(t, q("SELECT COUNT(*) FROM partners WHERE status = 'active' AND territories LIKE {:t}", dbx.Params{"t": "%" + tr.Id + "%"}),
+			"an active installer in %s", tr.GetString("name"))
+	}
+
+	// accounts and contacts, entrusted and direct
+	assert.Equal(t, sum.Accounts, count(t, app, "accounts"))
+	assert.Positive(t, q("SELECT COUNT(*) FROM accounts WHERE partner != ''"))
+	assert.Positive(t, q("SELECT COUNT(*) FROM accounts WHERE partner = '' AND owner != ''"), "internal sales' direct accounts")
+	assert.Equal(t, sum.AccountContacts, count(t, app, "contacts"))
+	assert.GreaterOrEqual(t, sum.AccountContacts, sum.Accounts)
+	// opportunities in every stage, for partners and for internal sales
+	for _, st := range []string{"prospecting", "qualified", "proposal", "negotiation", "won", "lost"} {
+		assert.Positive(t, q("SELECT COUNT(*) FROM opportunities WHERE stage = {:s} AND partner != ''", dbx.Params{"s": st}), "partner stage %s", st)
+		assert.Positive(t, q("SELECT COUNT(*) FROM opportunities WHERE stage = {:s} AND partner = ''", dbx.Params{"s": st}), "direct stage %s", st)
+	}
+	assert.Positive(t, q("SELECT COUNT(*) FROM opportunities WHERE lead != ''"), "opened from a lead")
+	// registrations pending, approved (protected), rejected, and one in conflict
+	for _, st := range []string{"pending", "approved", "rejected"} {
+		assert.Positive(t, q("SELECT COUNT(*) FROM opportunities WHERE registration_status = {:s}", dbx.Params{"s": st}), "registration %s", st)
+	}
+	assert.Positive(t, q("SELECT COUNT(*) FROM opportunities WHERE registration_status = 'approved' AND protected_until > {:now}", dbx.Params{"now": time.Now().UTC().Format("2006-01-02")}))
+	assert.Positive(t, q("SELECT COUNT(*) FROM opportunities WHERE registration_status = 'pending' AND conflict_kind = 'lead'"), "a registration in conflict")
+	// documents with files, for every audience
+	assert.Equal(t, sum.Documents, count(t, app, "documents"))
+	for _, aud := range []string{"internal", "all_partners", "tiers", "kinds"} {
+		assert.Positive(t, q("SELECT COUNT(*) FROM documents WHERE audience = {:a} AND file != ''", dbx.Params{"a": aud}), aud)
+	}
+	// governance: requests in every state, running grants, an open review
+	for _, st := range []string{"pending", "approved", "rejected"} {
+		assert.Positive(t, q("SELECT COUNT(*) FROM access_requests WHERE status = {:s}", dbx.Params{"s": st}), "request %s", st)
+	}
+	assert.Equal(t, sum.Grants, q("SELECT COUNT(*) FROM grants WHERE starts <= {:now} AND expires > {:now}", dbx.Params{"now": anchor.UTC().Format("2006-01-02 15:04:05.000Z")}))
+	assert.Equal(t, 1, q("SELECT COUNT(*) FROM access_reviews WHERE status = 'open'"))
+	assert.Positive(t, q("SELECT COUNT(*) FROM access_review_items WHERE decision != ''"))
+	assert.Positive(t, q("SELECT COUNT(*) FROM access_review_items WHERE decision = ''"), "the campaign is still open")
+	// unread notifications for the demo logins
+	admin, err := app.FindAuthRecordByEmail("users", "admin@demo.test")
+	require.NoError(t, err)
+	assert.Positive(t, q("SELECT COUNT(*) FROM notifications WHERE user = {:u}", dbx.Params{"u": admin.Id}), "the admin's, read")
+	for _, e := range []string{"manager@demo.test", "manager.ouest@demo.test", "teleop@demo.test", "installer001@demo.test", "installer001.sales@demo.test"} {
+		u, err := app.FindAuthRecordByEmail("users", e)
+		require.NoError(t, err)
+		assert.Positive(t, q("SELECT COUNT(*) FROM notifications WHERE user = {:u} AND read = 0", dbx.Params{"u": u.Id}), e)
+	}
+	// held conflicts of every kind, the west's manager's, with shared keys
+	ouest, err := app.FindAuthRecordByEmail("users", "manager.ouest@demo.test")
+	require.NoError(t, err)
+	west := "'" + strings.Join(ouest.GetStringSlice("territories"), "','") + "'"
+	for _, kind := range []string{"lead", "account", "registration"} {
+		assert.Positive(t, q("SELECT COUNT(*) FROM leads WHERE held = 1 AND conflict_kind = {:k} AND territory IN ("+west+")",
+			dbx.Params{"k": kind}), "a held %s conflict in the west", kind)
+	}
+	assert.Zero(t, q("SELECT COUNT(*) FROM leads l WHERE l.held = 1 AND NOT EXISTS (SELECT 1 FROM dedup_keys a JOIN dedup_keys b ON a.key = b.key WHERE a.record = l.id AND b.record = l.conflict_ref)"),
+		"every held lead shares a key with the record it matched")
+	// an audit history with a verifiable chain
+	for _, action := range []string{"registration.submit", "registration.approve", "registration.reject", "grants.create", "access_requests.approve",
+		"access_requests.reject", "access_reviews.open", "access_review_items.decide"} {
+		assert.Positive(t, q("SELECT COUNT(*) FROM audit_log WHERE action = {:a}", dbx.Params{"a": action}), action)
+	}
+	rep, err := audit.Verify(app, 500, nil)
+	require.NoError(t, err)
+	assert.Nil(t, rep.Break, "%+v", rep)
+	assert.Greater(t, rep.Count, 10)
 }

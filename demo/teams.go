@@ -92,6 +92,7 @@ func (s *seeder) seedTeamDocuments() error {
 		if err := s.app.Save(r); err != nil {
 			return fmt.Errorf("demo document %q: %w", d.title, err)
 		}
+		s.sum.Documents++
 	}
 	return nil
 }

@@ -36,8 +36,9 @@ type leadPage struct {
 	Sizes       []string
 	ActKinds    []string
 	StatusError string
-	Reassign    *reassignForm // lead_reassign.go
-	Deal        *leadDeal     // the lead's opportunity (opportunity.go)
+	Reassign    *reassignForm    // lead_reassign.go
+	Deal        *leadDeal        // the lead's opportunity (opportunity.go)
+	Arbitration *arbitrationView // lead_arbitrate.go
 }
 
 // activityView is one activity of a lead. Recording is the activity's id
@@ -116,6 +117,9 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 		return nil, err
 	}
 	if p.Deal, err = h.leadDealOf(s, p.Lead); err != nil {
+		return nil, err
+	}
+	if p.Arbitration, err = h.arbitrationFor(s, p.Lead); err != nil {
 		return nil, err
 	}
 	p.CanLog = s.caps.LogActivity

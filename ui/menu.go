@@ -117,6 +117,7 @@ func menuFor(c caps) []menuItem {
 	add(c.Pool, "pool", "/pool")
 	add(c.Accounts, "accounts", "/accounts")
 	add(c.Leads, "leads", "/leads")
+	add(c.Board, "conflicts", "/conflicts")
 	add(c.NewLead, "lead_new", "/leads/new")
 	add(c.Import, "lead_import", "/leads/import")
 	add(c.Team, "team", "/team")

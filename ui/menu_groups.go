@@ -8,7 +8,7 @@ const flatMenuMax = 6
 // menuGroupOf names the drop-down a menu key belongs to when the menu is
 // grouped; keys not listed stay top-level links.
 var menuGroupOf = map[string]string{
-	"inbox": "leads", "board": "leads", "pool": "leads", "leads": "leads",
+	"inbox": "leads", "board": "leads", "pool": "leads", "leads": "leads", "conflicts": "leads",
 	"accounts": "leads", "lead_new": "leads", "lead_import": "leads",
 	"registrations": "leads", "opportunities": "leads",
 	"figures": "reports", "reports": "reports",

@@ -18,10 +18,10 @@ func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 		"installer001.sales@demo.test": {"/inbox", "/accounts", "/leads", "/registrations", "/opportunities", "/reports", "/documents", "/notifications"},
 		"installer001@demo.test":       {"/inbox", "/accounts", "/leads", "/team", "/registrations", "/opportunities", "/figures", "/reports", "/certificates", "/documents", "/notifications"},
 		"teleop@demo.test":             {"/pool", "/leads", "/leads/new", "/reports", "/documents", "/notifications"},
-		"manager.ouest@demo.test": {"/board", "/accounts", "/leads", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals",
+		"manager.ouest@demo.test": {"/board", "/accounts", "/leads", "/conflicts", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals",
 			"/documents", "/notifications"},
 		"sales@demo.test": {"/accounts", "/leads", "/leads/new", "/opportunities", "/reports", "/partners", "/documents", "/notifications"},
-		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals", "/matrix", "/audit",
+		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/conflicts", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals", "/matrix", "/audit",
 			"/access-review", "/grants", "/integrations", "/documents", "/notifications"},
 		"api@demo.test": {"/leads"},
 	}

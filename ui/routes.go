@@ -137,7 +137,9 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	board.GET("/board", h.board)
 	board.GET("/board/partners", h.boardPartners)
 	board.POST("/leads/{id}/assign", h.assignLead)
-	board.GET("/reassign", h.reassignList) // leads of partners no longer active
+	board.GET("/reassign", h.reassignList)               // leads of partners no longer active
+	board.GET("/conflicts", h.conflicts)                 // held leads to arbitrate
+	board.POST("/leads/{id}/arbitrate", h.arbitrateLead) // a decision on a held lead
 
 	// Partners.
 	partners := ui.Group("").Bind(h.mwNeed("Partners", func(c caps) bool { return c.Partners }))

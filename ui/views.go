@@ -32,6 +32,7 @@ var viewNames = []string{
 	"registrations", "opportunities", "opportunity",
 	"dashboard", "report_partners", "report_charts", "report_map", "help", "certificates",
 	"integrations", "integration_deliveries",
+	"conflicts",
 }
 
 // baseViews are the template files every view is parsed with: the page
@@ -42,6 +43,7 @@ var baseViews = []string{"layout", "partials", "notes_menu", "guide"}
 // besides the base views (the report pages share their tabs
 // and filters).
 var viewParts = map[string][]string{
+	"lead":      {"arbit_parts"},
 	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
 	"account": {"account_parts"}, "account_new": {"account_parts"}, "lead_new": {"account_parts"},
 	"partner": {"cert_parts"}, "certificates": {"cert_parts"},

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/certificates"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/sessions"
 	"github.com/relais/relais/hooks/webhooks"
@@ -52,7 +53,11 @@ func sampleData(t *testing.T, view string) viewData {
 			Reassign: &reassignForm{Partners: []option{{"p", "P"}}, Partner: "p", Reason: "r", Error: "x"}, Deal: &leadDeal{CanOpen: true, Error: "x"},
 			Offers: []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
 			Colleagues: []option{{"u", "U"}}, Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
-			Form: activityForm{Errors: map[string]string{"summary": "x"}, Saved: true}, StatusForm: statusForm{Errors: map[string]string{"status": "x"}}}
+			Form: activityForm{Errors: map[string]string{"summary": "x"}, Saved: true}, StatusForm: statusForm{Errors: map[string]string{"status": "x"}},
+			Arbitration: &arbitrationView{Kind: "lead", Other: &conflictSide{ID: "l0", Link: "/leads/l0", Lead: &l}, Holder: "P", HolderID: "p",
+				Keys: []distribution.MatchedKey{{Kind: "email", Value: "a@b.c"}}, Actions: distribution.ArbitrationActions(), Action: "merge", Reason: "r", Error: "x", CanAssign: true}}
+	case "conflicts":
+		return &conflictsPage{page: p, Leads: []leadView{l}, Total: 60, Page: 2, Pages: 3, Prev: "/conflicts?page=1", Next: "/conflicts?page=3"}
 	case "help":
 		p.Guide, p.GuideOnce = "<ol><li>step</li></ol>", true
 		return &helpPage{page: p, Help: "<h1>Help</h1>"}
