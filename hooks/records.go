@@ -11,11 +11,13 @@ import (
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/reports"
+	"github.com/relais/relais/hooks/textindex"
 )
 
-// rollupPriority is 0: the rollups' handlers are the only Relais handlers of
-// the Execute events of leads and offers; they wrap PocketBase's own SQL
-// write (the end of the chain), so that they run in its transaction.
+// rollupPriority is 0: the rollups' and the search index's handlers are the
+// only Relais handlers of the Execute events of leads, contacts and offers;
+// they wrap PocketBase's own SQL write (the end of the chain), so that they
+// run in its transaction.
 const rollupPriority = 0
 
 // bindRecords binds the rules that hold on every write of these records,
@@ -34,6 +36,13 @@ func bindRecords(app core.App) {
 		app.OnRecordCreateExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupCreate})
 		app.OnRecordUpdateExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupUpdate})
 		app.OnRecordDeleteExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupDelete})
+	}
+
+	// the search index, in the transaction of each lead and contact write
+	for _, name := range textindex.Collections() {
+		app.OnRecordCreateExecute(name).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisSearchIndex_" + name, Priority: rollupPriority, Func: textindex.Create})
+		app.OnRecordUpdateExecute(name).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisSearchIndex_" + name, Priority: rollupPriority, Func: textindex.Update})
+		app.OnRecordDeleteExecute(name).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisSearchIndex_" + name, Priority: rollupPriority, Func: textindex.Delete})
 	}
 
 	// a lead made ready is distributed right after the commit of its update

@@ -8,11 +8,14 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // Search of the leads list. The words of the search box are matched by a
 // server-built condition (access.ListQuery.Where, bound parameters) on the
-// lead's own visible fields — company, town, postal code — and, through
+// lead's own visible fields — company, town, postal code, through the
+// full-text index (hooks/textindex: any part of the text, without case or
+// accents; a LIKE for words shorter than a trigram) — and, through
 // the rule-aware read path on lead_contacts, on the contact's e-mail and
 // name: a user matches a contact only when lead_contacts' rules let them
 // read it, so a partner never matches the contact of a lead it has not
@@ -32,13 +35,16 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 		return nil, nil
 	}
 	all := make([]dbx.Expression, 0, len(words))
-	for _, w := range words {
-		or := []dbx.Expression{
-			dbx.Like("leads.company", w),
-			dbx.Like("leads.city", w),
-			dbx.Like("leads.postal_code", w),
+	for i, w := range words {
+		or := []dbx.Expression{textindex.LeadWord(w, i)}
+		if !textindex.Indexed(w) {
+			or = []dbx.Expression{
+				dbx.Like("leads.company", w),
+				dbx.Like("leads.city", w),
+				dbx.Like("leads.postal_code", w),
+			}
 		}
-		ids, err := contactLeadIDs(app, auth, w)
+		ids, err := contactLeadIDs(app, auth, w, i)
 		if err != nil {
 			return nil, err
 		}
@@ -53,12 +59,15 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 // contactLeadIDs returns the leads whose contact auth may read (access.ListFor
 // on lead_contacts) and whose e-mail or name contains w; none when the
 // role may not list contacts at all.
-func contactLeadIDs(app core.App, auth *core.Record, w string) ([]any, error) {
-	where := dbx.Or(
-		dbx.Like("lead_contacts.email", w),
-		dbx.Like("lead_contacts.last_name", w),
-		dbx.Like("lead_contacts.first_name", w),
-	)
+func contactLeadIDs(app core.App, auth *core.Record, w string, n int) ([]any, error) {
+	where := textindex.ContactWord(w, n)
+	if !textindex.Indexed(w) {
+		where = dbx.Or(
+			dbx.Like("lead_contacts.email", w),
+			dbx.Like("lead_contacts.last_name", w),
+			dbx.Like("lead_contacts.first_name", w),
+		)
+	}
 	var ids []any
 	for page := 1; page <= maxContactPages; page++ {
 		recs, res, err := access.ListFor(app, auth, "lead_contacts", access.ListQuery{Where: where, Page: page, PerPage: access.MaxPerPage})
