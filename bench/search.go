@@ -97,9 +97,9 @@ func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (str
 		k := fmt.Sprintf("w%d", i)
 		if e.indexed && textindex.Indexed(w) {
 			p[k] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
-			conds = append(conds, fmt.Sprintf(`(id IN (SELECT lead FROM lead_search WHERE id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:%[1]s}))
-			OR (%[2]sid IN (SELECT c.lead FROM lead_contacts c WHERE c.id IN (SELECT contact FROM contact_search WHERE id IN
-				(SELECT rowid FROM contact_search_fts WHERE contact_search_fts MATCH {:%[1]s})))))`, k, contactScope))
+			conds = append(conds, fmt.Sprintf(`id IN (SELECT lead FROM lead_search WHERE id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:%[1]s})
+			UNION SELECT c.lead FROM lead_contacts c JOIN leads cl ON cl.id = c.lead WHERE %[2]sc.id IN (SELECT contact FROM contact_search WHERE id IN
+				(SELECT rowid FROM contact_search_fts WHERE contact_search_fts MATCH {:%[1]s})))`, k, strings.ReplaceAll(contactScope, "status IN", "cl.status IN")))
 			continue
 		}
 		p[k] = "%" + w + "%"

@@ -36,20 +36,25 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 	}
 	all := make([]dbx.Expression, 0, len(words))
 	for i, w := range words {
-		or := []dbx.Expression{textindex.LeadWord(w, i)}
-		if !textindex.Indexed(w) {
-			or = []dbx.Expression{
-				dbx.Like("leads.company", w),
-				dbx.Like("leads.city", w),
-				dbx.Like("leads.postal_code", w),
-			}
-		}
 		ids, err := contactLeadIDs(app, auth, w, i)
 		if err != nil {
 			return nil, err
 		}
+		if textindex.Indexed(w) {
+			x, err := textindex.LeadWordOrIDs(w, i, ids)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, x)
+			continue
+		}
+		or := []dbx.Expression{
+			dbx.Like("leads.company", w),
+			dbx.Like("leads.city", w),
+			dbx.Like("leads.postal_code", w),
+		}
 		if len(ids) > 0 {
-			or = append(or, dbx.In("leads.id", ids...))
+			or = append(or, dbx.In("leads.id", anys(ids)...))
 		}
 		all = append(all, dbx.Or(or...))
 	}
@@ -59,7 +64,7 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 // contactLeadIDs returns the leads whose contact auth may read (access.ListFor
 // on lead_contacts) and whose e-mail or name contains w; none when the
 // role may not list contacts at all.
-func contactLeadIDs(app core.App, auth *core.Record, w string, n int) ([]any, error) {
+func contactLeadIDs(app core.App, auth *core.Record, w string, n int) ([]string, error) {
 	where := textindex.ContactWord(w, n)
 	if !textindex.Indexed(w) {
 		where = dbx.Or(
@@ -68,7 +73,7 @@ func contactLeadIDs(app core.App, auth *core.Record, w string, n int) ([]any, er
 			dbx.Like("lead_contacts.first_name", w),
 		)
 	}
-	var ids []any
+	var ids []string
 	for page := 1; page <= maxContactPages; page++ {
 		recs, res, err := access.ListFor(app, auth, "lead_contacts", access.ListQuery{Where: where, Page: page, PerPage: access.MaxPerPage})
 		if errors.Is(err, domain.ErrForbidden) {
@@ -85,6 +90,15 @@ func contactLeadIDs(app core.App, auth *core.Record, w string, n int) ([]any, er
 		}
 	}
 	return ids, nil
+}
+
+// anys converts strings for dbx.In.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // leadSorts are the sorts of the leads list (the lead's own visible
