@@ -179,7 +179,6 @@ func (e *Env) cleanup(like string) error {
 	}
 	sel := "(SELECT id FROM leads WHERE source_ref LIKE ?)"
 	for _, q := range []string{
-		"DELETE FROM contact_search WHERE contact IN (SELECT id FROM lead_contacts WHERE lead IN " + sel + ")",
 		"DELETE FROM lead_search WHERE lead IN " + sel,
 		"DELETE FROM lead_contacts WHERE lead IN " + sel,
 		"DELETE FROM lead_offers WHERE lead IN " + sel,

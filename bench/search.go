@@ -78,8 +78,9 @@ func (e *Env) SearchScenarios() ([]ListScenario, error) {
 }
 
 // searchRaw is the raw SQL of a search: scope (empty: every lead) and the
-// words of q, through the full-text index when the data dir has it (a
-// LIKE on the texts otherwise, and for words shorter than a trigram);
+// words of q, the leads' texts through the full-text index when the data
+// dir has it (a LIKE otherwise, and for words shorter than a trigram), the
+// contacts' by LIKE;
 // partner restricts the contacts matched to the leads a partner has
 // accepted (SPEC §3.3.2). The first row carries the COUNT. Unlike the web
 // UI, which reads at most 1,000 matching contacts per word, it matches
@@ -98,8 +99,9 @@ func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (str
 		if e.indexed && textindex.Indexed(w) {
 			p[k] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 			conds = append(conds, fmt.Sprintf(`id IN (SELECT lead FROM lead_search WHERE id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:%[1]s})
-			UNION SELECT c.lead FROM lead_contacts c JOIN leads cl ON cl.id = c.lead WHERE %[2]sc.id IN (SELECT contact FROM contact_search WHERE id IN
-				(SELECT rowid FROM contact_search_fts WHERE contact_search_fts MATCH {:%[1]s})))`, k, strings.ReplaceAll(contactScope, "status IN", "cl.status IN")))
+			UNION SELECT c.lead FROM lead_contacts c JOIN leads cl ON cl.id = c.lead WHERE %[2]s(c.email LIKE {:%[1]sl} OR c.last_name LIKE {:%[1]sl} OR c.first_name LIKE {:%[1]sl}))`,
+				k, strings.ReplaceAll(contactScope, "status IN", "cl.status IN")))
+			p[k+"l"] = "%" + w + "%"
 			continue
 		}
 		p[k] = "%" + w + "%"

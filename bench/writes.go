@@ -141,17 +141,12 @@ func (e *Env) rawIngestTx(tx *sql.Tx, kind string, n int, assign bool) ([]string
 		return nil, err
 	}
 	defer key.Close()
-	// the search index of the lead and its contact (hooks/textindex)
+	// the search index of the lead (hooks/textindex)
 	leadText, err := prep("INSERT INTO lead_search (lead, company, city, postal_code) VALUES (?, '', 'Rennes', '35000')")
 	if err != nil {
 		return nil, err
 	}
 	defer leadText.Close()
-	contactText, err := prep("INSERT INTO contact_search (contact, email, first_name, last_name) VALUES (?, ?, 'Jean', 'Bench')")
-	if err != nil {
-		return nil, err
-	}
-	defer contactText.Close()
 	a := &rawAuditor{tx: tx}
 	ids := make([]string, 0, n)
 	for i := 0; i < n; i++ {
@@ -177,14 +172,10 @@ func (e *Env) rawIngestTx(tx *sql.Tx, kind string, n int, assign bool) ([]string
 		if _, err := lead.Exec(id, e.Territory, ref, score, status, dedup.Primary(ks), e.Integration.ID, now, now); err != nil {
 			return nil, err
 		}
-		cid := newID()
-		if _, err := contact.Exec(cid, id, email, phone, now, now); err != nil {
+		if _, err := contact.Exec(newID(), id, email, phone, now, now); err != nil {
 			return nil, err
 		}
 		if _, err := leadText.Exec(id); err != nil {
-			return nil, err
-		}
-		if _, err := contactText.Exec(cid, email); err != nil {
 			return nil, err
 		}
 		for _, k := range ks {

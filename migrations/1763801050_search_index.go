@@ -5,20 +5,20 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// The full-text index of the lists' search box (hooks/search keeps it in
-// step with every write of leads and lead_contacts, in the write's
-// transaction). Two plain tables hold the searched texts under an INTEGER
-// PRIMARY KEY (stable across VACUUM, unlike the implicit rowid of
-// PocketBase's tables), each with an external-content FTS5 index using the
+// The full-text index of the leads search box (hooks/textindex keeps it in
+// step with every write of leads, in the write's transaction). A plain
+// table holds the leads' searched texts (company, town, postal code) under
+// an INTEGER PRIMARY KEY (stable across VACUUM, unlike the implicit rowid
+// of PocketBase's tables), with an external-content FTS5 index using the
 // trigram tokenizer: a search word matches any part of a text, like the
 // LIKE '%word%' it replaces, without case or accents. The index holds no
 // rule: the search only ever uses it inside the rule-aware read path, as a
-// condition on records the user may list.
+// condition on records the user may list. Contact details are not copied
+// here: they live in lead_contacts only (SPEC §3.3.3).
 func init() {
 	m.Register(searchIndexUp, func(app core.App) error {
 		return execSearchIndex(app, []string{
 			"DROP TABLE IF EXISTS lead_search_fts", "DROP TABLE IF EXISTS lead_search",
-			"DROP TABLE IF EXISTS contact_search_fts", "DROP TABLE IF EXISTS contact_search",
 		})
 	})
 }
@@ -30,16 +30,10 @@ var searchIndexTables = []string{
 		company TEXT NOT NULL DEFAULT '', city TEXT NOT NULL DEFAULT '', postal_code TEXT NOT NULL DEFAULT '')`,
 	`CREATE VIRTUAL TABLE lead_search_fts USING fts5(company, city, postal_code,
 		content='lead_search', content_rowid='id', tokenize='trigram remove_diacritics 1')`,
-	`CREATE TABLE contact_search (id INTEGER PRIMARY KEY, contact TEXT NOT NULL UNIQUE,
-		email TEXT NOT NULL DEFAULT '', first_name TEXT NOT NULL DEFAULT '', last_name TEXT NOT NULL DEFAULT '')`,
-	`CREATE VIRTUAL TABLE contact_search_fts USING fts5(email, first_name, last_name,
-		content='contact_search', content_rowid='id', tokenize='trigram remove_diacritics 1')`,
 	// the existing rows, then the indexes built in one pass
 	`INSERT INTO lead_search (lead, company, city, postal_code) SELECT id, company, city, postal_code FROM leads`,
-	`INSERT INTO contact_search (contact, email, first_name, last_name) SELECT id, email, first_name, last_name FROM lead_contacts`,
 	`INSERT INTO lead_search_fts (lead_search_fts) VALUES ('rebuild')`,
-	`INSERT INTO contact_search_fts (contact_search_fts) VALUES ('rebuild')`,
-	// each FTS5 index follows its table (the external-content triggers of the SQLite manual)
+	// the FTS5 index follows its table (the external-content triggers of the SQLite manual)
 	`CREATE TRIGGER lead_search_ai AFTER INSERT ON lead_search BEGIN
 		INSERT INTO lead_search_fts (rowid, company, city, postal_code) VALUES (new.id, new.company, new.city, new.postal_code);
 	END`,
@@ -50,20 +44,10 @@ var searchIndexTables = []string{
 		INSERT INTO lead_search_fts (lead_search_fts, rowid, company, city, postal_code) VALUES ('delete', old.id, old.company, old.city, old.postal_code);
 		INSERT INTO lead_search_fts (rowid, company, city, postal_code) VALUES (new.id, new.company, new.city, new.postal_code);
 	END`,
-	`CREATE TRIGGER contact_search_ai AFTER INSERT ON contact_search BEGIN
-		INSERT INTO contact_search_fts (rowid, email, first_name, last_name) VALUES (new.id, new.email, new.first_name, new.last_name);
-	END`,
-	`CREATE TRIGGER contact_search_ad AFTER DELETE ON contact_search BEGIN
-		INSERT INTO contact_search_fts (contact_search_fts, rowid, email, first_name, last_name) VALUES ('delete', old.id, old.email, old.first_name, old.last_name);
-	END`,
-	`CREATE TRIGGER contact_search_au AFTER UPDATE ON contact_search BEGIN
-		INSERT INTO contact_search_fts (contact_search_fts, rowid, email, first_name, last_name) VALUES ('delete', old.id, old.email, old.first_name, old.last_name);
-		INSERT INTO contact_search_fts (rowid, email, first_name, last_name) VALUES (new.id, new.email, new.first_name, new.last_name);
-	END`,
 }
 
 // searchIndexUp creates the search index and fills it from the existing
-// leads and contacts.
+// leads.
 func searchIndexUp(app core.App) error { return execSearchIndex(app, searchIndexTables) }
 
 // execSearchIndex runs statements in order.

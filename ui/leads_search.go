@@ -36,7 +36,7 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 	}
 	all := make([]dbx.Expression, 0, len(words))
 	for i, w := range words {
-		ids, err := contactLeadIDs(app, auth, w, i)
+		ids, err := contactLeadIDs(app, auth, w)
 		if err != nil {
 			return nil, err
 		}
@@ -64,15 +64,12 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 // contactLeadIDs returns the leads whose contact auth may read (access.ListFor
 // on lead_contacts) and whose e-mail or name contains w; none when the
 // role may not list contacts at all.
-func contactLeadIDs(app core.App, auth *core.Record, w string, n int) ([]string, error) {
-	where := textindex.ContactWord(w, n)
-	if !textindex.Indexed(w) {
-		where = dbx.Or(
-			dbx.Like("lead_contacts.email", w),
-			dbx.Like("lead_contacts.last_name", w),
-			dbx.Like("lead_contacts.first_name", w),
-		)
-	}
+func contactLeadIDs(app core.App, auth *core.Record, w string) ([]string, error) {
+	where := dbx.Or(
+		dbx.Like("lead_contacts.email", w),
+		dbx.Like("lead_contacts.last_name", w),
+		dbx.Like("lead_contacts.first_name", w),
+	)
 	var ids []string
 	for page := 1; page <= maxContactPages; page++ {
 		recs, res, err := access.ListFor(app, auth, "lead_contacts", access.ListQuery{Where: where, Page: page, PerPage: access.MaxPerPage})

@@ -1,14 +1,13 @@
-// Package textindex is the full-text index of the lists' search box: the
-// searched texts of leads (company, town, postal code) and of their
-// contacts (e-mail, names) in SQLite FTS5 tables with the trigram
-// tokenizer (migration 1763801050_search_index), kept in step with every
-// write of leads and lead_contacts in the write's transaction.
+// Package textindex is the full-text index of the leads search box: the
+// leads' searched texts (company, town, postal code) in an SQLite FTS5
+// table with the trigram tokenizer (migration 1763801050_search_index),
+// kept in step with every write of leads in the write's transaction.
+// Contact details are not indexed: they stay in lead_contacts alone,
+// behind that collection's rules (SPEC §3.3.3).
 //
-// The index holds no rule. Its conditions ([LeadWords], [ContactWords])
+// The index holds no rule. Its conditions ([LeadWord], [LeadWordOrIDs])
 // only narrow the rule-aware read path (access.ListFor's trusted Where):
-// a search can never return a record the user may not list, and a
-// contact's text matches only through a list of lead_contacts under that
-// collection's rules.
+// a search can never return a record the user may not list.
 package textindex
 
 import (
@@ -21,7 +20,7 @@ import (
 )
 
 // MinWord is the shortest word the index answers (a trigram); shorter
-// words need a LIKE on the texts ([LeadWords] reports them).
+// words need a LIKE on the texts ([Indexed] tells them apart).
 const MinWord = 3
 
 // phrase is word as an FTS5 string: with the trigram tokenizer it matches
@@ -63,10 +62,4 @@ func LeadWordOrIDs(word string, n int, ids []string) (dbx.Expression, error) {
 // apart the parameters of several words in one query.
 func LeadWord(word string, n int) dbx.Expression {
 	return match("leads.id", "lead", "lead_search", word, n)
-}
-
-// ContactWord is the condition "the contact's e-mail, first or last name
-// contains word" on lead_contacts.id, for an indexed word.
-func ContactWord(word string, n int) dbx.Expression {
-	return match("lead_contacts.id", "contact", "contact_search", word, n)
 }

@@ -12,19 +12,18 @@ type source struct {
 	fields     []string
 }
 
-// Sources are the indexed collections, by name.
-var Sources = map[string]source{
-	"leads":         {table: "lead_search", key: "lead", fields: []string{"company", "city", "postal_code"}},
-	"lead_contacts": {table: "contact_search", key: "contact", fields: []string{"email", "first_name", "last_name"}},
+// sources are the indexed collections, by name.
+var sources = map[string]source{
+	"leads": {table: "lead_search", key: "lead", fields: []string{"company", "city", "postal_code"}},
 }
 
 // Collections are the names of the indexed collections (bind [Create],
 // [Update] and [Delete] to their Execute events).
-func Collections() []string { return []string{"leads", "lead_contacts"} }
+func Collections() []string { return []string{"leads"} }
 
 // Create indexes a new record, in the transaction of its insert.
 func Create(e *core.RecordEvent) error {
-	src := Sources[e.Record.Collection().Name]
+	src := sources[e.Record.Collection().Name]
 	return inTx(e, func(db dbx.Builder) error {
 		if err := e.Next(); err != nil {
 			return err
@@ -36,7 +35,7 @@ func Create(e *core.RecordEvent) error {
 // Update re-indexes a record whose indexed texts change, in the
 // transaction of its update.
 func Update(e *core.RecordEvent) error {
-	src := Sources[e.Record.Collection().Name]
+	src := sources[e.Record.Collection().Name]
 	if !changed(src, e.Record) {
 		return e.Next()
 	}
@@ -51,7 +50,7 @@ func Update(e *core.RecordEvent) error {
 // Delete removes a record from the index, in the transaction of its
 // deletion.
 func Delete(e *core.RecordEvent) error {
-	src := Sources[e.Record.Collection().Name]
+	src := sources[e.Record.Collection().Name]
 	return inTx(e, func(db dbx.Builder) error {
 		if err := e.Next(); err != nil {
 			return err
@@ -117,8 +116,6 @@ func inTx(e *core.RecordEvent, f func(db dbx.Builder) error) error {
 func RebuildSQL() []string {
 	return []string{
 		"DELETE FROM lead_search",
-		"DELETE FROM contact_search",
 		"INSERT INTO lead_search (lead, company, city, postal_code) SELECT id, company, city, postal_code FROM leads",
-		"INSERT INTO contact_search (contact, email, first_name, last_name) SELECT id, email, first_name, last_name FROM lead_contacts",
 	}
 }
