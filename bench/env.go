@@ -46,6 +46,9 @@ type Env struct {
 	Admin       Account
 	Integration Account
 
+	terms   []string // the searched company names (searchTerms)
+	indexed bool     // the data dir has the search index (searchTerms)
+
 	writeDB *sql.DB // the single write connection (PocketBase's nonconcurrent pool)
 	seq     atomic.Int64
 }
@@ -176,6 +179,7 @@ func (e *Env) cleanup(like string) error {
 	}
 	sel := "(SELECT id FROM leads WHERE source_ref LIKE ?)"
 	for _, q := range []string{
+		"DELETE FROM lead_search WHERE lead IN " + sel,
 		"DELETE FROM lead_contacts WHERE lead IN " + sel,
 		"DELETE FROM lead_offers WHERE lead IN " + sel,
 		"DELETE FROM activities WHERE lead IN " + sel,

@@ -51,7 +51,7 @@ func (e *Env) ExplainREST(s ListScenario) ([]Plan, error) {
 		}
 		plans = append(plans, pl)
 	}
-	q, p := s.raw(s.account(0))
+	q, p := s.rawOf(0)
 	pl, err := e.explain(q, p)
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"github.com/relais/relais/demo"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/reports"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // Password is shared by every bench account (bench data only).
@@ -280,12 +281,15 @@ func (g *generator) loadLeads() error {
 	return nil
 }
 
-// finishLoad computes the report rollups of the rows written by raw SQL in
-// one pass, and checkpoints the WAL so that the data dir is left as a
+// finishLoad computes the report rollups and the search index of the rows
+// written by raw SQL in one pass each, and checkpoints the WAL so that the data dir is left as a
 // long-running one is (the next writes would otherwise checkpoint the load
 // piecemeal).
 func finishLoad(ctx context.Context, conn *sql.Conn) error {
 	if err := execConn(ctx, conn, append(reports.RollupInstallSQL(), reports.RollupRebuildSQL()...)); err != nil {
+		return err
+	}
+	if err := execConn(ctx, conn, textindex.RebuildSQL()); err != nil {
 		return err
 	}
 	_, err := conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")

@@ -20,7 +20,11 @@ type ListScenario struct {
 	accounts []Account
 	url      func(a Account) string
 	raw      func(a Account) (string, dbx.Params)
-	env      *Env
+	// urlAt and rawAt, when set, replace url and raw: the request and its
+	// raw SQL depend on the iteration (the searches).
+	urlAt func(i int) string
+	rawAt func(i int) (string, dbx.Params)
+	env   *Env
 }
 
 // PageSize is the page of every list scenario (the partner page cap).
@@ -143,27 +147,42 @@ func (e *Env) ListScenarios() []ListScenario {
 
 func (s ListScenario) account(i int) Account { return s.accounts[i%len(s.accounts)] }
 
-func (s ListScenario) get(a Account) ([]byte, error) {
+func (s ListScenario) urlOf(i int) string {
+	if s.urlAt != nil {
+		return s.urlAt(i)
+	}
+	return s.url(s.account(i))
+}
+
+func (s ListScenario) rawOf(i int) (string, dbx.Params) {
+	if s.rawAt != nil {
+		return s.rawAt(i)
+	}
+	return s.raw(s.account(i))
+}
+
+func (s ListScenario) get(i int) ([]byte, error) {
 	c := s.client
 	if c == nil {
 		c = s.env.Client
 	}
+	a, u := s.account(i), s.urlOf(i)
 	if s.ui {
-		st, body := c.Page(s.url(a), a.Token)
-		return body, expect(st, http.StatusOK, body, "GET "+s.url(a))
+		st, body := c.Page(u, a.Token)
+		return body, expect(st, http.StatusOK, body, "GET "+u)
 	}
-	return getWith(c, s.url(a), a)
+	return getWith(c, u, a)
 }
 
 // REST reads the page of the i-th account through the API.
 func (s ListScenario) REST(i int) error {
-	_, err := s.get(s.account(i))
+	_, err := s.get(i)
 	return err
 }
 
 // Raw reads the same page by raw SQL.
 func (s ListScenario) Raw(i int) error {
-	q, p := s.raw(s.account(i))
+	q, p := s.rawOf(i)
 	rows := []dbx.NullStringMap{}
 	return s.env.App.DB().NewQuery(q).Bind(p).All(&rows)
 }
@@ -173,12 +192,12 @@ func (s ListScenario) Raw(i int) error {
 // returns the number of rows on the page.
 func (s ListScenario) Check(i int) (int, error) {
 	a := s.account(i)
-	body, err := s.get(a)
+	body, err := s.get(i)
 	if err != nil {
 		return 0, err
 	}
 	if s.ui {
-		return s.checkPage(a, body)
+		return s.checkPage(i, body)
 	}
 	var page struct {
 		Items []struct {
@@ -189,7 +208,7 @@ func (s ListScenario) Check(i int) (int, error) {
 	if err := json.Unmarshal(body, &page); err != nil {
 		return 0, err
 	}
-	q, p := s.raw(a)
+	q, p := s.rawOf(i)
 	rows := []dbx.NullStringMap{}
 	if err := s.env.App.DB().NewQuery(q).Bind(p).All(&rows); err != nil {
 		return 0, err
@@ -212,9 +231,11 @@ func (s ListScenario) Check(i int) (int, error) {
 	return len(got), nil
 }
 
-// checkPage verifies that a web UI page links every lead of the raw page.
-func (s ListScenario) checkPage(a Account, body []byte) (int, error) {
-	q, p := s.raw(a)
+// checkPage verifies that a web UI page links every lead of the raw page
+// and, when the raw SQL counts, shows its total.
+func (s ListScenario) checkPage(i int, body []byte) (int, error) {
+	a := s.account(i)
+	q, p := s.rawOf(i)
 	rows := []dbx.NullStringMap{}
 	if err := s.env.App.DB().NewQuery(q).Bind(p).All(&rows); err != nil {
 		return 0, err
@@ -227,5 +248,26 @@ func (s ListScenario) checkPage(a Account, body []byte) (int, error) {
 	if n := bytes.Count(body, []byte(`<a href="/leads/`)); n < len(rows) {
 		return 0, fmt.Errorf("%s as %s: %d lead links on the page, %d rows by raw SQL", s.Name, a.Email, n, len(rows))
 	}
+	if len(rows) > 0 {
+		if t, ok := rows[0]["total"]; ok && pageTotal(body) != t.String {
+			return 0, fmt.Errorf("%s as %s: the page shows a total of %q, raw COUNT %s", s.Name, a.Email, pageTotal(body), t.String)
+		}
+	}
 	return len(rows), nil
+}
+
+// pageTotal is the digits of the leads page's total ("1 234 leads" → "1234").
+func pageTotal(body []byte) string {
+	_, rest, ok := bytes.Cut(body, []byte(`id="leads-total">`))
+	if !ok {
+		return ""
+	}
+	text, _, _ := bytes.Cut(rest, []byte("<"))
+	var digits []byte
+	for _, c := range text {
+		if c >= '0' && c <= '9' {
+			digits = append(digits, c)
+		}
+	}
+	return string(digits)
 }

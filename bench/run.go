@@ -65,7 +65,7 @@ type RunOptions struct {
 }
 
 // Groups are the groups of figures RunOptions.Only selects from.
-var Groups = []string{"lists", "ingest", "batch", "accept", "reports", "process"}
+var Groups = []string{"lists", "search", "ingest", "batch", "accept", "reports", "process"}
 
 func (o RunOptions) runs(group string) bool {
 	return len(o.Only) == 0 || slices.Contains(o.Only, group)
@@ -192,6 +192,10 @@ func Run(e *Env, o RunOptions) (figs []Figure, err error) {
 		figs = append(figs, f)
 	}
 
+	if figs, err = e.runSearch(figs, o); err != nil {
+		return figs, err
+	}
+
 	for _, assign := range []bool{false, true} {
 		if !o.runs("ingest") {
 			break
@@ -250,6 +254,29 @@ func Run(e *Env, o RunOptions) (figs []Figure, err error) {
 		return figs, err
 	}
 	return runProcess(figs, o, logf)
+}
+
+// runSearch measures the searches (target < 100 ms).
+func (e *Env) runSearch(figs []Figure, o RunOptions) ([]Figure, error) {
+	if !o.runs("search") {
+		return figs, nil
+	}
+	ss, err := e.SearchScenarios()
+	if err != nil {
+		return figs, err
+	}
+	for _, s := range ss {
+		fmt.Fprintf(o.Log, "  %s …\n", s.Name)
+		rest, raw, err := pair(o.Iterations, 0, s.REST, s.Raw)
+		if err != nil {
+			return figs, err
+		}
+		f := Figure{Name: s.Name, Unit: "ms", Value: ms(Median(rest)), P95: ms(Percentile(rest, 95)), Raw: ms(Median(raw)),
+			Target: "< 100 ms", Runs: len(rest)}
+		f.Met = met(f.Value < 100)
+		figs = append(figs, f)
+	}
+	return figs, nil
 }
 
 func (e *Env) runReports(figs []Figure, o RunOptions) ([]Figure, error) {

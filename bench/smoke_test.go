@@ -77,6 +77,20 @@ func TestSmoke(t *testing.T) {
 		}
 	})
 
+	t.Run("searches return the raw SQL page and total", func(t *testing.T) {
+		ss, err := e.SearchScenarios()
+		require.NoError(t, err)
+		for _, s := range ss {
+			rows := 0
+			for i := 0; i < 3; i++ {
+				n, err := s.Check(i)
+				require.NoError(t, err, s.Name)
+				rows += n
+			}
+			assert.Positive(t, rows, "%s returns rows", s.Name)
+		}
+	})
+
 	t.Run("ingest", func(t *testing.T) {
 		before := count(t, e, "SELECT COUNT(*) FROM leads")
 		for i := 0; i < 3; i++ {

@@ -141,6 +141,12 @@ func (e *Env) rawIngestTx(tx *sql.Tx, kind string, n int, assign bool) ([]string
 		return nil, err
 	}
 	defer key.Close()
+	// the search index of the lead (hooks/textindex)
+	leadText, err := prep("INSERT INTO lead_search (lead, company, city, postal_code) VALUES (?, '', 'Rennes', '35000')")
+	if err != nil {
+		return nil, err
+	}
+	defer leadText.Close()
 	a := &rawAuditor{tx: tx}
 	ids := make([]string, 0, n)
 	for i := 0; i < n; i++ {
@@ -167,6 +173,9 @@ func (e *Env) rawIngestTx(tx *sql.Tx, kind string, n int, assign bool) ([]string
 			return nil, err
 		}
 		if _, err := contact.Exec(newID(), id, email, phone, now, now); err != nil {
+			return nil, err
+		}
+		if _, err := leadText.Exec(id); err != nil {
 			return nil, err
 		}
 		for _, k := range ks {

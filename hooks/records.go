@@ -12,11 +12,14 @@ import (
 	"github.com/relais/relais/hooks/intake"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/hooks/webhooks"
+
+	"github.com/relais/relais/hooks/textindex"
 )
 
-// rollupPriority is 0: the rollups' handlers are the only Relais handlers of
-// the Execute events of leads and offers; they wrap PocketBase's own SQL
-// write (the end of the chain), so that they run in its transaction.
+// rollupPriority is 0: the rollups' and the search index's handlers are the
+// only Relais handlers of the Execute events of leads, contacts and offers;
+// they wrap PocketBase's own SQL write (the end of the chain), so that they
+// run in its transaction.
 const rollupPriority = 0
 
 // outboxPriority is 1: the webhook outbox handler of the leads' update
@@ -45,6 +48,13 @@ func bindRecords(app core.App) {
 	// the status events of an integration's leads, in the transaction of
 	// each lead update (webhooks outbox)
 	app.OnRecordUpdateExecute("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisWebhookOutbox", Priority: outboxPriority, Func: webhooks.LeadWritten})
+
+	// the search index, in the transaction of each lead and contact write
+	for _, name := range textindex.Collections() {
+		app.OnRecordCreateExecute(name).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisSearchIndex_" + name, Priority: rollupPriority, Func: textindex.Create})
+		app.OnRecordUpdateExecute(name).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisSearchIndex_" + name, Priority: rollupPriority, Func: textindex.Update})
+		app.OnRecordDeleteExecute(name).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisSearchIndex_" + name, Priority: rollupPriority, Func: textindex.Delete})
+	}
 
 	// a lead made ready is distributed right after the commit of its update
 	app.OnRecordAfterUpdateSuccess("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisDistributeReady", Func: distribution.LeadUpdated})

@@ -2,13 +2,15 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/access"
-	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/roles"
 )
 
 // leadsPage lists the leads the user may see ("my leads" for partners),
@@ -45,10 +47,15 @@ type statusLink struct {
 // list for the user (same ListRule), newest activity first.
 func (h *handlers) listLeads(e *core.RequestEvent) error {
 	s := sess(e)
-	p := &leadsPage{page: h.page(e, "leads", "leads.title"), Statuses: lifecycle.Statuses(), PageNo: pageParam(e)}
+	p := &leadsPage{page: h.page(e, "leads", "leads.title"), PageNo: pageParam(e)}
 	if s.kind == "partner" {
 		p.Title = p.T("leads.title_partner")
 	}
+	statuses, err := leadStatusesOf(e.App, s)
+	if err != nil {
+		return err
+	}
+	p.Statuses = statuses
 	perPage, err := leadsPerPage(e.App, s)
 	if err != nil {
 		return err
@@ -58,7 +65,7 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 		p.Sort, q.Sort = st, leadSorts[st]
 	}
 	where := []dbx.Expression{}
-	if st := e.Request.URL.Query().Get("status"); lifecycle.Valid(st) {
+	if st := e.Request.URL.Query().Get("status"); slices.Contains(p.Statuses, st) {
 		p.Status = st
 		where = append(where, dbx.HashExp{"leads.status": st})
 	}
@@ -102,6 +109,17 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 		p.Next = link(p.PageNo + 1)
 	}
 	return h.render(e, http.StatusOK, "leads", p)
+}
+
+// leadStatusesOf are the status filters of the user's leads list: the
+// statuses the role can see (policy.LeadStatusesFor, from its kind and its
+// read level on leads in the matrix).
+func leadStatusesOf(app core.App, s *session) ([]string, error) {
+	m, err := access.SharedMatrix(app)
+	if err != nil {
+		return nil, err
+	}
+	return policy.LeadStatusesFor(roles.Kind(s.kind), m.Cell(s.role, "leads").Read), nil
 }
 
 // leadsPerPage is the partner page cap of the settings for partner roles

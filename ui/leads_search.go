@@ -8,11 +8,14 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // Search of the leads list. The words of the search box are matched by a
 // server-built condition (access.ListQuery.Where, bound parameters) on the
-// lead's own visible fields — company, town, postal code — and, through
+// lead's own visible fields — company, town, postal code, through the
+// full-text index (hooks/textindex: any part of the text, without case or
+// accents; a LIKE for words shorter than a trigram) — and, through
 // the rule-aware read path on lead_contacts, on the contact's e-mail and
 // name: a user matches a contact only when lead_contacts' rules let them
 // read it, so a partner never matches the contact of a lead it has not
@@ -32,18 +35,26 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 		return nil, nil
 	}
 	all := make([]dbx.Expression, 0, len(words))
-	for _, w := range words {
+	for i, w := range words {
+		ids, err := contactLeadIDs(app, auth, w)
+		if err != nil {
+			return nil, err
+		}
+		if textindex.Indexed(w) {
+			x, err := textindex.LeadWordOrIDs(w, i, ids)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, x)
+			continue
+		}
 		or := []dbx.Expression{
 			dbx.Like("leads.company", w),
 			dbx.Like("leads.city", w),
 			dbx.Like("leads.postal_code", w),
 		}
-		ids, err := contactLeadIDs(app, auth, w)
-		if err != nil {
-			return nil, err
-		}
 		if len(ids) > 0 {
-			or = append(or, dbx.In("leads.id", ids...))
+			or = append(or, dbx.In("leads.id", anys(ids)...))
 		}
 		all = append(all, dbx.Or(or...))
 	}
@@ -53,13 +64,13 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 // contactLeadIDs returns the leads whose contact auth may read (access.ListFor
 // on lead_contacts) and whose e-mail or name contains w; none when the
 // role may not list contacts at all.
-func contactLeadIDs(app core.App, auth *core.Record, w string) ([]any, error) {
+func contactLeadIDs(app core.App, auth *core.Record, w string) ([]string, error) {
 	where := dbx.Or(
 		dbx.Like("lead_contacts.email", w),
 		dbx.Like("lead_contacts.last_name", w),
 		dbx.Like("lead_contacts.first_name", w),
 	)
-	var ids []any
+	var ids []string
 	for page := 1; page <= maxContactPages; page++ {
 		recs, res, err := access.ListFor(app, auth, "lead_contacts", access.ListQuery{Where: where, Page: page, PerPage: access.MaxPerPage})
 		if errors.Is(err, domain.ErrForbidden) {
@@ -76,6 +87,15 @@ func contactLeadIDs(app core.App, auth *core.Record, w string) ([]any, error) {
 		}
 	}
 	return ids, nil
+}
+
+// anys converts strings for dbx.In.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // leadSorts are the sorts of the leads list (the lead's own visible

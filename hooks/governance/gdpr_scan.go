@@ -22,14 +22,29 @@ const (
 // (the list comes from sqlite_master, so tables added later are covered)
 // and counts, rewrites or deletes what it finds, per "table.column".
 func scanTables(db dbx.Builder, m *subjectMatcher, counts map[string]int, mode int) error {
-	var tables []string
-	if err := db.NewQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").Column(&tables); err != nil {
+	var tables []struct {
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	if err := db.NewQuery("SELECT name, COALESCE(sql, '') AS sql FROM sqlite_master WHERE type = 'table' ORDER BY name").All(&tables); err != nil {
 		return err
 	}
+	var virtual []string
 	for _, t := range tables {
+		if strings.HasPrefix(strings.ToUpper(t.SQL), "CREATE VIRTUAL TABLE") {
+			virtual = append(virtual, t.Name)
+		}
+	}
+	for _, tb := range tables {
+		t := tb.Name
 		if strings.HasPrefix(t, "rollup_") {
 			// derived figures (package reports): rebuilt from the offers
 			// after the scrub, never rewritten in place
+			continue
+		}
+		if derivedIndex(t, virtual) {
+			// a full-text index and its shadow tables (package textindex):
+			// they follow their content table's rows, which are scanned
 			continue
 		}
 		if mode == scrubMode && protectedTable(t) {
@@ -52,6 +67,17 @@ func scanTables(db dbx.Builder, m *subjectMatcher, counts map[string]int, mode i
 		}
 	}
 	return nil
+}
+
+// derivedIndex reports whether table t is a virtual table (a full-text
+// index) or one of its shadow tables (named after it).
+func derivedIndex(t string, virtual []string) bool {
+	for _, v := range virtual {
+		if t == v || strings.HasPrefix(t, v+"_") {
+			return true
+		}
+	}
+	return false
 }
 
 // scanColumn counts, rewrites or deletes the values of one column that

@@ -84,6 +84,14 @@ func AcceptedOrLaterStatuses() []string {
 	return []string{StatusAccepted, StatusContacted, StatusMeeting, StatusWon, StatusLost}
 }
 
+// PartnerStatuses returns the statuses of a lead while a partner holds it
+// (offered, accepted, contacted, meeting, won, lost), as a fresh slice:
+// the only statuses a partner-kind role ever sees (a lead going back to
+// the pool leaves its partner).
+func PartnerStatuses() []string {
+	return append(EntrustedStatuses(), StatusWon, StatusLost)
+}
+
 // ReleasedStatuses returns the statuses of a lead that no longer holds its
 // customer (lost, recycled), as a fresh slice. A lead in any other status
 // makes a new lead or a deal registration for the same customer a channel
