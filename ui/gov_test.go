@@ -270,6 +270,7 @@ func TestAdminCreatesAndRevokesGrantsOnThePage(t *testing.T) {
 // listed; dates are formatted in the reader's language.
 func TestAccessReviewCampaignOnThePage(t *testing.T) {
 	e := newEnv(t)
+	e.withoutReviewCampaigns()
 	su, err := e.app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
 	require.NoError(t, err)
 	placeholder := core.NewRecord(su)
@@ -338,6 +339,7 @@ func TestAccessReviewCampaignOnThePage(t *testing.T) {
 // then one who may succeeds.
 func TestGovernanceWriteRoutesPerRole(t *testing.T) {
 	e := newEnv(t)
+	e.withoutReviewCampaigns()
 	exportReq := e.fileRequest("teleop@demo.test", map[string]any{"kind": "export", "resource": "leads", "justification": "Appels"})
 	terrReq := e.fileRequest("sales@demo.test", map[string]any{"kind": "territory", "territory": e.managedTerritory(), "justification": "Renfort"})
 	admin := e.user("admin@demo.test")
@@ -429,4 +431,14 @@ func cloneForm(f url.Values) url.Values {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
+}
+
+// withoutReviewCampaigns removes the access-review campaign the demo opens
+// (with its decided lines), so that a test opens and decides its own.
+func (e *env) withoutReviewCampaigns() {
+	e.t.Helper()
+	for _, q := range []string{"DELETE FROM access_review_items", "DELETE FROM access_reviews"} {
+		_, err := e.app.DB().NewQuery(q).Execute()
+		require.NoError(e.t, err)
+	}
 }
