@@ -126,9 +126,5 @@ func (s *seeder) seedNotifications() error {
 		}
 		s.sum.Notifications++
 	}
-	// the admin has read the access requests' notifications: the
-	// administrator's header (the longest menu) has no room for an unread
-	// count at 1366 px
-	_, err := s.app.DB().NewQuery("UPDATE notifications SET read = 1 WHERE user = {:u}").Bind(dbx.Params{"u": s.internal["admin"].Id}).Execute()
-	return err
+	return nil
 }

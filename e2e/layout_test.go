@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/stretchr/testify/require"
 )
 
@@ -35,16 +37,53 @@ const measureNav = `(() => {
 		items: items.length, links: nav.querySelectorAll("a[href]").length, free: me.left - last};
 })()`
 
+// unreadBadge is the header's unread-notifications badge: shown (with a
+// size, inside the viewport, on the navigation's row) and the count it reads.
+type unreadBadge struct {
+	Visible bool `json:"visible"`
+	Count   int  `json:"count"`
+}
+
+const measureBadge = `(() => {
+	const b = document.querySelector("#unread-count"), nav = document.querySelector("nav.menu");
+	if (!b) return {visible: false, count: 0};
+	const r = b.getBoundingClientRect(), n = nav.getBoundingClientRect();
+	const visible = r.width > 0 && r.height > 0 && r.right <= window.innerWidth && r.top < n.bottom && r.bottom > n.top &&
+		getComputedStyle(b).visibility !== "hidden";
+	return {visible, count: parseInt(b.firstChild && b.firstChild.nodeType === 3 ? b.firstChild.textContent : "0", 10) || 0};
+})()`
+
+// ensureUnread gives the demo user at least one unread notification (the
+// demo seeds some for most roles), so the header carries its count.
+func (s *site) ensureUnread(t *testing.T, email string) {
+	t.Helper()
+	u, err := s.app.FindAuthRecordByEmail("users", email)
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, s.app.DB().NewQuery("SELECT COUNT(*) FROM notifications WHERE user = {:u} AND read = 0").
+		Bind(dbx.Params{"u": u.Id}).Row(&n))
+	if n == 0 {
+		require.NoError(t, notify.Send(s.app, u.Id, "lead_withdrawn", "", notify.Msg("lead_withdrawn", "lead", "Camping Les Dunes", "city", "Carnac")))
+	}
+}
+
 // TestNavigationFitsOneLineJourney: at 1366×768 every demo role's menu
 // (grouped drop-downs for the long ones) stays on one row next to the
-// user's corner, and a drop-down opens with the keyboard.
+// user's corner, which shows an unread count (one notification is sent to
+// a role the demo left without any), and a drop-down opens with the keyboard.
 func TestNavigationFitsOneLineJourney(t *testing.T) {
 	s := startSite(t)
 	b := browser(t)
 	for _, email := range demoRoles {
+		s.ensureUnread(t, email)
 		ctx := tab(t, b)
 		do(t, ctx, chromedp.EmulateViewport(1366, 768))
 		login(t, ctx, s, email)
+		// the unread count is shown, in the header, on the navigation's row
+		badge, err := chromedp.Run(ctx, chromedp.Evaluate[unreadBadge](measureBadge))
+		require.NoError(t, err)
+		require.True(t, badge.Visible, "%s: the unread badge is visible in the header", email)
+		require.Positive(t, badge.Count, "%s: the unread badge shows a count", email)
 		m, err := chromedp.Run(ctx, chromedp.Evaluate[navRow](measureNav))
 		require.NoError(t, err)
 		t.Logf("%s: %d top-level items, %d links, %.0f px free", email, m.Items, m.Links, m.Free)
