@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // Message is a notification's text before it is written in a language: a
@@ -76,4 +78,11 @@ func decodeMessage(raw string) (Message, bool) {
 		return Message{}, false
 	}
 	return m, true
+}
+
+// MessageID is the catalogue id of notification n's stored message ("" when
+// it has none): what the notification is about, for its link.
+func MessageID(n *core.Record) string {
+	m, _ := decodeMessage(n.GetString("message"))
+	return m.ID
 }
