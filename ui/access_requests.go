@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -11,7 +10,6 @@ import (
 
 	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
-	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
 	"github.com/relais/relais/hooks/writepath"
@@ -154,12 +152,9 @@ func (h *handlers) fileAccessRequest(e *core.RequestEvent) error {
 		body["resource"] = f.Resource
 	}
 	_, err := writepath.CreateFor(e.App, access.ByRequest(e), "access_requests", body)
-	var de *domain.Error
-	if err != nil && !errors.As(err, &de) {
-		return err
-	}
-	if de == nil && !isHX(e) {
-		return e.Redirect(http.StatusSeeOther, "/access-requests")
+	de, done, rerr := writeOutcome(e, err, "/access-requests")
+	if done {
+		return rerr
 	}
 	p, perr := h.requestsPage(e)
 	if perr != nil {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
-	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/governance"
 )
 
@@ -98,12 +96,9 @@ func (h *handlers) rejectRequest(e *core.RequestEvent) error {
 // htmx one, or a refusal, re-renders it with the message (on the
 // request's row for a refusal).
 func (h *handlers) decided(e *core.RequestEvent, id string, err error, flash, days, reason string) error {
-	var de *domain.Error
-	if err != nil && !errors.As(err, &de) {
-		return err
-	}
-	if de == nil && !isHX(e) {
-		return e.Redirect(http.StatusSeeOther, "/approvals")
+	de, done, rerr := writeOutcome(e, err, "/approvals")
+	if done {
+		return rerr
 	}
 	p, perr := h.approvalsPage(e)
 	if perr != nil {

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"errors"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/domain"
 )
@@ -25,4 +28,18 @@ func renamedField(err error, from, to string) error {
 		return err
 	}
 	return &domain.Error{Code: de.Code, Kind: de.Kind, Message: de.Message, Field: to}
+}
+
+// writeOutcome sorts the outcome of a form's write: an error that is not a
+// domain refusal is returned as is; a plain post that succeeded is
+// redirected to path; in both cases done is true. Otherwise the caller
+// re-renders its page, with de the refusal (nil after an htmx success).
+func writeOutcome(e *core.RequestEvent, err error, path string) (de *domain.Error, done bool, rerr error) {
+	if err != nil && !errors.As(err, &de) {
+		return nil, true, err
+	}
+	if de == nil && !isHX(e) {
+		return nil, true, e.Redirect(http.StatusSeeOther, path)
+	}
+	return de, false, nil
 }

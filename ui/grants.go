@@ -206,12 +206,9 @@ func (h *handlers) createGrant(e *core.RequestEvent) error {
 		Resource: e.Request.FormValue("resource"), Days: e.Request.FormValue("days"), Reason: strings.TrimSpace(e.Request.FormValue("reason")),
 	}
 	err := h.saveGrant(e, s, f)
-	var de *domain.Error
-	if err != nil && !errors.As(err, &de) {
-		return err
-	}
-	if de == nil && !isHX(e) {
-		return e.Redirect(http.StatusSeeOther, "/grants")
+	de, done, rerr := writeOutcome(e, err, "/grants")
+	if done {
+		return rerr
 	}
 	p, perr := h.grantsPage(e)
 	if perr != nil {
@@ -252,12 +249,9 @@ func (h *handlers) revokeGrant(e *core.RequestEvent) error {
 		return errNotFound
 	}
 	err := governance.RevokeGrant(e.App, access.ByRequest(e).Actor, e.Request.PathValue("id"), h.now())
-	var de *domain.Error
-	if err != nil && !errors.As(err, &de) {
-		return err
-	}
-	if de == nil && !isHX(e) {
-		return e.Redirect(http.StatusSeeOther, "/grants")
+	de, done, rerr := writeOutcome(e, err, "/grants")
+	if done {
+		return rerr
 	}
 	p, perr := h.grantsPage(e)
 	if perr != nil {

@@ -111,12 +111,9 @@ func (h *handlers) arbitrateLead(e *core.RequestEvent) error {
 	a := distribution.Arbitration{Action: e.Request.FormValue("action"), Partner: e.Request.FormValue("partner"),
 		Reason: strings.TrimSpace(e.Request.FormValue("reason"))}
 	_, err := distribution.Arbitrate(e.App, access.ByRequest(e), id, a)
-	var de *domain.Error
-	if err != nil && !errors.As(err, &de) {
-		return err
-	}
-	if de == nil && !isHX(e) {
-		return e.Redirect(http.StatusSeeOther, "/leads/"+id)
+	de, done, rerr := writeOutcome(e, err, "/leads/"+id)
+	if done {
+		return rerr
 	}
 	p, perr := h.leadPage(e, id)
 	if perr != nil {
