@@ -28,6 +28,7 @@ type leadPage struct {
 	CanQualify  bool
 	CanLog      bool
 	CanAccept   bool
+	CanICS      bool // the meeting's .ics is offered (agenda.go)
 	Colleagues  []option
 	Form        activityForm
 	StatusForm  statusForm
@@ -124,6 +125,7 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 	}
 	p.CanLog = s.caps.LogActivity
 	p.CanAccept = s.kind == "partner" && p.Lead.Status == "offered"
+	p.CanICS = canDownloadMeeting(s.kind, p.Lead)
 	if p.CanAccept {
 		if p.Colleagues, err = h.colleagues(s); err != nil {
 			return nil, err

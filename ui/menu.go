@@ -113,6 +113,7 @@ func menuFor(c caps) []menuItem {
 	}
 	add(c.Dashboard, "dashboard", "/dashboard")
 	add(c.Inbox, "inbox", "/inbox")
+	add(c.Inbox, "agenda", "/agenda")
 	add(c.Board, "board", "/board")
 	add(c.Pool, "pool", "/pool")
 	add(c.Accounts, "accounts", "/accounts")

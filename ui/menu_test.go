@@ -15,8 +15,8 @@ var menuLinkRe = regexp.MustCompile(`href="(/[a-z/-]+)"`)
 func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 	e := newEnv(t)
 	want := map[string][]string{
-		"installer001.sales@demo.test": {"/inbox", "/accounts", "/leads", "/registrations", "/opportunities", "/reports", "/documents", "/notifications"},
-		"installer001@demo.test":       {"/inbox", "/accounts", "/leads", "/team", "/registrations", "/opportunities", "/figures", "/reports", "/certificates", "/documents", "/notifications"},
+		"installer001.sales@demo.test": {"/inbox", "/agenda", "/accounts", "/leads", "/registrations", "/opportunities", "/reports", "/documents", "/notifications"},
+		"installer001@demo.test":       {"/inbox", "/agenda", "/accounts", "/leads", "/team", "/registrations", "/opportunities", "/figures", "/reports", "/certificates", "/documents", "/notifications"},
 		"teleop@demo.test":             {"/pool", "/leads", "/leads/new", "/reports", "/documents", "/notifications"},
 		"manager.ouest@demo.test": {"/board", "/accounts", "/leads", "/conflicts", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals",
 			"/documents", "/notifications"},

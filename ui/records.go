@@ -32,6 +32,11 @@ type leadView struct {
 	Private bool
 	Name    string
 
+	// the meeting the lead source booked: its date and town (the street
+	// and the person to meet are in the contact, contactView)
+	AppointmentAt                          types.DateTime
+	AppointmentPostalCode, AppointmentCity string
+
 	// internal roles only
 	Internal                      bool
 	Source, SourceRef, Campaign   string
@@ -49,6 +54,8 @@ func newLeadView(s *session, r *core.Record) leadView {
 		AcceptBy: r.GetDateTime("accept_by"), AcceptedAt: r.GetDateTime("accepted_at"), MeetingAt: r.GetDateTime("meeting_at"),
 		ClosedAt: r.GetDateTime("closed_at"), PartnerID: r.GetString("partner"), AssigneeID: r.GetString("assignee"),
 		TerritoryID: r.GetString("territory"), Private: r.GetBool("private"),
+		AppointmentAt: r.GetDateTime("appointment_at"), AppointmentPostalCode: r.GetString("appointment_postal_code"),
+		AppointmentCity: r.GetString("appointment_city"),
 	}
 	if s != nil && s.kind == "internal" {
 		v.Internal = true
@@ -151,6 +158,7 @@ func (h *handlers) names(s *session, collection string, ids []string) (map[strin
 // acceptance: the lead_contacts rules decide, not this code).
 type contactView struct {
 	FirstName, LastName, Title, Email, Phone, Mobile string
+	AppointmentStreet, AppointmentWith               string // the booked meeting's street and person to meet
 }
 
 // contactOf reads the contact of a lead through the read path; nil when
@@ -167,6 +175,7 @@ func (h *handlers) contactOf(s *session, leadID string) (*contactView, error) {
 	return &contactView{
 		FirstName: r.GetString("first_name"), LastName: r.GetString("last_name"), Title: r.GetString("title"),
 		Email: r.GetString("email"), Phone: r.GetString("phone"), Mobile: r.GetString("mobile"),
+		AppointmentStreet: r.GetString("appointment_street"), AppointmentWith: r.GetString("appointment_with"),
 	}, nil
 }
 

@@ -50,6 +50,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	leads.POST("/leads/{id}/status", h.changeStatus)
 	leads.POST("/leads/{id}/reassign", h.reassignLead)
 	leads.GET("/leads/{id}/recordings/{activity}", h.playRecording)
+	leads.GET("/agenda/{id}/meeting.ics", h.meetingICS) // agenda.Downloadable: accepted by the reader's partner
 	leads.POST("/leads/{id}/activities", h.logActivity).Bind(h.mwNeed("LogActivity", func(c caps) bool { return c.LogActivity }))
 
 	// Customer accounts: list, page, create and edit, contacts, and an
@@ -93,6 +94,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	portal.GET("/inbox/{id}/countdown", h.countdown)
 	portal.POST("/leads/{id}/accept", h.acceptLead)
 	portal.POST("/leads/{id}/decline", h.declineLead)
+	portal.GET("/agenda", h.agendaWeek) // the partner's meetings, by week
 
 	// A partner company's own figures (partner managers).
 	figures := ui.Group("").Bind(h.mwNeed("Figures", func(c caps) bool { return c.Figures }))

@@ -33,6 +33,7 @@ var viewNames = []string{
 	"dashboard", "report_partners", "report_charts", "report_map", "help", "certificates",
 	"integrations", "integration_deliveries",
 	"conflicts",
+	"agenda",
 }
 
 // baseViews are the template files every view is parsed with: the page

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks/agenda"
 	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/governance"
@@ -30,7 +31,8 @@ func sampleData(t *testing.T, view string) viewData {
 	p := &page{locale: tr.locale("en"), UserID: "u1", UserName: "Ada", Role: "admin", Kind: "internal", CSRF: "tok", Now: time.Now(),
 		Menu: menuFor(caps{Leads: true, Board: true, Matrix: true}), Active: "leads", Flash: "hello",
 		Caps: caps{Notifications: true}, Unread: 2}
-	l := leadView{ID: "l1", Company: "ACME", Status: "offered", Segment: "farm", Internal: true, Held: true, ConflictKind: "lead"}
+	l := leadView{ID: "l1", Company: "ACME", Status: "offered", Segment: "farm", Internal: true, Held: true, ConflictKind: "lead",
+		AppointmentAt: types.NowDateTime(), AppointmentPostalCode: "35000", AppointmentCity: "Rennes"}
 	switch view {
 	case "login":
 		return &loginPage{page: p, Error: "no"}
@@ -49,7 +51,7 @@ func sampleData(t *testing.T, view string) viewData {
 	case "leads":
 		return &leadsPage{page: p, Leads: []leadView{l}, Statuses: []string{"new"}, PageNo: 2, Prev: "/leads?page=1", Next: "/leads?page=3"}
 	case "lead":
-		return &leadPage{page: p, Lead: l, Contact: &contactView{Email: "a@b.c"}, Activities: []activityView{{Kind: "call", Internal: true, Recording: "a1"}},
+		return &leadPage{page: p, Lead: l, Contact: &contactView{Email: "a@b.c", AppointmentStreet: "1 rue X", AppointmentWith: "Anne"}, CanICS: true, Activities: []activityView{{Kind: "call", Internal: true, Recording: "a1"}},
 			Reassign: &reassignForm{Partners: []option{{"p", "P"}}, Partner: "p", Reason: "r", Error: "x"}, Deal: &leadDeal{CanOpen: true, Error: "x"},
 			Offers: []offerView{{Partner: "P"}}, Terms: []termsView{{Margin: 20}}, Targets: []string{"won"}, CanQualify: true, CanLog: true, CanAccept: true,
 			Colleagues: []option{{"u", "U"}}, Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
@@ -138,6 +140,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return sampleAccounts(p, view)
 	case "registrations", "opportunities", "opportunity":
 		return sampleDeals(p, view)
+	case "agenda":
+		return sampleAgenda(p)
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil
@@ -268,4 +272,15 @@ func TestLocaleFormatsNumbersAndDates(t *testing.T) {
 	assert.Equal(t, "Offers", en.T("inbox.title"))
 	assert.Equal(t, "Mark all 3 as read", en.T("notifications.read_all", "Count", 3))
 	assert.Equal(t, "Marquer 1 comme lue", fr.T("notifications.read_all", "Count", 1))
+}
+
+// sampleAgenda is a week with a booked meeting of an offered lead and an
+// accepted one's, one on a day that is today.
+func sampleAgenda(p *page) *agendaPage {
+	now := time.Now()
+	start := weekStart(now, time.UTC)
+	m := agenda.Meeting{LeadID: "l1", At: now, Booked: true, Status: "offered", Company: "ACME", PostalCode: "35000", City: "Rennes"}
+	m2 := agenda.Meeting{LeadID: "l2", At: now, Status: "accepted", Private: true, Name: "Anne", Street: "1 rue X", With: "Anne", Accepted: true}
+	return &agendaPage{page: p, Start: start, End: start.AddDate(0, 0, 6), Prev: "2026-01-01", Next: "2026-01-15", ThisWeek: "2026-01-08", Count: 2,
+		Days: []agendaDay{{Key: "k", Date: now, Today: true, Meetings: []agendaItem{{Meeting: m, Lead: leadView{ID: "l1", Company: "ACME"}}, {Meeting: m2, Lead: leadView{ID: "l2", Private: true, Name: "Anne"}}}}, {Key: "k2", Date: now}}}
 }

@@ -297,7 +297,8 @@ func protectedTable(name string) bool {
 // transaction with its gdpr.erase audit entry:
 //
 //   - lead_contacts and contacts holding the e-mail lose every contact
-//     field (names, title, e-mail, phones); the subject's private-customer
+//     field (names, title, e-mail, phones, a booked meeting's street and
+//     person to meet); the subject's private-customer
 //     leads keep an empty company;
 //   - every other Relais table is scanned: text mentioning the e-mail, one
 //     of the subject's phone numbers (any usual notation) or its name as a
@@ -328,7 +329,8 @@ func GDPRErase(app core.App, by audit.Actor, email string, now time.Time) (*Eras
 		}
 		match = s.match
 		for _, r := range s.leadContacts {
-			for _, f := range []string{"first_name", "title", "email", "phone", "mobile"} {
+			// the meeting's street and the person to meet are the subject's too
+			for _, f := range []string{"first_name", "title", "email", "phone", "mobile", "appointment_street", "appointment_with"} {
 				r.Set(f, "")
 			}
 			r.Set("last_name", erasedName)

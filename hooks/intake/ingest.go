@@ -49,6 +49,12 @@ type IngestInput struct {
 	Consent        bool          `json:"consent"`
 	Private        bool          `json:"private"` // a private customer's: the name goes in Contact, not Company
 	Contact        *ContactInput `json:"contact"`
+	// Appointment is the meeting the source booked, CallReport the report
+	// of its call (appointment.go).
+	Appointment *AppointmentInput `json:"appointment"`
+	CallReport  string            `json:"call_report"`
+
+	appointment *Appointment // checked by normalizeAppointment
 }
 
 // IngestResult tells what Ingest did.
@@ -70,7 +76,7 @@ var (
 // (the first one, in the order of the steps).
 func (in *IngestInput) normalize() error {
 	in.Company = strings.TrimSpace(in.Company)
-	for _, step := range []func() error{in.checkTexts, in.separatePrivateName, in.normalizeSource, in.checkValues, in.normalizePlace, in.normalizeDetails, in.normalizeContact} {
+	for _, step := range []func() error{in.checkTexts, in.separatePrivateName, in.normalizeSource, in.checkValues, in.normalizePlace, in.normalizeDetails, in.normalizeContact, in.normalizeAppointment} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -366,6 +372,9 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 	if err != nil {
 		return IngestResult{}, err
 	}
+	if contact, err = setAppointment(tx, lead, contact, in.appointment); err != nil {
+		return IngestResult{}, err
+	}
 	if err := tx.Validate(lead); err != nil {
 		return IngestResult{}, fieldcheck.AsDomain(err)
 	}
@@ -383,11 +392,22 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 	if err := SaveKeys(tx, "lead", lead.Id, "", keys); err != nil {
 		return IngestResult{}, err
 	}
+	report, err := saveCallReport(tx, lead.Id, creator, in.CallReport)
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("call_report: %w", err)
+	}
 	// a private customer's name is never in the log (the lead holds none)
 	changes := map[string]any{"company": in.Company, "private": in.Private, "source": in.Source, "source_ref": in.SourceRef, "territory": lead.GetString("territory"),
 		"department": dept, "score": score, "status": status, "held": conflict != nil}
 	if conflict != nil {
 		changes["conflict"] = map[string]any{"kind": conflict.Kind, "record": conflict.Record}
+	}
+	if in.appointment != nil {
+		// the date and town only: the street and the person are contact details
+		changes["appointment_at"] = in.appointment.At
+	}
+	if report != "" {
+		changes["call_report"] = report
 	}
 	if err := audit.Append(tx, actor, "lead.ingest", "leads", lead.Id, changes); err != nil {
 		return IngestResult{}, err

@@ -114,7 +114,7 @@ func specs() map[string]spec {
 				All:       "",
 			},
 			immutable:       []string{"lead"},
-			partnerWritable: []string{"first_name", "last_name", "title", "email", "phone", "mobile"},
+			partnerWritable: []string{"first_name", "last_name", "title", "email", "phone", "mobile", "appointment_street", "appointment_with"},
 		},
 		"deal_terms": {
 			scopes: map[Level]string{
