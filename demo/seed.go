@@ -183,6 +183,7 @@ func (s *seeder) run() error {
 		s.seedNotifications, // governance.go
 		s.seedTeamDocuments, // teams.go: the partners' documents
 		s.seedCertificates,  // cert18.go: installers' certificates
+		s.seedAppointments,  // appt.go: meetings booked by the lead source
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
