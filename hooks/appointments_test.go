@@ -9,6 +9,9 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/governance"
 )
 
 // The canaries of a booked meeting: the street and the person to meet are
@@ -241,4 +244,16 @@ func TestTeleoperatorReadsThePoolLeadsCallReport(t *testing.T) {
 	assert.Contains(t, res.Body, apptReport)
 	// and a partner never, whatever it filters
 	noAppointmentSecret(t, "partner", w.client.Do(http.MethodGet, url("activities")+"?filter="+urlQuery("kind='call'"), w.tokens["partner_manager"], nil).Body)
+}
+
+// A GDPR erasure of the contact clears the booked meeting's street and
+// person with the other contact fields.
+func TestGDPREraseClearsTheAppointmentsContactDetails(t *testing.T) {
+	w := newWorld(t)
+	b, _ := apptBody("APPT-GDPR", 40)
+	res := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["integration"], b)
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	_, err := governance.GDPRErase(w.app, audit.SystemActor("test"), "jeanne@fournil.fr", time.Now())
+	require.NoError(t, err)
+	assert.Zero(t, countRows(t, w, "SELECT COUNT(*) FROM lead_contacts WHERE appointment_street != '' OR appointment_with != ''"))
 }
