@@ -104,9 +104,10 @@ func ParseAppointmentAt(s string) (time.Time, error) {
 // CheckAppointment checks an appointment at now for a lead of country
 // whose postal code and city are given (the place's defaults): a date in
 // the future, at most MaxAppointmentAhead ahead, a French postal code in
-// France, clean texts within their sizes. nil is no appointment.
+// France, clean texts within their sizes. nil or an empty appointment (a
+// multipart body's binder allocates one) is no appointment.
 func CheckAppointment(a *AppointmentInput, country, postalCode, city string, now time.Time) (*Appointment, error) {
-	if a == nil {
+	if a == nil || (a.At == "" && a.With == "" && (a.Place == nil || *a.Place == PlaceInput{})) {
 		return nil, nil
 	}
 	at, err := ParseAppointmentAt(a.At)
