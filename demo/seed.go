@@ -183,6 +183,7 @@ func (s *seeder) run() error {
 		s.seedNotifications, // governance.go
 		s.seedTeamDocuments, // teams.go: the partners' documents
 		s.seedCertificates,  // cert18.go: installers' certificates
+		s.seedROI,           // roi.go: campaign sources and budgets
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -17,6 +17,7 @@ var menuGroupOf = map[string]string{
 	"team":         "leads", // a partner manager's salespeople, who work its leads
 	"certificates": "network",
 	"integrations": "admin",
+	"roi":          "reports", "campaigns": "admin", "cert_rules": "network",
 }
 
 // menuEntry is one top-level entry of the navigation: a link (Items has one
