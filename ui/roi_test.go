@@ -14,7 +14,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks/assign"
+	"github.com/relais/relais/hooks/campaigns"
+	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/governance"
+	"github.com/relais/relais/hooks/policy"
+	"github.com/relais/relais/hooks/reportcalc"
 	"github.com/relais/relais/hooks/reports"
 )
 
@@ -173,4 +178,28 @@ func TestROICSVNeedsTheExportRightAndIsAudited(t *testing.T) {
 	require.NoError(t, err, "the download is audited with its grant")
 	b.get("/reports/roi")
 	assert.Equal(t, http.StatusForbidden, b.post("/reports/roi.csv", nil).Status, "single use")
+}
+
+// sampleROI is the sample data of the views of this file's pages
+// (TestEveryViewRenders).
+func sampleROI(p *page, view string) viewData {
+	switch view {
+	case "campaigns":
+		return &campaignsPage{page: p, Rows: []campaignRow{{ID: "c", Name: "C", Source: "web", Channel: "event", Budget: 10}},
+			Form: campaigns.Input{Name: "C", Source: "web"}, EditID: "c", Channels: campaigns.Channels, Sources: campaigns.Sources, Error: "x", Field: "name"}
+	case "cert_rules":
+		return &certRulesPage{page: p, Rows: []certRuleRow{{Index: 0, Segments: []string{"farm"}, Keywords: "pv", Kinds: []string{"other"}}, {Index: 1}},
+			Segments: certificates.RuleSegments, Kinds: assign.CertificateKinds(), Error: "x", Field: "kinds"}
+	}
+	rp := &reportPage{page: p, Tab: "roi", Scope: reports.Scope{Level: policy.All, Internal: true}, Internal: true}
+	row := reports.ROIRow{Key: "web", Name: "web", ROICounts: reportcalc.ROICounts{Leads: 3, Offered: 2, Accepted: 1, Won: 1, WonAfter: 1, Revenue: 10},
+		ROIFigures: reportcalc.ROIFigures{AcceptancePct: 50, ConversionPct: 100, Cost: 5, HasCost: true, CostPerWon: 5, CostPerWonOK: true}}
+	camp := row
+	camp.Key, camp.Name = "c", "C"
+	none := reports.ROIRow{ROICounts: reportcalc.ROICounts{Leads: 1}}
+	per, _ := parseROIPeriod(url.Values{}, time.Now())
+	pg := &roiPage{reportPage: rp, Period: per, Presets: roiPeriods, CanCSV: true,
+		Rep: reports.ROIReport{BySource: []reports.ROIRow{row, none}, ByCampaign: []reports.ROIRow{camp, none}, Total: row}}
+	pg.bars()
+	return pg
 }

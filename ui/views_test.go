@@ -138,6 +138,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return sampleAccounts(p, view)
 	case "registrations", "opportunities", "opportunity":
 		return sampleDeals(p, view)
+	case "roi", "campaigns", "cert_rules":
+		return sampleROI(p, view)
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil
