@@ -10,8 +10,10 @@ import (
 // written), so that a source's cost is the budget of its campaigns. The
 // campaigns' rules stay those of the matrix (partner roles: none; admins
 // write). The report reads the leads created in a period grouped by source
-// and campaign: idx_leads_roi covers that query, so that it reads the
-// index alone, without the table's rows.
+// and campaign: idx_leads_roi covers that query in its group order, so
+// that it reads the index alone, without the table's rows and without
+// sorting them (led by the period's date, the index made SQLite sort a
+// million rows for the GROUP BY: three times the CPU at 1M leads).
 func init() {
 	m.Register(func(app core.App) error {
 		c, err := app.FindCollectionByNameOrId("campaigns")
@@ -26,7 +28,7 @@ func init() {
 		if err != nil {
 			return err
 		}
-		leads.AddIndex("idx_leads_roi", false, "created, source, campaign, status, offers_count, offered_at, accepted_at, won_amount", "")
+		leads.AddIndex("idx_leads_roi", false, "source, campaign, created, status, offers_count, offered_at, accepted_at, won_amount", "")
 		return app.Save(leads)
 	}, func(app core.App) error {
 		leads, err := app.FindCollectionByNameOrId("leads")
