@@ -65,7 +65,7 @@ type RunOptions struct {
 }
 
 // Groups are the groups of figures RunOptions.Only selects from.
-var Groups = []string{"lists", "search", "ingest", "batch", "accept", "reports", "process"}
+var Groups = []string{"lists", "search", "ingest", "batch", "accept", "reports", "process", "roi"}
 
 func (o RunOptions) runs(group string) bool {
 	return len(o.Only) == 0 || slices.Contains(o.Only, group)
@@ -192,6 +192,9 @@ func Run(e *Env, o RunOptions) (figs []Figure, err error) {
 		figs = append(figs, f)
 	}
 
+	if figs, err = e.runROI(figs, o); err != nil {
+		return figs, err
+	}
 	if figs, err = e.runSearch(figs, o); err != nil {
 		return figs, err
 	}

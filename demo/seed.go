@@ -184,6 +184,7 @@ func (s *seeder) run() error {
 		s.seedTeamDocuments, // teams.go: the partners' documents
 		s.seedCertificates,  // cert18.go: installers' certificates
 		s.seedAppointments,  // appt.go: meetings booked by the lead source
+		s.seedROI,           // roi.go: campaign sources and budgets
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

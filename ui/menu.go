@@ -48,6 +48,9 @@ type caps struct {
 	DecideDeals                    bool // decide registrations and validate wins (opportunities update territory or all)
 	OpenDeal                       bool // open an opportunity from a worked lead (opportunities create)
 	Certificates                   bool // a partner's own certificates (partners update org)
+	ROI                            bool // the ROI report by source and campaign (internal, reports read all)
+	Campaigns                      bool // the campaigns and their budgets (internal, campaigns create)
+	CertRules                      bool // which leads need which certificate (the admin role)
 }
 
 func capsOf(role, kind string, cells []policy.Cell) caps {
@@ -68,6 +71,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 	c.Documents = kind != "integration" && read("documents") != "" && read("documents") != "none"
 	c.Reports = reportsAllowed(read("reports"), kind)
 	c.Dashboard = c.Reports && kind == "internal" && read("reports") == "all"
+	c.ROI = c.Dashboard
 	c.Accounts = kind != "integration" && read("accounts") != "" && read("accounts") != "none"
 	c.CreateAccounts = c.Accounts && create["accounts"]
 	dealCaps(&c, kind, read("opportunities"), update("opportunities"), create["opportunities"])
@@ -91,6 +95,8 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 		c.Grants = role == roles.Admin
 		c.Approvals = role == roles.Admin || role == roles.ChannelManager
 		c.Integrations = role == roles.Admin
+		c.Campaigns = create["campaigns"]
+		c.CertRules = role == roles.Admin
 		c.Audit = read("audit_log") != "" && read("audit_log") != "none"
 		c.Book = c.Accounts && read("opportunities") == "own"
 		c.NewLead = create["leads"]
@@ -126,15 +132,18 @@ func menuFor(c caps) []menuItem {
 	add(c.Deals, "opportunities", "/opportunities")
 	add(c.Figures, "figures", "/figures")
 	add(c.Reports, "reports", "/reports")
+	add(c.ROI, "roi", "/reports/roi")
 	add(c.Partners, "partners", "/partners")
 	add(c.Users, "users", "/users")
 	add(c.Approvals, "approvals", "/approvals")
+	add(c.CertRules, "cert_rules", "/certificate-rules")
 	add(c.Matrix, "matrix", "/matrix")
 	add(c.Audit, "audit", "/audit")
 	add(c.AccessReview, "access_review", "/access-review")
 	add(c.Grants, "grants", "/grants")
 	add(c.Certificates, "certificates", "/certificates")
 	add(c.Integrations, "integrations", "/integrations")
+	add(c.Campaigns, "campaigns", "/campaigns")
 	add(c.Documents, "documents", "/documents")
 	add(c.Notifications, "notifications", "/notifications")
 	return m

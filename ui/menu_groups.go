@@ -18,6 +18,7 @@ var menuGroupOf = map[string]string{
 	"certificates": "network",
 	"integrations": "admin",
 	"agenda":       "leads", // a partner's meetings
+	"roi":          "reports", "campaigns": "admin", "cert_rules": "network",
 }
 
 // menuEntry is one top-level entry of the navigation: a link (Items has one

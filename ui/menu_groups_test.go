@@ -75,7 +75,7 @@ func TestTheGroupedMenuPerRole(t *testing.T) {
 	e := newEnv(t)
 	want := map[string]int{ // drop-downs per role
 		"installer001.sales@demo.test": 1, "installer001@demo.test": 2, "teleop@demo.test": 0,
-		"manager.ouest@demo.test": 2, "sales@demo.test": 1, "admin@demo.test": 3, "api@demo.test": 0,
+		"manager.ouest@demo.test": 2, "sales@demo.test": 1, "admin@demo.test": 4, "api@demo.test": 0,
 	}
 	for email, groups := range want {
 		b := e.signedIn(email)

@@ -21,8 +21,8 @@ func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 		"manager.ouest@demo.test": {"/board", "/accounts", "/leads", "/conflicts", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals",
 			"/documents", "/notifications"},
 		"sales@demo.test": {"/accounts", "/leads", "/leads/new", "/opportunities", "/reports", "/partners", "/documents", "/notifications"},
-		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/conflicts", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/partners", "/users", "/approvals", "/matrix", "/audit",
-			"/access-review", "/grants", "/integrations", "/documents", "/notifications"},
+		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/conflicts", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/reports/roi", "/partners", "/users", "/approvals", "/certificate-rules", "/matrix", "/audit",
+			"/access-review", "/grants", "/integrations", "/campaigns", "/documents", "/notifications"},
 		"api@demo.test": {"/leads"},
 	}
 	for email, links := range want {

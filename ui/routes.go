@@ -109,6 +109,20 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	reports.GET("/reports/partners.csv", h.partnersReportCSV)
 	reports.GET("/reports/charts", h.chartsReport)
 	reports.GET("/reports/map", h.mapReport)
+	// ROI by source and campaign: management only (caps.ROI), 404 for the rest.
+	roi := ui.Group("").Bind(h.mwNeed("ROI", func(c caps) bool { return c.ROI }), h.mwReports())
+	roi.GET("/reports/roi", h.roiReport)
+	roi.POST("/reports/roi.csv", h.roiReportCSV)
+	// The campaigns and their budgets (admins: the campaigns create right).
+	camps := ui.Group("").Bind(h.mwNeed("Campaigns", func(c caps) bool { return c.Campaigns }))
+	camps.GET("/campaigns", h.campaignsList)
+	camps.POST("/campaigns", h.campaignSave)
+	camps.GET("/campaigns/{id}", h.campaignEdit)
+	camps.POST("/campaigns/{id}", h.campaignSave)
+	// Which leads need which installer certificate (the admin role).
+	certRules := ui.Group("").Bind(h.mwNeed("CertRules", func(c caps) bool { return c.CertRules }))
+	certRules.GET("/certificate-rules", h.certRules)
+	certRules.POST("/certificate-rules", h.certRulesSave)
 
 	// Documents library.
 	docs := ui.Group("").Bind(h.mwNeed("Documents", func(c caps) bool { return c.Documents }))

@@ -80,6 +80,7 @@ var flashIDs = map[string]bool{
 	"deals.registered": true, "deals.approved": true, "deals.rejected": true, "deals.stage_saved": true, "deals.win_pending_flash": true,
 	"deals.win_validated": true, "deals.win_refused": true,
 	"flash.key_revoked": true, "flash.webhook_saved": true, "flash.password_login_saved": true, "flash.event_resent": true,
+	"campaigns.saved": true, "cert_rules.saved": true, // the campaigns and certificate rules forms
 }
 
 // takeFlash reads and clears the flash cookie.

@@ -34,6 +34,7 @@ var viewNames = []string{
 	"integrations", "integration_deliveries",
 	"conflicts",
 	"agenda",
+	"roi", "campaigns", "cert_rules",
 }
 
 // baseViews are the template files every view is parsed with: the page
@@ -45,7 +46,7 @@ var baseViews = []string{"layout", "partials", "notes_menu", "guide"}
 // and filters).
 var viewParts = map[string][]string{
 	"lead":      {"arbit_parts"},
-	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"},
+	"dashboard": {"report_parts"}, "report_partners": {"report_parts"}, "report_charts": {"report_parts"}, "report_map": {"report_parts"}, "roi": {"report_parts"},
 	"account": {"account_parts"}, "account_new": {"account_parts"}, "lead_new": {"account_parts"},
 	"partner": {"cert_parts"}, "certificates": {"cert_parts"},
 }

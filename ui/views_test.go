@@ -142,6 +142,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return sampleDeals(p, view)
 	case "agenda":
 		return sampleAgenda(p)
+	case "roi", "campaigns", "cert_rules":
+		return sampleROI(p, view)
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil

@@ -119,4 +119,17 @@ const (
 	// qRollupDepartments is the leads created per département, from rollup_leads.
 	qRollupDepartments = `SELECT department AS d, SUM(created) AS n, SUM(accepted) AS accepted FROM rollup_leads
 	WHERE {scope} GROUP BY department HAVING SUM(created) > 0`
+
+	// qROI is the leads created in the period by source and campaign: how
+	// many were offered (an accepted lead was), accepted, won (and won after
+	// an acceptance), and the revenue of the won ones. idx_leads_roi
+	// (source, campaign, created, …) covers it in its group order: the
+	// leads are read from the index alone, without a sort; +l.created keeps
+	// SQLite from choosing idx_leads_created instead (one table row read per
+	// lead of the period, then a sort).
+	qROI = `SELECT l.source AS source, l.campaign AS campaign, COUNT(*) AS n,
+	SUM(l.offers_count > 0 OR l.offered_at != '' OR l.accepted_at != '') AS offered, SUM(l.accepted_at != '') AS accepted,
+	SUM(l.status = 'won') AS won, SUM(l.status = 'won' AND l.accepted_at != '') AS won_after,
+	total(CASE WHEN l.status = 'won' AND l.won_amount BETWEEN 0 AND 1000000000 THEN l.won_amount ELSE 0 END) AS revenue
+	FROM leads l WHERE +l.created >= {:from} AND +l.created < {:to} AND {scope} GROUP BY l.source, l.campaign`
 )
