@@ -31,12 +31,9 @@ func TestListsFitAPhoneJourney(t *testing.T) {
 	s := startSite(t)
 	b := browser(t)
 	for email, paths := range phoneListPages {
-		ctx := tab(t, b)
-		do(t, ctx, chromedp.EmulateViewport(390, 844))
-		login(t, ctx, s, email)
+		ctx := onPhone(t, b, s, email)
 		for _, p := range paths {
-			do(t, ctx, chromedp.Navigate(s.url+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
-			fitsWidth(t, ctx, email+" "+p)
+			openFitting(t, ctx, s, email, p)
 			unlabelled, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("table.list tbody td")].filter(td =>
 				td.offsetWidth > 0 && !td.dataset.label && !td.classList.contains("actions")).length`))
 			require.NoError(t, err)
@@ -44,6 +41,22 @@ func TestListsFitAPhoneJourney(t *testing.T) {
 		}
 		screenshot(t, ctx, "phone-audit-"+email+".png")
 	}
+}
+
+// onPhone opens a tab at 390×844 signed in as email.
+func onPhone(t *testing.T, b context.Context, s *site, email string) context.Context {
+	t.Helper()
+	ctx := tab(t, b)
+	do(t, ctx, chromedp.EmulateViewport(390, 844))
+	login(t, ctx, s, email)
+	return ctx
+}
+
+// openFitting opens path and fails if the page scrolls sideways.
+func openFitting(t *testing.T, ctx context.Context, s *site, email, path string) {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(s.url+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	fitsWidth(t, ctx, email+" "+path)
 }
 
 // rowsShown counts the rows of a table.

@@ -23,6 +23,14 @@ func listTotal(t *testing.T, body, id string) int {
 	return n
 }
 
+// okBody gets path and returns its body, failing unless it answers 200.
+func okBody(t *testing.T, b *browser, path string, opts ...reqOpt) string {
+	t.Helper()
+	r := b.get(path, opts...)
+	require.Equal(t, http.StatusOK, r.Status, path)
+	return r.Body
+}
+
 // leadRows are the lead ids of the rows of a page.
 func leadRows(body string) []string {
 	var ids []string
@@ -112,13 +120,13 @@ func TestSirenSearchIsInternalOnly(t *testing.T) {
 func TestUsersSearchRoleStateSortAndTotal(t *testing.T) {
 	e := newEnv(t)
 	b := e.signedIn("admin@demo.test")
-	r := b.get("/users?q=installer003")
-	require.Equal(t, http.StatusOK, r.Status)
-	has(t, r.Body, "installer003.sales@demo.test")
-	lacks(t, r.Body, "installer004.sales@demo.test")
+	body := okBody(t, b, "/users?q=installer003")
 	var n int
 	require.NoError(t, e.app.DB().NewQuery("SELECT COUNT(*) FROM users WHERE email LIKE '%installer003%' OR name LIKE '%installer003%'").Row(&n))
-	assert.Equal(t, n, listTotal(t, r.Body, "users"))
+	assert.Equal(t, n, listTotal(t, body, "users"))
+	has(t, body, "installer003.sales@demo.test")
+	lacks(t, body, "installer004.sales@demo.test")
+	r := b.get("/users?q=installer003")
 
 	r = b.get("/users?role=partner_manager&q=installer00")
 	has(t, r.Body, "installer001@demo.test")
@@ -146,12 +154,12 @@ func TestUsersSearchRoleStateSortAndTotal(t *testing.T) {
 func TestTeamSearchStaysInTheCompany(t *testing.T) {
 	e := newEnv(t)
 	b := e.signedIn("installer001@demo.test")
-	r := b.get("/team?q=demo.test")
-	require.Equal(t, http.StatusOK, r.Status)
-	has(t, r.Body, "installer001.sales@demo.test")
-	lacks(t, r.Body, "installer002.sales@demo.test", "another company's salesperson")
-	lacks(t, r.Body, "admin@demo.test")
-	r = b.get("/team?q=installer002", hx)
+	body := okBody(t, b, "/team?q=demo.test")
+	for _, other := range []string{"installer002.sales@demo.test", "installer002@demo.test", "admin@demo.test"} {
+		lacks(t, body, other, "another company's account")
+	}
+	has(t, body, "installer001.sales@demo.test")
+	r := b.get("/team?q=installer002", hx)
 	lacks(t, r.Body, "installer002@demo.test")
 	lacks(t, r.Body, "installer002.sales@demo.test")
 	assert.Zero(t, listTotal(t, r.Body, "team"))
@@ -251,4 +259,48 @@ func indexOf(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+var (
+	anyListRe = regexp.MustCompile(`(?s)<table class="list[^"]*"[^>]*>(.*?)</table>`)
+	tbodyRe   = regexp.MustCompile(`(?s)<tbody>(.*?)</tbody>`)
+)
+
+// cardPages are, per demo role, the pages whose tables become cards on a
+// phone: every body cell (an action cell aside) carries its column's
+// label.
+var cardPages = map[string][]string{
+	"admin@demo.test": {"/audit", "/board", "/dashboard", "/reports", "/reports/map", "/access-review", "/conflicts",
+		"/integrations", "/integrations/deliveries", "/grants", "/approvals", "/registrations", "/opportunities"},
+	"installer001@demo.test":       {"/figures", "/team", "/certificates", "/reports"},
+	"installer001.sales@demo.test": {"/figures"},
+	"manager.ouest@demo.test":      {"/board", "/dashboard", "/reports"},
+}
+
+// TestEveryListCellHasACardLabel: the tables of the audit log, the board,
+// the dashboard, the figures and reports, the access review and the
+// other list pages show, on a phone, labelled cards: every cell of their
+// bodies has a data-label (the action cells aside).
+func TestEveryListCellHasACardLabel(t *testing.T) {
+	e := newEnv(t)
+	for email, paths := range cardPages {
+		b := e.signedIn(email)
+		for _, path := range paths {
+			r := b.get(path)
+			if r.Status == http.StatusNotFound {
+				continue // not this role's page
+			}
+			require.Equal(t, http.StatusOK, r.Status, "%s %s", email, path)
+			for _, tb := range anyListRe.FindAllStringSubmatch(r.Body, -1) {
+				for _, body := range tbodyRe.FindAllStringSubmatch(tb[1], -1) {
+					for _, td := range tdRe.FindAllString(body[1], -1) {
+						if td == `<td class="actions">` {
+							continue
+						}
+						assert.Regexp(t, labelRe, td, "%s %s: a cell without its label", email, path)
+					}
+				}
+			}
+		}
+	}
 }
