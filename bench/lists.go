@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 
 	"github.com/pocketbase/dbx"
@@ -241,7 +242,8 @@ func (s ListScenario) checkPage(i int, body []byte) (int, error) {
 		return 0, err
 	}
 	for _, r := range rows {
-		if !bytes.Contains(body, []byte(`href="/leads/`+r["id"].String+`"`)) {
+		// the lead's link (the pool's opens its qualification: #qualify)
+		if !bytes.Contains(body, []byte(`href="/leads/`+r["id"].String)) {
 			return 0, fmt.Errorf("%s as %s: lead %s of the raw page is not on the page", s.Name, a.Email, r["id"].String)
 		}
 	}
@@ -256,13 +258,16 @@ func (s ListScenario) checkPage(i int, body []byte) (int, error) {
 	return len(rows), nil
 }
 
-// pageTotal is the digits of the leads page's total ("1 234 leads" → "1234").
+// totalRe finds the total line of a list page (#leads-total, #pool-total).
+var totalRe = regexp.MustCompile(`id="[a-z]+-total">([^<]*)<`)
+
+// pageTotal is the digits of a list page's total ("1 234 leads" → "1234").
 func pageTotal(body []byte) string {
-	_, rest, ok := bytes.Cut(body, []byte(`id="leads-total">`))
-	if !ok {
+	m := totalRe.FindSubmatch(body)
+	if m == nil {
 		return ""
 	}
-	text, _, _ := bytes.Cut(rest, []byte("<"))
+	text := m[1]
 	var digits []byte
 	for _, c := range text {
 		if c >= '0' && c <= '9' {

@@ -74,7 +74,11 @@ func (e *Env) SearchScenarios() ([]ListScenario, error) {
 	if _, err := e.searchTerms(); err != nil {
 		return nil, err
 	}
-	return []ListScenario{e.AdminSearch(), e.PartnerUserSearch()}, nil
+	pool, err := e.PoolSearch()
+	if err != nil {
+		return nil, err
+	}
+	return []ListScenario{e.AdminSearch(), e.PartnerUserSearch(), pool}, nil
 }
 
 // searchRaw is the raw SQL of a search: scope (empty: every lead) and the

@@ -122,12 +122,9 @@ func TestPhoneListsAsCardsJourney(t *testing.T) {
 			"/accounts", "/accounts/new", "/leads/new", "/leads/import"},
 	}
 	for email, paths := range pages {
-		ctx := tab(t, b)
-		do(t, ctx, chromedp.EmulateViewport(390, 844))
-		login(t, ctx, s, email)
+		ctx := onPhone(t, b, s, email)
 		for _, p := range paths {
-			do(t, ctx, chromedp.Navigate(s.url+p), chromedp.WaitVisible(chromedp.CSS("main h1")))
-			fitsWidth(t, ctx, email+" "+p)
+			openFitting(t, ctx, s, email, p)
 			// nor do the lists inside their scrolling wrappers
 			wide, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.list")].filter(t => t.offsetWidth > 0 && t.parentElement.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.id || t.className)`))
 			require.NoError(t, err)

@@ -30,14 +30,8 @@ var accountSorts = map[string]string{
 // opportunities.
 type accountsPage struct {
 	*page
-	Accounts   []accountRow
-	Q          string
-	Sort       string
-	SortBy     map[string]string
-	Total      int
-	PageNo     int
-	Prev, Next string
-	Pages      []pageLink
+	Accounts []accountRow
+	listNav  // the search, sort, total and pager
 	// CanCreate shows the "new account" link (the matrix's create flag;
 	// the CreateRule decides on submit).
 	CanCreate bool
@@ -65,7 +59,7 @@ type oppRow struct {
 func (h *handlers) accounts(e *core.RequestEvent) error {
 	s := sess(e)
 	query := e.Request.URL.Query()
-	p := &accountsPage{page: h.page(e, "accounts", "acct.list.title"), PageNo: pageParam(e), CanCreate: s.caps.CreateAccounts}
+	p := &accountsPage{page: h.page(e, "accounts", "acct.list.title"), listNav: listNav{PageNo: pageParam(e)}, CanCreate: s.caps.CreateAccounts}
 	if _, ok := accountSorts[query.Get("sort")]; ok {
 		p.Sort = query.Get("sort")
 	}
@@ -84,19 +78,7 @@ func (h *handlers) accounts(e *core.RequestEvent) error {
 	if p.Accounts, err = h.accountRows(s, recs); err != nil {
 		return err
 	}
-	state := listState{Path: "/accounts", Q: p.Q, Sort: p.Sort}
-	p.SortBy = map[string]string{}
-	for _, col := range []string{"name", "city", "updated"} {
-		p.SortBy[col] = state.sortLink(col)
-	}
-	p.Total = res.TotalItems
-	p.Pages = pageLinks(p.PageNo, res.TotalPages, state.link)
-	if p.PageNo > 1 {
-		p.Prev = state.link(p.PageNo - 1)
-	}
-	if p.PageNo < res.TotalPages {
-		p.Next = state.link(p.PageNo + 1)
-	}
+	p.fill(listState{Path: "/accounts", Q: p.Q, Sort: p.Sort}, []string{"name", "city", "updated"}, res.TotalItems, res.PerPage)
 	if s.caps.Book {
 		p.ShowBook = true
 		where := dbx.NotIn("opportunities.stage", "won", "lost")

@@ -18,7 +18,7 @@ import (
 var (
 	kpiConversionRe = regexp.MustCompile(`(?s)id="kpi-conversion".*?<strong>([^<]*)</strong>`)
 	// the scorecard's conversion cell is its 8th cell: name (th), then 7 td
-	scoreConversionRe = `(?s)<tr data-partner-id="%s">\s*<th.*?</th>(?:\s*<td[^>]*>.*?</td>){6}\s*<td class="num">([^<]*)`
+	scoreConversionRe = `(?s)<tr data-partner-id="%s">\s*<th.*?</th>(?:\s*<td[^>]*>.*?</td>){6}\s*<td class="num" data-label="[^"]*">([^<]*)`
 )
 
 // Conversion is one figure: for the same company and period, "my figures",

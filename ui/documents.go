@@ -23,9 +23,10 @@ var documentCategories = []string{"price_list", "guide", "marketing", "contract"
 // and kind, and drop expired ones for partners), by category, searchable.
 type documentsPage struct {
 	*page
-	Docs     []docView
-	Groups   []docGroup
-	Q        string
+	Docs   []docView
+	Groups []docGroup
+	// listNav: the search (title, category), sort, total and pager.
+	listNav
 	Category string
 	// Partner shows, to internal users, the documents a partner receives
 	// (its page links here).
@@ -52,26 +53,29 @@ type docView struct {
 func (h *handlers) documents(e *core.RequestEvent) error {
 	s := sess(e)
 	query := e.Request.URL.Query()
-	p := &documentsPage{page: h.page(e, "documents", "documents.title"), Categories: documentCategories, Q: strings.TrimSpace(query.Get("q"))}
-	var where []dbx.Expression
-	for _, w := range searchWords(p.Q) {
-		where = append(where, dbx.Like("documents.title", w))
-	}
+	p := &documentsPage{page: h.page(e, "documents", "documents.title"), Categories: documentCategories,
+		listNav: listNav{PageNo: pageParam(e), Q: strings.TrimSpace(query.Get("q"))}}
+	where := documentSearchWhere(p.page, p.Q)
 	if c := query.Get("category"); contains(documentCategories, c) {
 		p.Category = c
 		where = append(where, dbx.HashExp{"documents.category": c})
 	}
+	if _, ok := documentSorts[query.Get("sort")]; ok {
+		p.Sort = query.Get("sort")
+	}
 	if err := h.documentPartnerFilter(e, p, &where); err != nil {
 		return err
 	}
-	q := access.ListQuery{Sort: "title", PerPage: access.MaxPerPage}
+	q := access.ListQuery{Sort: documentSorts[p.Sort], Page: p.PageNo, PerPage: documentsPerPage, Count: true}
 	if len(where) > 0 {
 		q.Where = dbx.And(where...)
 	}
-	recs, _, err := access.ListFor(e.App, s.user, "documents", q)
+	recs, res, err := access.ListFor(e.App, s.user, "documents", q)
 	if err != nil {
 		return err
 	}
+	state := listState{Path: "/documents", Q: p.Q, Sort: p.Sort, Partner: p.Partner, Filters: map[string]string{"category": p.Category}}
+	p.fill(state, []string{"title", "updated"}, res.TotalItems, res.PerPage)
 	for _, r := range recs {
 		d := docView{
 			ID: r.Id, Title: r.GetString("title"), Audience: r.GetString("audience"), File: r.GetString("file"), Category: r.GetString("category"),
@@ -88,6 +92,36 @@ func (h *handlers) documents(e *core.RequestEvent) error {
 	}
 	p.Groups = groupDocs(p.Docs)
 	return h.render(e, http.StatusOK, "documents", p)
+}
+
+// documentsPerPage is the page size of the documents library.
+const documentsPerPage = 50
+
+// documentSorts are the sorts of the library; "" is by title.
+var documentSorts = map[string]string{
+	"": "title", "title": "title", "-title": "-title",
+	"updated": "updated,title", "-updated": "-updated,title",
+}
+
+// documentSearchWhere is the condition of a search of the library: every
+// word matches the title or names a category (its label in the page's
+// language contains the word, without case).
+func documentSearchWhere(p *page, q string) []dbx.Expression {
+	var where []dbx.Expression
+	for _, w := range searchWords(q) {
+		or := []dbx.Expression{dbx.Like("documents.title", w)}
+		var cats []any
+		for _, c := range documentCategories {
+			if strings.Contains(strings.ToLower(p.Label("doccat", c)), strings.ToLower(w)) {
+				cats = append(cats, c)
+			}
+		}
+		if len(cats) > 0 {
+			or = append(or, dbx.In("documents.category", cats...))
+		}
+		where = append(where, dbx.Or(or...))
+	}
+	return where
 }
 
 // groupDocs groups documents by category, in the categories' order (no

@@ -20,19 +20,11 @@ type leadsPage struct {
 	Leads    []leadView
 	Status   string
 	Statuses []string
-	PageNo   int
-	Prev     string
-	Next     string
-	// Q is the search text; Total the number of matching leads; Pages
-	// the numbered pager; All and StatusLinks keep the search.
-	Q           string
-	Total       int
-	Pages       []pageLink
+	// listNav: the search, sort, total and pager; All and StatusLinks
+	// keep the search.
+	listNav
 	All         string
 	StatusLinks []statusLink
-	// Sort is the chosen sort; SortBy the header links (by column).
-	Sort   string
-	SortBy map[string]string
 	// Partner filters the list on one partner (its page links here).
 	Partner, PartnerName string
 }
@@ -47,7 +39,7 @@ type statusLink struct {
 // list for the user (same ListRule), newest activity first.
 func (h *handlers) listLeads(e *core.RequestEvent) error {
 	s := sess(e)
-	p := &leadsPage{page: h.page(e, "leads", "leads.title"), PageNo: pageParam(e)}
+	p := &leadsPage{page: h.page(e, "leads", "leads.title"), listNav: listNav{PageNo: pageParam(e)}}
 	if s.kind == "partner" {
 		p.Title = p.T("leads.title_partner")
 	}
@@ -91,23 +83,8 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 		return err
 	}
 	state := listState{Path: "/leads", Q: p.Q, Status: p.Status, Sort: p.Sort, Partner: p.Partner}
-	link := state.link
-	p.All = listState{Path: "/leads", Q: p.Q, Sort: p.Sort, Partner: p.Partner}.link(1)
-	for _, st := range p.Statuses {
-		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: listState{Path: "/leads", Q: p.Q, Status: st, Sort: p.Sort, Partner: p.Partner}.link(1)})
-	}
-	p.SortBy = map[string]string{}
-	for _, col := range []string{"company", "city", "score"} {
-		p.SortBy[col] = state.sortLink(col)
-	}
-	p.Total = res.TotalItems
-	p.Pages = pageLinks(p.PageNo, res.TotalPages, link)
-	if p.PageNo > 1 {
-		p.Prev = link(p.PageNo - 1)
-	}
-	if p.PageNo < res.TotalPages {
-		p.Next = link(p.PageNo + 1)
-	}
+	p.All, p.StatusLinks = statusLinks(state, p.Statuses)
+	p.fill(state, []string{"company", "city", "score"}, res.TotalItems, res.PerPage)
 	return h.render(e, http.StatusOK, "leads", p)
 }
 

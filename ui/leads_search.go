@@ -8,6 +8,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/roles"
 	"github.com/relais/relais/hooks/textindex"
 )
 
@@ -20,7 +21,8 @@ import (
 // name: a user matches a contact only when lead_contacts' rules let them
 // read it, so a partner never matches the contact of a lead it has not
 // accepted, nor a private customer's name (SPEC §3.3.3: a private lead's
-// company is empty, its name lives in the contact).
+// company is empty, its name lives in the contact). For internal roles a
+// SIREN or SIRET also matches the lead's SIRET (an internal field).
 
 // maxContactPages caps the pages of contacts read to match a word (at
 // most MaxPerPage each).
@@ -40,6 +42,11 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 		if err != nil {
 			return nil, err
 		}
+		sids, err := siretLeadIDs(app, auth, w)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, sids...)
 		if textindex.Indexed(w) {
 			x, err := textindex.LeadWordOrIDs(w, i, ids)
 			if err != nil {
@@ -87,6 +94,41 @@ func contactLeadIDs(app core.App, auth *core.Record, w string) ([]string, error)
 		}
 	}
 	return ids, nil
+}
+
+// siretLeadIDs returns, for an internal user and a word that is a SIREN
+// or a SIRET (9 to 14 digits), the leads auth may list whose SIRET starts
+// with it (one page of access.MaxPerPage; a range of idx_leads_siret).
+// None for other roles: the SIRET is an internal lead field
+// (access.InternalLeadFields), a match would tell its value.
+func siretLeadIDs(app core.App, auth *core.Record, w string) ([]string, error) {
+	if !sirenWord(w) {
+		return nil, nil
+	}
+	kind, err := access.RoleKindOf(app, auth)
+	if err != nil || kind != roles.Internal {
+		return nil, err
+	}
+	where := dbx.NewExp("leads.siret >= {:siretLo} AND leads.siret < {:siretHi}", dbx.Params{"siretLo": w, "siretHi": w + ":"})
+	recs, _, err := access.ListFor(app, auth, "leads", access.ListQuery{Where: where, PerPage: access.MaxPerPage})
+	if err != nil {
+		return nil, err
+	}
+	return recordIDs(recs), nil
+}
+
+// sirenWord reports whether w is a SIREN or a SIRET, or a SIRET's
+// beginning past its SIREN: 9 to 14 digits.
+func sirenWord(w string) bool {
+	if len(w) < 9 || len(w) > 14 {
+		return false
+	}
+	for _, c := range w {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // anys converts strings for dbx.In.

@@ -75,6 +75,9 @@ func pageLinks(cur, total int, link func(int) string) []pageLink {
 type listState struct {
 	Path, Q, Status, Sort string
 	Partner               string // a partner filter (the leads of one partner)
+	// Filters are the list's other filters (name → value; empty values
+	// are left out of the URL).
+	Filters map[string]string
 }
 
 // link is the URL of the state at a page.
@@ -91,6 +94,11 @@ func (s listState) link(page int) string {
 	}
 	if s.Partner != "" {
 		v.Set("partner", s.Partner)
+	}
+	for k, val := range s.Filters {
+		if val != "" {
+			v.Set(k, val)
+		}
 	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
@@ -109,4 +117,70 @@ func (s listState) sortLink(col string) string {
 	}
 	s.Sort = col
 	return s.link(1)
+}
+
+// listNav is what a searchable list shows around its rows: the search
+// text, the sort and its column links, the total and the numbered pager.
+// The list pages embed it and fill it once with fill.
+type listNav struct {
+	Q, Sort string
+	// SortBy are the header links, by column.
+	SortBy     map[string]string
+	Total      int
+	PageNo     int
+	Prev, Next string
+	Pages      []pageLink
+}
+
+// fill sets the sort links of cols, the total and the pager of a list of
+// total rows shown perPage at a time, in state (its page is n.PageNo).
+func (n *listNav) fill(state listState, cols []string, total, perPage int) {
+	n.SortBy = map[string]string{}
+	for _, col := range cols {
+		n.SortBy[col] = state.sortLink(col)
+	}
+	n.Total = total
+	pages := 0
+	if perPage > 0 {
+		pages = (total + perPage - 1) / perPage
+	}
+	n.Pages = pageLinks(n.PageNo, pages, state.link)
+	if n.PageNo > 1 {
+		n.Prev = state.link(n.PageNo - 1)
+	}
+	if n.PageNo < pages {
+		n.Next = state.link(n.PageNo + 1)
+	}
+}
+
+// sortHead is a sortable column header: its link, its key and the
+// aria-sort of the current sort ("" when the list is not sorted by it).
+type sortHead struct {
+	Key, URL, Aria string
+}
+
+// SortHead is the header of col (the template "sort_th" draws it).
+func (n *listNav) SortHead(col string) sortHead {
+	h := sortHead{Key: col, URL: n.SortBy[col]}
+	switch n.Sort {
+	case col:
+		h.Aria = "ascending"
+	case "-" + col:
+		h.Aria = "descending"
+	}
+	return h
+}
+
+// statusLinks are the status chips of a list in state: the link without a
+// status filter (all) and one per status, each keeping the search and
+// sort, at page 1.
+func statusLinks(state listState, statuses []string) (string, []statusLink) {
+	state.Status = ""
+	all := state.link(1)
+	links := make([]statusLink, 0, len(statuses))
+	for _, st := range statuses {
+		state.Status = st
+		links = append(links, statusLink{Status: st, URL: state.link(1)})
+	}
+	return all, links
 }

@@ -14,18 +14,11 @@ type partnersPage struct {
 	*page
 	Partners []partnerRow
 	Status   string
-	// Q is the search text; Total the number of matching partners; Pages
-	// the numbered pager; All and StatusLinks keep the search and sort.
-	Q           string
-	Total       int
-	PageNo      int
-	Prev, Next  string
-	Pages       []pageLink
+	// listNav: the search, sort, total and pager; All and StatusLinks
+	// keep the search and sort.
+	listNav
 	All         string
 	StatusLinks []statusLink
-	// Sort is the chosen sort; SortBy the header links (by column).
-	Sort   string
-	SortBy map[string]string
 }
 
 type partnerRow struct {
@@ -43,7 +36,7 @@ var partnerStatuses = []string{"active", "suspended", "ended"}
 func (h *handlers) partners(e *core.RequestEvent) error {
 	s := sess(e)
 	query := e.Request.URL.Query()
-	p := &partnersPage{page: h.page(e, "partners", "partners.title"), PageNo: pageParam(e)}
+	p := &partnersPage{page: h.page(e, "partners", "partners.title"), listNav: listNav{PageNo: pageParam(e)}}
 	where := []dbx.Expression{}
 	if st := query.Get("status"); st == "active" || st == "suspended" || st == "ended" {
 		p.Status = st
@@ -82,21 +75,6 @@ func (h *handlers) partners(e *core.RequestEvent) error {
 // links fills the total, pager, status and sort links of the page.
 func (p *partnersPage) links(total int) {
 	state := listState{Path: "/partners", Q: p.Q, Status: p.Status, Sort: p.Sort}
-	p.All = listState{Path: "/partners", Q: p.Q, Sort: p.Sort}.link(1)
-	for _, st := range partnerStatuses {
-		p.StatusLinks = append(p.StatusLinks, statusLink{Status: st, URL: listState{Path: "/partners", Q: p.Q, Status: st, Sort: p.Sort}.link(1)})
-	}
-	p.SortBy = map[string]string{}
-	for _, col := range []string{"name", "tier", "contract_end", "rate"} {
-		p.SortBy[col] = state.sortLink(col)
-	}
-	p.Total = total
-	pages := (total + partnersPerPage - 1) / partnersPerPage
-	p.Pages = pageLinks(p.PageNo, pages, state.link)
-	if p.PageNo > 1 {
-		p.Prev = state.link(p.PageNo - 1)
-	}
-	if p.PageNo < pages {
-		p.Next = state.link(p.PageNo + 1)
-	}
+	p.All, p.StatusLinks = statusLinks(state, partnerStatuses)
+	p.fill(state, []string{"name", "tier", "contract_end", "rate"}, total, partnersPerPage)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -11,16 +12,30 @@ import (
 	"github.com/relais/relais/hooks/lifecycle"
 )
 
+// poolPerPage is the page size of the pool.
+const poolPerPage = 50
+
+// poolSorts are the sorts of the pool; "" is the newest first.
+var poolSorts = map[string]string{
+	"": "-created", "created": "created", "-created": "-created",
+	"company": "company,-created", "-company": "-company,-created",
+	"city": "city,-created", "-city": "-city,-created",
+	"score": "score,-created", "-score": "-score,-created",
+}
+
 // poolPage is the central pool of unassigned leads for the prospecting
-// team, to be qualified on the lead page.
+// team, to be qualified on the lead page: searched (company, town, postal
+// code, SIREN, a contact's e-mail or name), filtered by status, sorted
+// and paged.
 type poolPage struct {
 	*page
-	Leads     []leadView
-	Status    string
-	Statuses  []string
-	Threshold int
-	PageNo    int
-	Next      string
+	Leads       []leadView
+	Status      string
+	Statuses    []string
+	Threshold   int
+	All         string
+	StatusLinks []statusLink
+	listNav
 }
 
 // pool lists the unassigned pool leads the user may see, newest first.
@@ -35,30 +50,42 @@ func (h *handlers) pool(e *core.RequestEvent) error {
 // poolPage builds the pool page of the request's user.
 func (h *handlers) poolPage(e *core.RequestEvent) (*poolPage, error) {
 	s := sess(e)
+	qv := e.Request.URL.Query()
 	settings, err := access.LoadSettings(e.App)
 	if err != nil {
 		return nil, err
 	}
-	p := &poolPage{page: h.page(e, "pool", "pool.title"), Statuses: lifecycle.PoolStatuses(), PageNo: pageParam(e),
-		Threshold: settings.ScoreThreshold}
+	p := &poolPage{page: h.page(e, "pool", "pool.title"), Statuses: lifecycle.PoolStatuses(), Threshold: settings.ScoreThreshold,
+		listNav: listNav{PageNo: pageParam(e), Q: strings.TrimSpace(qv.Get("q"))}}
 	statuses := []any{}
 	for _, st := range lifecycle.PoolStatuses() {
 		statuses = append(statuses, st)
 	}
-	if st := e.Request.URL.Query().Get("status"); slices.Contains(lifecycle.PoolStatuses(), st) {
+	if st := qv.Get("status"); slices.Contains(lifecycle.PoolStatuses(), st) {
 		p.Status = st
 		statuses = []any{st}
 	}
-	q := access.ListQuery{Where: dbx.And(dbx.In("leads.status", statuses...), dbx.HashExp{"leads.partner": ""}), Sort: "-created", Page: p.PageNo, PerPage: 50}
-	recs, _, err := access.ListFor(e.App, s.user, "leads", q)
+	if _, ok := poolSorts[qv.Get("sort")]; ok {
+		p.Sort = qv.Get("sort")
+	}
+	where := []dbx.Expression{dbx.In("leads.status", statuses...), dbx.HashExp{"leads.partner": ""}}
+	search, err := leadSearchWhere(e.App, s.user, p.Q)
+	if err != nil {
+		return nil, err
+	}
+	if search != nil {
+		where = append(where, search)
+	}
+	q := access.ListQuery{Where: dbx.And(where...), Sort: poolSorts[p.Sort], Page: p.PageNo, PerPage: poolPerPage, Count: true}
+	recs, res, err := access.ListFor(e.App, s.user, "leads", q)
 	if err != nil {
 		return nil, err
 	}
 	if p.Leads, err = h.leadViews(s, recs); err != nil {
 		return nil, err
 	}
-	if len(recs) == q.PerPage {
-		p.Next = "?status=" + p.Status + "&page=" + itoa(p.PageNo+1)
-	}
+	state := listState{Path: "/pool", Q: p.Q, Status: p.Status, Sort: p.Sort}
+	p.All, p.StatusLinks = statusLinks(state, p.Statuses)
+	p.fill(state, []string{"company", "city", "score", "created"}, res.TotalItems, res.PerPage)
 	return p, nil
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -22,6 +23,11 @@ type teamPage struct {
 	Roles   []option
 	Form    inviteForm
 	Error   string
+	// listNav: the search (name, e-mail), sort, total and pager of the
+	// members; State filters them (active, inactive).
+	listNav
+	State  string
+	States []string
 }
 
 // teamRow is one account of the team.
@@ -42,12 +48,26 @@ func (h *handlers) showTeam(e *core.RequestEvent) error {
 
 func (h *handlers) teamPage(e *core.RequestEvent) (*teamPage, error) {
 	s := sess(e)
-	p := &teamPage{page: h.page(e, "team", "team.title")}
+	qv := e.Request.URL.Query()
+	p := &teamPage{page: h.page(e, "team", "team.title"), States: userStates, listNav: listNav{PageNo: pageParam(e), Q: strings.TrimSpace(qv.Get("q"))}}
 	p.Form.Locale = p.Lang
-	recs, _, err := access.ListFor(e.App, s.user, "users", access.ListQuery{Where: dbx.HashExp{"users.partner": s.user.GetString("partner")}, Sort: "name", PerPage: access.MaxPerPage})
+	if st := qv.Get("state"); contains(userStates, st) {
+		p.State = st
+	}
+	if _, ok := userSorts[qv.Get("sort")]; ok {
+		p.Sort = qv.Get("sort")
+	}
+	// the manager's own company, and the rules: another company's
+	// accounts are never listed, whatever the search
+	where := append(userFilterWhere("", p.State), dbx.HashExp{"users.partner": s.user.GetString("partner")})
+	if search := userSearchWhere(p.Q); search != nil {
+		where = append(where, search)
+	}
+	recs, res, err := access.ListFor(e.App, s.user, "users", access.ListQuery{Where: dbx.And(where...), Sort: userSorts[p.Sort], Page: p.PageNo, PerPage: usersPerPage, Count: true})
 	if err != nil {
 		return nil, err
 	}
+	p.fill(listState{Path: "/team", Q: p.Q, Sort: p.Sort, Filters: map[string]string{"state": p.State}}, []string{"name", "last_login", "access_expires"}, res.TotalItems, res.PerPage)
 	rows, err := h.userRows(s, recs)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -12,15 +11,18 @@ import (
 	"github.com/relais/relais/hooks/access"
 )
 
-// usersPage lists the accounts the user may see.
+// usersPage lists the accounts the user may see: searched by name or
+// e-mail, filtered by role and state (and by partner from its page),
+// sorted and paged.
 type usersPage struct {
 	*page
 	Users []userRow
-	Query string
+	listNav
 	// Partner filters the list on one partner company (its page links here).
-	Partner string
-	PageNo  int
-	Next    string
+	Partner     string
+	Role, State string
+	Roles       []option
+	States      []string
 }
 
 // userRow is one account with what an admin reviews.
@@ -35,28 +37,44 @@ type userRow struct {
 // users lists accounts, searchable by name or e-mail.
 func (h *handlers) users(e *core.RequestEvent) error {
 	s := sess(e)
-	p := &usersPage{page: h.page(e, "users", "users.title"), PageNo: pageParam(e), Query: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
-	q := access.ListQuery{Sort: "name", Page: p.PageNo, PerPage: 100}
-	var where []dbx.Expression
-	if p.Query != "" {
-		where = append(where, dbx.Or(dbx.Like("users.name", p.Query), dbx.Like("users.email", p.Query)))
+	qv := e.Request.URL.Query()
+	p := &usersPage{page: h.page(e, "users", "users.title"), listNav: listNav{PageNo: pageParam(e), Q: strings.TrimSpace(qv.Get("q"))}, States: userStates}
+	roles, err := listOptions(e, "roles")
+	if err != nil {
+		return err
 	}
-	if p.Partner = e.Request.URL.Query().Get("partner"); p.Partner != "" {
+	for _, r := range roles {
+		p.Roles = append(p.Roles, option{Value: r.Value, Label: p.RoleLabel(r.Value)})
+		if r.Value == qv.Get("role") {
+			p.Role = r.Value
+		}
+	}
+	if st := qv.Get("state"); contains(userStates, st) {
+		p.State = st
+	}
+	if _, ok := userSorts[qv.Get("sort")]; ok {
+		p.Sort = qv.Get("sort")
+	}
+	where := userFilterWhere(p.Role, p.State)
+	if search := userSearchWhere(p.Q); search != nil {
+		where = append(where, search)
+	}
+	if p.Partner = qv.Get("partner"); p.Partner != "" {
 		where = append(where, dbx.HashExp{"users.partner": p.Partner})
 	}
+	q := access.ListQuery{Sort: userSorts[p.Sort], Page: p.PageNo, PerPage: usersPerPage, Count: true}
 	if len(where) > 0 {
 		q.Where = dbx.And(where...)
 	}
-	recs, _, err := access.ListFor(e.App, s.user, "users", q)
+	recs, res, err := access.ListFor(e.App, s.user, "users", q)
 	if err != nil {
 		return err
 	}
 	if p.Users, err = h.userRows(s, recs); err != nil {
 		return err
 	}
-	if len(recs) == q.PerPage {
-		p.Next = "/users?" + url.Values{"q": {p.Query}, "partner": {p.Partner}, "page": {itoa(p.PageNo + 1)}}.Encode()
-	}
+	state := listState{Path: "/users", Q: p.Q, Sort: p.Sort, Partner: p.Partner, Filters: map[string]string{"role": p.Role, "state": p.State}}
+	p.fill(state, []string{"name", "last_login", "access_expires"}, res.TotalItems, res.PerPage)
 	return h.render(e, http.StatusOK, "users", p)
 }
 
