@@ -17,6 +17,7 @@ import (
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/fieldcheck"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/groupcommit"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/privacy"
 )
@@ -282,6 +283,7 @@ func NewIntake(app core.App) (*Intake, error) {
 // and protected registrations; a match holds the lead for the channel
 // manager. A lead at or above the score threshold becomes `ready`.
 // Distribution (offering) is done by the caller after the commit.
+// Concurrent calls are committed together (groupcommit.Run).
 func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
 	if err := in.normalize(); err != nil {
 		return IngestResult{}, err
@@ -292,7 +294,9 @@ func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, 
 		}
 	}
 	var res IngestResult
-	err := app.RunInTransaction(func(tx core.App) error {
+	// concurrent single ingests share a transaction and its commit
+	// (groupcommit): the lead is answered once the group is stored
+	err := groupcommit.Run(app, func(tx core.App) error {
 		r, err := it.create(tx, actor, creator, in)
 		res = r
 		return err
