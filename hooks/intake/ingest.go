@@ -366,7 +366,7 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 	// contact must not leave its lead behind (a batch shares one
 	// transaction)
 	lead.Id = core.GenerateDefaultRandomId()
-	contact, err := contactRecord(tx, lead.Id, in.Contact)
+	contact, err := contactRecord(tx, in.Contact)
 	if err != nil {
 		return IngestResult{}, err
 	}
@@ -376,11 +376,16 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 	if err := validateContact(tx, contact); err != nil {
 		return IngestResult{}, err
 	}
-	if err := tx.Save(lead); err != nil {
+	// validated just above (the same checks, PocketBase's and the
+	// OnRecordValidate hooks): saved without a second validation, which
+	// would only count again the territory and creator just resolved
+	if err := tx.SaveNoValidate(lead); err != nil {
 		return IngestResult{}, fieldcheck.AsDomain(err)
 	}
 	if contact != nil {
-		if err := tx.Save(contact); err != nil {
+		// every field validated above; its lead is the one just saved
+		contact.Set("lead", lead.Id)
+		if err := tx.SaveNoValidate(contact); err != nil {
 			return IngestResult{}, fmt.Errorf("contact: %w", fieldcheck.AsDomain(prefixed(contact, err)))
 		}
 	}
@@ -462,9 +467,9 @@ func hold(lead *core.Record, conflict *Conflict) {
 	}
 }
 
-// contactRecord builds the contact of a new lead, not saved (nil when ct is
-// nil or empty).
-func contactRecord(tx core.App, leadID string, ct *ContactInput) (*core.Record, error) {
+// contactRecord builds the contact of a new lead, not saved and without
+// its lead (nil when ct is nil or empty).
+func contactRecord(tx core.App, ct *ContactInput) (*core.Record, error) {
 	if ct == nil || *ct == (ContactInput{}) {
 		return nil, nil
 	}
@@ -473,7 +478,6 @@ func contactRecord(tx core.App, leadID string, ct *ContactInput) (*core.Record, 
 		return nil, err
 	}
 	rec := core.NewRecord(cc)
-	rec.Set("lead", leadID)
 	rec.Set("first_name", strings.TrimSpace(ct.FirstName))
 	rec.Set("last_name", strings.TrimSpace(ct.LastName))
 	rec.Set("title", strings.TrimSpace(ct.Title))
@@ -484,7 +488,8 @@ func contactRecord(tx core.App, leadID string, ct *ContactInput) (*core.Record, 
 }
 
 // validateContact validates a contact before its lead is saved: every
-// field but the relation to the lead, which does not exist yet.
+// field but the relation to the lead, which does not exist yet (and is set
+// only after, so that its validation does not look it up).
 func validateContact(tx core.App, contact *core.Record) error {
 	if contact == nil {
 		return nil
