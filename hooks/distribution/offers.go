@@ -13,6 +13,7 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/groupcommit"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/reasons"
@@ -75,7 +76,10 @@ func Accept(app core.App, by access.By, leadID, dispatchTo string) (*core.Record
 		return nil, err
 	}
 	var out *core.Record
-	err := app.RunInTransaction(func(tx core.App) error {
+	// concurrent accepts share a transaction and its commit (groupcommit):
+	// each runs in its own savepoint, in turn, and is answered after the
+	// shared commit
+	err := groupcommit.Run(app, func(tx core.App) error {
 		// re-read inside the write transaction: transactions are serialised,
 		// so the first accept changes the status and the others see it.
 		lead, err := tx.FindRecordById("leads", leadID)
