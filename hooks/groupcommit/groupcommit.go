@@ -121,15 +121,38 @@ func (g *Group) write() {
 		batch := g.queue[:n:n]
 		g.queue = append([]*request(nil), g.queue[n:]...)
 		g.mu.Unlock()
-		g.commit(batch)
+		g.commitSafely(batch)
 	}
+}
+
+// commitSafely is commit where a panic (in an after-commit hook, which
+// runs in this goroutine and not in a request's) is logged and answered
+// as an error to every caller not answered yet, instead of ending the
+// process.
+func (g *Group) commitSafely(batch []*request) {
+	answered := make([]bool, len(batch))
+	defer func() {
+		if p := recover(); p != nil {
+			g.app.Logger().Error("groupcommit: panic", "panic", fmt.Sprint(p))
+			for i, r := range batch {
+				if !answered[i] {
+					r.done <- fmt.Errorf("groupcommit: panic: %v", p)
+				}
+			}
+		}
+	}()
+	g.commit(batch, answered)
 }
 
 // commit runs a group in one transaction, or each of its transactions alone
 // when the shared one fails.
-func (g *Group) commit(batch []*request) {
+func (g *Group) commit(batch []*request, answered []bool) {
+	answer := func(i int, err error) {
+		batch[i].done <- err
+		answered[i] = true
+	}
 	if len(batch) == 1 {
-		batch[0].done <- g.alone(batch[0].fn)
+		answer(0, g.alone(batch[0].fn))
 		return
 	}
 	errs := make([]error, len(batch))
@@ -166,10 +189,10 @@ func (g *Group) commit(batch []*request) {
 	}
 	for i, r := range batch {
 		if !committed {
-			r.done <- g.alone(r.fn)
+			answer(i, g.alone(r.fn))
 			continue
 		}
-		r.done <- errs[i]
+		answer(i, errs[i])
 	}
 }
 

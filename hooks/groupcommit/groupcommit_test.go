@@ -199,3 +199,20 @@ func TestManyConcurrentCallers(t *testing.T) {
 		assert.Equal(t, 1, countTerritory(t, app, fmt.Sprintf("M%d", i)))
 	}
 }
+
+// A panic in an after-commit hook (run by the writer goroutine) is
+// answered as an error to the callers of its group; the process and the
+// writer go on.
+func TestPanicAfterCommitIsAnswered(t *testing.T) {
+	app := testapp.New(t, "")
+	app.OnRecordAfterCreateSuccess("territories").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("code") == "P1" {
+			panic("after commit")
+		}
+		return e.Next()
+	})
+	err := groupcommit.Run(app, saveTerritory("P1"))
+	require.ErrorContains(t, err, "panic: after commit")
+	require.NoError(t, groupcommit.Run(app, saveTerritory("P2")), "the writer still works")
+	assert.Equal(t, 1, countTerritory(t, app, "P2"))
+}
