@@ -218,6 +218,13 @@ func Run(e *Env, o RunOptions) (figs []Figure, err error) {
 		figs = append(figs, f)
 	}
 
+	if o.runs("ingest") {
+		logf("  ingest: single leads, concurrent clients …")
+		if figs, err = e.runConcurrentIngest(figs, o); err != nil {
+			return figs, err
+		}
+	}
+
 	if o.runs("batch") {
 		bl := o.BatchLeads
 		logf("  ingest: batches of %d …", bl)

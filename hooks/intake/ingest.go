@@ -17,6 +17,7 @@ import (
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/fieldcheck"
 	"github.com/relais/relais/hooks/geo"
+	"github.com/relais/relais/hooks/groupcommit"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/privacy"
 )
@@ -288,6 +289,7 @@ func NewIntake(app core.App) (*Intake, error) {
 // and protected registrations; a match holds the lead for the channel
 // manager. A lead at or above the score threshold becomes `ready`.
 // Distribution (offering) is done by the caller after the commit.
+// Concurrent calls are committed together (groupcommit.Run).
 func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
 	if err := in.normalize(); err != nil {
 		return IngestResult{}, err
@@ -298,7 +300,9 @@ func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, 
 		}
 	}
 	var res IngestResult
-	err := app.RunInTransaction(func(tx core.App) error {
+	// concurrent single ingests share a transaction and its commit
+	// (groupcommit): the lead is answered once the group is stored
+	err := groupcommit.Run(app, func(tx core.App) error {
 		r, err := it.create(tx, actor, creator, in)
 		res = r
 		return err
@@ -368,7 +372,7 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 	// contact must not leave its lead behind (a batch shares one
 	// transaction)
 	lead.Id = core.GenerateDefaultRandomId()
-	contact, err := contactRecord(tx, lead.Id, in.Contact)
+	contact, err := contactRecord(tx, in.Contact)
 	if err != nil {
 		return IngestResult{}, err
 	}
@@ -381,11 +385,16 @@ func (it *Intake) create(tx core.App, actor audit.Actor, creator *core.Record, i
 	if err := validateContact(tx, contact); err != nil {
 		return IngestResult{}, err
 	}
-	if err := tx.Save(lead); err != nil {
+	// validated just above (the same checks, PocketBase's and the
+	// OnRecordValidate hooks): saved without a second validation, which
+	// would only count again the territory and creator just resolved
+	if err := tx.SaveNoValidate(lead); err != nil {
 		return IngestResult{}, fieldcheck.AsDomain(err)
 	}
 	if contact != nil {
-		if err := tx.Save(contact); err != nil {
+		// every field validated above; its lead is the one just saved
+		contact.Set("lead", lead.Id)
+		if err := tx.SaveNoValidate(contact); err != nil {
 			return IngestResult{}, fmt.Errorf("contact: %w", fieldcheck.AsDomain(prefixed(contact, err)))
 		}
 	}
@@ -478,9 +487,9 @@ func hold(lead *core.Record, conflict *Conflict) {
 	}
 }
 
-// contactRecord builds the contact of a new lead, not saved (nil when ct is
-// nil or empty).
-func contactRecord(tx core.App, leadID string, ct *ContactInput) (*core.Record, error) {
+// contactRecord builds the contact of a new lead, not saved and without
+// its lead (nil when ct is nil or empty).
+func contactRecord(tx core.App, ct *ContactInput) (*core.Record, error) {
 	if ct == nil || *ct == (ContactInput{}) {
 		return nil, nil
 	}
@@ -489,7 +498,6 @@ func contactRecord(tx core.App, leadID string, ct *ContactInput) (*core.Record, 
 		return nil, err
 	}
 	rec := core.NewRecord(cc)
-	rec.Set("lead", leadID)
 	rec.Set("first_name", strings.TrimSpace(ct.FirstName))
 	rec.Set("last_name", strings.TrimSpace(ct.LastName))
 	rec.Set("title", strings.TrimSpace(ct.Title))
@@ -500,7 +508,8 @@ func contactRecord(tx core.App, leadID string, ct *ContactInput) (*core.Record, 
 }
 
 // validateContact validates a contact before its lead is saved: every
-// field but the relation to the lead, which does not exist yet.
+// field but the relation to the lead, which does not exist yet (and is set
+// only after, so that its validation does not look it up).
 func validateContact(tx core.App, contact *core.Record) error {
 	if contact == nil {
 		return nil

@@ -170,12 +170,19 @@ func recordRow(r *core.Record, cols []string) rowRecord {
 
 // rowSource renders a row as an SQL subquery aliased R, binding its values.
 func rowSource(r rowRecord, cols []string, p dbx.Params) string {
+	return rowSourceAs(r, cols, p, "R")
+}
+
+// rowSourceAs is rowSource under another alias (its parameters are
+// prefixed with the alias).
+func rowSourceAs(r rowRecord, cols []string, p dbx.Params, alias string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		p["r_"+c] = r[c]
-		parts[i] = "{:r_" + c + "} AS " + c
+		name := strings.ToLower(alias) + "_" + c
+		p[name] = r[c]
+		parts[i] = "{:" + name + "} AS " + c
 	}
-	return "(SELECT " + strings.Join(parts, ", ") + ") R"
+	return "(SELECT " + strings.Join(parts, ", ") + ") " + alias
 }
 
 // leadRollup describes one lead-based rollup: its table, key columns and
@@ -226,7 +233,45 @@ func (lr leadRollup) apply(db dbx.Builder, r rowRecord, sign int) error {
 		return nil
 	}
 	p := dbx.Params{}
-	from := rowSource(r, leadRollupCols, p)
+	vals := make([]string, len(lr.vals))
+	for i, v := range lr.vals {
+		vals[i] = strconv.Itoa(sign) + " * (" + v + ")"
+	}
+	return lr.upsert(db, r, rowSource(r, leadRollupCols, p), p, vals)
+}
+
+// applyNet moves a row's contribution from old to new in one statement
+// (the difference of the two) when both contribute under the same key
+// and period, as an accept does to rollup_leads; it reports whether it
+// did.
+func (lr leadRollup) applyNet(db dbx.Builder, old, new rowRecord) (bool, error) {
+	if old == nil || new == nil || !lr.contributes(old) || !lr.contributes(new) {
+		return false, nil
+	}
+	for i, k := range lr.keys {
+		if lr.keyExpr[i] != "R."+k || old.str(k) != new.str(k) {
+			return false, nil
+		}
+	}
+	if lr.periodCol != "" {
+		om, od, ok := periodKeys(old.str(lr.periodCol))
+		nm, nd, nok := periodKeys(new.str(lr.periodCol))
+		if !ok || !nok || om != nm || od != nd {
+			return false, nil
+		}
+	}
+	p := dbx.Params{}
+	from := rowSource(new, leadRollupCols, p) + ", " + rowSourceAs(old, leadRollupCols, p, "O")
+	vals := make([]string, len(lr.vals))
+	for i, v := range lr.vals {
+		vals[i] = "(" + v + ") - (" + sqlRow(v, "O") + ")"
+	}
+	return true, lr.upsert(db, new, from, p, vals)
+}
+
+// upsert adds vals (expressions over from) to the rollup row of r's key
+// and period.
+func (lr leadRollup) upsert(db dbx.Builder, r rowRecord, from string, p dbx.Params, vals []string) error {
 	keys, exprs := lr.keys, lr.keyExpr
 	if lr.periodCol != "" {
 		m, d, ok := periodKeys(r.str(lr.periodCol))
@@ -238,10 +283,8 @@ func (lr leadRollup) apply(db dbx.Builder, r rowRecord, sign int) error {
 		exprs = append([]string{"p.period"}, exprs...)
 		from += ", (SELECT {:pm} AS period UNION ALL SELECT {:pd}) p"
 	}
-	vals := make([]string, len(lr.vals))
 	set := make([]string, len(lr.cols))
 	for i, c := range lr.cols {
-		vals[i] = strconv.Itoa(sign) + " * (" + lr.vals[i] + ")"
 		set[i] = c + " = " + c + " + excluded." + c
 	}
 	q := `INSERT INTO ` + lr.table + ` (` + strings.Join(append(append([]string{}, keys...), lr.cols...), ", ") + `)
@@ -399,6 +442,11 @@ func offerRollupChange(db dbx.Builder, old, new rowRecord, oldTerr string) error
 func leadRollupChange(db dbx.Builder, id string, old, new rowRecord, offerKeys []offerKey) error {
 	for _, lr := range leadRollups {
 		if old != nil && new != nil && !changed(old, new, lr.watch...) {
+			continue
+		}
+		if done, err := lr.applyNet(db, old, new); err != nil {
+			return err
+		} else if done {
 			continue
 		}
 		if err := lr.apply(db, old, -1); err != nil {

@@ -1,0 +1,109 @@
+package hooks_test
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// stmtLog records the SQL statements the app runs (both pools).
+type stmtLog struct {
+	mu   sync.Mutex
+	on   bool
+	list []string
+}
+
+func (l *stmtLog) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.on {
+		l.list = append(l.list, s)
+	}
+}
+
+func (l *stmtLog) record(f func()) []string {
+	l.mu.Lock()
+	l.on, l.list = true, nil
+	l.mu.Unlock()
+	f()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.on = false
+	return l.list
+}
+
+func logStatements(w *world) *stmtLog {
+	l := &stmtLog{}
+	for _, b := range []dbx.Builder{w.app.ConcurrentDB(), w.app.NonconcurrentDB()} {
+		db := b.(*dbx.DB)
+		db.QueryLogFunc = func(_ context.Context, _ time.Duration, sql string, _ *sql.Rows, _ error) { l.add(sql) }
+		db.ExecLogFunc = func(_ context.Context, _ time.Duration, sql string, _ sql.Result, _ error) { l.add(sql) }
+	}
+	return l
+}
+
+// countValidations counts the relation-validation queries of a list.
+func countValidations(stmts []string) int {
+	n := 0
+	for _, s := range stmts {
+		if strings.HasPrefix(s, "SELECT count(*) FROM") {
+			n++
+		}
+	}
+	return n
+}
+
+// A single ingest and an accept run the statements their work needs and
+// no more: no second validation of a record just validated, no
+// validation of relations the code just resolved (the lead of a new
+// contact, the users and outcome of an accept), one rollup_leads delta for
+// an accept (not a removal and an addition under the same key). The
+// figures are ceilings: 17 and 29 statements before.
+func TestSingleIngestAndAcceptStatements(t *testing.T) {
+	w, _ := distWorld(t)
+	l := logStatements(w)
+	tok := w.tokens["integration"]
+	w.client.Do(http.MethodPost, "/api/prm/leads/ingest", tok, ingestBody("WARM-1"))
+	b := ingestBody("ST-1")
+	b["contact"].(map[string]any)["email"] = "other@x.fr"
+	b["contact"].(map[string]any)["phone"] = "0299000001"
+	b["company"] = "Autre"
+	stmts := l.record(func() {
+		res := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", tok, b)
+		require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	})
+	t.Logf("ingest: %d statements\n%s", len(stmts), strings.Join(stmts, "\n"))
+	assert.LessOrEqual(t, len(stmts), 13)
+	assert.LessOrEqual(t, countValidations(stmts), 2, "the lead's territory and creator, once")
+
+	lead := readyLead(t, w, "ST-2")
+	rec := leadRec(t, w, lead["id"].(string))
+	atok := assigneeToken(t, w, rec)
+	stmts = l.record(func() {
+		res := w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/accept", atok, nil)
+		require.Equal(t, http.StatusOK, res.Status, res.Body)
+	})
+	t.Logf("accept: %d statements\n%s", len(stmts), strings.Join(stmts, "\n"))
+	assert.LessOrEqual(t, len(stmts), 20)
+	assert.Zero(t, countValidations(stmts), "no relation of the offer or the lead is counted again")
+	leads := 0
+	for _, s := range stmts {
+		if strings.Contains(s, "INSERT INTO rollup_leads") {
+			leads++
+		}
+	}
+	assert.Equal(t, 1, leads, "one rollup_leads delta")
+	// the accepted lead is stored as before: status, assignee, accepted_at
+	got := leadRec(t, w, rec.Id)
+	assert.Equal(t, "accepted", got.GetString("status"))
+	assert.NotEmpty(t, got.GetString("accepted_at"))
+	assert.Equal(t, rec.GetString("assignee"), got.GetString("assignee"))
+}
