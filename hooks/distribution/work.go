@@ -170,7 +170,7 @@ func DistributePending(app core.App, now time.Time) (int, error) {
 // transaction; an error is logged and the lead put off.
 func distributeOne(app core.App, leadID string, now time.Time) bool {
 	offered := false
-	err := app.RunInTransaction(func(tx core.App) error {
+	err := jobTx(app, func(tx core.App) error {
 		res, err := Distribute(tx, leadID, audit.SystemActor("distribution"), now)
 		offered = res.Offered
 		return err
