@@ -159,7 +159,7 @@ func pendingRebuilds(app core.App) ([]string, error) {
 	if !slices.Contains(names, RebuildRollupsName) && slices.ContainsFunc(reports.RollupTableNames, func(t string) bool { return !app.HasTable(t) }) {
 		names = append(names, RebuildRollupsName)
 	}
-	if !slices.Contains(names, RebuildCountersName) && !app.HasTable(distribution.CountersTable) {
+	if !slices.Contains(names, RebuildCountersName) && (!app.HasTable(distribution.CountersTable) || !app.HasTable(distribution.UserCountersTable)) {
 		names = append(names, RebuildCountersName)
 	}
 	return names, nil

@@ -16,7 +16,8 @@ import (
 	"github.com/relais/relais/hooks/reasons"
 )
 
-// counterSnapshot reads the distribution counters in a canonical form:
+// counterSnapshot reads the distribution counters (per partner and per
+// assignee) in a canonical form:
 // rows without any count or offer time dropped (a delta can leave one
 // behind, a rebuild does not).
 func counterSnapshot(t *testing.T, app core.App) []string {
@@ -39,6 +40,16 @@ func counterSnapshot(t *testing.T, app core.App) []string {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%+v", r))
+	}
+	users := []struct {
+		U    string `db:"user"`
+		Open int    `db:"open_leads"`
+	}{}
+	require.NoError(t, app.DB().NewQuery("SELECT * FROM "+distribution.UserCountersTable).All(&users))
+	for _, u := range users {
+		if u.Open != 0 {
+			out = append(out, fmt.Sprintf("user %+v", u))
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -183,6 +194,26 @@ func TestDistributionCountersStayExact(t *testing.T) {
 		op := ops[rng.IntN(len(ops))]
 		op.do()
 		requireCountersExact(t, app, fmt.Sprintf("step %d (%s)", i, op.name))
+	}
+	// then every outcome the counters keep, whatever the draws were
+	for _, op := range []string{"lead made ready", "decline", "lead made ready", "expiry", "lead made ready", "accept", "won or lost"} {
+		if op == "expiry" {
+			_, err := distribution.ExpireOffers(app, time.Now().Add(100*time.Hour))
+			require.NoError(t, err)
+		} else if op == "won or lost" {
+			l := pick(leadsIn("accepted"))
+			require.NotNil(t, l)
+			l.Set("status", "won")
+			l.Set("won_amount", 9000)
+			require.NoError(t, app.Save(l))
+		} else {
+			for _, o := range ops {
+				if o.name == op {
+					o.do()
+				}
+			}
+		}
+		requireCountersExact(t, app, "the final "+op)
 	}
 	// the run went through every outcome the counters keep
 	var n struct {

@@ -7,8 +7,10 @@ import (
 
 func init() {
 	m.Register(distributionCounters, func(app core.App) error {
-		if _, err := app.DB().NewQuery("DROP TABLE IF EXISTS distribution_counters").Execute(); err != nil {
-			return err
+		for _, t := range []string{"distribution_counters", "distribution_user_counters"} {
+			if _, err := app.DB().NewQuery("DROP TABLE IF EXISTS " + t).Execute(); err != nil {
+				return err
+			}
 		}
 		return cancelRebuild(app, counters)
 	})
@@ -28,11 +30,18 @@ const countersTable = `CREATE TABLE IF NOT EXISTS distribution_counters (partner
 	declined INTEGER NOT NULL DEFAULT 0, expired INTEGER NOT NULL DEFAULT 0, last_offered_at TEXT NOT NULL DEFAULT '',
 	open_leads INTEGER NOT NULL DEFAULT 0, won INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`
 
-// distributionCounters creates the counters table; the live code fills it
+// userCountersTable holds, per user, the leads assigned to them in an
+// entrusted status (who receives an offer in the partner company).
+const userCountersTable = `CREATE TABLE IF NOT EXISTS distribution_user_counters (user TEXT PRIMARY KEY NOT NULL,
+	open_leads INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`
+
+// distributionCounters creates the counters tables; the live code fills it
 // from the existing offers and leads at the next start.
 func distributionCounters(app core.App) error {
-	if _, err := app.DB().NewQuery(countersTable).Execute(); err != nil {
-		return err
+	for _, q := range []string{countersTable, userCountersTable} {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			return err
+		}
 	}
 	return rebuildAtStart(app, counters)
 }

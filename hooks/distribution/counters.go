@@ -18,6 +18,9 @@ import (
 //	                       outcome), last_offered_at (the latest
 //	                       offered_at, '' when none), open_leads (leads
 //	                       in an entrusted status), won (won leads)
+//	distribution_user_counters  user, open_leads (the leads assigned to
+//	                       the user in an entrusted status: who receives
+//	                       an offer in the partner company)
 //
 // Hooks on the lead_offers and leads records (counters_write.go) keep it
 // exact in the same transaction as every change made through PocketBase:
@@ -33,6 +36,9 @@ import (
 // CountersTable is the table of the distribution counters.
 const CountersTable = "distribution_counters"
 
+// UserCountersTable is the table of the assignees' open leads.
+const UserCountersTable = "distribution_user_counters"
+
 // counterCols are the integer counters of a partner, in table order.
 var counterCols = []string{"offered", "pending", "accepted", "declined", "expired", "open_leads", "won"}
 
@@ -43,8 +49,12 @@ const countersInstall = `CREATE TABLE IF NOT EXISTS ` + CountersTable + ` (partn
 	declined INTEGER NOT NULL DEFAULT 0, expired INTEGER NOT NULL DEFAULT 0, last_offered_at TEXT NOT NULL DEFAULT '',
 	open_leads INTEGER NOT NULL DEFAULT 0, won INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`
 
-// CounterInstallSQL are the statements creating the counters table.
-func CounterInstallSQL() []string { return []string{countersInstall} }
+// userCountersInstall creates the assignees' table (idempotent).
+const userCountersInstall = `CREATE TABLE IF NOT EXISTS ` + UserCountersTable + ` (user TEXT PRIMARY KEY NOT NULL,
+	open_leads INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`
+
+// CounterInstallSQL are the statements creating the counters tables.
+func CounterInstallSQL() []string { return []string{countersInstall, userCountersInstall} }
 
 // CounterRebuildSQL are the statements recomputing every counter from the
 // offers and leads.
@@ -62,6 +72,9 @@ func CounterRebuildSQL() []string {
 			SELECT partner, 0, 0, 0, 0, 0, '', SUM(status IN (` + entrusted + `)), SUM(status = '` + lifecycle.StatusWon + `')
 			FROM leads WHERE partner != '' GROUP BY partner
 		) GROUP BY p`,
+		"DELETE FROM " + UserCountersTable,
+		`INSERT INTO ` + UserCountersTable + ` (user, open_leads)
+		SELECT assignee, COUNT(*) FROM leads WHERE assignee != '' AND status IN (` + entrusted + `) GROUP BY assignee`,
 	}
 }
 

@@ -24,6 +24,9 @@ type contribution struct {
 	partner string
 	n       [7]int
 	last    string
+	// user is a lead's assignee, userOpen 1 when the lead is open for it
+	user     string
+	userOpen int
 }
 
 // offerOutcomes are the outcomes with a counter, at their index in
@@ -45,19 +48,45 @@ func offerContribution(partner, outcome, offeredAt string) contribution {
 }
 
 // leadContribution is a lead row's contribution: an entrusted lead is
-// open for its partner, a won one won.
-func leadContribution(partner, status string) contribution {
-	if partner == "" {
-		return contribution{}
+// open for its partner and its assignee, a won one won for its partner.
+func leadContribution(partner, assignee, status string) contribution {
+	open := slices.Contains(lifecycle.EntrustedStatuses(), status)
+	c := contribution{}
+	if assignee != "" && open {
+		c.user, c.userOpen = assignee, 1
 	}
-	c := contribution{partner: partner}
-	if slices.Contains(lifecycle.EntrustedStatuses(), status) {
+	if partner == "" {
+		return c
+	}
+	c.partner = partner
+	if open {
 		c.n[5] = 1
 	}
 	if status == lifecycle.StatusWon {
 		c.n[6] = 1
 	}
 	return c
+}
+
+// addUser adds n to a user's open leads.
+func addUser(db dbx.Builder, user string, n int) error {
+	if user == "" || n == 0 {
+		return nil
+	}
+	_, err := db.NewQuery("INSERT INTO " + UserCountersTable + " (user, open_leads) VALUES ({:u}, {:n})" +
+		" ON CONFLICT (user) DO UPDATE SET open_leads = open_leads + excluded.open_leads").Bind(dbx.Params{"u": user, "n": n}).Execute()
+	return err
+}
+
+// changeUser applies the move of a lead's assignee contribution.
+func changeUser(db dbx.Builder, old, new contribution) error {
+	if old.user == new.user {
+		return addUser(db, new.user, new.userOpen-old.userOpen)
+	}
+	if err := addUser(db, old.user, -old.userOpen); err != nil {
+		return err
+	}
+	return addUser(db, new.user, new.userOpen)
 }
 
 // add adds the deltas n and the offer time last (” for none) to a
@@ -107,6 +136,9 @@ func change(db dbx.Builder, old, new contribution) error {
 	if old == new {
 		return nil
 	}
+	if err := changeUser(db, old, new); err != nil {
+		return err
+	}
 	if old.partner == new.partner {
 		if err := add(db, new.partner, minus(new.n, old.n), new.last); err != nil {
 			return err
@@ -129,7 +161,7 @@ func change(db dbx.Builder, old, new contribution) error {
 // the row does not exist).
 func rowContribution(db dbx.Builder, table, id string) (contribution, error) {
 	var a, b, c string
-	q := "SELECT COALESCE(partner, ''), COALESCE(status, ''), '' FROM leads WHERE id = {:id}"
+	q := "SELECT COALESCE(partner, ''), COALESCE(status, ''), COALESCE(assignee, '') FROM leads WHERE id = {:id}"
 	if table == "lead_offers" {
 		q = "SELECT COALESCE(partner, ''), COALESCE(outcome, ''), COALESCE(offered_at, '') FROM lead_offers WHERE id = {:id}"
 	}
@@ -143,7 +175,7 @@ func rowContribution(db dbx.Builder, table, id string) (contribution, error) {
 	if table == "lead_offers" {
 		return offerContribution(a, b, c), nil
 	}
-	return leadContribution(a, b), nil
+	return leadContribution(a, c, b), nil
 }
 
 // recordContribution is a record's contribution as its row now holds it.
@@ -155,7 +187,7 @@ func recordContribution(r *core.Record) contribution {
 		}
 		return offerContribution(r.GetString("partner"), r.GetString("outcome"), at)
 	}
-	return leadContribution(r.GetString("partner"), r.GetString("status"))
+	return leadContribution(r.GetString("partner"), r.GetString("assignee"), r.GetString("status"))
 }
 
 // CountCreate, CountUpdate and CountDelete keep the counters exact for one

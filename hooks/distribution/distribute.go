@@ -240,16 +240,17 @@ func noCandidate(tx core.App, lead *core.Record, actor audit.Actor, err error, d
 }
 
 // pickAssignee chooses who receives the offer in the partner company: the
-// active salesperson with the fewest open leads, else a partner manager.
+// active salesperson with the fewest open leads (the leads assigned to
+// them in an entrusted status, from distribution_user_counters), else a
+// partner manager.
 func pickAssignee(tx core.App, partnerID string, now time.Time) (*core.Record, error) {
 	rows := []struct {
 		ID   string `db:"id"`
 		Role string `db:"role"`
 		Open int    `db:"open"`
 	}{}
-	err := tx.DB().NewQuery(`SELECT u.id AS id, u.role AS role,
-		(SELECT COUNT(*) FROM leads l WHERE l.assignee = u.id AND l.status IN (` + lifecycle.SQLList(lifecycle.EntrustedStatuses()) + `)) AS open
-		FROM users u JOIN roles r ON r.id = u.role
+	err := tx.DB().NewQuery(`SELECT u.id AS id, u.role AS role, COALESCE(c.open_leads, 0) AS open
+		FROM users u JOIN roles r ON r.id = u.role LEFT JOIN ` + UserCountersTable + ` c ON c.user = u.id
 		WHERE u.partner = {:p} AND u.active = 1 AND (u.access_expires = '' OR u.access_expires > {:now}) AND r.kind = {:kind}
 		ORDER BY CASE u.role WHEN {:manager} THEN 1 ELSE 0 END, open, u.id`).
 		Bind(dbx.Params{"p": partnerID, "now": now.UTC().Format(types.DefaultDateLayout), "kind": roles.Partner, "manager": roles.PartnerManager}).All(&rows)

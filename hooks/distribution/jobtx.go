@@ -1,6 +1,7 @@
 package distribution
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -23,15 +24,22 @@ type Holds struct {
 	N int
 	// Max and Total are the longest hold and the sum of the holds.
 	Max, Total time.Duration
+	// P50 and P95 are the median and 95th percentile of the holds.
+	P50, P95 time.Duration
 }
+
+// maxHolds bounds the holds kept for the percentiles between two
+// TakeHolds (a minute of the job is a few thousand).
+const maxHolds = 100_000
 
 // holdsKey is the app.Store() key of the holds recorder.
 const holdsKey = "relais.distribution.holds"
 
 // holdRecorder accumulates Holds.
 type holdRecorder struct {
-	mu sync.Mutex
-	h  Holds
+	mu    sync.Mutex
+	h     Holds
+	holds []time.Duration
 }
 
 func recorderOf(app core.App) *holdRecorder {
@@ -46,7 +54,11 @@ func TakeHolds(app core.App) Holds {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	h := r.h
-	r.h = Holds{}
+	if len(r.holds) > 0 {
+		slices.Sort(r.holds)
+		h.P50, h.P95 = r.holds[len(r.holds)/2], r.holds[len(r.holds)*95/100]
+	}
+	r.h, r.holds = Holds{}, r.holds[:0]
 	return h
 }
 
@@ -67,6 +79,9 @@ func jobTx(app core.App, fn func(tx core.App) error) error {
 		r.h.N++
 		r.h.Total += d
 		r.h.Max = max(r.h.Max, d)
+		if len(r.holds) < maxHolds {
+			r.holds = append(r.holds, d)
+		}
 		r.mu.Unlock()
 	}
 	return err
