@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/api"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/hooks/sessions"
 )
@@ -195,10 +196,14 @@ func (e *Env) cleanup(like string) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	// the raw deletes bypass the rollup hooks: recompute from the oldest
-	// removed lead's month (its offers and acceptance come after it)
+	// the raw deletes bypass the rollup and counter hooks: recompute the
+	// rollups from the oldest removed lead's month (its offers and
+	// acceptance come after it), and the distribution counters
 	t, err := time.Parse("2006-01-02 15:04:05.000Z", since.String)
 	if err != nil {
+		return fmt.Errorf("bench cleanup: %w", err)
+	}
+	if err := distribution.RebuildCounters(e.App.NonconcurrentDB()); err != nil {
 		return fmt.Errorf("bench cleanup: %w", err)
 	}
 	return reports.RebuildRollupsSince(e.App.NonconcurrentDB(), t)

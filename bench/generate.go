@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/relais/relais/demo"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/geo"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/hooks/textindex"
@@ -287,6 +288,9 @@ func (g *generator) loadLeads() error {
 // piecemeal).
 func finishLoad(ctx context.Context, conn *sql.Conn) error {
 	if err := execConn(ctx, conn, append(reports.RollupInstallSQL(), reports.RollupRebuildSQL()...)); err != nil {
+		return err
+	}
+	if err := execConn(ctx, conn, append(distribution.CounterInstallSQL(), distribution.CounterRebuildSQL()...)); err != nil {
 		return err
 	}
 	if err := execConn(ctx, conn, textindex.RebuildSQL()); err != nil {

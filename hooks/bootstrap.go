@@ -13,6 +13,7 @@ import (
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/deals"
+	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/reports"
 )
 
@@ -44,6 +45,9 @@ const (
 	// RebuildAccountPlacesName derives the département and territory of
 	// every account from its postal code.
 	RebuildAccountPlacesName = "account_places"
+	// RebuildCountersName recomputes the distribution counters (creating
+	// their table when missing).
+	RebuildCountersName = "distribution_counters"
 )
 
 // ActorStartup is the audit actor of the start-up repairs.
@@ -148,12 +152,15 @@ func pendingRebuilds(app core.App) ([]string, error) {
 		}
 	}
 	for _, n := range names {
-		if n != RebuildRollupsName && n != RebuildAccountKeysName && n != RebuildAccountPlacesName {
+		if !slices.Contains([]string{RebuildRollupsName, RebuildAccountKeysName, RebuildAccountPlacesName, RebuildCountersName}, n) {
 			return nil, fmt.Errorf("%s: unknown rebuild %q (written by a newer migration?)", rebuildTable, n)
 		}
 	}
 	if !slices.Contains(names, RebuildRollupsName) && slices.ContainsFunc(reports.RollupTableNames, func(t string) bool { return !app.HasTable(t) }) {
 		names = append(names, RebuildRollupsName)
+	}
+	if !slices.Contains(names, RebuildCountersName) && (!app.HasTable(distribution.CountersTable) || !app.HasTable(distribution.UserCountersTable)) {
+		names = append(names, RebuildCountersName)
 	}
 	return names, nil
 }
@@ -179,6 +186,11 @@ func rebuild(tx core.App, what string) error {
 		return nil
 	case RebuildAccountPlacesName:
 		return deals.DeriveAccountPlaces(tx)
+	case RebuildCountersName:
+		if err := distribution.InstallCounters(tx.DB()); err != nil {
+			return err
+		}
+		return distribution.RebuildCounters(tx.DB())
 	}
 	return errors.New("unknown rebuild " + what)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/distribution"
 )
 
 // cacheResetPriority runs the resets of the in-memory caches before every
@@ -30,6 +31,16 @@ func bindCaches(app core.App) {
 			app.OnRecordAfterCreateSuccess(name), app.OnRecordAfterUpdateSuccess(name), app.OnRecordAfterDeleteSuccess(name),
 		} {
 			ev.Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisCacheReset_" + name, Priority: cacheResetPriority, Func: h})
+		}
+	}
+	// the distribution's candidates, marked changing from inside each
+	// write's transaction until it completes (distribution.WatchCandidates)
+	watch := distribution.WatchCandidates(app)
+	for _, name := range distribution.CandidateCollections {
+		for _, ev := range []*hook.TaggedHook[*core.RecordEvent]{
+			app.OnRecordCreateExecute(name), app.OnRecordUpdateExecute(name), app.OnRecordDeleteExecute(name),
+		} {
+			ev.Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisCandidates_" + name, Priority: cacheResetPriority, Func: watch})
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/certificates"
+	"github.com/relais/relais/hooks/distribution"
 )
 
 // certificate gives a partner a certificate of kind valid until until.
@@ -66,6 +67,7 @@ func TestExpiredCertificateRemovesPartnerFromCandidates(t *testing.T) {
 	_, err := w.app.DB().NewQuery("UPDATE partner_certificates SET valid_until = '2020-01-01 00:00:00.000Z' WHERE partner = {:p}").
 		Bind(map[string]any{"p": p3}).Execute()
 	require.NoError(t, err)
+	distribution.ResetCandidates(w.app) // a raw SQL write: the candidates' cache is told
 	none := solarLead(t, w, "PV-4", "Panneaux solaires sur le garage")
 	rec := leadRec(t, w, none["id"].(string))
 	assert.Equal(t, "ready", rec.GetString("status"), "no certified partner left: not offered")

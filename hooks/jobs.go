@@ -51,6 +51,9 @@ func runOffers(app core.App, now time.Time) {
 	} else if n > 0 {
 		app.Logger().Info("leads offered", "count", n)
 	}
+	if h := distribution.TakeHolds(app); h.N > 0 {
+		app.Logger().Info("offers job transactions", "count", h.N, "max_hold", h.Max.String(), "total_hold", h.Total.String())
+	}
 }
 
 // purgeSessions ends the sessions over a timeout (every ten minutes).

@@ -45,6 +45,13 @@ func bindRecords(app core.App) {
 		app.OnRecordDeleteExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisRollups_" + table, Priority: rollupPriority, Func: reports.RollupDelete})
 	}
 
+	// the distribution counters, in the transaction of each offer and lead write
+	for _, table := range distribution.CountersFollow {
+		app.OnRecordCreateExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisCounters_" + table, Priority: rollupPriority, Func: distribution.CountCreate})
+		app.OnRecordUpdateExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisCounters_" + table, Priority: rollupPriority, Func: distribution.CountUpdate})
+		app.OnRecordDeleteExecute(table).Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisCounters_" + table, Priority: rollupPriority, Func: distribution.CountDelete})
+	}
+
 	// the status events of an integration's leads, in the transaction of
 	// each lead update (webhooks outbox)
 	app.OnRecordUpdateExecute("leads").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisWebhookOutbox", Priority: outboxPriority, Func: webhooks.LeadWritten})

@@ -194,16 +194,17 @@ func TestFreshAndUpgradedInstallsAgree(t *testing.T) {
 	rf, err := hooks.Reconcile(fresh)
 	require.NoError(t, err)
 	assert.Empty(t, driftText(rf.Policy), "a fresh install starts without drift")
-	assert.Equal(t, []string{hooks.RebuildAccountKeysName, hooks.RebuildAccountPlacesName, hooks.RebuildRollupsName}, rf.Rebuilt, "what the frozen migrations leave to the start")
+	assert.Equal(t, []string{hooks.RebuildAccountKeysName, hooks.RebuildAccountPlacesName, hooks.RebuildCountersName, hooks.RebuildRollupsName}, rf.Rebuilt, "what the frozen migrations leave to the start")
 	assert.Empty(t, auditEntries(t, fresh), "nothing to audit on a fresh install")
 
 	ru, err := hooks.Reconcile(upgraded)
 	require.NoError(t, err)
 	// 79d0c6d built its rollups and keys in its migrations; its rollups are
 	// rebuilt once, because they summed amounts out of bounds in cents
-	// (1763800940_input_bounded_rollups.go), and the accounts' places are
-	// derived since (1763800920)
-	assert.ElementsMatch(t, []string{hooks.RebuildRollupsName, hooks.RebuildAccountPlacesName}, ru.Rebuilt, "79d0c6d's rollups are rebuilt with bounded amounts, the accounts' places derived")
+	// (1763800940_input_bounded_rollups.go), the accounts' places are
+	// derived since (1763800920), the distribution counters filled since
+	// (1763801130)
+	assert.ElementsMatch(t, []string{hooks.RebuildRollupsName, hooks.RebuildAccountPlacesName, hooks.RebuildCountersName}, ru.Rebuilt, "79d0c6d's rollups are rebuilt with bounded amounts, the accounts' places derived")
 	assert.Equal(t, drifted, driftText(ru.Policy), "the start-up step repairs exactly the drift the upgrade left")
 	if len(drifted) > 0 {
 		assert.Len(t, auditEntries(t, upgraded), 1, "one policy.apply entry for the repair")

@@ -21,7 +21,7 @@ import (
 // and `relais-bench bench` (measure it against the raw SQL limit), see
 // BENCHMARKS.md.
 func benchCommands(app core.App) []*cobra.Command {
-	return []*cobra.Command{benchDataCommand(app), benchCommand(app)}
+	return []*cobra.Command{benchDataCommand(app), benchCommand(app), offersJobCommand(app)}
 }
 
 func benchDataCommand(app core.App) *cobra.Command {

@@ -2,7 +2,6 @@ package distribution
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,20 +38,12 @@ func loadRules(app core.App) ([]assign.Rule, error) {
 	return out, nil
 }
 
-// loadCandidates reads the partners that may serve a lead — those the rule
-// lists, or else those serving its territory (their own territories plus
-// running partner territory grants) — with the state the engine needs: open
-// leads, active users, offer and win history, latest offer. The statistics
-// are counted for these partners only, through the partner indexes, so the
-// cost does not grow with the number of leads of the whole network.
-// The candidates' open leads and wins, through the partial indexes of
-// migration 1763800400 named explicitly: without statistics SQLite prefers
-// idx_leads_status for a long partner IN list and reads every open lead of
-// the network (0.5 s a count at 1M leads instead of ~10 ms). The indexes
-// survive collection saves (TestDistributionIndexesSurviveCollectionSaves).
-// OpenLeadsSQL and WonLeadsSQL count the candidates' entrusted and won
-// leads; the partial index's condition is the entrusted statuses (their
-// plans are tested).
+// OpenLeadsSQL and WonLeadsSQL count partners' entrusted and won leads
+// (the IN list of partners in %s) through the partial indexes of migration
+// 1763800400, named explicitly: without statistics SQLite prefers
+// idx_leads_status for a long partner IN list. The engine reads these
+// figures from the distribution counters (counters.go); the queries count
+// the same for checks and tools (their plans are tested).
 var (
 	OpenLeadsSQL = "SELECT partner AS p, COUNT(*) AS n FROM leads INDEXED BY idx_leads_partner_open WHERE partner IN (%s) AND status IN (" +
 		lifecycle.SQLList(lifecycle.EntrustedStatuses()) + ") GROUP BY partner"
@@ -60,138 +51,61 @@ var (
 		lifecycle.StatusWon + "' GROUP BY partner"
 )
 
-func loadCandidates(app core.App, now time.Time, rule *assign.Rule, territory string) ([]assign.Partner, error) {
-	recs, err := app.FindAllRecords("partners")
-	if err != nil {
-		return nil, err
-	}
-	nowS := now.UTC().Format(types.DefaultDateLayout)
-	extra, err := grantedTerritories(app, nowS)
-	if err != nil {
-		return nil, err
-	}
-	pool := candidatePool(recs, rule, territory, extra)
+// loadCandidates returns the partners that may serve a lead — those the
+// rule lists, or else those serving its territory (their own territories
+// plus running partner territory grants) — with the state the engine
+// needs: from the candidates' cache (candidates_cache.go) their profile,
+// grants, active users and certificates, decided at now; from the
+// distribution counters, read in the caller's transaction, their open
+// leads, offers, wins and latest offer.
+func loadCandidates(app core.App, base *candidateBase, now time.Time, rule *assign.Rule, territory string) ([]assign.Partner, error) {
+	nowS := nowString(now)
+	extra := base.grantedAt(nowS)
+	pool := candidatePool(base.partners, rule, territory, extra)
 	if len(pool) == 0 {
 		return nil, nil
 	}
-	st, err := loadStats(app, pool, nowS)
+	ids := make([]any, len(pool))
+	for i, p := range pool {
+		ids[i] = p.ID
+	}
+	in, params := inList("pid", ids)
+	counts, err := loadCounters(app.DB(), in, params)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]assign.Partner, 0, len(pool))
-	for _, r := range pool {
-		p := assign.Partner{
-			ID: r.Id, Kind: r.GetString("kind"), Tier: r.GetString("tier"), Status: r.GetString("status"),
-			Territories: append(r.GetStringSlice("territories"), extra[r.Id]...), Segments: r.GetStringSlice("segments"),
-			Capacity: r.GetInt("capacity"), OpenLeads: st.open[r.Id], Weight: r.GetFloat("weight"), ActiveUsers: st.users[r.Id],
-			Offered: st.offered[r.Id], Won: st.won[r.Id], LastOfferedAt: st.lastAt[r.Id], Certificates: st.certs[r.Id],
-		}
-		if ce := r.GetDateTime("contract_end"); !ce.IsZero() {
-			p.ContractEnd = ce.Time()
+	for _, p := range pool {
+		c := counts[p.ID]
+		p.Territories = slices.Concat(p.Territories, extra[p.ID])
+		p.OpenLeads, p.Offered, p.Won = c.OpenLeads, c.Offered, c.Won
+		p.ActiveUsers = base.activeUsers(p.ID, nowS)
+		p.Certificates = base.certs[p.ID]
+		if d, err := types.ParseDateTime(c.LastAt); err == nil {
+			p.LastOfferedAt = d.Time()
 		}
 		out = append(out, p)
 	}
 	return out, nil
 }
 
-// grantedTerritories are the territories of the partners' running
-// territory grants, by partner.
-func grantedTerritories(app core.App, nowS string) (map[string][]string, error) {
-	grants := []struct {
-		P string `db:"p"`
-		T string `db:"t"`
-	}{}
-	if err := app.DB().NewQuery("SELECT partner AS p, territory AS t FROM grants WHERE partner != '' AND kind = 'territory' AND territory != '' AND (starts = '' OR starts <= {:now}) AND expires > {:now}").
-		Bind(dbx.Params{"now": nowS}).All(&grants); err != nil {
-		return nil, err
-	}
-	extra := map[string][]string{}
-	for _, g := range grants {
-		extra[g.P] = append(extra[g.P], g.T)
-	}
-	return extra, nil
-}
-
 // candidatePool keeps the partners a rule lists, or without a list the
 // partners serving the territory (their own territories or a grant's).
-func candidatePool(recs []*core.Record, rule *assign.Rule, territory string, extra map[string][]string) []*core.Record {
-	var pool []*core.Record
-	for _, r := range recs {
+func candidatePool(partners []assign.Partner, rule *assign.Rule, territory string, extra map[string][]string) []assign.Partner {
+	var pool []assign.Partner
+	for _, p := range partners {
 		switch {
 		case rule != nil && len(rule.Partners) > 0:
-			if slices.Contains(rule.Partners, r.Id) {
-				pool = append(pool, r)
+			if slices.Contains(rule.Partners, p.ID) {
+				pool = append(pool, p)
 			}
 		case territory != "":
-			if slices.Contains(r.GetStringSlice("territories"), territory) || slices.Contains(extra[r.Id], territory) {
-				pool = append(pool, r)
+			if slices.Contains(p.Territories, territory) || slices.Contains(extra[p.ID], territory) {
+				pool = append(pool, p)
 			}
 		}
 	}
 	return pool
-}
-
-// candidateStats are the counts the strategies weigh, by partner.
-type candidateStats struct {
-	open, users, offered, won map[string]int
-	lastAt                    map[string]time.Time
-	certs                     map[string]map[string]time.Time
-}
-
-// loadStats counts, for the pool's partners only (through the partner
-// indexes), their entrusted leads, active users, offers and wins, and the
-// time of their latest offer, and their certificates.
-func loadStats(app core.App, pool []*core.Record, nowS string) (candidateStats, error) {
-	var st candidateStats
-	ids := make([]any, len(pool))
-	for i, r := range pool {
-		ids[i] = r.Id
-	}
-	in, inParams := inList("pid", ids)
-	inParams["now"] = nowS
-	counts := func(q string) (map[string]int, error) {
-		rows := []struct {
-			P string `db:"p"`
-			N int    `db:"n"`
-		}{}
-		if err := app.DB().NewQuery(q).Bind(inParams).All(&rows); err != nil {
-			return nil, err
-		}
-		m := make(map[string]int, len(rows))
-		for _, r := range rows {
-			m[r.P] = r.N
-		}
-		return m, nil
-	}
-	var err error
-	for _, c := range []struct {
-		dst *map[string]int
-		q   string
-	}{
-		{&st.open, fmt.Sprintf(OpenLeadsSQL, in)},
-		{&st.users, "SELECT partner AS p, COUNT(*) AS n FROM users WHERE partner IN (" + in + ") AND active = 1 AND (access_expires = '' OR access_expires > {:now}) GROUP BY partner"},
-		{&st.offered, "SELECT partner AS p, COUNT(*) AS n FROM lead_offers WHERE partner IN (" + in + ") GROUP BY partner"},
-		{&st.won, fmt.Sprintf(WonLeadsSQL, in)},
-	} {
-		if *c.dst, err = counts(c.q); err != nil {
-			return st, err
-		}
-	}
-	last := []struct {
-		P string `db:"p"`
-		T string `db:"t"`
-	}{}
-	if err := app.DB().NewQuery("SELECT partner AS p, MAX(offered_at) AS t FROM lead_offers WHERE partner IN (" + in + ") GROUP BY partner").Bind(inParams).All(&last); err != nil {
-		return st, err
-	}
-	st.lastAt = map[string]time.Time{}
-	for _, l := range last {
-		if d, err := types.ParseDateTime(l.T); err == nil {
-			st.lastAt[l.P] = d.Time()
-		}
-	}
-	st.certs, err = partnerCertificates(app, in, inParams)
-	return st, err
 }
 
 // inList renders {:prefix0},{:prefix1},… with their params.
@@ -255,10 +169,11 @@ func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (D
 	if lead.GetInt("score") < settings.ScoreThreshold && !lead.GetBool("forced") {
 		return DistributeResult{Reason: "below_threshold"}, nil
 	}
-	rules, err := loadRules(tx)
+	base, err := candidates(tx)
 	if err != nil {
 		return DistributeResult{}, err
 	}
+	rules := base.rules
 	al := assign.Lead{ID: lead.Id, Territory: lead.GetString("territory"), Segment: lead.GetString("segment"), Score: lead.GetInt("score"),
 		Certificates: leadCertificates(settings, lead)}
 	matched := matchRule(rules, al)
@@ -266,7 +181,7 @@ func Distribute(tx core.App, leadID string, actor audit.Actor, now time.Time) (D
 	if offersExhausted(matched, offers, settings.MaxOffers) {
 		return DistributeResult{ToPool: true, Reason: "offers_exhausted"}, backToPool(tx, lead, actor, "offers_exhausted")
 	}
-	partners, err := loadCandidates(tx, now, matched, lead.GetString("territory"))
+	partners, err := loadCandidates(tx, base, now, matched, lead.GetString("territory"))
 	if err != nil {
 		return DistributeResult{}, err
 	}
@@ -325,16 +240,17 @@ func noCandidate(tx core.App, lead *core.Record, actor audit.Actor, err error, d
 }
 
 // pickAssignee chooses who receives the offer in the partner company: the
-// active salesperson with the fewest open leads, else a partner manager.
+// active salesperson with the fewest open leads (the leads assigned to
+// them in an entrusted status, from distribution_user_counters), else a
+// partner manager.
 func pickAssignee(tx core.App, partnerID string, now time.Time) (*core.Record, error) {
 	rows := []struct {
 		ID   string `db:"id"`
 		Role string `db:"role"`
 		Open int    `db:"open"`
 	}{}
-	err := tx.DB().NewQuery(`SELECT u.id AS id, u.role AS role,
-		(SELECT COUNT(*) FROM leads l WHERE l.assignee = u.id AND l.status IN (` + lifecycle.SQLList(lifecycle.EntrustedStatuses()) + `)) AS open
-		FROM users u JOIN roles r ON r.id = u.role
+	err := tx.DB().NewQuery(`SELECT u.id AS id, u.role AS role, COALESCE(c.open_leads, 0) AS open
+		FROM users u JOIN roles r ON r.id = u.role LEFT JOIN ` + UserCountersTable + ` c ON c.user = u.id
 		WHERE u.partner = {:p} AND u.active = 1 AND (u.access_expires = '' OR u.access_expires > {:now}) AND r.kind = {:kind}
 		ORDER BY CASE u.role WHEN {:manager} THEN 1 ELSE 0 END, open, u.id`).
 		Bind(dbx.Params{"p": partnerID, "now": now.UTC().Format(types.DefaultDateLayout), "kind": roles.Partner, "manager": roles.PartnerManager}).All(&rows)

@@ -259,7 +259,7 @@ func ExpireOffers(app core.App, now time.Time) (int, error) {
 	}
 	n := 0
 	for _, r := range rows {
-		err := app.RunInTransaction(func(tx core.App) error {
+		err := jobTx(app, func(tx core.App) error {
 			lead, err := tx.FindRecordById("leads", r.ID)
 			if err != nil {
 				return err

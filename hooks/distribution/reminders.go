@@ -40,7 +40,7 @@ func RemindOffers(app core.App, now time.Time) (int, error) {
 	n := 0
 	for _, r := range rows {
 		sent := false
-		err := app.RunInTransaction(func(tx core.App) error {
+		err := jobTx(app, func(tx core.App) error {
 			var e error
 			sent, e = remindOffer(tx, r.ID, now)
 			return e

@@ -70,7 +70,12 @@ func CheckLeadUpdate(app core.App, user *core.Record, lead *core.Record) error {
 // returns it to the pool in the same transaction.
 func LeadUpdated(e *core.RecordEvent) error {
 	if becameReady(e.Record) {
-		err := e.App.RunInTransaction(func(tx core.App) error {
+		_, err := candidates(e.App) // loaded before the writer is taken
+		if err != nil {
+			e.App.Logger().Error("distribution failed", "lead", e.Record.Id, "error", err)
+			return e.Next()
+		}
+		err = e.App.RunInTransaction(func(tx core.App) error {
 			lead, err := tx.FindRecordById("leads", e.Record.Id)
 			if err != nil || lead.GetString("status") != lifecycle.StatusReady {
 				return err
@@ -95,6 +100,9 @@ func becameReady(lead *core.Record) bool {
 // DistributeNow offers a lead to the next partner at once, in its own
 // transaction (Distribute, as the distribution job would).
 func DistributeNow(app core.App, leadID string) error {
+	if _, err := candidates(app); err != nil { // loaded before the writer is taken
+		return err
+	}
 	return app.RunInTransaction(func(tx core.App) error {
 		_, err := Distribute(tx, leadID, audit.SystemActor("distribution"), time.Now())
 		return err
@@ -170,7 +178,7 @@ func DistributePending(app core.App, now time.Time) (int, error) {
 // transaction; an error is logged and the lead put off.
 func distributeOne(app core.App, leadID string, now time.Time) bool {
 	offered := false
-	err := app.RunInTransaction(func(tx core.App) error {
+	err := jobTx(app, func(tx core.App) error {
 		res, err := Distribute(tx, leadID, audit.SystemActor("distribution"), now)
 		offered = res.Offered
 		return err

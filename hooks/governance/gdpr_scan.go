@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/pocketbase/dbx"
+
+	"github.com/relais/relais/hooks/distribution"
 )
 
 // The scan of every table for a data subject (GDPR erasure and its
@@ -40,6 +42,10 @@ func scanTables(db dbx.Builder, m *subjectMatcher, counts map[string]int, mode i
 		if strings.HasPrefix(t, "rollup_") {
 			// derived figures (package reports): rebuilt from the offers
 			// after the scrub, never rewritten in place
+			continue
+		}
+		if t == distribution.CountersTable || t == distribution.UserCountersTable {
+			// derived counts of ids (package distribution), no person in them
 			continue
 		}
 		if derivedIndex(t, virtual) {
