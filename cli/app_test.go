@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"runtime/debug"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -37,4 +38,15 @@ func TestNewAppBoundsTheReadPoolAndEachConnection(t *testing.T) {
 		assert.Equal(t, -hooks.PageCacheKiB, cache, name)
 		assert.Zero(t, mmap, name)
 	}
+}
+
+// The appliance's Go heap has a soft limit, unless GOMEMLIMIT sets one.
+func TestLimitMemory(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	t.Setenv("GOMEMLIMIT", "")
+	assert.Equal(t, int64(MemoryLimit), LimitMemory())
+	debug.SetMemoryLimit(before)
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	assert.Equal(t, before, LimitMemory(), "the environment's limit stays")
 }

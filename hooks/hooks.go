@@ -65,13 +65,13 @@ func DBConnect(dbPath string) (*dbx.DB, error) {
 }
 
 // PageCacheKiB is the page cache of each SQLite connection (KiB).
-const PageCacheKiB = 4000
+const PageCacheKiB = 2000
 
 // ReadPool bounds the read connections of the data database (PocketBase's
 // default: 120 open, 15 idle): with 2 to 4 cores more connections only
 // queue for the CPU while each holds its own page cache. Idle ones close
 // after PocketBase's idle time (3 minutes).
 const (
-	ReadPoolOpen = 8
+	ReadPoolOpen = 6
 	ReadPoolIdle = 2
 )
