@@ -29,7 +29,7 @@ func TestMixedLoadOnDemoData(t *testing.T) {
 
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, DBConnect: hooks.DBConnect})
 	require.NoError(t, app.Bootstrap())
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	t.Cleanup(func() { _ = app.ClearBootstrap() })
 	f, err := RunMixed(app, MixedOptions{Binary: bin, DataDir: dir, Users: 6, Rate: 20, Duration: 6 * time.Second, Timeout: 30 * time.Second})
 	require.NoError(t, err)
 	kinds := map[string]KindFigures{}

@@ -25,7 +25,7 @@ func TestNewAppServesEveryPart(t *testing.T) {
 func TestNewAppBoundsTheReadPoolAndEachConnection(t *testing.T) {
 	app := NewApp(pocketbase.Config{DefaultDataDir: t.TempDir()}, nil)
 	require.NoError(t, app.Bootstrap())
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	t.Cleanup(func() { _ = app.ClearBootstrap() })
 	for name, db := range map[string]dbx.Builder{"read": app.ConcurrentDB(), "write": app.NonconcurrentDB()} {
 		d, ok := db.(*dbx.DB)
 		require.True(t, ok, name)

@@ -184,3 +184,25 @@ func TestAuthCacheAndSuspendedPartner(t *testing.T) {
 	status, _ = apiStatus(t, w, tok)
 	assert.Equal(t, http.StatusUnauthorized, status)
 }
+
+// BenchmarkAuthByToken compares the auth record of a token from the cache
+// with PocketBase's load (the read of the account and the signature
+// check): go test ./hooks -run '^$' -bench AuthByToken.
+func BenchmarkAuthByToken(b *testing.B) {
+	w := newWorld(b)
+	tok := w.tokens["partner_user"]
+	b.Run("cache", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := access.AuthByToken(w.app, tok, time.Now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("pocketbase", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := w.app.FindAuthRecordByToken(tok, core.TokenTypeAuth); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
