@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	cli.LimitMemory()
 	app := cli.NewApp(pocketbase.Config{}, nil)
 	if err := app.Start(); err != nil {
 		log.Fatal(err)

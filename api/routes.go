@@ -30,6 +30,9 @@ import (
 // lower priority runs first; PocketBase's own: rate limit -1000, load auth
 // token -1020, superuser IP allow-list -1015).
 const (
+	// authCachePriority: right before PocketBase's loadAuthToken, which
+	// keeps the auth record it loads from memory (auth_cache.go).
+	authCachePriority = apis.DefaultLoadAuthTokenMiddlewarePriority - 1
 	// sessionGuardPriority: right after PocketBase loads the token, so that
 	// every later middleware and route sees a live session or a guest.
 	sessionGuardPriority = apis.DefaultLoadAuthTokenMiddlewarePriority + 1
@@ -169,6 +172,7 @@ func Register(app core.App) {
 // routes binds the router middlewares and every /api/prm route.
 func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	r := se.Router
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: AuthCacheMiddlewareID, Priority: authCachePriority, Func: loadAuthFromCache})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: SessionGuardMiddlewareID, Priority: sessionGuardPriority, Func: guardSession})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: FilterGuardMiddlewareID, Priority: filterGuardPriority, Func: guardListFilter})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: ListHintMiddlewareID, Priority: listHintPriority, Func: addListHint})

@@ -20,6 +20,11 @@ func NewApp(cfg pocketbase.Config, extra func(app core.App) []*cobra.Command) *p
 	if cfg.DBConnect == nil {
 		cfg.DBConnect = hooks.DBConnect
 	}
+	// a bounded read pool: see hooks.DBConnect for the memory of each
+	// connection
+	if cfg.DataMaxOpenConns == 0 {
+		cfg.DataMaxOpenConns, cfg.DataMaxIdleConns = hooks.ReadPoolOpen, hooks.ReadPoolIdle
+	}
 	app := pocketbase.NewWithConfig(cfg)
 	hooks.Register(app)
 	api.Register(app)

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -43,4 +44,29 @@ func bindCaches(app core.App) {
 			ev.Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisCandidates_" + name, Priority: cacheResetPriority, Func: watch})
 		}
 	}
+	bindAuthCache(app)
+}
+
+// bindAuthCache empties the auth record cache (access.AuthByToken) after
+// every committed change of an account (any auth collection: its token
+// key, password, activity, role, partner, deletion), of a partner or a
+// role, and of any collection (token secrets, fields).
+func bindAuthCache(app core.App) {
+	forget := func(e *core.RecordEvent) error {
+		if e.Record.Collection().IsAuth() || slices.Contains(access.AuthCacheResets, e.Record.Collection().Name) {
+			access.ForgetAuthRecords(e.App)
+		}
+		return e.Next()
+	}
+	for _, ev := range []*hook.TaggedHook[*core.RecordEvent]{
+		app.OnRecordAfterCreateSuccess(), app.OnRecordAfterUpdateSuccess(), app.OnRecordAfterDeleteSuccess(),
+	} {
+		ev.Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisAuthCacheReset", Priority: cacheResetPriority, Func: forget})
+	}
+	forgetAll := func(e *core.CollectionEvent) error {
+		access.ForgetAuthRecords(e.App)
+		return e.Next()
+	}
+	app.OnCollectionAfterUpdateSuccess().Bind(&hook.Handler[*core.CollectionEvent]{Id: "relaisAuthCacheReset", Priority: cacheResetPriority, Func: forgetAll})
+	app.OnCollectionAfterDeleteSuccess().Bind(&hook.Handler[*core.CollectionEvent]{Id: "relaisAuthCacheReset", Priority: cacheResetPriority, Func: forgetAll})
 }

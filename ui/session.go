@@ -136,7 +136,7 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 		if err != nil || c.Value == "" {
 			return e.Next()
 		}
-		user, err := e.App.FindAuthRecordByToken(c.Value, core.TokenTypeAuth)
+		user, err := access.AuthByToken(e.App, c.Value, time.Now()) // from memory when it can
 		live := err == nil && user.Collection().Name == "users" && access.AccountBlock(e.App, user, h.now()) == ""
 		if live {
 			check := sessions.Check

@@ -18,10 +18,11 @@ import (
 )
 
 // benchCommands are `relais-bench bench-data` (generate a bench data dir)
-// and `relais-bench bench` (measure it against the raw SQL limit), see
+// `relais-bench bench` (measure it against the raw SQL limit) and
+// `relais-bench mixed` (a mixed load against a served relais), see
 // BENCHMARKS.md.
 func benchCommands(app core.App) []*cobra.Command {
-	return []*cobra.Command{benchDataCommand(app), benchCommand(app), offersJobCommand(app)}
+	return []*cobra.Command{benchDataCommand(app), benchCommand(app), offersJobCommand(app), mixedCommand(app)}
 }
 
 func benchDataCommand(app core.App) *cobra.Command {

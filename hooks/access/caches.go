@@ -128,6 +128,8 @@ type caches struct {
 	// territories are matched against every ingested lead (geo.Match only
 	// reads them).
 	territories genCache[[]geo.Territory]
+	// auth is token → verified auth record (authcache.go).
+	auth authCache
 }
 
 // CacheResets creates the app's caches and returns, per collection, the
@@ -169,6 +171,7 @@ func ResetCaches(app core.App) {
 	c.settings.reset()
 	c.partnerStatus.reset()
 	c.territories.reset()
+	c.auth.reset()
 }
 
 // CachedMatrix returns the permission matrix like LoadMatrix, from memory
