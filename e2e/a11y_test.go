@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
@@ -38,12 +40,19 @@ type axeViolation struct {
 	Targets []string `json:"targets"`
 }
 
-// runAxe injects axe-core into the current page (through the DevTools
-// protocol, so the page's Content-Security-Policy does not apply), opens
+// runAxe injects axe-core into the current page unless axeTab already
+// did (through the DevTools protocol, so the page's
+// Content-Security-Policy does not apply), opens
 // the page's folded parts and returns the WCAG 2.1 A/AA violations.
 func runAxe(ctx context.Context, src string) ([]axeViolation, error) {
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { if (!window.axe) { `+src+"\n} return true })()")); err != nil {
-		return nil, fmt.Errorf("injecting axe-core: %w", err)
+	has, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!window.axe`))
+	if err != nil {
+		return nil, err
+	}
+	if !has {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](src+"\n;true")); err != nil {
+			return nil, fmt.Errorf("injecting axe-core: %w", err)
+		}
 	}
 	// the folded parts of the page too (a decline form, a filter panel)
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { document.querySelectorAll("main details").forEach(d => d.open = true); return true })()`)); err != nil {
@@ -76,8 +85,9 @@ func settle(ctx context.Context) error {
 // only: the header's links (menu, help, profile, notifications) when
 // header is set, and in the main part the page's own sub-pages (the same
 // path followed by one segment: a record, its "new" form, a report tab) and
-// record pages of any list (/<list>/<id>).
-const discoverLinks = `((header) => {
+// record pages of any list (/<list>/<id>), or every link when anyMain is
+// set (the signed-out pages).
+const discoverLinks = `((header, anyMain) => {
 	const here = location.pathname.replace(/\/$/, "");
 	const out = new Set();
 	const take = (sel, keep) => document.querySelectorAll(sel).forEach(a => {
@@ -88,7 +98,7 @@ const discoverLinks = `((header) => {
 		if (keep(p)) out.add(p);
 	});
 	if (header) take("header a[href]", p => true);
-	take("main a[href]", p => (here !== "" && p.startsWith(here + "/") && p.split("/").length === here.split("/").length + 1) ||
+	take("main a[href]", p => anyMain || (here !== "" && p.startsWith(here + "/") && p.split("/").length === here.split("/").length + 1) ||
 		/^\/[a-z-]+\/[a-z0-9]{15}$/.test(p));
 	return [...out];
 })`
@@ -105,16 +115,19 @@ func pattern(p string) string {
 	return strings.Join(parts, "/")
 }
 
-// longTab is a tab in its own browser context (own cookies) for a whole
-// role's crawl: the harness's tab gives 90 s to a journey, a role with
-// forty pages needs more on a busy machine.
-func longTab(t *testing.T, browserCtx context.Context) context.Context {
+// axeTab is a tab in its own browser context (own cookies) for a whole
+// role's crawl (the harness's tab gives 90 s to a journey, a role with
+// forty pages needs more on a busy machine), where every page gets
+// axe-core as it loads: Chromium compiles it once instead of at each page.
+func axeTab(t *testing.T, browserCtx context.Context, src string) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	ctx, cancelT := context.WithTimeout(ctx, 8*time.Minute)
 	t.Cleanup(cancelT)
 	do(t, ctx, chromedp.EmulateViewport(1100, 800))
+	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src})
+	require.NoError(t, err)
 	return ctx
 }
 
@@ -122,8 +135,9 @@ func longTab(t *testing.T, browserCtx context.Context) context.Context {
 type a11yPage struct{ role, path string }
 
 // crawl visits the role's pages breadth-first from the current page: the
-// header's links of the landing page, then what each of them links to
-// (one page per pattern), two levels deep, and calls check on each.
+// header's links of the landing page (signed in, header set) or every link
+// of the page (signed out), then what each of them links to (one page per
+// pattern), two levels deep, and calls check on each.
 func crawl(t *testing.T, ctx context.Context, base, role string, header bool, check func(a11yPage)) int {
 	t.Helper()
 	landing := strings.TrimPrefix(location(t, ctx), base)
@@ -145,7 +159,7 @@ func crawl(t *testing.T, ctx context.Context, base, role string, header bool, ch
 			if depth == 2 {
 				continue
 			}
-			links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf("%s(%v)", discoverLinks, header && depth == 0)))
+			links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf("%s(%v, %v)", discoverLinks, header && depth == 0, !header)))
 			require.NoError(t, err)
 			sort.Strings(links)
 			for _, l := range links {
@@ -164,42 +178,55 @@ func crawl(t *testing.T, ctx context.Context, base, role string, header bool, ch
 // every page of every demo role: the pages of its menu and header, and one
 // record page and form of each list they link to, plus the signed-out
 // pages; it fails listing each violation with its rule, page, role and
-// the elements' selectors.
+// the elements' selectors. The roles run two at a time, each in its own tab
+// of one Chromium.
 func TestA11yAxeEveryPageJourney(t *testing.T) {
 	start := time.Now()
 	s := startSite(t)
 	b := browser(t)
 	src := axeSource(t)
-	var found []string
-	pages := 0
-	check := func(ctx context.Context) func(a11yPage) {
-		return func(p a11yPage) {
-			vs, err := runAxe(ctx, src)
-			require.NoError(t, err, "%s %s", p.role, p.path)
-			for _, v := range vs {
-				found = append(found, fmt.Sprintf("%s [%s] on %s as %s (%d elements: %s) — %s",
-					v.ID, v.Impact, p.path, p.role, v.Nodes, strings.Join(v.Targets, " | "), v.Help))
-			}
+	var mu sync.Mutex
+	pages := map[string]int{}
+
+	t.Run("roles", func(t *testing.T) {
+		// the longest crawls first (the admin's), the signed-out pages last
+		var roles []string
+		for i := len(demoRoles) - 1; i >= 0; i-- {
+			roles = append(roles, demoRoles[i])
 		}
+		for _, who := range append(roles, "guest") {
+			t.Run(who, func(t *testing.T) {
+				t.Parallel()
+				ctx := axeTab(t, b, src)
+				if who == "guest" { // signed out: the login page and what it links to
+					do(t, ctx, chromedp.Navigate(s.url+"/login"))
+				} else {
+					login(t, ctx, s, who)
+				}
+				var found []string
+				n := crawl(t, ctx, s.url, who, who != "guest", func(p a11yPage) {
+					vs, err := runAxe(ctx, src)
+					require.NoError(t, err, "%s %s", p.role, p.path)
+					for _, v := range vs {
+						found = append(found, fmt.Sprintf("%s [%s] on %s as %s (%d elements: %s) — %s",
+							v.ID, v.Impact, p.path, p.role, v.Nodes, strings.Join(v.Targets, " | "), v.Help))
+					}
+				})
+				mu.Lock()
+				pages[who] = n
+				mu.Unlock()
+				t.Logf("%s: %d pages", who, n)
+				require.Empty(t, found, "axe-core violations:\n%s", strings.Join(found, "\n"))
+			})
+		}
+	})
+	total := 0
+	for _, n := range pages {
+		total += n
 	}
-
-	// signed out: the login page and what it links to (forgotten password)
-	ctx := longTab(t, b)
-	do(t, ctx, chromedp.Navigate(s.url+"/login"))
-	pages += crawl(t, ctx, s.url, "guest", false, check(ctx))
-
-	roles := 1
-	for _, email := range demoRoles {
-		ctx := longTab(t, b)
-		login(t, ctx, s, email)
-		n := crawl(t, ctx, s.url, email, true, check(ctx))
-		t.Logf("%s: %d pages", email, n)
-		pages += n
-		roles++
-	}
-	t.Logf("axe-core %s: %d pages over %d roles (guest included), %s", axeTags, pages, roles, time.Since(start).Round(time.Second))
-	require.Greater(t, pages, 60, "every role's pages are visited")
-	require.Empty(t, found, "axe-core violations:\n%s", strings.Join(found, "\n"))
+	t.Logf("axe-core %s: %d pages over %d roles (guest included), %s", axeTags, total, len(pages), time.Since(start).Round(time.Second))
+	require.Len(t, pages, len(demoRoles)+1, "every role is checked")
+	require.Greater(t, total, 60, "every role's pages are visited")
 }
 
 // press sends one key (Tab, Enter, Space, an arrow…) to the focused
