@@ -108,7 +108,7 @@ const discoverLinks = `((header, anyMain) => {
 func pattern(p string) string {
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
-		if len(s) == 15 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789") == "" && strings.ContainsAny(s, "0123456789") {
+		if len(s) == 15 && strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789") == "" {
 			parts[i] = ":id"
 		}
 	}
