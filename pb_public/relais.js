@@ -25,3 +25,28 @@
     });
   });
 })();
+
+// A region that scrolls sideways or down (a list wider than the screen, a
+// long audit change) gets a keyboard stop, so it scrolls with the arrow
+// keys; one that fits gets none (no useless Tab stop).
+(function () {
+  "use strict";
+  var regions = ".table-wrap, code.changes, .board > .card, form.assign .picks";
+  function mark() {
+    document.querySelectorAll(regions).forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      var overflow = getComputedStyle(el);
+      scrolls = scrolls && (/(auto|scroll)/.test(overflow.overflowX + " " + overflow.overflowY));
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-stop", "");
+      } else if (!scrolls && el.hasAttribute("data-scroll-stop")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-stop");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", mark);
+  document.addEventListener("htmx:after:settle", mark);
+  window.addEventListener("resize", mark);
+})();

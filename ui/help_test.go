@@ -107,7 +107,7 @@ func TestHelpRendersForEveryRoleInBothLanguages(t *testing.T) {
 // mainOf is the main element of a page (the header carries the user's
 // own name and e-mail).
 func mainOf(body string) string {
-	i, j := strings.Index(body, `<main id="main">`), strings.Index(body, "</main>")
+	i, j := strings.Index(body, `<main id="main" tabindex="-1">`), strings.Index(body, "</main>")
 	if i < 0 || j < i {
 		return body
 	}

@@ -274,7 +274,7 @@ func TestLeadsBackButtonGetsTheWholePage(t *testing.T) {
 	r := b.get("/leads?q=e&page=2", hx, header("HX-History-Restore-Request", "true"))
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.Contains(t, r.Body, "<html")
-	assert.Contains(t, r.Body, `<main id="main">`)
+	assert.Contains(t, r.Body, `<main id="main" tabindex="-1">`)
 	assert.Contains(t, r.Body, `<span aria-current="page">2</span>`)
 	r = b.get("/leads?q=e&page=2", hx)
 	assert.NotContains(t, r.Body, "<html")
