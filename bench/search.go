@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -15,8 +16,8 @@ import (
 // name (the search box of /leads, with its total and page numbers), as the
 // admin (the whole network) and as a salesperson (own leads), against the
 // raw SQL that finds the same rows: every word of the search in the
-// company, town or postal code, or in the e-mail or name of a contact the
-// user may read, newest change first, one page and the COUNT.
+// company, town or postal code, or starting the e-mail or name of a
+// contact the user may read, newest change first, one page and the COUNT.
 
 // searchTerms are the searched company names, one per salesperson (the
 // newest lead of theirs that names a company); the admin searches them in
@@ -78,41 +79,69 @@ func (e *Env) SearchScenarios() ([]ListScenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []ListScenario{e.AdminSearch(), e.PartnerUserSearch(), pool}, nil
+	more, err := e.SrchScenarios()
+	if err != nil {
+		return nil, err
+	}
+	return append([]ListScenario{e.AdminSearch(), e.PartnerUserSearch(), pool}, more...), nil
 }
 
 // searchRaw is the raw SQL of a search: scope (empty: every lead) and the
-// words of q, the leads' texts through the full-text index when the data
-// dir has it (a LIKE otherwise, and for words shorter than a trigram), the
-// contacts' by LIKE;
-// partner restricts the contacts matched to the leads a partner has
-// accepted (SPEC §3.3.2). The first row carries the COUNT. Unlike the web
-// UI, which reads at most 1,000 matching contacts per word, it matches
-// every contact.
+// words of q: the leads whose company, town or postal code hold every
+// word (one FTS5 MATCH of the words of a trigram or more when the data
+// dir has the index, a LIKE otherwise), and the leads one of whose words
+// starts the e-mail, last or first name of their contact, where each word
+// is in the texts or starts the contact's (a word with an "@" only the
+// contact's: textindex.ContactOnly); partner restricts the contacts
+// matched to the salesperson's leads it has accepted (SPEC §3.3.2). The
+// first row carries the COUNT. Unlike the web UI, which reads at most
+// 1,000 matching contacts per word, it matches every contact.
 func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (string, dbx.Params) {
-	var conds []string
-	if scope != "" {
-		conds = append(conds, scope)
-	}
-	contactScope := ""
-	if partner {
-		contactScope = "status IN ('" + strings.Join(lifecycle.AcceptedOrLaterStatuses(), "','") + "') AND "
-	}
-	for i, w := range strings.Fields(q) {
+	words := strings.Fields(q)
+	var all, texts, prefixes []string
+	for i, w := range words {
 		k := fmt.Sprintf("w%d", i)
-		if e.indexed && textindex.Indexed(w) {
-			p[k] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
-			conds = append(conds, fmt.Sprintf(`id IN (SELECT lead FROM lead_search WHERE id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:%[1]s})
-			UNION SELECT c.lead FROM lead_contacts c JOIN leads cl ON cl.id = c.lead WHERE %[2]s(c.email LIKE {:%[1]sl} OR c.last_name LIKE {:%[1]sl} OR c.first_name LIKE {:%[1]sl}))`,
-				k, strings.ReplaceAll(contactScope, "status IN", "cl.status IN")))
-			p[k+"l"] = "%" + w + "%"
+		p[k+"lo"], p[k+"hi"], p[k+"pre"] = w, w+"\U0010FFFF", textindex.EscapeLike(w)+"%"
+		var pre []string
+		for _, f := range textindex.ContactFields {
+			pre = append(pre, fmt.Sprintf(`(c.%[1]s >= {:%[2]slo} COLLATE NOCASE AND c.%[1]s < {:%[2]shi} COLLATE NOCASE AND c.%[1]s LIKE {:%[2]spre} ESCAPE '\')`, f, k))
+		}
+		prefixes = append(prefixes, "("+strings.Join(pre, " OR ")+")")
+		if textindex.ContactOnly(w) {
+			texts = append(texts, "FALSE")
+			all = append(all, "")
 			continue
 		}
-		p[k] = "%" + w + "%"
-		conds = append(conds, fmt.Sprintf(`(company LIKE {:%[1]s} OR city LIKE {:%[1]s} OR postal_code LIKE {:%[1]s} OR (%[2]sid IN
-			(SELECT lead FROM lead_contacts WHERE email LIKE {:%[1]s} OR last_name LIKE {:%[1]s} OR first_name LIKE {:%[1]s})))`, k, contactScope))
+		if e.indexed && textindex.Indexed(w) {
+			p[k] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+			all = append(all, p[k].(string))
+			texts = append(texts, fmt.Sprintf("s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:%s})", k))
+			continue
+		}
+		p[k] = "%" + textindex.EscapeLike(w) + "%"
+		texts = append(texts, fmt.Sprintf(`(s.company LIKE {:%[1]s} ESCAPE '\' OR s.city LIKE {:%[1]s} ESCAPE '\' OR s.postal_code LIKE {:%[1]s} ESCAPE '\')`, k))
 	}
-	where := strings.Join(conds, " AND ")
+	byText := "SELECT s.lead FROM lead_search s WHERE " + strings.Join(texts, " AND ")
+	if phrases := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "" }); len(phrases) > 0 {
+		p["wall"] = strings.Join(phrases, " ")
+		byText = "SELECT s.lead FROM lead_search s WHERE s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:wall})"
+		for i, w := range words {
+			if textindex.ContactOnly(w) || !(e.indexed && textindex.Indexed(w)) {
+				byText += " AND " + texts[i]
+			}
+		}
+	}
+	byContact := "SELECT c.lead FROM lead_contacts c JOIN lead_search s ON s.lead = c.lead WHERE (" + strings.Join(prefixes, " OR ") + ")"
+	if partner {
+		byContact += " AND c.lead IN (SELECT id FROM leads WHERE " + scope + " AND status IN ('" + strings.Join(lifecycle.AcceptedOrLaterStatuses(), "','") + "'))"
+	}
+	for i := range words {
+		byContact += " AND (" + texts[i] + " OR " + prefixes[i] + ")"
+	}
+	where := "id IN (" + byText + " UNION " + byContact + ")"
+	if scope != "" {
+		where = scope + " AND " + where
+	}
 	return "SELECT l.*, (SELECT COUNT(*) FROM leads WHERE " + where + ") AS total FROM leads l WHERE " + where +
 		" ORDER BY l.updated DESC, l.created DESC LIMIT 50", p
 }

@@ -17,80 +17,99 @@ import (
 // lead's own visible fields — company, town, postal code, through the
 // full-text index (hooks/textindex: any part of the text, without case or
 // accents; a LIKE for words shorter than a trigram) — and, through
-// the rule-aware read path on lead_contacts, on the contact's e-mail and
-// name: a user matches a contact only when lead_contacts' rules let them
-// read it, so a partner never matches the contact of a lead it has not
-// accepted, nor a private customer's name (SPEC §3.3.3: a private lead's
-// company is empty, its name lives in the contact). For internal roles a
-// SIREN or SIRET also matches the lead's SIRET (an internal field).
+// the rule-aware read path on lead_contacts, on the beginning of the
+// contact's e-mail, last or first name (each through its own index): a
+// user matches a contact only when lead_contacts' rules let them read it,
+// so a partner never matches the contact of a lead it has not accepted,
+// nor a private customer's name (SPEC §3.3.3: a private lead's company is
+// empty, its name lives in the contact).
+// For internal roles a SIREN or SIRET also matches the lead's SIRET (an
+// internal field).
 
-// maxContactPages caps the pages of contacts read to match a word (at
-// most MaxPerPage each).
-const maxContactPages = 5
+// maxContactLeads caps the contacts read to match one word (their leads
+// join the search; a name shared by thousands of contacts finds the
+// first ones): one rule-aware page per contact field at most.
+const maxContactLeads = access.MaxPerPage
 
 // leadSearchWhere is the condition of a search for auth: every word
 // matches the company, the town or the postal code of the lead, or the
-// e-mail or name of a contact auth may read. Nil for an empty search.
+// beginning of the e-mail or name of a contact auth may read (for an
+// internal user, the SIRET of a SIREN or SIRET word). Nil for an
+// empty search.
 func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression, error) {
 	words := searchWords(q)
 	if len(words) == 0 {
 		return nil, nil
 	}
-	all := make([]dbx.Expression, 0, len(words))
+	partner, err := partnerOf(app, auth)
+	if err != nil {
+		return nil, err
+	}
+	var scope dbx.Expression
+	if partner != "" {
+		scope = dbx.NewExp("lead_contacts.lead IN (SELECT id FROM leads WHERE partner = {:srchpartner})", dbx.Params{"srchpartner": partner})
+	}
+	contacts := make([][]string, len(words))
 	for i, w := range words {
-		ids, err := contactLeadIDs(app, auth, w)
-		if err != nil {
+		if contacts[i], err = contactLeadIDs(app, auth, w, scope); err != nil {
 			return nil, err
 		}
 		sids, err := siretLeadIDs(app, auth, w)
 		if err != nil {
 			return nil, err
 		}
-		ids = append(ids, sids...)
-		if textindex.Indexed(w) {
-			x, err := textindex.LeadWordOrIDs(w, i, ids)
+		contacts[i] = append(contacts[i], sids...)
+	}
+	return textindex.LeadWords(words, contacts, partner)
+}
+
+// partnerOf is the partner of a partner-role user, whose search is
+// narrowed to that partner's leads and their contacts (empty for other
+// roles): the rules allow a partner role no other lead or contact, and its
+// leads are few, so SQLite reads them rather than every lead or contact
+// holding a common word. The rules still decide; the narrowing only ever
+// removes rows.
+func partnerOf(app core.App, auth *core.Record) (string, error) {
+	if auth == nil || auth.IsSuperuser() {
+		return "", nil
+	}
+	kind, err := access.RoleKindOf(app, auth)
+	if err != nil || kind != roles.Partner {
+		return "", err
+	}
+	return auth.GetString("partner"), nil
+}
+
+// contactLeadIDs returns the leads whose contact auth may read
+// (access.ListFor on lead_contacts) and whose e-mail, last or first name
+// starts with w, at most maxContactLeads; none when the role may not list
+// contacts at all.
+func contactLeadIDs(app core.App, auth *core.Record, w string, scope dbx.Expression) ([]string, error) {
+	seen := map[string]bool{}
+	var ids []string
+	for n, f := range textindex.ContactFields {
+		// a partner's own leads drive its search, the index others'
+		where := textindex.ContactPrefix(f, w, n, scope == nil)
+		if scope != nil {
+			where = dbx.And(scope, where)
+		}
+		for page := 1; len(ids) < maxContactLeads; page++ {
+			recs, res, err := access.ListFor(app, auth, "lead_contacts", access.ListQuery{Where: where, Page: page, PerPage: access.MaxPerPage})
+			if errors.Is(err, domain.ErrForbidden) {
+				return nil, nil
+			}
 			if err != nil {
 				return nil, err
 			}
-			all = append(all, x)
-			continue
-		}
-		or := []dbx.Expression{
-			dbx.Like("leads.company", w),
-			dbx.Like("leads.city", w),
-			dbx.Like("leads.postal_code", w),
-		}
-		if len(ids) > 0 {
-			or = append(or, dbx.In("leads.id", anys(ids)...))
-		}
-		all = append(all, dbx.Or(or...))
-	}
-	return dbx.And(all...), nil
-}
-
-// contactLeadIDs returns the leads whose contact auth may read (access.ListFor
-// on lead_contacts) and whose e-mail or name contains w; none when the
-// role may not list contacts at all.
-func contactLeadIDs(app core.App, auth *core.Record, w string) ([]string, error) {
-	where := dbx.Or(
-		dbx.Like("lead_contacts.email", w),
-		dbx.Like("lead_contacts.last_name", w),
-		dbx.Like("lead_contacts.first_name", w),
-	)
-	var ids []string
-	for page := 1; page <= maxContactPages; page++ {
-		recs, res, err := access.ListFor(app, auth, "lead_contacts", access.ListQuery{Where: where, Page: page, PerPage: access.MaxPerPage})
-		if errors.Is(err, domain.ErrForbidden) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range recs {
-			ids = append(ids, r.GetString("lead"))
-		}
-		if len(recs) < res.PerPage {
-			break
+			for _, r := range recs {
+				if l := r.GetString("lead"); !seen[l] && len(ids) < maxContactLeads {
+					seen[l] = true
+					ids = append(ids, l)
+				}
+			}
+			if len(recs) < res.PerPage {
+				break
+			}
 		}
 	}
 	return ids, nil
@@ -131,15 +150,6 @@ func sirenWord(w string) bool {
 	return true
 }
 
-// anys converts strings for dbx.In.
-func anys(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
-}
-
 // leadSorts are the sorts of the leads list (the lead's own visible
 // fields; a private customer's company is empty, so a sort on it says
 // nothing about a name); "" is the default, latest change first.
@@ -151,4 +161,13 @@ var leadSorts = map[string]string{
 	"-city":    "-city,-created",
 	"score":    "score,-created",
 	"-score":   "-score,-created",
+}
+
+// anys converts strings for dbx.In.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

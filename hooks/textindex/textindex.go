@@ -5,13 +5,12 @@
 // Contact details are not indexed: they stay in lead_contacts alone,
 // behind that collection's rules (SPEC §3.3.3).
 //
-// The index holds no rule. Its conditions ([LeadWord], [LeadWordOrIDs])
+// The index holds no rule. Its conditions ([LeadWord], [LeadWords])
 // only narrow the rule-aware read path (access.ListFor's trusted Where):
 // a search can never return a record the user may not list.
 package textindex
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -39,22 +38,6 @@ func match(col, key, table string, word string, n int) dbx.Expression {
 	p := fmt.Sprintf("ti%s%d", table, n)
 	return dbx.NewExp(col+" IN (SELECT "+key+" FROM "+table+" WHERE id IN (SELECT rowid FROM "+table+"_fts WHERE "+table+"_fts MATCH {:"+p+"}))",
 		dbx.Params{p: phrase(word)})
-}
-
-// LeadWordOrIDs is [LeadWord] or "the lead is one of ids", in one IN
-// subquery (a UNION of the index's leads and ids) that SQLite can drive
-// the query from: an OR of two INs makes it scan the leads instead.
-func LeadWordOrIDs(word string, n int, ids []string) (dbx.Expression, error) {
-	if len(ids) == 0 {
-		return LeadWord(word, n), nil
-	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	p, l := fmt.Sprintf("tilead_search%d", n), fmt.Sprintf("tiids%d", n)
-	return dbx.NewExp("leads.id IN (SELECT lead FROM lead_search WHERE id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:"+p+"})"+
-		" UNION SELECT value FROM json_each({:"+l+"}))", dbx.Params{p: phrase(word), l: string(list)}), nil
 }
 
 // LeadWord is the condition "the lead's company, town or postal code

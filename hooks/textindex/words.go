@@ -1,0 +1,129 @@
+package textindex
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+)
+
+// LeadWords is the condition of a whole search on leads.id: every word
+// of words is in the lead's company, town or postal code, or the lead is
+// one of that word's contacts[i] (the leads whose contact matched the
+// word, found by the caller through lead_contacts' rules; nil or empty
+// for none). A non-empty partner keeps the leads of that partner only
+// (a partner-role user's: the rules allow it no other lead, and its few
+// leads then drive the search instead of every lead holding a common
+// word). Nil for no word.
+//
+// It is one `leads.id IN (…)` subquery that SQLite drives the query from
+// (or probes, when the user's own leads are fewer): the leads whose texts
+// hold every word, found by one FTS5 MATCH of all the indexed words (the
+// index intersects the words before any lead is read), united with the
+// contacts' leads that hold, word by word, the text or the contact. Words
+// shorter than a trigram are a LIKE on the index table's texts.
+func LeadWords(words []string, contacts [][]string, partner string) (dbx.Expression, error) {
+	if len(words) == 0 {
+		return nil, nil
+	}
+	p := dbx.Params{}
+	var phrases, short []string
+	for i, w := range words {
+		if ContactOnly(w) {
+			short = append(short, "FALSE")
+			continue
+		}
+		if Indexed(w) {
+			phrases = append(phrases, phrase(w))
+			continue
+		}
+		short = append(short, textLike(w, i, p))
+	}
+	// the leads whose texts hold every word
+	texts := "SELECT s.lead FROM lead_search s WHERE "
+	conds := append([]string{}, short...)
+	if partner != "" {
+		p["tipartner"] = partner
+		conds = append([]string{"s.lead IN (SELECT id FROM leads WHERE partner = {:tipartner})"}, conds...)
+	}
+	if len(phrases) > 0 {
+		p["tiall"] = strings.Join(phrases, " ")
+		conds = append([]string{"s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:tiall})"}, conds...)
+	}
+	texts += strings.Join(conds, " AND ")
+	mixed, err := contactBranch(words, contacts, p)
+	if err != nil {
+		return nil, err
+	}
+	if mixed != "" {
+		texts += " UNION " + mixed
+	}
+	return dbx.NewExp("leads.id IN ("+texts+")", p), nil
+}
+
+// contactBranch is the subquery of the leads one of whose words matched
+// their contact: among them, those where every word is in the texts or
+// in the contact. Empty when no contact matched.
+func contactBranch(words []string, contacts [][]string, p dbx.Params) (string, error) {
+	var all []string
+	per := make([]string, len(words))
+	for i := range words {
+		if i >= len(contacts) || len(contacts[i]) == 0 {
+			continue
+		}
+		list, err := json.Marshal(contacts[i])
+		if err != nil {
+			return "", err
+		}
+		k := fmt.Sprintf("tic%d", i)
+		p[k] = string(list)
+		per[i] = " OR s.lead IN (SELECT value FROM json_each({:" + k + "}))"
+		all = append(all, contacts[i]...)
+	}
+	if len(all) == 0 {
+		return "", nil
+	}
+	list, err := json.Marshal(all)
+	if err != nil {
+		return "", err
+	}
+	p["ticall"] = string(list)
+	conds := []string{"s.lead IN (SELECT value FROM json_each({:ticall}))"}
+	for i, w := range words {
+		text := textLike(w, i, p)
+		switch {
+		case ContactOnly(w):
+			text = "FALSE"
+		case Indexed(w):
+			k := fmt.Sprintf("tiw%d", i)
+			p[k] = phrase(w)
+			text = "s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:" + k + "})"
+		}
+		conds = append(conds, "("+text+per[i]+")")
+	}
+	return "SELECT s.lead FROM lead_search s WHERE " + strings.Join(conds, " AND "), nil
+}
+
+// ContactOnly reports whether word is an e-mail address or a part of one
+// with its "@": it matches contacts only, as no company, town or postal
+// code holds an "@" (and its trigrams, "@la", "ora", "nge"…, are in the
+// index's longest lists: matching them would read most of the index).
+func ContactOnly(word string) bool { return strings.Contains(word, "@") }
+
+// textLike is "the index row's company, town or postal code contains
+// w" by LIKE (for words shorter than a trigram), its pattern bound in p.
+func textLike(w string, i int, p dbx.Params) string {
+	k := fmt.Sprintf("til%d", i)
+	p[k] = "%" + EscapeLike(w) + "%"
+	var ors []string
+	for _, f := range sources["leads"].fields {
+		ors = append(ors, "s."+f+" LIKE {:"+k+"} ESCAPE '\\'")
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
+// EscapeLike escapes the wildcards of a LIKE pattern (with ESCAPE '\').
+func EscapeLike(w string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w)
+}
