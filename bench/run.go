@@ -203,9 +203,10 @@ func Run(e *Env, o RunOptions) (figs []Figure, err error) {
 		if !o.runs("ingest") {
 			break
 		}
-		name, note := "ingest: single lead (new, below threshold), sequential", "dedup + territory + audit, FULL sync"
+		name, note, target := "ingest: single lead (new, below threshold), sequential", "dedup + territory + audit, FULL sync", 500.0
 		if assign {
-			name, note = "ingest: single lead (ready → assignment + offer), sequential", "dedup + territory + assignment + offer + notifications + audit"
+			// a ready lead's target (assignment and offer included) is ≥ 100 req/s
+			name, note, target = "ingest: single lead (ready → assignment + offer), sequential", "dedup + territory + assignment + offer + notifications + audit", 100
 		}
 		logf("  %s …", name)
 		rest, raw, err := pair(k, o.Budget, func(int) error { return e.IngestREST(assign) }, func(int) error { return e.IngestRaw(assign) })
@@ -213,8 +214,8 @@ func Run(e *Env, o RunOptions) (figs []Figure, err error) {
 			return figs, err
 		}
 		f := Figure{Name: name, Unit: "req/s", Value: float64(len(rest)) / sum(rest).Seconds(), Raw: float64(len(raw)) / sum(raw).Seconds(),
-			Target: "≥ 500 req/s", Note: note, Runs: len(rest)}
-		f.Met = met(f.Value >= 500)
+			Target: fmt.Sprintf("≥ %.0f req/s", target), Note: note, Runs: len(rest)}
+		f.Met = met(f.Value >= target)
 		figs = append(figs, f)
 	}
 
