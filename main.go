@@ -14,6 +14,7 @@ import (
 
 func main() {
 	cli.LimitMemory()
+	cli.ServeProfiles()
 	app := cli.NewApp(pocketbase.Config{}, nil)
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
