@@ -11,6 +11,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // accountsPerPage is the page size of the accounts list (the partner page
@@ -98,8 +99,8 @@ func accountSearchWhere(q string) dbx.Expression {
 	}
 	all := make([]dbx.Expression, 0, len(words))
 	for _, w := range words {
-		all = append(all, dbx.Or(dbx.Like("accounts.name", w), dbx.Like("accounts.siren", w),
-			dbx.Like("accounts.postal_code", w), dbx.Like("accounts.city", w)))
+		all = append(all, dbx.Or(textindex.Contains("accounts.name", w), textindex.Contains("accounts.siren", w),
+			textindex.Contains("accounts.postal_code", w), textindex.Contains("accounts.city", w)))
 	}
 	return dbx.And(all...)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // auditPerPage is the page size of the audit log viewer.
@@ -96,7 +97,7 @@ func (h *handlers) auditWhere(app core.App, auth *core.Record, p *auditPage) (db
 		where = append(where, dbx.HashExp{"audit_log.actor": actor})
 	}
 	if p.Action != "" {
-		where = append(where, dbx.Like("audit_log.action", p.Action).Match(false, true))
+		where = append(where, textindex.Prefix("audit_log.action", p.Action))
 	}
 	if p.Resource != "" {
 		where = append(where, dbx.HashExp{"audit_log.resource": p.Resource})
@@ -134,8 +135,8 @@ func auditSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression
 	}
 	all := make([]dbx.Expression, 0, len(words))
 	for _, w := range words {
-		or := []dbx.Expression{dbx.Like("audit_log.action", w), dbx.Like("audit_log.resource", w),
-			dbx.Like("audit_log.record", w), dbx.Like("audit_log.actor_role", w)}
+		or := []dbx.Expression{textindex.Contains("audit_log.action", w), textindex.Contains("audit_log.resource", w),
+			textindex.Contains("audit_log.record", w), textindex.Contains("audit_log.actor_role", w)}
 		ids, err := userIDsMatching(app, auth, w)
 		if err != nil {
 			return nil, err

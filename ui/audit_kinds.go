@@ -4,6 +4,8 @@ import (
 	"sort"
 
 	"github.com/pocketbase/dbx"
+
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // auditKindPrefixes groups the audit log's actions into the kinds of its
@@ -39,7 +41,7 @@ func auditKindWhere(kind string) dbx.Expression {
 	}
 	or := make([]dbx.Expression, 0, len(prefixes))
 	for _, p := range prefixes {
-		or = append(or, dbx.Like("audit_log.action", p).Match(false, true))
+		or = append(or, textindex.Prefix("audit_log.action", p))
 	}
 	return dbx.Or(or...)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // The partner picker of the distribution board: a search field per lead
@@ -64,7 +65,7 @@ func (h *handlers) boardPartners(e *core.RequestEvent) error {
 func (h *handlers) pickPartners(s *session, territory, q string) ([]partnerChoice, error) {
 	conds := []dbx.Expression{dbx.HashExp{"partners.status": "active"}}
 	if q != "" {
-		conds = append(conds, dbx.Like("partners.name", q))
+		conds = append(conds, textindex.Contains("partners.name", q))
 	}
 	if mine := managedTerritories(s.user); len(mine) > 0 {
 		in, params := inParams("mt", mine)

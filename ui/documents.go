@@ -13,6 +13,7 @@ import (
 	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // documentCategories are the categories of the library, in display order.
@@ -109,7 +110,7 @@ var documentSorts = map[string]string{
 func documentSearchWhere(p *page, q string) []dbx.Expression {
 	var where []dbx.Expression
 	for _, w := range searchWords(q) {
-		or := []dbx.Expression{dbx.Like("documents.title", w)}
+		or := []dbx.Expression{textindex.Contains("documents.title", w)}
 		var cats []any
 		for _, c := range documentCategories {
 			if strings.Contains(strings.ToLower(p.Label("doccat", c)), strings.ToLower(w)) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // Search and sort of the partners list. Words match the partner's name,
@@ -51,13 +52,13 @@ func partnerSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expressi
 	}
 	all := make([]dbx.Expression, 0, len(words))
 	for _, w := range words {
-		or := []dbx.Expression{dbx.Like("partners.name", w), dbx.Like("partners.siren", w)}
+		or := []dbx.Expression{textindex.Contains("partners.name", w), textindex.Contains("partners.siren", w)}
 		ids, err := territoryIDs(app, auth, w)
 		if err != nil {
 			return nil, err
 		}
 		for _, id := range ids {
-			or = append(or, dbx.Like("partners.territories", id))
+			or = append(or, textindex.Contains("partners.territories", id))
 		}
 		all = append(all, dbx.Or(or...))
 	}
@@ -67,7 +68,7 @@ func partnerSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expressi
 // territoryIDs returns the territories auth may list whose name contains
 // w (one page of access.MaxPerPage); none when the role may not list them.
 func territoryIDs(app core.App, auth *core.Record, w string) ([]string, error) {
-	recs, _, err := access.ListFor(app, auth, "territories", access.ListQuery{Where: dbx.Like("territories.name", w), PerPage: access.MaxPerPage})
+	recs, _, err := access.ListFor(app, auth, "territories", access.ListQuery{Where: textindex.Contains("territories.name", w), PerPage: access.MaxPerPage})
 	if errors.Is(err, domain.ErrForbidden) {
 		return nil, nil
 	}

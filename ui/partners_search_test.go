@@ -310,3 +310,21 @@ func TestSortByRate(t *testing.T) {
 	assert.Equal(t, []string{"all", "half", "half2", "none", "new"}, order(true), "no answered offer last, ties keep their order")
 	assert.Equal(t, []string{"none", "half", "half2", "all", "new"}, order(false))
 }
+
+// A search word's own % and _ are plain characters that still match: the
+// partner named with them is found, the look-alike is not.
+func TestPartnersSearchMatchesWildcardCharactersLiterally(t *testing.T) {
+	e := newEnv(t)
+	recs, err := e.app.FindRecordsByFilter("partners", "status = 'active'", "created", 2, 0)
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	setField(t, e, recs[0], "name", "Remise 50% Solaire_Ouest")
+	setField(t, e, recs[1], "name", "Remise 500 SolaireXOuest")
+	b := e.signedIn("admin@demo.test")
+
+	ids, total, _ := partnersList(t, b, "/partners?q="+url.QueryEscape("50%"))
+	assert.Equal(t, []string{recs[0].Id}, ids, "50%% finds the name with 50%%, not 500")
+	assert.Equal(t, 1, total)
+	ids, _, _ = partnersList(t, b, "/partners?q="+url.QueryEscape("solaire_ouest"))
+	assert.Equal(t, []string{recs[0].Id}, ids, "_ is not a one-character wildcard")
+}

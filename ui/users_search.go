@@ -8,6 +8,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/textindex"
 )
 
 // Search, filters and sorts of the users lists (the admins' users page and
@@ -38,7 +39,7 @@ func userSearchWhere(q string) dbx.Expression {
 	}
 	all := make([]dbx.Expression, 0, len(words))
 	for _, w := range words {
-		all = append(all, dbx.Or(dbx.Like("users.name", w), dbx.Like("users.email", w)))
+		all = append(all, dbx.Or(textindex.Contains("users.name", w), textindex.Contains("users.email", w)))
 	}
 	return dbx.And(all...)
 }
