@@ -45,6 +45,9 @@ func Register(app core.App) {
 	bindJobs(app)
 	// the audit anchor recorded with every backup (backups.go)
 	bindBackups(app)
+	// idle database connections closed, memory given back when idle
+	// (idle_memory.go)
+	bindIdle(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with

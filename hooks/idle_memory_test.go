@@ -1,0 +1,66 @@
+package hooks_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/internal/testapp"
+)
+
+// idleApp is a test app bootstrapped with the Relais hooks bound (as
+// `relais serve` is) and a short IdleConnTime.
+func idleApp(t *testing.T) *tests.TestApp {
+	t.Helper()
+	before := hooks.IdleConnTime
+	hooks.IdleConnTime = 200 * time.Millisecond
+	t.Cleanup(func() { hooks.IdleConnTime = before })
+	app := testapp.New(t, "")
+	// the test app opened its databases before hooks.Register: bootstrap
+	// again, as serve does after registering
+	require.NoError(t, app.Bootstrap())
+	return app
+}
+
+// useDB opens a connection of the read pool and the write pool.
+func useDB(t *testing.T, app *tests.TestApp) {
+	t.Helper()
+	var n int
+	require.NoError(t, app.DB().NewQuery("SELECT COUNT(*) FROM users").Row(&n))
+	require.NoError(t, app.NonconcurrentDB().NewQuery("SELECT COUNT(*) FROM partners").Row(&n))
+	require.Positive(t, hooks.OpenConns(app))
+}
+
+func TestIdlePoolsCloseUnusedConnections(t *testing.T) {
+	app := idleApp(t)
+	useDB(t, app)
+	// PocketBase keeps an unused connection 3 minutes; the pools' cleaner
+	// runs at least every second
+	require.Eventually(t, func() bool { return hooks.OpenConns(app) == 0 }, 5*time.Second, 50*time.Millisecond,
+		"the connections unused for IdleConnTime are closed")
+}
+
+func TestWatchIdleReleasesOncePerIdlePeriod(t *testing.T) {
+	app := idleApp(t)
+	useDB(t, app)
+	var released atomic.Int32
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go hooks.WatchIdle(ctx, app, 20*time.Millisecond, func() { released.Add(1) })
+
+	time.Sleep(100 * time.Millisecond)
+	require.Zero(t, released.Load(), "nothing released while connections are open")
+	require.Eventually(t, func() bool { return released.Load() == 1 }, 5*time.Second, 20*time.Millisecond,
+		"released once the pools are empty")
+	time.Sleep(200 * time.Millisecond)
+	require.EqualValues(t, 1, released.Load(), "once per idle period, not at every tick")
+
+	useDB(t, app)
+	require.Eventually(t, func() bool { return released.Load() == 2 }, 5*time.Second, 20*time.Millisecond,
+		"released again after the next burst")
+}
