@@ -20,15 +20,17 @@ import (
 // only costs one reopening after a pause.
 var IdleConnTime = 30 * time.Second
 
-// idleTick is how often the idle watcher samples the pools.
-const idleTick = 5 * time.Second
+// Idle watcher: the pools' counts are sampled every idleTick; after
+// idleQuiet ticks without a request the memory is released.
+const (
+	idleTick  = 5 * time.Second
+	idleQuiet = 8
+)
 
 // bindIdle shortens the pools' idle time once the app has opened its
-// databases, and, under `serve`, starts the idle watcher: when no database
-// connection is left open (nothing has run for IdleConnTime), it returns
-// the Go heap's free memory to the system once (debug.FreeOSMemory), which
-// the runtime would otherwise keep for the next burst. The decision is
-// idle.Watch's.
+// databases, and, under `serve`, starts the idle watcher (WatchIdle with
+// ReleaseMemory): 40 s after the last request (idle.Watch), the memory
+// is given back once.
 func bindIdle(app core.App) {
 	app.OnBootstrap().Bind(&hook.Handler[*core.BootstrapEvent]{Id: "relaisIdlePools", Func: func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
@@ -46,16 +48,18 @@ func bindIdle(app core.App) {
 				stop()
 				return e.Next()
 			})
-			go WatchIdle(ctx, se.App, idleTick, debug.FreeOSMemory)
+			go WatchIdle(ctx, se.App, idleTick, idleQuiet, func() { ReleaseMemory(se.App) })
 		}
 		return se.Next()
 	}})
 }
 
-// WatchIdle samples the app's database pools every tick until ctx ends and
-// calls release when idle.Watch says so (once per idle period).
-func WatchIdle(ctx context.Context, app core.App, tick time.Duration, release func()) {
-	var w idle.Watch
+// WatchIdle samples the app's count of requests (idle.RequestsOf, counted
+// by the API's middleware) every tick until ctx ends and calls release
+// when idle.Watch says so: once per idle period of quiet ticks.
+func WatchIdle(ctx context.Context, app core.App, tick time.Duration, quiet int, release func()) {
+	w := idle.Watch{Quiet: quiet}
+	requests := idle.RequestsOf(app.Store())
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -63,11 +67,29 @@ func WatchIdle(ctx context.Context, app core.App, tick time.Duration, release fu
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if w.Tick(OpenConns(app)) {
+			if w.Tick(requests.Load()) {
 				release()
 			}
 		}
 	}
+}
+
+// ReleaseMemory gives back what an idle server holds: the SQLite page
+// caches (PRAGMA shrink_memory on each pool that has an idle connection;
+// a pool without one is left alone rather than opened) and the Go heap's
+// free memory (debug.FreeOSMemory). The connections themselves close
+// after IdleConnTime; a job polling every second (the webhooks' outbox)
+// keeps one open, with the cache of the load before.
+func ReleaseMemory(app core.App) {
+	for _, db := range pools(app) {
+		if db.Stats().Idle == 0 {
+			continue
+		}
+		if _, err := db.Exec("PRAGMA shrink_memory"); err != nil {
+			app.Logger().Warn("idle: shrink_memory", "error", err)
+		}
+	}
+	debug.FreeOSMemory()
 }
 
 // OpenConns is the number of open connections of the app's four database

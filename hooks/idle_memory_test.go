@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/idle"
 	"github.com/relais/relais/internal/testapp"
 )
 
@@ -46,21 +47,35 @@ func TestIdlePoolsCloseUnusedConnections(t *testing.T) {
 }
 
 func TestWatchIdleReleasesOncePerIdlePeriod(t *testing.T) {
-	app := idleApp(t)
-	useDB(t, app)
+	app := testapp.New(t, "")
+	requests := idle.RequestsOf(app.Store())
 	var released atomic.Int32
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	go hooks.WatchIdle(ctx, app, 20*time.Millisecond, func() { released.Add(1) })
+	requests.Add()
+	go hooks.WatchIdle(ctx, app, 10*time.Millisecond, 30, func() { released.Add(1) })
 
-	time.Sleep(100 * time.Millisecond)
-	require.Zero(t, released.Load(), "nothing released while connections are open")
-	require.Eventually(t, func() bool { return released.Load() == 1 }, 5*time.Second, 20*time.Millisecond,
-		"released once the pools are empty")
+	// busy: a request at every tick or so
+	for range 20 {
+		requests.Add()
+		time.Sleep(5 * time.Millisecond)
+	}
+	require.Zero(t, released.Load(), "nothing released while requests come")
+	require.Eventually(t, func() bool { return released.Load() == 1 }, 5*time.Second, 10*time.Millisecond,
+		"released once the requests stopped")
 	time.Sleep(200 * time.Millisecond)
 	require.EqualValues(t, 1, released.Load(), "once per idle period, not at every tick")
 
+	requests.Add()
+	require.Eventually(t, func() bool { return released.Load() == 2 }, 5*time.Second, 10*time.Millisecond,
+		"released again after the next request")
+}
+
+func TestReleaseMemoryOpensNoConnection(t *testing.T) {
+	app := idleApp(t)
 	useDB(t, app)
-	require.Eventually(t, func() bool { return released.Load() == 2 }, 5*time.Second, 20*time.Millisecond,
-		"released again after the next burst")
+	hooks.ReleaseMemory(app) // on the idle connections
+	require.Eventually(t, func() bool { return hooks.OpenConns(app) == 0 }, 5*time.Second, 50*time.Millisecond)
+	hooks.ReleaseMemory(app)
+	require.Zero(t, hooks.OpenConns(app), "a pool without an idle connection is not opened to release it")
 }

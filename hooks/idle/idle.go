@@ -1,33 +1,60 @@
 // Package idle decides when the served appliance has gone idle, so that
-// its memory can be given back to the system: pure, the binding (which
-// samples the database pools and frees the memory) is in package hooks.
-//
-// The signal is the number of open database connections: every request
-// and every job uses the databases, and a connection closes once unused
-// for the pools' idle time, so no open connection at all means that
-// nothing has run for at least that long.
+// its memory can be given back to the system: the count of requests
+// (Requests, added to by the API's middleware) and the decision (Watch)
+// are here; the binding that samples the count and frees the memory is in
+// package hooks (idle_memory.go).
 package idle
 
-// Watch follows the open database connections sampled at each tick. The
-// zero Watch is busy: the memory of the start-up is released at the first
-// tick with no open connection.
-type Watch struct {
-	// quiet is true once released, until a connection is seen open again
-	quiet bool
+import (
+	"sync/atomic"
+
+	"github.com/pocketbase/pocketbase/tools/store"
+)
+
+// Requests counts the HTTP requests an app has received.
+type Requests struct{ n atomic.Uint64 }
+
+// Add counts one request.
+func (r *Requests) Add() { r.n.Add(1) }
+
+// Load is the number of requests counted.
+func (r *Requests) Load() uint64 { return r.n.Load() }
+
+// storeKey is the key of an app's Requests in its store.
+const storeKey = "relais.idle.requests"
+
+// RequestsOf is the Requests of the app whose store is given (app.Store()),
+// made on first use.
+func RequestsOf(s *store.Store[string, any]) *Requests {
+	r, _ := s.GetOrSet(storeKey, func() any { return &Requests{} }).(*Requests)
+	return r
 }
 
-// Tick takes the number of open database connections at this tick and
-// tells whether to release memory now: true at the first tick with none
-// open after ticks with some (or since the start), false otherwise, so a
-// quiet server releases once per idle period, not at every tick.
-func (w *Watch) Tick(open int) bool {
-	if open > 0 {
-		w.quiet = false
+// Watch follows the count of requests sampled at each tick: the server
+// is idle after Quiet ticks in a row without a new request. The zero
+// count at the start counts as a request, so the memory of the start-up
+// is released too.
+type Watch struct {
+	// Quiet is the number of ticks without a request before a release.
+	Quiet int
+
+	last     uint64
+	still    int
+	released bool
+}
+
+// Tick takes the count of requests at this tick and tells whether to
+// release memory now: true once per idle period, at its Quiet-th tick
+// without a new request; a new request starts a busy period again.
+func (w *Watch) Tick(requests uint64) bool {
+	if requests != w.last {
+		w.last, w.still, w.released = requests, 0, false
 		return false
 	}
-	if w.quiet {
+	w.still++
+	if w.released || w.still < w.Quiet {
 		return false
 	}
-	w.quiet = true
+	w.released = true
 	return true
 }
