@@ -76,8 +76,9 @@ func WatchIdle(ctx context.Context, app core.App, tick time.Duration, quiet int,
 
 // ReleaseMemory gives back what an idle server holds: the SQLite page
 // caches (PRAGMA shrink_memory on each pool that has an idle connection;
-// a pool without one is left alone rather than opened) and the Go heap's
-// free memory (debug.FreeOSMemory). The connections themselves close
+// a pool without one is left alone rather than opened), the Go heap's
+// free memory (debug.FreeOSMemory) and, on Linux, the binary's pages
+// mapped from its file (dropBinaryPages). The connections themselves close
 // after IdleConnTime; a job polling every second (the webhooks' outbox)
 // keeps one open, with the cache of the load before.
 func ReleaseMemory(app core.App) {
@@ -90,6 +91,9 @@ func ReleaseMemory(app core.App) {
 		}
 	}
 	debug.FreeOSMemory()
+	if err := dropBinaryPages(); err != nil {
+		app.Logger().Warn("idle: binary pages", "error", err)
+	}
 }
 
 // OpenConns is the number of open connections of the app's four database

@@ -2,6 +2,10 @@ package hooks_test
 
 import (
 	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -78,4 +82,36 @@ func TestReleaseMemoryOpensNoConnection(t *testing.T) {
 	require.Eventually(t, func() bool { return hooks.OpenConns(app) == 0 }, 5*time.Second, 50*time.Millisecond)
 	hooks.ReleaseMemory(app)
 	require.Zero(t, hooks.OpenConns(app), "a pool without an idle connection is not opened to release it")
+}
+
+// rssFile is the resident memory of this process mapped from files (kB).
+func rssFile(t *testing.T) int {
+	t.Helper()
+	status, err := os.ReadFile("/proc/self/status")
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "RssFile:"); ok {
+			kb, err := strconv.Atoi(strings.Fields(rest)[0])
+			require.NoError(t, err)
+			return kb
+		}
+	}
+	t.Fatal("no RssFile in /proc/self/status")
+	return 0
+}
+
+// On Linux the release drops the binary's pages mapped from its file (here
+// the test binary's); the process goes on running, mapping back what it
+// uses.
+func TestReleaseMemoryDropsTheBinaryPages(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Log("the binary's pages are dropped on Linux only")
+		return
+	}
+	app := testapp.New(t, "")
+	before := rssFile(t)
+	hooks.ReleaseMemory(app)
+	after := rssFile(t)
+	require.Less(t, after, before*3/4, "file-backed RSS %d kB → %d kB", before, after)
+	useDB(t, app) // runs on after the drop
 }
