@@ -94,7 +94,7 @@ type MixedFigures struct {
 	RSSIdle             int64
 	EndParts            RSSParts    // the RSS at the end of the load by kind
 	Idle                IdleFigures // the RSS while idle after the load (mem_idle.go)
-	ReadyWaiting, Ready int // the run's ingested leads still ready > 60 s after ingest; all ready leads
+	ReadyWaiting, Ready int         // the run's ingested leads still ready > 60 s after ingest; all ready leads
 	LoadStart, LoadEnd  string
 	WriteP95, ReadP95   time.Duration
 	Timeouts, Status5xx int
