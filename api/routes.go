@@ -22,6 +22,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/governance"
+	"github.com/relais/relais/hooks/idle"
 	"github.com/relais/relais/hooks/reports"
 	"github.com/relais/relais/hooks/throttle"
 )
@@ -57,6 +58,9 @@ const (
 	proxyWarningPriority = apis.DefaultLoadAuthTokenMiddlewarePriority - 100
 	// truncateGuardPriority: after PocketBase's superuser IP allow-list.
 	truncateGuardPriority = apis.DefaultSuperuserIPsWhitelistMiddlewarePriority + 1
+	// idleCountPriority: first of all (before CORS), so that every request
+	// counts as activity for the idle watcher.
+	idleCountPriority = apis.DefaultCorsMiddlewarePriority - 1
 )
 
 // Priorities of the request hooks of PocketBase's API (a lower priority
@@ -180,6 +184,7 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: UserRateLimitMiddlewareID, Priority: userRateLimitPriority, Func: limitPerUser(throttle.NewWindow())})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: WriteGateMiddlewareID, Priority: writeGatePriority, Func: gateWrites(writeLimitsOf(se.App))})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: "relaisTruncateGuard", Priority: truncateGuardPriority, Func: guardTruncate(guard)})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: IdleCountMiddlewareID, Priority: idleCountPriority, Func: countRequests(idle.RequestsOf(se.App.Store()))}) // idle.go
 	// the installer link a first `serve` prints holds a recorded session,
 	// and the console of `serve` shows the untrusted-proxy warning (under
 	// serve only: se.Server is nil when tests build the router)

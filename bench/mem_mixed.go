@@ -92,7 +92,9 @@ type MixedFigures struct {
 	Done                int
 	RSSMax, RSSEnd      int64
 	RSSIdle             int64
-	ReadyWaiting, Ready int // the run's ingested leads still ready > 60 s after ingest; all ready leads
+	EndParts            RSSParts    // the RSS at the end of the load by kind
+	Idle                IdleFigures // the RSS while idle after the load (mem_idle.go)
+	ReadyWaiting, Ready int         // the run's ingested leads still ready > 60 s after ingest; all ready leads
 	LoadStart, LoadEnd  string
 	WriteP95, ReadP95   time.Duration
 	Timeouts, Status5xx int
@@ -161,7 +163,8 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 	f.Elapsed = time.Since(start)
 	f.LoadEnd = Machine()
 	rssMu.Lock()
-	f.RSSEnd, _ = vmRSS(cmd.Process.Pid)
+	f.EndParts, _ = rssParts(cmd.Process.Pid)
+	f.RSSEnd = f.EndParts.RSS
 	f.RSSMax = max(f.RSSMax, f.RSSEnd)
 	rssMu.Unlock()
 	if err := r.waiting(&f); err != nil {
@@ -169,8 +172,10 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 	}
 	if o.IdleAfter > 0 {
 		fmt.Fprintf(o.Log, "mixed: idle for %s\n", o.IdleAfter)
-		time.Sleep(o.IdleAfter)
-		f.RSSIdle, _ = vmRSS(cmd.Process.Pid)
+		if f.Idle, err = sampleIdle(cmd.Process.Pid, o.IdleAfter); err != nil {
+			return f, err
+		}
+		f.RSSIdle = f.Idle.Last
 	}
 	r.figures(&f)
 	return f, nil
@@ -624,4 +629,5 @@ func PrintMixed(w io.Writer, f MixedFigures, o MixedOptions) {
 		fmt.Fprintf(w, ", after %s idle %.0f MB", o.IdleAfter, float64(f.RSSIdle)/1e6)
 	}
 	fmt.Fprintf(w, "\nready leads of this run waiting > 60 s: %d (ready leads in all: %d)\n", f.ReadyWaiting, f.Ready)
+	printMemory(w, f)
 }

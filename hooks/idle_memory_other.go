@@ -1,0 +1,6 @@
+//go:build !linux
+
+package hooks
+
+// dropBinaryPages does nothing outside Linux.
+func dropBinaryPages() error { return nil }
