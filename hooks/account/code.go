@@ -69,6 +69,45 @@ func SendCode(app core.App, u *core.Record) (string, error) {
 	return otp.Id, nil
 }
 
+// Resend e-mails a new code for a live step of a web login (the step's
+// account, from the MFA session) and returns the step with the new OTP
+// and the account;
+// at most ResendMax times per step (ErrCodeGone beyond, or when the step
+// is not live).
+func Resend(app core.App, mfaID string, now time.Time) (Step, *core.Record, error) {
+	mfa, err := app.FindMFAById(mfaID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Step{}, nil, ErrCodeGone
+	}
+	if err != nil {
+		return Step{}, nil, err
+	}
+	u, err := app.FindRecordById(mfa.CollectionRef(), mfa.RecordRef())
+	if err != nil {
+		return Step{}, nil, errors.Join(ErrCodeGone, err)
+	}
+	if !liveFor(mfa, u, now) {
+		return Step{}, nil, ErrCodeGone
+	}
+	n := 0
+	app.Store().SetFunc("relais.code_resends."+mfa.Id, func(old any) any {
+		prev, _ := old.(int)
+		n = prev + 1
+		return n
+	})
+	if n > ResendMax {
+		return Step{}, nil, ErrCodeGone
+	}
+	otp, err := SendCode(app, u)
+	if err != nil {
+		return Step{}, nil, err
+	}
+	return Step{MFA: mfa.Id, OTP: otp}, u, nil
+}
+
+// ResendMax is how many new codes one login step may ask for.
+const ResendMax = 3
+
 // triesKey is the app store key of the wrong codes given to one step.
 func triesKey(mfaID string) string { return "relais.code_tries." + mfaID }
 
@@ -77,7 +116,9 @@ func triesKey(mfaID string) string { return "relais.code_tries." + mfaID }
 // its code. On success both are deleted and the account is returned (its
 // blocks are the caller's to check, as after a password). A wrong code
 // counts a try (ErrCodeWrong); the CodeTries-th ends the step
-// (ErrCodeGone), as does an expired or unknown step or code.
+// (ErrCodeGone), as does an expired or unknown step or code. The account
+// of the step is returned with a refusal too when the step was found (for
+// the audit of a failed login), nil otherwise.
 func CheckCode(app core.App, step Step, code string, now time.Time) (*core.Record, error) {
 	mfa, err := app.FindMFAById(step.MFA)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -94,11 +135,11 @@ func CheckCode(app core.App, step Step, code string, now time.Time) (*core.Recor
 		return nil, err
 	}
 	if !liveFor(mfa, u, now) {
-		return nil, errors.Join(ErrCodeGone, app.Delete(mfa))
+		return u, errors.Join(ErrCodeGone, app.Delete(mfa))
 	}
 	otp, err := app.FindOTPById(step.OTP)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrCodeGone
+		return u, ErrCodeGone
 	}
 	if err != nil {
 		return nil, err
@@ -106,10 +147,10 @@ func CheckCode(app core.App, step Step, code string, now time.Time) (*core.Recor
 	// a code of another account (or collection) is no code of this one
 	if otp.RecordRef() != u.Id || otp.CollectionRef() != u.Collection().Id ||
 		!now.Before(otp.Created().Time().Add(u.Collection().OTP.DurationTime())) {
-		return nil, ErrCodeGone
+		return u, ErrCodeGone
 	}
 	if code == "" || len(code) > 71 || !otp.ValidatePassword(code) {
-		return nil, wrongCode(app, mfa, otp)
+		return u, wrongCode(app, mfa, otp)
 	}
 	app.Store().Remove(triesKey(mfa.Id))
 	if err := app.Delete(otp); err != nil {
