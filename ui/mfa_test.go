@@ -122,6 +122,7 @@ func TestProfileSecondFactorPerRole(t *testing.T) {
 			require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
 			assert.True(t, e.user(email).GetBool("mfa"))
 			r = b.get("/profile")
+			has(t, r.Body, "Le second facteur est activé")
 			has(t, r.Body, `id="mfa-submit"`, `value="false"`)
 			// the next login asks for a code
 			next := e.browser()
@@ -160,6 +161,7 @@ func TestSecurityPagePerRole(t *testing.T) {
 	has(t, r.Body, `id="mfa-required-submit"`, "Non exigé")
 	r = admin.post("/security/mfa-required", url.Values{"on": {"true"}})
 	require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
+	has(t, admin.get(r.Header.Get("Location")).Body, "Le réglage de sécurité de connexion est enregistré")
 	s, err = access.LoadSettings(e.app)
 	require.NoError(t, err)
 	assert.True(t, s.MFARequired)
