@@ -6,8 +6,9 @@ import (
 )
 
 // The second factor of a login (PocketBase's MFA with its e-mailed
-// one-time codes, OTP): users.mfa is a user's own choice (Hidden: never
-// sent by nor written through the REST API; the profile page sets it),
+// one-time codes, OTP): users.mfa is a user's own choice (Hidden, and a
+// system field of the policy compiler: no API client may send it; the
+// profile page sets it with the current password),
 // settings_prm.mfa_required makes it compulsory for admins and channel
 // managers. PocketBase's MFA rule of the users collection says who needs
 // the second factor; the OTP e-mail below is the fallback text (package
@@ -16,6 +17,14 @@ import (
 // mfaRule is the literal MFA rule of this migration: the user's own
 // choice, or the setting for the admin and channel manager roles.
 const mfaRule = `mfa = true || (@collection.settings_prm.mfa_required = true && (role = "admin" || role = "channel_manager"))`
+
+// mfaGuardRule is the policy compiler's change to the users write rules
+// for mfa, a system field like guide_seen: no API client may send it (the
+// guards are sorted by field name).
+var mfaGuardRule = []ruleEdit{{
+	old: "@request.body.last_login:isset = false",
+	new: "@request.body.last_login:isset = false && @request.body.mfa:isset = false",
+}}
 
 // otpTemplate is the literal one-time code e-mail of this migration.
 var otpTemplate = core.EmailTemplate{
@@ -47,6 +56,8 @@ func init() {
 		users.OTP.Enabled, users.OTP.Duration, users.OTP.Length = true, 300, 8
 		users.OTP.EmailTemplate = otpTemplate
 		users.MFA.Enabled, users.MFA.Duration, users.MFA.Rule = true, 600, mfaRule
+		users.CreateRule = editRule(users.CreateRule, mfaGuardRule)
+		users.UpdateRule = editRule(users.UpdateRule, mfaGuardRule)
 		return app.Save(users)
 	}, func(app core.App) error {
 		users, err := app.FindCollectionByNameOrId("users")
@@ -56,6 +67,8 @@ func init() {
 		users.MFA.Enabled, users.MFA.Rule = false, ""
 		users.OTP.Enabled = false
 		users.Fields.RemoveByName("mfa")
+		users.CreateRule = editRule(users.CreateRule, undoEdits(mfaGuardRule))
+		users.UpdateRule = editRule(users.UpdateRule, undoEdits(mfaGuardRule))
 		if err := app.Save(users); err != nil {
 			return err
 		}
