@@ -9,6 +9,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/mails"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"github.com/relais/relais/hooks/sessions"
 )
 
 // CodeTries is how many wrong codes one login step accepts: the next
@@ -149,7 +151,7 @@ func CheckCode(app core.App, step Step, code string, now time.Time) (*core.Recor
 		!now.Before(otp.Created().Time().Add(u.Collection().OTP.DurationTime())) {
 		return u, ErrCodeGone
 	}
-	if code == "" || len(code) > 71 || !otp.ValidatePassword(code) {
+	if !sessions.CheckCode(otp, code) {
 		return u, wrongCode(app, mfa, otp)
 	}
 	app.Store().Remove(triesKey(mfa.Id))
