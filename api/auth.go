@@ -57,8 +57,8 @@ func passwordAuth(e *core.RecordAuthWithPasswordRequestEvent) error {
 // exists. Passwords are never recorded; the identity (e-mail) is.
 func auditLoginFailure(e *core.RecordAuthWithPasswordRequestEvent) error {
 	err := e.Next()
-	if err == nil && e.Status() < http.StatusBadRequest {
-		return nil
+	if (err == nil && e.Status() < http.StatusBadRequest) || errors.Is(err, apis.ErrMFA) {
+		return err // signed in, or the right password of a second-factor account (mfa.go)
 	}
 	reason := "invalid_credentials"
 	if err == nil && e.Record != nil {
@@ -111,9 +111,10 @@ func auditLogin(e *core.RecordAuthRequestEvent) error {
 	return e.Next()
 }
 
-// recordLastLogin stores the time of a user's password login.
+// recordLastLogin stores the time of a user's password login (or of its
+// second factor, the code, which ends it).
 func recordLastLogin(e *core.RecordAuthRequestEvent) error {
-	if e.AuthMethod == core.MFAMethodPassword {
+	if e.AuthMethod == core.MFAMethodPassword || e.AuthMethod == core.MFAMethodOTP {
 		if err := governance.RecordLastLogin(e.App, e.Record); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -34,8 +35,9 @@ func throttleLogin(e *core.RecordAuthWithPasswordRequestEvent) error {
 	err := e.Next()
 	var apiErr *router.ApiError
 	switch {
-	case err == nil:
-		// signed in, or the right password of a blocked account
+	case err == nil || errors.Is(err, apis.ErrMFA):
+		// signed in, the right password of a blocked account, or of an
+		// account that must now give its second factor
 		sessions.LoginSucceeded(e.App, attempt)
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
 		// PocketBase's answer to a wrong password or an unknown identity

@@ -88,6 +88,10 @@ const (
 	// loginAuditPriority: the login audit wraps every other auth handler,
 	// so that a refused login (a blocked account) is recorded too.
 	loginAuditPriority = -100
+	// secondFactorPriority: the password step of an account that needs a
+	// second factor is answered (401 with mfaId, mfa.go) before the login
+	// audit, the last login and the session start: no login happened.
+	secondFactorPriority = -150
 	// lastLoginPriority: a users' password login is recorded between the
 	// login audit and the session start.
 	lastLoginPriority = 0
@@ -297,11 +301,14 @@ func bindRecordRequests(app core.App) {
 
 // bindAuthRequests binds the request hooks of logins, refreshes,
 // impersonations and password resets (login_throttle.go, auth.go,
-// sessions.go, password_reset.go).
+// mfa.go, sessions.go, password_reset.go).
 func bindAuthRequests(app core.App) {
 	app.OnRecordAuthWithPasswordRequest().Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisLoginThrottle", Priority: loginThrottlePriority, Func: throttleLogin})
 	app.OnRecordAuthWithPasswordRequest().Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisAuditLoginFailure", Priority: loginAuditPriority, Func: auditLoginFailure})
 	app.OnRecordAuthWithPasswordRequest("users").Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{Id: "relaisPasswordAuth", Priority: PasswordAuthPriority, Func: passwordAuth})
+	app.OnRecordAuthRequest("users").Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisSecondFactor", Priority: secondFactorPriority, Func: secondFactor})
+	app.OnRecordAuthWithOTPRequest("users").Bind(&hook.Handler[*core.RecordAuthWithOTPRequestEvent]{Id: "relaisOTPSecondStep", Func: otpSecondStep})
+	app.OnRecordRequestOTPRequest("users").Bind(&hook.Handler[*core.RecordCreateOTPRequestEvent]{Id: "relaisOTPRequest", Func: guardOTPRequest})
 	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisAuditLogin", Priority: loginAuditPriority, Func: auditLogin})
 	app.OnRecordAuthRequest("users").Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisLastLogin", Priority: lastLoginPriority, Func: recordLastLogin})
 	app.OnRecordAuthRequest().Bind(&hook.Handler[*core.RecordAuthRequestEvent]{Id: "relaisSessionStart", Priority: sessionStartPriority, Func: startAuthSession})

@@ -16,4 +16,6 @@ func bindSelfService(app core.App) {
 	// the invitation of a new account (and a verification asked through
 	// the REST API): PocketBase's verification e-mail, linking to /welcome
 	app.OnMailerRecordVerificationSend("users").Bind(&hook.Handler[*core.MailerRecordEvent]{Id: "relaisInviteMail", Func: account.LocalizeInviteMail})
+	// the sign-in code of the second factor (UI and REST request-otp)
+	app.OnMailerRecordOTPSend("users").Bind(&hook.Handler[*core.MailerRecordEvent]{Id: "relaisCodeMail", Func: account.LocalizeOTPMail})
 }

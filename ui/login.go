@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/account"
 	"github.com/relais/relais/hooks/apikeys"
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/sessions"
@@ -98,6 +99,21 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		}
 		return fail(http.StatusForbidden, "login.blocked."+apikeys.PasswordLoginOff)
 	}
+	required, err := account.SecondFactorRequired(e.App, user)
+	if err != nil {
+		return err
+	}
+	if required {
+		return h.startCodeStep(e, user, p)
+	}
+	return h.openSession(e, user, "password", p.Next)
+}
+
+// openSession signs user in on this browser after a successful login
+// (method: "password", or "password+code" after the second factor): a
+// new session and its cookie, last_login, the login audit entry, the
+// device cookie; then the next page.
+func (h *handlers) openSession(e *core.RequestEvent, user *core.Record, method, next string) error {
 	token, err := sessions.NewToken(e.App, user, sessions.ViaUI)
 	if err != nil {
 		return err
@@ -114,7 +130,7 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		}
 		a := audit.ActorOfUser(user)
 		a.IP, a.RequestID = e.RealIP(), e.Request.Header.Get("X-Request-Id")
-		return audit.Append(tx, a, audit.ActionLogin, "users", user.Id, map[string]any{"method": "password", "email": user.Email(), "via": "ui"})
+		return audit.Append(tx, a, audit.ActionLogin, "users", user.Id, map[string]any{"method": method, "email": user.Email(), "via": "ui"})
 	})
 	if err != nil {
 		return err
@@ -129,5 +145,5 @@ func (h *handlers) login(e *core.RequestEvent) error {
 		return err
 	}
 	clearCookie(e, guestCSRF)
-	return e.Redirect(http.StatusSeeOther, p.Next)
+	return e.Redirect(http.StatusSeeOther, next)
 }

@@ -32,6 +32,7 @@ type caps struct {
 	Approvals     bool // decide access requests (admins; channel managers for their territories)
 	Grants        bool // create and revoke time-boxed grants (the admin role)
 	Integrations  bool // the admin role: API keys, webhooks, deliveries
+	Security      bool // the admin role: sign-in security settings
 	Documents     bool
 	Notifications bool
 	LogActivity   bool // activities create
@@ -95,6 +96,7 @@ func capsOf(role, kind string, cells []policy.Cell) caps {
 		c.Grants = role == roles.Admin
 		c.Approvals = role == roles.Admin || role == roles.ChannelManager
 		c.Integrations = role == roles.Admin
+		c.Security = role == roles.Admin
 		c.Campaigns = create["campaigns"]
 		c.CertRules = role == roles.Admin
 		c.Audit = read("audit_log") != "" && read("audit_log") != "none"
@@ -143,6 +145,7 @@ func menuFor(c caps) []menuItem {
 	add(c.Grants, "grants", "/grants")
 	add(c.Certificates, "certificates", "/certificates")
 	add(c.Integrations, "integrations", "/integrations")
+	add(c.Security, "security", "/security")
 	add(c.Campaigns, "campaigns", "/campaigns")
 	add(c.Documents, "documents", "/documents")
 	add(c.Notifications, "notifications", "/notifications")

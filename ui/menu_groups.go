@@ -19,6 +19,7 @@ var menuGroupOf = map[string]string{
 	"integrations": "admin",
 	"agenda":       "leads", // a partner's meetings
 	"roi":          "reports", "campaigns": "admin", "cert_rules": "network",
+	"security": "admin", // sign-in security settings
 }
 
 // menuEntry is one top-level entry of the navigation: a link (Items has one

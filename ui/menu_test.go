@@ -22,7 +22,7 @@ func TestTheMenuShowsWhatTheRoleMayUse(t *testing.T) {
 			"/documents", "/notifications"},
 		"sales@demo.test": {"/accounts", "/leads", "/leads/new", "/opportunities", "/reports", "/partners", "/documents", "/notifications"},
 		"admin@demo.test": {"/dashboard", "/board", "/pool", "/accounts", "/leads", "/conflicts", "/leads/new", "/leads/import", "/registrations", "/opportunities", "/reports", "/reports/roi", "/partners", "/users", "/approvals", "/certificate-rules", "/matrix", "/audit",
-			"/access-review", "/grants", "/integrations", "/campaigns", "/documents", "/notifications"},
+			"/access-review", "/grants", "/integrations", "/security", "/campaigns", "/documents", "/notifications"},
 		"api@demo.test": {"/leads"},
 	}
 	for email, links := range want {

@@ -26,6 +26,10 @@ type profilePage struct {
 	Devices       []deviceView
 	ProfileError  string
 	PasswordError string
+	// the second factor: whether the user may choose it, their choice,
+	// whether the setting requires it of their role
+	MFAChoice, MFAOn, MFAForced bool
+	MFAError                    string
 }
 
 // deviceView is one session in the list.
@@ -56,6 +60,9 @@ func (h *handlers) profilePage(e *core.RequestEvent) (*profilePage, error) {
 		p.Locale = p.Lang
 	}
 	if p.Editable, err = account.MayEditProfile(e.App, s.user); err != nil {
+		return nil, err
+	}
+	if err := secondFactorOf(e.App, u, p); err != nil {
 		return nil, err
 	}
 	devices, err := sessions.Devices(e.App, s.user, s.token, h.now())

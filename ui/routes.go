@@ -21,6 +21,9 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	guest := r.Group("").Bind(base...)
 	guest.GET("/login", h.showLogin)
 	guest.POST("/login", h.login)
+	// the second step of an account with a second factor: the e-mailed code
+	guest.POST("/login/code", h.loginCode)
+	guest.POST("/login/code/resend", h.resendCode)
 	guest.POST("/lang", h.setLang)
 	// forgotten password: the reset link's e-mail and the page it opens
 	guest.GET("/forgot-password", h.showForgot)
@@ -42,6 +45,7 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	ui.POST("/profile", h.saveProfile)
 	ui.POST("/profile/password", h.changePassword)
 	ui.POST("/profile/logout-everywhere", h.logoutEverywhere)
+	ui.POST("/profile/second-factor", h.setSecondFactor)
 
 	// Leads of every role (the read path decides which).
 	leads := ui.Group("").Bind(h.mwNeed("Leads", func(c caps) bool { return c.Leads }))
@@ -222,6 +226,12 @@ func (h *handlers) routes(r *router.Router[*core.RequestEvent]) {
 	grants.GET("/grants", h.grants)
 	grants.POST("/grants", h.createGrant)
 	grants.POST("/grants/{id}/revoke", h.revokeGrant)
+
+	// Sign-in security: the second factor required of admins and
+	// channel managers (admins).
+	security := ui.Group("").Bind(h.mwNeed("Security", func(c caps) bool { return c.Security }))
+	security.GET("/security", h.security)
+	security.POST("/security/mfa-required", h.setMFARequired)
 
 	// Integrations: API keys, webhooks, the delivery log (admins).
 	integ := ui.Group("").Bind(h.mwNeed("Integrations", func(c caps) bool { return c.Integrations }))

@@ -81,6 +81,7 @@ var flashIDs = map[string]bool{
 	"deals.win_validated": true, "deals.win_refused": true,
 	"flash.key_revoked": true, "flash.webhook_saved": true, "flash.password_login_saved": true, "flash.event_resent": true,
 	"campaigns.saved": true, "cert_rules.saved": true, // the campaigns and certificate rules forms
+	"flash.mfa_on": true, "flash.mfa_off": true, "flash.mfa_required_saved": true, // the second factor (second_factor.go)
 }
 
 // takeFlash reads and clears the flash cookie.

@@ -35,6 +35,7 @@ var viewNames = []string{
 	"conflicts",
 	"agenda",
 	"roi", "campaigns", "cert_rules",
+	"login_code", "security",
 }
 
 // baseViews are the template files every view is parsed with: the page

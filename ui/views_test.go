@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/relais/relais/hooks/account"
 	"github.com/relais/relais/hooks/agenda"
 	"github.com/relais/relais/hooks/certificates"
 	"github.com/relais/relais/hooks/distribution"
@@ -44,7 +45,8 @@ func sampleData(t *testing.T, view string) viewData {
 		return &resetPage{page: p, Token: "t", Email: "a@b.c", Error: "no"}
 	case "profile":
 		return &profilePage{page: p, Editable: true, Name: "Ada", Locale: "en", MailOff: []string{"offer"}, MailKinds: []string{"offer", "offer_reminder"},
-			Devices: []deviceView{{Device: sessions.Device{Via: "ui", IP: "127.0.0.1", Current: true}, Label: "Firefox"}}, ProfileError: "x", PasswordError: "y"}
+			Devices: []deviceView{{Device: sessions.Device{Via: "ui", IP: "127.0.0.1", Current: true}, Label: "Firefox"}}, ProfileError: "x", PasswordError: "y",
+			MFAChoice: true, MFAOn: true, MFAError: "z"}
 	case "inbox":
 		return &inboxPage{page: p, Offers: []offerCard{{page: p, Lead: l, State: "open", Colleagues: []option{{"u2", "Bob"}}, Reasons: []option{{"zone", "Z"}}},
 			{page: p, Lead: l, State: "accepted", Contact: &contactView{Email: "a@b.c"}}, {page: p, Lead: l, State: "declined"}, {page: p, Lead: l, State: "closed", Error: "late"}}}
@@ -144,6 +146,10 @@ func sampleData(t *testing.T, view string) viewData {
 		return sampleAgenda(p)
 	case "roi", "campaigns", "cert_rules":
 		return sampleROI(p, view)
+	case "login_code":
+		return &loginCodePage{page: p, Next: "/", Step: account.Step{MFA: "m", OTP: "o"}, Email: "a…@b.c", Minutes: 5, Error: "x", Resent: true}
+	case "security":
+		return &securityPage{page: p, Required: true}
 	}
 	t.Fatalf("no sample data for view %s", view)
 	return nil

@@ -45,6 +45,9 @@ type Settings struct {
 	// IntegrationPasswordOff refuses password logins of integration
 	// accounts (they use API keys: package apikeys).
 	IntegrationPasswordOff bool
+	// MFARequired makes admins and channel managers give an e-mailed code
+	// after their password (package hooks/account).
+	MFARequired bool
 }
 
 // Defaults of the partner page cap and the export row cap (also used by
@@ -109,6 +112,7 @@ func settingsFrom(r *core.Record) Settings {
 	}
 	s.SuspendInactive = r.GetBool("suspend_inactive")
 	s.IntegrationPasswordOff = r.GetBool("integration_password_off")
+	s.MFARequired = r.GetBool("mfa_required")
 	s.WebFormKeys = r.GetStringSlice("web_form_keys")
 	s.CertRequirements = certRequirements(r.GetString("certificate_rules"))
 	return s

@@ -241,7 +241,7 @@ func specs() map[string]spec {
 			partnerCeiling:  org("partner"),
 			partnerMax:      Org,
 			createScopes:    map[Level]string{All: ""},
-			system:          []string{"last_login", "guide_seen"},
+			system:          []string{"last_login", "guide_seen", "mfa"},
 			owned:           []string{"role", "partner", "territories", "active", "access_expires", "email", "verified", "emailVisibility"},
 			partnerWritable: []string{"name", "locale", "avatar", "password", "phone", "mail_off", "digest"},
 		},

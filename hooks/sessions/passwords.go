@@ -101,3 +101,12 @@ func CheckPassword(app core.App, collection string, user *core.Record, password 
 func PasswordComparisons(app core.App) int64 {
 	return passwordsOf(app).comparisons.Load()
 }
+
+// CheckCode reports whether code is the one-time code of otp, the second
+// factor of a login (package account): the other comparison of a secret,
+// kept here beside CheckPassword. It is not counted with the password
+// comparisons: a code step exists only after the right password, so its
+// time tells nothing about whether an e-mail has an account.
+func CheckCode(otp *core.OTP, code string) bool {
+	return code != "" && len(code) <= 71 && otp.ValidatePassword(code)
+}
