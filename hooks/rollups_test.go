@@ -297,6 +297,38 @@ func TestRollupsStayExact(t *testing.T) {
 		}
 	}
 	assert.Greater(t, compared, 40, "the comparison saw partner rows")
+
+	// the partner scopes (the rollups do not answer them): Acceptance
+	// counts the offers as ScorecardRaw does, for the company's offers only
+	accepted := 0
+	for _, s := range []reports.Scope{
+		{Level: policy.Org, Partner: w.P1}, {Level: policy.Org, Partner: w.P2},
+		{Level: policy.Own, UserID: w.users["partner_user"].Id, Partner: w.P1},
+		{Level: policy.Own, UserID: w.users["sales"].Id, Internal: true},
+	} {
+		for _, f := range windows {
+			label := fmt.Sprintf("%s %s %s→%s", s.Level, s.Partner, f.From.Format("01-02"), f.To.Format("01-02"))
+			want, err := reports.ScorecardRaw(app, s, f)
+			require.NoError(t, err)
+			acc, err := reports.Acceptance(app, s, f)
+			require.NoError(t, err)
+			n := 0
+			for _, r := range want {
+				if r.Offered > 0 {
+					n++
+					assert.Equal(t, r.Offered, acc[r.Partner].Offered, label)
+					assert.Equal(t, r.Accepted, acc[r.Partner].Accepted, label)
+					assert.Equal(t, r.AcceptedPct, acc[r.Partner].AcceptedPct, label)
+				}
+			}
+			assert.Len(t, acc, n, label)
+			for p := range acc {
+				assert.Equal(t, s.Partner, p, "%s: only the company's own offers", label)
+			}
+			accepted += n
+		}
+	}
+	assert.Positive(t, accepted, "the partner scopes saw offers")
 }
 
 func mustCollection(t *testing.T, app core.App, name string) *core.Collection {

@@ -169,10 +169,24 @@ func (h *handlers) boardPage(e *core.RequestEvent) (*boardPage, error) {
 			sort  string
 		}{&p.Conflicts, dbx.HashExp{"leads.held": true}, "created"})
 	}
+	recs := make([][]*core.Record, len(columns))
 	for i, c := range columns {
-		if *c.dst, err = h.boardSection(s, p.Filter, boardSections[i], c.where, c.sort); err != nil {
+		if *c.dst, recs[i], err = h.boardSection(s, p.Filter, boardSections[i], c.where, c.sort); err != nil {
 			return nil, err
 		}
+	}
+	// the leads of every column converted at once: one read of the
+	// partners' and assignees' names and of the customers' names
+	var all []*core.Record
+	for _, r := range recs {
+		all = append(all, r...)
+	}
+	views, err := h.leadViews(s, all)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range columns {
+		c.dst.Leads, views = views[:len(recs[i]):len(recs[i])], views[len(recs[i]):]
 	}
 	if err := h.nameConflictPartners(s, p.Conflicts.Leads); err != nil {
 		return nil, err
@@ -184,20 +198,18 @@ func (h *handlers) boardPage(e *core.RequestEvent) (*boardPage, error) {
 }
 
 // boardSection reads one page of a column through the read path, with the
-// real count of its leads.
-func (h *handlers) boardSection(s *session, f boardFilter, id string, where dbx.Expression, sort string) (boardSection, error) {
+// real count of its leads; the caller converts the records (boardPage:
+// every column at once).
+func (h *handlers) boardSection(s *session, f boardFilter, id string, where dbx.Expression, sort string) (boardSection, []*core.Record, error) {
 	sec := boardSection{ID: id, Page: max(f.Pages[id], 1)}
 	recs, res, err := access.ListFor(h.app, s.user, "leads", access.ListQuery{Where: dbx.And(where, f.where()), Sort: sort,
 		Page: sec.Page, PerPage: boardPageSize, Count: true})
 	if err != nil {
-		return sec, err
+		return sec, nil, err
 	}
 	if res != nil {
 		sec.Total = res.TotalItems
 		sec.Pages = res.TotalPages
-	}
-	if sec.Leads, err = h.leadViews(s, recs); err != nil {
-		return sec, err
 	}
 	if sec.Page > 1 {
 		sec.Prev = f.query(id, sec.Page-1)
@@ -205,7 +217,7 @@ func (h *handlers) boardSection(s *session, f boardFilter, id string, where dbx.
 	if sec.Page < sec.Pages {
 		sec.Next = f.query(id, sec.Page+1)
 	}
-	return sec, nil
+	return sec, recs, nil
 }
 
 // nameConflictPartners replaces, in held leads, the id of the partner in

@@ -44,11 +44,12 @@ func (h *handlers) inbox(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	leads, err := h.leadViews(s, recs)
-	if err != nil {
+	// the colleagues first: the assignees' names are among them
+	if p.Colleagues, err = h.colleagues(s); err != nil {
 		return err
 	}
-	if p.Colleagues, err = h.colleagues(s); err != nil {
+	leads, err := h.leadViews(s, recs)
+	if err != nil {
 		return err
 	}
 	for _, l := range leads {
@@ -76,6 +77,7 @@ func (h *handlers) colleagues(s *session) ([]option, error) {
 	out := make([]option, 0, len(recs))
 	for _, r := range recs {
 		out = append(out, option{Value: r.Id, Label: r.GetString("name")})
+		s.memo.setName("users", r.Id, r.GetString("name")) // read through the read path: names() may reuse it
 	}
 	return out, nil
 }

@@ -93,19 +93,13 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 		Segments: segments, Sizes: companySizes, ActKinds: activityKinds,
 	}
 	p.Title = p.LeadName(p.Lead)
-	if p.Contact, err = h.contactOf(s, id); err != nil {
-		return nil, err
+	if contactReadable(s, p.Lead.Status) {
+		if p.Contact, err = h.contactOf(s, id); err != nil {
+			return nil, err
+		}
 	}
 	if p.Activities, err = h.activitiesOf(s, id); err != nil {
 		return nil, err
-	}
-	if s.kind == "internal" {
-		if p.Offers, err = h.offersOf(s, id); err != nil {
-			return nil, err
-		}
-		if p.Terms, err = h.termsOf(s, id); err != nil {
-			return nil, err
-		}
 	}
 	if p.CanUpdate, err = access.CanDo(e.App, s.user, rec, "update", map[string]any{}); err != nil {
 		return nil, err
@@ -116,6 +110,15 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 	}
 	if p.Reassign, err = h.reassignFormFor(s, p.Lead, p.CanUpdate); err != nil {
 		return nil, err
+	}
+	// after the reassign form: the offers' partners are among the partners it listed
+	if s.kind == "internal" {
+		if p.Offers, err = h.offersOf(s, id); err != nil {
+			return nil, err
+		}
+		if p.Terms, err = h.termsOf(s, id); err != nil {
+			return nil, err
+		}
 	}
 	if p.Deal, err = h.leadDealOf(s, p.Lead); err != nil {
 		return nil, err

@@ -62,6 +62,7 @@ func (h *handlers) reassignPartners(s *session, current string) ([]option, error
 	}
 	out := make([]option, 0, len(recs))
 	for _, r := range recs {
+		s.memo.setName("partners", r.Id, r.GetString("name")) // read through the read path: names() may reuse it
 		if r.Id != current {
 			out = append(out, option{Value: r.Id, Label: r.GetString("name")})
 		}

@@ -99,14 +99,24 @@ func (h *handlers) leadViews(s *session, recs []*core.Record) ([]leadView, error
 
 // customerNames maps the private customers' leads to the names of their
 // contacts, for the contacts the user may read (the lead_contacts rules: a
-// partner only once it has accepted the lead); others are absent.
+// partner only once it has accepted the lead); others are absent. A lead
+// whose contact the rules cannot show (contactReadable) is not asked for.
 func (h *handlers) customerNames(s *session, leads []leadView) (map[string]string, error) {
 	out := map[string]string{}
 	var ids []any
 	for _, l := range leads {
-		if l.Private {
-			ids = append(ids, l.ID)
+		if !l.Private || !contactReadable(s, l.Status) {
+			continue
 		}
+		if r, ok := s.memo.contact(l.ID); ok {
+			if r != nil {
+				if n := customerName(r); n != "" {
+					out[l.ID] = n
+				}
+			}
+			continue
+		}
+		ids = append(ids, l.ID)
 	}
 	for start := 0; start < len(ids); start += access.MaxPerPage {
 		end := min(start+access.MaxPerPage, len(ids))
@@ -117,8 +127,12 @@ func (h *handlers) customerNames(s *session, leads []leadView) (map[string]strin
 		if err != nil {
 			return nil, err
 		}
+		for _, id := range ids[start:end] {
+			s.memo.setContact(id.(string), nil)
+		}
 		for _, r := range recs {
-			if n := strings.TrimSpace(r.GetString("first_name") + " " + r.GetString("last_name")); n != "" {
+			s.memo.setContact(r.GetString("lead"), r)
+			if n := customerName(r); n != "" {
 				out[r.GetString("lead")] = n
 			}
 		}
@@ -126,17 +140,30 @@ func (h *handlers) customerNames(s *session, leads []leadView) (map[string]strin
 	return out, nil
 }
 
+// customerName is a private customer's name from its contact.
+func customerName(r *core.Record) string {
+	return strings.TrimSpace(r.GetString("first_name") + " " + r.GetString("last_name"))
+}
+
 // names maps ids to the `name` of the records of a collection that the
-// user may list; others are absent.
+// user may list; others are absent. Within a page, an id already asked
+// is answered from the page's memo.
 func (h *handlers) names(s *session, collection string, ids []string) (map[string]string, error) {
 	out := map[string]string{}
 	set := map[string]bool{}
 	var list []any
 	for _, id := range ids {
-		if id != "" && !set[id] {
-			set[id] = true
-			list = append(list, id)
+		if id == "" || set[id] {
+			continue
 		}
+		set[id] = true
+		if n, ok := s.memo.name(collection, id); ok {
+			if n != "" {
+				out[id] = n
+			}
+			continue
+		}
+		list = append(list, id)
 	}
 	for start := 0; start < len(list); start += access.MaxPerPage {
 		end := min(start+access.MaxPerPage, len(list))
@@ -147,8 +174,12 @@ func (h *handlers) names(s *session, collection string, ids []string) (map[strin
 		if err != nil {
 			return nil, err
 		}
+		for _, id := range list[start:end] {
+			s.memo.setName(collection, id.(string), "")
+		}
 		for _, r := range recs {
 			out[r.Id] = r.GetString("name")
+			s.memo.setName(collection, r.Id, r.GetString("name"))
 		}
 	}
 	return out, nil
@@ -164,14 +195,22 @@ type contactView struct {
 // contactOf reads the contact of a lead through the read path; nil when
 // the user may not see it.
 func (h *handlers) contactOf(s *session, leadID string) (*contactView, error) {
-	recs, _, err := access.ListFor(h.app, s.user, "lead_contacts", access.ListQuery{Where: dbx.HashExp{"lead_contacts.lead": leadID}, PerPage: 1})
-	if errors.Is(err, domain.ErrForbidden) || (err == nil && len(recs) == 0) {
+	r, ok := s.memo.contact(leadID)
+	if !ok {
+		recs, _, err := access.ListFor(h.app, s.user, "lead_contacts", access.ListQuery{Where: dbx.HashExp{"lead_contacts.lead": leadID}, PerPage: 1})
+		if errors.Is(err, domain.ErrForbidden) || (err == nil && len(recs) == 0) {
+			s.memo.setContact(leadID, nil)
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		r = recs[0]
+		s.memo.setContact(leadID, r)
+	}
+	if r == nil {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	r := recs[0]
 	return &contactView{
 		FirstName: r.GetString("first_name"), LastName: r.GetString("last_name"), Title: r.GetString("title"),
 		Email: r.GetString("email"), Phone: r.GetString("phone"), Mobile: r.GetString("mobile"),

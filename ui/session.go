@@ -43,6 +43,7 @@ type session struct {
 	roleName string // role name (lifecycle transitions are per name)
 	kind     string // internal | partner | integration
 	caps     caps
+	memo     *pageMemo // what the read path answered during this page (GET only)
 }
 
 // sess returns the request's session (nil for guests).
@@ -159,6 +160,7 @@ func (h *handlers) mwSession() *hook.Handler[*core.RequestEvent] {
 		if err != nil {
 			return err
 		}
+		s.memo = memoFor(e.Request)
 		e.Auth = user
 		e.Set(sessionKey, s)
 		return e.Next()

@@ -71,22 +71,31 @@ func Lapsed(app core.App, ids []string, now time.Time) ([]LapsedPartner, error) 
 			want[id] = true
 		}
 	}
-	var out []LapsedPartner
+	var ids2 []any
 	for id, s := range st {
-		if s.Status != StatusLapsed || (want != nil && !want[id]) {
-			continue
+		if s.Status == StatusLapsed && (want == nil || want[id]) {
+			ids2 = append(ids2, id)
 		}
-		p := struct {
-			Name   string `db:"name"`
-			Status string `db:"status"`
-		}{}
-		if err := app.DB().Select("name", "status").From("partners").Where(dbx.HashExp{"id": id}).One(&p); err != nil {
-			continue // a certificate of a deleted partner is deleted with it
-		}
+	}
+	if len(ids2) == 0 {
+		return nil, nil
+	}
+	// their names and statuses in one read (a certificate of a deleted
+	// partner is deleted with it: an id not found is skipped)
+	partners := []struct {
+		ID     string `db:"id"`
+		Name   string `db:"name"`
+		Status string `db:"status"`
+	}{}
+	if err := app.DB().Select("id", "name", "status").From("partners").Where(dbx.In("id", ids2...)).All(&partners); err != nil {
+		return nil, err
+	}
+	var out []LapsedPartner
+	for _, p := range partners {
 		if p.Status == "ended" {
 			continue
 		}
-		out = append(out, LapsedPartner{ID: id, Name: p.Name, Kinds: s.Lapsed})
+		out = append(out, LapsedPartner{ID: p.ID, Name: p.Name, Kinds: st[p.ID].Lapsed})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

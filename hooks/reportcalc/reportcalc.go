@@ -144,18 +144,20 @@ func PeriodsWith(from, to time.Time, empty func(first, last string) bool) (perio
 		next := start.AddDate(0, 1, 0)
 		whole := d.Equal(start) && !next.After(to)
 		if !whole && empty != nil {
-			// days of the month before the range, and after it
-			before := d.After(start) && !empty(start.Format(day), d.AddDate(0, 0, -1).Format(day))
-			after := next.After(to) && !empty(to.Format(day), next.AddDate(0, 0, -1).Format(day))
-			whole = !before && !after
+			// days of the month before the range, and after it: asked once
+			// per month, the second only when the first holds nothing
+			whole = (!d.After(start) || empty(start.Format(day), d.AddDate(0, 0, -1).Format(day))) &&
+				(!next.After(to) || empty(to.Format(day), next.AddDate(0, 0, -1).Format(day)))
 		}
 		if whole {
 			periods = append(periods, d.Format("2006-01"))
 			d = next
 			continue
 		}
-		periods = append(periods, d.Format(day))
-		d = d.AddDate(0, 0, 1)
+		// the month's days inside the range, one by one
+		for ; d.Before(next) && d.Before(to); d = d.AddDate(0, 0, 1) {
+			periods = append(periods, d.Format(day))
+		}
 	}
 	return periods, true
 }

@@ -193,3 +193,28 @@ func TestPeriodsWithEmptyEdges(t *testing.T) {
 	got, _ = PeriodsWith(d("2026-12-03"), d("2026-12-05"), nil)
 	assert.Equal(t, []string{"2026-12-03", "2026-12-04"}, got)
 }
+
+// A month cut by the range is asked about once per side, however many of
+// its days the range holds (the dashboard's 30-day windows asked once per
+// day: 60 probes of the rollups per page).
+func TestPeriodsWithAsksOncePerMonth(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse("2006-01-02", s); return v }
+	for _, c := range []struct {
+		from, to string
+		maxAsks  int
+	}{
+		{"2026-11-06", "2026-12-06", 2}, // before of November, after of December
+		{"2026-10-07", "2026-11-06", 2},
+		{"2026-11-20", "2026-11-23", 2}, // both sides of one month
+		{"2025-09-05", "2026-12-06", 2},
+	} {
+		asks := 0
+		// every day holds data: no cut month is taken whole
+		got, ok := PeriodsWith(d(c.from), d(c.to), func(string, string) bool { asks++; return false })
+		assert.True(t, ok)
+		assert.LessOrEqual(t, asks, c.maxAsks, "%s–%s", c.from, c.to)
+		// the same keys as without the probe
+		want, _ := Periods(d(c.from), d(c.to))
+		assert.Equal(t, want, got, "%s–%s", c.from, c.to)
+	}
+}

@@ -51,20 +51,29 @@ func DashboardFor(app core.App, s Scope, now time.Time) (Dashboard, error) {
 	if err != nil {
 		return d, err
 	}
+	falling := map[string]ScorecardRow{} // partner → its row of the window before
 	for _, r := range recent {
 		p, ok := before[r.Partner]
 		if !ok || r.Offered < 3 || p.Offered < 3 || p.AcceptedPct-r.AcceptedPct < 15 {
 			continue
 		}
-		// the full scorecard row of the few falling partners only
+		falling[r.Partner] = p
+	}
+	if len(falling) > 0 {
+		// the full scorecard rows of the falling partners: one scorecard
+		// (of the one partner when only one falls), not one per partner
 		f := recentWindow
-		f.Partner = r.Partner
+		if len(falling) == 1 {
+			for id := range falling {
+				f.Partner = id
+			}
+		}
 		rows, err := Scorecard(app, s, f)
 		if err != nil {
 			return d, err
 		}
 		for _, full := range rows {
-			if full.Partner == r.Partner {
+			if p, ok := falling[full.Partner]; ok {
 				d.FallingAcceptance = append(d.FallingAcceptance, FallingRow{ScorecardRow: full, BeforeAcceptedPct: p.AcceptedPct, BeforeOffered: p.Offered})
 			}
 		}

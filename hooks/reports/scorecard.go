@@ -204,11 +204,15 @@ func finishScorecard(app core.App, s Scope, f Filter, rows scorecardRows) ([]Sco
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
 
 // Acceptance returns each partner's offers and acceptance rate over a
-// period (the scorecard's first columns): from rollup_offers alone when
-// the rollups answer, else from the scorecard.
+// period (the scorecard's first columns) for the partners with offers in
+// it: from rollup_offers alone when the rollups answer, else from the
+// scorecard's count of the offers (acceptanceRaw).
 func Acceptance(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error) {
+	if !rollupScoped(s, f) {
+		return acceptanceRaw(app, s, f)
+	}
 	out := map[string]ScorecardRow{}
-	if periods, ok := rollupPeriods(app, "rollup_offers", f); ok && rollupScoped(s, f) {
+	if periods, ok := rollupPeriods(app, "rollup_offers", f); ok {
 		w, p := rollupWhere(s, f, periods)
 		rows := []struct {
 			P        string `db:"partner"`
@@ -224,12 +228,33 @@ func Acceptance(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error
 		}
 		return out, nil
 	}
-	rows, err := Scorecard(app, s, f)
-	if err != nil {
+	return acceptanceRaw(app, s, f)
+}
+
+// acceptanceRaw is Acceptance from the offers themselves: the one offer
+// query of ScorecardRaw (not its delays, declines, wins and pipeline),
+// a partner role kept to its own company as finishScorecard keeps it.
+func acceptanceRaw(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error) {
+	ow, op := s.offersWhere(f)
+	op = withPeriod(op, f)
+	offers := []struct {
+		P        string `db:"partner"`
+		Offered  int    `db:"offered"`
+		Accepted int    `db:"accepted"`
+		Declined int    `db:"declined"`
+		Expired  int    `db:"expired"`
+	}{}
+	if err := app.DB().NewQuery(fill(qScorecardOffers, "{scope}", ow)).Bind(op).All(&offers); err != nil {
 		return nil, err
 	}
-	for _, r := range rows {
-		out[r.Partner] = r
+	own := s.Level == policy.Org || s.Level == policy.Own
+	out := map[string]ScorecardRow{}
+	for _, o := range offers {
+		if o.Offered <= 0 || (own && o.P != s.Partner) {
+			continue
+		}
+		out[o.P] = ScorecardRow{Partner: o.P, Offered: o.Offered, Accepted: o.Accepted,
+			AcceptedPct: reportcalc.Rate(o.Accepted, o.Accepted+o.Declined+o.Expired)}
 	}
 	return out, nil
 }

@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// pageStmts records the SQL statements the app runs (both pools).
+type pageStmts struct {
+	mu   sync.Mutex
+	on   bool
+	list []string
+}
+
+func (l *pageStmts) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.on {
+		l.list = append(l.list, s)
+	}
+}
+
+// record returns the statements f runs.
+func (l *pageStmts) record(f func()) []string {
+	l.mu.Lock()
+	l.on, l.list = true, nil
+	l.mu.Unlock()
+	f()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.on = false
+	return l.list
+}
+
+func logPageStatements(e *env) *pageStmts {
+	l := &pageStmts{}
+	for _, b := range []dbx.Builder{e.app.ConcurrentDB(), e.app.NonconcurrentDB()} {
+		db := b.(*dbx.DB)
+		db.QueryLogFunc = func(_ context.Context, _ time.Duration, sql string, _ *sql.Rows, _ error) { l.add(sql) }
+		db.ExecLogFunc = func(_ context.Context, _ time.Duration, sql string, _ sql.Result, _ error) { l.add(sql) }
+	}
+	return l
+}
+
+// pageStatementCeilings are the SQL statements each page may run per role
+// on the seeded demo (one request, caches warm). Before the per-page work
+// of the second performance pass: dashboard 106 (admin), 109 (channel
+// manager), 89 (sales), 81 (partners); lead page 20 (admin), 21 (channel
+// manager), 17 and 16 (partners); board 25 and 28; inbox 9 and 8.
+var pageStatementCeilings = map[string]map[string]int{
+	"admin@demo.test":              {"/dashboard": 24, "/leads": 9, "/board": 22, "/accounts": 8, "/lead": 15},
+	"manager.ouest@demo.test":      {"/dashboard": 27, "/leads": 10, "/board": 26, "/accounts": 9, "/lead": 16},
+	"sales@demo.test":              {"/dashboard": 18, "/leads": 6, "/accounts": 9},
+	"installer001@demo.test":       {"/dashboard": 9, "/leads": 9, "/inbox": 7, "/accounts": 7, "/lead": 12},
+	"installer001.sales@demo.test": {"/dashboard": 9, "/leads": 9, "/inbox": 7, "/accounts": 7, "/lead": 11},
+}
+
+// Each UI page of the mixed load runs at most its pinned number of SQL
+// statements for each role (like TestSingleIngestAndAcceptStatements pins
+// the writer's), the report probes of the rollups are asked once per side
+// of a cut month, and a partner's pages hold no other company's name and
+// no contact of a lead it has not accepted.
+func TestPageStatementsPerRole(t *testing.T) {
+	e := newEnv(t)
+	l := logPageStatements(e)
+	leadRe := regexp.MustCompile(`href="/leads/([a-z0-9]{15})"`)
+	other, err := e.app.FindRecordById("partners", e.user("installer002@demo.test").GetString("partner"))
+	require.NoError(t, err)
+	for email, ceilings := range pageStatementCeilings {
+		b := e.signedIn(email)
+		user := e.user(email)
+		if user.GetString("partner") != "" {
+			require.NotEmpty(t, unacceptedContactNames(t, e, user.GetString("partner")), "%s: offers to check", email)
+		}
+		paths := map[string]string{}
+		for page := range ceilings {
+			paths[page] = page
+		}
+		if _, ok := ceilings["/lead"]; ok {
+			m := leadRe.FindStringSubmatch(b.get("/leads").Body)
+			require.NotNil(t, m, "%s: a lead in the list", email)
+			paths["/lead"] = "/leads/" + m[1]
+		}
+		for page, ceiling := range ceilings {
+			b.get(paths[page]) // caches warm
+			var r resp
+			stmts := l.record(func() { r = b.get(paths[page]) })
+			require.Equal(t, http.StatusOK, r.Status, "%s %s", email, page)
+			assert.LessOrEqual(t, len(stmts), ceiling, "%s %s:\n%s", email, page, strings.Join(stmts, "\n"))
+			probes := 0
+			for _, st := range stmts {
+				if strings.Contains(st, "SELECT EXISTS (SELECT 1 FROM rollup_") {
+					probes++
+				}
+			}
+			assert.LessOrEqual(t, probes, 6, "%s %s: two probes per report period at most", email, page)
+			if user.GetString("partner") != "" {
+				lacks(t, r.Body, esc(other.GetString("name")), email, page)
+				for _, name := range unacceptedContactNames(t, e, user.GetString("partner")) {
+					lacks(t, r.Body, esc(name), email, page, "a contact of a lead not accepted")
+				}
+			}
+		}
+	}
+}
+
+// unacceptedContactNames are the contact names of a partner's leads it has
+// been offered and not accepted.
+func unacceptedContactNames(t *testing.T, e *env, partner string) []string {
+	t.Helper()
+	var names []string
+	require.NoError(t, e.app.DB().NewQuery(`SELECT c.first_name || ' ' || c.last_name FROM lead_contacts c JOIN leads l ON l.id = c.lead
+		WHERE l.partner = {:p} AND l.status = 'offered' AND c.first_name != '' AND c.last_name != ''`).Bind(dbx.Params{"p": partner}).Column(&names))
+	return names
+}
