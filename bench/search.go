@@ -139,9 +139,26 @@ func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (str
 		byContact += " AND (" + texts[i] + " OR " + prefixes[i] + ")"
 	}
 	where := "id IN (" + byText + " UNION " + byContact + ")"
-	if scope != "" {
-		where = scope + " AND " + where
+	// the page: when the salesperson's own leads drive the query, or when
+	// the text matches are dense, each lead (walked newest first) is
+	// probed in the index, as the web UI does (textindex.Shape); the
+	// matches drive it otherwise
+	page := "l." + where
+	if dense, err := textindex.Dense(e.App.DB(), words, PageSize); partner || (err == nil && dense) {
+		probe := strings.Replace(byText, "SELECT s.lead FROM lead_search s WHERE ", "SELECT 1 FROM lead_search s WHERE s.lead = l.id AND ", 1)
+		page = "(EXISTS (" + probe + ") OR l.id IN (" + byContact + "))"
 	}
-	return "SELECT l.*, (SELECT COUNT(*) FROM leads WHERE " + where + ") AS total FROM leads l WHERE " + where +
+	count := where
+	if partner {
+		count = strings.ReplaceAll(page, "l.id", "leads.id")
+	}
+	if scope != "" {
+		where, page, count = scope+" AND "+where, scope+" AND "+page, scope+" AND "+count
+	}
+	// the total stops past the web UI's cap (it shows "1 000+")
+	return "SELECT l.*, (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE " + count + " LIMIT " + fmt.Sprint(SearchCap+1) + ")) AS total FROM leads l WHERE " + page +
 		" ORDER BY l.updated DESC, l.created DESC LIMIT 50", p
 }
+
+// SearchCap is where the web UI's search total stops ("1 000+").
+const SearchCap = 1000
