@@ -125,8 +125,8 @@ func (s listState) sortLink(col string) string {
 type listNav struct {
 	Q, Sort string
 	// SortBy are the header links, by column.
-	SortBy     map[string]string
-	Total int
+	SortBy map[string]string
+	Total  int
 	// Capped: the total stopped at searchCap (shown "1 000+").
 	Capped     bool
 	PageNo     int
