@@ -122,9 +122,19 @@ func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (str
 		texts = append(texts, fmt.Sprintf(`(s.company LIKE {:%[1]s} ESCAPE '\' OR s.city LIKE {:%[1]s} ESCAPE '\' OR s.postal_code LIKE {:%[1]s} ESCAPE '\')`, k))
 	}
 	byText := "SELECT s.lead FROM lead_search s WHERE " + strings.Join(texts, " AND ")
+	// the probe of one lead l: its index row, holding the words, is not null
+	probe := "(SELECT s.id FROM lead_search s WHERE s.lead = l.id AND " + strings.Join(texts, " AND ") + ") IS NOT NULL"
 	if phrases := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "" }); len(phrases) > 0 {
 		p["wall"] = strings.Join(phrases, " ")
 		byText = "SELECT s.lead FROM lead_search s WHERE s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:wall})"
+		// with the words in one MATCH: its row (holding the short words) among the matches
+		probe = "(SELECT s.id FROM lead_search s WHERE s.lead = l.id"
+		for i, w := range words {
+			if textindex.ContactOnly(w) || !(e.indexed && textindex.Indexed(w)) {
+				probe += " AND " + texts[i]
+			}
+		}
+		probe += ") IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:wall})"
 		for i, w := range words {
 			if textindex.ContactOnly(w) || !(e.indexed && textindex.Indexed(w)) {
 				byText += " AND " + texts[i]
@@ -143,14 +153,19 @@ func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (str
 	// the text matches are dense, each lead (walked newest first) is
 	// probed in the index, as the web UI does (textindex.Shape); the
 	// matches drive it otherwise
-	page := "l." + where
-	if dense, err := textindex.Dense(e.App.DB(), words, PageSize); partner || (err == nil && dense) {
-		probe := strings.Replace(byText, "SELECT s.lead FROM lead_search s WHERE ", "SELECT 1 FROM lead_search s WHERE s.lead = l.id AND ", 1)
-		page = "(EXISTS (" + probe + ") OR l.id IN (" + byContact + "))"
+	page, count := "l."+where, where
+	dense, err := textindex.Dense(e.App.DB(), words, PageSize)
+	if partner || (err == nil && dense) {
+		page = "(" + probe + " OR l.id IN (" + byContact + "))"
 	}
-	count := where
-	if partner {
+	switch m, err := textindex.Matches(e.App.DB(), words, 2*(SearchCap+1)+1); {
+	case partner:
 		count = strings.ReplaceAll(page, "l.id", "leads.id")
+	case err == nil && scope == "" && m > 2*(SearchCap+1):
+		// as many text matches as that: the cap is reached among the
+		// index's first ones (the admin sees every lead)
+		first := strings.Replace(byText, "MATCH {:wall})", fmt.Sprintf("MATCH {:wall} LIMIT %d)", 2*(SearchCap+1)), 1)
+		count = "id IN (" + first + " UNION " + byContact + ")"
 	}
 	if scope != "" {
 		where, page, count = scope+" AND "+where, scope+" AND "+page, scope+" AND "+count

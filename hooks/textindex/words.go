@@ -69,6 +69,7 @@ func LeadWordsAs(words []string, contacts [][]string, partner string, shape Shap
 		p["tipartner"] = partner
 		conds = append([]string{"s.lead IN (SELECT id FROM leads WHERE partner = {:tipartner})"}, conds...)
 	}
+	all := ""
 	if len(phrases) > 0 {
 		p["tiall"] = strings.Join(phrases, " ")
 		limit := ""
@@ -76,24 +77,46 @@ func LeadWordsAs(words []string, contacts [][]string, partner string, shape Shap
 			p["tifirst"] = shape.First
 			limit = " LIMIT {:tifirst}"
 		}
-		conds = append([]string{"s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:tiall}" + limit + ")"}, conds...)
+		all = "(SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:tiall}" + limit + ")"
 	}
 	mixed, err := contactBranch(words, contacts, p)
 	if err != nil {
 		return nil, err
 	}
 	if shape.Probe {
-		cond := "EXISTS (SELECT 1 FROM lead_search s WHERE s.lead = leads.id AND " + strings.Join(conds, " AND ") + ")"
-		if mixed != "" {
-			cond = "(" + cond + " OR leads.id IN (" + mixed + "))"
-		}
-		return dbx.NewExp(cond, p), nil
+		return dbx.NewExp(probe(all, short, mixed), p), nil
+	}
+	if all != "" {
+		conds = append([]string{"s.id IN " + all}, conds...)
 	}
 	texts := "SELECT s.lead FROM lead_search s WHERE " + strings.Join(conds, " AND ")
 	if mixed != "" {
 		texts += " UNION " + mixed
 	}
 	return dbx.NewExp("leads.id IN ("+texts+")", p), nil
+}
+
+// probe is the condition of the probe shape: the lead's own index row
+// (holding the short words) is among the matches of all (the indexed
+// words' MATCH; any row when none), or the lead is one of mixed (the
+// contact branch; none when empty). It is a scalar subquery on the
+// index's unique lead key, which SQLite evaluates on each lead as it
+// reads it (an EXISTS is turned into a join run after the rule's joins,
+// probing every match for every lead: seconds at 1M).
+func probe(all string, short []string, mixed string) string {
+	row := "(SELECT s.id FROM lead_search s WHERE s.lead = leads.id"
+	for _, c := range short {
+		row += " AND " + c
+	}
+	row += ")"
+	cond := row + " IS NOT NULL"
+	if all != "" {
+		cond = row + " IN " + all
+	}
+	if mixed != "" {
+		cond += " OR leads.id IN (" + mixed + ")"
+	}
+	return "(" + cond + ")"
 }
 
 // contactBranch is the subquery of the leads one of whose words matched
