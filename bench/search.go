@@ -168,7 +168,7 @@ func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (str
 		count = "id IN (" + first + " UNION " + byContact + ")"
 	}
 	if scope != "" {
-		where, page, count = scope+" AND "+where, scope+" AND "+page, scope+" AND "+count
+		page, count = scope+" AND "+page, scope+" AND "+count
 	}
 	// the total stops past the web UI's cap (it shows "1 000+")
 	return "SELECT l.*, (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE " + count + " LIMIT " + fmt.Sprint(SearchCap+1) + ")) AS total FROM leads l WHERE " + page +

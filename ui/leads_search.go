@@ -77,16 +77,6 @@ func newLeadSearch(app core.App, auth *core.Record, q string) (*leadSearch, erro
 	return &leadSearch{words: words, contacts: contacts, partner: partner}, nil
 }
 
-// leadSearchWhere is the condition of a search for auth (see
-// newLeadSearch), driven from its matches. Nil for an empty search.
-func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression, error) {
-	s, err := newLeadSearch(app, auth, q)
-	if s == nil || err != nil {
-		return nil, err
-	}
-	return textindex.LeadWords(s.words, s.contacts, s.partner)
-}
-
 // where is the condition of the search's page. A partner's own leads
 // drive its search (each probed in the index); so do the leads of a list
 // in the order of an index (ordered: the default sort) when the matches
