@@ -122,9 +122,19 @@ func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (str
 		texts = append(texts, fmt.Sprintf(`(s.company LIKE {:%[1]s} ESCAPE '\' OR s.city LIKE {:%[1]s} ESCAPE '\' OR s.postal_code LIKE {:%[1]s} ESCAPE '\')`, k))
 	}
 	byText := "SELECT s.lead FROM lead_search s WHERE " + strings.Join(texts, " AND ")
+	// the probe of one lead l: its index row, holding the words, is not null
+	probe := "(SELECT s.id FROM lead_search s WHERE s.lead = l.id AND " + strings.Join(texts, " AND ") + ") IS NOT NULL"
 	if phrases := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "" }); len(phrases) > 0 {
 		p["wall"] = strings.Join(phrases, " ")
 		byText = "SELECT s.lead FROM lead_search s WHERE s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:wall})"
+		// with the words in one MATCH: its row (holding the short words) among the matches
+		probe = "(SELECT s.id FROM lead_search s WHERE s.lead = l.id"
+		for i, w := range words {
+			if textindex.ContactOnly(w) || !(e.indexed && textindex.Indexed(w)) {
+				probe += " AND " + texts[i]
+			}
+		}
+		probe += ") IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:wall})"
 		for i, w := range words {
 			if textindex.ContactOnly(w) || !(e.indexed && textindex.Indexed(w)) {
 				byText += " AND " + texts[i]
@@ -139,9 +149,31 @@ func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (str
 		byContact += " AND (" + texts[i] + " OR " + prefixes[i] + ")"
 	}
 	where := "id IN (" + byText + " UNION " + byContact + ")"
-	if scope != "" {
-		where = scope + " AND " + where
+	// the page: when the salesperson's own leads drive the query, or when
+	// the text matches are dense, each lead (walked newest first) is
+	// probed in the index, as the web UI does (textindex.Shape); the
+	// matches drive it otherwise
+	page, count := "l."+where, where
+	dense, err := textindex.Dense(e.App.DB(), words, PageSize)
+	if partner || (err == nil && dense) {
+		page = "(" + probe + " OR l.id IN (" + byContact + "))"
 	}
-	return "SELECT l.*, (SELECT COUNT(*) FROM leads WHERE " + where + ") AS total FROM leads l WHERE " + where +
+	switch m, err := textindex.Matches(e.App.DB(), words, 2*(SearchCap+1)+1); {
+	case partner:
+		count = strings.ReplaceAll(page, "l.id", "leads.id")
+	case err == nil && scope == "" && m > 2*(SearchCap+1):
+		// as many text matches as that: the cap is reached among the
+		// index's first ones (the admin sees every lead)
+		first := strings.Replace(byText, "MATCH {:wall})", fmt.Sprintf("MATCH {:wall} LIMIT %d)", 2*(SearchCap+1)), 1)
+		count = "id IN (" + first + " UNION " + byContact + ")"
+	}
+	if scope != "" {
+		page, count = scope+" AND "+page, scope+" AND "+count
+	}
+	// the total stops past the web UI's cap (it shows "1 000+")
+	return "SELECT l.*, (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE " + count + " LIMIT " + fmt.Sprint(SearchCap+1) + ")) AS total FROM leads l WHERE " + page +
 		" ORDER BY l.updated DESC, l.created DESC LIMIT 50", p
 }
+
+// SearchCap is where the web UI's search total stops ("1 000+").
+const SearchCap = 1000

@@ -65,12 +65,18 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if err := h.leadPartnerFilter(e, p, &where); err != nil {
 		return err
 	}
-	search, err := leadSearchWhere(e.App, s.user, p.Q)
+	search, err := newLeadSearch(e.App, s.user, p.Q)
 	if err != nil {
 		return err
 	}
+	others := slices.Clone(where)
 	if search != nil {
-		where = append(where, search)
+		cond, err := search.where(e.App, p.Sort == "", perPage)
+		if err != nil {
+			return err
+		}
+		where = append(where, cond)
+		q.Count = false
 	}
 	if len(where) > 0 {
 		q.Where = dbx.And(where...)
@@ -79,12 +85,18 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	total := res.TotalItems
+	if search != nil {
+		if total, err = search.count(e.App, s.user, others); err != nil {
+			return err
+		}
+	}
 	if p.Leads, err = h.leadViews(s, recs); err != nil {
 		return err
 	}
 	state := listState{Path: "/leads", Q: p.Q, Status: p.Status, Sort: p.Sort, Partner: p.Partner}
 	p.All, p.StatusLinks = statusLinks(state, p.Statuses)
-	p.fill(state, []string{"company", "city", "score"}, res.TotalItems, res.PerPage)
+	p.fill(state, []string{"company", "city", "score"}, total, res.PerPage)
 	return h.render(e, http.StatusOK, "leads", p)
 }
 

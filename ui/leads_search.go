@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -31,12 +32,25 @@ import (
 // first ones): one rule-aware page per contact field at most.
 const maxContactLeads = access.MaxPerPage
 
-// leadSearchWhere is the condition of a search for auth: every word
-// matches the company, the town or the postal code of the lead, or the
-// beginning of the e-mail or name of a contact auth may read (for an
-// internal user, the SIRET of a SIREN or SIRET word). Nil for an
-// empty search.
-func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression, error) {
+// searchCap is where the total of a search stops: beyond it the list
+// shows "1 000+" (counting tens of thousands of matches would read them
+// all); the page itself is exact.
+var searchCap = 1000
+
+// leadSearch is a search of the leads lists for a user: its words, the
+// leads whose contact (or, for internal users, SIRET) matched each word,
+// and the partner of a partner-role user (nil: no search).
+type leadSearch struct {
+	words    []string
+	contacts [][]string
+	partner  string
+}
+
+// newLeadSearch prepares the search q for auth: every word matches the
+// company, the town or the postal code of the lead, or the beginning of
+// the e-mail or name of a contact auth may read (for an internal user,
+// the SIRET of a SIREN or SIRET word). Nil for an empty search.
+func newLeadSearch(app core.App, auth *core.Record, q string) (*leadSearch, error) {
 	words := searchWords(q)
 	if len(words) == 0 {
 		return nil, nil
@@ -60,7 +74,54 @@ func leadSearchWhere(app core.App, auth *core.Record, q string) (dbx.Expression,
 		}
 		contacts[i] = append(contacts[i], sids...)
 	}
-	return textindex.LeadWords(words, contacts, partner)
+	return &leadSearch{words: words, contacts: contacts, partner: partner}, nil
+}
+
+// where is the condition of the search's page. A partner's own leads
+// drive its search (each probed in the index); so do the leads of a list
+// in the order of an index (ordered: the default sort) when the matches
+// are dense, walked newest first until a page of perPage is found;
+// otherwise the matches drive it. The leads are the same either way.
+func (s *leadSearch) where(app core.App, ordered bool, perPage int) (dbx.Expression, error) {
+	shape := textindex.Shape{Probe: s.partner != ""}
+	if !shape.Probe && ordered {
+		dense, err := textindex.Dense(app.DB(), s.words, perPage)
+		if err != nil {
+			return nil, err
+		}
+		shape.Probe = dense
+	}
+	return textindex.LeadWordsAs(s.words, s.contacts, s.partner, shape)
+}
+
+// count is the number of leads auth may list matching the search and
+// others (the list's other conditions), up to searchCap+1. With many text
+// matches it first counts among the index's first ones only, which is
+// enough to know the cap is reached.
+func (s *leadSearch) count(app core.App, auth *core.Record, others []dbx.Expression) (int, error) {
+	limit := searchCap + 1
+	countWith := func(shape textindex.Shape) (int, error) {
+		cond, err := textindex.LeadWordsAs(s.words, s.contacts, s.partner, shape)
+		if err != nil {
+			return 0, err
+		}
+		return access.CountFor(app, auth, "leads", dbx.And(append(slices.Clone(others), cond)...), limit)
+	}
+	if s.partner != "" {
+		return countWith(textindex.Shape{Probe: true})
+	}
+	first := 2 * limit
+	m, err := textindex.Matches(app.DB(), s.words, first+1)
+	if err != nil {
+		return 0, err
+	}
+	if m > first {
+		n, err := countWith(textindex.Shape{First: first})
+		if err != nil || n >= limit {
+			return n, err
+		}
+	}
+	return countWith(textindex.Shape{})
 }
 
 // partnerOf is the partner of a partner-role user, whose search is

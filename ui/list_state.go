@@ -125,8 +125,10 @@ func (s listState) sortLink(col string) string {
 type listNav struct {
 	Q, Sort string
 	// SortBy are the header links, by column.
-	SortBy     map[string]string
-	Total      int
+	SortBy map[string]string
+	Total  int
+	// Capped: the total stopped at searchCap (shown "1 000+").
+	Capped     bool
 	PageNo     int
 	Prev, Next string
 	Pages      []pageLink
@@ -140,9 +142,17 @@ func (n *listNav) fill(state listState, cols []string, total, perPage int) {
 		n.SortBy[col] = state.sortLink(col)
 	}
 	n.Total = total
+	if total > searchCap {
+		// a search's count stops past searchCap: its pages up to the cap,
+		// and a next page as long as this one is full
+		n.Total, n.Capped = searchCap, true
+	}
 	pages := 0
 	if perPage > 0 {
 		pages = (total + perPage - 1) / perPage
+	}
+	if n.Capped {
+		pages = max(pages, n.PageNo+1)
 	}
 	n.Pages = pageLinks(n.PageNo, pages, state.link)
 	if n.PageNo > 1 {

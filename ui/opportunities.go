@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -22,6 +23,8 @@ type opportunitiesPage struct {
 	Territories []territoryRow
 	Stages      []string
 	Partial     bool // the territory table stopped at pipelineScanMax rows
+	// Q is the search (opportunities_search.go); every part follows it.
+	Q string
 }
 
 // stageColumn is one stage of the pipeline: its first opportunities by
@@ -52,9 +55,21 @@ const pipelineScanMax = 20 * access.MaxPerPage
 // opportunities renders the pipeline.
 func (h *handlers) opportunities(e *core.RequestEvent) error {
 	s := sess(e)
-	p := &opportunitiesPage{page: h.page(e, "opportunities", "deals.pipeline.title"), Stages: deals.Stages()}
+	p := &opportunitiesPage{page: h.page(e, "opportunities", "deals.pipeline.title"), Stages: deals.Stages(),
+		Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
+	search, err := oppSearchWhere(e.App, s.user, p.Q)
+	if err != nil {
+		return err
+	}
+	// matching is the search's condition ANDed to a part's (none: the part's)
+	matching := func(where dbx.Expression) dbx.Expression {
+		if search == nil {
+			return where
+		}
+		return dbx.And(where, search)
+	}
 	for _, st := range deals.Stages() {
-		opps, total, err := h.listOpps(s, dbx.And(inPipeline(), dbx.HashExp{"opportunities.stage": st}), "close_date", stageColumnSize)
+		opps, total, err := h.listOpps(s, matching(dbx.And(inPipeline(), dbx.HashExp{"opportunities.stage": st})), "close_date", stageColumnSize)
 		if err != nil {
 			return err
 		}
@@ -66,10 +81,10 @@ func (h *handlers) opportunities(e *core.RequestEvent) error {
 	}
 	if s.caps.DecideDeals {
 		var err error
-		if p.PendingWins, _, err = h.listOpps(s, dbx.HashExp{"opportunities.won_pending": true}, "created", access.MaxPerPage); err != nil {
+		if p.PendingWins, _, err = h.listOpps(s, matching(dbx.HashExp{"opportunities.won_pending": true}), "created", access.MaxPerPage); err != nil {
 			return err
 		}
-		if p.Territories, p.Partial, err = h.networkPipeline(s); err != nil {
+		if p.Territories, p.Partial, err = h.networkPipeline(s, matching(inPipeline())); err != nil {
 			return err
 		}
 	}
@@ -78,12 +93,12 @@ func (h *handlers) opportunities(e *core.RequestEvent) error {
 
 // networkPipeline sums the opportunities the user may see by territory
 // and stage (channel managers: their territories, by the rules).
-func (h *handlers) networkPipeline(s *session) ([]territoryRow, bool, error) {
+func (h *handlers) networkPipeline(s *session, where dbx.Expression) ([]territoryRow, bool, error) {
 	rows := map[string]*territoryRow{}
 	var ids []string
 	read := 0
 	for page := 1; read < pipelineScanMax; page++ {
-		recs, _, err := access.ListFor(h.app, s.user, "opportunities", access.ListQuery{Where: inPipeline(), Sort: "created", Page: page, PerPage: access.MaxPerPage})
+		recs, _, err := access.ListFor(h.app, s.user, "opportunities", access.ListQuery{Where: where, Sort: "created", Page: page, PerPage: access.MaxPerPage})
 		if err != nil {
 			return nil, false, err
 		}

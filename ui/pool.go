@@ -69,23 +69,34 @@ func (h *handlers) poolPage(e *core.RequestEvent) (*poolPage, error) {
 		p.Sort = qv.Get("sort")
 	}
 	where := []dbx.Expression{dbx.In("leads.status", statuses...), dbx.HashExp{"leads.partner": ""}}
-	search, err := leadSearchWhere(e.App, s.user, p.Q)
+	search, err := newLeadSearch(e.App, s.user, p.Q)
 	if err != nil {
 		return nil, err
 	}
+	others := slices.Clone(where)
 	if search != nil {
-		where = append(where, search)
+		cond, err := search.where(e.App, p.Sort == "", poolPerPage)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, cond)
 	}
-	q := access.ListQuery{Where: dbx.And(where...), Sort: poolSorts[p.Sort], Page: p.PageNo, PerPage: poolPerPage, Count: true}
+	q := access.ListQuery{Where: dbx.And(where...), Sort: poolSorts[p.Sort], Page: p.PageNo, PerPage: poolPerPage, Count: search == nil}
 	recs, res, err := access.ListFor(e.App, s.user, "leads", q)
 	if err != nil {
 		return nil, err
+	}
+	total := res.TotalItems
+	if search != nil {
+		if total, err = search.count(e.App, s.user, others); err != nil {
+			return nil, err
+		}
 	}
 	if p.Leads, err = h.leadViews(s, recs); err != nil {
 		return nil, err
 	}
 	state := listState{Path: "/pool", Q: p.Q, Status: p.Status, Sort: p.Sort}
 	p.All, p.StatusLinks = statusLinks(state, p.Statuses)
-	p.fill(state, []string{"company", "city", "score", "created"}, res.TotalItems, res.PerPage)
+	p.fill(state, []string{"company", "city", "score", "created"}, total, res.PerPage)
 	return p, nil
 }

@@ -61,26 +61,14 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 		return nil, nil, err
 	}
 	super := auth != nil && auth.IsSuperuser()
-	if coll.ListRule == nil && !super {
-		return nil, nil, domain.ErrForbidden
-	}
 	// Filter and Sort may come from a client: the same allow-list as the
 	// REST API (CheckClientQuery)
 	if err := CheckClientQuery(app, auth, collection, q.Filter, q.Sort); err != nil {
 		return nil, nil, err
 	}
-	info := requestInfoFor(auth, methodGet)
-	query := app.RecordQuery(coll)
-	resolver := core.NewRecordFieldResolver(app, coll, info, true)
-	if !super && *coll.ListRule != "" {
-		expr, err := search.FilterData(*coll.ListRule).BuildExpr(resolver)
-		if err != nil {
-			return nil, nil, err
-		}
-		query.AndWhere(expr)
-	}
-	if q.Where != nil {
-		query.AndWhere(q.Where)
+	query, resolver, err := ruleQuery(app, auth, coll, q.Where)
+	if err != nil {
+		return nil, nil, err
 	}
 	resolver.SetAllowHiddenFields(super)
 	limit, err := PageCapFor(app, auth)
@@ -99,6 +87,31 @@ func ListFor(app core.App, auth *core.Record, collection string, q ListQuery) ([
 		return nil, nil, err
 	}
 	return records, result, nil
+}
+
+// ruleQuery is the query of the records of coll that auth may list (its
+// ListRule, none for a superuser) narrowed by where (trusted, may be nil),
+// with the resolver that built the rule (its joins are added by
+// resolver.UpdateQuery). domain.ErrForbidden when the collection has no
+// list rule for auth.
+func ruleQuery(app core.App, auth *core.Record, coll *core.Collection, where dbx.Expression) (*dbx.SelectQuery, *core.RecordFieldResolver, error) {
+	super := auth != nil && auth.IsSuperuser()
+	if coll.ListRule == nil && !super {
+		return nil, nil, domain.ErrForbidden
+	}
+	query := app.RecordQuery(coll)
+	resolver := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, methodGet), true)
+	if !super && *coll.ListRule != "" {
+		expr, err := search.FilterData(*coll.ListRule).BuildExpr(resolver)
+		if err != nil {
+			return nil, nil, err
+		}
+		query.AndWhere(expr)
+	}
+	if where != nil {
+		query.AndWhere(where)
+	}
+	return query, resolver, nil
 }
 
 // listParams are the search parameters of a rule-aware list: the page

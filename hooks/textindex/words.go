@@ -24,6 +24,29 @@ import (
 // contacts' leads that hold, word by word, the text or the contact. Words
 // shorter than a trigram are a LIKE on the index table's texts.
 func LeadWords(words []string, contacts [][]string, partner string) (dbx.Expression, error) {
+	return LeadWordsAs(words, contacts, partner, Shape{})
+}
+
+// Shape is how the condition of [LeadWordsAs] reaches the matching leads.
+// The zero Shape drives the query from the matches (few matches).
+type Shape struct {
+	// Probe makes the listed leads drive the query: each lead is looked
+	// up in the index (its row by the lead, then its rowid among the
+	// words' matches, read once), so that SQLite walks the list's sort
+	// index newest first and stops after a page when the matches are
+	// dense, or reads a partner's own leads, instead of resolving every
+	// match to its lead first.
+	Probe bool
+	// First, when positive, keeps only the first First matches of the
+	// texts (in the index's order): the condition of a count that stops
+	// at a cap (a subset of the matches: if it reaches the cap, so do
+	// they). The contacts' leads are all kept.
+	First int
+}
+
+// LeadWordsAs is [LeadWords] in the given shape: the same leads, reached
+// another way (or, with First, a subset of them).
+func LeadWordsAs(words []string, contacts [][]string, partner string, shape Shape) (dbx.Expression, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
@@ -41,25 +64,59 @@ func LeadWords(words []string, contacts [][]string, partner string) (dbx.Express
 		short = append(short, textLike(w, i, p))
 	}
 	// the leads whose texts hold every word
-	texts := "SELECT s.lead FROM lead_search s WHERE "
 	conds := append([]string{}, short...)
-	if partner != "" {
+	if partner != "" && !shape.Probe {
 		p["tipartner"] = partner
 		conds = append([]string{"s.lead IN (SELECT id FROM leads WHERE partner = {:tipartner})"}, conds...)
 	}
+	all := ""
 	if len(phrases) > 0 {
 		p["tiall"] = strings.Join(phrases, " ")
-		conds = append([]string{"s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:tiall})"}, conds...)
+		limit := ""
+		if shape.First > 0 {
+			p["tifirst"] = shape.First
+			limit = " LIMIT {:tifirst}"
+		}
+		all = "(SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:tiall}" + limit + ")"
 	}
-	texts += strings.Join(conds, " AND ")
 	mixed, err := contactBranch(words, contacts, p)
 	if err != nil {
 		return nil, err
 	}
+	if shape.Probe {
+		return dbx.NewExp(probe(all, short, mixed), p), nil
+	}
+	if all != "" {
+		conds = append([]string{"s.id IN " + all}, conds...)
+	}
+	texts := "SELECT s.lead FROM lead_search s WHERE " + strings.Join(conds, " AND ")
 	if mixed != "" {
 		texts += " UNION " + mixed
 	}
 	return dbx.NewExp("leads.id IN ("+texts+")", p), nil
+}
+
+// probe is the condition of the probe shape: the lead's own index row
+// (holding the short words) is among the matches of all (the indexed
+// words' MATCH; any row when none), or the lead is one of mixed (the
+// contact branch; none when empty). It is a scalar subquery on the
+// index's unique lead key, which SQLite evaluates on each lead as it
+// reads it (an EXISTS is turned into a join run after the rule's joins,
+// probing every match for every lead: seconds at 1M).
+func probe(all string, short []string, mixed string) string {
+	row := "(SELECT s.id FROM lead_search s WHERE s.lead = leads.id"
+	for _, c := range short {
+		row += " AND " + c
+	}
+	row += ")"
+	cond := row + " IS NOT NULL"
+	if all != "" {
+		cond = row + " IN " + all
+	}
+	if mixed != "" {
+		cond += " OR leads.id IN (" + mixed + ")"
+	}
+	return "(" + cond + ")"
 }
 
 // contactBranch is the subquery of the leads one of whose words matched
