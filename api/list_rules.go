@@ -26,7 +26,7 @@ const ListRulesMiddlewareID = "relaisListRules"
 // Guests, superusers and collections without a ListRule go through as they
 // are.
 func specializeListRule(e *core.RequestEvent) error {
-	if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.IsSuperuser() {
+	if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.IsSuperuser() || !access.RuleSpecializationOn(e.App) {
 		return e.Next()
 	}
 	mm := listPath.FindStringSubmatch(e.Request.URL.Path)

@@ -47,8 +47,8 @@ func SetRuleSpecialization(app core.App, on bool) {
 	app.Store().Set(ruleSpecOffKey, !on)
 }
 
-// ruleSpecOn reports whether the per-caller rules are on for app.
-func ruleSpecOn(app core.App) bool {
+// RuleSpecializationOn reports whether the per-caller rules are on for app.
+func RuleSpecializationOn(app core.App) bool {
 	off, _ := app.Store().Get(ruleSpecOffKey).(bool)
 	return !off
 }
@@ -69,7 +69,7 @@ type SpecializedRule struct {
 // then decides exactly as without this function.
 func SpecializeRule(app core.App, auth *core.Record, rule string, now time.Time) (SpecializedRule, error) {
 	keep := SpecializedRule{Outcome: rulespec.Residual, Filter: rule}
-	if auth == nil || auth.IsSuperuser() || auth.Collection().Name != "users" || !ruleSpecOn(app) {
+	if auth == nil || auth.IsSuperuser() || auth.Collection().Name != "users" || !RuleSpecializationOn(app) {
 		return keep, nil
 	}
 	var row authRow
