@@ -45,6 +45,10 @@ const (
 	// pageCapPriority: after the list hint (they change different
 	// parameters).
 	pageCapPriority = apis.DefaultLoadAuthTokenMiddlewarePriority + 4
+	// listRulesPriority: after the guards above and the limits, last before
+	// PocketBase's list handler, which it
+	// hands the caller's specialized ListRule (list_rules.go).
+	listRulesPriority = apis.DefaultRateLimitMiddlewarePriority + 3
 	// userRateLimitPriority: right after PocketBase's limiter (which counts
 	// the anonymous requests per address), once the token is loaded; the
 	// UI session is loaded later, by the UI's own middleware, so the UI
@@ -185,6 +189,7 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: FilterGuardMiddlewareID, Priority: filterGuardPriority, Func: guardListFilter})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: ListHintMiddlewareID, Priority: listHintPriority, Func: addListHint})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: PageCapMiddlewareID, Priority: pageCapPriority, Func: capListPage})
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: ListRulesMiddlewareID, Priority: listRulesPriority, Func: specializeListRule})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: UserRateLimitMiddlewareID, Priority: userRateLimitPriority, Func: limitPerUser(throttle.NewWindow())})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: WriteGateMiddlewareID, Priority: writeGatePriority, Func: gateWrites(writeLimitsOf(se.App))})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: "relaisTruncateGuard", Priority: truncateGuardPriority, Func: guardTruncate(guard)})

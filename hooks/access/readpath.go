@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/search"
 
 	"github.com/relais/relais/hooks/domain"
+	"github.com/relais/relais/hooks/rulespec"
 )
 
 // This file is the one rule-aware read path of SPEC §3.3.6: every Go handler
@@ -102,11 +103,19 @@ func ruleQuery(app core.App, auth *core.Record, coll *core.Collection, where dbx
 	query := app.RecordQuery(coll)
 	resolver := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, methodGet), true)
 	if !super && *coll.ListRule != "" {
-		expr, err := search.FilterData(*coll.ListRule).BuildExpr(resolver)
+		// the rule for this caller (rulespec.go): no join for what depends
+		// only on the caller
+		rule, err := SpecializeRule(app, auth, *coll.ListRule, time.Now())
 		if err != nil {
 			return nil, nil, err
 		}
-		query.AndWhere(expr)
+		if rule.Outcome != rulespec.Always {
+			expr, err := search.FilterData(rule.FilterText()).BuildExpr(resolver)
+			if err != nil {
+				return nil, nil, err
+			}
+			query.AndWhere(expr)
+		}
 	}
 	if where != nil {
 		query.AndWhere(where)
@@ -162,8 +171,12 @@ func ViewFor(app core.App, auth *core.Record, collection, id string) (*core.Reco
 		if super || *coll.ViewRule == "" {
 			return nil
 		}
+		rule, err := SpecializeRule(app, auth, *coll.ViewRule, time.Now())
+		if err != nil || rule.Outcome == rulespec.Always {
+			return err
+		}
 		resolver := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, methodGet), true)
-		expr, err := search.FilterData(*coll.ViewRule).BuildExpr(resolver)
+		expr, err := search.FilterData(rule.FilterText()).BuildExpr(resolver)
 		if err != nil {
 			return err
 		}
@@ -214,7 +227,15 @@ func ListPlan(app core.App, auth *core.Record, collection, filter string) ([]str
 	}
 	q := app.RecordQuery(coll)
 	r := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, methodGet), true)
-	for _, f := range []string{*coll.ListRule, ListHint(app, auth, collection, time.Now()), filter} {
+	rule := *coll.ListRule
+	if rule != "" {
+		spec, err := SpecializeRule(app, auth, rule, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		rule = spec.FilterText()
+	}
+	for _, f := range []string{rule, ListHint(app, auth, collection, time.Now()), filter} {
 		if strings.TrimSpace(f) == "" {
 			continue
 		}
