@@ -65,6 +65,12 @@ type IngestResult struct {
 	// Held is true when the lead matched an open lead, a partner's account
 	// or a protected registration and waits for the channel manager.
 	Held bool
+	// Distributed is true when the intake's Distributor ran for the lead
+	// in the transaction that created it (whatever it decided: offered,
+	// waiting for a partner). DistributionErr is why it did not, when it
+	// failed: the lead is stored as ready, for the distribution job.
+	Distributed     bool
+	DistributionErr error
 }
 
 var (
@@ -265,7 +271,25 @@ type Intake struct {
 	territories []geo.Territory
 	settings    access.Settings
 	now         time.Time
+	distributor Distributor
 }
+
+// Distributor offers a ready lead in the transaction that creates it
+// (package distribution provides it; intake does not import it).
+type Distributor interface {
+	// Prepare loads what Distribute reads, before the writer is taken.
+	Prepare(app core.App) error
+	// Distribute offers the lead, in tx.
+	Distribute(tx core.App, leadID string) error
+}
+
+// DistributeReady makes Ingest offer a lead that is ready and not held in
+// the transaction that creates it: the lead, its offer and their audit
+// entries are committed together (one commit, one fsync), so no ready lead
+// is answered before its distribution. A distribution that fails is
+// rolled back alone (a savepoint): the lead is still stored, ready, and
+// the distribution job offers it later.
+func (it *Intake) DistributeReady(d Distributor) { it.distributor = d }
 
 // NewIntake prepares an intake over the current territories and settings
 // (both from the in-memory caches of package access outside a
@@ -288,7 +312,8 @@ func NewIntake(app core.App) (*Intake, error) {
 // code; duplicate keys are checked against open leads, partners' accounts
 // and protected registrations; a match holds the lead for the channel
 // manager. A lead at or above the score threshold becomes `ready`.
-// Distribution (offering) is done by the caller after the commit.
+// Distribution (offering) is done in the same transaction when the intake
+// has a Distributor (DistributeReady), else by the caller after the commit.
 // Concurrent calls are committed together (groupcommit.Run).
 func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
 	if err := in.normalize(); err != nil {
@@ -300,13 +325,37 @@ func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, 
 		}
 	}
 	var res IngestResult
+	distribute, distErr := it.prepareDistribution(app, in)
+	aborted := false
 	// concurrent single ingests share a transaction and its commit
 	// (groupcommit): the lead is answered once the group is stored
-	err := groupcommit.Run(app, func(tx core.App) error {
-		r, err := it.create(tx, actor, creator, in)
-		res = r
-		return err
-	})
+	run := func() error {
+		return groupcommit.Run(app, func(tx core.App) error {
+			r, err := it.create(tx, actor, creator, in)
+			res = r
+			if err != nil || !distribute || r.Held || r.Lead.GetString("status") != lifecycle.StatusReady {
+				return err
+			}
+			derr := groupcommit.Nested(tx, "distribute", func(tx core.App) error { return it.distributor.Distribute(tx, r.Lead.Id) })
+			if derr == nil {
+				res.Distributed = true
+				return nil
+			}
+			distErr = derr
+			if errors.Is(derr, groupcommit.ErrAbort) {
+				// its writes cannot be taken back alone: the whole
+				// transaction fails and runs again without it
+				distribute, aborted = false, true
+				return derr
+			}
+			return nil // the lead is kept, ready, for the distribution job
+		})
+	}
+	err := run()
+	if err != nil && aborted {
+		err = run() // alone, the failed distribution rolled the lead back with it
+	}
+	res.DistributionErr = distErr
 	if err != nil && in.SourceRef != "" {
 		// a concurrent replay won the unique (source, source_ref, created_by) index
 		if existing, ferr := findBySourceRef(app, in.Source, in.SourceRef, creatorID(creator)); ferr == nil {
@@ -314,6 +363,20 @@ func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, 
 		}
 	}
 	return res, err
+}
+
+// prepareDistribution tells whether Ingest distributes the lead in its
+// transaction: a Distributor is set, the lead will be ready (its score)
+// and the app is not already in a transaction (whose caller distributes).
+// The Distributor's Prepare error is returned as the distribution's.
+func (it *Intake) prepareDistribution(app core.App, in IngestInput) (bool, error) {
+	if it.distributor == nil || app.IsTransactional() || initialStatus(in.Score, it.settings.ScoreThreshold) != lifecycle.StatusReady {
+		return false, nil
+	}
+	if err := it.distributor.Prepare(app); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // SourceRefLookup is the idempotency lookup of findBySourceRef (its plan
