@@ -274,23 +274,6 @@ type Intake struct {
 	distributor Distributor
 }
 
-// Distributor offers a ready lead in the transaction that creates it
-// (package distribution provides it; intake does not import it).
-type Distributor interface {
-	// Prepare loads what Distribute reads, before the writer is taken.
-	Prepare(app core.App) error
-	// Distribute offers the lead, in tx.
-	Distribute(tx core.App, leadID string) error
-}
-
-// DistributeReady makes Ingest offer a lead that is ready and not held in
-// the transaction that creates it: the lead, its offer and their audit
-// entries are committed together (one commit, one fsync), so no ready lead
-// is answered before its distribution. A distribution that fails is
-// rolled back alone (a savepoint): the lead is still stored, ready, and
-// the distribution job offers it later.
-func (it *Intake) DistributeReady(d Distributor) { it.distributor = d }
-
 // NewIntake prepares an intake over the current territories and settings
 // (both from the in-memory caches of package access outside a
 // transaction). The territories are shared: read them only.
@@ -333,22 +316,10 @@ func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, 
 		return groupcommit.Run(app, func(tx core.App) error {
 			r, err := it.create(tx, actor, creator, in)
 			res = r
-			if err != nil || !distribute || r.Held || r.Lead.GetString("status") != lifecycle.StatusReady {
+			if err != nil || !distribute {
 				return err
 			}
-			derr := groupcommit.Nested(tx, "distribute", func(tx core.App) error { return it.distributor.Distribute(tx, r.Lead.Id) })
-			if derr == nil {
-				res.Distributed = true
-				return nil
-			}
-			distErr = derr
-			if errors.Is(derr, groupcommit.ErrAbort) {
-				// its writes cannot be taken back alone: the whole
-				// transaction fails and runs again without it
-				distribute, aborted = false, true
-				return derr
-			}
-			return nil // the lead is kept, ready, for the distribution job
+			return it.distributeCreated(tx, &res, &distErr, &distribute, &aborted)
 		})
 	}
 	err := run()
@@ -363,20 +334,6 @@ func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, 
 		}
 	}
 	return res, err
-}
-
-// prepareDistribution tells whether Ingest distributes the lead in its
-// transaction: a Distributor is set, the lead will be ready (its score)
-// and the app is not already in a transaction (whose caller distributes).
-// The Distributor's Prepare error is returned as the distribution's.
-func (it *Intake) prepareDistribution(app core.App, in IngestInput) (bool, error) {
-	if it.distributor == nil || app.IsTransactional() || initialStatus(in.Score, it.settings.ScoreThreshold) != lifecycle.StatusReady {
-		return false, nil
-	}
-	if err := it.distributor.Prepare(app); err != nil {
-		return false, err
-	}
-	return true, nil
 }
 
 // SourceRefLookup is the idempotency lookup of findBySourceRef (its plan
