@@ -53,9 +53,15 @@ func ingestLead(e *core.RequestEvent) error {
 	if err != nil {
 		return APIError(e, err)
 	}
+	// a ready lead is offered in the transaction that stores it
+	it.DistributeReady(distribution.AtIngest{})
 	res, err := it.Ingest(e.App, audit.ActorOf(e), e.Auth, in)
 	if err != nil {
 		return APIError(e, err)
+	}
+	if res.DistributionErr != nil {
+		// the lead is stored, ready: the distribution job offers it
+		e.App.Logger().Error("distribution at ingest failed", "lead", res.Lead.Id, "error", res.DistributionErr)
 	}
 	if recording != nil && res.Created {
 		if _, err := intake.AttachRecording(e.App, access.ByRequest(e), res.Lead.Id, recording, summary); err != nil {
@@ -71,10 +77,7 @@ func ingestLead(e *core.RequestEvent) error {
 		}
 		return e.JSON(http.StatusOK, rec)
 	}
-	if res.Lead.GetString("status") == "ready" && !res.Held {
-		if err := distribution.DistributeNow(e.App, res.Lead.Id); err != nil {
-			e.App.Logger().Error("distribution after ingest failed", "lead", res.Lead.Id, "error", err)
-		}
+	if res.Distributed {
 		// distribution changed the lead: read it again
 		rec, err := leadJSON(e, res.Lead.Id)
 		if err != nil {

@@ -67,8 +67,8 @@ func (h *handlers) newLead(e *core.RequestEvent) error {
 // createLead creates the lead of a phone call through the intake of the
 // REST API (intake.Intake.Ingest: département and territory, duplicate
 // check and conflict hold, ready at the score threshold), offers a ready
-// lead at once (distribution.DistributeNow, as POST /api/prm/leads/ingest
-// does) and says what became of it, with an empty form for the next call.
+// lead in the same transaction (distribution.AtIngest, as POST
+// /api/prm/leads/ingest does) and says what became of it, with an empty form for the next call.
 func (h *handlers) createLead(e *core.RequestEvent) error {
 	s := sess(e)
 	if !intake.MayIngest(e.App, s.user) {
@@ -84,6 +84,7 @@ func (h *handlers) createLead(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	it.DistributeReady(distribution.AtIngest{})
 	res, err := it.Ingest(e.App, audit.ActorOf(e), s.user, in)
 	var de *domain.Error
 	if errors.As(err, &de) {
@@ -95,10 +96,9 @@ func (h *handlers) createLead(e *core.RequestEvent) error {
 		return err
 	}
 	lead := res.Lead
-	if res.Created && lead.GetString("status") == lifecycle.StatusReady && !res.Held {
-		if err := distribution.DistributeNow(e.App, lead.Id); err != nil {
-			e.App.Logger().Error("distribution after a phone lead failed", "lead", lead.Id, "error", err)
-		}
+	if res.DistributionErr != nil {
+		// the lead is stored, ready: the distribution job offers it
+		e.App.Logger().Error("distribution of a phone lead failed", "lead", lead.Id, "error", res.DistributionErr)
 	}
 	if p.Result, err = h.leadResultOf(s, lead, res.Held); err != nil {
 		return err

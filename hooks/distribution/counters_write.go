@@ -1,13 +1,12 @@
 package distribution
 
 import (
-	"database/sql"
-	"errors"
 	"slices"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/beforerow"
 	"github.com/relais/relais/hooks/lifecycle"
 )
 
@@ -157,25 +156,16 @@ func change(db dbx.Builder, old, new contribution) error {
 	return nil
 }
 
-// rowContribution reads a row's contribution before its write (none when
-// the row does not exist).
-func rowContribution(db dbx.Builder, table, id string) (contribution, error) {
-	var a, b, c string
-	q := "SELECT COALESCE(partner, ''), COALESCE(status, ''), COALESCE(assignee, '') FROM leads WHERE id = {:id}"
-	if table == "lead_offers" {
-		q = "SELECT COALESCE(partner, ''), COALESCE(outcome, ''), COALESCE(offered_at, '') FROM lead_offers WHERE id = {:id}"
-	}
-	err := db.NewQuery(q).Bind(dbx.Params{"id": id}).Row(&a, &b, &c)
-	if errors.Is(err, sql.ErrNoRows) {
-		return contribution{}, nil
-	}
-	if err != nil {
-		return contribution{}, err
+// rowContribution is a row's contribution before its write (none when
+// the row does not exist), from the row its write's hooks share.
+func rowContribution(table string, before beforerow.Row) contribution {
+	if before == nil {
+		return contribution{}
 	}
 	if table == "lead_offers" {
-		return offerContribution(a, b, c), nil
+		return offerContribution(before.Str("partner"), before.Str("outcome"), before.Str("offered_at"))
 	}
-	return leadContribution(a, c, b), nil
+	return leadContribution(before.Str("partner"), before.Str("assignee"), before.Str("status"))
 }
 
 // recordContribution is a record's contribution as its row now holds it.
@@ -206,28 +196,26 @@ func CountCreate(e *core.RecordEvent) error {
 // CountUpdate is CountCreate for an update.
 func CountUpdate(e *core.RecordEvent) error {
 	return countInTx(e, func(db dbx.Builder) error {
-		old, err := rowContribution(db, e.Record.Collection().Name, e.Record.Id)
-		if err != nil {
-			return err
-		}
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return change(db, old, recordContribution(e.Record))
+		return beforerow.With(e, db, func(before beforerow.Row) error {
+			old := rowContribution(e.Record.Collection().Name, before)
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return change(db, old, recordContribution(e.Record))
+		})
 	})
 }
 
 // CountDelete is CountCreate for a deletion.
 func CountDelete(e *core.RecordEvent) error {
 	return countInTx(e, func(db dbx.Builder) error {
-		old, err := rowContribution(db, e.Record.Collection().Name, e.Record.Id)
-		if err != nil {
-			return err
-		}
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return change(db, old, contribution{})
+		return beforerow.With(e, db, func(before beforerow.Row) error {
+			old := rowContribution(e.Record.Collection().Name, before)
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return change(db, old, contribution{})
+		})
 	})
 }
 

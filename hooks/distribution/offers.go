@@ -12,6 +12,7 @@ import (
 
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/audit"
+	"github.com/relais/relais/hooks/beforerow"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
@@ -110,6 +111,12 @@ func Accept(app core.App, by access.By, leadID, dispatchTo string) (*core.Record
 		if err != nil {
 			return domain.Conflict("offer_not_pending", "this offer is no longer open")
 		}
+		// both rows were just read in this transaction and nothing else
+		// writes them before their saves: the rollups and counters take
+		// their rows from these records instead of reading them again
+		beforerow.Loaded(lead, nil)
+		beforerow.Loaded(o, map[string]string{beforerow.LeadTerritory: lead.GetString("territory")})
+		defer beforerow.Forget(lead, o)
 		o.Set("outcome", "accepted")
 		o.Set("decided_at", now)
 		o.Set("decided_by", user.Id)

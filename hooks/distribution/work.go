@@ -192,3 +192,20 @@ func distributeOne(app core.App, leadID string, now time.Time) bool {
 	}
 	return offered
 }
+
+// AtIngest offers a ready lead in the transaction that ingests it
+// (intake.Distributor): the candidates' cache is loaded before the writer
+// is taken, then Distribute runs in the ingest's transaction.
+type AtIngest struct{}
+
+// Prepare loads the candidates' cache outside the writer.
+func (AtIngest) Prepare(app core.App) error {
+	_, err := candidates(app)
+	return err
+}
+
+// Distribute offers the lead (Distribute, as the distribution job would).
+func (AtIngest) Distribute(tx core.App, leadID string) error {
+	_, err := Distribute(tx, leadID, audit.SystemActor("distribution"), time.Now())
+	return err
+}

@@ -166,8 +166,8 @@ func (g *Group) commit(batch []*request, answered []bool) {
 			return nil
 		})
 		for i, r := range batch {
-			errs[i] = inSavepoint(tx, r.fn)
-			if errors.Is(errs[i], errAbort) {
+			errs[i] = inSavepoint(tx, "groupcommit", r.fn)
+			if errors.Is(errs[i], ErrAbort) {
 				return errs[i]
 			}
 		}
@@ -208,35 +208,46 @@ func (g *Group) count(f func(*Stats)) {
 	f(&g.stats)
 }
 
-// errAbort tells that a caller's transaction failed after queuing
-// after-commit hooks: the shared transaction must not commit.
-var errAbort = errors.New("groupcommit: a transaction failed after its writes queued after-commit hooks")
+// ErrAbort tells that a transaction failed after queuing after-commit
+// hooks: the transaction around it must not commit.
+var ErrAbort = errors.New("groupcommit: a transaction failed after its writes queued after-commit hooks")
+
+// Nested runs fn in a savepoint named name inside the transaction tx (a
+// part of a caller's transaction that may fail alone): on error the
+// savepoint is rolled back and fn's error returned, the rest of tx kept.
+// When fn's writes had queued after-commit hooks before it failed, the
+// error is ErrAbort and tx must not commit (PocketBase would run the
+// success hooks of records the savepoint took back): return it, and run
+// the transaction again without fn.
+func Nested(tx core.App, name string, fn func(tx core.App) error) error {
+	return inSavepoint(tx, name, fn)
+}
 
 // inSavepoint runs fn in a savepoint of tx: on error the savepoint is
-// rolled back and fn's error returned, or errAbort when fn's writes had
+// rolled back and fn's error returned, or ErrAbort when fn's writes had
 // queued after-commit hooks before it failed (PocketBase would run their
 // success hooks for records the savepoint took back).
-func inSavepoint(tx core.App, fn func(tx core.App) error) error {
+func inSavepoint(tx core.App, name string, fn func(tx core.App) error) error {
 	before := pendingAfterFuncs(tx)
 	db := tx.NonconcurrentDB()
-	if _, err := db.NewQuery("SAVEPOINT groupcommit").Execute(); err != nil {
-		return fmt.Errorf("%w: %v", errAbort, err)
+	if _, err := db.NewQuery("SAVEPOINT " + name).Execute(); err != nil {
+		return fmt.Errorf("%w: %v", ErrAbort, err)
 	}
 	ferr := safely(fn, tx)
 	if ferr == nil {
-		if _, err := db.NewQuery("RELEASE groupcommit").Execute(); err != nil {
-			return fmt.Errorf("%w: %v", errAbort, err)
+		if _, err := db.NewQuery("RELEASE " + name).Execute(); err != nil {
+			return fmt.Errorf("%w: %v", ErrAbort, err)
 		}
 		return nil
 	}
-	if _, err := db.NewQuery("ROLLBACK TO groupcommit").Execute(); err != nil {
-		return fmt.Errorf("%w: %v", errAbort, err)
+	if _, err := db.NewQuery("ROLLBACK TO " + name).Execute(); err != nil {
+		return fmt.Errorf("%w: %v", ErrAbort, err)
 	}
-	if _, err := db.NewQuery("RELEASE groupcommit").Execute(); err != nil {
-		return fmt.Errorf("%w: %v", errAbort, err)
+	if _, err := db.NewQuery("RELEASE " + name).Execute(); err != nil {
+		return fmt.Errorf("%w: %v", ErrAbort, err)
 	}
 	if before < 0 || pendingAfterFuncs(tx) != before {
-		return errAbort
+		return fmt.Errorf("%w: %v", ErrAbort, ferr)
 	}
 	return ferr
 }

@@ -65,6 +65,12 @@ type IngestResult struct {
 	// Held is true when the lead matched an open lead, a partner's account
 	// or a protected registration and waits for the channel manager.
 	Held bool
+	// Distributed is true when the intake's Distributor ran for the lead
+	// in the transaction that created it (whatever it decided: offered,
+	// waiting for a partner). DistributionErr is why it did not, when it
+	// failed: the lead is stored as ready, for the distribution job.
+	Distributed     bool
+	DistributionErr error
 }
 
 var (
@@ -265,6 +271,7 @@ type Intake struct {
 	territories []geo.Territory
 	settings    access.Settings
 	now         time.Time
+	distributor Distributor
 }
 
 // NewIntake prepares an intake over the current territories and settings
@@ -288,7 +295,8 @@ func NewIntake(app core.App) (*Intake, error) {
 // code; duplicate keys are checked against open leads, partners' accounts
 // and protected registrations; a match holds the lead for the channel
 // manager. A lead at or above the score threshold becomes `ready`.
-// Distribution (offering) is done by the caller after the commit.
+// Distribution (offering) is done in the same transaction when the intake
+// has a Distributor (DistributeReady), else by the caller after the commit.
 // Concurrent calls are committed together (groupcommit.Run).
 func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, in IngestInput) (IngestResult, error) {
 	if err := in.normalize(); err != nil {
@@ -300,13 +308,25 @@ func (it *Intake) Ingest(app core.App, actor audit.Actor, creator *core.Record, 
 		}
 	}
 	var res IngestResult
+	distribute, distErr := it.prepareDistribution(app, in)
+	aborted := false
 	// concurrent single ingests share a transaction and its commit
 	// (groupcommit): the lead is answered once the group is stored
-	err := groupcommit.Run(app, func(tx core.App) error {
-		r, err := it.create(tx, actor, creator, in)
-		res = r
-		return err
-	})
+	run := func() error {
+		return groupcommit.Run(app, func(tx core.App) error {
+			r, err := it.create(tx, actor, creator, in)
+			res = r
+			if err != nil || !distribute {
+				return err
+			}
+			return it.distributeCreated(tx, &res, &distErr, &distribute, &aborted)
+		})
+	}
+	err := run()
+	if err != nil && aborted {
+		err = run() // alone, the failed distribution rolled the lead back with it
+	}
+	res.DistributionErr = distErr
 	if err != nil && in.SourceRef != "" {
 		// a concurrent replay won the unique (source, source_ref, created_by) index
 		if existing, ferr := findBySourceRef(app, in.Source, in.SourceRef, creatorID(creator)); ferr == nil {

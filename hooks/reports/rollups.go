@@ -110,48 +110,7 @@ var (
 	offerRollupCols = []string{"lead", "partner", "offered_at", "outcome", "decided_at", "reason_code"}
 )
 
-// readRollupRow reads the columns of one row (nil when it does not exist).
-func readRollupRow(db dbx.Builder, table string, cols []string, id string) (rowRecord, error) {
-	sel := make([]string, len(cols))
-	for i, c := range cols {
-		if c == "won_amount" || c == "estimated_value" {
-			sel[i] = "COALESCE(" + c + ", 0) AS " + c
-		} else {
-			sel[i] = "COALESCE(" + c + ", '') AS " + c
-		}
-	}
-	rows, err := db.NewQuery("SELECT " + strings.Join(sel, ", ") + " FROM " + table + " WHERE id = {:id}").Bind(dbx.Params{"id": id}).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		return nil, rows.Err()
-	}
-	vals := make([]any, len(cols))
-	for i, c := range cols {
-		if c == "won_amount" || c == "estimated_value" {
-			vals[i] = new(float64)
-		} else {
-			vals[i] = new(string)
-		}
-	}
-	if err := rows.Scan(vals...); err != nil {
-		return nil, err
-	}
-	out := rowRecord{}
-	for i, c := range cols {
-		switch v := vals[i].(type) {
-		case *float64:
-			out[c] = *v
-		case *string:
-			out[c] = *v
-		}
-	}
-	return out, rows.Err()
-}
-
-// recordRow is a record's values as readRollupRow reads them from its row
+// recordRow is a record's values as beforerow reads them from its row
 // (the record was just written: PocketBase stored exactly these values).
 func recordRow(r *core.Record, cols []string) rowRecord {
 	out := rowRecord{}

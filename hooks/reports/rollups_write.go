@@ -3,6 +3,8 @@ package reports
 import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/beforerow"
 )
 
 // The hooks of the rollups: every write of a lead or an offer applies its
@@ -27,14 +29,13 @@ func RollupUpdate(e *core.RecordEvent) error {
 	table := e.Record.Collection().Name
 	cols := rolledUpCols(e.Record)
 	return inTx(e, func(db dbx.Builder) error {
-		old, oldTerr, err := readBefore(db, table, cols, e.Record.Id)
-		if err != nil {
-			return err
-		}
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return rollupChange(db, table, e.Record.Id, old, recordRow(e.Record, cols), nil, oldTerr)
+		return beforerow.With(e, db, func(before beforerow.Row) error {
+			old, oldTerr := fromBefore(before, cols)
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return rollupChange(db, table, e.Record.Id, old, recordRow(e.Record, cols), nil, oldTerr)
+		})
 	})
 }
 
@@ -43,20 +44,20 @@ func RollupDelete(e *core.RecordEvent) error {
 	table := e.Record.Collection().Name
 	cols := rolledUpCols(e.Record)
 	return inTx(e, func(db dbx.Builder) error {
-		old, oldTerr, err := readBefore(db, table, cols, e.Record.Id)
-		if err != nil {
-			return err
-		}
-		var keys []offerKey
-		if table == "leads" {
-			if keys, err = leadOfferKeys(db, e.Record.Id); err != nil {
+		return beforerow.With(e, db, func(before beforerow.Row) error {
+			old, oldTerr := fromBefore(before, cols)
+			var keys []offerKey
+			if table == "leads" {
+				var err error
+				if keys, err = leadOfferKeys(db, e.Record.Id); err != nil {
+					return err
+				}
+			}
+			if err := e.Next(); err != nil {
 				return err
 			}
-		}
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return rollupChange(db, table, e.Record.Id, old, nil, keys, oldTerr)
+			return rollupChange(db, table, e.Record.Id, old, nil, keys, oldTerr)
+		})
 	})
 }
 
@@ -100,13 +101,15 @@ func inTx(e *core.RecordEvent, f func(db dbx.Builder) error) error {
 	})
 }
 
-// readBefore reads a row before its change and, for an offer, its lead's
-// territory.
-func readBefore(db dbx.Builder, table string, cols []string, id string) (rowRecord, string, error) {
-	old, err := readRollupRow(db, table, cols, id)
-	if err != nil || old == nil || table != "lead_offers" {
-		return old, "", err
+// fromBefore is the rolled-up columns of a row before its write (nil when
+// it did not exist) and, for an offer, its lead's territory, read with it.
+func fromBefore(before beforerow.Row, cols []string) (rowRecord, string) {
+	if before == nil {
+		return nil, ""
 	}
-	t, err := leadTerritory(db, old.str("lead"))
-	return old, t, err
+	old := make(rowRecord, len(cols))
+	for _, c := range cols {
+		old[c] = before[c]
+	}
+	return old, before.Str(beforerow.LeadTerritory)
 }
