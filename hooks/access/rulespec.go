@@ -72,15 +72,8 @@ func SpecializeRule(app core.App, auth *core.Record, rule string, now time.Time)
 	if auth == nil || auth.IsSuperuser() || auth.Collection().Name != "users" || !RuleSpecializationOn(app) {
 		return keep, nil
 	}
-	var row authRow
-	err := app.DB().NewQuery(`SELECT u.role, u.active, u.access_expires, u.partner, u.territories,
-		COALESCE(p.status, '') AS partner_status
-		FROM users u LEFT JOIN partners p ON p.id = u.partner WHERE u.id = {:id}`).
-		Bind(dbx.Params{"id": auth.Id}).One(&row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return keep, nil
-	}
-	if err != nil {
+	row, found, err := callerRow(app, auth, now)
+	if err != nil || !found {
 		return keep, err
 	}
 	var territories []string
@@ -125,4 +118,33 @@ func (s SpecializedRule) FilterText() string {
 		return neverFilter
 	}
 	return s.Filter
+}
+
+// callerRow reads the caller's users row and its partner's status (see
+// authRow), or takes them from the memo of this auth record
+// (rulespec_memo.go); found is false when the row is gone.
+func callerRow(app core.App, auth *core.Record, now time.Time) (authRow, bool, error) {
+	c := cachesOf(app)
+	var gen uint64
+	if c != nil {
+		gen = c.authGen()
+		if row, ok := callers.get(auth, gen, now); ok {
+			return row, true, nil
+		}
+	}
+	var row authRow
+	err := app.DB().NewQuery(`SELECT u.role, u.active, u.access_expires, u.partner, u.territories,
+		COALESCE(p.status, '') AS partner_status
+		FROM users u LEFT JOIN partners p ON p.id = u.partner WHERE u.id = {:id}`).
+		Bind(dbx.Params{"id": auth.Id}).One(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row, false, nil
+	}
+	if err != nil {
+		return row, false, err
+	}
+	if c != nil {
+		callers.put(auth, callerEntry{row: row, gen: gen, at: now})
+	}
+	return row, true, nil
 }
