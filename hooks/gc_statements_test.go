@@ -1,54 +1,15 @@
 package hooks_test
 
 import (
-	"context"
-	"database/sql"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/internal/testapp"
 )
-
-// stmtLog records the SQL statements the app runs (both pools).
-type stmtLog struct {
-	mu   sync.Mutex
-	on   bool
-	list []string
-}
-
-func (l *stmtLog) add(s string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.on {
-		l.list = append(l.list, s)
-	}
-}
-
-func (l *stmtLog) record(f func()) []string {
-	l.mu.Lock()
-	l.on, l.list = true, nil
-	l.mu.Unlock()
-	f()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.on = false
-	return l.list
-}
-
-func logStatements(w *world) *stmtLog {
-	l := &stmtLog{}
-	for _, b := range []dbx.Builder{w.app.ConcurrentDB(), w.app.NonconcurrentDB()} {
-		db := b.(*dbx.DB)
-		db.QueryLogFunc = func(_ context.Context, _ time.Duration, sql string, _ *sql.Rows, _ error) { l.add(sql) }
-		db.ExecLogFunc = func(_ context.Context, _ time.Duration, sql string, _ sql.Result, _ error) { l.add(sql) }
-	}
-	return l
-}
 
 // countValidations counts the relation-validation queries of a list.
 func countValidations(stmts []string) int {
@@ -69,14 +30,14 @@ func countValidations(stmts []string) int {
 // figures are ceilings: 17 and 29 statements before.
 func TestSingleIngestAndAcceptStatements(t *testing.T) {
 	w, _ := distWorld(t)
-	l := logStatements(w)
+	l := testapp.LogStatements(w.app)
 	tok := w.tokens["integration"]
 	w.client.Do(http.MethodPost, "/api/prm/leads/ingest", tok, ingestBody("WARM-1"))
 	b := ingestBody("ST-1")
 	b["contact"].(map[string]any)["email"] = "other@x.fr"
 	b["contact"].(map[string]any)["phone"] = "0299000001"
 	b["company"] = "Autre"
-	stmts := l.record(func() {
+	stmts := l.Record(func() {
 		res := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", tok, b)
 		require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	})
@@ -87,7 +48,7 @@ func TestSingleIngestAndAcceptStatements(t *testing.T) {
 	lead := readyLead(t, w, "ST-2")
 	rec := leadRec(t, w, lead["id"].(string))
 	atok := assigneeToken(t, w, rec)
-	stmts = l.record(func() {
+	stmts = l.Record(func() {
 		res := w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/accept", atok, nil)
 		require.Equal(t, http.StatusOK, res.Status, res.Body)
 	})

@@ -5,6 +5,8 @@ import (
 	"os"
 	"regexp"
 	"testing"
+
+	"github.com/relais/relais/internal/testapp"
 )
 
 // BenchmarkUIPages times the pages of the mixed load (issue of the second
@@ -20,7 +22,7 @@ func BenchmarkUIPages(b *testing.B) {
 		dir = fullDemoDir(b)
 	}
 	e := newEnvAt(b, dir)
-	l := logPageStatements(e)
+	l := testapp.LogStatements(e.app)
 	leadRe := regexp.MustCompile(`href="/leads/([a-z0-9]{15})"`)
 	for _, who := range []struct{ name, email string }{
 		{"admin", "admin@demo.test"},
@@ -43,7 +45,7 @@ func BenchmarkUIPages(b *testing.B) {
 				name = "/lead"
 			}
 			b.Run(who.name+name, func(b *testing.B) {
-				n := len(l.record(func() { br.get(path) }))
+				n := len(l.Record(func() { br.get(path) }))
 				for b.Loop() {
 					if r := br.get(path); r.Status != http.StatusOK {
 						b.Fatalf("%s %s: %d", who.email, path, r.Status)

@@ -1,56 +1,17 @@
 package ui
 
 import (
-	"context"
-	"database/sql"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/internal/testapp"
 )
-
-// pageStmts records the SQL statements the app runs (both pools).
-type pageStmts struct {
-	mu   sync.Mutex
-	on   bool
-	list []string
-}
-
-func (l *pageStmts) add(s string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.on {
-		l.list = append(l.list, s)
-	}
-}
-
-// record returns the statements f runs.
-func (l *pageStmts) record(f func()) []string {
-	l.mu.Lock()
-	l.on, l.list = true, nil
-	l.mu.Unlock()
-	f()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.on = false
-	return l.list
-}
-
-func logPageStatements(e *env) *pageStmts {
-	l := &pageStmts{}
-	for _, b := range []dbx.Builder{e.app.ConcurrentDB(), e.app.NonconcurrentDB()} {
-		db := b.(*dbx.DB)
-		db.QueryLogFunc = func(_ context.Context, _ time.Duration, sql string, _ *sql.Rows, _ error) { l.add(sql) }
-		db.ExecLogFunc = func(_ context.Context, _ time.Duration, sql string, _ sql.Result, _ error) { l.add(sql) }
-	}
-	return l
-}
 
 // pageStatementCeilings are the SQL statements each page may run per role
 // on the seeded demo (one request, caches warm). Before the per-page work
@@ -72,7 +33,7 @@ var pageStatementCeilings = map[string]map[string]int{
 // no contact of a lead it has not accepted.
 func TestPageStatementsPerRole(t *testing.T) {
 	e := newEnv(t)
-	l := logPageStatements(e)
+	l := testapp.LogStatements(e.app)
 	leadRe := regexp.MustCompile(`href="/leads/([a-z0-9]{15})"`)
 	other, err := e.app.FindRecordById("partners", e.user("installer002@demo.test").GetString("partner"))
 	require.NoError(t, err)
@@ -94,7 +55,7 @@ func TestPageStatementsPerRole(t *testing.T) {
 		for page, ceiling := range ceilings {
 			b.get(paths[page]) // caches warm
 			var r resp
-			stmts := l.record(func() { r = b.get(paths[page]) })
+			stmts := l.Record(func() { r = b.get(paths[page]) })
 			require.Equal(t, http.StatusOK, r.Status, "%s %s", email, page)
 			// the per-caller rules (access.SpecializeRule) read the caller's
 			// users and partner rows once per page, instead of joining them

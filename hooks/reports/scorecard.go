@@ -64,18 +64,12 @@ func (rows scorecardRows) get(id string) *ScorecardRow {
 func ScorecardRaw(app core.App, s Scope, f Filter) ([]ScorecardRow, error) {
 	rows := scorecardRows{}
 	get := rows.get
-	ow, op := s.offersWhere(f)
-	op = withPeriod(op, f)
-	offers := []struct {
-		P        string `db:"partner"`
-		Offered  int    `db:"offered"`
-		Accepted int    `db:"accepted"`
-		Declined int    `db:"declined"`
-		Expired  int    `db:"expired"`
-	}{}
-	if err := app.DB().NewQuery(fill(qScorecardOffers, "{scope}", ow)).Bind(op).All(&offers); err != nil {
+	offers, err := scorecardOffers(app, s, f)
+	if err != nil {
 		return nil, err
 	}
+	ow, op := s.offersWhere(f)
+	op = withPeriod(op, f)
 	for _, o := range offers {
 		r := get(o.P)
 		r.Offered, r.Accepted, r.Declined, r.SLABreaches = o.Offered, o.Accepted, o.Declined, o.Expired
@@ -235,16 +229,8 @@ func Acceptance(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error
 // query of ScorecardRaw (not its delays, declines, wins and pipeline),
 // a partner role kept to its own company as finishScorecard keeps it.
 func acceptanceRaw(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error) {
-	ow, op := s.offersWhere(f)
-	op = withPeriod(op, f)
-	offers := []struct {
-		P        string `db:"partner"`
-		Offered  int    `db:"offered"`
-		Accepted int    `db:"accepted"`
-		Declined int    `db:"declined"`
-		Expired  int    `db:"expired"`
-	}{}
-	if err := app.DB().NewQuery(fill(qScorecardOffers, "{scope}", ow)).Bind(op).All(&offers); err != nil {
+	offers, err := scorecardOffers(app, s, f)
+	if err != nil {
 		return nil, err
 	}
 	own := s.Level == policy.Org || s.Level == policy.Own
@@ -257,4 +243,23 @@ func acceptanceRaw(app core.App, s Scope, f Filter) (map[string]ScorecardRow, er
 			AcceptedPct: reportcalc.Rate(o.Accepted, o.Accepted+o.Declined+o.Expired)}
 	}
 	return out, nil
+}
+
+// offerCounts are a partner's offers by outcome in a scope and period.
+type offerCounts struct {
+	P        string `db:"partner"`
+	Offered  int    `db:"offered"`
+	Accepted int    `db:"accepted"`
+	Declined int    `db:"declined"`
+	Expired  int    `db:"expired"`
+}
+
+// scorecardOffers counts the offers of the scope and period per partner
+// (the offer query of ScorecardRaw and acceptanceRaw).
+func scorecardOffers(app core.App, s Scope, f Filter) ([]offerCounts, error) {
+	ow, op := s.offersWhere(f)
+	op = withPeriod(op, f)
+	offers := []offerCounts{}
+	err := app.DB().NewQuery(fill(qScorecardOffers, "{scope}", ow)).Bind(op).All(&offers)
+	return offers, err
 }
