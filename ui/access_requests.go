@@ -8,7 +8,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/roles"
@@ -152,19 +151,7 @@ func (h *handlers) fileAccessRequest(e *core.RequestEvent) error {
 		body["resource"] = f.Resource
 	}
 	_, err := writepath.CreateFor(e.App, access.ByRequest(e), "access_requests", body)
-	de, done, rerr := writeOutcome(e, err, "/access-requests")
-	if done {
-		return rerr
-	}
-	p, perr := h.requestsPage(e)
-	if perr != nil {
-		return perr
-	}
-	status := http.StatusOK
-	if de != nil {
-		status, p.Form, p.FormError = api.HTTPStatus(de), f, p.Err(de)
-	} else {
-		p.Flash = p.T("gov.requests.filed")
-	}
-	return h.render(e, status, "access_requests", p)
+	return answerForm(h, e, err, formAnswer[*requestsPage]{path: "/access-requests", view: "access_requests", flash: "gov.requests.filed",
+		load:    func() (*requestsPage, error) { return h.requestsPage(e) },
+		refused: func(p *requestsPage, msg string) { p.Form, p.FormError = f, msg }})
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/domain"
 )
 
@@ -42,4 +43,35 @@ func writeOutcome(e *core.RequestEvent, err error, path string) (de *domain.Erro
 		return nil, true, e.Redirect(http.StatusSeeOther, path)
 	}
 	return de, false, nil
+}
+
+// formAnswer says how a governance form answers its write: the page a
+// plain post goes back to, how to read the page again, the view to render,
+// the flash message key after a success, and what to show on a refusal.
+type formAnswer[P viewData] struct {
+	path, view, flash string
+	load              func() (P, error)
+	refused           func(p P, msg string)
+}
+
+// answerForm answers a form's write (writeOutcome): a plain post that
+// succeeded is redirected; otherwise the page is read again and rendered
+// with the success flash, or with the refusal's status and message.
+func answerForm[P viewData](h *handlers, e *core.RequestEvent, err error, a formAnswer[P]) error {
+	de, done, rerr := writeOutcome(e, err, a.path)
+	if done {
+		return rerr
+	}
+	p, perr := a.load()
+	if perr != nil {
+		return perr
+	}
+	status := http.StatusOK
+	if de != nil {
+		status = api.HTTPStatus(de)
+		a.refused(p, p.base().Err(de))
+	} else {
+		p.base().Flash = p.base().T(a.flash)
+	}
+	return h.render(e, status, a.view, p)
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/relais/relais/api"
 	"github.com/relais/relais/hooks/access"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/governance"
@@ -206,21 +205,9 @@ func (h *handlers) createGrant(e *core.RequestEvent) error {
 		Resource: e.Request.FormValue("resource"), Days: e.Request.FormValue("days"), Reason: strings.TrimSpace(e.Request.FormValue("reason")),
 	}
 	err := h.saveGrant(e, s, f)
-	de, done, rerr := writeOutcome(e, err, "/grants")
-	if done {
-		return rerr
-	}
-	p, perr := h.grantsPage(e)
-	if perr != nil {
-		return perr
-	}
-	status := http.StatusOK
-	if de != nil {
-		status, p.Form, p.FormError = api.HTTPStatus(de), f, p.Err(de)
-	} else {
-		p.Flash = p.T("gov.grants.created")
-	}
-	return h.render(e, status, "grants", p)
+	return answerForm(h, e, err, formAnswer[*grantsPage]{path: "/grants", view: "grants", flash: "gov.grants.created",
+		load:    func() (*grantsPage, error) { return h.grantsPage(e) },
+		refused: func(p *grantsPage, msg string) { p.Form, p.FormError = f, msg }})
 }
 
 // saveGrant resolves the form and creates the grant.
@@ -249,19 +236,7 @@ func (h *handlers) revokeGrant(e *core.RequestEvent) error {
 		return errNotFound
 	}
 	err := governance.RevokeGrant(e.App, access.ByRequest(e).Actor, e.Request.PathValue("id"), h.now())
-	de, done, rerr := writeOutcome(e, err, "/grants")
-	if done {
-		return rerr
-	}
-	p, perr := h.grantsPage(e)
-	if perr != nil {
-		return perr
-	}
-	status := http.StatusOK
-	if de != nil {
-		status, p.FormError = api.HTTPStatus(de), p.Err(de)
-	} else {
-		p.Flash = p.T("gov.grants.revoked")
-	}
-	return h.render(e, status, "grants", p)
+	return answerForm(h, e, err, formAnswer[*grantsPage]{path: "/grants", view: "grants", flash: "gov.grants.revoked",
+		load:    func() (*grantsPage, error) { return h.grantsPage(e) },
+		refused: func(p *grantsPage, msg string) { p.FormError = msg }})
 }
