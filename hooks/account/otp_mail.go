@@ -1,26 +1,25 @@
 package account
 
 import (
-	"fmt"
 	"html"
 
 	"github.com/pocketbase/pocketbase/core"
 )
 
 // codeTexts are the words of the sign-in code e-mail per language.
-var codeTexts = map[string]struct{ Subject, Hello, Intro, Warn, Thanks string }{
+var codeTexts = map[string]mailWords{
 	"fr": {
 		Subject: "Relais : votre code de connexion",
 		Hello:   "Bonjour,",
 		Intro:   "Voici le code pour terminer votre connexion à Relais (valable %d minutes, une seule fois) :",
-		Warn:    "Si vous n'êtes pas en train de vous connecter, quelqu'un connaît votre mot de passe : changez-le.",
+		Note:    "Si vous n'êtes pas en train de vous connecter, quelqu'un connaît votre mot de passe : changez-le.",
 		Thanks:  "L'équipe Relais",
 	},
 	"en": {
 		Subject: "Relais: your sign-in code",
 		Hello:   "Hello,",
 		Intro:   "Here is the code to finish signing in to Relais (valid for %d minutes, once):",
-		Warn:    "If you are not signing in, someone knows your password: change it.",
+		Note:    "If you are not signing in, someone knows your password: change it.",
 		Thanks:  "The Relais team",
 	},
 }
@@ -28,16 +27,7 @@ var codeTexts = map[string]struct{ Subject, Hello, Intro, Warn, Thanks string }{
 // CodeMail returns the subject, HTML and text of the sign-in code e-mail
 // in lang (fr when unknown).
 func CodeMail(lang, code string, minutes int) (subject, htmlBody, text string) {
-	t, ok := codeTexts[lang]
-	if !ok {
-		t = codeTexts["fr"]
-	}
-	intro := fmt.Sprintf(t.Intro, minutes)
-	esc := html.EscapeString
-	htmlBody = "<p>" + esc(t.Hello) + "</p>\n<p>" + esc(intro) + "</p>\n<p style=\"font-size:1.5em\"><strong>" + esc(code) + "</strong></p>\n<p><i>" +
-		esc(t.Warn) + "</i></p>\n<p>" + esc(t.Thanks) + "</p>"
-	text = t.Hello + "\n\n" + intro + "\n\n" + code + "\n\n" + t.Warn + "\n\n" + t.Thanks + "\n"
-	return t.Subject, htmlBody, text
+	return composeMail(wordsIn(codeTexts, lang), minutes, "<p style=\"font-size:1.5em\"><strong>"+html.EscapeString(code)+"</strong></p>", code)
 }
 
 // LocalizeOTPMail rewrites PocketBase's one-time code e-mail of a users
