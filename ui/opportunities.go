@@ -27,6 +27,19 @@ type opportunitiesPage struct {
 	Q string
 }
 
+// NoMatch reports a search that found no opportunity in any stage.
+func (p *opportunitiesPage) NoMatch() bool {
+	if p.Q == "" {
+		return false
+	}
+	for _, c := range p.Columns {
+		if c.Total > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // stageColumn is one stage of the pipeline: its first opportunities by
 // close date, how many there are and the amount of those shown.
 type stageColumn struct {

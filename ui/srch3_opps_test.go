@@ -54,6 +54,7 @@ func TestPipelineSearchFindsWhatTheRoleMayRead(t *testing.T) {
 			if visible[o.Id] {
 				found++
 				assert.Contains(t, r.Body, `data-opp-id="`+o.Id+`"`, "%s finds %q", email, o.GetString("company"))
+				assert.NotContains(t, r.Body, `id="opps-search-empty"`, "no 'nothing found' over a result")
 			} else {
 				assert.NotContains(t, r.Body, o.Id, "%s never finds %q", email, o.GetString("company"))
 			}
@@ -76,5 +77,22 @@ func TestPipelineSearchFindsWhatTheRoleMayRead(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A search that finds nothing says so (with the words, escaped) instead of
+// an empty board; the board without a search never says it.
+func TestPipelineSearchSaysWhenNothingMatches(t *testing.T) {
+	e := newEnv(t)
+	for _, email := range []string{"admin@demo.test", "installer001@demo.test"} {
+		b := e.signedIn(email)
+		r := b.get("/opportunities?q=" + url.QueryEscape("Zyxw <Nothing>"))
+		require.Equal(t, http.StatusOK, r.Status)
+		assert.Contains(t, r.Body, `id="opps-search-empty"`, email)
+		assert.Contains(t, r.Body, "Aucune opportunité ne correspond à « Zyxw &lt;Nothing&gt; »", email)
+		assert.NotContains(t, r.Body, "<Nothing>", "the words are escaped")
+		r = b.get("/opportunities")
+		require.Equal(t, http.StatusOK, r.Status)
+		assert.NotContains(t, r.Body, `id="opps-search-empty"`, email)
 	}
 }
