@@ -27,12 +27,12 @@ func territoryPath(p string) bool { return p == "territory" || p == "t" }
 func TestRunning(t *testing.T) {
 	rows := []Grant{
 		{"t1", past, future}, {"t1", "", future}, // running, twice
-		{"t2", past, past},           // expired
-		{"t3", future, future},       // not started
-		{"t4", nowTxt, future},       // starts now: running
-		{"t5", past, nowTxt},         // expires now: over
-		{"t6", past, ""},             // no expiry date: never runs
-		{"", past, future},           // no territory
+		{"t2", past, past},     // expired
+		{"t3", future, future}, // not started
+		{"t4", nowTxt, future}, // starts now: running
+		{"t5", past, nowTxt},   // expires now: over
+		{"t6", past, ""},       // no expiry date: never runs
+		{"", past, future},     // no territory
 		{"t0", "", "2099-01-01 00:00:00.000Z"},
 	}
 	got := Running(rows, nowTxt)
