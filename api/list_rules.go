@@ -38,7 +38,7 @@ func specializeListRule(e *core.RequestEvent) error {
 		// PocketBase's 404 or 403, or a rule with nothing to specialize
 		return e.Next()
 	}
-	rule, err := access.SpecializeRule(e.App, e.Auth, *coll.ListRule, time.Now())
+	rule, err := access.SpecializeRule(e.App, e.Auth, coll, *coll.ListRule, time.Now())
 	if err != nil {
 		return err
 	}

@@ -46,13 +46,26 @@ func listRuleWorld(t *testing.T) *world {
 	w.addUser("inactive", "admin", "")
 	w.addUser("expired", "sales", "")
 	w.lead(leadShape{assignee: "expired", territory: "T2", status: "new"})
-	for _, cm := range []string{"cm_grant", "cm_expired_grant", "cm_none", "cm_both"} {
+	for _, cm := range []string{"cm_grant", "cm_expired_grant", "cm_none", "cm_both", "cm_two", "cm_overlap", "cm_kind", "cm_nostart"} {
 		w.addUser(cm, "channel_manager", "")
 	}
 	w.mk("grants", map[string]any{"user": w.uid("cm_grant"), "kind": "territory", "territory": w.T2, "starts": day(-2), "expires": day(5), "reason": "Renfort", "granted_by": w.uid("admin")})
 	w.mk("grants", map[string]any{"user": w.uid("cm_both"), "kind": "territory", "territory": w.T2, "starts": day(-2), "expires": day(5), "reason": "Renfort", "granted_by": w.uid("admin")})
 	w.mk("grants", map[string]any{"user": w.uid("cm_expired_grant"), "kind": "territory", "territory": w.T2, "starts": day(-9), "expires": day(-1), "reason": "Fini", "granted_by": w.uid("admin")})
 	w.mk("grants", map[string]any{"user": w.uid("cm_none"), "kind": "territory", "territory": w.T2, "starts": day(2), "expires": day(9), "reason": "Bientôt", "granted_by": w.uid("admin")})
+	// grants on two territories, overlapping the own territories, of
+	// another kind, without a start, and another user's grant on a
+	// territory the holder of the other kind's grant does not manage
+	grant := func(key, kind, territory string, starts types.DateTime, expires int) {
+		w.mk("grants", map[string]any{"user": w.uid(key), "kind": kind, "territory": territory, "starts": starts, "expires": day(expires), "reason": "Cas", "granted_by": w.uid("admin")})
+	}
+	grant("cm_two", "territory", w.T1, day(-1), 3)
+	grant("cm_two", "territory", w.T2, day(-3), 1)
+	grant("cm_two", "territory", w.T2, day(-30), -20)
+	grant("cm_overlap", "territory", w.T1, day(-1), 3)
+	grant("cm_overlap", "export", w.T2, day(-1), 3)
+	grant("cm_kind", "export", w.T2, day(-1), 3)
+	grant("cm_nostart", "territory", w.T2, types.DateTime{}, 3)
 	set := func(key string, fields map[string]any) {
 		u, err := w.app.FindRecordById("users", w.uid(key))
 		require.NoError(t, err)
@@ -62,7 +75,7 @@ func listRuleWorld(t *testing.T) *world {
 		require.NoError(t, w.app.SaveNoValidate(u))
 		w.users[key] = u
 	}
-	for _, cm := range []string{"cm_grant", "cm_expired_grant", "cm_none"} {
+	for _, cm := range []string{"cm_grant", "cm_expired_grant", "cm_none", "cm_two", "cm_kind", "cm_nostart"} {
 		set(cm, map[string]any{"territories": []string{}})
 	}
 	set("inactive", map[string]any{"active": false})
@@ -196,7 +209,7 @@ func TestListRulesDifferentialREST(t *testing.T) {
 					t.Fatalf("%s GET %s\nstored rule: %d %s\nspecialized: %d %s", key, u, want.Status, want.Body, got.Status, got.Body)
 				}
 			}
-			if spec, err := access.SpecializeRule(w.app, w.users[key], *c.ListRule, time.Now()); err == nil && !strings.Contains(spec.FilterText(), "@request") {
+			if spec, err := access.SpecializeRule(w.app, w.users[key], c, *c.ListRule, time.Now()); err == nil && !strings.Contains(spec.FilterText(), "@request") {
 				joinsDropped++
 			}
 		}

@@ -17,10 +17,13 @@ import (
 // on the seeded demo (one request, caches warm). Before the per-page work
 // of the second performance pass: dashboard 106 (admin), 109 (channel
 // manager), 89 (sales), 81 (partners); lead page 20 (admin), 21 (channel
-// manager), 17 and 16 (partners); board 25 and 28; inbox 9 and 8.
+// manager), 17 and 16 (partners); board 25 and 28; inbox 9 and 8. The
+// channel manager's running grants come with its users row since the
+// per-caller rules name them (access/grants_spec.go): before, each list
+// hint read them (dashboard 27, leads 10, board 26, accounts 9, lead 16).
 var pageStatementCeilings = map[string]map[string]int{
 	"admin@demo.test":              {"/dashboard": 24, "/leads": 9, "/board": 22, "/accounts": 8, "/lead": 15},
-	"manager.ouest@demo.test":      {"/dashboard": 27, "/leads": 10, "/board": 26, "/accounts": 9, "/lead": 16},
+	"manager.ouest@demo.test":      {"/dashboard": 25, "/leads": 9, "/board": 21, "/accounts": 8, "/lead": 15},
 	"sales@demo.test":              {"/dashboard": 18, "/leads": 6, "/accounts": 9},
 	"installer001@demo.test":       {"/dashboard": 9, "/leads": 9, "/inbox": 7, "/accounts": 7, "/lead": 12},
 	"installer001.sales@demo.test": {"/dashboard": 9, "/leads": 9, "/inbox": 7, "/accounts": 7, "/lead": 11},

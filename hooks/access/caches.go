@@ -81,6 +81,13 @@ func (c *genCache[T]) reset() {
 	c.mu.Unlock()
 }
 
+// generation returns the number of resets so far.
+func (c *genCache[T]) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
 // genMap is genCache for values loaded one key at a time.
 type genMap[V any] struct {
 	mu  sync.Mutex
@@ -130,6 +137,9 @@ type caches struct {
 	territories genCache[[]geo.Territory]
 	// auth is token → verified auth record (authcache.go).
 	auth authCache
+	// grants holds no value: its generation invalidates the caller memo
+	// of the per-caller rules (rulespec_memo.go) at each grant change.
+	grants genCache[struct{}]
 }
 
 // CacheResets creates the app's caches and returns, per collection, the
@@ -144,7 +154,7 @@ func CacheResets(app core.App) map[string]func() {
 	}
 	return map[string]func(){
 		"roles": c.matrix.reset, "permissions": c.matrix.reset, "settings_prm": c.settings.reset,
-		"partners": c.partnerStatus.reset, "territories": c.territories.reset,
+		"partners": c.partnerStatus.reset, "territories": c.territories.reset, "grants": c.grants.reset,
 	}
 }
 
@@ -171,6 +181,7 @@ func ResetCaches(app core.App) {
 	c.settings.reset()
 	c.partnerStatus.reset()
 	c.territories.reset()
+	c.grants.reset()
 	c.auth.reset()
 }
 

@@ -5,9 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/policy"
@@ -81,19 +79,13 @@ func ListHint(app core.App, user *core.Record, collection string, now time.Time)
 		if f.territory == "" {
 			return ""
 		}
-		ts := append([]string{}, user.GetStringSlice("territories")...)
-		rows := []struct {
-			T string `db:"territory"`
-		}{}
-		if err := app.DB().Select("territory").From("grants").
-			Where(dbx.HashExp{"user": user.Id, "kind": "territory"}).
-			AndWhere(dbx.NewExp("(starts = '' OR starts <= {:now}) AND expires > {:now}", dbx.Params{"now": now.UTC().Format(types.DefaultDateLayout)})).
-			All(&rows); err != nil {
+		// the running grants come with the caller's row the per-caller
+		// rules read (grants_spec.go): no statement of their own
+		granted, ok := runningGrants(app, user, now)
+		if !ok {
 			return ""
 		}
-		for _, r := range rows {
-			ts = append(ts, r.T)
-		}
+		ts := append(append([]string{}, user.GetStringSlice("territories")...), granted...)
 		var parts []string
 		for _, t := range ts {
 			if !safeID.MatchString(t) {

@@ -105,7 +105,7 @@ func ruleQuery(app core.App, auth *core.Record, coll *core.Collection, where dbx
 	if !super && *coll.ListRule != "" {
 		// the rule for this caller (rulespec.go): no join for what depends
 		// only on the caller
-		rule, err := SpecializeRule(app, auth, *coll.ListRule, time.Now())
+		rule, err := SpecializeRule(app, auth, coll, *coll.ListRule, time.Now())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -171,7 +171,7 @@ func ViewFor(app core.App, auth *core.Record, collection, id string) (*core.Reco
 		if super || *coll.ViewRule == "" {
 			return nil
 		}
-		rule, err := SpecializeRule(app, auth, *coll.ViewRule, time.Now())
+		rule, err := SpecializeRule(app, auth, coll, *coll.ViewRule, time.Now())
 		if err != nil || rule.Outcome == rulespec.Always {
 			return err
 		}
@@ -229,7 +229,7 @@ func ListPlan(app core.App, auth *core.Record, collection, filter string) ([]str
 	r := core.NewRecordFieldResolver(app, coll, requestInfoFor(auth, methodGet), true)
 	rule := *coll.ListRule
 	if rule != "" {
-		spec, err := SpecializeRule(app, auth, rule, time.Now())
+		spec, err := SpecializeRule(app, auth, coll, rule, time.Now())
 		if err != nil {
 			return nil, err
 		}

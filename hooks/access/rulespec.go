@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/rulespec"
 )
@@ -34,6 +35,10 @@ type authRow struct {
 	Partner       string `db:"partner"`
 	Territories   string `db:"territories"`
 	PartnerStatus string `db:"partner_status"`
+	// Grants are the caller's grants of kind territory not expired when
+	// the row was read, on a territory that exists: a JSON array of
+	// [territory, starts, expires] (grants_spec.go).
+	Grants string `db:"grants"`
 }
 
 // ruleSpecOffKey is the app store key of the switch that turns the
@@ -63,11 +68,11 @@ type SpecializedRule struct {
 	Filter string
 }
 
-// SpecializeRule specializes rule (a non-empty stored rule) for auth at
-// now. Guests, superusers, other auth collections, a caller whose row is
-// gone and a rule rulespec cannot parse keep the stored rule: PocketBase
-// then decides exactly as without this function.
-func SpecializeRule(app core.App, auth *core.Record, rule string, now time.Time) (SpecializedRule, error) {
+// SpecializeRule specializes rule (a non-empty stored rule of coll) for
+// auth at now. Guests, superusers, other auth collections, a caller whose
+// row is gone and a rule rulespec cannot parse keep the stored rule:
+// PocketBase then decides exactly as without this function.
+func SpecializeRule(app core.App, auth *core.Record, coll *core.Collection, rule string, now time.Time) (SpecializedRule, error) {
 	keep := SpecializedRule{Outcome: rulespec.Residual, Filter: rule}
 	if auth == nil || auth.IsSuperuser() || auth.Collection().Name != "users" || !RuleSpecializationOn(app) {
 		return keep, nil
@@ -92,7 +97,8 @@ func SpecializeRule(app core.App, auth *core.Record, rule string, now time.Time)
 			"partner":        rulespec.TextValue(row.Partner),
 			"partner.status": rulespec.TextValue(row.PartnerStatus),
 		},
-		Lists: map[string][]string{"territories": territories},
+		Lists:  map[string][]string{"territories": territories},
+		Grants: grantsSpec(app, coll, row),
 	}
 	res, err := rulespec.Specialize(rule, a, now)
 	if err != nil {
@@ -125,18 +131,24 @@ func (s SpecializedRule) FilterText() string {
 // (rulespec_memo.go); found is false when the row is gone.
 func callerRow(app core.App, auth *core.Record, now time.Time) (authRow, bool, error) {
 	c := cachesOf(app)
-	var gen uint64
+	var gen memoGen
 	if c != nil {
-		gen = c.authGen()
+		gen = c.memoGen()
 		if row, ok := callers.get(auth, gen, now); ok {
 			return row, true, nil
 		}
 	}
 	var row authRow
+	// the grants in the same statement (idx_grants_user): expiry is
+	// checked again at each use (rulespec.Running), so an entry of the
+	// memo never serves a grant past its expiry
 	err := app.DB().NewQuery(`SELECT u.role, u.active, u.access_expires, u.partner, u.territories,
-		COALESCE(p.status, '') AS partner_status
+		COALESCE(p.status, '') AS partner_status,
+		(SELECT json_group_array(json_array(g.territory, g.starts, g.expires))
+			FROM grants g JOIN territories t ON t.id = g.territory
+			WHERE g.user = u.id AND g.kind = 'territory' AND g.expires > {:now}) AS grants
 		FROM users u LEFT JOIN partners p ON p.id = u.partner WHERE u.id = {:id}`).
-		Bind(dbx.Params{"id": auth.Id}).One(&row)
+		Bind(dbx.Params{"id": auth.Id, "now": now.UTC().Format(types.DefaultDateLayout)}).One(&row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return row, false, nil
 	}

@@ -15,7 +15,8 @@ import (
 // keyed by the auth record itself (a weak pointer: the request's own copy,
 // never another object at the same address), used only while nothing that
 // empties the auth record cache happened since it was read (any committed
-// change of an account, a partner, a role or a collection) and for at
+// change of an account, a partner, a role or a collection), nor any
+// committed change of a grant or a territory, and for at
 // most callerMemoTTL (a raw-SQL write by another process), never inside a
 // transaction (cachesOf).
 
@@ -27,9 +28,13 @@ const callerMemoMax = 256
 
 type callerEntry struct {
 	row authRow
-	gen uint64 // the auth record cache's generation when row was read
+	gen memoGen // the generations when row was read
 	at  time.Time
 }
+
+// memoGen are the generations an entry depends on: the auth record
+// cache's, the grants' and the territories'.
+type memoGen struct{ auth, grants, territories uint64 }
 
 type callerMemo struct {
 	mu sync.Mutex
@@ -38,15 +43,17 @@ type callerMemo struct {
 
 var callers callerMemo
 
-// authGen is the auth record cache's generation (moved by every reset).
-func (c *caches) authGen() uint64 {
+// memoGen returns the generations of the auth record cache, of the
+// grants and of the territories (each moved by every reset).
+func (c *caches) memoGen() memoGen {
 	c.auth.mu.Lock()
-	defer c.auth.mu.Unlock()
-	return c.auth.gen
+	a := c.auth.gen
+	c.auth.mu.Unlock()
+	return memoGen{auth: a, grants: c.grants.generation(), territories: c.territories.generation()}
 }
 
 // get returns the remembered values of auth, if still good.
-func (m *callerMemo) get(auth *core.Record, gen uint64, now time.Time) (authRow, bool) {
+func (m *callerMemo) get(auth *core.Record, gen memoGen, now time.Time) (authRow, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.m[weak.Make(auth)]

@@ -12,8 +12,9 @@
 // two sides are known (literals, `@request.auth.<field>`, `@now`), writes
 // the caller's text values as literals where they are compared to a record
 // field, expands `x ?= @request.auth.<list>:each` into an OR of equalities
-// when that is exactly equivalent, folds the boolean tree and prints the
-// rest back as a filter. What it does not understand is kept as it was:
+// when that is exactly equivalent, replaces the running-grant condition
+// of the territory scope by the caller's granted territories (grants.go),
+// folds the boolean tree and prints the rest back as a filter. What it does not understand is kept as it was:
 // PocketBase still evaluates it with the full auth record.
 //
 // The equivalences it relies on (checked against PocketBase v0.40.4's
@@ -83,6 +84,9 @@ type Auth struct {
 	// Lists are multiple relations or select values by field name
 	// ("territories"), for the `:each` expansion.
 	Lists map[string][]string
+	// Grants are the caller's territory grants, for the expansion of the
+	// grants back-relation (grants.go).
+	Grants Grants
 }
 
 // Outcome is the kind of a specialized rule.
@@ -122,6 +126,9 @@ func Specialize(rule string, auth Auth, now time.Time) (Result, error) {
 	n := s.fold(fromGroups(groups))
 	if n.kind == nodeLeaf || n.kind == nodeAnd || n.kind == nodeOr {
 		n = s.expandLists(n)
+	}
+	if n.kind == nodeAnd || n.kind == nodeOr {
+		n = s.expandGrants(n)
 	}
 	switch n.kind {
 	case nodeTrue:
