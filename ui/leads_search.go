@@ -46,6 +46,9 @@ type leadSearch struct {
 	contacts [][]string
 	mixed    []string
 	partner  string
+	// own are a partner-role user's leads matching the search (its
+	// partner's leads holding every word in their texts, and mixed)
+	own []string
 	// matches counts the text matches once per request, up to bound+1
 	// (-1: not yet)
 	matches, bound int
@@ -79,7 +82,18 @@ func newLeadSearch(app core.App, auth *core.Record, q string) (*leadSearch, erro
 	if err != nil {
 		return nil, err
 	}
-	return &leadSearch{words: words, contacts: contacts, mixed: mixed, partner: partner, matches: -1}, nil
+	s := &leadSearch{words: words, contacts: contacts, mixed: mixed, partner: partner, matches: -1}
+	if partner != "" {
+		texts, err := textindex.PartnerTexts(app.DB(), words, partner)
+		if err != nil {
+			return nil, err
+		}
+		s.own = texts
+		for _, id := range mixed {
+			s.own = appendNew(s.own, id)
+		}
+	}
+	return s, nil
 }
 
 // textMatches counts the leads whose texts hold every indexed word, once
@@ -99,8 +113,12 @@ func (s *leadSearch) textMatches(app core.App, perPage int) (m, bound int, err e
 	return s.matches, s.bound, nil
 }
 
-// cond is the search's condition in shape.
+// cond is the search's condition in shape; a partner-role user's own
+// matching leads, found beforehand, whatever the shape.
 func (s *leadSearch) cond(shape textindex.Shape) (dbx.Expression, error) {
+	if s.partner != "" {
+		return textindex.LeadsIn(s.own)
+	}
 	return textindex.LeadWordsResolved(s.words, s.mixed, s.partner, shape)
 }
 
@@ -110,8 +128,8 @@ func (s *leadSearch) cond(shape textindex.Shape) (dbx.Expression, error) {
 // are dense, walked newest first until a page of perPage is found;
 // otherwise the matches drive it. The leads are the same either way.
 func (s *leadSearch) where(app core.App, ordered bool, perPage int) (dbx.Expression, error) {
-	shape := textindex.Shape{Probe: s.partner != ""}
-	if !shape.Probe && ordered {
+	shape := textindex.Shape{}
+	if s.partner == "" && ordered {
 		m, bound, err := s.textMatches(app, perPage)
 		if err != nil {
 			return nil, err
@@ -149,18 +167,26 @@ func (s *leadSearch) count(app core.App, auth *core.Record, others []dbx.Express
 		return access.CountFor(app, auth, "leads", dbx.And(append(slices.Clone(others), cond)...), limit)
 	}
 	if s.partner != "" {
-		return countWith(textindex.Shape{Probe: true})
+		return countWith(textindex.Shape{})
 	}
 	m, _, err := s.textMatches(app, access.MaxPerPage)
 	if err != nil {
 		return 0, err
 	}
 	first := 2 * limit
-	if m >= limit && len(others) == 0 {
-		// every index row is one lead: as many as the cap, all listed
+	if len(others) == 0 && textindex.AllIndexed(s.words) {
+		// every index row is one lead, all listed: the text matches
+		// and the contacts' leads that are not among them
 		every, err := access.ListsEvery(app, auth, "leads")
-		if err != nil || every {
-			return limit, err
+		if err != nil {
+			return 0, err
+		}
+		if every && m >= limit {
+			return limit, nil
+		}
+		if every {
+			both, err := textindex.MatchedAmong(app.DB(), s.words, s.mixed)
+			return min(m+len(s.mixed)-both, limit), err
 		}
 	}
 	if m > first {
