@@ -122,11 +122,12 @@ func (s *leadSearch) cond(shape textindex.Shape) (dbx.Expression, error) {
 	return textindex.LeadWordsResolved(s.words, s.mixed, s.partner, shape)
 }
 
-// where is the condition of the search's page. A partner's own leads
-// drive its search (each probed in the index); so do the leads of a list
-// in the order of an index (ordered: the default sort) when the matches
-// are dense, walked newest first until a page of perPage is found;
-// otherwise the matches drive it. The leads are the same either way.
+// where is the condition of the search's page. A partner-role user's is
+// the list of its own matching leads (found once, cond); the leads of a
+// list in the order of an index (ordered: the default sort) drive it when
+// the matches are dense, walked newest first until a page of perPage is
+// found; otherwise the matches drive it. The leads are the same either
+// way.
 func (s *leadSearch) where(app core.App, ordered bool, perPage int) (dbx.Expression, error) {
 	shape := textindex.Shape{}
 	if s.partner == "" && ordered {
