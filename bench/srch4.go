@@ -29,41 +29,7 @@ import (
 // matches when more; otherwise a count of the leads.
 func (e *Env) searchRawBest(scope string, p dbx.Params, q string, partner bool) (string, dbx.Params) {
 	words := strings.Fields(q)
-	var all, texts, short []string
-	caps := make([]string, len(words))
-	for i, w := range words {
-		k := fmt.Sprintf("w%d", i)
-		p[k+"lo"], p[k+"hi"], p[k+"pre"] = w, w+"\U0010FFFF", textindex.EscapeLike(w)+"%"
-		var per []string
-		for _, f := range textindex.ContactFields {
-			rng := fmt.Sprintf(`c.%[1]s >= {:%[2]slo} COLLATE NOCASE AND c.%[1]s < {:%[2]shi} COLLATE NOCASE AND c.%[1]s LIKE {:%[2]spre} ESCAPE '\'`, f, k)
-			if partner {
-				per = append(per, "("+strings.ReplaceAll(rng, " COLLATE NOCASE", "")+")")
-				continue
-			}
-			per = append(per, "SELECT * FROM (SELECT c.lead FROM lead_contacts c WHERE "+rng+" LIMIT 200)")
-		}
-		if partner {
-			caps[i] = "SELECT c.lead FROM lead_contacts c WHERE c.lead IN (SELECT id FROM leads WHERE " + scope + " AND status IN ('" +
-				strings.Join(lifecycle.AcceptedOrLaterStatuses(), "','") + "')) AND (" + strings.Join(per, " OR ") + ")"
-		} else {
-			caps[i] = "SELECT DISTINCT lead FROM (" + strings.Join(per, " UNION ALL ") + ") LIMIT 200"
-		}
-		switch {
-		case textindex.ContactOnly(w):
-			texts = append(texts, "FALSE")
-			short = append(short, "FALSE")
-		case e.indexed && textindex.Indexed(w):
-			p[k] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
-			all = append(all, p[k].(string))
-			texts = append(texts, "")
-		default:
-			p[k] = "%" + textindex.EscapeLike(w) + "%"
-			c := fmt.Sprintf(`(s.company LIKE {:%[1]s} ESCAPE '\' OR s.city LIKE {:%[1]s} ESCAPE '\' OR s.postal_code LIKE {:%[1]s} ESCAPE '\')`, k)
-			texts = append(texts, c)
-			short = append(short, c)
-		}
-	}
+	all, texts, short, caps := e.rawWords(words, scope, p, partner)
 	// the contacts' leads, each word in the texts (its MATCH read once,
 	// looked up among them) or among its own contacts' leads
 	var with []string
@@ -130,4 +96,47 @@ func prefixAll(pre string, ss []string) []string {
 		}
 	}
 	return out
+}
+
+// rawWords are the parts of searchRawBest's statement for each word: the
+// FTS5 strings of the indexed words (all), each word's text condition on
+// the index row s (texts: "" for an indexed word, its MATCH; short: the
+// others'), and the subquery of the leads whose contact starts with it
+// (caps).
+func (e *Env) rawWords(words []string, scope string, p dbx.Params, partner bool) (all, texts, short, caps []string) {
+	caps = make([]string, len(words))
+	for i, w := range words {
+		k := fmt.Sprintf("w%d", i)
+		p[k+"lo"], p[k+"hi"], p[k+"pre"] = w, w+"\U0010FFFF", textindex.EscapeLike(w)+"%"
+		var per []string
+		for _, f := range textindex.ContactFields {
+			rng := fmt.Sprintf(`c.%[1]s >= {:%[2]slo} COLLATE NOCASE AND c.%[1]s < {:%[2]shi} COLLATE NOCASE AND c.%[1]s LIKE {:%[2]spre} ESCAPE '\'`, f, k)
+			if partner {
+				per = append(per, "("+strings.ReplaceAll(rng, " COLLATE NOCASE", "")+")")
+				continue
+			}
+			per = append(per, "SELECT * FROM (SELECT c.lead FROM lead_contacts c WHERE "+rng+" LIMIT 200)")
+		}
+		if partner {
+			caps[i] = "SELECT c.lead FROM lead_contacts c WHERE c.lead IN (SELECT id FROM leads WHERE " + scope + " AND status IN ('" +
+				strings.Join(lifecycle.AcceptedOrLaterStatuses(), "','") + "')) AND (" + strings.Join(per, " OR ") + ")"
+		} else {
+			caps[i] = "SELECT DISTINCT lead FROM (" + strings.Join(per, " UNION ALL ") + ") LIMIT 200"
+		}
+		switch {
+		case textindex.ContactOnly(w):
+			texts = append(texts, "FALSE")
+			short = append(short, "FALSE")
+		case e.indexed && textindex.Indexed(w):
+			p[k] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+			all = append(all, p[k].(string))
+			texts = append(texts, "")
+		default:
+			p[k] = "%" + textindex.EscapeLike(w) + "%"
+			c := fmt.Sprintf(`(s.company LIKE {:%[1]s} ESCAPE '\' OR s.city LIKE {:%[1]s} ESCAPE '\' OR s.postal_code LIKE {:%[1]s} ESCAPE '\')`, k)
+			texts = append(texts, c)
+			short = append(short, c)
+		}
+	}
+	return all, texts, short, caps
 }
