@@ -3,13 +3,8 @@ package bench
 import (
 	"fmt"
 	"net/url"
-	"slices"
-	"strings"
 
 	"github.com/pocketbase/dbx"
-
-	"github.com/relais/relais/hooks/lifecycle"
-	"github.com/relais/relais/hooks/textindex"
 )
 
 // The search figures: the leads page of the web UI searched by a company
@@ -86,93 +81,10 @@ func (e *Env) SearchScenarios() ([]ListScenario, error) {
 	return append([]ListScenario{e.AdminSearch(), e.PartnerUserSearch(), pool}, more...), nil
 }
 
-// searchRaw is the raw SQL of a search: scope (empty: every lead) and the
-// words of q: the leads whose company, town or postal code hold every
-// word (one FTS5 MATCH of the words of a trigram or more when the data
-// dir has the index, a LIKE otherwise), and the leads one of whose words
-// starts the e-mail, last or first name of their contact, where each word
-// is in the texts or starts the contact's (a word with an "@" only the
-// contact's: textindex.ContactOnly); partner restricts the contacts
-// matched to the salesperson's leads it has accepted (SPEC §3.3.2). The
-// first row carries the COUNT. Unlike the web UI, which reads at most
-// 1,000 matching contacts per word, it matches every contact.
+// searchRaw is the raw SQL of a search (searchRawBest): scope (empty:
+// every lead), the words of q, partner for a salesperson's own leads.
 func (e *Env) searchRaw(scope string, p dbx.Params, q string, partner bool) (string, dbx.Params) {
-	words := strings.Fields(q)
-	var all, texts, prefixes []string
-	for i, w := range words {
-		k := fmt.Sprintf("w%d", i)
-		p[k+"lo"], p[k+"hi"], p[k+"pre"] = w, w+"\U0010FFFF", textindex.EscapeLike(w)+"%"
-		var pre []string
-		for _, f := range textindex.ContactFields {
-			pre = append(pre, fmt.Sprintf(`(c.%[1]s >= {:%[2]slo} COLLATE NOCASE AND c.%[1]s < {:%[2]shi} COLLATE NOCASE AND c.%[1]s LIKE {:%[2]spre} ESCAPE '\')`, f, k))
-		}
-		prefixes = append(prefixes, "("+strings.Join(pre, " OR ")+")")
-		if textindex.ContactOnly(w) {
-			texts = append(texts, "FALSE")
-			all = append(all, "")
-			continue
-		}
-		if e.indexed && textindex.Indexed(w) {
-			p[k] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
-			all = append(all, p[k].(string))
-			texts = append(texts, fmt.Sprintf("s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:%s})", k))
-			continue
-		}
-		p[k] = "%" + textindex.EscapeLike(w) + "%"
-		texts = append(texts, fmt.Sprintf(`(s.company LIKE {:%[1]s} ESCAPE '\' OR s.city LIKE {:%[1]s} ESCAPE '\' OR s.postal_code LIKE {:%[1]s} ESCAPE '\')`, k))
-	}
-	byText := "SELECT s.lead FROM lead_search s WHERE " + strings.Join(texts, " AND ")
-	// the probe of one lead l: its index row, holding the words, is not null
-	probe := "(SELECT s.id FROM lead_search s WHERE s.lead = l.id AND " + strings.Join(texts, " AND ") + ") IS NOT NULL"
-	if phrases := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "" }); len(phrases) > 0 {
-		p["wall"] = strings.Join(phrases, " ")
-		byText = "SELECT s.lead FROM lead_search s WHERE s.id IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:wall})"
-		// with the words in one MATCH: its row (holding the short words) among the matches
-		probe = "(SELECT s.id FROM lead_search s WHERE s.lead = l.id"
-		for i, w := range words {
-			if textindex.ContactOnly(w) || !(e.indexed && textindex.Indexed(w)) {
-				probe += " AND " + texts[i]
-			}
-		}
-		probe += ") IN (SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:wall})"
-		for i, w := range words {
-			if textindex.ContactOnly(w) || !(e.indexed && textindex.Indexed(w)) {
-				byText += " AND " + texts[i]
-			}
-		}
-	}
-	byContact := "SELECT c.lead FROM lead_contacts c JOIN lead_search s ON s.lead = c.lead WHERE (" + strings.Join(prefixes, " OR ") + ")"
-	if partner {
-		byContact += " AND c.lead IN (SELECT id FROM leads WHERE " + scope + " AND status IN ('" + strings.Join(lifecycle.AcceptedOrLaterStatuses(), "','") + "'))"
-	}
-	for i := range words {
-		byContact += " AND (" + texts[i] + " OR " + prefixes[i] + ")"
-	}
-	where := "id IN (" + byText + " UNION " + byContact + ")"
-	// the page: when the salesperson's own leads drive the query, or when
-	// the text matches are dense, each lead (walked newest first) is
-	// probed in the index, as the web UI does (textindex.Shape); the
-	// matches drive it otherwise
-	page, count := "l."+where, where
-	dense, err := textindex.Dense(e.App.DB(), words, PageSize)
-	if partner || (err == nil && dense) {
-		page = "(" + probe + " OR l.id IN (" + byContact + "))"
-	}
-	switch m, err := textindex.Matches(e.App.DB(), words, 2*(SearchCap+1)+1); {
-	case partner:
-		count = strings.ReplaceAll(page, "l.id", "leads.id")
-	case err == nil && scope == "" && m > 2*(SearchCap+1):
-		// as many text matches as that: the cap is reached among the
-		// index's first ones (the admin sees every lead)
-		first := strings.Replace(byText, "MATCH {:wall})", fmt.Sprintf("MATCH {:wall} LIMIT %d)", 2*(SearchCap+1)), 1)
-		count = "id IN (" + first + " UNION " + byContact + ")"
-	}
-	if scope != "" {
-		page, count = scope+" AND "+page, scope+" AND "+count
-	}
-	// the total stops past the web UI's cap (it shows "1 000+")
-	return "SELECT l.*, (SELECT COUNT(*) FROM (SELECT 1 FROM leads WHERE " + count + " LIMIT " + fmt.Sprint(SearchCap+1) + ")) AS total FROM leads l WHERE " + page +
-		" ORDER BY l.updated DESC, l.created DESC LIMIT 50", p
+	return e.searchRawBest(scope, p, q, partner)
 }
 
 // SearchCap is where the web UI's search total stops ("1 000+").

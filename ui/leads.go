@@ -87,7 +87,7 @@ func (h *handlers) listLeads(e *core.RequestEvent) error {
 	}
 	total := res.TotalItems
 	if search != nil {
-		if total, err = search.count(e.App, s.user, others); err != nil {
+		if total, err = search.total(e.App, s.user, others, p.PageNo, res.PerPage, len(recs)); err != nil {
 			return err
 		}
 	}

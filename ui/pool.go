@@ -88,7 +88,7 @@ func (h *handlers) poolPage(e *core.RequestEvent) (*poolPage, error) {
 	}
 	total := res.TotalItems
 	if search != nil {
-		if total, err = search.count(e.App, s.user, others); err != nil {
+		if total, err = search.total(e.App, s.user, others, p.PageNo, res.PerPage, len(recs)); err != nil {
 			return nil, err
 		}
 	}

@@ -236,6 +236,12 @@ func TestLeadsSearchIsTheBruteForceSearch(t *testing.T) {
 				recs, _, err := access.ListFor(e.app, user, "leads", access.ListQuery{Where: cond, Sort: leadSorts[""], PerPage: perPage})
 				require.NoError(t, err)
 				samePage(t, page, recordIDs(recs), byID, fmt.Sprintf("%s (probe %v)", msg, probe))
+				// the contact branch resolved once lists the same leads
+				cond, err = textindex.LeadWordsResolved(s.words, s.mixed, s.partner, textindex.Shape{Probe: probe})
+				require.NoError(t, err)
+				recs, _, err = access.ListFor(e.app, user, "leads", access.ListQuery{Where: cond, Sort: leadSorts[""], PerPage: perPage})
+				require.NoError(t, err)
+				samePage(t, page, recordIDs(recs), byID, fmt.Sprintf("%s (resolved, probe %v)", msg, probe))
 			}
 			n, err := s.count(e.app, user, nil)
 			require.NoError(t, err)

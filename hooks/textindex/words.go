@@ -51,7 +51,43 @@ func LeadWordsAs(words []string, contacts [][]string, partner string, shape Shap
 		return nil, nil
 	}
 	p := dbx.Params{}
-	var phrases, short []string
+	all, short, conds := textConds(words, partner, shape, p)
+	mixed, err := contactBranch(words, contacts, p)
+	if err != nil {
+		return nil, err
+	}
+	return leadWordsWith(all, short, conds, mixed, p, shape), nil
+}
+
+// LeadWordsResolved is [LeadWordsAs] with its contact branch resolved
+// beforehand by [Mixed]: mixed are the leads one of whose words matched
+// their contact and whose every word is in the texts or the contact. The
+// same leads, without evaluating the words one by one in the page's and
+// the count's statements.
+func LeadWordsResolved(words []string, mixed []string, partner string, shape Shape) (dbx.Expression, error) {
+	if len(words) == 0 {
+		return nil, nil
+	}
+	p := dbx.Params{}
+	all, short, conds := textConds(words, partner, shape, p)
+	branch := ""
+	if len(mixed) > 0 {
+		list, err := json.Marshal(mixed)
+		if err != nil {
+			return nil, err
+		}
+		p["timixed"] = string(list)
+		branch = "SELECT value FROM json_each({:timixed})"
+	}
+	return leadWordsWith(all, short, conds, branch, p, shape), nil
+}
+
+// textConds are the parts of the text branch: the MATCH of every indexed
+// word (all, empty when none), the LIKEs of the shorter ones (short) and
+// the text branch's conditions on the index row s (conds), their
+// parameters bound in p.
+func textConds(words []string, partner string, shape Shape, p dbx.Params) (all string, short, conds []string) {
+	var phrases []string
 	for i, w := range words {
 		if ContactOnly(w) {
 			short = append(short, "FALSE")
@@ -63,13 +99,11 @@ func LeadWordsAs(words []string, contacts [][]string, partner string, shape Shap
 		}
 		short = append(short, textLike(w, i, p))
 	}
-	// the leads whose texts hold every word
-	conds := append([]string{}, short...)
+	conds = append([]string{}, short...)
 	if partner != "" && !shape.Probe {
 		p["tipartner"] = partner
 		conds = append([]string{"s.lead IN (SELECT id FROM leads WHERE partner = {:tipartner})"}, conds...)
 	}
-	all := ""
 	if len(phrases) > 0 {
 		p["tiall"] = strings.Join(phrases, " ")
 		limit := ""
@@ -79,12 +113,14 @@ func LeadWordsAs(words []string, contacts [][]string, partner string, shape Shap
 		}
 		all = "(SELECT rowid FROM lead_search_fts WHERE lead_search_fts MATCH {:tiall}" + limit + ")"
 	}
-	mixed, err := contactBranch(words, contacts, p)
-	if err != nil {
-		return nil, err
-	}
+	return all, short, conds
+}
+
+// leadWordsWith assembles the condition from the text branch's parts and
+// the contact branch's subquery (mixed, empty for none) in shape.
+func leadWordsWith(all string, short, conds []string, mixed string, p dbx.Params, shape Shape) dbx.Expression {
 	if shape.Probe {
-		return dbx.NewExp(probe(all, short, mixed), p), nil
+		return dbx.NewExp(probe(all, short, mixed), p)
 	}
 	if all != "" {
 		conds = append([]string{"s.id IN " + all}, conds...)
@@ -93,7 +129,7 @@ func LeadWordsAs(words []string, contacts [][]string, partner string, shape Shap
 	if mixed != "" {
 		texts += " UNION " + mixed
 	}
-	return dbx.NewExp("leads.id IN ("+texts+")", p), nil
+	return dbx.NewExp("leads.id IN ("+texts+")", p)
 }
 
 // probe is the condition of the probe shape: the lead's own index row
