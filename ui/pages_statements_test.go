@@ -19,12 +19,14 @@ import (
 // manager), 89 (sales), 81 (partners); lead page 20 (admin), 21 (channel
 // manager), 17 and 16 (partners); board 25 and 28; inbox 9 and 8. The
 // unread count of every page's header is one COUNT (access.CountFor), not
-// a page of one notification and its COUNT: one statement less a page.
+// a page of one notification and its COUNT: one statement less a page;
+// a partner manager's lead page lists the colleagues before naming the
+// assignee (one read of the users less).
 var pageStatementCeilings = map[string]map[string]int{
 	"admin@demo.test":              {"/dashboard": 23, "/leads": 8, "/board": 21, "/accounts": 7, "/lead": 14},
 	"manager.ouest@demo.test":      {"/dashboard": 26, "/leads": 9, "/board": 25, "/accounts": 8, "/lead": 15},
 	"sales@demo.test":              {"/dashboard": 17, "/leads": 5, "/accounts": 8},
-	"installer001@demo.test":       {"/dashboard": 8, "/leads": 8, "/inbox": 6, "/accounts": 6, "/lead": 11},
+	"installer001@demo.test":       {"/dashboard": 8, "/leads": 8, "/inbox": 6, "/accounts": 6, "/lead": 10},
 	"installer001.sales@demo.test": {"/dashboard": 8, "/leads": 8, "/inbox": 6, "/accounts": 6, "/lead": 10},
 }
 
