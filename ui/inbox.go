@@ -68,6 +68,9 @@ func (h *handlers) colleagues(s *session) ([]option, error) {
 	if s.role != roles.PartnerManager {
 		return nil, nil
 	}
+	if list, ok := s.memo.colleaguesList(); ok {
+		return list, nil
+	}
 	recs, _, err := access.ListFor(h.app, s.user, "users", access.ListQuery{
 		Where: dbx.HashExp{"users.partner": s.user.GetString("partner"), "users.active": true}, Sort: "name", PerPage: access.MaxPerPage,
 	})
@@ -79,5 +82,6 @@ func (h *handlers) colleagues(s *session) ([]option, error) {
 		out = append(out, option{Value: r.Id, Label: r.GetString("name")})
 		s.memo.setName("users", r.Id, r.GetString("name")) // read through the read path: names() may reuse it
 	}
+	s.memo.setColleagues(out)
 	return out, nil
 }

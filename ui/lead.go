@@ -80,6 +80,14 @@ func (h *handlers) leadPage(e *core.RequestEvent, id string) (*leadPage, error) 
 	if err != nil {
 		return nil, err
 	}
+	// a partner manager's page lists the colleagues (the dispatch form of
+	// an entrusted lead, the accept form of an offer): list them first, the
+	// assignee's and the authors' names are among them (page memo)
+	if st := rec.GetString("status"); s.role == roles.PartnerManager && (lifecycle.Entrusted(st) || st == "offered") {
+		if _, err := h.colleagues(s); err != nil {
+			return nil, err
+		}
+	}
 	views, err := h.leadViews(s, []*core.Record{rec})
 	if err != nil {
 		return nil, err

@@ -26,12 +26,9 @@ type notesMenu struct {
 // path (the notifications rules: one's own only); one indexed COUNT
 // (idx_notifications_user: user, read, created).
 func unreadCount(app core.App, user *core.Record) (int, error) {
-	_, res, err := access.ListFor(app, user, "notifications", access.ListQuery{
-		Where: dbx.HashExp{"notifications.user": user.Id, "notifications.read": false}, PerPage: 1, Count: true})
-	if err != nil {
-		return 0, err
-	}
-	return res.TotalItems, nil
+	// one COUNT statement (access.CountFor), not a page of one record and
+	// its COUNT (ListFor with Count)
+	return access.CountFor(app, user, "notifications", dbx.HashExp{"notifications.user": user.Id, "notifications.read": false}, 0)
 }
 
 // withUnread fills the page's unread count for a signed-in user who has

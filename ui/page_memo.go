@@ -14,12 +14,17 @@ import (
 // reads once: the names of records by collection and id (the lead page
 // names the assignee, then the authors of the activities; the inbox names
 // the assignees among the colleagues it lists), and the contacts of leads
-// (a private customer's name, then the lead's contact). Only page reads
+// (a private customer's name, then the lead's contact), and a partner
+// manager's colleagues (the lead page lists them first, so that the
+// assignee's and the authors' names come from that list). Only page reads
 // use it (mwSession gives it to GET requests): a write in the request
 // could change what the user may read.
 type pageMemo struct {
 	names    map[string]map[string]string // collection → id → name ("": not visible)
 	contacts map[string]*core.Record      // lead id → its contact (nil: not visible)
+	// the partner manager's colleagues as listed once (colleaguesRead)
+	colleagues     []option
+	colleaguesRead bool
 }
 
 // memoFor is the memo of a request: nil (no memo) unless it is a GET.
@@ -75,4 +80,19 @@ func (m *pageMemo) setContact(lead string, r *core.Record) {
 // (an inbox's offers). Other kinds: the rules decide.
 func contactReadable(s *session, status string) bool {
 	return s.kind != "partner" || slices.Contains(lifecycle.AcceptedOrLaterStatuses(), status)
+}
+
+// colleaguesList returns the colleagues the memo holds, if listed.
+func (m *pageMemo) colleaguesList() ([]option, bool) {
+	if m == nil || !m.colleaguesRead {
+		return nil, false
+	}
+	return m.colleagues, true
+}
+
+// setColleagues records the colleagues as the read path listed them.
+func (m *pageMemo) setColleagues(list []option) {
+	if m != nil {
+		m.colleagues, m.colleaguesRead = list, true
+	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -132,11 +131,13 @@ func (h *handlers) fragment(e *core.RequestEvent, status int, view, name string,
 	if set == nil {
 		return fmt.Errorf("ui: unknown view %q", view)
 	}
-	var buf bytes.Buffer
-	if err := set.ExecuteTemplate(&buf, name, data); err != nil {
+	buf := renderBuf() // render_buffer.go
+	defer releaseRenderBuf(buf)
+	if err := set.ExecuteTemplate(buf, name, data); err != nil {
 		return fmt.Errorf("ui: rendering %s/%s: %w", view, name, err)
 	}
-	return e.HTML(status, buf.String())
+	// what e.HTML does, from the buffer's bytes (no copy into a string)
+	return e.Blob(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
 // page is the common data of every view, filled by h.page: the user, the
