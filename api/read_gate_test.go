@@ -47,7 +47,9 @@ func TestReadGateQueuesReadsAndDropsAbandonedOnes(t *testing.T) {
 	h := gateChain(2, release, &ran)
 	var wg sync.WaitGroup
 	for range 2 { // the two slots, held
-		wg.Go(func() { assert.NoError(t, h.Trigger(gateEvent(context.Background(), http.MethodGet, "/api/prm/leads"))) })
+		wg.Go(func() {
+			assert.NoError(t, h.Trigger(gateEvent(context.Background(), http.MethodGet, "/api/prm/leads")))
+		})
 	}
 	require.Eventually(t, func() bool { return ran.Load() == 2 }, 5*time.Second, time.Millisecond)
 
