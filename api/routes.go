@@ -65,6 +65,9 @@ const (
 	// idleCountPriority: first of all (before CORS), so that every request
 	// counts as activity for the idle watcher.
 	idleCountPriority = apis.DefaultCorsMiddlewarePriority - 1
+	// the read gate: after the activity logger and the panic recovery,
+	// before anything that reads the database (the auth token's account)
+	readGatePriority = apis.DefaultPanicRecoverMiddlewarePriority + 1
 )
 
 // Priorities of the request hooks of PocketBase's API (a lower priority
@@ -194,6 +197,7 @@ func routes(se *core.ServeEvent, guard *governance.CollectionGuard) {
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: WriteGateMiddlewareID, Priority: writeGatePriority, Func: gateWrites(writeLimitsOf(se.App))})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: "relaisTruncateGuard", Priority: truncateGuardPriority, Func: guardTruncate(guard)})
 	r.Bind(&hook.Handler[*core.RequestEvent]{Id: IdleCountMiddlewareID, Priority: idleCountPriority, Func: countRequests(idle.RequestsOf(se.App.Store()))}) // idle.go
+	r.Bind(&hook.Handler[*core.RequestEvent]{Id: ReadGateMiddlewareID, Priority: readGatePriority, Func: gateReads(ReadSlots)})                             // read_gate.go
 	// the installer link a first `serve` prints holds a recorded session,
 	// and the console of `serve` shows the untrusted-proxy warning (under
 	// serve only: se.Server is nil when tests build the router)

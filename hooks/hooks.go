@@ -14,6 +14,10 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	// SQLite's memory statistics, turned on before any connection opens
+	// (the soft heap limit of cli.LimitMemory depends on them)
+	_ "github.com/relais/relais/hooks/sqlmem"
 )
 
 // Register binds every Relais event handler to the app. It must be called
@@ -62,7 +66,7 @@ func Register(app core.App) {
 // of connections.
 func DBConnect(dbPath string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)" +
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(FILE)" +
 		fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=mmap_size(0)&_txlock=immediate", PageCacheKiB)
 	return dbx.Open("sqlite", dbPath+pragmas)
 }

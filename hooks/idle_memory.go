@@ -48,7 +48,12 @@ func bindIdle(app core.App) {
 				stop()
 				return e.Next()
 			})
-			go WatchIdle(ctx, se.App, idleTick, idleQuiet, func() { ReleaseMemory(se.App) })
+			var gc idle.GC
+			release := func() {
+				gc.Idle()
+				ReleaseMemory(se.App)
+			}
+			go WatchIdle(ctx, se.App, idleTick, idleQuiet, release, gc.Busy)
 		}
 		return se.Next()
 	}})
@@ -56,8 +61,9 @@ func bindIdle(app core.App) {
 
 // WatchIdle samples the app's count of requests (idle.RequestsOf, counted
 // by the API's middleware) every tick until ctx ends and calls release
-// when idle.Watch says so: once per idle period of quiet ticks.
-func WatchIdle(ctx context.Context, app core.App, tick time.Duration, quiet int, release func()) {
+// when idle.Watch says so: once per idle period of quiet ticks; and wake
+// at the first tick that sees a request after a release.
+func WatchIdle(ctx context.Context, app core.App, tick time.Duration, quiet int, release, wake func()) {
 	w := idle.Watch{Quiet: quiet}
 	requests := idle.RequestsOf(app.Store())
 	t := time.NewTicker(tick)
@@ -67,8 +73,11 @@ func WatchIdle(ctx context.Context, app core.App, tick time.Duration, quiet int,
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			wasReleased := w.Released()
 			if w.Tick(requests.Load()) {
 				release()
+			} else if wasReleased && !w.Released() {
+				wake()
 			}
 		}
 	}

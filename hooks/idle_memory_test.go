@@ -53,11 +53,11 @@ func TestIdlePoolsCloseUnusedConnections(t *testing.T) {
 func TestWatchIdleReleasesOncePerIdlePeriod(t *testing.T) {
 	app := testapp.New(t, "")
 	requests := idle.RequestsOf(app.Store())
-	var released atomic.Int32
+	var released, woken atomic.Int32
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	requests.Add()
-	go hooks.WatchIdle(ctx, app, 10*time.Millisecond, 30, func() { released.Add(1) })
+	go hooks.WatchIdle(ctx, app, 10*time.Millisecond, 30, func() { released.Add(1) }, func() { woken.Add(1) })
 
 	// busy: a request at every tick or so
 	for range 20 {
@@ -65,14 +65,19 @@ func TestWatchIdleReleasesOncePerIdlePeriod(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	require.Zero(t, released.Load(), "nothing released while requests come")
+	require.Zero(t, woken.Load(), "no wake without a release before")
 	require.Eventually(t, func() bool { return released.Load() == 1 }, 5*time.Second, 10*time.Millisecond,
 		"released once the requests stopped")
 	time.Sleep(200 * time.Millisecond)
 	require.EqualValues(t, 1, released.Load(), "once per idle period, not at every tick")
+	require.Zero(t, woken.Load(), "no wake while idle")
 
 	requests.Add()
+	require.Eventually(t, func() bool { return woken.Load() == 1 }, 5*time.Second, 10*time.Millisecond,
+		"woken at the first request after the release")
 	require.Eventually(t, func() bool { return released.Load() == 2 }, 5*time.Second, 10*time.Millisecond,
 		"released again after the next request")
+	require.EqualValues(t, 1, woken.Load(), "woken once per busy period")
 }
 
 func TestReleaseMemoryOpensNoConnection(t *testing.T) {

@@ -58,3 +58,7 @@ func (w *Watch) Tick(requests uint64) bool {
 	w.released = true
 	return true
 }
+
+// Released reports whether the memory was released in the current idle
+// period: true from the release until the next request.
+func (w *Watch) Released() bool { return w.released }

@@ -1,0 +1,110 @@
+package sqlmem_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/relais/relais/hooks"
+	"github.com/relais/relais/hooks/sqlmem"
+)
+
+const mb = 1 << 20
+
+// fill makes table t of n rows of about 320 bytes each (n × 320 bytes
+// of distinct text), in the database of db.
+func fill(t *testing.T, db *sql.DB, n int) {
+	t.Helper()
+	_, err := db.Exec(`CREATE TABLE t (x TEXT)`)
+	require.NoError(t, err)
+	_, err = db.Exec(`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < ?)
+		INSERT INTO t SELECT printf('%08d-%s', i, hex(randomblob(155))) FROM c`, n)
+	require.NoError(t, err)
+}
+
+// SQLite counts its memory: the statistics were turned on before the
+// first connection of the process opened.
+func TestSQLiteCountsItsMemory(t *testing.T) {
+	require.NoError(t, sqlmem.Counting())
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "c.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	_, err = db.Exec(`CREATE TABLE c (x)`)
+	require.NoError(t, err)
+	assert.Positive(t, sqlmem.Used())
+	assert.GreaterOrEqual(t, sqlmem.Highwater(false), sqlmem.Used())
+}
+
+// A connection opened by hooks.DBConnect keeps a DISTINCT over 32 MB of
+// rows (a temporary b-tree of every distinct value) in a bounded page
+// cache spilled to a temporary file, and still answers: in memory
+// (temp_store=MEMORY) the b-tree grew to the size of the data.
+func TestDBConnectBoundsTemporaryBTrees(t *testing.T) {
+	require.NoError(t, sqlmem.Counting())
+	db, err := hooks.DBConnect(filepath.Join(t.TempDir(), "data.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	db.DB().SetMaxOpenConns(1)
+	const rows = 100_000
+	fill(t, db.DB(), rows)
+	var store int
+	require.NoError(t, db.DB().QueryRow(`PRAGMA temp_store`).Scan(&store))
+	assert.Equal(t, 1, store, "temp_store=FILE")
+
+	base := sqlmem.Used()
+	sqlmem.Highwater(true)
+	var distinct int
+	var last string
+	require.NoError(t, db.DB().QueryRow(`SELECT count(*), max(x) FROM (SELECT DISTINCT x FROM t)`).Scan(&distinct, &last))
+	assert.Equal(t, rows, distinct)
+	assert.Equal(t, fmt.Sprintf("%08d-", rows), last[:9])
+	grew := sqlmem.Highwater(false) - base
+	t.Logf("SQLite grew by %.1f MB", float64(grew)/mb)
+	assert.Less(t, grew, int64(16*mb), "SQLite grew by %d MB for a DISTINCT over %d MB", grew/mb, rows*320/mb)
+}
+
+// Past the soft heap limit SQLite reuses cached pages instead of taking
+// more: three connections each reading 24 MB of rows through an 8 MB page
+// cache stay near a 4 MB limit, and answer; without a limit the same reads
+// keep their three caches full (the control).
+func TestSoftHeapLimitBoundsThePageCaches(t *testing.T) {
+	require.NoError(t, sqlmem.Counting())
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "s.db")+"?_pragma=cache_size(-8000)&_pragma=mmap_size(0)")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	const rows = 75_000
+	fill(t, db, rows)
+	scan := func() int64 {
+		ctx := context.Background()
+		var conns []*sql.Conn
+		for range 3 {
+			c, err := db.Conn(ctx)
+			require.NoError(t, err)
+			conns = append(conns, c)
+			var n int
+			require.NoError(t, c.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE length(x) > 300`).Scan(&n))
+			assert.Equal(t, rows, n)
+		}
+		used := sqlmem.Used()
+		for _, c := range conns {
+			require.NoError(t, c.Close())
+		}
+		_, err := db.Exec(`PRAGMA shrink_memory`)
+		require.NoError(t, err)
+		return used
+	}
+	prev := sqlmem.SetSoftHeapLimit(0)
+	t.Cleanup(func() { sqlmem.SetSoftHeapLimit(prev) })
+	without := scan()
+	const limit = 4 * mb
+	sqlmem.SetSoftHeapLimit(limit)
+	with := scan()
+	t.Logf("SQLite holds %.1f MB without a limit, %.1f MB with", float64(without)/mb, float64(with)/mb)
+	assert.Greater(t, without, int64(3*limit), "control: the three caches fill without a limit")
+	assert.Less(t, with, int64(limit+2*mb), "with a limit of %d MB SQLite holds %d MB", limit/mb, with/mb)
+}
