@@ -26,6 +26,6 @@ func ListsEvery(app core.App, auth *core.Record, collection string) (bool, error
 	if auth == nil {
 		return false, nil
 	}
-	rule, err := SpecializeRule(app, auth, *coll.ListRule, time.Now())
+	rule, err := SpecializeRule(app, auth, coll, *coll.ListRule, time.Now())
 	return err == nil && rule.Outcome == rulespec.Always, err
 }
