@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/writerhold"
 )
 
 // MaxBatch is the largest number of transactions committed together.
@@ -157,7 +159,7 @@ func (g *Group) commit(batch []*request, answered []bool) {
 	}
 	errs := make([]error, len(batch))
 	committed := false
-	err := g.app.RunInTransaction(func(tx core.App) error {
+	err := writerhold.Run(g.app, writerhold.Ingest, func(tx core.App) error {
 		// the first after-commit callback: it tells whether the commit
 		// held, apart from the errors of the callers' after-commit hooks
 		// that PocketBase joins to the result
@@ -199,7 +201,7 @@ func (g *Group) commit(batch []*request, answered []bool) {
 // alone runs fn in a transaction of its own.
 func (g *Group) alone(fn func(tx core.App) error) error {
 	g.count(func(s *Stats) { s.Commits++ })
-	return g.app.RunInTransaction(func(tx core.App) error { return safely(fn, tx) })
+	return writerhold.Run(g.app, writerhold.Ingest, func(tx core.App) error { return safely(fn, tx) })
 }
 
 func (g *Group) count(f func(*Stats)) {
