@@ -18,6 +18,7 @@ import (
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/groupcommit"
+	"github.com/relais/relais/hooks/writerhold"
 )
 
 // Accepts grouped in one transaction (distribution.AcceptBatch) keep
@@ -50,7 +51,7 @@ func TestGroupedAcceptsStayExact(t *testing.T) {
 	}
 	distribution.AcceptBatch.Store(8)
 	defer distribution.AcceptBatch.Store(0)
-	g := groupcommit.Named(app, "accept8", 8, "")
+	g := groupcommit.Named(app, "accept8", 8, writerhold.Accept)
 
 	// hold the writer until the accepts queue
 	held, release := make(chan struct{}), make(chan struct{})

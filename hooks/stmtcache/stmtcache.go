@@ -42,10 +42,11 @@ const prepareTimeout = 30 * time.Second
 
 // cache holds the Stmts of one database.
 type cache struct {
-	mu      sync.Mutex
-	stmts   map[string]*sql.Stmt
-	pending map[string]bool
-	wg      sync.WaitGroup
+	prepares, reuses atomic.Int64 // this database's share of the Stats
+	mu               sync.Mutex
+	stmts            map[string]*sql.Stmt
+	pending          map[string]bool
+	wg               sync.WaitGroup
 }
 
 var (
@@ -72,7 +73,19 @@ type Stats struct {
 	LastError string
 }
 
-// Snapshot returns the counters.
+// SnapshotOf returns the prepares and reuses of db's cache alone (zero
+// when it has none).
+func SnapshotOf(db *sql.DB) Stats {
+	mu.Lock()
+	c := caches[db]
+	mu.Unlock()
+	if c == nil {
+		return Stats{}
+	}
+	return Stats{Prepares: c.prepares.Load(), Reuses: c.reuses.Load()}
+}
+
+// Snapshot returns the counters of the whole process.
 func Snapshot() Stats {
 	s := Stats{Prepares: prepares.Load(), Reuses: reuses.Load(), Errors: errs.Load()}
 	if e, ok := lastErr.Load().(string); ok {
@@ -185,6 +198,7 @@ func (e *executor) Prepare(raw string) (*sql.Stmt, error) {
 	e.c.mu.Unlock()
 	if s != nil {
 		reuses.Add(1)
+		e.c.reuses.Add(1)
 		if inTx {
 			return tx.Stmt(s), nil
 		}
@@ -217,6 +231,7 @@ func (e *executor) keep(raw string, s *sql.Stmt) *sql.Stmt {
 	}
 	e.c.stmts[raw] = s
 	prepares.Add(1)
+	e.c.prepares.Add(1)
 	return s
 }
 

@@ -104,7 +104,7 @@ func TestStatementsPreparedOnceInTransactions(t *testing.T) {
 	db := openWriter(t)
 	const ins = "INSERT INTO t (v) VALUES ({:v}) /* tx-insert */"
 	const sel = "SELECT count(*) FROM t WHERE v = {:v} /* tx-select */"
-	before := stmtcache.Snapshot()
+	before := stmtcache.SnapshotOf(db.DB())
 	for i := range 20 {
 		err := db.Transactional(func(tx *dbx.Tx) error {
 			if _, err := stmtcache.Query(tx, ins).Bind(dbx.Params{"v": "x"}).Execute(); err != nil {
@@ -124,7 +124,7 @@ func TestStatementsPreparedOnceInTransactions(t *testing.T) {
 	}
 	assert.Equal(t, 2, counting.prepares("tx-insert"), "compiled for the first transaction, then once shared")
 	assert.Equal(t, 2, counting.prepares("tx-select"))
-	after := stmtcache.Snapshot()
+	after := stmtcache.SnapshotOf(db.DB())
 	assert.Equal(t, int64(2), after.Prepares-before.Prepares)
 	assert.GreaterOrEqual(t, after.Reuses-before.Reuses, int64(38))
 	var n int
