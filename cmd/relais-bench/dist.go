@@ -10,6 +10,7 @@ import (
 	"github.com/relais/relais/bench"
 	"github.com/relais/relais/cli"
 	"github.com/relais/relais/hooks/distribution"
+	"github.com/relais/relais/hooks/writerhold"
 )
 
 // offersJobCommand is `relais-bench offers-job`: one run of the minute job
@@ -32,6 +33,7 @@ func offersJobCommand(app core.App) *cobra.Command {
 			fmt.Fprintln(out, "Machine:", bench.Machine())
 			now := time.Now()
 			distribution.TakeHolds(app)
+			writerhold.Take(app)
 			for _, step := range []struct {
 				name string
 				run  func(core.App, time.Time) (int, error)
@@ -49,6 +51,10 @@ func offersJobCommand(app core.App) *cobra.Command {
 				fmt.Fprintf(out, "%-12s %5d leads in %8s: %5d transactions, hold p50 %s, p95 %s, longest %s, total %s\n",
 					step.name, n, time.Since(start).Round(time.Millisecond), h.N, h.P50.Round(time.Microsecond), h.P95.Round(time.Microsecond),
 					h.Max.Round(time.Microsecond), h.Total.Round(time.Millisecond))
+				w := writerhold.Take(app)[writerhold.Job]
+				fmt.Fprintf(out, "%-12s work p50 %s, p95 %s, longest %s; commit p50 %s, p95 %s, longest %s\n", "",
+					w.Work.P50.Round(time.Microsecond), w.Work.P95.Round(time.Microsecond), w.Work.Max.Round(time.Microsecond),
+					w.Commit.P50.Round(time.Microsecond), w.Commit.P95.Round(time.Microsecond), w.Commit.Max.Round(time.Microsecond))
 			}
 			fmt.Fprintln(out, "Machine:", bench.Machine())
 			return nil

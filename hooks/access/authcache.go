@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"github.com/relais/relais/hooks/stmtcache"
 )
 
 // The auth record of a token, from memory. PocketBase loads the auth
@@ -99,7 +101,7 @@ func AuthByToken(app core.App, token string, now time.Time) (*core.Record, error
 		return app.FindAuthRecordByToken(token, core.TokenTypeAuth)
 	}
 	var dbGen int64
-	if err := app.DB().NewQuery("SELECT v FROM relais_auth_gen WHERE id = 1").Row(&dbGen); err != nil {
+	if err := stmtcache.Query(app.DB(), "SELECT v FROM relais_auth_gen WHERE id = 1").Row(&dbGen); err != nil {
 		return nil, fmt.Errorf("access: auth generation: %w", err)
 	}
 	rec, gen := c.auth.lookup(token, now, dbGen)

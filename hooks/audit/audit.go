@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/auditchain"
+	"github.com/relais/relais/hooks/stmtcache"
 )
 
 // Actor identifies who performs an audited action.
@@ -77,7 +78,7 @@ func Append(app core.App, a Actor, action, resource, record string, changes any)
 	// fork the chain from genesis and the action would go on unrecorded in
 	// the chain that verify walks.
 	prev := auditchain.Genesis
-	err := app.DB().NewQuery("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").One(&head)
+	err := stmtcache.Query(app.DB(), "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").One(&head)
 	switch {
 	case err == nil:
 		prev = head.Hash

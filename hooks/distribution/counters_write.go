@@ -8,6 +8,7 @@ import (
 
 	"github.com/relais/relais/hooks/beforerow"
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/stmtcache"
 )
 
 // The hooks of the distribution counters (counters.go): every write of an
@@ -72,7 +73,7 @@ func addUser(db dbx.Builder, user string, n int) error {
 	if user == "" || n == 0 {
 		return nil
 	}
-	_, err := db.NewQuery("INSERT INTO " + UserCountersTable + " (user, open_leads) VALUES ({:u}, {:n})" +
+	_, err := stmtcache.Query(db, "INSERT INTO "+UserCountersTable+" (user, open_leads) VALUES ({:u}, {:n})"+
 		" ON CONFLICT (user) DO UPDATE SET open_leads = open_leads + excluded.open_leads").Bind(dbx.Params{"u": user, "n": n}).Execute()
 	return err
 }
@@ -103,8 +104,8 @@ func add(db dbx.Builder, partner string, n [7]int, last string) error {
 		vals += ", {:" + name + "}"
 		set += name + " = " + name + " + excluded." + name + ", "
 	}
-	_, err := db.NewQuery("INSERT INTO " + CountersTable + " (" + cols + ", last_offered_at) VALUES (" + vals + ", {:last})" +
-		" ON CONFLICT (partner) DO UPDATE SET " + set + "last_offered_at = max(last_offered_at, excluded.last_offered_at)").Bind(p).Execute()
+	_, err := stmtcache.Query(db, "INSERT INTO "+CountersTable+" ("+cols+", last_offered_at) VALUES ("+vals+", {:last})"+
+		" ON CONFLICT (partner) DO UPDATE SET "+set+"last_offered_at = max(last_offered_at, excluded.last_offered_at)").Bind(p).Execute()
 	return err
 }
 

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/writerhold"
 )
 
 // The jobs of the distribution (reminders, expiry, the distribution of
@@ -68,7 +70,7 @@ func jobTx(app core.App, fn func(tx core.App) error) error {
 		return err
 	}
 	var start time.Time
-	err := app.RunInTransaction(func(tx core.App) error {
+	err := writerhold.Run(app, writerhold.Job, func(tx core.App) error {
 		start = time.Now()
 		return fn(tx)
 	})

@@ -76,10 +76,7 @@ func Accept(app core.App, by access.By, leadID, dispatchTo string) (*core.Record
 		return nil, err
 	}
 	var out *core.Record
-	// not grouped (groupcommit): 20 accepts at once would all wait for
-	// the whole group, which costs the median more than the fsyncs it
-	// saves while an accept holds the writer longer than an fsync
-	err := app.RunInTransaction(func(tx core.App) error {
+	err := acceptTx(app, func(tx core.App) error {
 		// re-read inside the write transaction: transactions are serialised,
 		// so the first accept changes the status and the others see it.
 		lead, err := tx.FindRecordById("leads", leadID)

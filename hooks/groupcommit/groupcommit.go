@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/writerhold"
 )
 
 // MaxBatch is the largest number of transactions committed together.
@@ -43,6 +45,8 @@ const storeKey = "relais.groupcommit"
 // Group is the group committer of one app.
 type Group struct {
 	app     core.App
+	max     int    // largest group
+	kind    string // writerhold kind of its transactions
 	mu      sync.Mutex
 	queue   []*request
 	running bool
@@ -63,7 +67,19 @@ type request struct {
 
 // For returns the group committer of app (one per app, kept in its store).
 func For(app core.App) *Group {
-	return app.Store().GetOrSet(storeKey, func() any { return &Group{app: app} }).(*Group)
+	return Named(app, "", MaxBatch, writerhold.Ingest)
+}
+
+// Named returns app's group committer called name (one per name and app,
+// kept in its store), which commits at most maxBatch transactions
+// together and records their holds as kind (writerhold); maxBatch and
+// kind are those of the first call for a name.
+func Named(app core.App, name string, maxBatch int, kind string) *Group {
+	key := storeKey
+	if name != "" {
+		key += "." + name
+	}
+	return app.Store().GetOrSet(key, func() any { return &Group{app: app, max: max(maxBatch, 1), kind: kind} }).(*Group)
 }
 
 // Run runs fn in a transaction shared with the other callers waiting, and
@@ -112,7 +128,7 @@ func (g *Group) write() {
 			time.Sleep(Linger)
 		}
 		g.mu.Lock()
-		n := min(len(g.queue), MaxBatch)
+		n := min(len(g.queue), g.max)
 		if n == 0 {
 			g.running = false
 			g.mu.Unlock()
@@ -157,7 +173,7 @@ func (g *Group) commit(batch []*request, answered []bool) {
 	}
 	errs := make([]error, len(batch))
 	committed := false
-	err := g.app.RunInTransaction(func(tx core.App) error {
+	err := writerhold.Run(g.app, g.kind, func(tx core.App) error {
 		// the first after-commit callback: it tells whether the commit
 		// held, apart from the errors of the callers' after-commit hooks
 		// that PocketBase joins to the result
@@ -199,7 +215,7 @@ func (g *Group) commit(batch []*request, answered []bool) {
 // alone runs fn in a transaction of its own.
 func (g *Group) alone(fn func(tx core.App) error) error {
 	g.count(func(s *Stats) { s.Commits++ })
-	return g.app.RunInTransaction(func(tx core.App) error { return safely(fn, tx) })
+	return writerhold.Run(g.app, g.kind, func(tx core.App) error { return safely(fn, tx) })
 }
 
 func (g *Group) count(f func(*Stats)) {

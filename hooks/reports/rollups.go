@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/stmtcache"
 )
 
 // Report rollups (SPEC §7): the dashboard and the scorecard would
@@ -249,7 +250,7 @@ func (lr leadRollup) upsert(db dbx.Builder, r rowRecord, from string, p dbx.Para
 	q := `INSERT INTO ` + lr.table + ` (` + strings.Join(append(append([]string{}, keys...), lr.cols...), ", ") + `)
 		SELECT ` + strings.Join(append(append([]string{}, exprs...), vals...), ", ") + ` FROM ` + from + ` WHERE 1
 		ON CONFLICT (` + strings.Join(keys, ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
-	_, err := db.NewQuery(q).Bind(p).Execute()
+	_, err := stmtcache.Query(db, q).Bind(p).Execute()
 	return err
 }
 
@@ -334,9 +335,9 @@ func addOffer(db dbx.Builder, r rowRecord, decidedOnly bool) error {
 	}
 	p := dbx.Params{"pm": m, "pd": d, "lead": r.str("lead")}
 	from := "leads l, " + rowSource(r, offerRollupCols, p) + ", (SELECT {:pm} AS period UNION ALL SELECT {:pd}) p"
-	if _, err := db.NewQuery(`INSERT INTO rollup_offers (period, partner, territory, offered, accepted, declined, expired, delays)
-		SELECT p.period, R.partner, l.territory, ` + offered + `, R.outcome = 'accepted', R.outcome = 'declined', R.outcome = 'expired', ` + delayOf + `
-		FROM ` + from + ` WHERE l.id = {:lead}
+	if _, err := stmtcache.Query(db, `INSERT INTO rollup_offers (period, partner, territory, offered, accepted, declined, expired, delays)
+		SELECT p.period, R.partner, l.territory, `+offered+`, R.outcome = 'accepted', R.outcome = 'declined', R.outcome = 'expired', `+delayOf+`
+		FROM `+from+` WHERE l.id = {:lead}
 		ON CONFLICT (period, partner, territory) DO UPDATE SET offered = offered + excluded.offered, accepted = accepted + excluded.accepted,
 			declined = declined + excluded.declined, expired = expired + excluded.expired,
 			delays = CASE WHEN excluded.delays = '' THEN delays WHEN delays = '' THEN excluded.delays ELSE delays || ',' || excluded.delays END`).
@@ -346,8 +347,8 @@ func addOffer(db dbx.Builder, r rowRecord, decidedOnly bool) error {
 	if r.str("outcome") != "declined" {
 		return nil
 	}
-	_, err := db.NewQuery(`INSERT INTO rollup_declines (period, partner, territory, reason, n)
-		SELECT p.period, R.partner, l.territory, R.reason_code, 1 FROM ` + from + ` WHERE l.id = {:lead}
+	_, err := stmtcache.Query(db, `INSERT INTO rollup_declines (period, partner, territory, reason, n)
+		SELECT p.period, R.partner, l.territory, R.reason_code, 1 FROM `+from+` WHERE l.id = {:lead}
 		ON CONFLICT (period, partner, territory, reason) DO UPDATE SET n = n + 1`).Bind(p).Execute()
 	return err
 }

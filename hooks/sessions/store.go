@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/stmtcache"
 )
 
 // Server-side sessions. PocketBase auth tokens are stateless
@@ -172,7 +173,7 @@ func findSession(app core.App, id string) (Session, error) {
 		Created    int64  `db:"created"`
 		LastSeen   int64  `db:"last_seen"`
 	}
-	err := app.DB().NewQuery("SELECT collection, record, via, created, last_seen FROM relais_sessions WHERE id = {:id}").
+	err := stmtcache.Query(app.DB(), "SELECT collection, record, via, created, last_seen FROM relais_sessions WHERE id = {:id}").
 		Bind(dbx.Params{"id": id}).One(&row)
 	if err != nil {
 		return Session{}, err
@@ -235,7 +236,7 @@ func check(app core.App, auth *core.Record, token string, now time.Time, use boo
 		return Session{}, Expired, nil
 	}
 	if use && now.Sub(s.LastSeen) >= lastSeenEvery {
-		if _, err := app.DB().NewQuery("UPDATE relais_sessions SET last_seen = {:t} WHERE id = {:id}").
+		if _, err := stmtcache.Query(app.DB(), "UPDATE relais_sessions SET last_seen = {:t} WHERE id = {:id}").
 			Bind(dbx.Params{"t": now.Unix(), "id": s.ID}).Execute(); err != nil {
 			return Session{}, "", err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/domain"
 	"github.com/relais/relais/hooks/roles"
+	"github.com/relais/relais/hooks/stmtcache"
 )
 
 // ActionConfigure is the audit action of an endpoint's change (its URL,
@@ -35,7 +36,7 @@ func EndpointOf(app core.App, userID string) (Endpoint, bool, error) {
 		URL    string `db:"url"`
 		Active bool   `db:"active"`
 	}
-	err := app.DB().NewQuery("SELECT id, url, active FROM integration_webhooks WHERE user = {:u}").Bind(dbx.Params{"u": userID}).One(&row)
+	err := stmtcache.Query(app.DB(), "SELECT id, url, active FROM integration_webhooks WHERE user = {:u}").Bind(dbx.Params{"u": userID}).One(&row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Endpoint{}, false, nil
 	}

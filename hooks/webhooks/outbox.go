@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/lifecycle"
+	"github.com/relais/relais/hooks/stmtcache"
 )
 
 // LeadWritten writes the outbox event of a lead's update, in the
@@ -78,7 +79,7 @@ func readState(tx core.App, id string) (LeadState, error) {
 		Partner   string `db:"partner"`
 		OfferedAt string `db:"offered_at"`
 	}
-	err := tx.DB().NewQuery("SELECT status, partner, offered_at FROM leads WHERE id = {:id}").Bind(dbx.Params{"id": id}).One(&row)
+	err := stmtcache.Query(tx.DB(), "SELECT status, partner, offered_at FROM leads WHERE id = {:id}").Bind(dbx.Params{"id": id}).One(&row)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return LeadState{}, err
 	}
@@ -96,7 +97,7 @@ func enqueue(tx core.App, user, lead, event string, old, new LeadState, at time.
 		Attempts int    `db:"attempts"`
 		Payload  string `db:"payload"`
 	}
-	err := tx.DB().NewQuery("SELECT id, seq, event, status, attempts, payload FROM webhook_events WHERE lead = {:l} ORDER BY seq DESC LIMIT 1").
+	err := stmtcache.Query(tx.DB(), "SELECT id, seq, event, status, attempts, payload FROM webhook_events WHERE lead = {:l} ORDER BY seq DESC LIMIT 1").
 		Bind(dbx.Params{"l": lead}).One(&last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
