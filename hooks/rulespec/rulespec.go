@@ -118,7 +118,7 @@ func Specialize(rule string, auth Auth, now time.Time) (Result, error) {
 	if strings.TrimSpace(rule) == "" {
 		return Result{Outcome: Always}, nil
 	}
-	groups, err := fexpr.Parse(rule)
+	groups, err := parse(rule)
 	if err != nil {
 		return Result{}, err
 	}
