@@ -37,13 +37,14 @@ func TestLeadsSearchStatementsAtScale(t *testing.T) {
 	log := testapp.LogStatements(e.app)
 	b := e.signedIn("installer001.sales@demo.test")
 	// two words, the second a contact's e-mail of the partner's leads or
-	// not: either way one contact statement
+	// not: either way one contact statement (the header's unread count is
+	// a count of notifications, not of leads)
 	var list []string
 	var total int
 	list = log.Record(func() { _, total, _ = searchLeads(t, b, "rue Martin") })
 	assert.Len(t, statementsLike(list, "FROM `lead_contacts`"), 1, "one contact statement for two words:\n%s", strings.Join(list, "\n"))
 	assert.Less(t, total, 50, "a page that is not full")
-	assert.Empty(t, statementsLike(list, "SELECT COUNT(*) FROM (SELECT DISTINCT"), "no count statement for a page that is not full")
+	assert.Empty(t, statementsLike(list, "SELECT COUNT(*) FROM (SELECT DISTINCT", "FROM `leads`"), "no count statement for a page that is not full")
 
 	old := searchCap
 	t.Cleanup(func() { searchCap = old })
@@ -55,7 +56,7 @@ func TestLeadsSearchStatementsAtScale(t *testing.T) {
 		r := a.get("/leads?q=" + url.QueryEscape(word))
 		assert.Contains(t, r.Body, "5+")
 	})
-	assert.Empty(t, statementsLike(list, "SELECT COUNT(*) FROM (SELECT DISTINCT"), "the admin's capped total from the index:\n%s", strings.Join(list, "\n"))
+	assert.Empty(t, statementsLike(list, "SELECT COUNT(*) FROM (SELECT DISTINCT", "FROM `leads`"), "the admin's capped total from the index:\n%s", strings.Join(list, "\n"))
 }
 
 // Only a caller whose rule passes every record lists every record.
