@@ -17,11 +17,11 @@ const MemoryLimit = 64 << 20
 // SQLiteSoftHeapLimit is the soft limit of SQLite's own memory (bytes
 // counted by SQLite, see package sqlmem), which GOMEMLIMIT does not see:
 // past it SQLite reuses its least recently used cached pages instead of
-// allocating more, across all connections. 7 data connections with a full
-// page cache of hooks.PageCacheKiB each would count about 30 MB (and take
-// about twice that resident, see hooks.PageCacheKiB); the limit keeps the
-// caches, schemas and statements of all connections together under it,
-// while the OS page cache keeps the file's pages.
+// allocating more, across all connections. The pages of 4 KiB of the
+// page caches live in the fixed slots of package sqlmem, outside this
+// count; the limit keeps the rest together under it: schemas, statements,
+// sorters, and pages that do not fit a slot (another page size, or every
+// slot pinned), while the OS page cache keeps the file's pages.
 const SQLiteSoftHeapLimit = 24 << 20
 
 // LimitMemory sets MemoryLimit as the process's soft memory limit, unless

@@ -56,8 +56,11 @@ func WriteMemoryReport(w io.Writer) error {
 	if err := sqlmem.Counting(); err != nil {
 		counting = "no"
 	}
-	_, err := fmt.Fprintf(w, "sqlite_counting %s\nsqlite_used %d\nsqlite_highwater %d\nsqlite_soft_limit %d\n",
-		counting, sqlmem.Used(), sqlmem.Highwater(false), sqlmem.SetSoftHeapLimit(-1))
+	slots := sqlmem.PageSlotStats()
+	_, err := fmt.Fprintf(w, "sqlite_counting %s\nsqlite_used %d\nsqlite_highwater %d\nsqlite_soft_limit %d\n"+
+		"sqlite_page_slots %d\nsqlite_page_slot_size %d\nsqlite_page_slots_used %d\nsqlite_page_slots_used_max %d\nsqlite_page_overflow %d\nsqlite_page_overflow_max %d\n",
+		counting, sqlmem.Used(), sqlmem.Highwater(false), sqlmem.SetSoftHeapLimit(-1),
+		sqlmem.PageSlots, slots.Size, slots.Used, slots.UsedMax, slots.Overflow, slots.OverflowMax)
 	return err
 }
 

@@ -37,6 +37,13 @@ func TestMemoryReportTellsEachShare(t *testing.T) {
 	used, _ := strconv.ParseInt(got["sqlite_used"], 10, 64)
 	high, _ := strconv.ParseInt(got["sqlite_highwater"], 10, 64)
 	assert.GreaterOrEqual(t, high, used)
+	// the page caches' shared slots: installed, and used by the app's
+	// connections once it has read its database
+	for _, name := range []string{"sqlite_page_slots", "sqlite_page_slot_size", "sqlite_page_slots_used_max"} {
+		n, err := strconv.ParseInt(got[name], 10, 64)
+		require.NoError(t, err, name)
+		assert.Positive(t, n, name)
+	}
 	var buf bytes.Buffer
 	require.NoError(t, WriteMemoryReport(&buf))
 	assert.Contains(t, buf.String(), "sqlite_soft_limit ")

@@ -71,12 +71,13 @@ func DBConnect(dbPath string) (*dbx.DB, error) {
 	return dbx.Open("sqlite", dbPath+pragmas)
 }
 
-// PageCacheKiB is the page cache of each SQLite connection (KiB). Each
-// 4 KiB page costs about 8 KiB of resident memory: modernc's allocator
-// serves the page and SQLite's header (≈ 4.3 KiB) from its 8 KiB size
-// class. 2 MB cost throughput at 1M leads (pages read again from the OS
-// cache, and freed and mapped again as connections closed); 4 MB on 6
-// read connections plus the writer is ≤ 56 MB of resident page cache.
+// PageCacheKiB is the page cache of each SQLite connection (KiB). The
+// pages live in the slots shared by all connections (package sqlmem,
+// sqlmem.PageSlots of about 4.3 KiB each, 17.9 MB together): 4 MB on 6
+// read connections plus the writer asks for more than the slots hold, and
+// past the slots the connections reuse the least recently used pages of
+// all of them instead of allocating. 2 MB per connection cost throughput
+// at 1M leads (pages read again from the OS cache).
 const PageCacheKiB = 4000
 
 // ReadPool bounds the read connections of the data database (PocketBase's

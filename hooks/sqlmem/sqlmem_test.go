@@ -71,10 +71,13 @@ func TestDBConnectBoundsTemporaryBTrees(t *testing.T) {
 // Past the soft heap limit SQLite reuses cached pages instead of taking
 // more: three connections each reading 24 MB of rows through an 8 MB page
 // cache stay near a 4 MB limit, and answer; without a limit the same reads
-// keep their three caches full (the control).
+// keep their three caches full (the control). The database has 8 KiB
+// pages so that its pages do not fit the 4 KiB page slots and come from
+// the heap, where the limit applies (pages that fit the slots are bounded
+// by the slots, see TestPageCachesShareTheSlots).
 func TestSoftHeapLimitBoundsThePageCaches(t *testing.T) {
 	require.NoError(t, sqlmem.Counting())
-	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "s.db")+"?_pragma=cache_size(-8000)&_pragma=mmap_size(0)")
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "s.db")+"?_pragma=page_size(8192)&_pragma=cache_size(-8000)&_pragma=mmap_size(0)")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	const rows = 75_000
@@ -107,4 +110,46 @@ func TestSoftHeapLimitBoundsThePageCaches(t *testing.T) {
 	t.Logf("SQLite holds %.1f MB without a limit, %.1f MB with", float64(without)/mb, float64(with)/mb)
 	assert.Greater(t, without, int64(3*limit), "control: the three caches fill without a limit")
 	assert.Less(t, with, int64(limit+2*mb), "with a limit of %d MB SQLite holds %d MB", limit/mb, with/mb)
+}
+
+// The page caches of all connections take their pages from the shared
+// slots, not from the heap: three connections reading 24 MB of rows each
+// through 8 MB page caches use slots while they hold their caches, never
+// more than PageSlots, with no page from the heap, and SQLite's own counted
+// memory does not grow by the pages read.
+func TestPageCachesShareTheSlots(t *testing.T) {
+	require.NoError(t, sqlmem.Slots())
+	st := sqlmem.PageSlotStats()
+	require.Greater(t, st.Size, 4096, "a slot holds a 4 KiB page and its headers")
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "p.db")+"?_pragma=cache_size(-8000)&_pragma=mmap_size(0)")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	const rows = 75_000
+	fill(t, db, rows)
+	_, err = db.Exec(`PRAGMA shrink_memory`)
+	require.NoError(t, err)
+
+	ctx := context.Background()
+	base := sqlmem.PageSlotStats()
+	counted := sqlmem.Used()
+	var conns []*sql.Conn
+	for range 3 {
+		c, err := db.Conn(ctx)
+		require.NoError(t, err)
+		conns = append(conns, c)
+		var n int
+		require.NoError(t, c.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE length(x) > 300`).Scan(&n))
+		assert.Equal(t, rows, n)
+	}
+	during := sqlmem.PageSlotStats()
+	grew := sqlmem.Used() - counted
+	for _, c := range conns {
+		require.NoError(t, c.Close())
+	}
+	t.Logf("slots in use %d (max %d of %d), heap overflow %d bytes, counted memory grew by %.1f MB",
+		during.Used, during.UsedMax, sqlmem.PageSlots, during.Overflow, float64(grew)/mb)
+	assert.Greater(t, during.Used-base.Used, 1000, "the three caches hold their pages in slots")
+	assert.LessOrEqual(t, during.UsedMax, sqlmem.PageSlots)
+	assert.LessOrEqual(t, during.Overflow, base.Overflow, "no page came from the heap")
+	assert.Less(t, grew, int64(2*mb), "the pages read are not counted heap memory")
 }
