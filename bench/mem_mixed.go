@@ -98,6 +98,9 @@ type MixedFigures struct {
 	LoadStart, LoadEnd  string
 	WriteP95, ReadP95   time.Duration
 	Timeouts, Status5xx int
+	// ServerCPU is the server's CPU time (user + system) during the load,
+	// CPUPerRequest the same per answered request (mem_cpu.go).
+	ServerCPU, CPUPerRequest time.Duration
 }
 
 // mixAccount is an account with a REST token and a UI session token.
@@ -159,8 +162,12 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 	go r.sample(ctx, cmd.Process.Pid, &f, &rssMu)
 	go r.refresh(ctx)
 	start := time.Now()
+	cpu0, cpuErr := processCPU(cmd.Process.Pid)
 	f.Done = r.load(ctx, o)
 	f.Elapsed = time.Since(start)
+	if cpu1, err := processCPU(cmd.Process.Pid); err == nil && cpuErr == nil {
+		f.ServerCPU = cpu1 - cpu0
+	}
 	f.LoadEnd = Machine()
 	rssMu.Lock()
 	f.EndParts, _ = rssParts(cmd.Process.Pid)
@@ -178,7 +185,17 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 		f.RSSIdle = f.Idle.Last
 	}
 	r.figures(&f)
+	f.CPUPerRequest = cpuPerRequest(f.ServerCPU, answered(f.Kinds))
 	return f, nil
+}
+
+// answered counts the requests that got an answer (timeouts excluded).
+func answered(kinds []KindFigures) int {
+	n := 0
+	for _, k := range kinds {
+		n += k.Count - k.Timeouts
+	}
+	return n
 }
 
 // startServer runs `bin serve` on dir and waits for /api/health.
@@ -624,6 +641,9 @@ func PrintMixed(w io.Writer, f MixedFigures, o MixedOptions) {
 		}
 	}
 	fmt.Fprintf(w, "\nwrite p95 %.1f ms, read p95 %.1f ms, timeouts %d, 5xx %d\n", ms(f.WriteP95), ms(f.ReadP95), f.Timeouts, f.Status5xx)
+	if f.ServerCPU > 0 {
+		fmt.Fprintf(w, "server CPU %.1f s during the load, %.2f ms per answered request\n", f.ServerCPU.Seconds(), ms(f.CPUPerRequest))
+	}
 	fmt.Fprintf(w, "RSS max %.0f MB, at the end %.0f MB", float64(f.RSSMax)/1e6, float64(f.RSSEnd)/1e6)
 	if f.RSSIdle > 0 {
 		fmt.Fprintf(w, ", after %s idle %.0f MB", o.IdleAfter, float64(f.RSSIdle)/1e6)

@@ -45,4 +45,7 @@ func TestMixedLoadOnDemoData(t *testing.T) {
 	assert.Zero(t, f.Status5xx)
 	assert.Positive(t, f.RSSMax)
 	assert.Positive(t, f.Done)
+	assert.Positive(t, f.ServerCPU, "the server's CPU time during the load")
+	assert.Positive(t, f.CPUPerRequest)
+	assert.Less(t, f.CPUPerRequest, f.ServerCPU)
 }
