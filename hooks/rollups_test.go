@@ -361,6 +361,44 @@ func TestRollupsStayExact(t *testing.T) {
 	assert.Equal(t, answered, fromRollups[string(policy.Org)+" "+w.P2], "%v", fromRollups)
 	assert.Zero(t, fromRollups[string(policy.Own)+" "+w.P1], "%v", fromRollups)
 	assert.Zero(t, fromRollups[string(policy.Own)+" "], "%v", fromRollups)
+
+	// a company's windows together (the dashboard's two): one read of its
+	// rows of the rollups, no probe, the figures of ScorecardRaw; windows
+	// sharing days are read one by one, as exactly
+	seen := 0
+	for _, s := range []reports.Scope{{Level: policy.Org, Partner: w.P1}, {Level: policy.Org, Partner: w.P2}} {
+		for _, c := range []struct {
+			fs    []reports.Filter
+			reads int
+		}{{[]reports.Filter{recent, before}, 1}, {windows[4:6], 1}, {windows[:3], 3}} {
+			var accs []map[string]reports.ScorecardRow
+			var err error
+			read := log.Record(func() { accs, err = reports.AcceptanceWindows(app, s, c.fs...) })
+			require.NoError(t, err)
+			require.Len(t, read, c.reads, "%s: %s", s.Partner, strings.Join(read, "\n"))
+			for _, st := range read {
+				assert.Contains(t, st, "FROM rollup_offers", s.Partner)
+				assert.NotContains(t, st, "SELECT EXISTS", "%s: no probe", s.Partner)
+			}
+			for i, f := range c.fs {
+				label := fmt.Sprintf("windows %s %s→%s", s.Partner, f.From.Format("01-02"), f.To.Format("01-02"))
+				want, err := reports.ScorecardRaw(app, s, f)
+				require.NoError(t, err)
+				n := 0
+				for _, r := range want {
+					if r.Offered > 0 {
+						n++
+						assert.Equal(t, r.Offered, accs[i][r.Partner].Offered, label)
+						assert.Equal(t, r.Accepted, accs[i][r.Partner].Accepted, label)
+						assert.Equal(t, r.AcceptedPct, accs[i][r.Partner].AcceptedPct, label)
+					}
+				}
+				assert.Len(t, accs[i], n, label)
+				seen += n
+			}
+		}
+	}
+	assert.Positive(t, seen, "the windows saw offers")
 }
 
 func mustCollection(t *testing.T, app core.App, name string) *core.Collection {

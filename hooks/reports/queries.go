@@ -98,6 +98,11 @@ const (
 	qRollupAcceptance = `SELECT partner, SUM(offered) AS offered, SUM(accepted) AS accepted, SUM(accepted + declined + expired) AS decided
 	FROM rollup_offers WHERE {scope} GROUP BY partner HAVING SUM(offered) > 0`
 
+	// qRollupAcceptanceRows is the rows of rollup_offers with their
+	// period, offers and acceptance (AcceptanceWindows sums them per window).
+	qRollupAcceptanceRows = `SELECT period, partner, offered, accepted, accepted + declined + expired AS decided
+	FROM rollup_offers WHERE {scope}`
+
 	// qRollupHasPeriods is whether a rollup table ({table}) holds rows for
 	// periods between {:a} and {:b}.
 	qRollupHasPeriods = `SELECT EXISTS (SELECT 1 FROM {table} WHERE period >= {:a} AND period <= {:b})`

@@ -28,8 +28,9 @@ func rollupScoped(s Scope, f Filter) bool {
 // companyRollup reports whether a partner company's own figures of f can
 // be read from the rollups' rows of that partner: its offers are those
 // whose partner is the company (Scope.offersWhere), which the rollups
-// count per partner, period and territory. Only Acceptance uses it (the
-// other figures of a company scope are read from the records).
+// count per partner, period and territory. Only Acceptance and
+// AcceptanceWindows use it (the other figures of a company scope are read
+// from the records).
 func companyRollup(s Scope, f Filter) bool {
 	return s.Level == policy.Org && s.Partner != "" && f.Department == ""
 }

@@ -202,7 +202,11 @@ func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
 // it: from rollup_offers alone when the rollups answer, else from the
 // scorecard's count of the offers (acceptanceRaw).
 func Acceptance(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error) {
-	if !rollupScoped(s, f) && !companyRollup(s, f) {
+	if keys, ok := companyKeys(s, []Filter{f}); ok {
+		out := make([]map[string]ScorecardRow, 1)
+		return out[0], companyAcceptance(app, s, []Filter{f}, keys, out)
+	}
+	if !rollupScoped(s, f) {
 		return acceptanceRaw(app, s, f)
 	}
 	out := map[string]ScorecardRow{}
