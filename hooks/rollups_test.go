@@ -361,6 +361,23 @@ func TestRollupsStayExact(t *testing.T) {
 	assert.Equal(t, answered, fromRollups[string(policy.Org)+" "+w.P2], "%v", fromRollups)
 	assert.Zero(t, fromRollups[string(policy.Own)+" "+w.P1], "%v", fromRollups)
 	assert.Zero(t, fromRollups[string(policy.Own)+" "], "%v", fromRollups)
+	// a partner person's acceptance asks the database for its company's
+	// offers only: found by the (partner, offered_at) index, not by a scan
+	// of every offer of the period
+	own := reports.Scope{Level: policy.Own, UserID: w.users["partner_user"].Id, Partner: w.P1}
+	read := log.Record(func() {
+		_, err := reports.Acceptance(app, own, windows[1])
+		require.NoError(t, err)
+	})
+	require.Len(t, read, 1)
+	plan := []struct {
+		Detail string `db:"detail"`
+	}{}
+	require.NoError(t, app.DB().NewQuery("EXPLAIN QUERY PLAN "+read[0]).All(&plan))
+	require.NotEmpty(t, plan)
+	for _, step := range plan {
+		assert.NotContains(t, step.Detail, "SCAN o", "%s\n%v", read[0], plan)
+	}
 
 	// a company's windows together (the dashboard's two): one read of its
 	// rows of the rollups, no probe, the figures of ScorecardRaw; windows

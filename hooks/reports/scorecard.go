@@ -231,13 +231,20 @@ func Acceptance(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error
 
 // acceptanceRaw is Acceptance from the offers themselves: the one offer
 // query of ScorecardRaw (not its delays, declines, wins and pipeline),
-// a partner role kept to its own company as finishScorecard keeps it.
+// a partner role kept to its own company as finishScorecard keeps it (in
+// the query itself: the filter on the company's offers).
 func acceptanceRaw(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error) {
+	own := s.Level == policy.Org || s.Level == policy.Own
+	if own && s.Partner != "" && f.Partner == "" {
+		// only the company's offers are kept below: asked of the database,
+		// a partner person's offers are found by the (partner, offered_at)
+		// index instead of scanning every offer of the period
+		f.Partner = s.Partner
+	}
 	offers, err := scorecardOffers(app, s, f)
 	if err != nil {
 		return nil, err
 	}
-	own := s.Level == policy.Org || s.Level == policy.Own
 	out := map[string]ScorecardRow{}
 	for _, o := range offers {
 		if o.Offered <= 0 || (own && o.P != s.Partner) {
