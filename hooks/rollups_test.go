@@ -380,10 +380,14 @@ func TestRollupsStayExact(t *testing.T) {
 	}
 
 	// a company's windows together (the dashboard's two): one read of its
-	// rows of the rollups, no probe, the figures of ScorecardRaw; windows
-	// sharing days are read one by one, as exactly
+	// rows of the rollups, no probe; a person's: one count of the offers;
+	// the figures of ScorecardRaw either way; windows sharing days are read
+	// one by one, as exactly (a gap between two windows counts in neither)
 	seen := 0
-	for _, s := range []reports.Scope{{Level: policy.Org, Partner: w.P1}, {Level: policy.Org, Partner: w.P2}} {
+	for _, s := range []reports.Scope{{Level: policy.Org, Partner: w.P1}, {Level: policy.Org, Partner: w.P2},
+		{Level: policy.Own, UserID: w.users["partner_user"].Id, Partner: w.P1},
+		{Level: policy.Own, UserID: w.users["sales"].Id, Internal: true}} {
+		table := map[policy.Level]string{policy.Org: "FROM rollup_offers", policy.Own: "FROM lead_offers"}[s.Level]
 		for _, c := range []struct {
 			fs    []reports.Filter
 			reads int
@@ -392,13 +396,13 @@ func TestRollupsStayExact(t *testing.T) {
 			var err error
 			read := log.Record(func() { accs, err = reports.AcceptanceWindows(app, s, c.fs...) })
 			require.NoError(t, err)
-			require.Len(t, read, c.reads, "%s: %s", s.Partner, strings.Join(read, "\n"))
+			require.Len(t, read, c.reads, "%s %s: %s", s.Level, s.Partner, strings.Join(read, "\n"))
 			for _, st := range read {
-				assert.Contains(t, st, "FROM rollup_offers", s.Partner)
-				assert.NotContains(t, st, "SELECT EXISTS", "%s: no probe", s.Partner)
+				assert.Contains(t, st, table, "%s %s", s.Level, s.Partner)
+				assert.NotContains(t, st, "SELECT EXISTS", "%s %s: no probe", s.Level, s.Partner)
 			}
 			for i, f := range c.fs {
-				label := fmt.Sprintf("windows %s %s→%s", s.Partner, f.From.Format("01-02"), f.To.Format("01-02"))
+				label := fmt.Sprintf("windows %s %s %s→%s", s.Level, s.Partner, f.From.Format("01-02"), f.To.Format("01-02"))
 				want, err := reports.ScorecardRaw(app, s, f)
 				require.NoError(t, err)
 				n := 0

@@ -11,12 +11,16 @@ import (
 // AcceptanceWindows is Acceptance for each of fs, in that order. A partner
 // company's windows are read together in one statement from its rows of
 // rollup_offers (the dashboard compares two windows: one read instead of
-// two, and no probe of the rollups); other scopes, and windows the
-// company's rows cannot answer, take Acceptance window by window.
+// two, and no probe of the rollups); the scopes the rollups do not answer
+// (a person's) count the offers of all the windows at once
+// (acceptanceRawWindows); the others take Acceptance window by window.
 func AcceptanceWindows(app core.App, s Scope, fs ...Filter) ([]map[string]ScorecardRow, error) {
 	out := make([]map[string]ScorecardRow, len(fs))
 	if keys, ok := companyKeys(s, fs); ok {
 		return out, companyAcceptance(app, s, fs, keys, out)
+	}
+	if rawWindows(fs) && !rollupScoped(s, fs[0]) {
+		return acceptanceRawWindows(app, s, fs)
 	}
 	for i, f := range fs {
 		acc, err := Acceptance(app, s, f)

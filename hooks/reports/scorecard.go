@@ -234,26 +234,37 @@ func Acceptance(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error
 // a partner role kept to its own company as finishScorecard keeps it (in
 // the query itself: the filter on the company's offers).
 func acceptanceRaw(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error) {
-	own := s.Level == policy.Org || s.Level == policy.Own
-	if own && s.Partner != "" && f.Partner == "" {
-		// only the company's offers are kept below: asked of the database,
-		// a partner person's offers are found by the (partner, offered_at)
-		// index instead of scanning every offer of the period
-		f.Partner = s.Partner
-	}
-	offers, err := scorecardOffers(app, s, f)
+	offers, err := scorecardOffers(app, s, ownCompany(s, f))
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]ScorecardRow{}
 	for _, o := range offers {
-		if o.Offered <= 0 || (own && o.P != s.Partner) {
-			continue
-		}
-		out[o.P] = ScorecardRow{Partner: o.P, Offered: o.Offered, Accepted: o.Accepted,
-			AcceptedPct: reportcalc.Rate(o.Accepted, o.Accepted+o.Declined+o.Expired)}
+		keepAcceptance(out, s, o)
 	}
 	return out, nil
+}
+
+// ownCompany is f for a partner role's offers: only its company's are
+// kept (keepAcceptance); asked of the database, a partner person's offers
+// are found by the (partner, offered_at) index instead of scanning every
+// offer of the period.
+func ownCompany(s Scope, f Filter) Filter {
+	if (s.Level == policy.Org || s.Level == policy.Own) && s.Partner != "" && f.Partner == "" {
+		f.Partner = s.Partner
+	}
+	return f
+}
+
+// keepAcceptance adds a partner's offer counts o to out as its acceptance
+// row, unless it has no offer or a partner role sees another company.
+func keepAcceptance(out map[string]ScorecardRow, s Scope, o offerCounts) {
+	own := s.Level == policy.Org || s.Level == policy.Own
+	if o.Offered <= 0 || (own && o.P != s.Partner) {
+		return
+	}
+	out[o.P] = ScorecardRow{Partner: o.P, Offered: o.Offered, Accepted: o.Accepted,
+		AcceptedPct: reportcalc.Rate(o.Accepted, o.Accepted+o.Declined+o.Expired)}
 }
 
 // offerCounts are a partner's offers by outcome in a scope and period.
