@@ -15,6 +15,7 @@ import (
 
 	"github.com/relais/relais/hooks/policy"
 	"github.com/relais/relais/hooks/reports"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // rollupSnapshot reads every rollup table in a canonical form: all-zero
@@ -298,9 +299,32 @@ func TestRollupsStayExact(t *testing.T) {
 	}
 	assert.Greater(t, compared, 40, "the comparison saw partner rows")
 
-	// the partner scopes (the rollups do not answer them): Acceptance
-	// counts the offers as ScorecardRaw does, for the company's offers only
+	// the partner scopes: Acceptance counts the offers as ScorecardRaw
+	// does, for the company's offers only; a company's (Org) from its rows
+	// of the rollups where the period allows it, a person's (Own) from the
+	// offers themselves
 	accepted := 0
+	log := testapp.LogStatements(app)
+	fromRollups := map[string]int{}
+	viaRollups := func(s reports.Scope, f reports.Filter) (map[string]reports.ScorecardRow, bool) {
+		var acc map[string]reports.ScorecardRow
+		var err error
+		read := strings.Join(log.Record(func() { acc, err = reports.Acceptance(app, s, f) }), "\n")
+		require.NoError(t, err)
+		used := strings.Contains(read, "FROM rollup_offers")
+		if used {
+			assert.NotContains(t, read, "lead_offers", "%s: the rollups or the offers, not both", s.Level)
+		}
+		return acc, used
+	}
+	// the windows the rollups answer, as the network's scope shows them
+	answered := 0
+	for _, f := range windows {
+		if _, used := viaRollups(reports.Scope{Level: policy.All, Internal: true}, f); used {
+			answered++
+		}
+	}
+	require.Positive(t, answered)
 	for _, s := range []reports.Scope{
 		{Level: policy.Org, Partner: w.P1}, {Level: policy.Org, Partner: w.P2},
 		{Level: policy.Own, UserID: w.users["partner_user"].Id, Partner: w.P1},
@@ -310,8 +334,10 @@ func TestRollupsStayExact(t *testing.T) {
 			label := fmt.Sprintf("%s %s %s→%s", s.Level, s.Partner, f.From.Format("01-02"), f.To.Format("01-02"))
 			want, err := reports.ScorecardRaw(app, s, f)
 			require.NoError(t, err)
-			acc, err := reports.Acceptance(app, s, f)
-			require.NoError(t, err)
+			acc, used := viaRollups(s, f)
+			if used {
+				fromRollups[string(s.Level)+" "+s.Partner]++
+			}
 			n := 0
 			for _, r := range want {
 				if r.Offered > 0 {
@@ -329,6 +355,71 @@ func TestRollupsStayExact(t *testing.T) {
 		}
 	}
 	assert.Positive(t, accepted, "the partner scopes saw offers")
+	// a company's acceptance comes from its rows of the rollups for every
+	// window they answer; a person's never (they do not know the assignee)
+	assert.Equal(t, answered, fromRollups[string(policy.Org)+" "+w.P1], "%v", fromRollups)
+	assert.Equal(t, answered, fromRollups[string(policy.Org)+" "+w.P2], "%v", fromRollups)
+	assert.Zero(t, fromRollups[string(policy.Own)+" "+w.P1], "%v", fromRollups)
+	assert.Zero(t, fromRollups[string(policy.Own)+" "], "%v", fromRollups)
+	// a partner person's acceptance asks the database for its company's
+	// offers only: found by the (partner, offered_at) index, not by a scan
+	// of every offer of the period
+	own := reports.Scope{Level: policy.Own, UserID: w.users["partner_user"].Id, Partner: w.P1}
+	read := log.Record(func() {
+		_, err := reports.Acceptance(app, own, windows[1])
+		require.NoError(t, err)
+	})
+	require.Len(t, read, 1)
+	plan := []struct {
+		Detail string `db:"detail"`
+	}{}
+	require.NoError(t, app.DB().NewQuery("EXPLAIN QUERY PLAN "+read[0]).All(&plan))
+	require.NotEmpty(t, plan)
+	for _, step := range plan {
+		assert.NotContains(t, step.Detail, "SCAN o", "%s\n%v", read[0], plan)
+	}
+
+	// a company's windows together (the dashboard's two): one read of its
+	// rows of the rollups, no probe; a person's: one count of the offers;
+	// the figures of ScorecardRaw either way; windows sharing days are read
+	// one by one, as exactly (a gap between two windows counts in neither)
+	seen := 0
+	for _, s := range []reports.Scope{{Level: policy.Org, Partner: w.P1}, {Level: policy.Org, Partner: w.P2},
+		{Level: policy.Own, UserID: w.users["partner_user"].Id, Partner: w.P1},
+		{Level: policy.Own, UserID: w.users["sales"].Id, Internal: true}} {
+		table := map[policy.Level]string{policy.Org: "FROM rollup_offers", policy.Own: "FROM lead_offers"}[s.Level]
+		for _, c := range []struct {
+			fs    []reports.Filter
+			reads int
+		}{{[]reports.Filter{recent, before}, 1}, {windows[4:6], 1}, {windows[:3], 3}} {
+			var accs []map[string]reports.ScorecardRow
+			var err error
+			read := log.Record(func() { accs, err = reports.AcceptanceWindows(app, s, c.fs...) })
+			require.NoError(t, err)
+			require.Len(t, read, c.reads, "%s %s: %s", s.Level, s.Partner, strings.Join(read, "\n"))
+			for _, st := range read {
+				assert.Contains(t, st, table, "%s %s", s.Level, s.Partner)
+				assert.NotContains(t, st, "SELECT EXISTS", "%s %s: no probe", s.Level, s.Partner)
+			}
+			for i, f := range c.fs {
+				label := fmt.Sprintf("windows %s %s %s→%s", s.Level, s.Partner, f.From.Format("01-02"), f.To.Format("01-02"))
+				want, err := reports.ScorecardRaw(app, s, f)
+				require.NoError(t, err)
+				n := 0
+				for _, r := range want {
+					if r.Offered > 0 {
+						n++
+						assert.Equal(t, r.Offered, accs[i][r.Partner].Offered, label)
+						assert.Equal(t, r.Accepted, accs[i][r.Partner].Accepted, label)
+						assert.Equal(t, r.AcceptedPct, accs[i][r.Partner].AcceptedPct, label)
+					}
+				}
+				assert.Len(t, accs[i], n, label)
+				seen += n
+			}
+		}
+	}
+	assert.Positive(t, seen, "the windows saw offers")
 }
 
 func mustCollection(t *testing.T, app core.App, name string) *core.Collection {

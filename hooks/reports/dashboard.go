@@ -43,14 +43,11 @@ func DashboardFor(app core.App, s Scope, now time.Time) (Dashboard, error) {
 		}
 	}
 	recentWindow, beforeWindow := DashboardWindows(now)
-	recent, err := Acceptance(app, s, recentWindow)
+	accs, err := AcceptanceWindows(app, s, recentWindow, beforeWindow)
 	if err != nil {
 		return d, err
 	}
-	before, err := Acceptance(app, s, beforeWindow)
-	if err != nil {
-		return d, err
-	}
+	recent, before := accs[0], accs[1]
 	falling := map[string]ScorecardRow{} // partner → its row of the window before
 	for _, r := range recent {
 		p, ok := before[r.Partner]

@@ -65,6 +65,13 @@ const (
 	FROM lead_offers o JOIN leads l ON l.id = o.lead
 	WHERE o.offered_at >= {:from} AND o.offered_at < {:to} AND {scope} GROUP BY o.partner`
 
+	// qAcceptanceWindowsRaw is qScorecardOffers per window ({window}: the
+	// window of an offer, NULL outside them).
+	qAcceptanceWindowsRaw = `SELECT {window} AS w, o.partner AS partner, COUNT(*) AS offered,
+	SUM(o.outcome = 'accepted') AS accepted, SUM(o.outcome = 'declined') AS declined, SUM(o.outcome = 'expired') AS expired
+	FROM lead_offers o JOIN leads l ON l.id = o.lead
+	WHERE o.offered_at >= {:from} AND o.offered_at < {:to} AND {scope} GROUP BY w, o.partner`
+
 	// qScorecardDelays is the hours each accepted offer of the period waited.
 	qScorecardDelays = `SELECT o.partner AS partner, (julianday(o.decided_at) - julianday(o.offered_at)) * 24 AS h
 	FROM lead_offers o JOIN leads l ON l.id = o.lead
@@ -97,6 +104,11 @@ const (
 	// qRollupAcceptance is each partner's offers and their acceptance, from rollup_offers.
 	qRollupAcceptance = `SELECT partner, SUM(offered) AS offered, SUM(accepted) AS accepted, SUM(accepted + declined + expired) AS decided
 	FROM rollup_offers WHERE {scope} GROUP BY partner HAVING SUM(offered) > 0`
+
+	// qRollupAcceptanceRows is the rows of rollup_offers with their
+	// period, offers and acceptance (AcceptanceWindows sums them per window).
+	qRollupAcceptanceRows = `SELECT period, partner, offered, accepted, accepted + declined + expired AS decided
+	FROM rollup_offers WHERE {scope}`
 
 	// qRollupHasPeriods is whether a rollup table ({table}) holds rows for
 	// periods between {:a} and {:b}.

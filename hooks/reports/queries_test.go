@@ -16,7 +16,7 @@ func TestFill(t *testing.T) {
 	assert.Equal(t, "x y x", fill("{a} y {a}", "{a}", "x"))
 	for _, q := range []string{qFunnel, qTrendCreated, qTrendWon, qTrendOffered, qTrendAccepted, qWeekIntake, qExpiringOffers,
 		qConflictsWaiting, qDepartments, qScorecardOffers, qScorecardDelays, qScorecardDeclines, qScorecardWon, qScorecardPipeline,
-		qScorecardDuplicates, qRollupAcceptance, qRollupOffers, qRollupDeclines, qRollupWon, qRollupPipeline, qRollupDepartments} {
+		qScorecardDuplicates, qRollupAcceptance, qRollupAcceptanceRows, qRollupOffers, qRollupDeclines, qRollupWon, qRollupPipeline, qRollupDepartments} {
 		filled := fill(q, "{scope}", "1=1", "{offers}", "", "{pipeline}", "'accepted'")
 		assert.NotContains(t, filled, "{scope}", q)
 		assert.NotContains(t, filled, "{offers}", q)

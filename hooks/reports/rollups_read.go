@@ -25,6 +25,16 @@ func rollupScoped(s Scope, f Filter) bool {
 	return (s.Level == policy.All || s.Level == policy.Territory) && f.Department == ""
 }
 
+// companyRollup reports whether a partner company's own figures of f can
+// be read from the rollups' rows of that partner: its offers are those
+// whose partner is the company (Scope.offersWhere), which the rollups
+// count per partner, period and territory. Only Acceptance and
+// AcceptanceWindows use it (the other figures of a company scope are read
+// from the records).
+func companyRollup(s Scope, f Filter) bool {
+	return s.Level == policy.Org && s.Partner != "" && f.Department == ""
+}
+
 // rollupPeriods returns the keys of table covering f (whole UTC days; false
 // otherwise). A month cut by the period is read whole when the table
 // holds nothing for its days outside the period — the current month, whose
@@ -61,6 +71,10 @@ func rollupWhere(s Scope, f Filter, periods []string) (string, dbx.Params) {
 		} else {
 			in("territory", "ter", s.Territories)
 		}
+	}
+	if s.Level == policy.Org {
+		p["opartner"] = s.Partner
+		conds = append(conds, "partner = {:opartner}")
 	}
 	if f.Partner != "" {
 		p["fpartner"] = f.Partner

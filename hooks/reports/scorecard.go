@@ -202,6 +202,10 @@ func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
 // it: from rollup_offers alone when the rollups answer, else from the
 // scorecard's count of the offers (acceptanceRaw).
 func Acceptance(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error) {
+	if keys, ok := companyKeys(s, []Filter{f}); ok {
+		out := make([]map[string]ScorecardRow, 1)
+		return out[0], companyAcceptance(app, s, []Filter{f}, keys, out)
+	}
 	if !rollupScoped(s, f) {
 		return acceptanceRaw(app, s, f)
 	}
@@ -227,22 +231,40 @@ func Acceptance(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error
 
 // acceptanceRaw is Acceptance from the offers themselves: the one offer
 // query of ScorecardRaw (not its delays, declines, wins and pipeline),
-// a partner role kept to its own company as finishScorecard keeps it.
+// a partner role kept to its own company as finishScorecard keeps it (in
+// the query itself: the filter on the company's offers).
 func acceptanceRaw(app core.App, s Scope, f Filter) (map[string]ScorecardRow, error) {
-	offers, err := scorecardOffers(app, s, f)
+	offers, err := scorecardOffers(app, s, ownCompany(s, f))
 	if err != nil {
 		return nil, err
 	}
-	own := s.Level == policy.Org || s.Level == policy.Own
 	out := map[string]ScorecardRow{}
 	for _, o := range offers {
-		if o.Offered <= 0 || (own && o.P != s.Partner) {
-			continue
-		}
-		out[o.P] = ScorecardRow{Partner: o.P, Offered: o.Offered, Accepted: o.Accepted,
-			AcceptedPct: reportcalc.Rate(o.Accepted, o.Accepted+o.Declined+o.Expired)}
+		keepAcceptance(out, s, o)
 	}
 	return out, nil
+}
+
+// ownCompany is f for a partner role's offers: only its company's are
+// kept (keepAcceptance); asked of the database, a partner person's offers
+// are found by the (partner, offered_at) index instead of scanning every
+// offer of the period.
+func ownCompany(s Scope, f Filter) Filter {
+	if (s.Level == policy.Org || s.Level == policy.Own) && s.Partner != "" && f.Partner == "" {
+		f.Partner = s.Partner
+	}
+	return f
+}
+
+// keepAcceptance adds a partner's offer counts o to out as its acceptance
+// row, unless it has no offer or a partner role sees another company.
+func keepAcceptance(out map[string]ScorecardRow, s Scope, o offerCounts) {
+	own := s.Level == policy.Org || s.Level == policy.Own
+	if o.Offered <= 0 || (own && o.P != s.Partner) {
+		return
+	}
+	out[o.P] = ScorecardRow{Partner: o.P, Offered: o.Offered, Accepted: o.Accepted,
+		AcceptedPct: reportcalc.Rate(o.Accepted, o.Accepted+o.Declined+o.Expired)}
 }
 
 // offerCounts are a partner's offers by outcome in a scope and period.
