@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -87,16 +88,22 @@ func SendDue(ctx context.Context, app core.App, now func() time.Time) (int, erro
 	s.pass.Lock()
 	defer s.pass.Unlock()
 	tried := 0
+	seen := map[string]bool{} // a row is tried once per call, whatever happens to its update
 	for ctx.Err() == nil {
 		var rows []outboxRow
 		err := app.DB().NewQuery(`SELECT id, notification, part, attempts FROM mail_outbox
 			WHERE status = 'pending' AND next_at <= {:now} ORDER BY next_at, created, part DESC, id LIMIT {:n}`).
 			Bind(dbx.Params{"now": dateText(now()), "n": sendBatch}).All(&rows)
-		if err != nil || len(rows) == 0 {
+		if err != nil {
 			return tried, err
+		}
+		rows = slices.DeleteFunc(rows, func(r outboxRow) bool { return seen[r.ID] })
+		if len(rows) == 0 {
+			return tried, nil
 		}
 		outs := make([]outcome, 0, len(rows))
 		for _, r := range rows {
+			seen[r.ID] = true
 			status, err := deliver(app, r)
 			outs = append(outs, outcome{row: r, status: status, err: err})
 			if ctx.Err() != nil {
