@@ -179,15 +179,19 @@ func TestMailOffKeepsTheNotificationInTheAppOnly(t *testing.T) {
 	quiet := w.users["partner_user"]
 	quiet.Set("mail_off", []string{"offer"})
 	require.NoError(t, w.app.Save(quiet))
+	flushMail(t, w)
 	before := w.app.TestMailer.TotalSend()
 	require.NoError(t, notify.Send(w.app, quiet.Id, "offer", "", notify.Msg("back_to_pool", "lead", "Nouvelle offre", "city", "Une offre")))
 	n, err := w.app.FindFirstRecordByData("notifications", "user", quiet.Id)
 	require.NoError(t, err)
 	assert.Equal(t, "offer", n.GetString("kind"))
+	flushMail(t, w)
 	assert.Equal(t, before, w.app.TestMailer.TotalSend(), "no e-mail")
 	require.NoError(t, notify.Send(w.app, quiet.Id, "lead_back_to_pool", "", notify.Msg("back_to_pool", "lead", "Retour au vivier", "city", "Un lead")))
+	flushMail(t, w)
 	assert.Equal(t, before+1, w.app.TestMailer.TotalSend(), "the kinds left ticked are mailed")
 	require.NoError(t, notify.Send(w.app, w.uid("partner_user_b"), "offer", "", notify.Msg("back_to_pool", "lead", "Nouvelle offre", "city", "Une offre")))
+	flushMail(t, w)
 	assert.Equal(t, before+2, w.app.TestMailer.TotalSend(), "other users still get the e-mail")
 }
 

@@ -7,22 +7,32 @@ import (
 	"github.com/relais/relais/hooks/notify"
 )
 
-// bindMail sends the e-mail of a notification of a mailed kind once its
-// transaction has committed (PocketBase runs after-success hooks after
-// the commit), unless its recipient chose to get that kind in the app
-// only (users.mail_off); a failure is logged, the notification stays.
+// bindMail binds the notification e-mails' outbox (package notify): the
+// e-mails of a notification of a mailed kind are recorded in the
+// transaction that creates it (notify.Enqueue), the sender is woken once
+// it committed (notify.Kick: never waits, as after-commit hooks of a
+// grouped ingest run in the writer's goroutine), and under `serve` the
+// sender runs in the background until the app terminates: a slow or dead
+// mail server delays the e-mails, never the writes. Opt-outs
+// (users.mail_off) and the language are decided when an e-mail is sent.
 func bindMail(app core.App) {
+	app.OnRecordCreateExecute("notifications").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisMailEnqueue", Func: notify.Enqueue})
 	app.OnRecordAfterCreateSuccess("notifications").Bind(&hook.Handler[*core.RecordEvent]{Id: "relaisMail", Func: func(e *core.RecordEvent) error {
 		if notify.Mailed(e.Record.GetString("kind")) {
-			// the recipient may have asked for this kind in the app only
-			wanted, err := notify.Wanted(e.App, e.Record)
-			if err == nil && wanted {
-				err = notify.Mail(e.App, e.Record)
-			}
-			if err != nil {
-				e.App.Logger().Warn("notification e-mail not sent", "notification", e.Record.Id, "error", err)
-			}
+			notify.Kick(e.App)
 		}
 		return e.Next()
+	}})
+	// the sender, under `serve` only (se.Server is nil when tests build the
+	// router; they send with notify.SendPending or start it themselves)
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "relaisMailSender", Func: func(se *core.ServeEvent) error {
+		if se.Server != nil {
+			stop := notify.StartSender(se.App)
+			se.App.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{Id: "relaisMailSenderStop", Func: func(e *core.TerminateEvent) error {
+				stop()
+				return e.Next()
+			}})
+		}
+		return se.Next()
 	}})
 }

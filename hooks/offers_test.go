@@ -123,6 +123,7 @@ func TestOfferMaskingAcceptAndLeaks(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, ok, "realtime must not deliver the contact before acceptance")
 	// the offer e-mails carry no contact detail (and do carry the lead)
+	flushMail(t, w)
 	require.NotZero(t, w.app.TestMailer.TotalSend())
 	for _, m := range w.app.TestMailer.Messages() {
 		noCanary(t, "e-mail "+m.Subject, m.Subject+m.Text+m.HTML)

@@ -256,6 +256,7 @@ func TestOfferNotificationOfAPrivateLead(t *testing.T) {
 		assert.Contains(t, []string{"Nouvelle offre : " + noun + " (Rennes)", "New offer: " + noun + " (Rennes)"}, x.Title)
 		assert.True(t, strings.HasPrefix(x.Body, noun+" — 35000 Rennes"), x.Body)
 	}
+	flushMail(t, w)
 	require.NotEmpty(t, w.app.TestMailer.Messages())
 	for _, m := range w.app.TestMailer.Messages() {
 		assert.NotContains(t, m.Subject+m.Text+m.HTML, "Quenouille")

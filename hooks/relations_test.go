@@ -79,6 +79,10 @@ func (w *world) relationTargets() map[string][]relTarget {
 		"campaigns":      {{"campaign", w.mk("campaigns", map[string]any{"name": "Printemps"}).Id}},
 		"grants":         {{"grant of another user", grant}},
 		"access_reviews": {{"review", review}},
+		"notifications": {
+			{"P1 user's notification", w.mk("notifications", map[string]any{"user": w.uid("partner_user"), "kind": "info", "title": "P1"}).Id},
+			{"P2 user's notification", w.mk("notifications", map[string]any{"user": w.uid("pu2"), "kind": "info", "title": "P2"}).Id},
+		},
 	}
 }
 
@@ -181,6 +185,10 @@ func (w *world) relationBase(role, collection string, pick func(collection strin
 		create := maps.Clone(body)
 		create["lead"] = "m" + n
 		return relBase{create: clone(create), own: w.mk("webhook_events", body)}
+	case "mail_outbox":
+		nid := w.mk("notifications", map[string]any{"user": me.Id, "kind": "info", "title": "Courriel " + n}).Id
+		body := map[string]any{"notification": nid, "part": "user", "status": "pending"}
+		return relBase{create: clone(body), own: w.mk("mail_outbox", maps.Clone(body))}
 	}
 	w.t.Fatalf("no relation base for collection %s: add one", collection)
 	return relBase{}

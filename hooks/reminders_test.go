@@ -34,6 +34,7 @@ func TestOfferReminderIsSentOnceBeforeTheDeadline(t *testing.T) {
 	assert.Zero(t, n, "not yet: 5 h left")
 
 	setAcceptBy(t, w, rec.Id, now.Add(3*time.Hour))
+	flushMail(t, w)
 	mails := w.app.TestMailer.TotalSend()
 	n, err = distribution.RemindOffers(w.app, now)
 	require.NoError(t, err)
@@ -46,6 +47,7 @@ func TestOfferReminderIsSentOnceBeforeTheDeadline(t *testing.T) {
 	require.NoError(t, w.app.DB().NewQuery("SELECT user FROM notifications WHERE kind = 'offer_reminder' AND lead = {:l}").
 		Bind(dbx.Params{"l": rec.Id}).Column(&got))
 	assert.ElementsMatch(t, want, got)
+	flushMail(t, w)
 	assert.Equal(t, mails+len(want), w.app.TestMailer.TotalSend(), "each reminder is mailed")
 
 	n, err = distribution.RemindOffers(w.app, now.Add(time.Hour))

@@ -85,6 +85,7 @@ func TestNotificationLinksAndLanguages(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "offered", lead.GetString("status"))
 
+	require.NoError(t, notify.SendPending(e.app))
 	mails := e.app.TestMailer.Messages()
 	require.NotEmpty(t, mails)
 	byTo := map[string]bool{}
@@ -121,6 +122,7 @@ func TestNotificationLinksAndLanguages(t *testing.T) {
 	assert.True(t, byTo["devis@installer001.example"], "the partner's notify_email gets the offer")
 
 	// back to the pool: the channel managers are mailed, and can open it
+	require.NoError(t, notify.SendPending(e.app))
 	e.app.TestMailer.Reset()
 	lead.Set("offers_count", 99)
 	require.NoError(t, e.app.Save(lead))
@@ -128,6 +130,7 @@ func TestNotificationLinksAndLanguages(t *testing.T) {
 	require.NoError(t, err)
 	res = e.apiPost("/api/prm/leads/"+lead.Id+"/decline", assignee.Email(), map[string]any{"reason": "capacity"})
 	require.Equal(t, http.StatusOK, res.Status, res.Body)
+	require.NoError(t, notify.SendPending(e.app))
 	back := e.app.TestMailer.Messages()
 	require.NotEmpty(t, back, "the channel managers are mailed")
 	for _, m := range back {

@@ -21,6 +21,7 @@ import (
 	"github.com/relais/relais/hooks/audit"
 	"github.com/relais/relais/hooks/governance"
 	"github.com/relais/relais/hooks/intake"
+	"github.com/relais/relais/hooks/notify"
 	"github.com/relais/relais/internal/testapp"
 )
 
@@ -495,6 +496,7 @@ func TestPrivateCustomerCanary(t *testing.T) {
 	var texts []string
 	require.NoError(t, app.DB().NewQuery("SELECT title || ' ' || body FROM notifications").Column(&texts))
 	lacksNames(t, "notification records", strings.Join(texts, "\n"), canaries)
+	require.NoError(t, notify.SendPending(app))
 	require.NotEmpty(t, app.TestMailer.Messages(), "offers were mailed")
 	for _, m := range app.TestMailer.Messages() {
 		lacksNames(t, "e-mail", m.Subject+"\n"+m.Text+"\n"+m.HTML, canaries)

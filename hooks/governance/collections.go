@@ -38,8 +38,8 @@ const auditResourceCollections = "collections"
 // phones read in raw SQL by intake and deal registration;
 // distribution_waits the ready leads no partner can take; api_keys,
 // integration_webhooks and webhook_events the integrations' keys,
-// endpoints and outbox.
-var internalCollections = []string{"dedup_keys", "distribution_waits", "api_keys", "integration_webhooks", "webhook_events"}
+// endpoints and outbox; mail_outbox the notification e-mails to send.
+var internalCollections = []string{"dedup_keys", "distribution_waits", "api_keys", "integration_webhooks", "webhook_events", "mail_outbox"}
 
 // GovernedCollections returns, sorted, the collections whose rules and
 // schema only Relais changes: every collection the policy compiles rules

@@ -1,6 +1,8 @@
 // Package notify owns the notifications collection: in-app notifications
-// (Send) and the e-mail sent for the kinds that are mailed (Mail), after
-// the commit of the transaction that created the notification. A
+// (Send) and the e-mail sent for the kinds that are mailed: recorded in
+// the durable outbox (mail_outbox) in the transaction that creates the
+// notification and sent after its commit by a sender outside the writer
+// (outbox.go, sender.go). A
 // notification's text is a Message (a catalogue id and its values) stored
 // with it and written in its reader's language (Render): the recipient's
 // `locale` for the stored title, body and e-mail, the viewer's on the
@@ -38,7 +40,8 @@ func LeadLink(leadID string) string { return "/leads/" + leadID }
 
 // Send creates one in-app notification for userID (leadID may be ""),
 // written in the user's language; the message is stored with it, and
-// the e-mail of a mailed kind is sent from it after the commit (Mail).
+// the e-mail of a mailed kind is sent from it after the commit (the
+// outbox: Enqueue, SendDue).
 func Send(tx core.App, userID, kind, leadID string, m Message) error {
 	c, err := tx.FindCachedCollectionByNameOrId("notifications")
 	if err != nil {
@@ -78,50 +81,71 @@ func Text(n *core.Record, lang string) (title, body string) {
 	return n.GetString("title"), n.GetString("body")
 }
 
-// Mail sends the e-mail of notification n to its user, in their language:
-// its title, its body and a link to its page; for an offer, a copy to the
-// partner's notify_email when set (in the language of the user with that
-// address, else of the company's partner managers).
-func Mail(app core.App, n *core.Record) error {
+// userMail is the e-mail of notification n to its user, in their
+// language: its title, its body and a link to its page; ok is false when
+// the user chose to get its kind in the app only (Wanted).
+func userMail(app core.App, n *core.Record) (msg *mailer.Message, ok bool, err error) {
+	if wanted, err := Wanted(app, n); err != nil || !wanted {
+		return nil, false, err
+	}
 	u, err := app.FindRecordById("users", n.GetString("user"))
 	if err != nil {
-		return err
+		return nil, false, err
 	}
 	lang := Lang(u.GetString("locale"))
 	title, body := Text(n, lang)
-	if err := sendMail(app, u.Email(), lang, title, body, Link(n.Id)); err != nil {
-		return err
+	return mailMessage(app, u.Email(), lang, title, body, Link(n.Id)), true, nil
+}
+
+// copyMail is the copy of an offer's e-mail to the partner's
+// notify_email (in the language of the user with that address, else of
+// the company's partner managers), linking to the lead; ok is false when
+// there is none to send: no copy asked, no address, the address is the
+// user's own, or the user gets this kind in the app only.
+func copyMail(app core.App, n *core.Record) (msg *mailer.Message, ok bool, err error) {
+	m, decoded := decodeMessage(n.GetString("message"))
+	if !decoded || m.CopyPartner == "" {
+		return nil, false, nil
 	}
-	m, ok := decodeMessage(n.GetString("message"))
-	if !ok || m.CopyPartner == "" {
-		return nil
+	if wanted, err := Wanted(app, n); err != nil || !wanted {
+		return nil, false, err
+	}
+	u, err := app.FindRecordById("users", n.GetString("user"))
+	if err != nil {
+		return nil, false, err
 	}
 	p, err := app.FindRecordById("partners", m.CopyPartner)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
 	to := strings.TrimSpace(p.GetString("notify_email"))
 	if to == "" || strings.EqualFold(to, u.Email()) {
-		return nil
+		return nil, false, nil
 	}
-	lang, err = addressLang(app, p.Id, to)
+	lang, err := addressLang(app, p.Id, to)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
-	title, body, err = Render(lang, m)
+	title, body, err := Render(lang, m)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
-	return sendMail(app, to, lang, title, body, LeadLink(n.GetString("lead")))
+	return mailMessage(app, to, lang, title, body, LeadLink(n.GetString("lead"))), true, nil
 }
+
+// AddressLangSQL reads the locales that decide the language of a company
+// address ({:a}), best first: the user with that address, whatever its
+// case (served by idx_users_email_nocase), then the company's ({:p})
+// active partner managers ({:role}), oldest first.
+const AddressLangSQL = `SELECT locale FROM users WHERE email = {:a} COLLATE NOCASE
+		UNION ALL SELECT * FROM (SELECT locale FROM users WHERE partner = {:p} AND role = {:role} AND active = 1 ORDER BY created, id)`
 
 // addressLang is the language of a company address: the locale of the
 // user who has it, else of the company's first active partner manager,
 // else French.
 func addressLang(app core.App, partnerID, address string) (string, error) {
 	var locales []string
-	err := app.DB().NewQuery(`SELECT locale FROM users WHERE email = {:a} COLLATE NOCASE
-		UNION ALL SELECT * FROM (SELECT locale FROM users WHERE partner = {:p} AND role = {:role} AND active = 1 ORDER BY created, id)`).
+	err := app.DB().NewQuery(AddressLangSQL).
 		Bind(dbx.Params{"a": address, "p": partnerID, "role": roles.PartnerManager}).Column(&locales)
 	if err != nil || len(locales) == 0 {
 		return "fr", err
@@ -129,13 +153,13 @@ func addressLang(app core.App, partnerID, address string) (string, error) {
 	return Lang(locales[0]), nil
 }
 
-// sendMail sends one notification e-mail: the body's lines kept in the
+// mailMessage is one notification e-mail: the body's lines kept in the
 // text part and as <br> in the HTML part, then the link to the page.
-func sendMail(app core.App, to, lang, title, body, path string) error {
+func mailMessage(app core.App, to, lang, title, body, path string) *mailer.Message {
 	s := app.Settings()
 	link := strings.TrimRight(s.Meta.AppURL, "/") + path
 	open := catalogue[Lang(lang)]["mail.open"]
-	msg := &mailer.Message{
+	return &mailer.Message{
 		From:    mail.Address{Name: s.Meta.SenderName, Address: s.Meta.SenderAddress},
 		To:      []mail.Address{{Address: to}},
 		Subject: title,
@@ -143,5 +167,4 @@ func sendMail(app core.App, to, lang, title, body, path string) error {
 		HTML: "<p>" + strings.ReplaceAll(html.EscapeString(body), "\n", "<br>\n") + "</p>\n<p>" + html.EscapeString(open) +
 			` <a href="` + html.EscapeString(link) + `">` + html.EscapeString(link) + "</a></p>",
 	}
-	return app.NewMailClient().Send(msg)
 }
