@@ -95,6 +95,7 @@ type MixedFigures struct {
 	EndParts            RSSParts    // the RSS at the end of the load by kind
 	Idle                IdleFigures // the RSS while idle after the load (mem_idle.go)
 	ReadyWaiting, Ready int         // the run's ingested leads still ready > 60 s after ingest; all ready leads
+	Waits               WaitFigures // ReadyWaiting split by what the distribution recorded (nocand.go)
 	LoadStart, LoadEnd  string
 	WriteP95, ReadP95   time.Duration
 	Timeouts, Status5xx int
@@ -565,13 +566,20 @@ func (r *mixRun) refreshPools() error {
 }
 
 // waiting counts the leads of this run still ready more than a minute
-// (one distribution cycle) after their ingest, and all ready leads.
+// (one distribution cycle) after their ingest, and all ready leads, and
+// splits the former by what the distribution recorded (ClassifyWaiting).
 func (r *mixRun) waiting(f *MixedFigures) error {
-	cut := time.Now().Add(-time.Minute).UTC().Format("2006-01-02 15:04:05.000Z")
-	return r.app.DB().NewQuery(`SELECT
+	now := time.Now()
+	cut := now.Add(-DistributionCycle).UTC().Format("2006-01-02 15:04:05.000Z")
+	err := r.app.DB().NewQuery(`SELECT
 		(SELECT COUNT(*) FROM leads WHERE status = 'ready' AND source_ref LIKE {:run} AND created < {:cut}),
 		(SELECT COUNT(*) FROM leads WHERE status = 'ready')`).
 		Bind(dbx.Params{"run": "mixed-" + r.run + "-%", "cut": cut}).Row(&f.ReadyWaiting, &f.Ready)
+	if err != nil {
+		return err
+	}
+	f.Waits, err = ClassifyWaiting(r.app, "mixed-"+r.run+"-%", now)
+	return err
 }
 
 // figures computes the percentiles per kind and over reads and writes.
@@ -629,5 +637,6 @@ func PrintMixed(w io.Writer, f MixedFigures, o MixedOptions) {
 		fmt.Fprintf(w, ", after %s idle %.0f MB", o.IdleAfter, float64(f.RSSIdle)/1e6)
 	}
 	fmt.Fprintf(w, "\nready leads of this run waiting > 60 s: %d (ready leads in all: %d)\n", f.ReadyWaiting, f.Ready)
+	printWaits(w, f.Waits)
 	printMemory(w, f)
 }
