@@ -3,6 +3,8 @@ package hooks_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/notify"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // noCandidateNotes returns userID's notifications of the leads no partner
@@ -135,5 +138,52 @@ func TestNoCandidateAlertsOfAnUnmanagedTerritoryGoToTheAdmins(t *testing.T) {
 			continue
 		}
 		assert.Empty(t, noCandidateNotes(t, w, u.Id), "%s gets no alert", key)
+	}
+}
+
+// The statements of one ingest of a ready lead no partner can take, with
+// two channel managers of its territory: after the first (which creates
+// the managers' grouped notifications), each further one updates them —
+// one UPDATE of notifications per manager, no INSERT into notifications,
+// one audit entry, one wait row. The statement counts are logged (the
+// figures of the change).
+func TestNoCandidateIngestStatements(t *testing.T) {
+	w, _ := distWorld(t)
+	territory, _, _ := corse(t, w, 0)
+	cm2 := w.addUser("cm_corse_2", "channel_manager", "")
+	cm2.Set("territories", []string{territory})
+	require.NoError(t, w.app.Save(cm2))
+	log := testapp.LogStatements(w.app)
+	ingest := func(i int) []string {
+		b := ingestBody(fmt.Sprintf("NOCAND-%d", i))
+		b["score"], b["postal_code"], b["city"], b["company"] = 80, "20000", "Ajaccio", fmt.Sprintf("Corse Ingest %d", i)
+		b["contact"] = map[string]any{"first_name": "Paul", "last_name": fmt.Sprintf("Santoni%d", i), "email": fmt.Sprintf("paul@corse%d.test", i),
+			"phone": fmt.Sprintf("04 95 00 00 %02d", i)}
+		var res testapp.Response
+		stmts := log.Record(func() { res = w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["integration"], b) })
+		require.Equal(t, http.StatusCreated, res.Status, res.Body)
+		return stmts
+	}
+	count := func(stmts []string, prefix string) int {
+		n := 0
+		for _, s := range stmts {
+			if strings.HasPrefix(strings.TrimSpace(s), prefix) {
+				n++
+			}
+		}
+		return n
+	}
+	first := ingest(0)
+	next := ingest(1)
+	t.Logf("statements per no-candidate ingest, 2 managers: first %d (INSERT notifications %d), next %d (INSERT notifications %d, UPDATE notifications %d)",
+		len(first), count(first, "INSERT INTO `notifications`"), len(next), count(next, "INSERT INTO `notifications`"), count(next, "UPDATE `notifications`"))
+	waits, err := w.app.CountRecords(distribution.WaitsCollection)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, waits, "both leads wait for a partner")
+	assert.Equal(t, 0, count(next, "INSERT INTO `notifications`"), "no new notification")
+	assert.Equal(t, 2, count(next, "UPDATE `notifications`"), "one update per manager")
+	assert.Equal(t, 1, count(next, "INSERT INTO `distribution_waits`"))
+	for _, u := range []string{w.users["cm_corse"].Id, cm2.Id} {
+		assert.Equal(t, "2", noteCount(t, noCandidateNotes(t, w, u)[0]))
 	}
 }

@@ -25,16 +25,26 @@ func notifyNoCandidate(tx core.App, lead *core.Record, reason string, now time.T
 	if err != nil || len(users) == 0 {
 		return err
 	}
-	name, err := territoryName(tx, territory)
-	if err != nil {
-		return err
-	}
+	// the territory's name is read once, and only for a new notification
+	// (an update keeps the one it has)
+	var name *string
+	var nameErr error
 	for _, u := range users {
 		_, err := notify.SendGrouped(tx, u, NotifyNoCandidate, territory, func(prev *notify.Message) notify.Message {
-			return noCandidateMessage(prev, lead, name, reason, now)
+			if prev != nil {
+				return noCandidateMessage(prev, lead, prev.Args["territory"].V, reason, now)
+			}
+			if name == nil {
+				n, err := territoryName(tx, territory)
+				name, nameErr = &n, err
+			}
+			return noCandidateMessage(prev, lead, *name, reason, now)
 		})
 		if err != nil {
 			return err
+		}
+		if nameErr != nil {
+			return nameErr
 		}
 	}
 	return nil

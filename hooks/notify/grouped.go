@@ -23,7 +23,8 @@ const GroupArg = "group"
 func SendGrouped(tx core.App, userID, kind, group string, next func(prev *Message) Message) (created bool, err error) {
 	n := &core.Record{}
 	err = tx.RecordQuery("notifications").
-		AndWhere(dbx.HashExp{"user": userID, "kind": kind, "read": false, "lead": ""}).
+		// the literal terms of the partial index idx_notifications_grouped
+		AndWhere(dbx.HashExp{"user": userID, "kind": kind}).AndWhere(dbx.NewExp("read = 0 AND lead = ''")).
 		AndWhere(dbx.NewExp("json_extract(message, '$.args."+GroupArg+".v') = {:group}", dbx.Params{"group": group})).
 		OrderBy("created DESC").Limit(1).One(n)
 	if errors.Is(err, sql.ErrNoRows) {
