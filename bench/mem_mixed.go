@@ -96,6 +96,7 @@ type MixedFigures struct {
 	Idle                IdleFigures // the RSS while idle after the load (mem_idle.go)
 	ReadyWaiting, Ready int         // the run's ingested leads still ready > 60 s after ingest; all ready leads
 	Waits               WaitFigures // ReadyWaiting split by what the distribution recorded (nocand.go)
+	NoCandidateNotes    int         // notifications of leads no partner can take added during the run
 	LoadStart, LoadEnd  string
 	WriteP95, ReadP95   time.Duration
 	Timeouts, Status5xx int
@@ -153,6 +154,10 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 	}()
 	r.base = "http://" + addr
 	f := MixedFigures{LoadStart: Machine()}
+	notesBefore, err := noCandidateNotes(app)
+	if err != nil {
+		return f, err
+	}
 	fmt.Fprintf(o.Log, "mixed: serving %s on %s, %d users, %.0f req/s for %s\n", o.DataDir, addr, o.Users, o.Rate, o.Duration)
 	ctx, cancel := context.WithTimeout(context.Background(), o.Duration)
 	defer cancel()
@@ -168,9 +173,6 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 	f.RSSEnd = f.EndParts.RSS
 	f.RSSMax = max(f.RSSMax, f.RSSEnd)
 	rssMu.Unlock()
-	if err := r.waiting(&f); err != nil {
-		return f, err
-	}
 	if o.IdleAfter > 0 {
 		fmt.Fprintf(o.Log, "mixed: idle for %s\n", o.IdleAfter)
 		if f.Idle, err = sampleIdle(cmd.Process.Pid, o.IdleAfter); err != nil {
@@ -178,6 +180,15 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 		}
 		f.RSSIdle = f.Idle.Last
 	}
+	// after the idle time when there is one: the distribution job has had
+	// its cycle, and the leads of a short run are old enough to count
+	if err := r.waiting(&f); err != nil {
+		return f, err
+	}
+	if f.NoCandidateNotes, err = noCandidateNotes(r.app); err != nil {
+		return f, err
+	}
+	f.NoCandidateNotes -= notesBefore
 	r.figures(&f)
 	return f, nil
 }
@@ -638,5 +649,6 @@ func PrintMixed(w io.Writer, f MixedFigures, o MixedOptions) {
 	}
 	fmt.Fprintf(w, "\nready leads of this run waiting > 60 s: %d (ready leads in all: %d)\n", f.ReadyWaiting, f.Ready)
 	printWaits(w, f.Waits)
+	fmt.Fprintf(w, "  notifications of leads no partner can take added by the run: %d\n", f.NoCandidateNotes)
 	printMemory(w, f)
 }

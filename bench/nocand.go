@@ -97,3 +97,11 @@ func printWaits(w io.Writer, f WaitFigures) {
 	fmt.Fprintf(w, "  waiting for a partner, reason recorded: no_candidate %d, no_rule %d\n", f.ForPartner["no_candidate"], f.ForPartner["no_rule"])
 	fmt.Fprintf(w, "  distribution error (retried later): %d; back to ready less than one cycle ago: %d\n", f.Error, f.InCycle)
 }
+
+// noCandidateNotes counts the notifications of the leads no partner can
+// take (all users).
+func noCandidateNotes(app core.App) (int, error) {
+	var n int
+	err := app.DB().NewQuery("SELECT COUNT(*) FROM notifications WHERE kind = 'lead_no_candidate'").Row(&n)
+	return n, err
+}
