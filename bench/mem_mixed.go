@@ -95,6 +95,8 @@ type MixedFigures struct {
 	EndParts            RSSParts    // the RSS at the end of the load by kind
 	Idle                IdleFigures // the RSS while idle after the load (mem_idle.go)
 	ReadyWaiting, Ready int         // the run's ingested leads still ready > 60 s after ingest; all ready leads
+	Waits               WaitFigures // ReadyWaiting split by what the distribution recorded (nocand.go)
+	NoCandidateNotes    int         // notifications of leads no partner can take added during the run
 	LoadStart, LoadEnd  string
 	WriteP95, ReadP95   time.Duration
 	Timeouts, Status5xx int
@@ -155,6 +157,10 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 	}()
 	r.base = "http://" + addr
 	f := MixedFigures{LoadStart: Machine()}
+	notesBefore, err := noCandidateNotes(app)
+	if err != nil {
+		return f, err
+	}
 	fmt.Fprintf(o.Log, "mixed: serving %s on %s, %d users, %.0f req/s for %s\n", o.DataDir, addr, o.Users, o.Rate, o.Duration)
 	ctx, cancel := context.WithTimeout(context.Background(), o.Duration)
 	defer cancel()
@@ -174,9 +180,6 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 	f.RSSEnd = f.EndParts.RSS
 	f.RSSMax = max(f.RSSMax, f.RSSEnd)
 	rssMu.Unlock()
-	if err := r.waiting(&f); err != nil {
-		return f, err
-	}
 	if o.IdleAfter > 0 {
 		fmt.Fprintf(o.Log, "mixed: idle for %s\n", o.IdleAfter)
 		if f.Idle, err = sampleIdle(cmd.Process.Pid, o.IdleAfter); err != nil {
@@ -184,6 +187,15 @@ func RunMixed(app core.App, o MixedOptions) (MixedFigures, error) {
 		}
 		f.RSSIdle = f.Idle.Last
 	}
+	// after the idle time when there is one: the distribution job has had
+	// its cycle, and the leads of a short run are old enough to count
+	if err := r.waiting(&f); err != nil {
+		return f, err
+	}
+	if f.NoCandidateNotes, err = noCandidateNotes(r.app); err != nil {
+		return f, err
+	}
+	f.NoCandidateNotes -= notesBefore
 	r.figures(&f)
 	f.CPUPerRequest = cpuPerRequest(f.ServerCPU, answered(f.Kinds))
 	return f, nil
@@ -582,13 +594,20 @@ func (r *mixRun) refreshPools() error {
 }
 
 // waiting counts the leads of this run still ready more than a minute
-// (one distribution cycle) after their ingest, and all ready leads.
+// (one distribution cycle) after their ingest, and all ready leads, and
+// splits the former by what the distribution recorded (ClassifyWaiting).
 func (r *mixRun) waiting(f *MixedFigures) error {
-	cut := time.Now().Add(-time.Minute).UTC().Format("2006-01-02 15:04:05.000Z")
-	return r.app.DB().NewQuery(`SELECT
+	now := time.Now()
+	cut := now.Add(-DistributionCycle).UTC().Format("2006-01-02 15:04:05.000Z")
+	err := r.app.DB().NewQuery(`SELECT
 		(SELECT COUNT(*) FROM leads WHERE status = 'ready' AND source_ref LIKE {:run} AND created < {:cut}),
 		(SELECT COUNT(*) FROM leads WHERE status = 'ready')`).
 		Bind(dbx.Params{"run": "mixed-" + r.run + "-%", "cut": cut}).Row(&f.ReadyWaiting, &f.Ready)
+	if err != nil {
+		return err
+	}
+	f.Waits, err = ClassifyWaiting(r.app, "mixed-"+r.run+"-%", now)
+	return err
 }
 
 // figures computes the percentiles per kind and over reads and writes.
@@ -649,5 +668,7 @@ func PrintMixed(w io.Writer, f MixedFigures, o MixedOptions) {
 		fmt.Fprintf(w, ", after %s idle %.0f MB", o.IdleAfter, float64(f.RSSIdle)/1e6)
 	}
 	fmt.Fprintf(w, "\nready leads of this run waiting > 60 s: %d (ready leads in all: %d)\n", f.ReadyWaiting, f.Ready)
+	printWaits(w, f.Waits)
+	fmt.Fprintf(w, "  notifications of leads no partner can take added by the run: %d\n", f.NoCandidateNotes)
 	printMemory(w, f)
 }

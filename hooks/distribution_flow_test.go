@@ -82,8 +82,8 @@ func notificationCount(t *testing.T, w *world, userID, kind string) int64 {
 // 300 ready leads no partner can take (Corse) never hold a Brest lead
 // behind them: the first run of the distribution job offers it. The Corse
 // leads are marked as waiting for a partner, their channel manager is
-// told once per lead (not once per run), and the job tries them again
-// after RetryAfter only.
+// told by one notification counting the 300 leads (not once per lead nor
+// per run), and the job tries them again after RetryAfter only.
 func TestUndistributableLeadsDoNotBlockTheJob(t *testing.T) {
 	w, _ := distWorld(t)
 	territory, cm, waiting := corse(t, w, 300)
@@ -100,7 +100,8 @@ func TestUndistributableLeadsDoNotBlockTheJob(t *testing.T) {
 	n, err := w.app.CountRecords(distribution.WaitsCollection)
 	require.NoError(t, err)
 	assert.EqualValues(t, 300, n, "every Corse lead waits for a partner")
-	assert.EqualValues(t, 300, notificationCount(t, w, cm.Id, distribution.NotifyNoCandidate), "one notification per lead")
+	assert.EqualValues(t, 1, notificationCount(t, w, cm.Id, distribution.NotifyNoCandidate), "one grouped notification for the 300 leads")
+	assert.Equal(t, "300", noteCount(t, noCandidateNotes(t, w, cm.Id)[0]))
 	assert.Equal(t, "ready", leadRec(t, w, waiting[0].Id).GetString("status"))
 
 	// later runs: nothing new before RetryAfter, a retry after it, and
@@ -109,7 +110,8 @@ func TestUndistributableLeadsDoNotBlockTheJob(t *testing.T) {
 		_, err := distribution.DistributePending(w.app, at)
 		require.NoError(t, err)
 	}
-	assert.EqualValues(t, 300, notificationCount(t, w, cm.Id, distribution.NotifyNoCandidate), "still one notification per lead")
+	assert.EqualValues(t, 1, notificationCount(t, w, cm.Id, distribution.NotifyNoCandidate), "still one notification")
+	assert.Equal(t, "300", noteCount(t, noCandidateNotes(t, w, cm.Id)[0]), "retries count no lead twice")
 	audits, err := w.app.CountRecords("audit_log", dbx.HashExp{"action": distribution.ActionNoCandidate, "record": waiting[0].Id})
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, audits)

@@ -1,5 +1,14 @@
 package ui
 
+import (
+	"net/url"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/distribution"
+	"github.com/relais/relais/hooks/notify"
+)
+
 // notificationPage is the page a notification without a lead opens, from
 // the catalogue id of its message and what the reader may use: the page
 // where the reader acts on it; "" when none (the notifications page).
@@ -28,6 +37,23 @@ func notificationPage(messageID string, c caps) string {
 		return pick(c.Board, "/reassign")
 	case "lead_withdrawn":
 		return pick(c.Inbox, "/inbox")
+	case distribution.NoCandidateGroupMsg: // the waiting leads (notificationTarget adds the territory)
+		return pick(c.Board, "/board")
 	}
 	return ""
+}
+
+// notificationTarget is notificationPage for notification n: the grouped
+// alert of the leads no partner can take opens the board's waiting leads
+// of its territory.
+func notificationTarget(n *core.Record, c caps) string {
+	id := notify.MessageID(n)
+	path := notificationPage(id, c)
+	if path == "" || id != distribution.NoCandidateGroupMsg {
+		return path
+	}
+	if t := notify.MessageArg(n, notify.GroupArg); t != "" {
+		path += "?territory=" + url.QueryEscape(t)
+	}
+	return path + "#no-partner"
 }

@@ -36,6 +36,8 @@ func TestNotificationPage(t *testing.T) {
 		{"partner_left", decider, "/reassign"},
 		{"partner_left", partnerManager, ""},
 		{"lead_withdrawn", partnerManager, "/inbox"},
+		{"no_candidate_group", decider, "/board"},
+		{"no_candidate_group", partnerManager, ""},
 		{"offer", decider, ""},
 		{"", decider, ""},
 	} {

@@ -107,7 +107,7 @@ func (h *handlers) openNotification(e *core.RequestEvent) error {
 	}
 	if err != nil {
 		setFlash(e, "flash.notification_gone")
-	} else if path := notificationPage(notify.MessageID(n), s.caps); path != "" && n.GetString("lead") == "" {
+	} else if path := notificationTarget(n, s.caps); path != "" && n.GetString("lead") == "" {
 		return e.Redirect(http.StatusSeeOther, path)
 	}
 	return e.Redirect(http.StatusSeeOther, "/notifications")

@@ -58,7 +58,7 @@ func mixedCommand(app core.App) *cobra.Command {
 	cmd.Flags().Float64Var(&o.Rate, "rate", 150, "target requests per second")
 	cmd.Flags().DurationVar(&o.Duration, "duration", 2*time.Minute, "how long the load lasts")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", 10*time.Second, "time limit of each request (counted as a timeout)")
-	cmd.Flags().DurationVar(&o.IdleAfter, "idle-after", 0, "keep the server idle this long after the load, then read its RSS again")
+	cmd.Flags().DurationVar(&o.IdleAfter, "idle-after", 0, "keep the server idle this long after the load, then read its RSS again (the waiting ready leads are counted after it)")
 	cmd.Flags().Uint64Var(&o.Seed, "seed", 2026, "random seed of the request mix")
 	cmd.Flags().StringVar(&appliance, "relais", "", "the appliance binary to serve (default: relais next to relais-bench)")
 	return cmd

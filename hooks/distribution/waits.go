@@ -8,7 +8,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/relais/relais/hooks/audit"
-	"github.com/relais/relais/hooks/notify"
 )
 
 // A ready lead no partner can take (no assignment rule, or no candidate:
@@ -16,7 +15,8 @@ import (
 // in the distribution_waits collection: since when, and when the
 // distribution job tries it again. The job takes the leads that do not
 // wait first, so that such leads never block the others; the board and the
-// dashboard show them; their channel managers are alerted once per lead.
+// dashboard show them; their channel managers are alerted by one grouped
+// notification per territory while unread (waits_notify.go).
 
 // WaitsCollection is the collection of the leads no partner can take.
 const WaitsCollection = "distribution_waits"
@@ -32,7 +32,7 @@ const RetryAfter = 15 * time.Minute
 const ActionNoCandidate = "lead.no_candidate"
 
 // NotifyNoCandidate is the notification kind sent to the channel managers
-// of a lead no partner can take.
+// of the leads no partner can take (grouped per territory).
 const NotifyNoCandidate = "lead_no_candidate"
 
 // WaitingLeadIDsSQL selects the ids of the leads waiting for a partner; a
@@ -41,8 +41,9 @@ const WaitingLeadIDsSQL = "SELECT lead FROM " + WaitsCollection + " WHERE reason
 
 // markWaiting records that no partner can take the lead (reason: no_rule
 // or no_candidate) and when to try again. The first time, in the same
-// transaction, it writes one audit entry and alerts the lead's channel
-// managers; later tries only move the retry time.
+// transaction, it writes one audit entry per lead and counts the lead in
+// its channel managers' grouped notification; later tries only move the
+// retry time.
 func markWaiting(tx core.App, lead *core.Record, actor audit.Actor, reason string, now time.Time) error {
 	retry := now.Add(RetryAfter).UTC().Format(types.DefaultDateLayout)
 	res, err := tx.DB().Update(WaitsCollection, dbx.Params{"retry_at": retry, "reason": reason, "updated": now.UTC().Format(types.DefaultDateLayout)},
@@ -68,8 +69,7 @@ func markWaiting(tx core.App, lead *core.Record, actor audit.Actor, reason strin
 	if err := audit.Append(tx, actor, ActionNoCandidate, "leads", lead.Id, map[string]any{"reason": reason}); err != nil {
 		return err
 	}
-	return notifyChannelManagers(tx, lead, NotifyNoCandidate,
-		notify.Msg("no_candidate", "lead", leadName(lead), "city", lead.GetString("city"), "reason", reason))
+	return notifyNoCandidate(tx, lead, reason, now)
 }
 
 // delayRetry moves the next try of a lead whose distribution failed with

@@ -86,3 +86,10 @@ func MessageID(n *core.Record) string {
 	m, _ := decodeMessage(n.GetString("message"))
 	return m.ID
 }
+
+// MessageArg is the stored value of arg name of notification n's message
+// ("" when it has none).
+func MessageArg(n *core.Record, name string) string {
+	m, _ := decodeMessage(n.GetString("message"))
+	return m.Args[name].V
+}
