@@ -85,3 +85,25 @@ func TestUnreadPollDoesNotKeepTheSessionAlive(t *testing.T) {
 	require.NoError(t, e.app.DB().NewQuery("SELECT last_seen FROM relais_sessions WHERE id = {:id}").Bind(dbx.Params{"id": id}).Row(&seen))
 	assert.Greater(t, seen, old, "a page is")
 }
+
+// A notification about a lead opens through its link in the header's menu
+// too (marked read, then the lead), like on the notifications page: the
+// menu used to write the lead flag into the address ("/leads/true").
+func TestNotesMenuLinksALeadNotificationThroughItsOpenLink(t *testing.T) {
+	e := newEnv(t)
+	const email = "installer007.sales@demo.test"
+	u := e.user(email)
+	b := e.signedIn(email)
+	var lead string
+	require.NoError(t, e.app.DB().NewQuery("SELECT id FROM leads WHERE assignee = {:u} LIMIT 1").Bind(dbx.Params{"u": u.Id}).Row(&lead))
+	require.NoError(t, notify.Send(e.app, u.Id, "offer", lead, notify.Msg("back_to_pool", "lead", "Lien du menu", "city", "corps")))
+	n, err := e.app.FindFirstRecordByFilter("notifications", "title ~ {:t}", dbx.Params{"t": "Lien du menu"})
+	require.NoError(t, err)
+	r := b.get("/notifications/latest", hx)
+	require.Equal(t, http.StatusOK, r.Status)
+	has(t, r.Body, `href="`+notify.Link(n.Id)+`"`)
+	lacks(t, r.Body, `href="/leads/true"`)
+	r = b.get(notify.Link(n.Id))
+	assert.Equal(t, http.StatusSeeOther, r.Status)
+	assert.Equal(t, "/leads/"+lead, r.Header.Get("Location"))
+}
