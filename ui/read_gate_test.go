@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,15 +35,7 @@ func TestReadGateLetsStaticAndHealthPassAFullGate(t *testing.T) {
 		})
 		return se.Next()
 	})
-	r, err := apis.NewRouter(app)
-	require.NoError(t, err)
-	var mux http.Handler
-	require.NoError(t, app.OnServe().Trigger(&core.ServeEvent{App: app, Router: r}, func(se *core.ServeEvent) error {
-		m, err := se.Router.BuildMux()
-		mux = m
-		return err
-	}))
-	app.Cron().Stop()
+	mux := testapp.NewClient(t, app).Handler()
 	get := func(path string) <-chan int {
 		ch := make(chan int, 1)
 		go func() {
