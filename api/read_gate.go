@@ -24,18 +24,31 @@ const ReadGateMiddlewareID = "relaisReadGate"
 // abandoned for minutes after the load.
 var ReadSlots = 2 * hooks.ReadPoolOpen
 
-// ungatedReads are the paths of reads that stay out of the gate: the
-// health check, the realtime stream (held open for the session) and
-// downloads (files, backups), which stream for as long as the client reads.
-var ungatedReads = []string{"/api/health", "/api/realtime", "/api/files/", "/api/backups"}
+// ungatedRoutes are the routes whose reads stay out of the gate, by the
+// path of the pattern the router matched them with: the health check, the
+// embedded static assets (CSS, JS, icons: no database), the realtime
+// stream (held open for the session) and downloads (files, backups),
+// which stream for as long as the client reads. Every other read waits
+// for a slot, among them every page and API read that queries the
+// database.
+var ungatedRoutes = []string{"/api/health", "/static/", "/api/realtime", "/api/files/", "/api/backups"}
 
-// gatedRead reports whether request r goes through the read gate.
+// gatedRead reports whether request r goes through the read gate. It
+// decides on r.Pattern, the route the router (net/http's ServeMux)
+// matched, not on the raw URL path: the mux matches the escaped, cleaned
+// path segment by segment, so an URL whose decoded path merely begins
+// like an exempt route (/static%2F..%2Fleads) is judged by the route that
+// actually serves it. A request without a pattern is gated.
 func gatedRead(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
-	for _, p := range ungatedReads {
-		if strings.HasPrefix(r.URL.Path, p) {
+	route := r.Pattern // "[METHOD ]/path/{wildcards}"
+	if i := strings.IndexByte(route, ' '); i >= 0 {
+		route = route[i+1:]
+	}
+	for _, p := range ungatedRoutes {
+		if strings.HasPrefix(route, p) {
 			return false
 		}
 	}

@@ -31,9 +31,12 @@ func gateChain(slots int, release <-chan struct{}, ran *atomic.Int32) *hook.Hook
 	return h
 }
 
+// gateEvent is a request for path, as the router hands it over once it
+// matched the route of the same path (r.Pattern).
 func gateEvent(ctx context.Context, method, path string) *core.RequestEvent {
 	e := &core.RequestEvent{}
 	e.Request = httptest.NewRequestWithContext(ctx, method, path, nil)
+	e.Request.Pattern = method + " " + path
 	e.Response = httptest.NewRecorder()
 	return e
 }
@@ -117,4 +120,31 @@ func TestReadGateIsBoundBeforeTheAuthLoad(t *testing.T) {
 	require.Contains(t, prio, AuthCacheMiddlewareID)
 	assert.Less(t, prio[ReadGateMiddlewareID], prio[AuthCacheMiddlewareID])
 	assert.Less(t, prio[ReadGateMiddlewareID], apis.DefaultLoadAuthTokenMiddlewarePriority)
+}
+
+// The gate decides on the route the router matched (r.Pattern), not on
+// the decoded URL path: a read served by a database route is gated even
+// when its path begins like an exempt one, and a request without a
+// matched route is gated.
+func TestGatedReadDecidesOnTheMatchedRoute(t *testing.T) {
+	for _, c := range []struct {
+		method, path, pattern string
+		gated                 bool
+	}{
+		{http.MethodGet, "/static/relais.0123456789ab.css", "GET /static/{file}", false},
+		{http.MethodHead, "/static/relais.0123456789ab.css", "GET /static/{file}", false},
+		{http.MethodGet, "/api/health", "GET /api/health", false},
+		{http.MethodGet, "/api/files/leads/x/a.pdf", "GET /api/files/{collection}/{recordId}/{filename}", false},
+		{http.MethodGet, "/static/../leads", "GET /leads", true},
+		{http.MethodGet, "/api/health/../prm/leads", "GET /api/prm/leads", true},
+		{http.MethodGet, "/api/collections/leads/records", "GET /api/collections/{collection}/records", true},
+		{http.MethodGet, "/{$}", "GET /{$}", true},
+		{http.MethodGet, "/static/x.css", "", true},
+		{http.MethodPost, "/api/prm/leads/ingest", "POST /api/prm/leads/ingest", false},
+	} {
+		r := httptest.NewRequest(c.method, "/", nil)
+		r.URL.Path = c.path
+		r.Pattern = c.pattern
+		assert.Equal(t, c.gated, gatedRead(r), "%s %s (route %q)", c.method, c.path, c.pattern)
+	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/relais/relais/hooks/stmtcache"
+
 	// SQLite's memory statistics, turned on before any connection opens
 	// (the soft heap limit of cli.LimitMemory depends on them)
 	_ "github.com/relais/relais/hooks/sqlmem"
@@ -52,6 +54,9 @@ func Register(app core.App) {
 	// idle database connections closed, memory given back when idle
 	// (idle_memory.go)
 	bindIdle(app)
+	// the prepared statements of our hot queries closed, and their
+	// background preparations stopped, before the databases close
+	stmtcache.BindClose(app)
 }
 
 // DBConnect opens the SQLite databases like PocketBase does, but with

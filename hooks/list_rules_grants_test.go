@@ -51,8 +51,7 @@ func newGrantCase(t *testing.T) *grantCase {
 func (g *grantCase) grant(territory string, starts, expires time.Time) *core.Record {
 	s, _ := types.ParseDateTime(starts)
 	e, _ := types.ParseDateTime(expires)
-	return g.w.mk("grants", map[string]any{"user": g.auth.Id, "kind": "territory", "territory": territory,
-		"starts": s, "expires": e, "reason": "Renfort", "granted_by": g.w.uid("admin")})
+	return g.w.grantOf(g.auth.Id, "territory", territory, s, e, "Renfort")
 }
 
 // visible lists leads and lead contacts through the read path (with the
@@ -160,7 +159,7 @@ func TestChannelManagerGrantExpiryAndStartAtNextRead(t *testing.T) {
 	// caller's
 	s, _ := types.ParseDateTime(edge)
 	e, _ := types.ParseDateTime(edge.Add(time.Hour))
-	g.w.mk("grants", map[string]any{"user": other.Id, "kind": "territory", "territory": g.w.T1, "starts": s, "expires": e, "reason": "Autre", "granted_by": g.w.uid("admin")})
+	g.w.grantOf(other.Id, "territory", g.w.T1, s, e, "Autre")
 	recs, _, err := access.ListFor(g.w.app, g.auth, "leads", access.ListQuery{})
 	require.NoError(t, err)
 	require.Len(t, recs, 1, "the T2 grant runs")

@@ -49,15 +49,15 @@ func listRuleWorld(t *testing.T) *world {
 	for _, cm := range []string{"cm_grant", "cm_expired_grant", "cm_none", "cm_both", "cm_two", "cm_overlap", "cm_kind", "cm_nostart"} {
 		w.addUser(cm, "channel_manager", "")
 	}
-	w.mk("grants", map[string]any{"user": w.uid("cm_grant"), "kind": "territory", "territory": w.T2, "starts": day(-2), "expires": day(5), "reason": "Renfort", "granted_by": w.uid("admin")})
-	w.mk("grants", map[string]any{"user": w.uid("cm_both"), "kind": "territory", "territory": w.T2, "starts": day(-2), "expires": day(5), "reason": "Renfort", "granted_by": w.uid("admin")})
-	w.mk("grants", map[string]any{"user": w.uid("cm_expired_grant"), "kind": "territory", "territory": w.T2, "starts": day(-9), "expires": day(-1), "reason": "Fini", "granted_by": w.uid("admin")})
-	w.mk("grants", map[string]any{"user": w.uid("cm_none"), "kind": "territory", "territory": w.T2, "starts": day(2), "expires": day(9), "reason": "Bientôt", "granted_by": w.uid("admin")})
+	w.grantOf(w.uid("cm_grant"), "territory", w.T2, day(-2), day(5), "Renfort")
+	w.grantOf(w.uid("cm_both"), "territory", w.T2, day(-2), day(5), "Renfort")
+	w.grantOf(w.uid("cm_expired_grant"), "territory", w.T2, day(-9), day(-1), "Fini")
+	w.grantOf(w.uid("cm_none"), "territory", w.T2, day(2), day(9), "Bientôt")
 	// grants on two territories, overlapping the own territories, of
 	// another kind, without a start, and another user's grant on a
 	// territory the holder of the other kind's grant does not manage
 	grant := func(key, kind, territory string, starts types.DateTime, expires int) {
-		w.mk("grants", map[string]any{"user": w.uid(key), "kind": kind, "territory": territory, "starts": starts, "expires": day(expires), "reason": "Cas", "granted_by": w.uid("admin")})
+		w.grantOf(w.uid(key), kind, territory, starts, day(expires), "Cas")
 	}
 	grant("cm_two", "territory", w.T1, day(-1), 3)
 	grant("cm_two", "territory", w.T2, day(-3), 1)

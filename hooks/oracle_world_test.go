@@ -45,7 +45,7 @@ func populateOracleWorld(w *world) {
 		w.mk("notifications", map[string]any{"user": w.uid(u), "kind": "offer", "title": "Titre " + u + " " + w.next(), "body": "Corps " + w.next()})
 		w.mk("access_requests", map[string]any{"requester": w.uid(u), "kind": "export", "resource": "leads", "details": "Détails " + w.next(), "justification": "Justification " + u + " " + w.next(), "status": "pending"})
 	}
-	w.mk("grants", map[string]any{"user": w.uid("sales2"), "kind": "territory", "territory": w.T2, "starts": day(-2), "expires": day(5), "reason": "Renfort " + w.next(), "granted_by": w.uid("admin")})
+	w.grantOf(w.uid("sales2"), "territory", w.T2, day(-2), day(5), "Renfort "+w.next())
 	w.mk("grants", map[string]any{"user": w.uid("pm2"), "kind": "export", "resource": "leads", "starts": day(-2), "expires": day(5), "reason": "Export " + w.next(), "granted_by": w.uid("admin")})
 	review := w.mk("access_reviews", map[string]any{"name": "Revue T" + w.next(), "period": "2026-Q4", "status": "open", "opened_at": day(-1)})
 	for _, u := range []string{"pu2", "sales2"} {

@@ -20,61 +20,22 @@ import (
 // brute force over the same random leads as the condition's own test.
 func TestResolvedSearchIsTheBruteForceSearch(t *testing.T) {
 	w := newWorld(t)
-	names := []string{"alpha", "bravo", "charlie", "de", "xy", "delta"}
-	vocab := append(slices.Clone(names), "al@b")
 	rng := rand.New(rand.NewPCG(7, 13))
-	texts := map[string]string{}
-	partnerOf := map[string]string{}
-	var ids []string
-	for i := 0; i < 30; i++ {
-		company := names[rng.IntN(len(names))] + " " + names[rng.IntN(len(names))] + "@x"
-		partner := []string{"", w.P1, w.P2}[rng.IntN(3)]
-		l := w.mk("leads", map[string]any{"company": company, "status": "new", "country": "FR", "postal_code": fmt.Sprintf("%05d", 29000+i), "city": "Brest", "score": 1, "partner": partner})
-		texts[l.Id] = strings.ToLower(company + "|brest|" + l.GetString("postal_code"))
-		partnerOf[l.Id] = partner
-		ids = append(ids, l.Id)
-	}
+	corpus := newSearchCorpus(w, rng, 30, []string{"", w.P1, w.P2})
+	ids, ours := corpus.ids, corpus.ours
 	inTexts := func(id string, words []string) bool {
 		for _, wd := range words {
-			if strings.Contains(wd, "@") || !strings.Contains(texts[id], wd) {
+			if strings.Contains(wd, "@") || !strings.Contains(corpus.texts[id], wd) {
 				return false
 			}
 		}
 		return true
 	}
-	ours := func(got []string) []string {
-		out := []string{}
-		for _, id := range got {
-			if slices.Contains(ids, id) {
-				out = append(out, id)
-			}
-		}
-		slices.Sort(out)
-		return out
-	}
 	for round := 0; round < 60; round++ {
-		n := 1 + rng.IntN(3)
-		words := make([]string, n)
-		contacts := make([][]string, n)
-		for i := range words {
-			words[i] = vocab[rng.IntN(len(vocab))]
-			if rng.IntN(2) == 0 {
-				for _, id := range ids {
-					if rng.IntN(5) == 0 {
-						contacts[i] = append(contacts[i], id)
-					}
-				}
-			}
-		}
+		words, contacts := corpus.query(rng, 5)
 		want, wantMixed := []string{}, []string{}
 		for _, id := range ids {
-			ok, viaContact := true, false
-			for i, wd := range words {
-				c := slices.Contains(contacts[i], id)
-				viaContact = viaContact || c
-				ok = ok && (strings.Contains(texts[id], wd) || c)
-			}
-			if ok {
+			if ok, viaContact := corpus.matches(id, words, contacts); ok {
 				want = append(want, id)
 				if viaContact {
 					wantMixed = append(wantMixed, id)
@@ -97,7 +58,7 @@ func TestResolvedSearchIsTheBruteForceSearch(t *testing.T) {
 		for _, p := range []string{w.P1, w.P2} {
 			wantP := []string{}
 			for _, id := range ids {
-				if partnerOf[id] == p && inTexts(id, words) {
+				if corpus.partnerOf[id] == p && inTexts(id, words) {
 					wantP = append(wantP, id)
 				}
 			}

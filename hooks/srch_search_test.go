@@ -1,10 +1,8 @@
 package hooks_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -27,51 +25,20 @@ func TestLeadWordsIsEveryWordInTheTextsOrTheContacts(t *testing.T) {
 	w := newWorld(t)
 	// the companies' words, and the searched ones: plus a word with an "@"
 	// (contacts only)
-	names := []string{"alpha", "bravo", "charlie", "de", "xy", "delta"}
-	vocab := append(slices.Clone(names), "al@b")
 	rng := rand.New(rand.NewPCG(5, 11))
-	texts := map[string]string{}
-	var ids []string
-	for i := 0; i < 24; i++ {
-		company := names[rng.IntN(len(names))] + " " + names[rng.IntN(len(names))] + "@x"
-		l := w.mk("leads", map[string]any{"company": company, "status": "new", "country": "FR", "postal_code": fmt.Sprintf("%05d", 29000+i), "city": "Brest", "score": 1})
-		texts[l.Id] = strings.ToLower(company + "|brest|" + l.GetString("postal_code"))
-		ids = append(ids, l.Id)
-	}
+	corpus := newSearchCorpus(w, rng, 24, nil)
 	for round := 0; round < 40; round++ {
-		n := 1 + rng.IntN(3)
-		words := make([]string, n)
-		contacts := make([][]string, n)
-		for i := range words {
-			words[i] = vocab[rng.IntN(len(vocab))]
-			if rng.IntN(2) == 0 {
-				for _, id := range ids {
-					if rng.IntN(6) == 0 {
-						contacts[i] = append(contacts[i], id)
-					}
-				}
-			}
-		}
+		words, contacts := corpus.query(rng, 6)
 		want := []string{}
-		for _, id := range ids {
-			ok := true
-			for i, wd := range words {
-				ok = ok && (strings.Contains(texts[id], wd) || slices.Contains(contacts[i], id))
-			}
-			if ok {
+		for _, id := range corpus.ids {
+			if ok, _ := corpus.matches(id, words, contacts); ok {
 				want = append(want, id)
 			}
 		}
 		slices.Sort(want)
 		x, err := textindex.LeadWords(words, contacts, "")
 		require.NoError(t, err)
-		got := []string{}
-		for _, id := range leadsOf(t, w.app, x) {
-			if slices.Contains(ids, id) {
-				got = append(got, id)
-			}
-		}
-		assert.Equal(t, want, got, "words %q, contacts %v", words, contacts)
+		assert.Equal(t, want, corpus.ours(leadsOf(t, w.app, x)), "words %q, contacts %v", words, contacts)
 	}
 	x, err := textindex.LeadWords(nil, nil, "")
 	require.NoError(t, err)

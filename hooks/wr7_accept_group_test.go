@@ -3,7 +3,6 @@ package hooks_test
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -32,17 +31,8 @@ func TestGroupedAcceptsStayExact(t *testing.T) {
 	app := w.app
 	var leads []*core.Record
 	for i, name := range []string{"Alpha", "Bravo", "Charlie"} {
-		b := ingestBody(fmt.Sprintf("GA-%d", i))
-		b["score"] = 80
-		b["company"] = name + " Solaire"
-		b["contact"] = map[string]any{"first_name": "Anne", "last_name": "Ga", "email": fmt.Sprintf("ga%d@ga%d.fr", i, i), "phone": fmt.Sprintf("029911000%d", i)}
-		res := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["integration"], b)
-		require.Equal(t, http.StatusCreated, res.Status, res.Body)
-		var lead map[string]any
-		res.JSON(t, &lead)
-		rec := leadRec(t, w, lead["id"].(string))
-		require.Equal(t, "offered", rec.GetString("status"))
-		leads = append(leads, rec)
+		leads = append(leads, ingestOffered(t, w, fmt.Sprintf("GA-%d", i), name+" Solaire",
+			map[string]any{"first_name": "Anne", "last_name": "Ga", "email": fmt.Sprintf("ga%d@ga%d.fr", i, i), "phone": fmt.Sprintf("029911000%d", i)}))
 	}
 	by := func(l *core.Record) access.By {
 		u, err := app.FindRecordById("users", l.GetString("assignee"))

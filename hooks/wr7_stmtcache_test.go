@@ -25,17 +25,9 @@ func TestAcceptReusesPreparedStatements(t *testing.T) {
 	n := 0
 	accept := func(ref string) {
 		n++
-		b := ingestBody(ref)
-		b["score"] = 80
-		b["company"] = []string{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"}[n] + " Solaire"
-		b["contact"] = map[string]any{"first_name": "Anne", "last_name": "Ps", "email": fmt.Sprintf("ps%d@ps%d.fr", n, n), "phone": fmt.Sprintf("02990000%02d", n)}
-		res := w.client.Do(http.MethodPost, "/api/prm/leads/ingest", w.tokens["integration"], b)
-		require.Equal(t, http.StatusCreated, res.Status, res.Body)
-		var lead map[string]any
-		res.JSON(t, &lead)
-		rec := leadRec(t, w, lead["id"].(string))
-		require.Equal(t, "offered", rec.GetString("status"))
-		res = w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/accept", assigneeToken(t, w, rec), nil)
+		rec := ingestOffered(t, w, ref, []string{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"}[n]+" Solaire",
+			map[string]any{"first_name": "Anne", "last_name": "Ps", "email": fmt.Sprintf("ps%d@ps%d.fr", n, n), "phone": fmt.Sprintf("02990000%02d", n)})
+		res := w.client.Do(http.MethodPost, "/api/prm/leads/"+rec.Id+"/accept", assigneeToken(t, w, rec), nil)
 		require.Equal(t, http.StatusOK, res.Status, res.Body)
 		assert.Equal(t, "accepted", leadRec(t, w, rec.Id).GetString("status"))
 	}

@@ -157,13 +157,9 @@ func (h *handlers) saveWebhook(e *core.RequestEvent) error {
 // setIntegrationPasswordLogin turns the refusal of integration password
 // logins on or off.
 func (h *handlers) setIntegrationPasswordLogin(e *core.RequestEvent) error {
-	var off bool
-	switch e.Request.FormValue("off") {
-	case "true":
-		off = true
-	case "false":
-	default:
-		return &uiError{status: http.StatusBadRequest, msg: "form.invalid"}
+	off, err := formBool(e, "off")
+	if err != nil {
+		return err
 	}
 	if err := apikeys.SetPasswordLoginOff(e.App, access.ByRequest(e).Actor, off); err != nil {
 		return err

@@ -36,18 +36,14 @@ func (h *handlers) setSecondFactor(e *core.RequestEvent) error {
 		p.MFAError = msg(p)
 		return h.render(e, status, "profile", p)
 	}
-	var on bool
-	switch e.Request.FormValue("on") {
-	case "true":
-		on = true
-	case "false":
-	default:
-		return &uiError{status: http.StatusBadRequest, msg: "form.invalid"}
+	on, err := formBool(e, "on")
+	if err != nil {
+		return err
 	}
 	if e.App.Settings().RateLimits.Enabled && !h.allowed("mfa:"+s.user.Id, 5, 15*time.Minute) {
 		return fail(http.StatusTooManyRequests, func(p *profilePage) string { return p.T("profile.too_many") })
 	}
-	err := account.SetSecondFactor(e.App, access.ByRequest(e), e.Request.FormValue("password"), on)
+	err = account.SetSecondFactor(e.App, access.ByRequest(e), e.Request.FormValue("password"), on)
 	var de *domain.Error
 	if errors.As(err, &de) && de.Kind == domain.KindInvalid {
 		return fail(htmlStatusInvalid, func(p *profilePage) string { return p.T("mfa.error." + de.Code) })
@@ -81,13 +77,9 @@ func (h *handlers) security(e *core.RequestEvent) error {
 // setMFARequired turns the second factor required of admins and channel
 // managers on or off (account.SetSecondFactorRequired: admins, audited).
 func (h *handlers) setMFARequired(e *core.RequestEvent) error {
-	var on bool
-	switch e.Request.FormValue("on") {
-	case "true":
-		on = true
-	case "false":
-	default:
-		return &uiError{status: http.StatusBadRequest, msg: "form.invalid"}
+	on, err := formBool(e, "on")
+	if err != nil {
+		return err
 	}
 	if err := account.SetSecondFactorRequired(e.App, access.ByRequest(e), on); err != nil {
 		return err

@@ -117,15 +117,11 @@ func (h *handlers) inviteToTeam(e *core.RequestEvent) error {
 
 // setTeamActive deactivates or reactivates a salesperson (team.SetActive).
 func (h *handlers) setTeamActive(e *core.RequestEvent) error {
-	var active bool
-	switch e.Request.FormValue("active") {
-	case "true":
-		active = true
-	case "false":
-	default:
-		return &uiError{status: http.StatusBadRequest, msg: "form.invalid"}
+	active, err := formBool(e, "active")
+	if err != nil {
+		return err
 	}
-	_, err := team.SetActive(e.App, access.ByRequest(e), e.Request.PathValue("id"), active, h.now())
+	_, err = team.SetActive(e.App, access.ByRequest(e), e.Request.PathValue("id"), active, h.now())
 	return h.teamAnswer(e, err, "flash.team_saved")
 }
 

@@ -21,16 +21,12 @@ func (h *handlers) setUserActive(e *core.RequestEvent) error {
 	if id == s.user.Id {
 		return errForbidden
 	}
-	var active bool
-	switch e.Request.FormValue("active") {
-	case "true":
-		active = true
-	case "false":
-	default: // never read a typo or an empty form as "deactivate"
-		return &uiError{status: http.StatusBadRequest, msg: "form.invalid"}
+	active, err := formBool(e, "active") // never a typo read as "deactivate"
+	if err != nil {
+		return err
 	}
 	var de *domain.Error
-	_, err := writepath.UpdateFor(e.App, access.ByRequest(e), "users", id, map[string]any{"active": active})
+	_, err = writepath.UpdateFor(e.App, access.ByRequest(e), "users", id, map[string]any{"active": active})
 	if err != nil && !errors.As(err, &de) {
 		return err
 	}

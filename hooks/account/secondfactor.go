@@ -86,20 +86,7 @@ func SetSecondFactor(app core.App, by access.By, password string, on bool) error
 		}
 		return domain.Invalid("mfa_required", "mfa", "the second factor is required for your role")
 	}
-	return app.RunInTransaction(func(tx core.App) error {
-		fresh, err := tx.FindRecordById("users", u.Id)
-		if err != nil {
-			return err
-		}
-		if fresh.GetBool("mfa") == on {
-			return nil
-		}
-		fresh.Set("mfa", on)
-		if err := tx.Save(fresh); err != nil {
-			return err
-		}
-		return audit.Append(tx, by.Actor, ActionSecondFactor, "users", fresh.Id, map[string]any{"mfa": on})
-	})
+	return audit.SetFlag(app, by.Actor, ActionSecondFactor, "users", u.Id, "mfa", on)
 }
 
 // SetSecondFactorRequired turns settings_prm.mfa_required on or off (the
@@ -108,20 +95,7 @@ func SetSecondFactorRequired(app core.App, by access.By, on bool) error {
 	if by.User == nil || by.User.GetString("role") != roles.Admin {
 		return domain.ErrForbidden
 	}
-	return app.RunInTransaction(func(tx core.App) error {
-		r, err := tx.FindRecordById("settings_prm", access.SettingsID)
-		if err != nil {
-			return err
-		}
-		if r.GetBool("mfa_required") == on {
-			return nil
-		}
-		r.Set("mfa_required", on)
-		if err := tx.Save(r); err != nil {
-			return err
-		}
-		return audit.Append(tx, by.Actor, ActionSecondFactorRequired, "settings_prm", r.Id, map[string]any{"mfa_required": on})
-	})
+	return audit.SetFlag(app, by.Actor, ActionSecondFactorRequired, "settings_prm", access.SettingsID, "mfa_required", on)
 }
 
 // LiveMFA returns the unexpired PocketBase MFA session id of u opened by a

@@ -29,18 +29,5 @@ func PasswordLoginRefused(app core.App, u *core.Record) (bool, error) {
 // SetPasswordLoginOff turns the refusal of integration password logins on
 // or off, audited in the same transaction.
 func SetPasswordLoginOff(app core.App, actor audit.Actor, off bool) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		r, err := tx.FindRecordById("settings_prm", access.SettingsID)
-		if err != nil {
-			return err
-		}
-		if r.GetBool("integration_password_off") == off {
-			return nil
-		}
-		r.Set("integration_password_off", off)
-		if err := tx.Save(r); err != nil {
-			return err
-		}
-		return audit.Append(tx, actor, ActionPasswordLogin, "settings_prm", r.Id, map[string]any{"integration_password_off": off})
-	})
+	return audit.SetFlag(app, actor, ActionPasswordLogin, "settings_prm", access.SettingsID, "integration_password_off", off)
 }

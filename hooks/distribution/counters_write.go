@@ -186,7 +186,7 @@ func recordContribution(r *core.Record) contribution {
 // (opening one around a lone save): bind them to the record's Execute
 // events.
 func CountCreate(e *core.RecordEvent) error {
-	return countInTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func CountCreate(e *core.RecordEvent) error {
 
 // CountUpdate is CountCreate for an update.
 func CountUpdate(e *core.RecordEvent) error {
-	return countInTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		return beforerow.With(e, db, func(before beforerow.Row) error {
 			old := rowContribution(e.Record.Collection().Name, before)
 			if err := e.Next(); err != nil {
@@ -209,7 +209,7 @@ func CountUpdate(e *core.RecordEvent) error {
 
 // CountDelete is CountCreate for a deletion.
 func CountDelete(e *core.RecordEvent) error {
-	return countInTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		return beforerow.With(e, db, func(before beforerow.Row) error {
 			old := rowContribution(e.Record.Collection().Name, before)
 			if err := e.Next(); err != nil {
@@ -217,20 +217,5 @@ func CountDelete(e *core.RecordEvent) error {
 			}
 			return change(db, old, contribution{})
 		})
-	})
-}
-
-// countInTx runs f on the write's transaction, or in a new one around a
-// lone save (giving the event back its app afterwards: the after-success
-// hooks run with it once the transaction committed).
-func countInTx(e *core.RecordEvent, f func(db dbx.Builder) error) error {
-	if e.App.IsTransactional() {
-		return f(e.App.NonconcurrentDB())
-	}
-	orig := e.App
-	defer func() { e.App = orig }()
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		return f(tx.NonconcurrentDB())
 	})
 }

@@ -16,7 +16,7 @@ import (
 // Execute events, so that they run in the transaction of the change.
 func RollupCreate(e *core.RecordEvent) error {
 	cols := rolledUpCols(e.Record)
-	return inTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -28,7 +28,7 @@ func RollupCreate(e *core.RecordEvent) error {
 func RollupUpdate(e *core.RecordEvent) error {
 	table := e.Record.Collection().Name
 	cols := rolledUpCols(e.Record)
-	return inTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		return beforerow.With(e, db, func(before beforerow.Row) error {
 			old, oldTerr := fromBefore(before, cols)
 			if err := e.Next(); err != nil {
@@ -43,7 +43,7 @@ func RollupUpdate(e *core.RecordEvent) error {
 func RollupDelete(e *core.RecordEvent) error {
 	table := e.Record.Collection().Name
 	cols := rolledUpCols(e.Record)
-	return inTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		return beforerow.With(e, db, func(before beforerow.Row) error {
 			old, oldTerr := fromBefore(before, cols)
 			var keys []offerKey
@@ -80,25 +80,6 @@ func rollupChange(db dbx.Builder, table, id string, old, new rowRecord, keys []o
 		return leadRollupChange(db, id, old, new, keys)
 	}
 	return offerRollupChange(db, old, new, oldTerr)
-}
-
-// inTx runs f on the write's transaction, or in a new one around a lone
-// save.
-func inTx(e *core.RecordEvent, f func(db dbx.Builder) error) error {
-	if e.App.IsTransactional() {
-		return f(e.App.NonconcurrentDB())
-	}
-	// The write runs in the transaction, but the event outlives it:
-	// PocketBase triggers the after-success hooks (realtime broadcast,
-	// distribution, mail) with the event's App once this hook returns,
-	// i.e. after the commit. Give them back the app they came with, or
-	// every query they run fails on the finished transaction.
-	orig := e.App
-	defer func() { e.App = orig }()
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		return f(tx.NonconcurrentDB())
-	})
 }
 
 // fromBefore is the rolled-up columns of a row before its write (nil when

@@ -48,11 +48,7 @@ func TestSpecializeGrantsOfAChannelManager(t *testing.T) {
 		return a
 	}
 	g := grantGroup("territory")
-	cases := []struct {
-		name string
-		auth Auth
-		want Result
-	}{
+	cases := []specializeCase{
 		{"own territories, no grant", cm([]string{"t1", "t2"}, nil, territoryPath),
 			Result{Filter: `territory != '' && (territory ?= 't1' || territory ?= 't2')`}},
 		{"own territories, grants running, expired, not started", cm([]string{"t1"}, []Grant{{"t3", past, future}, {"t4", past, past}, {"t5", future, future}, {"t1", past, future}}, territoryPath),
@@ -66,17 +62,7 @@ func TestSpecializeGrantsOfAChannelManager(t *testing.T) {
 		{"path refused: the join stays", cm([]string{"t1"}, []Grant{{"t2", past, future}}, func(string) bool { return false }),
 			Result{Filter: `territory != '' && (territory ?= 't1' || ` + strings.ReplaceAll(g, "@request.auth.id", "'u1'") + `)`}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := Specialize(leadsRule, c.auth, now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != c.want {
-				t.Fatalf("got  %+v\nwant %+v", got, c.want)
-			}
-		})
-	}
+	runSpecializeCases(t, leadsRule, cases)
 }
 
 func TestSpecializeGrantsKeepsSharedJoins(t *testing.T) {
@@ -177,28 +163,7 @@ func (m *grantModel) passes(n *node) bool {
 	return false
 }
 
-func (m *grantModel) eval(n *node) bool {
-	switch n.kind {
-	case nodeTrue, nodeFalse:
-		return n.kind == nodeTrue
-	case nodeAnd, nodeOr:
-		for _, k := range n.kids {
-			if m.eval(k) == (n.kind == nodeOr) {
-				return n.kind == nodeOr
-			}
-		}
-		return n.kind == nodeAnd
-	}
-	ls, rs := m.values(n.expr.Left), m.values(n.expr.Right)
-	for _, l := range ls {
-		for _, r := range rs {
-			if v, ok := compare(l, n.expr.Op, r); ok && v {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (m *grantModel) eval(n *node) bool { return evalTree(n, m.values) }
 
 func (m *grantModel) values(t fexpr.Token) []Value {
 	field, ok := strings.CutPrefix(t.Literal, "t.grants_via_territory.")
@@ -258,15 +223,7 @@ func TestSpecializeGrantsAgreesWithBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", rule, err)
 		}
-		var spec *node
-		switch res.Outcome {
-		case Always:
-			spec = &node{kind: nodeTrue}
-		case Never:
-			spec = &node{kind: nodeFalse}
-		default:
-			spec = fromGroups(mustParse(t, res.Filter))
-		}
+		spec := specNode(t, rule, res)
 		if strings.Contains(rule, "grants_via") && !strings.Contains(res.Filter, "grants_via") {
 			expanded++
 		}

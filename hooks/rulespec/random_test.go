@@ -49,7 +49,12 @@ type model struct {
 	now    string
 }
 
-func (m model) eval(n *node) bool {
+func (m model) eval(n *node) bool { return evalTree(n, m.values) }
+
+// evalTree is the brute-force reading of a rule's tree: and/or over the
+// atoms, an atom true when some value of its left operand compares true
+// with some value of its right one (values gives an operand's values).
+func evalTree(n *node, values func(fexpr.Token) []Value) bool {
 	switch n.kind {
 	case nodeTrue:
 		return true
@@ -57,20 +62,20 @@ func (m model) eval(n *node) bool {
 		return false
 	case nodeAnd:
 		for _, k := range n.kids {
-			if !m.eval(k) {
+			if !evalTree(k, values) {
 				return false
 			}
 		}
 		return true
 	case nodeOr:
 		for _, k := range n.kids {
-			if m.eval(k) {
+			if evalTree(k, values) {
 				return true
 			}
 		}
 		return false
 	}
-	ls, rs := m.values(n.expr.Left), m.values(n.expr.Right)
+	ls, rs := values(n.expr.Left), values(n.expr.Right)
 	for _, l := range ls {
 		for _, r := range rs {
 			if v, ok := compare(l, n.expr.Op, r); ok && v {
@@ -79,6 +84,23 @@ func (m model) eval(n *node) bool {
 		}
 	}
 	return false
+}
+
+// specNode is the tree of what Specialize made of rule: true, false or
+// the printed residual filter parsed again.
+func specNode(t *testing.T, rule string, res Result) *node {
+	t.Helper()
+	switch res.Outcome {
+	case Always:
+		return &node{kind: nodeTrue}
+	case Never:
+		return &node{kind: nodeFalse}
+	}
+	g, err := fexpr.Parse(res.Filter)
+	if err != nil {
+		t.Fatalf("%s printed as %s: %v", rule, res.Filter, err)
+	}
+	return fromGroups(g)
 }
 
 // values: the possible values of an operand (a list's items for :each).
@@ -136,27 +158,12 @@ func TestSpecializeAgreesWithBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", rule, err)
 		}
-		orig, err := fexpr.Parse(rule)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var spec *node
-		switch res.Outcome {
-		case Always:
-			spec = &node{kind: nodeTrue}
-		case Never:
-			spec = &node{kind: nodeFalse}
-		default:
-			g, err := fexpr.Parse(res.Filter)
-			if err != nil {
-				t.Fatalf("%s printed as %s: %v", rule, res.Filter, err)
-			}
-			spec = fromGroups(g)
-		}
+		orig := fromGroups(mustParse(t, rule))
+		spec := specNode(t, rule, res)
 		m := model{auth: auth, now: now.Format(nowLayout)}
 		for _, rec := range records {
 			m.record = rec
-			if a, b := m.eval(fromGroups(orig)), m.eval(spec); a != b {
+			if a, b := m.eval(orig), m.eval(spec); a != b {
 				t.Fatalf("rule %s\nauth %+v\nrecord %v\noriginal %v, specialized (%s) %v", rule, auth, rec, a, res.Filter, b)
 			}
 		}

@@ -32,12 +32,32 @@ func authOf(role string, mod func(a Auth)) Auth {
 	return a
 }
 
+// specializeCase is a caller and what Specialize must make of a rule for it.
+type specializeCase struct {
+	name string
+	auth Auth
+	want Result
+}
+
+// runSpecializeCases specializes rule for each case's caller, in a subtest
+// named after the case.
+func runSpecializeCases(t *testing.T, rule string, cases []specializeCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Specialize(rule, c.auth, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != c.want {
+				t.Fatalf("got  %+v\nwant %+v", got, c.want)
+			}
+		})
+	}
+}
+
 func TestSpecializeLeadsRule(t *testing.T) {
-	cases := []struct {
-		name string
-		auth Auth
-		want Result
-	}{
+	cases := []specializeCase{
 		{"admin", authOf("admin", nil), Result{Outcome: Always}},
 		{"inactive admin", authOf("admin", func(a Auth) { a.Values["active"] = BoolValue(false) }), Result{Outcome: Never}},
 		{"expired admin", authOf("admin", func(a Auth) { a.Values["access_expires"] = TextValue("2026-12-05 02:59:59.999Z") }), Result{Outcome: Never}},
@@ -60,17 +80,7 @@ func TestSpecializeLeadsRule(t *testing.T) {
 		{"channel manager without territories keeps the join", authOf("channel_manager", nil),
 			Result{Filter: `territory != '' && (territory ?= @request.auth.territories:each || (territory.grants_via_territory.user ?= 'u1' && territory.grants_via_territory.kind ?= 'territory' && territory.grants_via_territory.starts ?<= @now && territory.grants_via_territory.expires ?> @now))`}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := Specialize(leadsRule, c.auth, now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != c.want {
-				t.Fatalf("got %+v\nwant %+v", got, c.want)
-			}
-		})
-	}
+	runSpecializeCases(t, leadsRule, cases)
 }
 
 func TestSpecializeKeepsWhatItDoesNotKnow(t *testing.T) {

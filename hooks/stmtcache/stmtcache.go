@@ -17,6 +17,10 @@
 // for that transaction only, and a background goroutine prepares the
 // shared Stmt as soon as the writer is free; later transactions reuse it.
 // The queries keep dbx's log functions, so statement counts see them.
+//
+// BindClose ties the caches to the app: before its databases close, their
+// background preparations are cancelled and waited for and their Stmts
+// closed, so nothing of the cache runs on (or keeps) a closed database.
 package stmtcache
 
 import (
@@ -27,6 +31,8 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
 // maxDBs bounds the databases with a cache (an app has two; tests open
@@ -46,6 +52,9 @@ type cache struct {
 	mu               sync.Mutex
 	stmts            map[string]*sql.Stmt
 	pending          map[string]bool
+	closed           bool               // dropped: nothing more is kept or started
+	ctx              context.Context    // ends when the cache is dropped
+	cancel           context.CancelFunc // ends ctx
 	wg               sync.WaitGroup
 }
 
@@ -101,6 +110,7 @@ func cacheOf(db *sql.DB) *cache {
 		return c
 	}
 	c := &cache{stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
 	caches[db] = c
 	order = append(order, db)
 	if len(order) > maxDBs {
@@ -113,8 +123,14 @@ func cacheOf(db *sql.DB) *cache {
 	return c
 }
 
-// close closes the Stmts of a dropped cache once its preparations end.
+// close cancels the background preparations of a dropped cache, waits
+// for them to end and closes its Stmts; the cache keeps and starts
+// nothing afterwards.
 func (c *cache) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.cancel()
 	c.wg.Wait()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -140,6 +156,20 @@ func Drop(db *sql.DB) {
 	if c != nil {
 		c.close()
 	}
+}
+
+// BindClose drops the caches of app's databases when the app clears its
+// bootstrap state, before the databases close (PocketBase closes them in
+// ClearBootstrap, which app termination and test-app cleanup run).
+func BindClose(app core.App) {
+	app.OnBootstrapClear().Bind(&hook.Handler[*core.BootstrapEvent]{Id: "relaisStmtCacheClose", Func: func(e *core.BootstrapEvent) error {
+		for _, b := range []dbx.Builder{e.App.ConcurrentDB(), e.App.NonconcurrentDB(), e.App.AuxConcurrentDB(), e.App.AuxNonconcurrentDB()} {
+			if db, ok := b.(*dbx.DB); ok {
+				Drop(db.DB())
+			}
+		}
+		return e.Next()
+	}})
 }
 
 // Wait waits for the background preparations of db (tests).
@@ -217,14 +247,22 @@ func (e *executor) Prepare(raw string) (*sql.Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.keep(raw, s), nil
+	return e.keep(raw, s, false), nil
 }
 
 // keep stores s as the shared Stmt of raw, or returns the one another
-// caller stored first (closing s).
-func (e *executor) keep(raw string, s *sql.Stmt) *sql.Stmt {
+// caller stored first (closing s). A dropped cache keeps nothing: s
+// serves the query that prepared it (and closes with its database), or,
+// prepared in the background for no query, is closed.
+func (e *executor) keep(raw string, s *sql.Stmt, background bool) *sql.Stmt {
 	e.c.mu.Lock()
 	defer e.c.mu.Unlock()
+	if e.c.closed {
+		if background {
+			_ = s.Close() // never used: closing it cannot lose work
+		}
+		return s
+	}
 	if old := e.c.stmts[raw]; old != nil {
 		_ = s.Close() // a duplicate never used: closing it cannot lose work
 		return old
@@ -238,7 +276,7 @@ func (e *executor) keep(raw string, s *sql.Stmt) *sql.Stmt {
 // prepareLater prepares raw in the background once the writer is free.
 func (e *executor) prepareLater(raw string) {
 	e.c.mu.Lock()
-	if e.c.pending[raw] {
+	if e.c.pending[raw] || e.c.closed {
 		e.c.mu.Unlock()
 		return
 	}
@@ -247,17 +285,20 @@ func (e *executor) prepareLater(raw string) {
 	e.c.mu.Unlock()
 	go func() {
 		defer e.c.wg.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), prepareTimeout)
+		ctx, cancel := context.WithTimeout(e.c.ctx, prepareTimeout)
 		defer cancel()
 		s, err := e.db.PrepareContext(ctx, raw)
 		e.c.mu.Lock()
 		delete(e.c.pending, raw)
+		closed := e.c.closed
 		e.c.mu.Unlock()
 		if err != nil {
-			errs.Add(1)
-			lastErr.Store(err.Error())
+			if !closed { // not the cancellation of a dropped cache
+				errs.Add(1)
+				lastErr.Store(err.Error())
+			}
 			return
 		}
-		e.keep(raw, s)
+		e.keep(raw, s, true)
 	}()
 }

@@ -3,6 +3,8 @@ package textindex
 import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/relais/relais/hooks/beforerow"
 )
 
 // source is one indexed collection: its index table, the key column and
@@ -24,7 +26,7 @@ func Collections() []string { return []string{"leads"} }
 // Create indexes a new record, in the transaction of its insert.
 func Create(e *core.RecordEvent) error {
 	src := sources[e.Record.Collection().Name]
-	return inTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -39,7 +41,7 @@ func Update(e *core.RecordEvent) error {
 	if !changed(src, e.Record) {
 		return e.Next()
 	}
-	return inTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -51,7 +53,7 @@ func Update(e *core.RecordEvent) error {
 // deletion.
 func Delete(e *core.RecordEvent) error {
 	src := sources[e.Record.Collection().Name]
-	return inTx(e, func(db dbx.Builder) error {
+	return beforerow.InTxDB(e, func(db dbx.Builder) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -93,22 +95,6 @@ func upsert(db dbx.Builder, src source, r *core.Record) error {
 	_, err := db.NewQuery("INSERT INTO " + src.table + " (" + names + ") VALUES (" + vals + ") ON CONFLICT (" + src.key + ") DO UPDATE SET " + set).
 		Bind(cols).Execute()
 	return err
-}
-
-// inTx runs f in the write's transaction, opening one around a lone save
-// (as the report rollups do, hooks/reports/rollups_write.go).
-func inTx(e *core.RecordEvent, f func(db dbx.Builder) error) error {
-	if e.App.IsTransactional() {
-		return f(e.App.NonconcurrentDB())
-	}
-	// the after-success hooks run with the event's App after the commit:
-	// give them back the app they came with
-	orig := e.App
-	defer func() { e.App = orig }()
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		return f(tx.NonconcurrentDB())
-	})
 }
 
 // RebuildSQL are the statements that rebuild the whole index from the

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/beforerow"
 	"github.com/relais/relais/hooks/lifecycle"
 	"github.com/relais/relais/hooks/stmtcache"
 )
@@ -31,7 +32,7 @@ func LeadWritten(e *core.RecordEvent) error {
 	if !ok {
 		return e.Next()
 	}
-	return inTx(e, func(tx core.App) error {
+	return beforerow.InTx(e, func(tx core.App) error {
 		old, err := readState(tx, e.Record.Id)
 		if err != nil {
 			return err
@@ -45,21 +46,6 @@ func LeadWritten(e *core.RecordEvent) error {
 			return nil
 		}
 		return enqueue(tx, creator, e.Record.Id, ev, old, now, time.Now())
-	})
-}
-
-// inTx runs f in the write's transaction, or in a new one around a lone
-// save (giving the event back its app afterwards: the after-success
-// hooks run with it after the commit).
-func inTx(e *core.RecordEvent, f func(tx core.App) error) error {
-	if e.App.IsTransactional() {
-		return f(e.App)
-	}
-	orig := e.App
-	defer func() { e.App = orig }()
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		return f(tx)
 	})
 }
 
