@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/relais/relais/hooks/beforerow"
 	"github.com/relais/relais/hooks/stmtcache"
 )
 
@@ -42,7 +43,7 @@ func Enqueue(e *core.RecordEvent) error {
 	if !Mailed(e.Record.GetString("kind")) {
 		return e.Next()
 	}
-	return inTx(e, func(tx core.App) error {
+	return beforerow.InTx(e, func(tx core.App) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -70,21 +71,6 @@ func Kick(app core.App) {
 	case senderOf(app).kick <- struct{}{}:
 	default: // a wake-up is already pending
 	}
-}
-
-// inTx runs f in the write's transaction, or in a new one around a lone
-// save (giving the event back its app afterwards: the after-success hooks
-// run with it after the commit).
-func inTx(e *core.RecordEvent, f func(tx core.App) error) error {
-	if e.App.IsTransactional() {
-		return f(e.App)
-	}
-	orig := e.App
-	defer func() { e.App = orig }()
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		return f(tx)
-	})
 }
 
 // dateText is a time as PocketBase stores dates.

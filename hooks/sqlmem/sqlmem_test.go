@@ -27,6 +27,27 @@ func fill(t *testing.T, db *sql.DB, n int) {
 	require.NoError(t, err)
 }
 
+// readOnThreeConnections reads every row of table t (rows of them) on
+// three connections of db in turn, each keeping its page cache, and calls
+// while once all three hold theirs, before closing them.
+func readOnThreeConnections(t *testing.T, db *sql.DB, rows int, while func()) {
+	t.Helper()
+	ctx := context.Background()
+	var conns []*sql.Conn
+	for range 3 {
+		c, err := db.Conn(ctx)
+		require.NoError(t, err)
+		conns = append(conns, c)
+		var n int
+		require.NoError(t, c.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE length(x) > 300`).Scan(&n))
+		assert.Equal(t, rows, n)
+	}
+	while()
+	for _, c := range conns {
+		require.NoError(t, c.Close())
+	}
+}
+
 // SQLite counts its memory: the statistics were turned on before the
 // first connection of the process opened.
 func TestSQLiteCountsItsMemory(t *testing.T) {
@@ -83,20 +104,8 @@ func TestSoftHeapLimitBoundsThePageCaches(t *testing.T) {
 	const rows = 75_000
 	fill(t, db, rows)
 	scan := func() int64 {
-		ctx := context.Background()
-		var conns []*sql.Conn
-		for range 3 {
-			c, err := db.Conn(ctx)
-			require.NoError(t, err)
-			conns = append(conns, c)
-			var n int
-			require.NoError(t, c.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE length(x) > 300`).Scan(&n))
-			assert.Equal(t, rows, n)
-		}
-		used := sqlmem.Used()
-		for _, c := range conns {
-			require.NoError(t, c.Close())
-		}
+		var used int64
+		readOnThreeConnections(t, db, rows, func() { used = sqlmem.Used() })
 		_, err := db.Exec(`PRAGMA shrink_memory`)
 		require.NoError(t, err)
 		return used
@@ -129,23 +138,14 @@ func TestPageCachesShareTheSlots(t *testing.T) {
 	_, err = db.Exec(`PRAGMA shrink_memory`)
 	require.NoError(t, err)
 
-	ctx := context.Background()
 	base := sqlmem.PageSlotStats()
 	counted := sqlmem.Used()
-	var conns []*sql.Conn
-	for range 3 {
-		c, err := db.Conn(ctx)
-		require.NoError(t, err)
-		conns = append(conns, c)
-		var n int
-		require.NoError(t, c.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE length(x) > 300`).Scan(&n))
-		assert.Equal(t, rows, n)
-	}
-	during := sqlmem.PageSlotStats()
-	grew := sqlmem.Used() - counted
-	for _, c := range conns {
-		require.NoError(t, c.Close())
-	}
+	var during sqlmem.SlotStats
+	var grew int64
+	readOnThreeConnections(t, db, rows, func() {
+		during = sqlmem.PageSlotStats()
+		grew = sqlmem.Used() - counted
+	})
 	t.Logf("slots in use %d (max %d of %d), heap overflow %d bytes, counted memory grew by %.1f MB",
 		during.Used, during.UsedMax, sqlmem.PageSlots, during.Overflow, float64(grew)/mb)
 	assert.Greater(t, during.Used-base.Used, 1000, "the three caches hold their pages in slots")
