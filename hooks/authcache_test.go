@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/access"
+	"github.com/relais/relais/hooks/stmtcache"
 )
 
 // rawRename renames a user by raw SQL: no model event.
@@ -205,4 +206,26 @@ func BenchmarkAuthByToken(b *testing.B) {
 			}
 		}
 	})
+}
+
+// The reads every request makes outside a transaction (the auth
+// generation of a token's check) run on statements prepared once on the
+// read pool, not compiled again per request: app.DB() outside a
+// transaction is PocketBase's routing builder, which the cache does not
+// prepare.
+func TestRequestReadsReusePreparedStatements(t *testing.T) {
+	w := newWorld(t)
+	token := w.tokens["partner_user"]
+	read := w.app.ConcurrentDB().(*dbx.DB).DB()
+	for range 2 {
+		cachedName(t, w.app, token)
+	}
+	stmtcache.Wait(read)
+	before := stmtcache.SnapshotOf(read)
+	for range 5 {
+		cachedName(t, w.app, token)
+	}
+	after := stmtcache.SnapshotOf(read)
+	assert.Zero(t, after.Prepares-before.Prepares, "nothing prepared again")
+	assert.GreaterOrEqual(t, after.Reuses-before.Reuses, int64(5), "the auth generation's statement reused by each check")
 }

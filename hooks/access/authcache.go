@@ -101,7 +101,7 @@ func AuthByToken(app core.App, token string, now time.Time) (*core.Record, error
 		return app.FindAuthRecordByToken(token, core.TokenTypeAuth)
 	}
 	var dbGen int64
-	if err := stmtcache.Query(app.DB(), "SELECT v FROM relais_auth_gen WHERE id = 1").Row(&dbGen); err != nil {
+	if err := stmtcache.Query(app.ConcurrentDB(), "SELECT v FROM relais_auth_gen WHERE id = 1").Row(&dbGen); err != nil {
 		return nil, fmt.Errorf("access: auth generation: %w", err)
 	}
 	rec, gen := c.auth.lookup(token, now, dbGen)

@@ -173,7 +173,7 @@ func findSession(app core.App, id string) (Session, error) {
 		Created    int64  `db:"created"`
 		LastSeen   int64  `db:"last_seen"`
 	}
-	err := stmtcache.Query(app.DB(), "SELECT collection, record, via, created, last_seen FROM relais_sessions WHERE id = {:id}").
+	err := stmtcache.Query(app.ConcurrentDB(), "SELECT collection, record, via, created, last_seen FROM relais_sessions WHERE id = {:id}").
 		Bind(dbx.Params{"id": id}).One(&row)
 	if err != nil {
 		return Session{}, err

@@ -18,6 +18,12 @@
 // shared Stmt as soon as the writer is free; later transactions reuse it.
 // The queries keep dbx's log functions, so statement counts see them.
 //
+// Outside a transaction, pass the app's ConcurrentDB (reads) or
+// NonconcurrentDB (writes), not app.DB(): PocketBase's DB() of an app
+// outside a transaction routes each query itself and is not cached here
+// (Query then runs the statement unprepared). Inside a transaction all
+// three are the transaction.
+//
 // BindClose ties the caches to the app: before its databases close, their
 // background preparations are cancelled and waited for and their Stmts
 // closed, so nothing of the cache runs on (or keeps) a closed database.

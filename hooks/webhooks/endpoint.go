@@ -36,7 +36,7 @@ func EndpointOf(app core.App, userID string) (Endpoint, bool, error) {
 		URL    string `db:"url"`
 		Active bool   `db:"active"`
 	}
-	err := stmtcache.Query(app.DB(), "SELECT id, url, active FROM integration_webhooks WHERE user = {:u}").Bind(dbx.Params{"u": userID}).One(&row)
+	err := stmtcache.Query(app.ConcurrentDB(), "SELECT id, url, active FROM integration_webhooks WHERE user = {:u}").Bind(dbx.Params{"u": userID}).One(&row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Endpoint{}, false, nil
 	}
