@@ -34,8 +34,8 @@ func TestNoCandidateAlertJourney(t *testing.T) {
 	}
 	tr := mk("territories", map[string]any{"name": "Corse", "code": "T-COR", "kind": "region", "departments": []string{"2A", "2B"}})
 	managers := []struct{ lang, email, title string }{
-		{"fr", "manager.ouest@demo.test", "3 lead(s) qu'aucun partenaire ne peut prendre (territoire Corse)"},
-		{"en", "manager@demo.test", "3 lead(s) cannot be taken by any partner in Corse"},
+		{"fr", "manager.ouest@demo.test", "3 leads qu'aucun partenaire ne peut prendre (territoire Corse)"},
+		{"en", "manager@demo.test", "3 leads cannot be taken by any partner in Corse"},
 	}
 	for _, m := range managers {
 		u, err := s.app.FindAuthRecordByEmail("users", m.email)
