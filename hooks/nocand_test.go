@@ -69,12 +69,12 @@ func TestNoCandidateAlertsAreGroupedPerManagerAndTerritory(t *testing.T) {
 	fr := noCandidateNotes(t, w, cmFR.Id)
 	require.Len(t, fr, 1, "one notification for five leads")
 	assert.Equal(t, "5", noteCount(t, fr[0]))
-	assert.Equal(t, "5 lead(s) qu'aucun partenaire ne peut prendre (territoire Corse)", fr[0].GetString("title"))
+	assert.Equal(t, "5 leads qu'aucun partenaire ne peut prendre (territoire Corse)", fr[0].GetString("title"))
 	assert.Contains(t, fr[0].GetString("body"), "Dernier : Corse 4 — Ajaccio (aucune règle d'attribution)")
 	assert.Empty(t, fr[0].GetString("lead"), "it names no lead record: it leads to the board")
 	en := noCandidateNotes(t, w, cmEN.Id)
 	require.Len(t, en, 1)
-	assert.Equal(t, "5 lead(s) cannot be taken by any partner in Corse", en[0].GetString("title"))
+	assert.Equal(t, "5 leads cannot be taken by any partner in Corse", en[0].GetString("title"))
 	assert.Contains(t, en[0].GetString("body"), "Latest: Corse 4 — Ajaccio (no assignment rule)")
 
 	// nobody else: 2 notifications of the kind in all
@@ -101,7 +101,7 @@ func TestNoCandidateAlertsAreGroupedPerManagerAndTerritory(t *testing.T) {
 	require.Len(t, fr, 2, "a new notification once the previous one was read")
 	assert.False(t, fr[0].GetBool("read"))
 	assert.Equal(t, "1", noteCount(t, fr[0]))
-	assert.Equal(t, "1 lead(s) qu'aucun partenaire ne peut prendre (territoire Corse)", fr[0].GetString("title"))
+	assert.Equal(t, "1 lead qu'aucun partenaire ne peut prendre (territoire Corse)", fr[0].GetString("title"))
 	assert.Equal(t, "5", noteCount(t, fr[1]), "the read one is left as it was")
 	en = noCandidateNotes(t, w, cmEN.Id)
 	require.Len(t, en, 1)

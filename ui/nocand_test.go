@@ -45,7 +45,7 @@ func TestNoCandidateAlertRendersAndOpensTheBoard(t *testing.T) {
 	require.NoError(t, err)
 
 	b := e.signedIn("manager.ouest@demo.test")
-	for lang, title := range map[string]string{"fr": "3 lead(s) qu'aucun partenaire ne peut prendre (territoire Corse)", "en": "3 lead(s) cannot be taken by any partner in Corse"} {
+	for lang, title := range map[string]string{"fr": "3 leads qu'aucun partenaire ne peut prendre (territoire Corse)", "en": "3 leads cannot be taken by any partner in Corse"} {
 		b.post("/lang", map[string][]string{"lang": {lang}})
 		r := b.get("/notifications")
 		require.Equal(t, http.StatusOK, r.Status, r.Body)

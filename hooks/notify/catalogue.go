@@ -26,7 +26,7 @@ var catalogue = map[string]map[string]string{
 		"account_conflict.title": "Conflit de compte : {{.account}}",
 		"account_conflict.body":  "SIREN {{.siren}} — {{.postal_code}}\nDéjà connu : {{.kind}} {{.record}}",
 
-		"no_candidate_group.title":       "{{.count}} lead(s) qu'aucun partenaire ne peut prendre {{if .territory}}(territoire {{.territory}}){{else}}(hors territoire){{end}}",
+		"no_candidate_group.title":       "{{if eq .count \"1\"}}1 lead qu'aucun partenaire ne peut prendre{{else}}{{.count}} leads qu'aucun partenaire ne peut prendre{{end}} {{if .territory}}(territoire {{.territory}}){{else}}(hors territoire){{end}}",
 		"no_candidate_group.body":        "Dernier : {{.lead}} — {{.city}} ({{.reason}}), le {{.at}}.\nIls attendent dans « Aucun partenaire ne peut le prendre » du tableau de distribution : à attribuer à la main ou à couvrir.",
 		"label.wait_reason.no_candidate": "aucun partenaire disponible", "label.wait_reason.no_rule": "aucune règle d'attribution",
 
@@ -88,7 +88,7 @@ var catalogue = map[string]map[string]string{
 		"account_conflict.title": "Account conflict: {{.account}}",
 		"account_conflict.body":  "SIREN {{.siren}} — {{.postal_code}}\nAlready known: {{.kind}} {{.record}}",
 
-		"no_candidate_group.title":       "{{.count}} lead(s) cannot be taken by any partner {{if .territory}}in {{.territory}}{{else}}outside any territory{{end}}",
+		"no_candidate_group.title":       "{{if eq .count \"1\"}}1 lead cannot{{else}}{{.count}} leads cannot{{end}} be taken by any partner {{if .territory}}in {{.territory}}{{else}}outside any territory{{end}}",
 		"no_candidate_group.body":        "Latest: {{.lead}} — {{.city}} ({{.reason}}), {{.at}}.\nThey wait under “No partner can take it” on the distribution board: assign them by hand or cover the area.",
 		"label.wait_reason.no_candidate": "no partner available", "label.wait_reason.no_rule": "no assignment rule",
 
