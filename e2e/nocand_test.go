@@ -9,12 +9,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/distribution"
 	"github.com/relais/relais/hooks/notify"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // TestNoCandidateAlertJourney: on a phone, in French and in English, a
@@ -24,29 +24,16 @@ import (
 // the lead's page (it used to open /leads/true).
 func TestNoCandidateAlertJourney(t *testing.T) {
 	s := startSite(t)
-	mk := func(collection string, fields map[string]any) *core.Record {
-		c, err := s.app.FindCollectionByNameOrId(collection)
-		require.NoError(t, err)
-		r := core.NewRecord(c)
-		r.Load(fields)
-		require.NoError(t, s.app.Save(r))
-		return r
-	}
-	tr := mk("territories", map[string]any{"name": "Corse", "code": "T-COR", "kind": "region", "departments": []string{"2A", "2B"}})
 	managers := []struct{ lang, email, title string }{
 		{"fr", "manager.ouest@demo.test", "3 leads qu'aucun partenaire ne peut prendre (territoire Corse)"},
 		{"en", "manager@demo.test", "3 leads cannot be taken by any partner in Corse"},
 	}
+	tr := testapp.UncoveredTerritory(t, s.app, []string{managers[0].email, managers[1].email}, 3)
 	for _, m := range managers {
 		u, err := s.app.FindAuthRecordByEmail("users", m.email)
 		require.NoError(t, err)
-		u.Set("territories", append(u.GetStringSlice("territories"), tr.Id))
 		u.Set("locale", m.lang)
 		require.NoError(t, s.app.Save(u))
-	}
-	for i := range 3 {
-		mk("leads", map[string]any{"company": fmt.Sprintf("Corse Lead %d", i), "status": "ready", "country": "FR",
-			"postal_code": "20000", "city": "Ajaccio", "department": "2A", "territory": tr.Id, "score": 80, "segment": "business"})
 	}
 	_, err := distribution.DistributePending(s.app, time.Now())
 	require.NoError(t, err)

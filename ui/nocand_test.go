@@ -1,18 +1,17 @@
 package ui
 
 import (
-	"fmt"
 	"html"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/relais/relais/hooks/distribution"
+	"github.com/relais/relais/internal/testapp"
 )
 
 // The grouped alert of the leads no partner can take, on demo data: the
@@ -23,22 +22,8 @@ import (
 // another channel manager opening it end on their own notifications page.
 func TestNoCandidateAlertRendersAndOpensTheBoard(t *testing.T) {
 	e := newEnv(t)
-	mk := func(collection string, fields map[string]any) *core.Record {
-		c, err := e.app.FindCollectionByNameOrId(collection)
-		require.NoError(t, err)
-		r := core.NewRecord(c)
-		r.Load(fields)
-		require.NoError(t, e.app.Save(r))
-		return r
-	}
-	tr := mk("territories", map[string]any{"name": "Corse", "code": "T-COR", "kind": "region", "departments": []string{"2A", "2B"}})
+	tr := testapp.UncoveredTerritory(t, e.app, []string{"manager.ouest@demo.test"}, 3)
 	cm := e.user("manager.ouest@demo.test")
-	cm.Set("territories", append(cm.GetStringSlice("territories"), tr.Id))
-	require.NoError(t, e.app.Save(cm))
-	for i := range 3 {
-		mk("leads", map[string]any{"company": fmt.Sprintf("Corse Lead %d", i), "status": "ready", "country": "FR",
-			"postal_code": "20000", "city": "Ajaccio", "department": "2A", "territory": tr.Id, "score": 80, "segment": "business"})
-	}
 	_, err := distribution.DistributePending(e.app, time.Now())
 	require.NoError(t, err)
 	n, err := e.app.FindFirstRecordByFilter("notifications", "user = {:u} && message ~ {:m}", dbx.Params{"u": cm.Id, "m": `"msg":"` + distribution.NoCandidateGroupMsg + `"`})
